@@ -1,0 +1,73 @@
+//! `strata compile`: validate and translate a module without running it.
+
+use std::fmt::Write as _;
+
+use strata::{Module, Strategy};
+
+use crate::args::{tokenize, CliError, Token};
+use crate::{load, output};
+
+/// Usage of `strata compile`.
+pub const HELP: &str = "\
+Validate and translate a module, then print its sizes or its register IR
+
+Usage: strata compile [OPTIONS] <FILE>
+
+Arguments:
+  <FILE>  A binary .wasm module or a .wat text module
+
+Options:
+      --emit-ir  Print the register-IR disassembly of every function instead of sizes
+  -h, --help     Print help
+";
+
+/// Runs `strata compile` with the arguments after the command name.
+pub fn main(argv: &[String]) -> Result<(), CliError> {
+    let mut file = None;
+    let mut emit_ir = false;
+    for token in tokenize(argv) {
+        match token {
+            Token::Opt("-h" | "--help", None) => return output::print(HELP),
+            Token::Opt("--emit-ir", None) => emit_ir = true,
+            Token::Opt(name, _) => {
+                return Err(CliError::Usage(format!("unknown option `{name}` for `compile`")))
+            }
+            Token::Positional(path) if file.is_none() => file = Some(path),
+            Token::Positional(extra) => {
+                return Err(CliError::Usage(format!("unexpected argument `{extra}`")))
+            }
+        }
+    }
+    let file = file.ok_or_else(|| CliError::Usage("`compile` needs a FILE".into()))?;
+
+    // The IR is the interpreter's; other strategies start from the same IR.
+    let engine = load::engine(Strategy::Interpreter)?;
+    let module = load::module(&engine, file)?;
+    if emit_ir {
+        output::print(&module.emit_ir())
+    } else {
+        output::print(&stats_report(&module))
+    }
+}
+
+/// Renders `Module::stats` as aligned `name: value` lines.
+fn stats_report(module: &Module) -> String {
+    let stats = module.stats();
+    let per_instr = if stats.num_wasm_instrs == 0 {
+        "n/a".to_string()
+    } else {
+        format!("{:.2}", stats.ir_bytes as f64 / stats.num_wasm_instrs as f64)
+    };
+    let mut out = String::new();
+    for (name, value) in [
+        ("wasm bytes", stats.wasm_bytes.to_string()),
+        ("code bytes", stats.code_bytes.to_string()),
+        ("functions", stats.num_funcs.to_string()),
+        ("wasm instructions", stats.num_wasm_instrs.to_string()),
+        ("IR bytes", stats.ir_bytes.to_string()),
+        ("IR bytes per wasm instruction", per_instr),
+    ] {
+        let _ = writeln!(out, "{:<31}{value}", format!("{name}:"));
+    }
+    out
+}

@@ -1,0 +1,140 @@
+//! The engine: configuration shared by modules and stores.
+
+use crate::error::{Error, Result};
+use crate::types::FuncType;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// How functions are executed.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Strategy {
+    /// Run the register IR in the interpreter only.
+    #[default]
+    Interpreter,
+    /// Compile every function to machine code before it first runs.
+    Jit,
+    /// Interpret, and compile functions that get hot.
+    Tiered,
+}
+
+impl Strategy {
+    /// The lower-case name used on the command line and in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Strategy::Interpreter => "interpreter",
+            Strategy::Jit => "jit",
+            Strategy::Tiered => "tiered",
+        }
+    }
+}
+
+/// Engine configuration.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub(crate) strategy: Strategy,
+    pub(crate) max_call_depth: usize,
+    pub(crate) max_value_stack: usize,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            strategy: Strategy::Interpreter,
+            max_call_depth: 10_000,
+            max_value_stack: 1 << 20,
+        }
+    }
+}
+
+impl Config {
+    /// The default configuration.
+    pub fn new() -> Config {
+        Config::default()
+    }
+
+    /// Selects the execution strategy.
+    pub fn strategy(&mut self, strategy: Strategy) -> &mut Self {
+        self.strategy = strategy;
+        self
+    }
+
+    /// Maximum number of nested wasm calls before "call stack exhausted".
+    pub fn max_call_depth(&mut self, frames: usize) -> &mut Self {
+        self.max_call_depth = frames.max(1);
+        self
+    }
+
+    /// Size of each store's value stack, in 8-byte cells.
+    pub fn max_value_stack(&mut self, cells: usize) -> &mut Self {
+        self.max_value_stack = cells.max(16);
+        self
+    }
+
+    /// The selected strategy.
+    pub fn get_strategy(&self) -> Strategy {
+        self.strategy
+    }
+}
+
+struct EngineInner {
+    config: Config,
+    /// Interned function types: equal signatures get equal ids engine-wide,
+    /// which is what `call_indirect` compares.
+    types: Mutex<HashMap<FuncType, u32>>,
+}
+
+/// Compilation and runtime settings shared by modules and stores.
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<EngineInner>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").field("config", &self.inner.config).finish()
+    }
+}
+
+impl Default for Engine {
+    fn default() -> Engine {
+        Engine::build(Config::default())
+    }
+}
+
+impl Engine {
+    /// An engine with the given configuration.
+    pub fn new(config: &Config) -> Result<Engine> {
+        match config.strategy {
+            Strategy::Interpreter => Ok(Engine::build(config.clone())),
+            other => Err(Error::unsupported(format!(
+                "the {} strategy is not available yet; use Strategy::Interpreter",
+                other.name()
+            ))),
+        }
+    }
+
+    fn build(config: Config) -> Engine {
+        Engine {
+            inner: Arc::new(EngineInner {
+                config,
+                types: Mutex::new(HashMap::new()),
+            }),
+        }
+    }
+
+    /// The engine's configuration.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// Whether two handles name the same engine.
+    pub fn same(a: &Engine, b: &Engine) -> bool {
+        Arc::ptr_eq(&a.inner, &b.inner)
+    }
+
+    pub(crate) fn intern_type(&self, ty: &FuncType) -> u32 {
+        let mut types = self.inner.types.lock().unwrap_or_else(|p| p.into_inner());
+        let next = types.len() as u32;
+        *types.entry(ty.clone()).or_insert(next)
+    }
+}

@@ -1,0 +1,1072 @@
+//! The dispatch loop and the slow paths it calls.
+//!
+//! All raw-pointer access of the interpreter is here. The invariants:
+//! - `fp` points at the running frame, `frame_size` cells of the value stack
+//!   that were bounds-checked against the stack when the frame was entered;
+//!   every register operand is `< frame_size` by construction of the allocator.
+//! - `ip` points into the running function's code, owned by its `Module`,
+//!   which the instance (and so the store) keeps alive.
+//! - `mem`/`mem_len` describe memory 0 of the running instance; they are
+//!   reloaded after anything that can grow memory or switch instances.
+
+use crate::error::{Error, FrameInfo, Result, Trap, TrapCode};
+use crate::ir::{FuncBody, MemKind, Op, Reg};
+use crate::module::ModuleInner;
+use crate::runtime::store::{Caller, FuncEntity, Store, StoreInner};
+
+/// The caches of the running instance.
+struct Ctx {
+    instance: u32,
+    module: *const ModuleInner,
+    mem: *mut u8,
+    mem_len: u64,
+    globals: *const *mut u64,
+    call_counts: *mut u64,
+    loop_counts: *mut u64,
+}
+
+impl Ctx {
+    fn load(inner: &mut StoreInner, instance: u32) -> Ctx {
+        let inst = &mut inner.instances[instance as usize];
+        let (mem, mem_len) = match inst.memories.first() {
+            Some(&m) => {
+                let m = &inner.memories[m as usize];
+                (m.base(), m.len() as u64)
+            }
+            None => (std::ptr::null_mut(), 0),
+        };
+        Ctx {
+            instance,
+            module: &*inst.module.inner,
+            mem,
+            mem_len,
+            globals: inst.global_ptrs.as_ptr(),
+            call_counts: inst.call_counts.as_mut_ptr(),
+            loop_counts: inst.loop_counts.as_mut_ptr(),
+        }
+    }
+
+    fn refresh_memory(&mut self, inner: &StoreInner) {
+        let inst = &inner.instances[self.instance as usize];
+        if let Some(&m) = inst.memories.first() {
+            self.mem_len = inner.memories[m as usize].len() as u64;
+        }
+    }
+}
+
+/// A suspended caller.
+struct Frame {
+    instance: u32,
+    def: u32,
+    /// Where to resume: the caller's `results` words.
+    ip: *const Op<Reg>,
+    base: usize,
+}
+
+/// Register `k` of the `args`/`results` words starting at `ip`.
+///
+/// # Safety
+/// `ip` must point at enough operand words for `k`, as the translator emits.
+#[inline(always)]
+unsafe fn operand(ip: *const Op<Reg>, k: usize) -> Reg {
+    // SAFETY: the caller guarantees the word exists.
+    match unsafe { *ip.add(k / 3) } {
+        Op::Args { r0, r1, r2 } | Op::Results { r0, r1, r2 } => [r0, r1, r2][k % 3],
+        _ => 0,
+    }
+}
+
+/// Calls host function `host` with its arguments at cell `base`.
+pub(super) fn call_host<T>(
+    store: &mut Store<T>,
+    host: u32,
+    base: usize,
+    cells: usize,
+    instance: Option<u32>,
+) -> Result<()> {
+    if base + cells > store.inner.stack.len() {
+        return Err(Error::trap(TrapCode::StackOverflow));
+    }
+    let f = store.host_funcs[host as usize].clone();
+    let ptr = store.inner.stack.ptr(base);
+    let saved_top = store.inner.stack_top;
+    store.inner.stack_top = base + cells;
+    // SAFETY: [base, base + cells) is inside the stack (checked above) and no
+    // frame uses it: wasm re-entered from the host starts at `stack_top`.
+    let span = unsafe { std::slice::from_raw_parts_mut(ptr, cells) };
+    let result = f(Caller { store, instance }, span);
+    store.inner.stack_top = saved_top;
+    result
+}
+
+fn backtrace(inner: &StoreInner, frames: &[Frame], instance: u32, def: u32) -> Vec<FrameInfo> {
+    let info = |instance: u32, def: u32| {
+        let m = &inner.instances[instance as usize].module.inner;
+        let index = m.env.num_imported_funcs + def;
+        FrameInfo {
+            func_index: index,
+            func_name: m.func_name(index),
+            module_name: m.name.clone(),
+        }
+    };
+    let mut out = vec![info(instance, def)];
+    out.extend(frames.iter().rev().map(|f| info(f.instance, f.def)));
+    out
+}
+
+/// Runs defined function `def` of `instance` with its frame at `base`.
+pub(super) fn run<T>(store: &mut Store<T>, instance: u32, def: u32, base: usize) -> Result<()> {
+    let mut frames: Vec<Frame> = Vec::new();
+    let mut state = State {
+        instance,
+        def,
+        base,
+        ..State::default()
+    };
+    match execute(store, &mut frames, &mut state) {
+        Ok(()) => Ok(()),
+        Err(Exit::Trap(code)) => {
+            let bt = backtrace(&store.inner, &frames, state.instance, state.def);
+            Err(Trap::new(code, bt).into())
+        }
+        Err(Exit::Error(e)) => Err(e),
+    }
+}
+
+/// Why execution stopped early.
+enum Exit {
+    Trap(TrapCode),
+    Error(Error),
+}
+
+impl From<TrapCode> for Exit {
+    fn from(code: TrapCode) -> Exit {
+        Exit::Trap(code)
+    }
+}
+
+impl From<Error> for Exit {
+    fn from(e: Error) -> Exit {
+        match e.trap_code() {
+            // A trap from a nested activation keeps its own backtrace.
+            _ => Exit::Error(e),
+        }
+    }
+}
+
+/// Where the running function is, kept outside the loop for backtraces.
+#[derive(Default)]
+struct State {
+    instance: u32,
+    def: u32,
+    base: usize,
+}
+
+/// Enters function `def` of the module at `ctx` with its frame at `base`:
+/// checks limits, loads constants, zeroes the rest of the frame.
+///
+/// # Safety
+/// `ctx.module` must be live and `def` one of its functions.
+#[inline(always)]
+unsafe fn enter(
+    inner: &mut StoreInner,
+    ctx: &Ctx,
+    def: u32,
+    base: usize,
+) -> Result<(*const FuncBody, *mut u64), TrapCode> {
+    // SAFETY: the module outlives the store's instances.
+    let body = unsafe { &(&*ctx.module).bodies[def as usize] };
+    let frame = body.frame_size as usize;
+    if inner.depth >= inner.engine.config().max_call_depth || base + frame > inner.stack.len() {
+        return Err(TrapCode::StackOverflow);
+    }
+    inner.depth += 1;
+    let fp = inner.stack.ptr(base);
+    let np = body.num_params as usize;
+    let nc = body.consts.len();
+    // SAFETY: [base, base + frame) is inside the stack (checked above).
+    unsafe {
+        std::ptr::copy_nonoverlapping(body.consts.as_ptr(), fp.add(np), nc);
+        std::ptr::write_bytes(fp.add(np + nc), 0, frame - np - nc);
+        *ctx.call_counts.add(def as usize) += 1;
+    }
+    Ok((body, fp))
+}
+
+#[inline(always)]
+fn trunc_check(x: f64, lo: f64, hi: f64) -> Result<f64, TrapCode> {
+    if x.is_nan() {
+        return Err(TrapCode::InvalidConversionToInteger);
+    }
+    let t = x.trunc();
+    if t < lo || t >= hi {
+        return Err(TrapCode::IntegerOverflow);
+    }
+    Ok(t)
+}
+
+fn fmin32(a: f32, b: f32) -> f32 {
+    if a.is_nan() || b.is_nan() {
+        a + b
+    } else if a == b {
+        f32::from_bits(a.to_bits() | b.to_bits())
+    } else {
+        a.min(b)
+    }
+}
+
+fn fmax32(a: f32, b: f32) -> f32 {
+    if a.is_nan() || b.is_nan() {
+        a + b
+    } else if a == b {
+        f32::from_bits(a.to_bits() & b.to_bits())
+    } else {
+        a.max(b)
+    }
+}
+
+fn fmin64(a: f64, b: f64) -> f64 {
+    if a.is_nan() || b.is_nan() {
+        a + b
+    } else if a == b {
+        f64::from_bits(a.to_bits() | b.to_bits())
+    } else {
+        a.min(b)
+    }
+}
+
+fn fmax64(a: f64, b: f64) -> f64 {
+    if a.is_nan() || b.is_nan() {
+        a + b
+    } else if a == b {
+        f64::from_bits(a.to_bits() & b.to_bits())
+    } else {
+        a.max(b)
+    }
+}
+
+#[allow(clippy::too_many_lines)]
+fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> Result<(), Exit> {
+    let mut ctx = Ctx::load(&mut store.inner, st.instance);
+    // SAFETY: see the module invariants; `def` is a defined function.
+    let (mut body, mut fp) = unsafe { enter(&mut store.inner, &ctx, st.def, st.base)? };
+    // SAFETY: body points into the live module.
+    let mut ip: *const Op<Reg> = unsafe { (*body).code.as_ptr() };
+    let mut loop_base = unsafe { (&*ctx.module).loop_offsets[st.def as usize] as usize };
+
+    macro_rules! r {
+        ($x:expr) => {
+            // SAFETY: register operands are < frame_size.
+            unsafe { *fp.add($x as usize) }
+        };
+    }
+    macro_rules! w {
+        ($x:expr, $v:expr) => {{
+            let v: u64 = $v;
+            // SAFETY: register operands are < frame_size.
+            unsafe { *fp.add($x as usize) = v }
+        }};
+    }
+    macro_rules! i32_ {
+        ($x:expr) => {
+            r!($x) as u32 as i32
+        };
+    }
+    macro_rules! u32_ {
+        ($x:expr) => {
+            r!($x) as u32
+        };
+    }
+    macro_rules! f32_ {
+        ($x:expr) => {
+            f32::from_bits(r!($x) as u32)
+        };
+    }
+    macro_rules! f64_ {
+        ($x:expr) => {
+            f64::from_bits(r!($x))
+        };
+    }
+    macro_rules! wi32 {
+        ($d:expr, $v:expr) => {
+            w!($d, ($v) as u32 as u64)
+        };
+    }
+    macro_rules! wf32 {
+        ($d:expr, $v:expr) => {
+            w!($d, (($v) as f32).to_bits() as u64)
+        };
+    }
+    macro_rules! wf64 {
+        ($d:expr, $v:expr) => {
+            w!($d, (($v) as f64).to_bits())
+        };
+    }
+    // Jumps by a branch's offset, counting loop back-edges.
+    macro_rules! jump {
+        ($off:expr) => {{
+            let off = $off as isize;
+            // SAFETY: offsets were resolved inside the function's code.
+            let target = unsafe { ip.offset(off - 1) };
+            if off <= 0 {
+                // SAFETY: back-edge targets follow their loop's header.
+                if let Op::LoopHeader { loop_id } = unsafe { *target.sub(1) } {
+                    unsafe { *ctx.loop_counts.add(loop_base + loop_id as usize) += 1 };
+                }
+            }
+            ip = target;
+        }};
+    }
+    macro_rules! jump16 {
+        ($off:expr) => {{
+            let off = $off;
+            if off == FuncBody::FAR {
+                // SAFETY: ip is one past this instruction.
+                let pc = unsafe { ip.offset_from((*body).code.as_ptr()) } as usize - 1;
+                jump!(unsafe { (*body).far_offset(pc) })
+            } else {
+                jump!(off)
+            }
+        }};
+    }
+    macro_rules! addr {
+        ($ptr:expr, $off:expr, $size:expr) => {{
+            let ea = r!($ptr) as u32 as u64 + $off as u64;
+            if ea + $size > ctx.mem_len {
+                return Err(TrapCode::MemoryOutOfBounds.into());
+            }
+            // SAFETY: [ea, ea + size) is inside the memory's accessible bytes.
+            unsafe { ctx.mem.add(ea as usize) }
+        }};
+    }
+    macro_rules! load {
+        ($dst:expr, $ptr:expr, $off:expr, $t:ty, $conv:expr) => {{
+            let p = addr!($ptr, $off, std::mem::size_of::<$t>() as u64);
+            // SAFETY: checked by addr!.
+            let v = unsafe { (p as *const $t).read_unaligned() };
+            #[allow(clippy::redundant_closure_call)]
+            w!($dst, ($conv)(v))
+        }};
+    }
+    macro_rules! store_ {
+        ($ptr:expr, $val:expr, $off:expr, $t:ty) => {{
+            let p = addr!($ptr, $off, std::mem::size_of::<$t>() as u64);
+            let v = r!($val) as $t;
+            // SAFETY: checked by addr!.
+            unsafe { (p as *mut $t).write_unaligned(v) }
+        }};
+    }
+    macro_rules! bin {
+        ($d:expr, $a:expr, $b:expr, $get:ident, $put:ident, |$x:ident, $y:ident| $e:expr) => {{
+            let $x = $get!($a);
+            let $y = $get!($b);
+            $put!($d, $e)
+        }};
+    }
+    macro_rules! un {
+        ($d:expr, $s:expr, $get:ident, $put:ident, |$x:ident| $e:expr) => {{
+            let $x = $get!($s);
+            $put!($d, $e)
+        }};
+    }
+    macro_rules! cmp_br {
+        ($a:expr, $b:expr, $off:expr, $get:ident, |$x:ident, $y:ident| $e:expr) => {{
+            let $x = $get!($a);
+            let $y = $get!($b);
+            if $e {
+                jump16!($off)
+            }
+        }};
+    }
+    macro_rules! i64_ {
+        ($x:expr) => {
+            r!($x) as i64
+        };
+    }
+    macro_rules! u64_ {
+        ($x:expr) => {
+            r!($x)
+        };
+    }
+    macro_rules! wi64 {
+        ($d:expr, $v:expr) => {
+            w!($d, ($v) as u64)
+        };
+    }
+    macro_rules! wbool {
+        ($d:expr, $v:expr) => {
+            w!($d, ($v) as u64)
+        };
+    }
+    macro_rules! trunc {
+        ($d:expr, $s:expr, $get:ident, $lo:expr, $hi:expr, $t:ty, $put:ident) => {{
+            let t = trunc_check($get!($s) as f64, $lo, $hi)?;
+            $put!($d, t as $t)
+        }};
+    }
+    // Switches to function `def` of instance `inst` for a call whose args
+    // words start at `ip`.
+    macro_rules! call_wasm {
+        ($inst:expr, $def:expr) => {{
+            let inst: u32 = $inst;
+            let def: u32 = $def;
+            let new_base = st.base + unsafe { (*body).frame_size } as usize;
+            let callee_ctx = if inst == ctx.instance { None } else { Some(Ctx::load(&mut store.inner, inst)) };
+            let cctx = callee_ctx.as_ref().unwrap_or(&ctx);
+            // SAFETY: the callee's module is live; def indexes its functions.
+            let callee = unsafe { &(&*cctx.module).bodies[def as usize] };
+            let np = callee.num_params as usize;
+            if new_base + callee.frame_size as usize > store.inner.stack.len() {
+                return Err(TrapCode::StackOverflow.into());
+            }
+            let new_fp = store.inner.stack.ptr(new_base);
+            for k in 0..np {
+                // SAFETY: args words follow the call; the new frame is in bounds.
+                unsafe { *new_fp.add(k) = r!(operand(ip, k)) };
+            }
+            frames.push(Frame {
+                instance: st.instance,
+                def: st.def,
+                ip: unsafe { ip.add(np.div_ceil(3)) },
+                base: st.base,
+            });
+            // SAFETY: cctx describes the callee's live instance.
+            let (b, f) = match unsafe { enter(&mut store.inner, cctx, def, new_base) } {
+                Ok(x) => x,
+                Err(code) => {
+                    frames.pop();
+                    return Err(code.into());
+                }
+            };
+            if let Some(c) = callee_ctx {
+                ctx = c;
+            }
+            st.instance = inst;
+            st.def = def;
+            st.base = new_base;
+            body = b;
+            fp = f;
+            ip = unsafe { (*body).code.as_ptr() };
+            loop_base = unsafe { (&*ctx.module).loop_offsets[def as usize] as usize };
+        }};
+    }
+    // Calls store function `func` (wasm of any instance, or host).
+    macro_rules! call_store_func {
+        ($func:expr) => {{
+            let func: u32 = $func;
+            match store.inner.funcs[func as usize] {
+                FuncEntity::Wasm { instance, def, .. } => call_wasm!(instance, def),
+                FuncEntity::Host { host, ref ty, .. } => {
+                    let np = ty.params().len();
+                    let nr = ty.results().len();
+                    let cells = np.max(nr);
+                    let new_base = st.base + unsafe { (*body).frame_size } as usize;
+                    if new_base + cells > store.inner.stack.len() {
+                        return Err(TrapCode::StackOverflow.into());
+                    }
+                    let new_fp = store.inner.stack.ptr(new_base);
+                    for k in 0..np {
+                        // SAFETY: as in call_wasm.
+                        unsafe { *new_fp.add(k) = r!(operand(ip, k)) };
+                    }
+                    ip = unsafe { ip.add(np.div_ceil(3)) };
+                    call_host(store, host, new_base, cells, Some(st.instance))?;
+                    for k in 0..nr {
+                        // SAFETY: results words follow; new frame still in bounds.
+                        unsafe { w!(operand(ip, k), *new_fp.add(k)) };
+                    }
+                    ip = unsafe { ip.add(nr.div_ceil(3)) };
+                    // The host may have grown memory.
+                    ctx.refresh_memory(&store.inner);
+                }
+            }
+        }};
+    }
+
+    loop {
+        // SAFETY: ip stays inside the function's code: every path ends in a
+        // return, unreachable, or branch to a resolved target.
+        let op = unsafe { *ip };
+        ip = unsafe { ip.add(1) };
+        match op {
+            Op::Unreachable {} => return Err(TrapCode::Unreachable.into()),
+            Op::Copy { dst, src } => w!(dst, r!(src)),
+            Op::LoopHeader { .. } => {}
+            Op::Br { offset } => jump!(offset),
+            Op::BrIfNez { cond, offset } => {
+                if u32_!(cond) != 0 {
+                    jump!(offset)
+                }
+            }
+            Op::BrIfEqz { cond, offset } => {
+                if u32_!(cond) == 0 {
+                    jump!(offset)
+                }
+            }
+            Op::BrTable { index, len } => {
+                let i = u32_!(index).min(len);
+                // SAFETY: len + 1 `br` words follow the table.
+                ip = unsafe { ip.add(i as usize) };
+            }
+            Op::Return0 {} | Op::Return1 { .. } | Op::ReturnN { .. } => {
+                match op {
+                    Op::Return1 { src } => w!(0, r!(src)),
+                    Op::ReturnN { count } => {
+                        let n = count as usize;
+                        let mut tmp = [0u64; 16];
+                        let mut heap;
+                        let vals: &mut [u64] = if n <= 16 {
+                            &mut tmp[..n]
+                        } else {
+                            heap = vec![0u64; n];
+                            &mut heap
+                        };
+                        for (k, v) in vals.iter_mut().enumerate() {
+                            // SAFETY: `count` registers follow in args words.
+                            *v = r!(unsafe { operand(ip, k) });
+                        }
+                        for (k, &v) in vals.iter().enumerate() {
+                            w!(k, v);
+                        }
+                    }
+                    _ => {}
+                }
+                store.inner.depth -= 1;
+                let Some(caller) = frames.pop() else {
+                    return Ok(());
+                };
+                let callee_fp = fp;
+                // SAFETY: body is live.
+                let nr = unsafe { (*body).num_results } as usize;
+                if caller.instance != ctx.instance {
+                    ctx = Ctx::load(&mut store.inner, caller.instance);
+                } else {
+                    ctx.refresh_memory(&store.inner);
+                }
+                st.instance = caller.instance;
+                st.def = caller.def;
+                st.base = caller.base;
+                // SAFETY: the caller's module is live.
+                body = unsafe { &(&*ctx.module).bodies[caller.def as usize] };
+                fp = store.inner.stack.ptr(caller.base);
+                loop_base = unsafe { (&*ctx.module).loop_offsets[caller.def as usize] as usize };
+                ip = caller.ip;
+                for k in 0..nr {
+                    // SAFETY: results words follow the call site.
+                    unsafe { w!(operand(ip, k), *callee_fp.add(k)) };
+                }
+                ip = unsafe { ip.add(nr.div_ceil(3)) };
+            }
+            Op::Args { .. } | Op::Results { .. } | Op::Imm { .. } => {
+                // Operand words are consumed by their instruction.
+            }
+            Op::CallInternal { func } => {
+                let inst = ctx.instance;
+                call_wasm!(inst, func)
+            }
+            Op::CallImported { func } => {
+                let f = store.inner.instances[ctx.instance as usize].funcs[func as usize];
+                call_store_func!(f)
+            }
+            Op::CallIndirect { index, ty } => {
+                // SAFETY: an imm word with the table index follows.
+                let Op::Imm { value: table } = (unsafe { *ip }) else {
+                    unreachable!("call_indirect without its table word")
+                };
+                ip = unsafe { ip.add(1) };
+                let inner = &store.inner;
+                let inst = &inner.instances[ctx.instance as usize];
+                let t = &inner.tables[inst.tables[table as usize] as usize];
+                let i = u32_!(index) as usize;
+                let Some(&cell) = t.elems.get(i) else {
+                    return Err(TrapCode::UndefinedElement.into());
+                };
+                if cell == 0 {
+                    return Err(TrapCode::UninitializedElement.into());
+                }
+                let f = (cell - 1) as u32;
+                // SAFETY: module is live.
+                let want = unsafe { (&*ctx.module).type_ids[ty as usize] };
+                if inner.funcs[f as usize].type_id() != want {
+                    return Err(TrapCode::IndirectCallTypeMismatch.into());
+                }
+                call_store_func!(f)
+            }
+            Op::Select { dst, a, b } => {
+                // SAFETY: an args word with the condition follows.
+                let cond = unsafe { operand(ip, 0) };
+                ip = unsafe { ip.add(1) };
+                w!(dst, if u32_!(cond) != 0 { r!(a) } else { r!(b) })
+            }
+            Op::GlobalGet { dst, global } => {
+                // SAFETY: global pointers of the instance are stable and valid.
+                w!(dst, unsafe { **ctx.globals.add(global as usize) })
+            }
+            Op::GlobalSet { src, global } => {
+                let v = r!(src);
+                // SAFETY: as above.
+                unsafe { **ctx.globals.add(global as usize) = v }
+            }
+            Op::I32Load { dst, ptr, offset } => load!(dst, ptr, offset, u32, |v: u32| v as u64),
+            Op::I64Load { dst, ptr, offset } => load!(dst, ptr, offset, u64, |v: u64| v),
+            Op::F32Load { dst, ptr, offset } => load!(dst, ptr, offset, u32, |v: u32| v as u64),
+            Op::F64Load { dst, ptr, offset } => load!(dst, ptr, offset, u64, |v: u64| v),
+            Op::I32Load8S { dst, ptr, offset } => {
+                load!(dst, ptr, offset, i8, |v: i8| v as i32 as u32 as u64)
+            }
+            Op::I32Load8U { dst, ptr, offset } => load!(dst, ptr, offset, u8, |v: u8| v as u64),
+            Op::I32Load16S { dst, ptr, offset } => {
+                load!(dst, ptr, offset, i16, |v: i16| v as i32 as u32 as u64)
+            }
+            Op::I32Load16U { dst, ptr, offset } => load!(dst, ptr, offset, u16, |v: u16| v as u64),
+            Op::I64Load8S { dst, ptr, offset } => load!(dst, ptr, offset, i8, |v: i8| v as i64 as u64),
+            Op::I64Load8U { dst, ptr, offset } => load!(dst, ptr, offset, u8, |v: u8| v as u64),
+            Op::I64Load16S { dst, ptr, offset } => {
+                load!(dst, ptr, offset, i16, |v: i16| v as i64 as u64)
+            }
+            Op::I64Load16U { dst, ptr, offset } => load!(dst, ptr, offset, u16, |v: u16| v as u64),
+            Op::I64Load32S { dst, ptr, offset } => {
+                load!(dst, ptr, offset, i32, |v: i32| v as i64 as u64)
+            }
+            Op::I64Load32U { dst, ptr, offset } => load!(dst, ptr, offset, u32, |v: u32| v as u64),
+            Op::I32Store { ptr, val, offset } => store_!(ptr, val, offset, u32),
+            Op::I64Store { ptr, val, offset } => store_!(ptr, val, offset, u64),
+            Op::F32Store { ptr, val, offset } => store_!(ptr, val, offset, u32),
+            Op::F64Store { ptr, val, offset } => store_!(ptr, val, offset, u64),
+            Op::I32Store8 { ptr, val, offset } => store_!(ptr, val, offset, u8),
+            Op::I32Store16 { ptr, val, offset } => store_!(ptr, val, offset, u16),
+            Op::I64Store8 { ptr, val, offset } => store_!(ptr, val, offset, u8),
+            Op::I64Store16 { ptr, val, offset } => store_!(ptr, val, offset, u16),
+            Op::I64Store32 { ptr, val, offset } => store_!(ptr, val, offset, u32),
+            Op::LoadWide { dst, ptr, kind } => {
+                // SAFETY: an imm word with the offset follows.
+                let Op::Imm { value: offset } = (unsafe { *ip }) else {
+                    unreachable!("wide load without its offset word")
+                };
+                ip = unsafe { ip.add(1) };
+                match kind {
+                    MemKind::I32Load | MemKind::F32Load => {
+                        load!(dst, ptr, offset, u32, |v: u32| v as u64)
+                    }
+                    MemKind::I64Load | MemKind::F64Load => load!(dst, ptr, offset, u64, |v: u64| v),
+                    MemKind::I32Load8S => load!(dst, ptr, offset, i8, |v: i8| v as i32 as u32 as u64),
+                    MemKind::I32Load8U | MemKind::I64Load8U => {
+                        load!(dst, ptr, offset, u8, |v: u8| v as u64)
+                    }
+                    MemKind::I32Load16S => {
+                        load!(dst, ptr, offset, i16, |v: i16| v as i32 as u32 as u64)
+                    }
+                    MemKind::I32Load16U | MemKind::I64Load16U => {
+                        load!(dst, ptr, offset, u16, |v: u16| v as u64)
+                    }
+                    MemKind::I64Load8S => load!(dst, ptr, offset, i8, |v: i8| v as i64 as u64),
+                    MemKind::I64Load16S => load!(dst, ptr, offset, i16, |v: i16| v as i64 as u64),
+                    MemKind::I64Load32S => load!(dst, ptr, offset, i32, |v: i32| v as i64 as u64),
+                    MemKind::I64Load32U => load!(dst, ptr, offset, u32, |v: u32| v as u64),
+                    _ => unreachable!("store kind in a wide load"),
+                }
+            }
+            Op::StoreWide { ptr, val, kind } => {
+                // SAFETY: an imm word with the offset follows.
+                let Op::Imm { value: offset } = (unsafe { *ip }) else {
+                    unreachable!("wide store without its offset word")
+                };
+                ip = unsafe { ip.add(1) };
+                match kind {
+                    MemKind::I32Store | MemKind::F32Store | MemKind::I64Store32 => {
+                        store_!(ptr, val, offset, u32)
+                    }
+                    MemKind::I64Store | MemKind::F64Store => store_!(ptr, val, offset, u64),
+                    MemKind::I32Store8 | MemKind::I64Store8 => store_!(ptr, val, offset, u8),
+                    MemKind::I32Store16 | MemKind::I64Store16 => store_!(ptr, val, offset, u16),
+                    _ => unreachable!("load kind in a wide store"),
+                }
+            }
+            Op::MemorySize { dst } => w!(dst, ctx.mem_len / crate::runtime::memory::PAGE_SIZE),
+            Op::MemoryGrow { dst, delta } => {
+                let inner = &mut store.inner;
+                let m = inner.instances[ctx.instance as usize].memories[0];
+                let old = inner.memories[m as usize].grow(u32_!(delta) as u64);
+                ctx.mem_len = inner.memories[m as usize].len() as u64;
+                wi32!(dst, old.map_or(-1i32, |o| o as i32))
+            }
+            Op::MemoryFill { dst, val, len } => {
+                let n = u32_!(len) as u64;
+                let p = addr!(dst, 0u64, n);
+                // SAFETY: checked by addr!.
+                unsafe { std::ptr::write_bytes(p, r!(val) as u8, n as usize) }
+            }
+            Op::MemoryCopy { dst, src, len } => {
+                let n = u32_!(len) as u64;
+                let d = addr!(dst, 0u64, n);
+                let s = addr!(src, 0u64, n);
+                // SAFETY: both ranges checked by addr!; they may overlap.
+                unsafe { std::ptr::copy(s, d, n as usize) }
+            }
+            Op::MemoryInit { data } => {
+                // SAFETY: an args word follows.
+                let (d, s, n) = unsafe { (operand(ip, 0), operand(ip, 1), operand(ip, 2)) };
+                ip = unsafe { ip.add(1) };
+                let inst = &store.inner.instances[ctx.instance as usize];
+                // SAFETY: module is live.
+                let seg = unsafe { &(&*ctx.module).datas[data as usize].bytes };
+                let bytes: &[u8] = if inst.data_dropped[data as usize] { &[] } else { seg };
+                let (s, n) = (u32_!(s) as u64, u32_!(n) as u64);
+                if s + n > bytes.len() as u64 {
+                    return Err(TrapCode::MemoryOutOfBounds.into());
+                }
+                let p = addr!(d, 0u64, n);
+                // SAFETY: destination checked by addr!; source is in the segment.
+                unsafe {
+                    std::ptr::copy_nonoverlapping(bytes.as_ptr().add(s as usize), p, n as usize)
+                }
+            }
+            Op::DataDrop { data } => {
+                store.inner.instances[ctx.instance as usize].data_dropped[data as usize] = true;
+            }
+            Op::TableGet { dst, index, table } => {
+                let inner = &store.inner;
+                let t = inner.instances[ctx.instance as usize].tables[table as usize];
+                match inner.tables[t as usize].elems.get(u32_!(index) as usize) {
+                    Some(&v) => w!(dst, v),
+                    None => return Err(TrapCode::TableOutOfBounds.into()),
+                }
+            }
+            Op::TableSet { index, val, table } => {
+                let inner = &mut store.inner;
+                let t = inner.instances[ctx.instance as usize].tables[table as usize];
+                match inner.tables[t as usize].elems.get_mut(u32_!(index) as usize) {
+                    Some(e) => *e = r!(val),
+                    None => return Err(TrapCode::TableOutOfBounds.into()),
+                }
+            }
+            Op::TableSize { dst, table } => {
+                let inner = &store.inner;
+                let t = inner.instances[ctx.instance as usize].tables[table as usize];
+                w!(dst, inner.tables[t as usize].elems.len() as u64)
+            }
+            Op::TableGrow { dst, init, delta } => {
+                // SAFETY: an imm word with the table index follows.
+                let Op::Imm { value: table } = (unsafe { *ip }) else {
+                    unreachable!("table.grow without its table word")
+                };
+                ip = unsafe { ip.add(1) };
+                let inner = &mut store.inner;
+                let t = inner.instances[ctx.instance as usize].tables[table as usize];
+                let old = inner.tables[t as usize].grow(u32_!(delta) as u64, r!(init));
+                wi32!(dst, old.map_or(-1i32, |o| o as i32))
+            }
+            Op::TableFill { index, val, len } => {
+                // SAFETY: an imm word with the table index follows.
+                let Op::Imm { value: table } = (unsafe { *ip }) else {
+                    unreachable!("table.fill without its table word")
+                };
+                ip = unsafe { ip.add(1) };
+                let inner = &mut store.inner;
+                let t = inner.instances[ctx.instance as usize].tables[table as usize];
+                let elems = &mut inner.tables[t as usize].elems;
+                let (i, n) = (u32_!(index) as usize, u32_!(len) as usize);
+                if i + n > elems.len() {
+                    return Err(TrapCode::TableOutOfBounds.into());
+                }
+                elems[i..i + n].fill(r!(val));
+            }
+            Op::TableCopy { dst, src, len } => {
+                // SAFETY: an imm word with both table indices follows.
+                let Op::Imm { value: tables } = (unsafe { *ip }) else {
+                    unreachable!("table.copy without its table word")
+                };
+                ip = unsafe { ip.add(1) };
+                let inner = &mut store.inner;
+                let inst = &inner.instances[ctx.instance as usize];
+                let td = inst.tables[(tables & 0xffff) as usize] as usize;
+                let ts = inst.tables[(tables >> 16) as usize] as usize;
+                let (d, s, n) = (u32_!(dst) as usize, u32_!(src) as usize, u32_!(len) as usize);
+                if s + n > inner.tables[ts].elems.len() || d + n > inner.tables[td].elems.len() {
+                    return Err(TrapCode::TableOutOfBounds.into());
+                }
+                if td == ts {
+                    inner.tables[td].elems.copy_within(s..s + n, d);
+                } else {
+                    let src_elems: Vec<u64> = inner.tables[ts].elems[s..s + n].to_vec();
+                    inner.tables[td].elems[d..d + n].copy_from_slice(&src_elems);
+                }
+            }
+            Op::TableInit { table, elem } => {
+                // SAFETY: an args word follows.
+                let (d, s, n) = unsafe { (operand(ip, 0), operand(ip, 1), operand(ip, 2)) };
+                ip = unsafe { ip.add(1) };
+                let inner = &mut store.inner;
+                let inst = &inner.instances[ctx.instance as usize];
+                let seg = &inst.elems[elem as usize];
+                let t = &mut inner.tables[inst.tables[table as usize] as usize];
+                let (d, s, n) = (u32_!(d) as usize, u32_!(s) as usize, u32_!(n) as usize);
+                if s + n > seg.len() || d + n > t.elems.len() {
+                    return Err(TrapCode::TableOutOfBounds.into());
+                }
+                t.elems[d..d + n].copy_from_slice(&seg[s..s + n]);
+            }
+            Op::ElemDrop { elem } => {
+                store.inner.instances[ctx.instance as usize].elems[elem as usize] = Box::new([]);
+            }
+            Op::RefFunc { dst, func } => {
+                let f = store.inner.instances[ctx.instance as usize].funcs[func as usize];
+                w!(dst, f as u64 + 1)
+            }
+
+            Op::I32Eqz { dst, src } => wbool!(dst, u32_!(src) == 0),
+            Op::I32Eq { dst, a, b } => wbool!(dst, u32_!(a) == u32_!(b)),
+            Op::I32Ne { dst, a, b } => wbool!(dst, u32_!(a) != u32_!(b)),
+            Op::I32LtS { dst, a, b } => wbool!(dst, i32_!(a) < i32_!(b)),
+            Op::I32LtU { dst, a, b } => wbool!(dst, u32_!(a) < u32_!(b)),
+            Op::I32GtS { dst, a, b } => wbool!(dst, i32_!(a) > i32_!(b)),
+            Op::I32GtU { dst, a, b } => wbool!(dst, u32_!(a) > u32_!(b)),
+            Op::I32LeS { dst, a, b } => wbool!(dst, i32_!(a) <= i32_!(b)),
+            Op::I32LeU { dst, a, b } => wbool!(dst, u32_!(a) <= u32_!(b)),
+            Op::I32GeS { dst, a, b } => wbool!(dst, i32_!(a) >= i32_!(b)),
+            Op::I32GeU { dst, a, b } => wbool!(dst, u32_!(a) >= u32_!(b)),
+            Op::I64Eqz { dst, src } => wbool!(dst, u64_!(src) == 0),
+            Op::I64Eq { dst, a, b } => wbool!(dst, u64_!(a) == u64_!(b)),
+            Op::I64Ne { dst, a, b } => wbool!(dst, u64_!(a) != u64_!(b)),
+            Op::I64LtS { dst, a, b } => wbool!(dst, i64_!(a) < i64_!(b)),
+            Op::I64LtU { dst, a, b } => wbool!(dst, u64_!(a) < u64_!(b)),
+            Op::I64GtS { dst, a, b } => wbool!(dst, i64_!(a) > i64_!(b)),
+            Op::I64GtU { dst, a, b } => wbool!(dst, u64_!(a) > u64_!(b)),
+            Op::I64LeS { dst, a, b } => wbool!(dst, i64_!(a) <= i64_!(b)),
+            Op::I64LeU { dst, a, b } => wbool!(dst, u64_!(a) <= u64_!(b)),
+            Op::I64GeS { dst, a, b } => wbool!(dst, i64_!(a) >= i64_!(b)),
+            Op::I64GeU { dst, a, b } => wbool!(dst, u64_!(a) >= u64_!(b)),
+            Op::F32Eq { dst, a, b } => wbool!(dst, f32_!(a) == f32_!(b)),
+            Op::F32Ne { dst, a, b } => wbool!(dst, f32_!(a) != f32_!(b)),
+            Op::F32Lt { dst, a, b } => wbool!(dst, f32_!(a) < f32_!(b)),
+            Op::F32Gt { dst, a, b } => wbool!(dst, f32_!(a) > f32_!(b)),
+            Op::F32Le { dst, a, b } => wbool!(dst, f32_!(a) <= f32_!(b)),
+            Op::F32Ge { dst, a, b } => wbool!(dst, f32_!(a) >= f32_!(b)),
+            Op::F64Eq { dst, a, b } => wbool!(dst, f64_!(a) == f64_!(b)),
+            Op::F64Ne { dst, a, b } => wbool!(dst, f64_!(a) != f64_!(b)),
+            Op::F64Lt { dst, a, b } => wbool!(dst, f64_!(a) < f64_!(b)),
+            Op::F64Gt { dst, a, b } => wbool!(dst, f64_!(a) > f64_!(b)),
+            Op::F64Le { dst, a, b } => wbool!(dst, f64_!(a) <= f64_!(b)),
+            Op::F64Ge { dst, a, b } => wbool!(dst, f64_!(a) >= f64_!(b)),
+
+            Op::BrIfI32Eq { a, b, offset } => cmp_br!(a, b, offset, u32_, |x, y| x == y),
+            Op::BrIfI32Ne { a, b, offset } => cmp_br!(a, b, offset, u32_, |x, y| x != y),
+            Op::BrIfI32LtS { a, b, offset } => cmp_br!(a, b, offset, i32_, |x, y| x < y),
+            Op::BrIfI32LtU { a, b, offset } => cmp_br!(a, b, offset, u32_, |x, y| x < y),
+            Op::BrIfI32GtS { a, b, offset } => cmp_br!(a, b, offset, i32_, |x, y| x > y),
+            Op::BrIfI32GtU { a, b, offset } => cmp_br!(a, b, offset, u32_, |x, y| x > y),
+            Op::BrIfI32LeS { a, b, offset } => cmp_br!(a, b, offset, i32_, |x, y| x <= y),
+            Op::BrIfI32LeU { a, b, offset } => cmp_br!(a, b, offset, u32_, |x, y| x <= y),
+            Op::BrIfI32GeS { a, b, offset } => cmp_br!(a, b, offset, i32_, |x, y| x >= y),
+            Op::BrIfI32GeU { a, b, offset } => cmp_br!(a, b, offset, u32_, |x, y| x >= y),
+            Op::BrIfI64Eq { a, b, offset } => cmp_br!(a, b, offset, u64_, |x, y| x == y),
+            Op::BrIfI64Ne { a, b, offset } => cmp_br!(a, b, offset, u64_, |x, y| x != y),
+            Op::BrIfI64LtS { a, b, offset } => cmp_br!(a, b, offset, i64_, |x, y| x < y),
+            Op::BrIfI64LtU { a, b, offset } => cmp_br!(a, b, offset, u64_, |x, y| x < y),
+            Op::BrIfI64GtS { a, b, offset } => cmp_br!(a, b, offset, i64_, |x, y| x > y),
+            Op::BrIfI64GtU { a, b, offset } => cmp_br!(a, b, offset, u64_, |x, y| x > y),
+            Op::BrIfI64LeS { a, b, offset } => cmp_br!(a, b, offset, i64_, |x, y| x <= y),
+            Op::BrIfI64LeU { a, b, offset } => cmp_br!(a, b, offset, u64_, |x, y| x <= y),
+            Op::BrIfI64GeS { a, b, offset } => cmp_br!(a, b, offset, i64_, |x, y| x >= y),
+            Op::BrIfI64GeU { a, b, offset } => cmp_br!(a, b, offset, u64_, |x, y| x >= y),
+
+            Op::I32Clz { dst, src } => un!(dst, src, u32_, wi32, |x| x.leading_zeros()),
+            Op::I32Ctz { dst, src } => un!(dst, src, u32_, wi32, |x| x.trailing_zeros()),
+            Op::I32Popcnt { dst, src } => un!(dst, src, u32_, wi32, |x| x.count_ones()),
+            Op::I32Add { dst, a, b } => bin!(dst, a, b, u32_, wi32, |x, y| x.wrapping_add(y)),
+            Op::I32Sub { dst, a, b } => bin!(dst, a, b, u32_, wi32, |x, y| x.wrapping_sub(y)),
+            Op::I32Mul { dst, a, b } => bin!(dst, a, b, u32_, wi32, |x, y| x.wrapping_mul(y)),
+            Op::I32DivS { dst, a, b } => {
+                let (x, y) = (i32_!(a), i32_!(b));
+                if y == 0 {
+                    return Err(TrapCode::IntegerDivideByZero.into());
+                }
+                if x == i32::MIN && y == -1 {
+                    return Err(TrapCode::IntegerOverflow.into());
+                }
+                wi32!(dst, x / y)
+            }
+            Op::I32DivU { dst, a, b } => {
+                let (x, y) = (u32_!(a), u32_!(b));
+                if y == 0 {
+                    return Err(TrapCode::IntegerDivideByZero.into());
+                }
+                wi32!(dst, x / y)
+            }
+            Op::I32RemS { dst, a, b } => {
+                let (x, y) = (i32_!(a), i32_!(b));
+                if y == 0 {
+                    return Err(TrapCode::IntegerDivideByZero.into());
+                }
+                wi32!(dst, x.wrapping_rem(y))
+            }
+            Op::I32RemU { dst, a, b } => {
+                let (x, y) = (u32_!(a), u32_!(b));
+                if y == 0 {
+                    return Err(TrapCode::IntegerDivideByZero.into());
+                }
+                wi32!(dst, x % y)
+            }
+            Op::I32And { dst, a, b } => bin!(dst, a, b, u32_, wi32, |x, y| x & y),
+            Op::I32Or { dst, a, b } => bin!(dst, a, b, u32_, wi32, |x, y| x | y),
+            Op::I32Xor { dst, a, b } => bin!(dst, a, b, u32_, wi32, |x, y| x ^ y),
+            Op::I32Shl { dst, a, b } => bin!(dst, a, b, u32_, wi32, |x, y| x.wrapping_shl(y)),
+            Op::I32ShrS { dst, a, b } => {
+                bin!(dst, a, b, i32_, wi32, |x, y| x.wrapping_shr(y as u32))
+            }
+            Op::I32ShrU { dst, a, b } => bin!(dst, a, b, u32_, wi32, |x, y| x.wrapping_shr(y)),
+            Op::I32Rotl { dst, a, b } => bin!(dst, a, b, u32_, wi32, |x, y| x.rotate_left(y)),
+            Op::I32Rotr { dst, a, b } => bin!(dst, a, b, u32_, wi32, |x, y| x.rotate_right(y)),
+            Op::I64Clz { dst, src } => un!(dst, src, u64_, wi64, |x| x.leading_zeros()),
+            Op::I64Ctz { dst, src } => un!(dst, src, u64_, wi64, |x| x.trailing_zeros()),
+            Op::I64Popcnt { dst, src } => un!(dst, src, u64_, wi64, |x| x.count_ones()),
+            Op::I64Add { dst, a, b } => bin!(dst, a, b, u64_, wi64, |x, y| x.wrapping_add(y)),
+            Op::I64Sub { dst, a, b } => bin!(dst, a, b, u64_, wi64, |x, y| x.wrapping_sub(y)),
+            Op::I64Mul { dst, a, b } => bin!(dst, a, b, u64_, wi64, |x, y| x.wrapping_mul(y)),
+            Op::I64DivS { dst, a, b } => {
+                let (x, y) = (i64_!(a), i64_!(b));
+                if y == 0 {
+                    return Err(TrapCode::IntegerDivideByZero.into());
+                }
+                if x == i64::MIN && y == -1 {
+                    return Err(TrapCode::IntegerOverflow.into());
+                }
+                wi64!(dst, x / y)
+            }
+            Op::I64DivU { dst, a, b } => {
+                let (x, y) = (u64_!(a), u64_!(b));
+                if y == 0 {
+                    return Err(TrapCode::IntegerDivideByZero.into());
+                }
+                wi64!(dst, x / y)
+            }
+            Op::I64RemS { dst, a, b } => {
+                let (x, y) = (i64_!(a), i64_!(b));
+                if y == 0 {
+                    return Err(TrapCode::IntegerDivideByZero.into());
+                }
+                wi64!(dst, x.wrapping_rem(y))
+            }
+            Op::I64RemU { dst, a, b } => {
+                let (x, y) = (u64_!(a), u64_!(b));
+                if y == 0 {
+                    return Err(TrapCode::IntegerDivideByZero.into());
+                }
+                wi64!(dst, x % y)
+            }
+            Op::I64And { dst, a, b } => bin!(dst, a, b, u64_, wi64, |x, y| x & y),
+            Op::I64Or { dst, a, b } => bin!(dst, a, b, u64_, wi64, |x, y| x | y),
+            Op::I64Xor { dst, a, b } => bin!(dst, a, b, u64_, wi64, |x, y| x ^ y),
+            Op::I64Shl { dst, a, b } => {
+                bin!(dst, a, b, u64_, wi64, |x, y| x.wrapping_shl(y as u32))
+            }
+            Op::I64ShrS { dst, a, b } => {
+                bin!(dst, a, b, i64_, wi64, |x, y| x.wrapping_shr(y as u32))
+            }
+            Op::I64ShrU { dst, a, b } => {
+                bin!(dst, a, b, u64_, wi64, |x, y| x.wrapping_shr(y as u32))
+            }
+            Op::I64Rotl { dst, a, b } => {
+                bin!(dst, a, b, u64_, wi64, |x, y| x.rotate_left((y & 63) as u32))
+            }
+            Op::I64Rotr { dst, a, b } => {
+                bin!(dst, a, b, u64_, wi64, |x, y| x.rotate_right((y & 63) as u32))
+            }
+
+            Op::F32Abs { dst, src } => w!(dst, r!(src) & 0x7fff_ffff),
+            Op::F32Neg { dst, src } => w!(dst, (r!(src) as u32 ^ 0x8000_0000) as u64),
+            Op::F32Ceil { dst, src } => un!(dst, src, f32_, wf32, |x| x.ceil()),
+            Op::F32Floor { dst, src } => un!(dst, src, f32_, wf32, |x| x.floor()),
+            Op::F32Trunc { dst, src } => un!(dst, src, f32_, wf32, |x| x.trunc()),
+            Op::F32Nearest { dst, src } => un!(dst, src, f32_, wf32, |x| x.round_ties_even()),
+            Op::F32Sqrt { dst, src } => un!(dst, src, f32_, wf32, |x| x.sqrt()),
+            Op::F32Add { dst, a, b } => bin!(dst, a, b, f32_, wf32, |x, y| x + y),
+            Op::F32Sub { dst, a, b } => bin!(dst, a, b, f32_, wf32, |x, y| x - y),
+            Op::F32Mul { dst, a, b } => bin!(dst, a, b, f32_, wf32, |x, y| x * y),
+            Op::F32Div { dst, a, b } => bin!(dst, a, b, f32_, wf32, |x, y| x / y),
+            Op::F32Min { dst, a, b } => bin!(dst, a, b, f32_, wf32, |x, y| fmin32(x, y)),
+            Op::F32Max { dst, a, b } => bin!(dst, a, b, f32_, wf32, |x, y| fmax32(x, y)),
+            Op::F32Copysign { dst, a, b } => {
+                let (x, y) = (r!(a) as u32, r!(b) as u32);
+                w!(dst, ((x & 0x7fff_ffff) | (y & 0x8000_0000)) as u64)
+            }
+            Op::F64Abs { dst, src } => w!(dst, r!(src) & 0x7fff_ffff_ffff_ffff),
+            Op::F64Neg { dst, src } => w!(dst, r!(src) ^ 0x8000_0000_0000_0000),
+            Op::F64Ceil { dst, src } => un!(dst, src, f64_, wf64, |x| x.ceil()),
+            Op::F64Floor { dst, src } => un!(dst, src, f64_, wf64, |x| x.floor()),
+            Op::F64Trunc { dst, src } => un!(dst, src, f64_, wf64, |x| x.trunc()),
+            Op::F64Nearest { dst, src } => un!(dst, src, f64_, wf64, |x| x.round_ties_even()),
+            Op::F64Sqrt { dst, src } => un!(dst, src, f64_, wf64, |x| x.sqrt()),
+            Op::F64Add { dst, a, b } => bin!(dst, a, b, f64_, wf64, |x, y| x + y),
+            Op::F64Sub { dst, a, b } => bin!(dst, a, b, f64_, wf64, |x, y| x - y),
+            Op::F64Mul { dst, a, b } => bin!(dst, a, b, f64_, wf64, |x, y| x * y),
+            Op::F64Div { dst, a, b } => bin!(dst, a, b, f64_, wf64, |x, y| x / y),
+            Op::F64Min { dst, a, b } => bin!(dst, a, b, f64_, wf64, |x, y| fmin64(x, y)),
+            Op::F64Max { dst, a, b } => bin!(dst, a, b, f64_, wf64, |x, y| fmax64(x, y)),
+            Op::F64Copysign { dst, a, b } => {
+                let (x, y) = (r!(a), r!(b));
+                w!(dst, (x & 0x7fff_ffff_ffff_ffff) | (y & 0x8000_0000_0000_0000))
+            }
+
+            Op::I32WrapI64 { dst, src } => wi32!(dst, r!(src) as u32),
+            Op::I32TruncF32S { dst, src } => {
+                trunc!(dst, src, f32_, -2147483648.0, 2147483648.0, i32, wi32)
+            }
+            Op::I32TruncF32U { dst, src } => trunc!(dst, src, f32_, 0.0, 4294967296.0, u32, wi32),
+            Op::I32TruncF64S { dst, src } => {
+                trunc!(dst, src, f64_, -2147483648.0, 2147483648.0, i32, wi32)
+            }
+            Op::I32TruncF64U { dst, src } => trunc!(dst, src, f64_, 0.0, 4294967296.0, u32, wi32),
+            Op::I64ExtendI32S { dst, src } => wi64!(dst, i32_!(src) as i64),
+            Op::I64ExtendI32U { dst, src } => wi64!(dst, u32_!(src) as u64),
+            Op::I64TruncF32S { dst, src } => trunc!(
+                dst,
+                src,
+                f32_,
+                -9223372036854775808.0,
+                9223372036854775808.0,
+                i64,
+                wi64
+            ),
+            Op::I64TruncF32U { dst, src } => {
+                trunc!(dst, src, f32_, 0.0, 18446744073709551616.0, u64, wi64)
+            }
+            Op::I64TruncF64S { dst, src } => trunc!(
+                dst,
+                src,
+                f64_,
+                -9223372036854775808.0,
+                9223372036854775808.0,
+                i64,
+                wi64
+            ),
+            Op::I64TruncF64U { dst, src } => {
+                trunc!(dst, src, f64_, 0.0, 18446744073709551616.0, u64, wi64)
+            }
+            Op::F32ConvertI32S { dst, src } => wf32!(dst, i32_!(src) as f32),
+            Op::F32ConvertI32U { dst, src } => wf32!(dst, u32_!(src) as f32),
+            Op::F32ConvertI64S { dst, src } => wf32!(dst, i64_!(src) as f32),
+            Op::F32ConvertI64U { dst, src } => wf32!(dst, u64_!(src) as f32),
+            Op::F32DemoteF64 { dst, src } => wf32!(dst, f64_!(src) as f32),
+            Op::F64ConvertI32S { dst, src } => wf64!(dst, i32_!(src) as f64),
+            Op::F64ConvertI32U { dst, src } => wf64!(dst, u32_!(src) as f64),
+            Op::F64ConvertI64S { dst, src } => wf64!(dst, i64_!(src) as f64),
+            Op::F64ConvertI64U { dst, src } => wf64!(dst, u64_!(src) as f64),
+            Op::F64PromoteF32 { dst, src } => wf64!(dst, f32_!(src) as f64),
+            Op::I32Extend8S { dst, src } => wi32!(dst, r!(src) as i8 as i32),
+            Op::I32Extend16S { dst, src } => wi32!(dst, r!(src) as i16 as i32),
+            Op::I64Extend8S { dst, src } => wi64!(dst, r!(src) as i8 as i64),
+            Op::I64Extend16S { dst, src } => wi64!(dst, r!(src) as i16 as i64),
+            Op::I64Extend32S { dst, src } => wi64!(dst, r!(src) as i32 as i64),
+            // `as` from float to int saturates and maps NaN to zero, as these require.
+            Op::I32TruncSatF32S { dst, src } => wi32!(dst, f32_!(src) as i32),
+            Op::I32TruncSatF32U { dst, src } => wi32!(dst, f32_!(src) as u32),
+            Op::I32TruncSatF64S { dst, src } => wi32!(dst, f64_!(src) as i32),
+            Op::I32TruncSatF64U { dst, src } => wi32!(dst, f64_!(src) as u32),
+            Op::I64TruncSatF32S { dst, src } => wi64!(dst, f32_!(src) as i64),
+            Op::I64TruncSatF32U { dst, src } => wi64!(dst, f32_!(src) as u64),
+            Op::I64TruncSatF64S { dst, src } => wi64!(dst, f64_!(src) as i64),
+            Op::I64TruncSatF64U { dst, src } => wi64!(dst, f64_!(src) as u64),
+        }
+    }
+}

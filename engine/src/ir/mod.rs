@@ -1,0 +1,118 @@
+//! The register IR: compact instructions over frame cells.
+//!
+//! A function body is a flat array of [`Op`]s whose register operands are
+//! frame cells (after allocation). Frame layout: `[params | constants |
+//! allocated cells]`; constants are copied in at entry, the allocated region
+//! is zeroed (locals start at zero). Branch offsets are resolved, relative to
+//! the branching instruction. Instructions are 8 bytes.
+
+mod ops;
+
+pub use ops::Op;
+
+use core::fmt;
+
+/// A frame-cell index: the register of the allocated IR.
+pub type Reg = u16;
+
+/// The memory access kind of a `load.wide` / `store.wide` instruction.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[repr(u8)]
+#[allow(missing_docs)]
+pub enum MemKind {
+    I32Load,
+    I64Load,
+    F32Load,
+    F64Load,
+    I32Load8S,
+    I32Load8U,
+    I32Load16S,
+    I32Load16U,
+    I64Load8S,
+    I64Load8U,
+    I64Load16S,
+    I64Load16U,
+    I64Load32S,
+    I64Load32U,
+    I32Store,
+    I64Store,
+    F32Store,
+    F64Store,
+    I32Store8,
+    I32Store16,
+    I64Store8,
+    I64Store16,
+    I64Store32,
+}
+
+impl fmt::Display for MemKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+// The interpreter's dispatch reads one 8-byte word per instruction.
+const _: () = assert!(core::mem::size_of::<Op<Reg>>() == 8);
+
+/// A translated and allocated function body, ready for the interpreter.
+#[derive(Debug, Clone)]
+pub struct FuncBody {
+    /// The instructions.
+    pub code: Box<[Op<Reg>]>,
+    /// Constant pool, copied to cells `num_params..num_params + consts.len()` at entry.
+    pub consts: Box<[u64]>,
+    /// Number of parameters (cells `0..num_params`).
+    pub num_params: u32,
+    /// Number of results (returned in cells `0..num_results`).
+    pub num_results: u32,
+    /// Cells the frame needs, at least `max(num_params, num_results)`.
+    pub frame_size: u32,
+    /// Number of loops (back-edge counters).
+    pub num_loops: u32,
+    /// Fused branches whose offset does not fit 16 bits: (instruction index, offset).
+    pub far_branches: Box<[(u32, i32)]>,
+    /// Number of wasm operators translated, for statistics.
+    pub wasm_ops: u32,
+}
+
+impl FuncBody {
+    /// The sentinel a fused branch carries when its real offset is in `far_branches`.
+    pub const FAR: i16 = i16::MIN;
+
+    /// The real offset of the far fused branch at instruction `pc`.
+    pub fn far_offset(&self, pc: usize) -> i32 {
+        match self
+            .far_branches
+            .binary_search_by_key(&(pc as u32), |&(at, _)| at)
+        {
+            Ok(i) => self.far_branches[i].1,
+            // Translation records every far branch; unreachable for valid IR.
+            Err(_) => 0,
+        }
+    }
+
+    /// Bytes of IR (instructions and constants).
+    pub fn ir_bytes(&self) -> usize {
+        self.code.len() * core::mem::size_of::<Op<Reg>>() + self.consts.len() * 8
+    }
+}
+
+impl fmt::Display for FuncBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "  ; params={} results={} frame={} consts={}",
+            self.num_params,
+            self.num_results,
+            self.frame_size,
+            self.consts.len()
+        )?;
+        for (i, c) in self.consts.iter().enumerate() {
+            writeln!(f, "  ; r{} = const {:#x}", self.num_params as usize + i, c)?;
+        }
+        for (pc, op) in self.code.iter().enumerate() {
+            writeln!(f, "  {pc:5}: {op}")?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,349 @@
+//! The instruction table: one description of every IR instruction, from which
+//! the enum, register mapping, register visiting and disassembly are generated.
+//!
+//! Each entry lists the registers an instruction defines (`def`), the registers
+//! it reads (`use`) and its immediates (`imm`). Tiers match on [`Op`]
+//! exhaustively, so an instruction added here and forgotten by a tier is a
+//! compile error there.
+
+/// Writes `name d0, d1 <- u0, u1` for the generated `Display`.
+fn write_instr<R: core::fmt::Display>(
+    f: &mut core::fmt::Formatter<'_>,
+    name: &str,
+    defs: &[R],
+    uses: &[R],
+) -> core::fmt::Result {
+    f.write_str(name)?;
+    for (i, d) in defs.iter().enumerate() {
+        write!(f, "{}r{d}", if i == 0 { " " } else { ", " })?;
+    }
+    for (i, u) in uses.iter().enumerate() {
+        let sep = match (i, defs.is_empty()) {
+            (0, true) => " ",
+            (0, false) => " <- ",
+            _ => ", ",
+        };
+        write!(f, "{sep}r{u}")?;
+    }
+    Ok(())
+}
+
+use super::MemKind;
+
+macro_rules! define_ops {
+    ($(
+        $(#[$doc:meta])*
+        $name:ident $text:literal { def [$($d:ident),*] use [$($u:ident),*] imm [$($i:ident : $t:ty),*] }
+    )*) => {
+        /// One register-IR instruction over registers of type `R`.
+        ///
+        /// The translator emits `Op<u32>` over virtual registers; register
+        /// allocation maps them to `Op<Reg>` over frame cells, which tiers run.
+        #[derive(Copy, Clone, Debug, PartialEq, Eq)]
+        pub enum Op<R> {
+            $(
+                $(#[$doc])*
+                $name { $($d: R,)* $($u: R,)* $($i: $t,)* },
+            )*
+        }
+
+        impl<R: Copy> Op<R> {
+            /// Rewrites every register operand through `f`, keeping immediates.
+            pub fn map_regs<S>(self, mut f: impl FnMut(R) -> S) -> Op<S> {
+                #[allow(unused_mut, unused_variables)]
+                match self {
+                    $(
+                        Op::$name { $($d,)* $($u,)* $($i,)* } => Op::$name {
+                            $($d: f($d),)* $($u: f($u),)* $($i,)*
+                        },
+                    )*
+                }
+            }
+
+            /// Calls `f(reg, is_def)` for every register operand: uses first, then defs.
+            pub fn visit_regs(&self, mut f: impl FnMut(R, bool)) {
+                #[allow(unused_variables)]
+                match *self {
+                    $(
+                        Op::$name { $($d,)* $($u,)* .. } => {
+                            $(f($u, false);)*
+                            $(f($d, true);)*
+                        }
+                    )*
+                }
+            }
+
+            /// The instruction's mnemonic.
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $(Op::$name { .. } => $text,)*
+                }
+            }
+        }
+
+        impl<R: Copy + core::fmt::Display> core::fmt::Display for Op<R> {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                #[allow(unused_variables)]
+                match *self {
+                    $(
+                        Op::$name { $($d,)* $($u,)* $($i,)* } => {
+                            let defs: &[R] = &[$($d),*];
+                            let uses: &[R] = &[$($u),*];
+                            write_instr(f, $text, defs, uses)?;
+                            $( write!(f, " {}={}", stringify!($i), $i)?; )*
+                            Ok(())
+                        }
+                    )*
+                }
+            }
+        }
+    };
+}
+
+define_ops! {
+    /// Traps with `unreachable`.
+    Unreachable "unreachable" { def [] use [] imm [] }
+    /// `dst = src`.
+    Copy "copy" { def [dst] use [src] imm [] }
+    /// Unconditional branch by `offset` instructions, relative to this one.
+    Br "br" { def [] use [] imm [offset: i32] }
+    /// Marks a loop; back-edges target the instruction after it and count
+    /// `loop_id` by reading this marker.
+    LoopHeader "loop" { def [] use [] imm [loop_id: u32] }
+    /// Branches when `cond` (i32) is non-zero.
+    BrIfNez "br_if.nez" { def [] use [cond] imm [offset: i32] }
+    /// Branches when `cond` (i32) is zero.
+    BrIfEqz "br_if.eqz" { def [] use [cond] imm [offset: i32] }
+    /// Jump table: the next `len + 1` instructions are `br`s, the last the default.
+    BrTable "br_table" { def [] use [index] imm [len: u32] }
+    /// Returns no values.
+    Return0 "return" { def [] use [] imm [] }
+    /// Returns one value.
+    Return1 "return" { def [] use [src] imm [] }
+    /// Returns `count` values listed by the following `args` words.
+    ReturnN "return.n" { def [] use [] imm [count: u32] }
+    /// Operand word: up to three more registers read by the instruction before it.
+    Args "args" { def [] use [r0, r1, r2] imm [] }
+    /// Operand word: up to three registers written by the instruction before it.
+    Results "results" { def [r0, r1, r2] use [] imm [] }
+    /// Operand word: a 32-bit immediate of the instruction before it.
+    Imm "imm" { def [] use [] imm [value: u32] }
+    /// Calls a function defined in this module (index among defined functions).
+    CallInternal "call" { def [] use [] imm [func: u32] }
+    /// Calls an imported function.
+    CallImported "call.import" { def [] use [] imm [func: u32] }
+    /// Calls through a table entry; an `imm` word with the table index follows.
+    CallIndirect "call_indirect" { def [] use [index] imm [ty: u32] }
+    /// `dst = cond != 0 ? a : b`; an `args` word with `cond` follows.
+    Select "select" { def [dst] use [a, b] imm [] }
+    /// Reads a global.
+    GlobalGet "global.get" { def [dst] use [] imm [global: u32] }
+    /// Writes a global.
+    GlobalSet "global.set" { def [] use [src] imm [global: u32] }
+
+    I32Load "i32.load" { def [dst] use [ptr] imm [offset: u16] }
+    I64Load "i64.load" { def [dst] use [ptr] imm [offset: u16] }
+    F32Load "f32.load" { def [dst] use [ptr] imm [offset: u16] }
+    F64Load "f64.load" { def [dst] use [ptr] imm [offset: u16] }
+    I32Load8S "i32.load8_s" { def [dst] use [ptr] imm [offset: u16] }
+    I32Load8U "i32.load8_u" { def [dst] use [ptr] imm [offset: u16] }
+    I32Load16S "i32.load16_s" { def [dst] use [ptr] imm [offset: u16] }
+    I32Load16U "i32.load16_u" { def [dst] use [ptr] imm [offset: u16] }
+    I64Load8S "i64.load8_s" { def [dst] use [ptr] imm [offset: u16] }
+    I64Load8U "i64.load8_u" { def [dst] use [ptr] imm [offset: u16] }
+    I64Load16S "i64.load16_s" { def [dst] use [ptr] imm [offset: u16] }
+    I64Load16U "i64.load16_u" { def [dst] use [ptr] imm [offset: u16] }
+    I64Load32S "i64.load32_s" { def [dst] use [ptr] imm [offset: u16] }
+    I64Load32U "i64.load32_u" { def [dst] use [ptr] imm [offset: u16] }
+    I32Store "i32.store" { def [] use [ptr, val] imm [offset: u16] }
+    I64Store "i64.store" { def [] use [ptr, val] imm [offset: u16] }
+    F32Store "f32.store" { def [] use [ptr, val] imm [offset: u16] }
+    F64Store "f64.store" { def [] use [ptr, val] imm [offset: u16] }
+    I32Store8 "i32.store8" { def [] use [ptr, val] imm [offset: u16] }
+    I32Store16 "i32.store16" { def [] use [ptr, val] imm [offset: u16] }
+    I64Store8 "i64.store8" { def [] use [ptr, val] imm [offset: u16] }
+    I64Store16 "i64.store16" { def [] use [ptr, val] imm [offset: u16] }
+    I64Store32 "i64.store32" { def [] use [ptr, val] imm [offset: u16] }
+    /// A load whose offset does not fit 16 bits; an `imm` word holds it.
+    LoadWide "load.wide" { def [dst] use [ptr] imm [kind: MemKind] }
+    /// A store whose offset does not fit 16 bits; an `imm` word holds it.
+    StoreWide "store.wide" { def [] use [ptr, val] imm [kind: MemKind] }
+
+    MemorySize "memory.size" { def [dst] use [] imm [] }
+    MemoryGrow "memory.grow" { def [dst] use [delta] imm [] }
+    MemoryFill "memory.fill" { def [] use [dst, val, len] imm [] }
+    MemoryCopy "memory.copy" { def [] use [dst, src, len] imm [] }
+    /// An `args` word with destination, source and length follows.
+    MemoryInit "memory.init" { def [] use [] imm [data: u32] }
+    DataDrop "data.drop" { def [] use [] imm [data: u32] }
+    TableGet "table.get" { def [dst] use [index] imm [table: u16] }
+    TableSet "table.set" { def [] use [index, val] imm [table: u16] }
+    TableSize "table.size" { def [dst] use [] imm [table: u32] }
+    /// An `imm` word with the table index follows.
+    TableGrow "table.grow" { def [dst] use [init, delta] imm [] }
+    /// An `imm` word with the table index follows.
+    TableFill "table.fill" { def [] use [index, val, len] imm [] }
+    /// An `imm` word follows: destination table in the low 16 bits, source above.
+    TableCopy "table.copy" { def [] use [dst, src, len] imm [] }
+    /// An `args` word with destination, source and length follows.
+    TableInit "table.init" { def [] use [] imm [table: u16, elem: u32] }
+    ElemDrop "elem.drop" { def [] use [] imm [elem: u32] }
+    RefFunc "ref.func" { def [dst] use [] imm [func: u32] }
+
+    I32Eqz "i32.eqz" { def [dst] use [src] imm [] }
+    I32Eq "i32.eq" { def [dst] use [a, b] imm [] }
+    I32Ne "i32.ne" { def [dst] use [a, b] imm [] }
+    I32LtS "i32.lt_s" { def [dst] use [a, b] imm [] }
+    I32LtU "i32.lt_u" { def [dst] use [a, b] imm [] }
+    I32GtS "i32.gt_s" { def [dst] use [a, b] imm [] }
+    I32GtU "i32.gt_u" { def [dst] use [a, b] imm [] }
+    I32LeS "i32.le_s" { def [dst] use [a, b] imm [] }
+    I32LeU "i32.le_u" { def [dst] use [a, b] imm [] }
+    I32GeS "i32.ge_s" { def [dst] use [a, b] imm [] }
+    I32GeU "i32.ge_u" { def [dst] use [a, b] imm [] }
+    I64Eqz "i64.eqz" { def [dst] use [src] imm [] }
+    I64Eq "i64.eq" { def [dst] use [a, b] imm [] }
+    I64Ne "i64.ne" { def [dst] use [a, b] imm [] }
+    I64LtS "i64.lt_s" { def [dst] use [a, b] imm [] }
+    I64LtU "i64.lt_u" { def [dst] use [a, b] imm [] }
+    I64GtS "i64.gt_s" { def [dst] use [a, b] imm [] }
+    I64GtU "i64.gt_u" { def [dst] use [a, b] imm [] }
+    I64LeS "i64.le_s" { def [dst] use [a, b] imm [] }
+    I64LeU "i64.le_u" { def [dst] use [a, b] imm [] }
+    I64GeS "i64.ge_s" { def [dst] use [a, b] imm [] }
+    I64GeU "i64.ge_u" { def [dst] use [a, b] imm [] }
+    F32Eq "f32.eq" { def [dst] use [a, b] imm [] }
+    F32Ne "f32.ne" { def [dst] use [a, b] imm [] }
+    F32Lt "f32.lt" { def [dst] use [a, b] imm [] }
+    F32Gt "f32.gt" { def [dst] use [a, b] imm [] }
+    F32Le "f32.le" { def [dst] use [a, b] imm [] }
+    F32Ge "f32.ge" { def [dst] use [a, b] imm [] }
+    F64Eq "f64.eq" { def [dst] use [a, b] imm [] }
+    F64Ne "f64.ne" { def [dst] use [a, b] imm [] }
+    F64Lt "f64.lt" { def [dst] use [a, b] imm [] }
+    F64Gt "f64.gt" { def [dst] use [a, b] imm [] }
+    F64Le "f64.le" { def [dst] use [a, b] imm [] }
+    F64Ge "f64.ge" { def [dst] use [a, b] imm [] }
+
+    BrIfI32Eq "br_if.i32.eq" { def [] use [a, b] imm [offset: i16] }
+    BrIfI32Ne "br_if.i32.ne" { def [] use [a, b] imm [offset: i16] }
+    BrIfI32LtS "br_if.i32.lt_s" { def [] use [a, b] imm [offset: i16] }
+    BrIfI32LtU "br_if.i32.lt_u" { def [] use [a, b] imm [offset: i16] }
+    BrIfI32GtS "br_if.i32.gt_s" { def [] use [a, b] imm [offset: i16] }
+    BrIfI32GtU "br_if.i32.gt_u" { def [] use [a, b] imm [offset: i16] }
+    BrIfI32LeS "br_if.i32.le_s" { def [] use [a, b] imm [offset: i16] }
+    BrIfI32LeU "br_if.i32.le_u" { def [] use [a, b] imm [offset: i16] }
+    BrIfI32GeS "br_if.i32.ge_s" { def [] use [a, b] imm [offset: i16] }
+    BrIfI32GeU "br_if.i32.ge_u" { def [] use [a, b] imm [offset: i16] }
+    BrIfI64Eq "br_if.i64.eq" { def [] use [a, b] imm [offset: i16] }
+    BrIfI64Ne "br_if.i64.ne" { def [] use [a, b] imm [offset: i16] }
+    BrIfI64LtS "br_if.i64.lt_s" { def [] use [a, b] imm [offset: i16] }
+    BrIfI64LtU "br_if.i64.lt_u" { def [] use [a, b] imm [offset: i16] }
+    BrIfI64GtS "br_if.i64.gt_s" { def [] use [a, b] imm [offset: i16] }
+    BrIfI64GtU "br_if.i64.gt_u" { def [] use [a, b] imm [offset: i16] }
+    BrIfI64LeS "br_if.i64.le_s" { def [] use [a, b] imm [offset: i16] }
+    BrIfI64LeU "br_if.i64.le_u" { def [] use [a, b] imm [offset: i16] }
+    BrIfI64GeS "br_if.i64.ge_s" { def [] use [a, b] imm [offset: i16] }
+    BrIfI64GeU "br_if.i64.ge_u" { def [] use [a, b] imm [offset: i16] }
+
+    I32Clz "i32.clz" { def [dst] use [src] imm [] }
+    I32Ctz "i32.ctz" { def [dst] use [src] imm [] }
+    I32Popcnt "i32.popcnt" { def [dst] use [src] imm [] }
+    I32Add "i32.add" { def [dst] use [a, b] imm [] }
+    I32Sub "i32.sub" { def [dst] use [a, b] imm [] }
+    I32Mul "i32.mul" { def [dst] use [a, b] imm [] }
+    I32DivS "i32.div_s" { def [dst] use [a, b] imm [] }
+    I32DivU "i32.div_u" { def [dst] use [a, b] imm [] }
+    I32RemS "i32.rem_s" { def [dst] use [a, b] imm [] }
+    I32RemU "i32.rem_u" { def [dst] use [a, b] imm [] }
+    I32And "i32.and" { def [dst] use [a, b] imm [] }
+    I32Or "i32.or" { def [dst] use [a, b] imm [] }
+    I32Xor "i32.xor" { def [dst] use [a, b] imm [] }
+    I32Shl "i32.shl" { def [dst] use [a, b] imm [] }
+    I32ShrS "i32.shr_s" { def [dst] use [a, b] imm [] }
+    I32ShrU "i32.shr_u" { def [dst] use [a, b] imm [] }
+    I32Rotl "i32.rotl" { def [dst] use [a, b] imm [] }
+    I32Rotr "i32.rotr" { def [dst] use [a, b] imm [] }
+    I64Clz "i64.clz" { def [dst] use [src] imm [] }
+    I64Ctz "i64.ctz" { def [dst] use [src] imm [] }
+    I64Popcnt "i64.popcnt" { def [dst] use [src] imm [] }
+    I64Add "i64.add" { def [dst] use [a, b] imm [] }
+    I64Sub "i64.sub" { def [dst] use [a, b] imm [] }
+    I64Mul "i64.mul" { def [dst] use [a, b] imm [] }
+    I64DivS "i64.div_s" { def [dst] use [a, b] imm [] }
+    I64DivU "i64.div_u" { def [dst] use [a, b] imm [] }
+    I64RemS "i64.rem_s" { def [dst] use [a, b] imm [] }
+    I64RemU "i64.rem_u" { def [dst] use [a, b] imm [] }
+    I64And "i64.and" { def [dst] use [a, b] imm [] }
+    I64Or "i64.or" { def [dst] use [a, b] imm [] }
+    I64Xor "i64.xor" { def [dst] use [a, b] imm [] }
+    I64Shl "i64.shl" { def [dst] use [a, b] imm [] }
+    I64ShrS "i64.shr_s" { def [dst] use [a, b] imm [] }
+    I64ShrU "i64.shr_u" { def [dst] use [a, b] imm [] }
+    I64Rotl "i64.rotl" { def [dst] use [a, b] imm [] }
+    I64Rotr "i64.rotr" { def [dst] use [a, b] imm [] }
+
+    F32Abs "f32.abs" { def [dst] use [src] imm [] }
+    F32Neg "f32.neg" { def [dst] use [src] imm [] }
+    F32Ceil "f32.ceil" { def [dst] use [src] imm [] }
+    F32Floor "f32.floor" { def [dst] use [src] imm [] }
+    F32Trunc "f32.trunc" { def [dst] use [src] imm [] }
+    F32Nearest "f32.nearest" { def [dst] use [src] imm [] }
+    F32Sqrt "f32.sqrt" { def [dst] use [src] imm [] }
+    F32Add "f32.add" { def [dst] use [a, b] imm [] }
+    F32Sub "f32.sub" { def [dst] use [a, b] imm [] }
+    F32Mul "f32.mul" { def [dst] use [a, b] imm [] }
+    F32Div "f32.div" { def [dst] use [a, b] imm [] }
+    F32Min "f32.min" { def [dst] use [a, b] imm [] }
+    F32Max "f32.max" { def [dst] use [a, b] imm [] }
+    F32Copysign "f32.copysign" { def [dst] use [a, b] imm [] }
+    F64Abs "f64.abs" { def [dst] use [src] imm [] }
+    F64Neg "f64.neg" { def [dst] use [src] imm [] }
+    F64Ceil "f64.ceil" { def [dst] use [src] imm [] }
+    F64Floor "f64.floor" { def [dst] use [src] imm [] }
+    F64Trunc "f64.trunc" { def [dst] use [src] imm [] }
+    F64Nearest "f64.nearest" { def [dst] use [src] imm [] }
+    F64Sqrt "f64.sqrt" { def [dst] use [src] imm [] }
+    F64Add "f64.add" { def [dst] use [a, b] imm [] }
+    F64Sub "f64.sub" { def [dst] use [a, b] imm [] }
+    F64Mul "f64.mul" { def [dst] use [a, b] imm [] }
+    F64Div "f64.div" { def [dst] use [a, b] imm [] }
+    F64Min "f64.min" { def [dst] use [a, b] imm [] }
+    F64Max "f64.max" { def [dst] use [a, b] imm [] }
+    F64Copysign "f64.copysign" { def [dst] use [a, b] imm [] }
+
+    I32WrapI64 "i32.wrap_i64" { def [dst] use [src] imm [] }
+    I32TruncF32S "i32.trunc_f32_s" { def [dst] use [src] imm [] }
+    I32TruncF32U "i32.trunc_f32_u" { def [dst] use [src] imm [] }
+    I32TruncF64S "i32.trunc_f64_s" { def [dst] use [src] imm [] }
+    I32TruncF64U "i32.trunc_f64_u" { def [dst] use [src] imm [] }
+    I64ExtendI32S "i64.extend_i32_s" { def [dst] use [src] imm [] }
+    I64ExtendI32U "i64.extend_i32_u" { def [dst] use [src] imm [] }
+    I64TruncF32S "i64.trunc_f32_s" { def [dst] use [src] imm [] }
+    I64TruncF32U "i64.trunc_f32_u" { def [dst] use [src] imm [] }
+    I64TruncF64S "i64.trunc_f64_s" { def [dst] use [src] imm [] }
+    I64TruncF64U "i64.trunc_f64_u" { def [dst] use [src] imm [] }
+    F32ConvertI32S "f32.convert_i32_s" { def [dst] use [src] imm [] }
+    F32ConvertI32U "f32.convert_i32_u" { def [dst] use [src] imm [] }
+    F32ConvertI64S "f32.convert_i64_s" { def [dst] use [src] imm [] }
+    F32ConvertI64U "f32.convert_i64_u" { def [dst] use [src] imm [] }
+    F32DemoteF64 "f32.demote_f64" { def [dst] use [src] imm [] }
+    F64ConvertI32S "f64.convert_i32_s" { def [dst] use [src] imm [] }
+    F64ConvertI32U "f64.convert_i32_u" { def [dst] use [src] imm [] }
+    F64ConvertI64S "f64.convert_i64_s" { def [dst] use [src] imm [] }
+    F64ConvertI64U "f64.convert_i64_u" { def [dst] use [src] imm [] }
+    F64PromoteF32 "f64.promote_f32" { def [dst] use [src] imm [] }
+    I32Extend8S "i32.extend8_s" { def [dst] use [src] imm [] }
+    I32Extend16S "i32.extend16_s" { def [dst] use [src] imm [] }
+    I64Extend8S "i64.extend8_s" { def [dst] use [src] imm [] }
+    I64Extend16S "i64.extend16_s" { def [dst] use [src] imm [] }
+    I64Extend32S "i64.extend32_s" { def [dst] use [src] imm [] }
+    I32TruncSatF32S "i32.trunc_sat_f32_s" { def [dst] use [src] imm [] }
+    I32TruncSatF32U "i32.trunc_sat_f32_u" { def [dst] use [src] imm [] }
+    I32TruncSatF64S "i32.trunc_sat_f64_s" { def [dst] use [src] imm [] }
+    I32TruncSatF64U "i32.trunc_sat_f64_u" { def [dst] use [src] imm [] }
+    I64TruncSatF32S "i64.trunc_sat_f32_s" { def [dst] use [src] imm [] }
+    I64TruncSatF32U "i64.trunc_sat_f32_u" { def [dst] use [src] imm [] }
+    I64TruncSatF64S "i64.trunc_sat_f64_s" { def [dst] use [src] imm [] }
+    I64TruncSatF64U "i64.trunc_sat_f64_u" { def [dst] use [src] imm [] }
+}

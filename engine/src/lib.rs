@@ -1,0 +1,37 @@
+//! Strata: a tiered WebAssembly engine.
+//!
+//! Modules are validated and translated in one pass to a compact register
+//! IR, whose virtual registers are assigned frame cells by linear-scan
+//! allocation; the interpreter runs that IR, counting calls and loop
+//! back-edges. The embedding API is shaped like wasmtime's:
+//!
+//! ```
+//! use strata::{Config, Engine, Linker, Module, Store, Strategy};
+//! let engine = Engine::new(Config::new().strategy(Strategy::Interpreter)).unwrap();
+//! let module = Module::new(&engine, r#"(module (func (export "add") (param i32 i32) (result i32)
+//!     local.get 0 local.get 1 i32.add))"#).unwrap();
+//! let mut store = Store::new(&engine, ());
+//! let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+//! let add = instance.get_typed_func::<(i32, i32), i32>(&mut store, "add").unwrap();
+//! assert_eq!(add.call(&mut store, (1, 2)).unwrap(), 3);
+//! ```
+
+#![warn(missing_docs)]
+
+#[cfg(target_endian = "big")]
+compile_error!("strata stores wasm values in host byte order and supports little-endian hosts only");
+
+mod engine;
+mod error;
+mod interp;
+pub mod ir;
+mod module;
+mod runtime;
+mod translate;
+mod types;
+
+pub use engine::{Config, Engine, Strategy};
+pub use error::{Error, ErrorKind, FrameInfo, Result, Trap, TrapCode};
+pub use module::{ExportType, ImportType, Module, ModuleStats};
+pub use runtime::*;
+pub use types::{ExternType, FuncType, GlobalType, MemoryType, Mutability, TableType, ValType};

@@ -1,0 +1,96 @@
+//! Constant expressions: global initializers and segment offsets and items.
+
+use crate::error::{Error, Result};
+use wasmparser::Operator;
+
+/// One step of a constant expression, run on a small value stack.
+#[derive(Copy, Clone, Debug)]
+enum ConstOp {
+    /// Push raw cell bits.
+    Bits(u64),
+    /// Push a reference to function `idx` of the instance.
+    RefFunc(u32),
+    /// Push the value of global `idx` of the instance.
+    GlobalGet(u32),
+    I32Add,
+    I32Sub,
+    I32Mul,
+    I64Add,
+    I64Sub,
+    I64Mul,
+}
+
+/// A validated constant expression.
+#[derive(Clone, Debug)]
+pub(crate) struct ConstExpr {
+    ops: Vec<ConstOp>,
+}
+
+impl ConstExpr {
+    pub fn parse(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr> {
+        let mut ops = Vec::new();
+        let mut reader = expr.get_operators_reader();
+        while !reader.eof() {
+            let op = reader.read().map_err(Error::compile)?;
+            ops.push(match op {
+                Operator::I32Const { value } => ConstOp::Bits(value as u32 as u64),
+                Operator::I64Const { value } => ConstOp::Bits(value as u64),
+                Operator::F32Const { value } => ConstOp::Bits(value.bits() as u64),
+                Operator::F64Const { value } => ConstOp::Bits(value.bits()),
+                Operator::RefNull { .. } => ConstOp::Bits(0),
+                Operator::RefFunc { function_index } => ConstOp::RefFunc(function_index),
+                Operator::GlobalGet { global_index } => ConstOp::GlobalGet(global_index),
+                Operator::I32Add => ConstOp::I32Add,
+                Operator::I32Sub => ConstOp::I32Sub,
+                Operator::I32Mul => ConstOp::I32Mul,
+                Operator::I64Add => ConstOp::I64Add,
+                Operator::I64Sub => ConstOp::I64Sub,
+                Operator::I64Mul => ConstOp::I64Mul,
+                Operator::End => break,
+                Operator::V128Const { .. } => {
+                    return Err(Error::unsupported("SIMD (v128) constants"))
+                }
+                other => {
+                    return Err(Error::compile(format!(
+                        "constant expression operator not supported: {other:?}"
+                    )))
+                }
+            });
+        }
+        Ok(ConstExpr { ops })
+    }
+
+    /// `ref.func idx`, as element segments of function indices use.
+    pub fn ref_func(idx: u32) -> ConstExpr {
+        ConstExpr {
+            ops: vec![ConstOp::RefFunc(idx)],
+        }
+    }
+
+    /// Evaluates to cell bits, resolving functions and globals of the instance.
+    pub fn eval(&self, func_ref: impl Fn(u32) -> u64, global: impl Fn(u32) -> u64) -> u64 {
+        let mut stack: Vec<u64> = Vec::with_capacity(2);
+        for op in &self.ops {
+            let v = match *op {
+                ConstOp::Bits(b) => b,
+                ConstOp::RefFunc(f) => func_ref(f),
+                ConstOp::GlobalGet(g) => global(g),
+                bin => {
+                    // Validation guarantees two operands.
+                    let b = stack.pop().unwrap_or(0);
+                    let a = stack.pop().unwrap_or(0);
+                    match bin {
+                        ConstOp::I32Add => (a as u32).wrapping_add(b as u32) as u64,
+                        ConstOp::I32Sub => (a as u32).wrapping_sub(b as u32) as u64,
+                        ConstOp::I32Mul => (a as u32).wrapping_mul(b as u32) as u64,
+                        ConstOp::I64Add => a.wrapping_add(b),
+                        ConstOp::I64Sub => a.wrapping_sub(b),
+                        _ => a.wrapping_mul(b),
+                    }
+                }
+            };
+            stack.push(v);
+        }
+        stack.pop().unwrap_or(0)
+    }
+}

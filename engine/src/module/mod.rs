@@ -1,0 +1,557 @@
+//! Modules: decoding, validation and translation of a wasm binary.
+
+mod const_expr;
+
+pub(crate) use const_expr::ConstExpr;
+
+use crate::engine::Engine;
+use crate::error::{Error, Result};
+use crate::ir::FuncBody;
+use crate::translate::translate_function;
+use crate::types::{ExternType, FuncType, GlobalType, MemoryType, Mutability, TableType, ValType};
+use std::collections::HashMap;
+use std::sync::Arc;
+use wasmparser::{
+    DataKind, ElementItems, ElementKind, ExternalKind, KnownCustom, Name, Parser, Payload, TypeRef,
+    ValidPayload, Validator,
+};
+
+/// What the translator needs to know of the module around a function.
+#[derive(Default, Debug)]
+pub(crate) struct ModuleEnv {
+    /// Function types by type index.
+    pub types: Vec<FuncType>,
+    /// Type index of every function, imported first.
+    pub funcs: Vec<u32>,
+    pub num_imported_funcs: u32,
+    pub tables: Vec<TableType>,
+    pub num_imported_tables: u32,
+    pub memories: Vec<MemoryType>,
+    pub num_imported_memories: u32,
+    pub globals: Vec<GlobalType>,
+    pub num_imported_globals: u32,
+    /// Function names from the name section, or else from exports.
+    pub func_names: HashMap<u32, String>,
+}
+
+impl ModuleEnv {
+    pub fn type_at(&self, idx: u32) -> &FuncType {
+        &self.types[idx as usize]
+    }
+
+    pub fn func_type(&self, func: u32) -> &FuncType {
+        self.type_at(self.funcs[func as usize])
+    }
+
+    pub fn global_type(&self, idx: u32) -> GlobalType {
+        self.globals[idx as usize]
+    }
+
+    pub fn table_type(&self, idx: u32) -> TableType {
+        self.tables[idx as usize]
+    }
+
+    /// A validation error inside function `func`, naming it.
+    pub fn func_error(&self, func: u32, e: wasmparser::BinaryReaderError) -> Error {
+        match self.func_names.get(&func) {
+            Some(name) => Error::compile(format!("in function {func} (\"{name}\"): {e}")),
+            None => Error::compile(format!("in function {func}: {e}")),
+        }
+    }
+}
+
+/// An import a module declares.
+#[derive(Clone, Debug)]
+pub(crate) struct ImportDecl {
+    pub module: String,
+    pub name: String,
+    pub ty: ExternType,
+}
+
+/// The kind and index of an export.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) enum ExportIndex {
+    Func(u32),
+    Table(u32),
+    Memory(u32),
+    Global(u32),
+}
+
+/// An element segment.
+#[derive(Clone, Debug)]
+pub(crate) struct ElemSegment {
+    pub mode: SegmentMode,
+    pub items: Vec<ConstExpr>,
+}
+
+/// A data segment.
+#[derive(Clone, Debug)]
+pub(crate) struct DataSegment {
+    pub mode: SegmentMode,
+    pub bytes: Arc<[u8]>,
+}
+
+/// When a segment is applied.
+#[derive(Clone, Debug)]
+pub(crate) enum SegmentMode {
+    Passive,
+    Declared,
+    Active { index: u32, offset: ConstExpr },
+}
+
+/// Sizes and counts of a compiled module.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct ModuleStats {
+    /// Size of the wasm binary in bytes.
+    pub wasm_bytes: usize,
+    /// Bytes of function bodies in the code section.
+    pub code_bytes: usize,
+    /// Functions defined by the module.
+    pub num_funcs: usize,
+    /// Wasm operators translated.
+    pub wasm_ops: usize,
+    /// Register-IR bytes (instructions and constant pools).
+    pub ir_bytes: usize,
+    /// IR instructions.
+    pub ir_instrs: usize,
+}
+
+pub(crate) struct ModuleInner {
+    pub engine: Engine,
+    pub name: Option<String>,
+    pub env: ModuleEnv,
+    /// Engine-wide type id of each type index, for signature checks.
+    pub type_ids: Vec<u32>,
+    pub imports: Vec<ImportDecl>,
+    pub exports: Vec<(String, ExportIndex)>,
+    pub export_index: HashMap<String, ExportIndex>,
+    pub bodies: Vec<FuncBody>,
+    pub table_inits: Vec<Option<ConstExpr>>,
+    pub global_inits: Vec<ConstExpr>,
+    pub elems: Vec<ElemSegment>,
+    pub datas: Vec<DataSegment>,
+    pub start: Option<u32>,
+    /// First back-edge counter of each defined function, and the total.
+    pub loop_offsets: Vec<u32>,
+    pub num_loops: u32,
+    pub stats: ModuleStats,
+}
+
+/// A compiled WebAssembly module, shared by all its instances.
+#[derive(Clone)]
+pub struct Module {
+    pub(crate) inner: Arc<ModuleInner>,
+}
+
+impl std::fmt::Debug for Module {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Module").field("name", &self.inner.name).finish()
+    }
+}
+
+/// An import of a module: its module and field names and type.
+#[derive(Clone, Debug)]
+pub struct ImportType<'a> {
+    decl: &'a ImportDecl,
+}
+
+impl ImportType<'_> {
+    /// The module name.
+    pub fn module(&self) -> &str {
+        &self.decl.module
+    }
+
+    /// The field name.
+    pub fn name(&self) -> &str {
+        &self.decl.name
+    }
+
+    /// The expected type.
+    pub fn ty(&self) -> ExternType {
+        self.decl.ty.clone()
+    }
+}
+
+/// An export of a module: its name and type.
+#[derive(Clone, Debug)]
+pub struct ExportType<'a> {
+    name: &'a str,
+    ty: ExternType,
+}
+
+impl ExportType<'_> {
+    /// The export's name.
+    pub fn name(&self) -> &str {
+        self.name
+    }
+
+    /// The exported item's type.
+    pub fn ty(&self) -> ExternType {
+        self.ty.clone()
+    }
+}
+
+impl Module {
+    /// Compiles a module from its binary or WAT text.
+    pub fn new(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<Module> {
+        let bytes = bytes.as_ref();
+        if bytes.starts_with(b"\0asm") {
+            return Module::from_binary(engine, bytes);
+        }
+        let binary = wat::parse_bytes(bytes).map_err(|e| Error::compile(e.to_string()))?;
+        Module::from_binary(engine, &binary)
+    }
+
+    /// Compiles a module from its binary encoding.
+    pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module> {
+        let inner = compile(engine, bytes)?;
+        Ok(Module {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// Validates a binary without keeping the result.
+    pub fn validate(engine: &Engine, bytes: &[u8]) -> Result<()> {
+        compile(engine, bytes).map(drop)
+    }
+
+    /// The module's name from its name section.
+    pub fn name(&self) -> Option<&str> {
+        self.inner.name.as_deref()
+    }
+
+    /// The engine this module was compiled for.
+    pub fn engine(&self) -> &Engine {
+        &self.inner.engine
+    }
+
+    /// The module's imports, in order.
+    pub fn imports(&self) -> impl Iterator<Item = ImportType<'_>> {
+        self.inner.imports.iter().map(|decl| ImportType { decl })
+    }
+
+    /// The module's exports, in order.
+    pub fn exports(&self) -> impl Iterator<Item = ExportType<'_>> {
+        self.inner.exports.iter().map(|(name, idx)| ExportType {
+            name,
+            ty: self.inner.export_type(*idx),
+        })
+    }
+
+    /// Sizes and counts of the compiled module.
+    pub fn stats(&self) -> ModuleStats {
+        self.inner.stats
+    }
+
+    /// The register IR of every defined function, disassembled.
+    pub fn emit_ir(&self) -> String {
+        let m = &self.inner;
+        let mut out = String::new();
+        for (i, body) in m.bodies.iter().enumerate() {
+            let index = m.env.num_imported_funcs + i as u32;
+            let name = m.env.func_names.get(&index).map(String::as_str).unwrap_or("");
+            out.push_str(&format!("func {index} {name} {}\n", m.env.func_type(index)));
+            out.push_str(&body.to_string());
+        }
+        out
+    }
+}
+
+impl ModuleInner {
+    pub fn export_type(&self, idx: ExportIndex) -> ExternType {
+        match idx {
+            ExportIndex::Func(f) => ExternType::Func(self.env.func_type(f).clone()),
+            ExportIndex::Table(t) => ExternType::Table(self.env.tables[t as usize]),
+            ExportIndex::Memory(m) => ExternType::Memory(self.env.memories[m as usize]),
+            ExportIndex::Global(g) => ExternType::Global(self.env.globals[g as usize]),
+        }
+    }
+
+    /// A function's display name, for backtraces.
+    pub fn func_name(&self, index: u32) -> Option<String> {
+        self.env.func_names.get(&index).cloned()
+    }
+}
+
+fn invalid(e: wasmparser::BinaryReaderError) -> Error {
+    Error::compile(e)
+}
+
+fn memory_type(ty: wasmparser::MemoryType) -> Result<MemoryType> {
+    if ty.memory64 || ty.shared || ty.page_size_log2.is_some() {
+        return Err(Error::unsupported("memory64, shared memories and custom page sizes"));
+    }
+    Ok(MemoryType::from_limits(ty.initial, ty.maximum))
+}
+
+fn table_type(ty: wasmparser::TableType) -> Result<TableType> {
+    let element = ValType::from_ref(ty.element_type)
+        .ok_or_else(|| Error::unsupported("typed function references"))?;
+    Ok(TableType::from_limits(element, ty.initial, ty.maximum))
+}
+
+fn global_type(ty: wasmparser::GlobalType) -> Result<GlobalType> {
+    let content = ValType::from_wasm(ty.content_type)
+        .ok_or_else(|| Error::unsupported("typed function references"))?;
+    let mutability = if ty.mutable {
+        Mutability::Var
+    } else {
+        Mutability::Const
+    };
+    Ok(GlobalType::new(content, mutability))
+}
+
+fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
+    let mut validator = Validator::new_with_features(wasmparser::WasmFeatures::WASM2);
+    let mut env = ModuleEnv::default();
+    let mut imports = Vec::new();
+    let mut exports = Vec::new();
+    let mut bodies = Vec::new();
+    let mut table_inits = Vec::new();
+    let mut global_inits = Vec::new();
+    let mut elems = Vec::new();
+    let mut datas = Vec::new();
+    let mut start = None;
+    let mut name = None;
+    let mut stats = ModuleStats {
+        wasm_bytes: bytes.len(),
+        ..ModuleStats::default()
+    };
+    let mut unsupported: Option<Error> = None;
+    for payload in Parser::new(0).parse_all(bytes) {
+        let payload = payload.map_err(invalid)?;
+        let valid = validator.payload(&payload).map_err(invalid)?;
+        match payload {
+            Payload::TypeSection(reader) => {
+                for group in reader {
+                    for sub in group.map_err(invalid)?.into_types() {
+                        let wasmparser::CompositeInnerType::Func(f) = &sub.composite_type.inner
+                        else {
+                            return Err(Error::unsupported("non-function types"));
+                        };
+                        let conv = |tys: &[wasmparser::ValType]| {
+                            tys.iter()
+                                .map(|&t| ValType::from_wasm(t).ok_or_else(|| Error::unsupported("typed references")))
+                                .collect::<Result<Vec<_>>>()
+                        };
+                        env.types.push(FuncType::new(conv(f.params())?, conv(f.results())?));
+                    }
+                }
+            }
+            Payload::ImportSection(reader) => {
+                for import in reader.into_imports() {
+                    let import = import.map_err(invalid)?;
+                    let ty = match import.ty {
+                        TypeRef::Func(idx) | TypeRef::FuncExact(idx) => {
+                            env.funcs.push(idx);
+                            env.num_imported_funcs += 1;
+                            ExternType::Func(env.types[idx as usize].clone())
+                        }
+                        TypeRef::Table(t) => {
+                            let t = table_type(t)?;
+                            env.tables.push(t);
+                            env.num_imported_tables += 1;
+                            ExternType::Table(t)
+                        }
+                        TypeRef::Memory(m) => {
+                            let m = memory_type(m)?;
+                            env.memories.push(m);
+                            env.num_imported_memories += 1;
+                            ExternType::Memory(m)
+                        }
+                        TypeRef::Global(g) => {
+                            let g = global_type(g)?;
+                            env.globals.push(g);
+                            env.num_imported_globals += 1;
+                            ExternType::Global(g)
+                        }
+                        TypeRef::Tag(_) => return Err(Error::unsupported("exception tags")),
+                    };
+                    imports.push(ImportDecl {
+                        module: import.module.to_string(),
+                        name: import.name.to_string(),
+                        ty,
+                    });
+                }
+            }
+            Payload::FunctionSection(reader) => {
+                for ty in reader {
+                    env.funcs.push(ty.map_err(invalid)?);
+                }
+            }
+            Payload::TableSection(reader) => {
+                for table in reader {
+                    let table = table.map_err(invalid)?;
+                    env.tables.push(table_type(table.ty)?);
+                    table_inits.push(match table.init {
+                        wasmparser::TableInit::RefNull => None,
+                        wasmparser::TableInit::Expr(e) => Some(ConstExpr::parse(&e)?),
+                    });
+                }
+            }
+            Payload::MemorySection(reader) => {
+                for mem in reader {
+                    env.memories.push(memory_type(mem.map_err(invalid)?)?);
+                }
+            }
+            Payload::GlobalSection(reader) => {
+                for global in reader {
+                    let global = global.map_err(invalid)?;
+                    env.globals.push(global_type(global.ty)?);
+                    global_inits.push(ConstExpr::parse(&global.init_expr)?);
+                }
+            }
+            Payload::ExportSection(reader) => {
+                for export in reader {
+                    let export = export.map_err(invalid)?;
+                    let idx = match export.kind {
+                        ExternalKind::Func | ExternalKind::FuncExact => ExportIndex::Func(export.index),
+                        ExternalKind::Table => ExportIndex::Table(export.index),
+                        ExternalKind::Memory => ExportIndex::Memory(export.index),
+                        ExternalKind::Global => ExportIndex::Global(export.index),
+                        ExternalKind::Tag => return Err(Error::unsupported("exception tags")),
+                    };
+                    exports.push((export.name.to_string(), idx));
+                }
+            }
+            Payload::StartSection { func, .. } => start = Some(func),
+            Payload::ElementSection(reader) => {
+                for elem in reader {
+                    let elem = elem.map_err(invalid)?;
+                    let mode = match elem.kind {
+                        ElementKind::Passive => SegmentMode::Passive,
+                        ElementKind::Declared => SegmentMode::Declared,
+                        ElementKind::Active {
+                            table_index,
+                            offset_expr,
+                        } => SegmentMode::Active {
+                            index: table_index.unwrap_or(0),
+                            offset: ConstExpr::parse(&offset_expr)?,
+                        },
+                    };
+                    let items = match elem.items {
+                        ElementItems::Functions(funcs) => funcs
+                            .into_iter()
+                            .map(|f| f.map(ConstExpr::ref_func).map_err(invalid))
+                            .collect::<Result<Vec<_>>>()?,
+                        ElementItems::Expressions(_, exprs) => exprs
+                            .into_iter()
+                            .map(|e| ConstExpr::parse(&e.map_err(invalid)?))
+                            .collect::<Result<Vec<_>>>()?,
+                    };
+                    elems.push(ElemSegment { mode, items });
+                }
+            }
+            Payload::DataSection(reader) => {
+                for data in reader {
+                    let data = data.map_err(invalid)?;
+                    let mode = match data.kind {
+                        DataKind::Passive => SegmentMode::Passive,
+                        DataKind::Active {
+                            memory_index,
+                            offset_expr,
+                        } => SegmentMode::Active {
+                            index: memory_index,
+                            offset: ConstExpr::parse(&offset_expr)?,
+                        },
+                    };
+                    datas.push(DataSegment {
+                        mode,
+                        bytes: data.data.into(),
+                    });
+                }
+            }
+            Payload::CodeSectionStart { size, .. } => {
+                stats.code_bytes = size as usize;
+                // Exports name functions in backtraces unless the name section does.
+                for (export_name, idx) in &exports {
+                    if let ExportIndex::Func(f) = idx {
+                        env.func_names.entry(*f).or_insert_with(|| export_name.clone());
+                    }
+                }
+            }
+            Payload::CodeSectionEntry(body) => {
+                let ValidPayload::Func(func, _) = valid else {
+                    unreachable!("the validator hands out every function body");
+                };
+                let index = func.index;
+                let validator = func.into_validator(Default::default());
+                match translate_function(&env, index, &body, validator) {
+                    Ok(b) => bodies.push(b),
+                    Err(e) if matches!(e.kind(), crate::ErrorKind::Unsupported(_)) => {
+                        // Keep validating: an invalid module must be reported as invalid.
+                        unsupported.get_or_insert(e);
+                        bodies.push(placeholder_body());
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            Payload::CustomSection(reader) => {
+                if let KnownCustom::Name(names) = reader.as_known() {
+                    // A malformed name section is not an error (it is custom).
+                    for n in names.into_iter().flatten() {
+                        match n {
+                            Name::Module { name: n, .. } => name = Some(n.to_string()),
+                            Name::Function(map) => {
+                                for naming in map.into_iter().flatten() {
+                                    env.func_names.insert(naming.index, naming.name.to_string());
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(e) = unsupported {
+        return Err(e);
+    }
+    if env.memories.len() > 1 {
+        return Err(Error::unsupported("multiple memories"));
+    }
+    stats.num_funcs = bodies.len();
+    stats.wasm_ops = bodies.iter().map(|b| b.wasm_ops as usize).sum();
+    stats.ir_bytes = bodies.iter().map(FuncBody::ir_bytes).sum();
+    stats.ir_instrs = bodies.iter().map(|b| b.code.len()).sum();
+    let type_ids = env.types.iter().map(|t| engine.intern_type(t)).collect();
+    let mut loop_offsets = Vec::with_capacity(bodies.len());
+    let mut num_loops = 0;
+    for b in &bodies {
+        loop_offsets.push(num_loops);
+        num_loops += b.num_loops;
+    }
+    let export_index = exports.iter().cloned().collect();
+    Ok(ModuleInner {
+        engine: engine.clone(),
+        name,
+        env,
+        type_ids,
+        imports,
+        exports,
+        export_index,
+        bodies,
+        table_inits,
+        global_inits,
+        elems,
+        datas,
+        start,
+        loop_offsets,
+        num_loops,
+        stats,
+    })
+}
+
+fn placeholder_body() -> FuncBody {
+    FuncBody {
+        code: Box::new([crate::ir::Op::Unreachable {}]),
+        consts: Box::new([]),
+        num_params: 0,
+        num_results: 0,
+        frame_size: 1,
+        num_loops: 0,
+        far_branches: Box::new([]),
+        wasm_ops: 0,
+    }
+}

@@ -1,0 +1,408 @@
+//! Instances: instantiation (linking, segment initialization, start) and exports.
+
+use super::func::{Func, WasmParams, WasmResults};
+use super::memory::{LinearMemory, Memory};
+use super::store::{AsContext, AsContextMut, FuncEntity, GlobalEntity, InstanceEntity, Store, TableEntity};
+use super::table::{Global, Table, MAX_TABLE_ELEMS};
+use super::TypedFunc;
+use crate::error::{Error, Result, TrapCode};
+use crate::module::{ExportIndex, Module, SegmentMode};
+use crate::types::{ExternType, MemoryType, TableType};
+
+/// Something an instance imports or exports.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Extern {
+    /// A function.
+    Func(Func),
+    /// A linear memory.
+    Memory(Memory),
+    /// A table.
+    Table(Table),
+    /// A global.
+    Global(Global),
+}
+
+impl Extern {
+    /// The function, if this is one.
+    pub fn into_func(self) -> Option<Func> {
+        match self {
+            Extern::Func(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// The memory, if this is one.
+    pub fn into_memory(self) -> Option<Memory> {
+        match self {
+            Extern::Memory(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The table, if this is one.
+    pub fn into_table(self) -> Option<Table> {
+        match self {
+            Extern::Table(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The global, if this is one.
+    pub fn into_global(self) -> Option<Global> {
+        match self {
+            Extern::Global(g) => Some(g),
+            _ => None,
+        }
+    }
+
+    /// The item's type.
+    pub fn ty(&self, store: impl AsContext) -> ExternType {
+        let store = store.as_context();
+        match self {
+            Extern::Func(f) => ExternType::Func(f.ty(store)),
+            Extern::Memory(m) => ExternType::Memory(m.ty(store)),
+            Extern::Table(t) => ExternType::Table(t.ty(store)),
+            Extern::Global(g) => ExternType::Global(g.ty(store)),
+        }
+    }
+
+    fn store_id(&self) -> u64 {
+        match self {
+            Extern::Func(f) => f.store,
+            Extern::Memory(m) => m.store,
+            Extern::Table(t) => t.store,
+            Extern::Global(g) => g.store,
+        }
+    }
+}
+
+impl From<Func> for Extern {
+    fn from(f: Func) -> Extern {
+        Extern::Func(f)
+    }
+}
+
+impl From<Memory> for Extern {
+    fn from(m: Memory) -> Extern {
+        Extern::Memory(m)
+    }
+}
+
+impl From<Table> for Extern {
+    fn from(t: Table) -> Extern {
+        Extern::Table(t)
+    }
+}
+
+impl From<Global> for Extern {
+    fn from(g: Global) -> Extern {
+        Extern::Global(g)
+    }
+}
+
+/// Per-function execution counts of an instance, for tiering and profiling.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FuncStats {
+    /// Function index in the module.
+    pub func_index: u32,
+    /// Times the function was entered.
+    pub calls: u64,
+    /// Back-edges taken, per loop of the function, in code order.
+    pub back_edges: Vec<u64>,
+}
+
+/// An instantiated module.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Instance {
+    pub(crate) store: u64,
+    pub(crate) index: u32,
+}
+
+fn limits_match(min: u64, max: Option<u64>, want_min: u64, want_max: Option<u64>) -> bool {
+    min >= want_min
+        && match want_max {
+            None => true,
+            Some(wm) => max.is_some_and(|m| m <= wm),
+        }
+}
+
+fn import_matches(actual: &ExternType, expected: &ExternType) -> bool {
+    match (actual, expected) {
+        (ExternType::Func(a), ExternType::Func(e)) => a == e,
+        (ExternType::Global(a), ExternType::Global(e)) => a == e,
+        (ExternType::Memory(a), ExternType::Memory(e)) => {
+            limits_match(a.minimum(), a.maximum(), e.minimum(), e.maximum())
+        }
+        (ExternType::Table(a), ExternType::Table(e)) => {
+            a.element() == e.element()
+                && limits_match(a.minimum(), a.maximum(), e.minimum(), e.maximum())
+        }
+        _ => false,
+    }
+}
+
+impl Instance {
+    pub(crate) fn from_index(store: u64, index: u32) -> Instance {
+        Instance { store, index }
+    }
+
+    /// Instantiates `module` with `imports` given in the module's import order.
+    pub fn new(mut store: impl AsContextMut, module: &Module, imports: &[Extern]) -> Result<Instance> {
+        instantiate(store.as_context_mut(), module, imports)
+    }
+
+    fn entity<'a, T>(&self, store: &'a Store<T>) -> &'a InstanceEntity {
+        assert_eq!(store.inner.id, self.store, "instance used with another store");
+        &store.inner.instances[self.index as usize]
+    }
+
+    /// The export called `name`.
+    pub fn get_export(&self, store: impl AsContextMut, name: &str) -> Option<Extern> {
+        let store = store.as_context();
+        let inst = self.entity(store);
+        let idx = *inst.module.inner.export_index.get(name)?;
+        Some(self.resolve(inst, idx))
+    }
+
+    fn resolve(&self, inst: &InstanceEntity, idx: ExportIndex) -> Extern {
+        let store = self.store;
+        match idx {
+            ExportIndex::Func(i) => Extern::Func(Func {
+                store,
+                index: inst.funcs[i as usize],
+            }),
+            ExportIndex::Table(i) => Extern::Table(Table {
+                store,
+                index: inst.tables[i as usize],
+            }),
+            ExportIndex::Memory(i) => Extern::Memory(Memory {
+                store,
+                index: inst.memories[i as usize],
+            }),
+            ExportIndex::Global(i) => Extern::Global(Global {
+                store,
+                index: inst.globals[i as usize],
+            }),
+        }
+    }
+
+    /// All exports, in the module's order.
+    pub fn exports(&self, store: impl AsContextMut) -> Vec<(String, Extern)> {
+        let store = store.as_context();
+        let inst = self.entity(store);
+        inst.module
+            .inner
+            .exports
+            .iter()
+            .map(|(name, idx)| (name.clone(), self.resolve(inst, *idx)))
+            .collect()
+    }
+
+    /// The exported function `name`.
+    pub fn get_func(&self, store: impl AsContextMut, name: &str) -> Option<Func> {
+        self.get_export(store, name)?.into_func()
+    }
+
+    /// The exported function `name`, checked against the signature `P -> R`.
+    pub fn get_typed_func<P: WasmParams, R: WasmResults>(
+        &self,
+        mut store: impl AsContextMut,
+        name: &str,
+    ) -> Result<TypedFunc<P, R>> {
+        let store = store.as_context_mut();
+        let func = self
+            .get_func(&mut *store, name)
+            .ok_or_else(|| Error::ty(format!("no exported function named `{name}`")))?;
+        func.typed(&*store)
+    }
+
+    /// The exported memory `name`.
+    pub fn get_memory(&self, store: impl AsContextMut, name: &str) -> Option<Memory> {
+        self.get_export(store, name)?.into_memory()
+    }
+
+    /// The exported table `name`.
+    pub fn get_table(&self, store: impl AsContextMut, name: &str) -> Option<Table> {
+        self.get_export(store, name)?.into_table()
+    }
+
+    /// The exported global `name`.
+    pub fn get_global(&self, store: impl AsContextMut, name: &str) -> Option<Global> {
+        self.get_export(store, name)?.into_global()
+    }
+
+    /// The module this instance was made from.
+    pub fn module(&self, store: impl AsContext) -> Module {
+        self.entity(store.as_context()).module.clone()
+    }
+
+    /// Call and back-edge counts of every defined function.
+    pub fn func_stats(&self, store: impl AsContext) -> Vec<FuncStats> {
+        let inst = self.entity(store.as_context());
+        let m = &inst.module.inner;
+        m.bodies
+            .iter()
+            .enumerate()
+            .map(|(i, body)| {
+                let first = m.loop_offsets[i] as usize;
+                FuncStats {
+                    func_index: m.env.num_imported_funcs + i as u32,
+                    calls: inst.call_counts[i],
+                    back_edges: inst.loop_counts[first..first + body.num_loops as usize].to_vec(),
+                }
+            })
+            .collect()
+    }
+}
+
+pub(crate) fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> Result<Instance> {
+    let m = &module.inner;
+    if !crate::Engine::same(&m.engine, &store.inner.engine) {
+        return Err(Error::instantiate("module and store belong to different engines"));
+    }
+    if imports.len() != m.imports.len() {
+        return Err(Error::link(format!(
+            "module expects {} imports, {} given",
+            m.imports.len(),
+            imports.len()
+        )));
+    }
+    let id = store.inner.id;
+    let mut funcs = Vec::with_capacity(m.env.funcs.len());
+    let mut tables = Vec::with_capacity(m.env.tables.len());
+    let mut memories = Vec::with_capacity(m.env.memories.len());
+    let mut globals = Vec::with_capacity(m.env.globals.len());
+    for (decl, ext) in m.imports.iter().zip(imports) {
+        if ext.store_id() != id {
+            return Err(Error::link(format!(
+                "import `{}`.`{}` belongs to another store",
+                decl.module, decl.name
+            )));
+        }
+        let actual = ext.ty(&*store);
+        if !import_matches(&actual, &decl.ty) {
+            return Err(Error::link(format!(
+                "incompatible import type for `{}`.`{}`: expected {:?}, found {:?}",
+                decl.module, decl.name, decl.ty, actual
+            )));
+        }
+        match ext {
+            Extern::Func(f) => funcs.push(f.index),
+            Extern::Table(t) => tables.push(t.index),
+            Extern::Memory(mem) => memories.push(mem.index),
+            Extern::Global(g) => globals.push(g.index),
+        }
+    }
+    let inst_index = store.inner.instances.len() as u32;
+    for (def, &ty) in m.env.funcs[m.env.num_imported_funcs as usize..].iter().enumerate() {
+        store.inner.funcs.push(FuncEntity::Wasm {
+            instance: inst_index,
+            def: def as u32,
+            type_id: m.type_ids[ty as usize],
+        });
+        funcs.push(store.inner.funcs.len() as u32 - 1);
+    }
+    let func_ref = |f: u32| funcs[f as usize] as u64 + 1;
+    // Globals may refer to imported and earlier globals, and to functions.
+    for (i, init) in m.global_inits.iter().enumerate() {
+        let ty = m.env.globals[m.env.num_imported_globals as usize + i];
+        let value = init.eval(func_ref, |g| store.inner.globals[globals[g as usize] as usize].value);
+        store.inner.globals.push(Box::new(GlobalEntity { ty, value }));
+        globals.push(store.inner.globals.len() as u32 - 1);
+    }
+    for (i, init) in m.table_inits.iter().enumerate() {
+        let ty: TableType = m.env.tables[m.env.num_imported_tables as usize + i];
+        if ty.minimum() > MAX_TABLE_ELEMS {
+            return Err(Error::instantiate("table minimum size is too large"));
+        }
+        let cell = init.as_ref().map_or(0, |e| {
+            e.eval(func_ref, |g| store.inner.globals[globals[g as usize] as usize].value)
+        });
+        store.inner.tables.push(TableEntity {
+            ty,
+            elems: vec![cell; ty.minimum() as usize],
+        });
+        tables.push(store.inner.tables.len() as u32 - 1);
+    }
+    for i in m.env.num_imported_memories as usize..m.env.memories.len() {
+        let ty: MemoryType = m.env.memories[i];
+        store.inner.memories.push(Box::new(LinearMemory::new(ty)?));
+        memories.push(store.inner.memories.len() as u32 - 1);
+    }
+    let global_ptrs: Box<[*mut u64]> = globals
+        .iter()
+        .map(|&g| &mut store.inner.globals[g as usize].value as *mut u64)
+        .collect();
+    let global_value = |g: u32| store.inner.globals[globals[g as usize] as usize].value;
+    let elems: Vec<Box<[u64]>> = m
+        .elems
+        .iter()
+        .map(|seg| seg.items.iter().map(|e| e.eval(func_ref, global_value)).collect())
+        .collect();
+    store.inner.instances.push(InstanceEntity {
+        module: module.clone(),
+        funcs,
+        tables,
+        memories,
+        globals,
+        global_ptrs,
+        elems,
+        data_dropped: vec![false; m.datas.len()],
+        call_counts: vec![0; m.bodies.len()].into_boxed_slice(),
+        loop_counts: vec![0; m.num_loops as usize].into_boxed_slice(),
+    });
+    let instance = Instance {
+        store: id,
+        index: inst_index,
+    };
+    initialize_segments(store, inst_index)?;
+    if let Some(start) = m.start {
+        let func = store.inner.instances[inst_index as usize].funcs[start as usize];
+        crate::interp::invoke(store, func, &mut [])?;
+    }
+    Ok(instance)
+}
+
+/// Applies active element then data segments in order; a trap leaves the
+/// writes made before it in place, as the specification requires.
+fn initialize_segments<T>(store: &mut Store<T>, inst_index: u32) -> Result<()> {
+    let inner = &mut store.inner;
+    let module = inner.instances[inst_index as usize].module.clone();
+    let m = &module.inner;
+    let global_value = |inner: &super::store::StoreInner, g: u32| {
+        let inst = &inner.instances[inst_index as usize];
+        inner.globals[inst.globals[g as usize] as usize].value
+    };
+    for (i, seg) in m.elems.iter().enumerate() {
+        match &seg.mode {
+            SegmentMode::Active { index, offset } => {
+                let at = offset.eval(|_| 0, |g| global_value(inner, g)) as u32 as u64;
+                let inst = &mut inner.instances[inst_index as usize];
+                let items = std::mem::take(&mut inst.elems[i]);
+                let table = &mut inner.tables[inst.tables[*index as usize] as usize];
+                let end = at + items.len() as u64;
+                if end > table.elems.len() as u64 {
+                    return Err(Error::trap(TrapCode::TableOutOfBounds));
+                }
+                table.elems[at as usize..end as usize].copy_from_slice(&items);
+            }
+            SegmentMode::Declared => {
+                inner.instances[inst_index as usize].elems[i] = Box::new([]);
+            }
+            SegmentMode::Passive => {}
+        }
+    }
+    for (i, seg) in m.datas.iter().enumerate() {
+        if let SegmentMode::Active { index, offset } = &seg.mode {
+            let at = offset.eval(|_| 0, |g| global_value(inner, g)) as u32 as u64;
+            let inst = &mut inner.instances[inst_index as usize];
+            inst.data_dropped[i] = true;
+            let mem = &mut inner.memories[inst.memories[*index as usize] as usize];
+            let start = mem
+                .check(at, seg.bytes.len() as u64)
+                .map_err(Error::trap)?;
+            mem.data_mut()[start..start + seg.bytes.len()].copy_from_slice(&seg.bytes);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,229 @@
+//! Linear memory: a reserved address range, committed as it grows.
+//!
+//! The whole maximum size (4 GiB for a 32-bit memory without a maximum) is
+//! reserved inaccessible up front and made read-write page by page on growth,
+//! so the base address never changes: compiled code and the interpreter can
+//! keep it across `memory.grow`.
+
+use super::store::AsContext;
+use super::store::AsContextMut;
+use super::Store;
+use crate::error::{Error, Result, TrapCode};
+use crate::types::MemoryType;
+
+/// Bytes per wasm page.
+pub const PAGE_SIZE: u64 = 65536;
+/// The most pages a 32-bit memory can have.
+pub const MAX_PAGES: u64 = 65536;
+
+/// The backing store of one linear memory.
+pub(crate) struct LinearMemory {
+    base: *mut u8,
+    reserved: usize,
+    len: usize,
+    max_pages: u64,
+    ty: MemoryType,
+}
+
+// SAFETY: the mapping is owned by one store and accessed by the thread that
+// holds it mutably.
+unsafe impl Send for LinearMemory {}
+// SAFETY: shared access only reads `len` and the type.
+unsafe impl Sync for LinearMemory {}
+
+impl LinearMemory {
+    /// Reserves and commits a memory of type `ty`.
+    pub fn new(ty: MemoryType) -> Result<LinearMemory> {
+        let max_pages = ty.maximum().unwrap_or(MAX_PAGES).min(MAX_PAGES);
+        if ty.minimum() > max_pages {
+            return Err(Error::instantiate("memory minimum exceeds its maximum"));
+        }
+        let reserved = (max_pages * PAGE_SIZE) as usize;
+        let base = if reserved == 0 {
+            std::ptr::NonNull::<u8>::dangling().as_ptr()
+        } else {
+            // SAFETY: a fresh anonymous private mapping with no access; the
+            // kernel picks the address.
+            let p = unsafe {
+                libc::mmap(
+                    std::ptr::null_mut(),
+                    reserved,
+                    libc::PROT_NONE,
+                    libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+                    -1,
+                    0,
+                )
+            };
+            if p == libc::MAP_FAILED {
+                return Err(Error::instantiate("cannot reserve address space for a linear memory"));
+            }
+            p.cast::<u8>()
+        };
+        let mut mem = LinearMemory {
+            base,
+            reserved,
+            len: 0,
+            max_pages,
+            ty,
+        };
+        if mem.grow(ty.minimum()).is_none() {
+            return Err(Error::instantiate("cannot commit the linear memory's minimum size"));
+        }
+        Ok(mem)
+    }
+
+    /// Base address; stable for the memory's lifetime.
+    pub fn base(&self) -> *mut u8 {
+        self.base
+    }
+
+    /// Current size in bytes.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Current size in pages.
+    pub fn pages(&self) -> u64 {
+        self.len as u64 / PAGE_SIZE
+    }
+
+    /// The memory's type, with its current size as minimum.
+    pub fn ty(&self) -> MemoryType {
+        MemoryType::from_limits(self.pages(), self.ty.maximum())
+    }
+
+    /// Grows by `delta` pages, returning the old size in pages, or `None`
+    /// when the maximum would be exceeded.
+    pub fn grow(&mut self, delta: u64) -> Option<u64> {
+        let old = self.pages();
+        let new = old.checked_add(delta)?;
+        if new > self.max_pages {
+            return None;
+        }
+        if delta > 0 {
+            let new_len = (new * PAGE_SIZE) as usize;
+            // SAFETY: [len, new_len) lies inside the reservation (new <= max_pages).
+            let rc = unsafe {
+                libc::mprotect(
+                    self.base.add(self.len).cast(),
+                    new_len - self.len,
+                    libc::PROT_READ | libc::PROT_WRITE,
+                )
+            };
+            if rc != 0 {
+                return None;
+            }
+            self.len = new_len;
+        }
+        Some(old)
+    }
+
+    /// The accessible bytes.
+    pub fn data(&self) -> &[u8] {
+        // SAFETY: [base, base + len) is mapped read-write.
+        unsafe { std::slice::from_raw_parts(self.base, self.len) }
+    }
+
+    /// The accessible bytes, mutably.
+    pub fn data_mut(&mut self) -> &mut [u8] {
+        // SAFETY: [base, base + len) is mapped read-write and uniquely borrowed.
+        unsafe { std::slice::from_raw_parts_mut(self.base, self.len) }
+    }
+
+    /// Checks that `[offset, offset + len)` is inside the memory.
+    pub fn check(&self, offset: u64, len: u64) -> Result<usize, TrapCode> {
+        match offset.checked_add(len) {
+            Some(end) if end <= self.len as u64 => Ok(offset as usize),
+            _ => Err(TrapCode::MemoryOutOfBounds),
+        }
+    }
+}
+
+impl Drop for LinearMemory {
+    fn drop(&mut self) {
+        if self.reserved > 0 {
+            // SAFETY: unmapping exactly the reservation made in `new`.
+            unsafe {
+                libc::munmap(self.base.cast(), self.reserved);
+            }
+        }
+    }
+}
+
+/// A handle to a linear memory in a store.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Memory {
+    pub(crate) store: u64,
+    pub(crate) index: u32,
+}
+
+impl Memory {
+    /// Creates a memory owned by the store.
+    pub fn new(mut store: impl AsContextMut, ty: MemoryType) -> Result<Memory> {
+        let store = store.as_context_mut();
+        let mem = LinearMemory::new(ty)?;
+        store.inner.memories.push(Box::new(mem));
+        Ok(Memory {
+            store: store.inner.id,
+            index: store.inner.memories.len() as u32 - 1,
+        })
+    }
+
+    fn get<'a, T>(&self, store: &'a Store<T>) -> &'a LinearMemory {
+        assert_eq!(store.inner.id, self.store, "memory used with another store");
+        &store.inner.memories[self.index as usize]
+    }
+
+    fn get_mut<'a, T>(&self, store: &'a mut Store<T>) -> &'a mut LinearMemory {
+        assert_eq!(store.inner.id, self.store, "memory used with another store");
+        &mut store.inner.memories[self.index as usize]
+    }
+
+    /// The memory's type (minimum = current size).
+    pub fn ty(&self, store: impl AsContext) -> MemoryType {
+        self.get(store.as_context()).ty()
+    }
+
+    /// Current size in pages.
+    pub fn size(&self, store: impl AsContext) -> u64 {
+        self.get(store.as_context()).pages()
+    }
+
+    /// Current size in bytes.
+    pub fn data_size(&self, store: impl AsContext) -> usize {
+        self.get(store.as_context()).len()
+    }
+
+    /// Grows by `delta` pages, returning the previous size in pages.
+    pub fn grow(&self, mut store: impl AsContextMut, delta: u64) -> Result<u64> {
+        self.get_mut(store.as_context_mut())
+            .grow(delta)
+            .ok_or_else(|| Error::instantiate("memory cannot grow past its maximum"))
+    }
+
+    /// Copies bytes at `offset` into `buf`.
+    pub fn read(&self, store: impl AsContext, offset: usize, buf: &mut [u8]) -> Result<()> {
+        let mem = self.get(store.as_context());
+        let at = mem.check(offset as u64, buf.len() as u64).map_err(Error::trap)?;
+        buf.copy_from_slice(&mem.data()[at..at + buf.len()]);
+        Ok(())
+    }
+
+    /// Copies `buf` into memory at `offset`.
+    pub fn write(&self, mut store: impl AsContextMut, offset: usize, buf: &[u8]) -> Result<()> {
+        let mem = self.get_mut(store.as_context_mut());
+        let at = mem.check(offset as u64, buf.len() as u64).map_err(Error::trap)?;
+        mem.data_mut()[at..at + buf.len()].copy_from_slice(buf);
+        Ok(())
+    }
+
+    /// The memory's bytes.
+    pub fn data<'a, T>(&self, store: &'a Store<T>) -> &'a [u8] {
+        self.get(store).data()
+    }
+
+    /// The memory's bytes, mutably.
+    pub fn data_mut<'a, T>(&self, store: &'a mut Store<T>) -> &'a mut [u8] {
+        self.get_mut(store).data_mut()
+    }
+}

@@ -1,0 +1,18 @@
+//! The runtime: stores and the items living in them.
+
+pub(crate) mod func;
+pub(crate) mod instance;
+pub(crate) mod linker;
+pub(crate) mod memory;
+pub(crate) mod stack;
+pub(crate) mod store;
+pub(crate) mod table;
+pub(crate) mod value;
+
+pub use func::{Func, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmRet, WasmTy};
+pub use instance::{Extern, FuncStats, Instance};
+pub use linker::Linker;
+pub use memory::Memory;
+pub use store::{AsContext, AsContextMut, Caller, Store};
+pub use table::{Global, Table};
+pub use value::{ExternRef, Val};

@@ -1,0 +1,201 @@
+//! Values crossing the embedding API, and their cell encoding.
+//!
+//! Inside the engine every value is an 8-byte cell: integers and floats as
+//! their bits, references as a store index plus one (0 is null).
+
+use super::func::Func;
+use super::store::{AsContext, AsContextMut};
+use crate::types::ValType;
+use std::any::Any;
+
+/// An opaque host reference, owned by a store.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct ExternRef {
+    pub(crate) store: u64,
+    pub(crate) index: u32,
+}
+
+impl ExternRef {
+    /// Wraps `value` as a reference the guest can hold.
+    pub fn new<T: Any + Send + Sync>(mut store: impl AsContextMut, value: T) -> ExternRef {
+        let store = store.as_context_mut();
+        store.inner.externrefs.push(Box::new(value));
+        ExternRef {
+            store: store.inner.id,
+            index: store.inner.externrefs.len() as u32 - 1,
+        }
+    }
+
+    /// The wrapped host value.
+    pub fn data<'a, C: AsContext>(&self, store: &'a C) -> &'a (dyn Any + Send + Sync) {
+        &*store.as_context().inner.externrefs[self.index as usize]
+    }
+}
+
+/// A wasm value.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub enum Val {
+    /// 32-bit integer.
+    I32(i32),
+    /// 64-bit integer.
+    I64(i64),
+    /// 32-bit float, as its bits (NaN payloads are kept).
+    F32(u32),
+    /// 64-bit float, as its bits.
+    F64(u64),
+    /// 128-bit vector.
+    V128(u128),
+    /// Nullable function reference.
+    FuncRef(Option<Func>),
+    /// Nullable host reference.
+    ExternRef(Option<ExternRef>),
+}
+
+impl Val {
+    /// The value's type.
+    pub fn ty(&self) -> ValType {
+        match self {
+            Val::I32(_) => ValType::I32,
+            Val::I64(_) => ValType::I64,
+            Val::F32(_) => ValType::F32,
+            Val::F64(_) => ValType::F64,
+            Val::V128(_) => ValType::V128,
+            Val::FuncRef(_) => ValType::FuncRef,
+            Val::ExternRef(_) => ValType::ExternRef,
+        }
+    }
+
+    /// The zero or null value of `ty`.
+    pub fn default_for(ty: ValType) -> Val {
+        match ty {
+            ValType::I32 => Val::I32(0),
+            ValType::I64 => Val::I64(0),
+            ValType::F32 => Val::F32(0),
+            ValType::F64 => Val::F64(0),
+            ValType::V128 => Val::V128(0),
+            ValType::FuncRef => Val::FuncRef(None),
+            ValType::ExternRef => Val::ExternRef(None),
+        }
+    }
+
+    /// The i32, if this is one.
+    pub fn i32(&self) -> Option<i32> {
+        match *self {
+            Val::I32(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The i64, if this is one.
+    pub fn i64(&self) -> Option<i64> {
+        match *self {
+            Val::I64(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The f32, if this is one.
+    pub fn f32(&self) -> Option<f32> {
+        match *self {
+            Val::F32(v) => Some(f32::from_bits(v)),
+            _ => None,
+        }
+    }
+
+    /// The f64, if this is one.
+    pub fn f64(&self) -> Option<f64> {
+        match *self {
+            Val::F64(v) => Some(f64::from_bits(v)),
+            _ => None,
+        }
+    }
+
+    /// The function reference, if this is a funcref.
+    pub fn funcref(&self) -> Option<Option<Func>> {
+        match *self {
+            Val::FuncRef(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// The host reference, if this is an externref.
+    pub fn externref(&self) -> Option<Option<ExternRef>> {
+        match *self {
+            Val::ExternRef(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// The cell encoding of this value; `None` for a reference from another store.
+    pub(crate) fn to_cell(self, store_id: u64) -> Option<u64> {
+        Some(match self {
+            Val::I32(v) => v as u32 as u64,
+            Val::I64(v) => v as u64,
+            Val::F32(v) => v as u64,
+            Val::F64(v) => v,
+            Val::V128(v) => v as u64,
+            Val::FuncRef(None) | Val::ExternRef(None) => 0,
+            Val::FuncRef(Some(f)) => {
+                if f.store != store_id {
+                    return None;
+                }
+                f.index as u64 + 1
+            }
+            Val::ExternRef(Some(r)) => {
+                if r.store != store_id {
+                    return None;
+                }
+                r.index as u64 + 1
+            }
+        })
+    }
+
+    /// Decodes a cell of type `ty`.
+    pub(crate) fn from_cell(cell: u64, ty: ValType, store_id: u64) -> Val {
+        match ty {
+            ValType::I32 => Val::I32(cell as u32 as i32),
+            ValType::I64 => Val::I64(cell as i64),
+            ValType::F32 => Val::F32(cell as u32),
+            ValType::F64 => Val::F64(cell),
+            ValType::V128 => Val::V128(cell as u128),
+            ValType::FuncRef => Val::FuncRef(cell.checked_sub(1).map(|i| Func {
+                store: store_id,
+                index: i as u32,
+            })),
+            ValType::ExternRef => Val::ExternRef(cell.checked_sub(1).map(|i| ExternRef {
+                store: store_id,
+                index: i as u32,
+            })),
+        }
+    }
+}
+
+impl From<i32> for Val {
+    fn from(v: i32) -> Val {
+        Val::I32(v)
+    }
+}
+
+impl From<i64> for Val {
+    fn from(v: i64) -> Val {
+        Val::I64(v)
+    }
+}
+
+impl From<f32> for Val {
+    fn from(v: f32) -> Val {
+        Val::F32(v.to_bits())
+    }
+}
+
+impl From<f64> for Val {
+    fn from(v: f64) -> Val {
+        Val::F64(v.to_bits())
+    }
+}
+
+impl From<Func> for Val {
+    fn from(f: Func) -> Val {
+        Val::FuncRef(Some(f))
+    }
+}

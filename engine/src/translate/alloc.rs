@@ -1,0 +1,100 @@
+//! From virtual registers to frame cells: live intervals, linear scan, rewrite.
+//!
+//! Positions are half-steps: an instruction at index `i` reads its operands at
+//! `2i` and writes its result at `2i + 1`, so a result may reuse the cell of an
+//! operand that dies at the same instruction. Locals are defined at entry
+//! (position 0). A value live into a loop from before it stays live to the
+//! loop's end, since a back-edge may read it again.
+
+use super::{Translator, CONST_BIT};
+use crate::error::{Error, Result};
+use crate::ir::{FuncBody, Op, Reg};
+use strata_regalloc::{allocate, Budgets, Interval, Location};
+
+pub(super) fn finish(t: Translator<'_>) -> Result<FuncBody> {
+    let np = t.num_params;
+    let nc = t.consts.len() as u32;
+    let num_locals = t.local_types.len() as u32 - np;
+    let nv = t.classes.len();
+    const NONE: (u32, u32) = (u32::MAX, 0);
+    let mut ranges = vec![NONE; nv];
+    let mut calls = Vec::new();
+    for (i, op) in t.code.iter().enumerate() {
+        let i = i as u32;
+        if matches!(
+            op,
+            Op::CallInternal { .. } | Op::CallImported { .. } | Op::CallIndirect { .. }
+        ) {
+            calls.push(2 * i);
+        }
+        op.visit_regs(|r, def| {
+            if r & CONST_BIT != 0 || r < np {
+                return;
+            }
+            let pos = if def { 2 * i + 1 } else { 2 * i };
+            let range = &mut ranges[(r - np) as usize];
+            range.0 = range.0.min(pos);
+            range.1 = range.1.max(pos);
+        });
+    }
+    for range in ranges.iter_mut().take(num_locals as usize) {
+        if range.0 != u32::MAX {
+            range.0 = 0;
+        }
+    }
+    for &(start, end) in &t.loops {
+        let (ls, le) = (2 * start, 2 * end + 1);
+        for range in ranges.iter_mut() {
+            if range.0 < ls && range.1 >= ls && range.1 < le {
+                range.1 = le;
+            }
+        }
+    }
+    let intervals: Vec<Interval> = ranges
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.0 != u32::MAX)
+        .map(|(v, &(start, end))| Interval {
+            vreg: v as u32,
+            class: t.classes[v],
+            start,
+            end,
+            width: 1,
+        })
+        .collect();
+    // The interpreter keeps every value in a cell: zero register budgets.
+    let allocation = allocate(nv as u32, &intervals, &calls, Budgets::default(), 0);
+    let base = np + nc;
+    let frame_size = (base + allocation.cells).max(t.results.len() as u32).max(1);
+    if frame_size > Reg::MAX as u32 + 1 {
+        return Err(Error::unsupported(format!(
+            "function needs {frame_size} frame cells; at most 65536 are supported"
+        )));
+    }
+    let cell_of = |r: u32| -> Reg {
+        if r & CONST_BIT != 0 {
+            (np + (r & !CONST_BIT)) as Reg
+        } else if r < np {
+            r as Reg
+        } else {
+            match allocation.location(r - np) {
+                Some(Location::Cell(c)) => (base + c) as Reg,
+                // Zero budgets never assign registers; unreachable.
+                _ => 0,
+            }
+        }
+    };
+    let code: Box<[Op<Reg>]> = t.code.iter().map(|op| op.map_regs(cell_of)).collect();
+    let mut far = t.far_branches;
+    far.sort_unstable();
+    Ok(FuncBody {
+        code,
+        consts: t.consts.into_boxed_slice(),
+        num_params: np,
+        num_results: t.results.len() as u32,
+        frame_size,
+        num_loops: t.loops.len() as u32,
+        far_branches: far.into_boxed_slice(),
+        wasm_ops: t.wasm_ops,
+    })
+}

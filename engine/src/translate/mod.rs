@@ -1,0 +1,1303 @@
+//! One-pass translation of a validated function body to the register IR.
+//!
+//! The translator keeps a compile-time operand stack of `Local | Temp | Const`
+//! entries, so `local.get` and constants emit nothing; an instruction's
+//! operands are the registers those entries name. Every result gets a fresh
+//! virtual register, and `local.set` right after the producing instruction
+//! retargets it to write the local directly. Control flow merges through
+//! per-block merge registers; branch offsets are patched when labels bind.
+//! After the body, [`alloc`] assigns frame cells to the virtual registers.
+
+mod alloc;
+mod control;
+
+use crate::error::{Error, Result};
+use crate::ir::{FuncBody, MemKind, Op};
+use crate::module::ModuleEnv;
+use crate::types::ValType;
+use control::{Control, ControlKind, LabelId, Labels};
+use std::collections::HashMap;
+use strata_regalloc::RegClass;
+use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
+
+/// Virtual registers with this bit set index the constant pool.
+pub(crate) const CONST_BIT: u32 = 1 << 31;
+
+/// A compile-time operand stack entry.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum Operand {
+    /// The current value of a local (parameter or declared local).
+    Local(u32),
+    /// A value computed into a temporary register.
+    Temp(u32),
+    /// A constant-pool register.
+    Const(u32),
+}
+
+#[derive(Copy, Clone, Debug)]
+struct Entry {
+    op: Operand,
+    ty: ValType,
+}
+
+impl Entry {
+    fn reg(self) -> u32 {
+        match self.op {
+            Operand::Local(r) | Operand::Temp(r) | Operand::Const(r) => r,
+        }
+    }
+}
+
+fn class_of(ty: ValType) -> Result<RegClass> {
+    match ty {
+        ValType::I32 | ValType::I64 | ValType::FuncRef | ValType::ExternRef => Ok(RegClass::Int),
+        ValType::F32 | ValType::F64 => Ok(RegClass::Float),
+        ValType::V128 => Err(Error::unsupported("SIMD (v128) is validated but not executed yet")),
+    }
+}
+
+/// Translates one function body; validation runs in the same pass.
+pub(crate) fn translate_function(
+    env: &ModuleEnv,
+    func_index: u32,
+    body: &FunctionBody<'_>,
+    mut validator: FuncValidator<ValidatorResources>,
+) -> Result<FuncBody> {
+    let ty = env.func_type(func_index).clone();
+    let mut reader = body.get_binary_reader();
+    validator
+        .read_locals(&mut reader)
+        .map_err(|e| env.func_error(func_index, e))?;
+    let mut local_types: Vec<ValType> = ty.params().to_vec();
+    for i in ty.params().len() as u32..validator.len_locals() {
+        let wty = validator.get_local_type(i).expect("validated local");
+        local_types.push(ValType::from_wasm(wty).ok_or_else(|| Error::unsupported("local type"))?);
+    }
+    let mut t = Translator::new(env, &local_types, ty.params().len() as u32, ty.results())?;
+    let mut ops = wasmparser::OperatorsReader::new(reader);
+    while !ops.eof() {
+        let (op, offset) = ops.read_with_offset().map_err(|e| env.func_error(func_index, e))?;
+        validator
+            .op(offset, &op)
+            .map_err(|e| env.func_error(func_index, e))?;
+        t.wasm_ops += 1;
+        t.translate(&op)?;
+    }
+    ops.finish().map_err(|e| env.func_error(func_index, e))?;
+    t.finish()
+}
+
+struct Translator<'a> {
+    env: &'a ModuleEnv,
+    code: Vec<Op<u32>>,
+    consts: Vec<u64>,
+    const_index: HashMap<u64, u32>,
+    num_params: u32,
+    local_types: Vec<ValType>,
+    /// Class of each allocatable vreg (locals, then temps), indexed from `num_params`.
+    classes: Vec<RegClass>,
+    stack: Vec<Entry>,
+    /// How many `Local(x)` entries the operand stack holds, per local.
+    local_refs: Vec<u32>,
+    controls: Vec<Control>,
+    labels: Labels,
+    reachable: bool,
+    /// Blocks opened inside unreachable code, skipped until their `end`.
+    dead_depth: u32,
+    /// The last instruction, when its single def is the temp on top of the stack.
+    last_def: Option<usize>,
+    /// Loop extents as (first body instruction, last instruction) indices.
+    loops: Vec<(u32, u32)>,
+    results: Vec<ValType>,
+    far_branches: Vec<(u32, i32)>,
+    wasm_ops: u32,
+}
+
+impl<'a> Translator<'a> {
+    fn new(
+        env: &'a ModuleEnv,
+        local_types: &[ValType],
+        num_params: u32,
+        results: &[ValType],
+    ) -> Result<Self> {
+        let mut classes = Vec::with_capacity(local_types.len());
+        for &ty in local_types {
+            classes.push(class_of(ty)?);
+        }
+        for &ty in results {
+            class_of(ty)?;
+        }
+        let mut t = Translator {
+            env,
+            code: Vec::new(),
+            consts: Vec::new(),
+            const_index: HashMap::new(),
+            num_params,
+            local_types: local_types.to_vec(),
+            classes: classes.split_off(num_params as usize),
+            stack: Vec::new(),
+            local_refs: vec![0; local_types.len()],
+            controls: Vec::new(),
+            labels: Labels::default(),
+            reachable: true,
+            dead_depth: 0,
+            last_def: None,
+            loops: Vec::new(),
+            results: results.to_vec(),
+            far_branches: Vec::new(),
+            wasm_ops: 0,
+        };
+        let label = t.labels.new_label();
+        t.controls.push(Control {
+            kind: ControlKind::Block,
+            label,
+            else_label: None,
+            params: Vec::new(),
+            results: results.to_vec(),
+            height: 0,
+            merge: None,
+            if_params: Vec::new(),
+            loop_id: 0,
+        });
+        Ok(t)
+    }
+
+    // ----- registers and the operand stack -----
+
+    fn new_temp(&mut self, ty: ValType) -> Result<u32> {
+        let class = class_of(ty)?;
+        let v = self.num_params + self.classes.len() as u32;
+        if v >= CONST_BIT {
+            return Err(Error::unsupported("function too large"));
+        }
+        self.classes.push(class);
+        Ok(v)
+    }
+
+    fn const_reg(&mut self, bits: u64) -> u32 {
+        let next = self.consts.len() as u32;
+        let k = *self.const_index.entry(bits).or_insert(next);
+        if k == next {
+            self.consts.push(bits);
+        }
+        CONST_BIT | k
+    }
+
+    fn push(&mut self, op: Operand, ty: ValType) {
+        if let Operand::Local(x) = op {
+            self.local_refs[x as usize] += 1;
+        }
+        self.stack.push(Entry { op, ty });
+    }
+
+    fn pop(&mut self) -> Entry {
+        let e = self.stack.pop().expect("validated operand stack");
+        if let Operand::Local(x) = e.op {
+            self.local_refs[x as usize] -= 1;
+        }
+        e
+    }
+
+    fn pop_n(&mut self, n: usize) -> Vec<Entry> {
+        let at = self.stack.len() - n;
+        let entries: Vec<Entry> = self.stack.drain(at..).collect();
+        for e in &entries {
+            if let Operand::Local(x) = e.op {
+                self.local_refs[x as usize] -= 1;
+            }
+        }
+        entries
+    }
+
+    fn truncate_stack(&mut self, height: usize) {
+        while self.stack.len() > height {
+            self.pop();
+        }
+    }
+
+    fn emit(&mut self, op: Op<u32>) -> usize {
+        self.code.push(op);
+        self.last_def = None;
+        self.code.len() - 1
+    }
+
+    /// Emits an instruction defining `dst` and pushes `dst` as a temp.
+    fn emit_def(&mut self, op: Op<u32>, dst: u32, ty: ValType) {
+        let at = self.emit(op);
+        self.push(Operand::Temp(dst), ty);
+        self.last_def = Some(at);
+    }
+
+    /// Emits `args` words listing `regs` (padding repeats the first).
+    fn emit_args(&mut self, regs: &[u32]) {
+        for chunk in regs.chunks(3) {
+            let r = |i: usize| *chunk.get(i).unwrap_or(&chunk[0]);
+            self.emit(Op::Args {
+                r0: r(0),
+                r1: r(1),
+                r2: r(2),
+            });
+        }
+    }
+
+    fn emit_results(&mut self, regs: &[u32]) {
+        for chunk in regs.chunks(3) {
+            let r = |i: usize| *chunk.get(i).unwrap_or(&chunk[0]);
+            self.emit(Op::Results {
+                r0: r(0),
+                r1: r(1),
+                r2: r(2),
+            });
+        }
+    }
+
+    /// Before local `x` is written, stack entries still naming its old value
+    /// are copied to temps.
+    fn preserve_local(&mut self, x: u32) -> Result<()> {
+        if self.local_refs[x as usize] == 0 {
+            return Ok(());
+        }
+        let ty = self.local_types[x as usize];
+        for i in 0..self.stack.len() {
+            if self.stack[i].op == Operand::Local(x) {
+                let t = self.new_temp(ty)?;
+                self.emit(Op::Copy { dst: t, src: x });
+                self.stack[i].op = Operand::Temp(t);
+            }
+        }
+        self.local_refs[x as usize] = 0;
+        Ok(())
+    }
+
+    /// Writes `dst = src` for each pair, as one parallel move.
+    fn emit_copies(&mut self, dsts: &[u32], srcs: &[u32]) -> Result<()> {
+        let clobbers = dsts
+            .iter()
+            .enumerate()
+            .any(|(i, d)| srcs[i + 1..].contains(d));
+        if clobbers {
+            let mut temps = Vec::with_capacity(srcs.len());
+            for (i, &s) in srcs.iter().enumerate() {
+                let ty = self.stack_ty_hint(dsts[i]);
+                let t = self.new_temp(ty)?;
+                self.emit(Op::Copy { dst: t, src: s });
+                temps.push(t);
+            }
+            for (i, &d) in dsts.iter().enumerate() {
+                self.emit(Op::Copy { dst: d, src: temps[i] });
+            }
+        } else {
+            for (i, &d) in dsts.iter().enumerate() {
+                if d != srcs[i] {
+                    self.emit(Op::Copy { dst: d, src: srcs[i] });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A type of the same register class as vreg `v` (for parallel-move temps).
+    fn stack_ty_hint(&self, v: u32) -> ValType {
+        match self.classes.get((v - self.num_params) as usize) {
+            Some(RegClass::Float) => ValType::F64,
+            _ => ValType::I64,
+        }
+    }
+
+    // ----- labels and branches -----
+
+    fn bind(&mut self, label: LabelId) {
+        let pos = self.code.len() as u32;
+        for site in self.labels.bind(label, pos) {
+            self.patch(site, pos);
+        }
+        self.last_def = None;
+    }
+
+    fn patch(&mut self, site: u32, target: u32) {
+        let offset = target as i64 - site as i64;
+        let offset = i32::try_from(offset).expect("functions are far smaller than 2^31 instructions");
+        let far = &mut self.far_branches;
+        let short = |far: &mut Vec<(u32, i32)>| match i16::try_from(offset) {
+            Ok(o) if o != FuncBody::FAR => o,
+            _ => {
+                far.push((site, offset));
+                FuncBody::FAR
+            }
+        };
+        match &mut self.code[site as usize] {
+            Op::Br { offset: o } | Op::BrIfNez { offset: o, .. } | Op::BrIfEqz { offset: o, .. } => {
+                *o = offset
+            }
+            Op::BrIfI32Eq { offset: o, .. }
+            | Op::BrIfI32Ne { offset: o, .. }
+            | Op::BrIfI32LtS { offset: o, .. }
+            | Op::BrIfI32LtU { offset: o, .. }
+            | Op::BrIfI32GtS { offset: o, .. }
+            | Op::BrIfI32GtU { offset: o, .. }
+            | Op::BrIfI32LeS { offset: o, .. }
+            | Op::BrIfI32LeU { offset: o, .. }
+            | Op::BrIfI32GeS { offset: o, .. }
+            | Op::BrIfI32GeU { offset: o, .. }
+            | Op::BrIfI64Eq { offset: o, .. }
+            | Op::BrIfI64Ne { offset: o, .. }
+            | Op::BrIfI64LtS { offset: o, .. }
+            | Op::BrIfI64LtU { offset: o, .. }
+            | Op::BrIfI64GtS { offset: o, .. }
+            | Op::BrIfI64GtU { offset: o, .. }
+            | Op::BrIfI64LeS { offset: o, .. }
+            | Op::BrIfI64LeU { offset: o, .. }
+            | Op::BrIfI64GeS { offset: o, .. }
+            | Op::BrIfI64GeU { offset: o, .. } => *o = short(far),
+            other => unreachable!("patching a non-branch {other:?}"),
+        }
+    }
+
+    /// Records `site` as a branch to `label`, patching now if it is bound.
+    fn link(&mut self, site: usize, label: LabelId) {
+        if let Some(pos) = self.labels.use_label(label, site as u32) {
+            self.patch(site as u32, pos);
+        }
+    }
+
+    fn emit_br(&mut self, label: LabelId) {
+        let site = self.emit(Op::Br { offset: 0 });
+        self.link(site, label);
+    }
+
+    /// Branches to `label` when `cond` is non-zero (or zero, when `negate`),
+    /// fusing a compare that produced `cond` just before.
+    fn emit_cond_br(&mut self, cond: Entry, negate: bool, label: LabelId) {
+        let fused = match (cond.op, self.last_def) {
+            (Operand::Temp(v), Some(at)) => fuse_compare(self.code[at], v, negate).map(|op| (at, op)),
+            _ => None,
+        };
+        let site = match fused {
+            Some((at, op)) => {
+                self.code[at] = op;
+                self.last_def = None;
+                at
+            }
+            None => {
+                let c = cond.reg();
+                if negate {
+                    self.emit(Op::BrIfEqz { cond: c, offset: 0 })
+                } else {
+                    self.emit(Op::BrIfNez { cond: c, offset: 0 })
+                }
+            }
+        };
+        self.link(site, label);
+    }
+
+    /// The merge registers and value types a branch to `depth` writes.
+    fn branch_target(&mut self, depth: u32) -> Result<(LabelId, Vec<u32>, bool)> {
+        let idx = self.controls.len() - 1 - depth as usize;
+        let c = &self.controls[idx];
+        if idx == 0 {
+            return Ok((c.label, Vec::new(), true));
+        }
+        let label = c.label;
+        if c.kind == ControlKind::Loop {
+            return Ok((label, c.merge.clone().unwrap_or_default(), false));
+        }
+        let tys = c.results.clone();
+        let merge = match &self.controls[idx].merge {
+            Some(m) => m.clone(),
+            None => {
+                let mut m = Vec::with_capacity(tys.len());
+                for &ty in &tys {
+                    m.push(self.new_temp(ty)?);
+                }
+                self.controls[idx].merge = Some(m.clone());
+                m
+            }
+        };
+        Ok((label, merge, false))
+    }
+
+    fn emit_return(&mut self) -> Result<()> {
+        let n = self.results.len();
+        let vals = self.pop_n(n);
+        match vals.as_slice() {
+            [] => {
+                self.emit(Op::Return0 {});
+            }
+            [v] => {
+                self.emit(Op::Return1 { src: v.reg() });
+            }
+            _ => {
+                self.emit(Op::ReturnN { count: n as u32 });
+                let regs: Vec<u32> = vals.iter().map(|e| e.reg()).collect();
+                self.emit_args(&regs);
+            }
+        }
+        Ok(())
+    }
+
+    /// An unconditional branch to `depth`, leaving the stack as it was.
+    fn branch_to(&mut self, depth: u32) -> Result<()> {
+        let (label, merge, is_fn) = self.branch_target(depth)?;
+        if is_fn {
+            let n = self.results.len();
+            let vals: Vec<Entry> = self.stack[self.stack.len() - n..].to_vec();
+            let regs: Vec<u32> = vals.iter().map(|e| e.reg()).collect();
+            match regs.as_slice() {
+                [] => {
+                    self.emit(Op::Return0 {});
+                }
+                [r] => {
+                    self.emit(Op::Return1 { src: *r });
+                }
+                _ => {
+                    self.emit(Op::ReturnN { count: n as u32 });
+                    self.emit_args(&regs);
+                }
+            }
+            return Ok(());
+        }
+        let n = merge.len();
+        let srcs: Vec<u32> = self.stack[self.stack.len() - n..].iter().map(|e| e.reg()).collect();
+        self.emit_copies(&merge, &srcs)?;
+        self.emit_br(label);
+        Ok(())
+    }
+
+    fn block_types(&self, bt: BlockType) -> (Vec<ValType>, Vec<ValType>) {
+        match bt {
+            BlockType::Empty => (Vec::new(), Vec::new()),
+            BlockType::Type(t) => (Vec::new(), vec![ValType::from_wasm(t).unwrap_or(ValType::V128)]),
+            BlockType::FuncType(idx) => {
+                let ft = self.env.type_at(idx);
+                (ft.params().to_vec(), ft.results().to_vec())
+            }
+        }
+    }
+
+    fn push_control(&mut self, kind: ControlKind, bt: BlockType) -> Result<()> {
+        let (params, results) = self.block_types(bt);
+        for &t in params.iter().chain(&results) {
+            class_of(t)?;
+        }
+        let label = self.labels.new_label();
+        let height = self.stack.len() - params.len();
+        let mut c = Control {
+            kind,
+            label,
+            else_label: None,
+            params,
+            results,
+            height,
+            merge: None,
+            if_params: Vec::new(),
+            loop_id: 0,
+        };
+        match kind {
+            ControlKind::Loop => {
+                // Loop parameters live in fixed registers that back-edges write.
+                let vals = self.pop_n(c.params.len());
+                let mut merge = Vec::with_capacity(vals.len());
+                for e in &vals {
+                    merge.push(self.new_temp(e.ty)?);
+                }
+                let srcs: Vec<u32> = vals.iter().map(|e| e.reg()).collect();
+                self.emit_copies(&merge, &srcs)?;
+                for (i, e) in vals.iter().enumerate() {
+                    self.push(Operand::Temp(merge[i]), e.ty);
+                }
+                let id = self.loops.len() as u32;
+                self.emit(Op::LoopHeader { loop_id: id });
+                self.bind(label);
+                self.loops.push((self.code.len() as u32, u32::MAX));
+                c.loop_id = id;
+                c.merge = Some(merge);
+            }
+            ControlKind::If => {
+                let cond = self.pop();
+                let else_label = self.labels.new_label();
+                self.emit_cond_br(cond, true, else_label);
+                c.else_label = Some(else_label);
+                c.height = self.stack.len() - c.params.len();
+                c.if_params = self.stack[c.height..].to_vec();
+            }
+            ControlKind::Block | ControlKind::Else => {}
+        }
+        self.last_def = None;
+        self.controls.push(c);
+        Ok(())
+    }
+
+    /// Moves the fallthrough values of the innermost block into its merge registers.
+    fn fallthrough_to_merge(&mut self, force: bool) -> Result<()> {
+        let idx = self.controls.len() - 1;
+        if self.controls[idx].merge.is_none() && !force {
+            return Ok(());
+        }
+        if self.controls[idx].merge.is_none() {
+            self.branch_target(0)?;
+        }
+        let merge = self.controls[idx].merge.clone().unwrap_or_default();
+        let n = merge.len();
+        let srcs: Vec<u32> = self.stack[self.stack.len() - n..].iter().map(|e| e.reg()).collect();
+        self.emit_copies(&merge, &srcs)
+    }
+
+    fn end_control(&mut self) -> Result<()> {
+        let c = self.controls.last().expect("validated control stack").clone();
+        if self.controls.len() == 1 {
+            // The function body's end: an implicit return.
+            if self.reachable {
+                self.emit_return()?;
+            }
+            self.controls.pop();
+            self.bind(c.label);
+            return Ok(());
+        }
+        let n = c.results.len();
+        match c.kind {
+            ControlKind::Loop => {
+                self.loops[c.loop_id as usize].1 = self.code.len() as u32;
+                // Nothing branches to a loop's end: its values flow out as they are.
+                self.finish_without_merge(&c);
+            }
+            ControlKind::If if n > 0 => {
+                // An `if` without `else`: the implicit else passes its params through.
+                if self.reachable {
+                    self.fallthrough_to_merge(true)?;
+                    self.emit_br(c.label);
+                }
+                self.bind(c.else_label.expect("if has an else label"));
+                self.truncate_stack(c.height);
+                for e in &c.if_params {
+                    self.push(e.op, e.ty);
+                }
+                self.fallthrough_to_merge(true)?;
+                self.reachable = true;
+                self.finish_with_merge();
+            }
+            ControlKind::If => {
+                self.bind(c.else_label.expect("if has an else label"));
+                self.truncate_stack(c.height);
+                self.controls.pop();
+                self.bind(c.label);
+                self.reachable = true;
+            }
+            ControlKind::Block | ControlKind::Else => {
+                if self.reachable && c.merge.is_some() {
+                    self.fallthrough_to_merge(false)?;
+                }
+                if c.merge.is_some() {
+                    self.reachable |= self.labels.is_used(c.label);
+                    self.finish_with_merge();
+                } else {
+                    self.finish_without_merge(&c);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends the innermost block whose values arrive in its merge registers.
+    fn finish_with_merge(&mut self) {
+        let c = self.controls.pop().expect("validated control stack");
+        self.truncate_stack(c.height);
+        self.bind(c.label);
+        for (i, &r) in c.merge.as_deref().unwrap_or_default().iter().enumerate() {
+            self.push(Operand::Temp(r), c.results[i]);
+        }
+    }
+
+    /// Ends the innermost block reached only by falling through: its values
+    /// stay the stack entries they are.
+    fn finish_without_merge(&mut self, c: &Control) {
+        let vals = if self.reachable {
+            self.pop_n(c.results.len())
+        } else {
+            Vec::new()
+        };
+        self.truncate_stack(c.height);
+        self.controls.pop();
+        self.bind(c.label);
+        for e in vals {
+            self.push(e.op, e.ty);
+        }
+    }
+
+    fn else_control(&mut self) -> Result<()> {
+        let idx = self.controls.len() - 1;
+        let c = self.controls[idx].clone();
+        if self.reachable {
+            self.fallthrough_to_merge(true)?;
+            self.emit_br(c.label);
+        }
+        self.truncate_stack(c.height);
+        self.bind(c.else_label.expect("if has an else label"));
+        for e in &c.if_params {
+            self.push(e.op, e.ty);
+        }
+        let ctl = &mut self.controls[idx];
+        ctl.kind = ControlKind::Else;
+        ctl.else_label = None;
+        // Only reachable `if`s are translated, so the else arm is reachable.
+        self.reachable = true;
+        Ok(())
+    }
+
+    // ----- the operators -----
+
+    fn unary(&mut self, make: fn(u32, u32) -> Op<u32>, ty: ValType) -> Result<()> {
+        let src = self.pop().reg();
+        let dst = self.new_temp(ty)?;
+        self.emit_def(make(dst, src), dst, ty);
+        Ok(())
+    }
+
+    fn binary(&mut self, make: fn(u32, u32, u32) -> Op<u32>, ty: ValType) -> Result<()> {
+        let b = self.pop().reg();
+        let a = self.pop().reg();
+        let dst = self.new_temp(ty)?;
+        self.emit_def(make(dst, a, b), dst, ty);
+        Ok(())
+    }
+
+    fn load(&mut self, kind: MemKind, offset: u64, ty: ValType) -> Result<()> {
+        let ptr = self.pop().reg();
+        let dst = self.new_temp(ty)?;
+        match u16::try_from(offset) {
+            Ok(o) => {
+                let op = narrow_load(kind, dst, ptr, o);
+                self.emit_def(op, dst, ty);
+            }
+            Err(_) => {
+                self.emit(Op::LoadWide { dst, ptr, kind });
+                self.emit(Op::Imm { value: offset as u32 });
+                self.push(Operand::Temp(dst), ty);
+            }
+        }
+        Ok(())
+    }
+
+    fn store(&mut self, kind: MemKind, offset: u64) -> Result<()> {
+        let val = self.pop().reg();
+        let ptr = self.pop().reg();
+        match u16::try_from(offset) {
+            Ok(o) => {
+                self.emit(narrow_store(kind, ptr, val, o));
+            }
+            Err(_) => {
+                self.emit(Op::StoreWide { ptr, val, kind });
+                self.emit(Op::Imm { value: offset as u32 });
+            }
+        }
+        Ok(())
+    }
+
+    fn local_set(&mut self, x: u32, tee: bool) -> Result<()> {
+        let e = self.pop();
+        self.preserve_local(x)?;
+        let retarget = match (e.op, self.last_def) {
+            (Operand::Temp(v), Some(at)) => set_single_def(&mut self.code[at], v, x),
+            _ => false,
+        };
+        if !retarget && e.op != Operand::Local(x) {
+            self.emit(Op::Copy { dst: x, src: e.reg() });
+        }
+        self.last_def = None;
+        if tee {
+            self.push(Operand::Local(x), self.local_types[x as usize]);
+        }
+        Ok(())
+    }
+
+    fn call(&mut self, func: u32) -> Result<()> {
+        let ty = self.env.func_type(func).clone();
+        let args: Vec<u32> = self.pop_n(ty.params().len()).iter().map(|e| e.reg()).collect();
+        let op = if func < self.env.num_imported_funcs {
+            Op::CallImported { func }
+        } else {
+            Op::CallInternal {
+                func: func - self.env.num_imported_funcs,
+            }
+        };
+        self.emit(op);
+        self.finish_call(&args, ty.results())
+    }
+
+    fn finish_call(&mut self, args: &[u32], results: &[ValType]) -> Result<()> {
+        self.emit_args(args);
+        let mut regs = Vec::with_capacity(results.len());
+        for &ty in results {
+            regs.push(self.new_temp(ty)?);
+        }
+        self.emit_results(&regs);
+        for (i, &ty) in results.iter().enumerate() {
+            self.push(Operand::Temp(regs[i]), ty);
+        }
+        Ok(())
+    }
+
+    fn translate(&mut self, op: &Operator<'_>) -> Result<()> {
+        use ValType::*;
+        if !self.reachable {
+            match op {
+                Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
+                    self.dead_depth += 1;
+                    return Ok(());
+                }
+                Operator::Else if self.dead_depth > 0 => return Ok(()),
+                Operator::End if self.dead_depth > 0 => {
+                    self.dead_depth -= 1;
+                    return Ok(());
+                }
+                Operator::Else | Operator::End => {}
+                _ => return Ok(()),
+            }
+        }
+        macro_rules! un {
+            ($name:ident, $ty:expr) => {
+                self.unary(|dst, src| Op::$name { dst, src }, $ty)?
+            };
+        }
+        macro_rules! bin {
+            ($name:ident, $ty:expr) => {
+                self.binary(|dst, a, b| Op::$name { dst, a, b }, $ty)?
+            };
+        }
+        match *op {
+            Operator::Unreachable => {
+                self.emit(Op::Unreachable {});
+                self.reachable = false;
+            }
+            Operator::Nop => {}
+            Operator::Block { blockty } => self.push_control(ControlKind::Block, blockty)?,
+            Operator::Loop { blockty } => self.push_control(ControlKind::Loop, blockty)?,
+            Operator::If { blockty } => self.push_control(ControlKind::If, blockty)?,
+            Operator::Else => self.else_control()?,
+            Operator::End => self.end_control()?,
+            Operator::Br { relative_depth } => {
+                self.branch_to(relative_depth)?;
+                self.reachable = false;
+            }
+            Operator::BrIf { relative_depth } => {
+                let cond = self.pop();
+                let (label, merge, is_fn) = self.branch_target(relative_depth)?;
+                if merge.is_empty() && !is_fn {
+                    self.emit_cond_br(cond, false, label);
+                } else {
+                    let skip = self.labels.new_label();
+                    self.emit_cond_br(cond, true, skip);
+                    self.branch_to(relative_depth)?;
+                    self.bind(skip);
+                }
+            }
+            Operator::BrTable { ref targets } => {
+                let index = self.pop().reg();
+                let mut depths: Vec<u32> = Vec::with_capacity(targets.len() as usize + 1);
+                for t in targets.targets() {
+                    depths.push(t.map_err(Error::compile)?);
+                }
+                depths.push(targets.default());
+                self.emit(Op::BrTable {
+                    index,
+                    len: depths.len() as u32 - 1,
+                });
+                let base = self.code.len();
+                for _ in &depths {
+                    self.emit(Op::Br { offset: 0 });
+                }
+                for (i, &d) in depths.iter().enumerate() {
+                    let (label, merge, is_fn) = self.branch_target(d)?;
+                    if merge.is_empty() && !is_fn {
+                        self.link(base + i, label);
+                    } else {
+                        // Values to move: the entry jumps to a stub that moves and branches.
+                        let stub = self.labels.new_label();
+                        self.link(base + i, stub);
+                        self.bind(stub);
+                        self.branch_to(d)?;
+                    }
+                }
+                self.reachable = false;
+            }
+            Operator::Return => {
+                self.emit_return()?;
+                self.reachable = false;
+            }
+            Operator::Call { function_index } => self.call(function_index)?,
+            Operator::CallIndirect {
+                type_index,
+                table_index,
+            } => {
+                let ty = self.env.type_at(type_index).clone();
+                let index = self.pop().reg();
+                let args: Vec<u32> = self.pop_n(ty.params().len()).iter().map(|e| e.reg()).collect();
+                self.emit(Op::CallIndirect {
+                    index,
+                    ty: type_index,
+                });
+                self.emit(Op::Imm { value: table_index });
+                self.finish_call(&args, ty.results())?;
+            }
+            Operator::Drop => {
+                self.pop();
+            }
+            Operator::Select | Operator::TypedSelect { .. } => {
+                let cond = self.pop().reg();
+                let b = self.pop();
+                let a = self.pop();
+                let dst = self.new_temp(a.ty)?;
+                self.emit(Op::Select {
+                    dst,
+                    a: a.reg(),
+                    b: b.reg(),
+                });
+                self.emit(Op::Args {
+                    r0: cond,
+                    r1: cond,
+                    r2: cond,
+                });
+                self.push(Operand::Temp(dst), a.ty);
+            }
+            Operator::LocalGet { local_index } => {
+                self.push(Operand::Local(local_index), self.local_types[local_index as usize])
+            }
+            Operator::LocalSet { local_index } => self.local_set(local_index, false)?,
+            Operator::LocalTee { local_index } => self.local_set(local_index, true)?,
+            Operator::GlobalGet { global_index } => {
+                let ty = self.env.global_type(global_index).content();
+                let dst = self.new_temp(ty)?;
+                self.emit_def(
+                    Op::GlobalGet {
+                        dst,
+                        global: global_index,
+                    },
+                    dst,
+                    ty,
+                );
+            }
+            Operator::GlobalSet { global_index } => {
+                let src = self.pop().reg();
+                self.emit(Op::GlobalSet {
+                    src,
+                    global: global_index,
+                });
+            }
+            Operator::I32Load { memarg } => self.load(MemKind::I32Load, memarg.offset, I32)?,
+            Operator::I64Load { memarg } => self.load(MemKind::I64Load, memarg.offset, I64)?,
+            Operator::F32Load { memarg } => self.load(MemKind::F32Load, memarg.offset, F32)?,
+            Operator::F64Load { memarg } => self.load(MemKind::F64Load, memarg.offset, F64)?,
+            Operator::I32Load8S { memarg } => self.load(MemKind::I32Load8S, memarg.offset, I32)?,
+            Operator::I32Load8U { memarg } => self.load(MemKind::I32Load8U, memarg.offset, I32)?,
+            Operator::I32Load16S { memarg } => self.load(MemKind::I32Load16S, memarg.offset, I32)?,
+            Operator::I32Load16U { memarg } => self.load(MemKind::I32Load16U, memarg.offset, I32)?,
+            Operator::I64Load8S { memarg } => self.load(MemKind::I64Load8S, memarg.offset, I64)?,
+            Operator::I64Load8U { memarg } => self.load(MemKind::I64Load8U, memarg.offset, I64)?,
+            Operator::I64Load16S { memarg } => self.load(MemKind::I64Load16S, memarg.offset, I64)?,
+            Operator::I64Load16U { memarg } => self.load(MemKind::I64Load16U, memarg.offset, I64)?,
+            Operator::I64Load32S { memarg } => self.load(MemKind::I64Load32S, memarg.offset, I64)?,
+            Operator::I64Load32U { memarg } => self.load(MemKind::I64Load32U, memarg.offset, I64)?,
+            Operator::I32Store { memarg } => self.store(MemKind::I32Store, memarg.offset)?,
+            Operator::I64Store { memarg } => self.store(MemKind::I64Store, memarg.offset)?,
+            Operator::F32Store { memarg } => self.store(MemKind::F32Store, memarg.offset)?,
+            Operator::F64Store { memarg } => self.store(MemKind::F64Store, memarg.offset)?,
+            Operator::I32Store8 { memarg } => self.store(MemKind::I32Store8, memarg.offset)?,
+            Operator::I32Store16 { memarg } => self.store(MemKind::I32Store16, memarg.offset)?,
+            Operator::I64Store8 { memarg } => self.store(MemKind::I64Store8, memarg.offset)?,
+            Operator::I64Store16 { memarg } => self.store(MemKind::I64Store16, memarg.offset)?,
+            Operator::I64Store32 { memarg } => self.store(MemKind::I64Store32, memarg.offset)?,
+            Operator::MemorySize { .. } => {
+                let dst = self.new_temp(I32)?;
+                self.emit_def(Op::MemorySize { dst }, dst, I32);
+            }
+            Operator::MemoryGrow { .. } => self.unary(|dst, delta| Op::MemoryGrow { dst, delta }, I32)?,
+            Operator::MemoryFill { .. } => {
+                let len = self.pop().reg();
+                let val = self.pop().reg();
+                let dst = self.pop().reg();
+                self.emit(Op::MemoryFill { dst, val, len });
+            }
+            Operator::MemoryCopy { .. } => {
+                let len = self.pop().reg();
+                let src = self.pop().reg();
+                let dst = self.pop().reg();
+                self.emit(Op::MemoryCopy { dst, src, len });
+            }
+            Operator::MemoryInit { data_index, .. } => {
+                let args: Vec<u32> = self.pop_n(3).iter().map(|e| e.reg()).collect();
+                self.emit(Op::MemoryInit { data: data_index });
+                self.emit_args(&args);
+            }
+            Operator::DataDrop { data_index } => {
+                self.emit(Op::DataDrop { data: data_index });
+            }
+            Operator::TableInit { elem_index, table } => {
+                let args: Vec<u32> = self.pop_n(3).iter().map(|e| e.reg()).collect();
+                self.emit(Op::TableInit {
+                    table: table_u16(table)?,
+                    elem: elem_index,
+                });
+                self.emit_args(&args);
+            }
+            Operator::ElemDrop { elem_index } => {
+                self.emit(Op::ElemDrop { elem: elem_index });
+            }
+            Operator::TableCopy {
+                dst_table,
+                src_table,
+            } => {
+                let len = self.pop().reg();
+                let src = self.pop().reg();
+                let dst = self.pop().reg();
+                self.emit(Op::TableCopy { dst, src, len });
+                self.emit(Op::Imm {
+                    value: table_u16(dst_table)? as u32 | (table_u16(src_table)? as u32) << 16,
+                });
+            }
+            Operator::TableGet { table } => {
+                let ty = self.env.table_type(table).element();
+                let index = self.pop().reg();
+                let dst = self.new_temp(ty)?;
+                self.emit_def(
+                    Op::TableGet {
+                        dst,
+                        index,
+                        table: table_u16(table)?,
+                    },
+                    dst,
+                    ty,
+                );
+            }
+            Operator::TableSet { table } => {
+                let val = self.pop().reg();
+                let index = self.pop().reg();
+                self.emit(Op::TableSet {
+                    index,
+                    val,
+                    table: table_u16(table)?,
+                });
+            }
+            Operator::TableSize { table } => {
+                let dst = self.new_temp(I32)?;
+                self.emit_def(Op::TableSize { dst, table }, dst, I32);
+            }
+            Operator::TableGrow { table } => {
+                let delta = self.pop().reg();
+                let init = self.pop().reg();
+                let dst = self.new_temp(I32)?;
+                self.emit(Op::TableGrow { dst, init, delta });
+                self.emit(Op::Imm { value: table });
+                self.push(Operand::Temp(dst), I32);
+            }
+            Operator::TableFill { table } => {
+                let len = self.pop().reg();
+                let val = self.pop().reg();
+                let index = self.pop().reg();
+                self.emit(Op::TableFill { index, val, len });
+                self.emit(Op::Imm { value: table });
+            }
+            Operator::RefNull { hty } => {
+                let ty = match hty {
+                    wasmparser::HeapType::Abstract {
+                        ty: wasmparser::AbstractHeapType::Extern,
+                        ..
+                    } => ExternRef,
+                    _ => FuncRef,
+                };
+                let c = self.const_reg(0);
+                self.push(Operand::Const(c), ty);
+            }
+            Operator::RefIsNull => un!(I64Eqz, I32),
+            Operator::RefFunc { function_index } => {
+                let dst = self.new_temp(FuncRef)?;
+                self.emit_def(
+                    Op::RefFunc {
+                        dst,
+                        func: function_index,
+                    },
+                    dst,
+                    FuncRef,
+                );
+            }
+            Operator::I32Const { value } => {
+                let c = self.const_reg(value as u32 as u64);
+                self.push(Operand::Const(c), I32);
+            }
+            Operator::I64Const { value } => {
+                let c = self.const_reg(value as u64);
+                self.push(Operand::Const(c), I64);
+            }
+            Operator::F32Const { value } => {
+                let c = self.const_reg(value.bits() as u64);
+                self.push(Operand::Const(c), F32);
+            }
+            Operator::F64Const { value } => {
+                let c = self.const_reg(value.bits());
+                self.push(Operand::Const(c), F64);
+            }
+            Operator::I32Eqz => un!(I32Eqz, I32),
+            Operator::I32Eq => bin!(I32Eq, I32),
+            Operator::I32Ne => bin!(I32Ne, I32),
+            Operator::I32LtS => bin!(I32LtS, I32),
+            Operator::I32LtU => bin!(I32LtU, I32),
+            Operator::I32GtS => bin!(I32GtS, I32),
+            Operator::I32GtU => bin!(I32GtU, I32),
+            Operator::I32LeS => bin!(I32LeS, I32),
+            Operator::I32LeU => bin!(I32LeU, I32),
+            Operator::I32GeS => bin!(I32GeS, I32),
+            Operator::I32GeU => bin!(I32GeU, I32),
+            Operator::I64Eqz => un!(I64Eqz, I32),
+            Operator::I64Eq => bin!(I64Eq, I32),
+            Operator::I64Ne => bin!(I64Ne, I32),
+            Operator::I64LtS => bin!(I64LtS, I32),
+            Operator::I64LtU => bin!(I64LtU, I32),
+            Operator::I64GtS => bin!(I64GtS, I32),
+            Operator::I64GtU => bin!(I64GtU, I32),
+            Operator::I64LeS => bin!(I64LeS, I32),
+            Operator::I64LeU => bin!(I64LeU, I32),
+            Operator::I64GeS => bin!(I64GeS, I32),
+            Operator::I64GeU => bin!(I64GeU, I32),
+            Operator::F32Eq => bin!(F32Eq, I32),
+            Operator::F32Ne => bin!(F32Ne, I32),
+            Operator::F32Lt => bin!(F32Lt, I32),
+            Operator::F32Gt => bin!(F32Gt, I32),
+            Operator::F32Le => bin!(F32Le, I32),
+            Operator::F32Ge => bin!(F32Ge, I32),
+            Operator::F64Eq => bin!(F64Eq, I32),
+            Operator::F64Ne => bin!(F64Ne, I32),
+            Operator::F64Lt => bin!(F64Lt, I32),
+            Operator::F64Gt => bin!(F64Gt, I32),
+            Operator::F64Le => bin!(F64Le, I32),
+            Operator::F64Ge => bin!(F64Ge, I32),
+            Operator::I32Clz => un!(I32Clz, I32),
+            Operator::I32Ctz => un!(I32Ctz, I32),
+            Operator::I32Popcnt => un!(I32Popcnt, I32),
+            Operator::I32Add => bin!(I32Add, I32),
+            Operator::I32Sub => bin!(I32Sub, I32),
+            Operator::I32Mul => bin!(I32Mul, I32),
+            Operator::I32DivS => bin!(I32DivS, I32),
+            Operator::I32DivU => bin!(I32DivU, I32),
+            Operator::I32RemS => bin!(I32RemS, I32),
+            Operator::I32RemU => bin!(I32RemU, I32),
+            Operator::I32And => bin!(I32And, I32),
+            Operator::I32Or => bin!(I32Or, I32),
+            Operator::I32Xor => bin!(I32Xor, I32),
+            Operator::I32Shl => bin!(I32Shl, I32),
+            Operator::I32ShrS => bin!(I32ShrS, I32),
+            Operator::I32ShrU => bin!(I32ShrU, I32),
+            Operator::I32Rotl => bin!(I32Rotl, I32),
+            Operator::I32Rotr => bin!(I32Rotr, I32),
+            Operator::I64Clz => un!(I64Clz, I64),
+            Operator::I64Ctz => un!(I64Ctz, I64),
+            Operator::I64Popcnt => un!(I64Popcnt, I64),
+            Operator::I64Add => bin!(I64Add, I64),
+            Operator::I64Sub => bin!(I64Sub, I64),
+            Operator::I64Mul => bin!(I64Mul, I64),
+            Operator::I64DivS => bin!(I64DivS, I64),
+            Operator::I64DivU => bin!(I64DivU, I64),
+            Operator::I64RemS => bin!(I64RemS, I64),
+            Operator::I64RemU => bin!(I64RemU, I64),
+            Operator::I64And => bin!(I64And, I64),
+            Operator::I64Or => bin!(I64Or, I64),
+            Operator::I64Xor => bin!(I64Xor, I64),
+            Operator::I64Shl => bin!(I64Shl, I64),
+            Operator::I64ShrS => bin!(I64ShrS, I64),
+            Operator::I64ShrU => bin!(I64ShrU, I64),
+            Operator::I64Rotl => bin!(I64Rotl, I64),
+            Operator::I64Rotr => bin!(I64Rotr, I64),
+            Operator::F32Abs => un!(F32Abs, F32),
+            Operator::F32Neg => un!(F32Neg, F32),
+            Operator::F32Ceil => un!(F32Ceil, F32),
+            Operator::F32Floor => un!(F32Floor, F32),
+            Operator::F32Trunc => un!(F32Trunc, F32),
+            Operator::F32Nearest => un!(F32Nearest, F32),
+            Operator::F32Sqrt => un!(F32Sqrt, F32),
+            Operator::F32Add => bin!(F32Add, F32),
+            Operator::F32Sub => bin!(F32Sub, F32),
+            Operator::F32Mul => bin!(F32Mul, F32),
+            Operator::F32Div => bin!(F32Div, F32),
+            Operator::F32Min => bin!(F32Min, F32),
+            Operator::F32Max => bin!(F32Max, F32),
+            Operator::F32Copysign => bin!(F32Copysign, F32),
+            Operator::F64Abs => un!(F64Abs, F64),
+            Operator::F64Neg => un!(F64Neg, F64),
+            Operator::F64Ceil => un!(F64Ceil, F64),
+            Operator::F64Floor => un!(F64Floor, F64),
+            Operator::F64Trunc => un!(F64Trunc, F64),
+            Operator::F64Nearest => un!(F64Nearest, F64),
+            Operator::F64Sqrt => un!(F64Sqrt, F64),
+            Operator::F64Add => bin!(F64Add, F64),
+            Operator::F64Sub => bin!(F64Sub, F64),
+            Operator::F64Mul => bin!(F64Mul, F64),
+            Operator::F64Div => bin!(F64Div, F64),
+            Operator::F64Min => bin!(F64Min, F64),
+            Operator::F64Max => bin!(F64Max, F64),
+            Operator::F64Copysign => bin!(F64Copysign, F64),
+            Operator::I32WrapI64 => un!(I32WrapI64, I32),
+            Operator::I32TruncF32S => un!(I32TruncF32S, I32),
+            Operator::I32TruncF32U => un!(I32TruncF32U, I32),
+            Operator::I32TruncF64S => un!(I32TruncF64S, I32),
+            Operator::I32TruncF64U => un!(I32TruncF64U, I32),
+            Operator::I64ExtendI32S => un!(I64ExtendI32S, I64),
+            Operator::I64ExtendI32U => un!(I64ExtendI32U, I64),
+            Operator::I64TruncF32S => un!(I64TruncF32S, I64),
+            Operator::I64TruncF32U => un!(I64TruncF32U, I64),
+            Operator::I64TruncF64S => un!(I64TruncF64S, I64),
+            Operator::I64TruncF64U => un!(I64TruncF64U, I64),
+            Operator::F32ConvertI32S => un!(F32ConvertI32S, F32),
+            Operator::F32ConvertI32U => un!(F32ConvertI32U, F32),
+            Operator::F32ConvertI64S => un!(F32ConvertI64S, F32),
+            Operator::F32ConvertI64U => un!(F32ConvertI64U, F32),
+            Operator::F32DemoteF64 => un!(F32DemoteF64, F32),
+            Operator::F64ConvertI32S => un!(F64ConvertI32S, F64),
+            Operator::F64ConvertI32U => un!(F64ConvertI32U, F64),
+            Operator::F64ConvertI64S => un!(F64ConvertI64S, F64),
+            Operator::F64ConvertI64U => un!(F64ConvertI64U, F64),
+            Operator::F64PromoteF32 => un!(F64PromoteF32, F64),
+            // Cells hold raw bits, so reinterpretation moves the value unchanged
+            // into a register of the other class.
+            Operator::I32ReinterpretF32 => un!(Copy, I32),
+            Operator::I64ReinterpretF64 => un!(Copy, I64),
+            Operator::F32ReinterpretI32 => un!(Copy, F32),
+            Operator::F64ReinterpretI64 => un!(Copy, F64),
+            Operator::I32Extend8S => un!(I32Extend8S, I32),
+            Operator::I32Extend16S => un!(I32Extend16S, I32),
+            Operator::I64Extend8S => un!(I64Extend8S, I64),
+            Operator::I64Extend16S => un!(I64Extend16S, I64),
+            Operator::I64Extend32S => un!(I64Extend32S, I64),
+            Operator::I32TruncSatF32S => un!(I32TruncSatF32S, I32),
+            Operator::I32TruncSatF32U => un!(I32TruncSatF32U, I32),
+            Operator::I32TruncSatF64S => un!(I32TruncSatF64S, I32),
+            Operator::I32TruncSatF64U => un!(I32TruncSatF64U, I32),
+            Operator::I64TruncSatF32S => un!(I64TruncSatF32S, I64),
+            Operator::I64TruncSatF32U => un!(I64TruncSatF32U, I64),
+            Operator::I64TruncSatF64S => un!(I64TruncSatF64S, I64),
+            Operator::I64TruncSatF64U => un!(I64TruncSatF64U, I64),
+            ref other => {
+                return Err(Error::unsupported(format!(
+                    "operator {} is validated but not executed yet",
+                    operator_name(other)
+                )))
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<FuncBody> {
+        alloc::finish(self)
+    }
+}
+
+fn operator_name(op: &Operator<'_>) -> String {
+    let dbg = format!("{op:?}");
+    dbg.split([' ', '{', '(']).next().unwrap_or("?").to_string()
+}
+
+fn table_u16(table: u32) -> Result<u16> {
+    u16::try_from(table).map_err(|_| Error::unsupported("more than 65536 tables"))
+}
+
+/// If `op` is a compare defining `v`, the fused branch on it (or its negation).
+fn fuse_compare(op: Op<u32>, v: u32, negate: bool) -> Option<Op<u32>> {
+    macro_rules! fuse {
+        ($($cmp:ident => $br:ident / $neg:ident),* $(,)?) => {
+            match op {
+                Op::I32Eqz { dst, src } if dst == v => Some(if negate {
+                    Op::BrIfNez { cond: src, offset: 0 }
+                } else {
+                    Op::BrIfEqz { cond: src, offset: 0 }
+                }),
+                $(
+                    Op::$cmp { dst, a, b } if dst == v => Some(if negate {
+                        Op::$neg { a, b, offset: 0 }
+                    } else {
+                        Op::$br { a, b, offset: 0 }
+                    }),
+                )*
+                _ => None,
+            }
+        };
+    }
+    fuse! {
+        I32Eq => BrIfI32Eq / BrIfI32Ne,
+        I32Ne => BrIfI32Ne / BrIfI32Eq,
+        I32LtS => BrIfI32LtS / BrIfI32GeS,
+        I32LtU => BrIfI32LtU / BrIfI32GeU,
+        I32GtS => BrIfI32GtS / BrIfI32LeS,
+        I32GtU => BrIfI32GtU / BrIfI32LeU,
+        I32LeS => BrIfI32LeS / BrIfI32GtS,
+        I32LeU => BrIfI32LeU / BrIfI32GtU,
+        I32GeS => BrIfI32GeS / BrIfI32LtS,
+        I32GeU => BrIfI32GeU / BrIfI32LtU,
+        I64Eq => BrIfI64Eq / BrIfI64Ne,
+        I64Ne => BrIfI64Ne / BrIfI64Eq,
+        I64LtS => BrIfI64LtS / BrIfI64GeS,
+        I64LtU => BrIfI64LtU / BrIfI64GeU,
+        I64GtS => BrIfI64GtS / BrIfI64LeS,
+        I64GtU => BrIfI64GtU / BrIfI64LeU,
+        I64LeS => BrIfI64LeS / BrIfI64GtS,
+        I64LeU => BrIfI64LeU / BrIfI64GtU,
+        I64GeS => BrIfI64GeS / BrIfI64LtS,
+        I64GeU => BrIfI64GeU / BrIfI64LtU,
+    }
+}
+
+/// Retargets the single def `v` of `op` to `x`; false when `op` has another shape.
+fn set_single_def(op: &mut Op<u32>, v: u32, x: u32) -> bool {
+    let mut defs = 0;
+    let mut defines_v = false;
+    op.visit_regs(|r, def| {
+        if def {
+            defs += 1;
+            defines_v = r == v;
+        }
+    });
+    if defs != 1 || !defines_v {
+        return false;
+    }
+    // `map_regs` maps the defs first; reads happen before the write at run
+    // time, so `x` may also be an operand.
+    let mut first = true;
+    *op = op.map_regs(|r| {
+        if std::mem::take(&mut first) {
+            x
+        } else {
+            r
+        }
+    });
+    true
+}
+
+fn narrow_load(kind: MemKind, dst: u32, ptr: u32, offset: u16) -> Op<u32> {
+    match kind {
+        MemKind::I32Load => Op::I32Load { dst, ptr, offset },
+        MemKind::I64Load => Op::I64Load { dst, ptr, offset },
+        MemKind::F32Load => Op::F32Load { dst, ptr, offset },
+        MemKind::F64Load => Op::F64Load { dst, ptr, offset },
+        MemKind::I32Load8S => Op::I32Load8S { dst, ptr, offset },
+        MemKind::I32Load8U => Op::I32Load8U { dst, ptr, offset },
+        MemKind::I32Load16S => Op::I32Load16S { dst, ptr, offset },
+        MemKind::I32Load16U => Op::I32Load16U { dst, ptr, offset },
+        MemKind::I64Load8S => Op::I64Load8S { dst, ptr, offset },
+        MemKind::I64Load8U => Op::I64Load8U { dst, ptr, offset },
+        MemKind::I64Load16S => Op::I64Load16S { dst, ptr, offset },
+        MemKind::I64Load16U => Op::I64Load16U { dst, ptr, offset },
+        MemKind::I64Load32S => Op::I64Load32S { dst, ptr, offset },
+        MemKind::I64Load32U => Op::I64Load32U { dst, ptr, offset },
+        _ => unreachable!("store kind {kind:?} used as a load"),
+    }
+}
+
+fn narrow_store(kind: MemKind, ptr: u32, val: u32, offset: u16) -> Op<u32> {
+    match kind {
+        MemKind::I32Store => Op::I32Store { ptr, val, offset },
+        MemKind::I64Store => Op::I64Store { ptr, val, offset },
+        MemKind::F32Store => Op::F32Store { ptr, val, offset },
+        MemKind::F64Store => Op::F64Store { ptr, val, offset },
+        MemKind::I32Store8 => Op::I32Store8 { ptr, val, offset },
+        MemKind::I32Store16 => Op::I32Store16 { ptr, val, offset },
+        MemKind::I64Store8 => Op::I64Store8 { ptr, val, offset },
+        MemKind::I64Store16 => Op::I64Store16 { ptr, val, offset },
+        MemKind::I64Store32 => Op::I64Store32 { ptr, val, offset },
+        _ => unreachable!("load kind {kind:?} used as a store"),
+    }
+}

@@ -1,0 +1,342 @@
+//! Damaged modules: every input must give `Ok` or `Err`, never a panic, and
+//! every accepted module must instantiate and run without panicking.
+//!
+//! Each case runs on its own thread so that a panic is caught and reported
+//! with the input that caused it, and so that a hang is detected instead of
+//! stalling the suite.
+
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{mpsc, Arc};
+use std::thread;
+use std::time::Duration;
+
+use strata::{Config, Engine, ErrorKind, Extern, Func, Instance, Module, Store, Val};
+
+use crate::mutate::{self, Mutation};
+use crate::prng::XorShift;
+use crate::seeds::{self, Seed};
+use crate::{for_each_strategy, strategy_name};
+
+/// Mutants can call themselves several times per frame; a small depth limit
+/// keeps that exponential fan-out cheap while still reaching the limit.
+const MAX_CALL_DEPTH: usize = 12;
+
+/// Far above what any case needs; only a hang or a livelock reaches it.
+const CASE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Opcodes that can make execution unbounded: `loop` and the tail calls
+/// (which do not count against the call depth).
+const UNBOUNDED_OPCODES: [u8; 4] = [0x03, 0x12, 0x13, 0x15];
+
+/// Whether executing `wasm` might never finish.
+///
+/// There is no fuel or interruption in the API, so a mutant that turned a
+/// `block` into a `loop` could spin forever. Scanning the code section's raw
+/// bytes is conservative (an immediate equal to 0x03 also counts), which is
+/// why the seeds avoid such immediates. Without those opcodes, every branch
+/// goes forward and recursion is cut off by `MAX_CALL_DEPTH`.
+pub fn may_run_forever(wasm: &[u8]) -> bool {
+    match code_section(wasm) {
+        Some(code) => code.iter().any(|b| UNBOUNDED_OPCODES.contains(b)),
+        None => true,
+    }
+}
+
+/// The payload of the code section (empty if there is none), or `None` if
+/// the section layout cannot be followed.
+fn code_section(wasm: &[u8]) -> Option<&[u8]> {
+    let mut pos = 8;
+    if wasm.len() < pos {
+        return None;
+    }
+    while pos < wasm.len() {
+        let id = wasm[pos];
+        pos += 1;
+        let size = read_leb_u32(wasm, &mut pos)? as usize;
+        let end = pos.checked_add(size).filter(|&end| end <= wasm.len())?;
+        if id == 10 {
+            return Some(&wasm[pos..end]);
+        }
+        pos = end;
+    }
+    Some(&[])
+}
+
+/// Reads an unsigned LEB128 of at most 32 bits.
+fn read_leb_u32(bytes: &[u8], pos: &mut usize) -> Option<u32> {
+    let mut value: u64 = 0;
+    for shift in (0..35).step_by(7) {
+        let byte = *bytes.get(*pos)?;
+        *pos += 1;
+        value |= u64::from(byte & 0x7f) << shift;
+        if byte & 0x80 == 0 {
+            return u32::try_from(value).ok();
+        }
+    }
+    None
+}
+
+/// How far a case got, for the summary line.
+#[derive(Default)]
+struct Progress {
+    accepted: bool,
+    instantiated: bool,
+    calls: usize,
+    traps: usize,
+}
+
+/// Stage markers shared with the case thread, to say where a hang happened.
+const COMPILING: u8 = 0;
+const INSTANTIATING: u8 = 1;
+const CALLING: u8 = 2;
+
+/// Compiles `wasm` and, if that succeeds and it is safe to, runs it.
+///
+/// Returns `Err` for results that are not panics but still break the
+/// contract, such as a module error of the wrong kind.
+fn exercise(engine: &Engine, wasm: &[u8], stage: &AtomicU8) -> Result<Progress, String> {
+    let mut progress = Progress::default();
+    let module = match Module::new(engine, wasm) {
+        Ok(module) => module,
+        Err(err) => {
+            let text = err.to_string();
+            return match err.kind() {
+                ErrorKind::Compile(_) | ErrorKind::Unsupported(_) => Ok(progress),
+                _ => Err(format!("Module::new failed with an unexpected kind: {text}")),
+            };
+        }
+    };
+    progress.accepted = true;
+    // The read-only views of a module must cope with anything the
+    // validator let through.
+    let _ = (module.stats(), module.emit_ir(), module.name());
+    let has_imports = module.imports().count() > 0;
+    let _ = module.exports().count();
+    if has_imports || may_run_forever(wasm) {
+        return Ok(progress);
+    }
+
+    stage.store(INSTANTIATING, Ordering::Relaxed);
+    let mut store = Store::new(engine, ());
+    let instance = match Instance::new(&mut store, &module, &[]) {
+        Ok(instance) => instance,
+        Err(err) => {
+            let text = err.to_string();
+            return match err.kind() {
+                ErrorKind::Trap(_) | ErrorKind::Instantiate(_) | ErrorKind::Unsupported(_) => {
+                    Ok(progress)
+                }
+                _ => Err(format!("instantiation failed with an unexpected kind: {text}")),
+            };
+        }
+    };
+    progress.instantiated = true;
+
+    stage.store(CALLING, Ordering::Relaxed);
+    for (name, export) in instance.exports(&mut store) {
+        match export {
+            Extern::Func(func) => {
+                progress.calls += 1;
+                if call_with_zeros(&mut store, func).map_err(|e| format!("`{name}`: {e}"))? {
+                    progress.traps += 1;
+                }
+            }
+            Extern::Memory(memory) => {
+                let _ = memory.size(&store);
+                let mut byte = [0u8];
+                if memory.data_size(&store) > 0 {
+                    memory
+                        .read(&store, 0, &mut byte)
+                        .map_err(|e| format!("reading memory `{name}`: {e}"))?;
+                }
+            }
+            Extern::Global(global) => {
+                let _ = global.get(&store);
+            }
+            Extern::Table(table) => {
+                if table.size(&store) > 0 && table.get(&mut store, 0).is_none() {
+                    return Err(format!("table `{name}`: element 0 missing inside its size"));
+                }
+            }
+        }
+    }
+    Ok(progress)
+}
+
+/// Calls `func` with zero-valued arguments; `Ok(true)` means it trapped.
+fn call_with_zeros(store: &mut Store<()>, func: Func) -> Result<bool, String> {
+    let ty = func.ty(&*store);
+    let params: Vec<Val> = ty.params().iter().map(|&t| Val::default_for(t)).collect();
+    let mut results: Vec<Val> = ty.results().iter().map(|&t| Val::default_for(t)).collect();
+    match func.call(&mut *store, &params, &mut results) {
+        Ok(()) => {
+            for (val, &want) in results.iter().zip(ty.results()) {
+                if val.ty() != want {
+                    return Err(format!("returned a {:?} for a {want:?} result", val.ty()));
+                }
+            }
+            Ok(false)
+        }
+        Err(err) => {
+            let text = err.to_string();
+            match err.kind() {
+                ErrorKind::Trap(_) | ErrorKind::Unsupported(_) => Ok(true),
+                _ => Err(format!("call failed with an unexpected kind: {text}")),
+            }
+        }
+    }
+}
+
+/// What went wrong in one case.
+enum Failure {
+    Panicked(String),
+    Hung(u8),
+    Broken(String),
+}
+
+/// Runs one case on its own thread, under a time limit.
+fn run_case(engine: &Engine, wasm: Arc<Vec<u8>>) -> Result<Progress, Failure> {
+    let stage = Arc::new(AtomicU8::new(COMPILING));
+    let (tx, rx) = mpsc::channel();
+    let handle = {
+        let (engine, stage) = (engine.clone(), Arc::clone(&stage));
+        thread::spawn(move || {
+            let _ = tx.send(exercise(&engine, &wasm, &stage));
+        })
+    };
+    match rx.recv_timeout(CASE_TIMEOUT) {
+        Ok(result) => {
+            let _ = handle.join();
+            result.map_err(Failure::Broken)
+        }
+        Err(mpsc::RecvTimeoutError::Disconnected) => {
+            let payload = handle.join().err();
+            let msg = payload
+                .as_ref()
+                .and_then(|p| {
+                    p.downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| p.downcast_ref::<String>().cloned())
+                })
+                .unwrap_or_else(|| "(non-string panic payload)".into());
+            Err(Failure::Panicked(msg))
+        }
+        // The thread is left running: it cannot be stopped, and the test
+        // stops feeding cases so it is the only one.
+        Err(mpsc::RecvTimeoutError::Timeout) => Err(Failure::Hung(stage.load(Ordering::Relaxed))),
+    }
+}
+
+/// Lowercase hex, for replaying a failing input.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Applies `mutation` `cases` times, cycling through the seeds, under every
+/// available strategy; fails listing the first failing inputs.
+fn fuzz(mutation: Mutation, cases: usize, rng_seed: u64) {
+    let seeds = seeds::all();
+    for_each_strategy(|strategy| {
+        let label = format!("{mutation:?}/{}", strategy_name(&strategy));
+        let engine = Engine::new(Config::new().strategy(strategy).max_call_depth(MAX_CALL_DEPTH))
+            .expect("engine");
+        let mut rng = XorShift::new(rng_seed);
+        let mut failures = Vec::new();
+        let (mut accepted, mut instantiated, mut calls, mut traps) = (0, 0, 0, 0);
+        for case in 0..cases {
+            let seed: &Seed = &seeds[case % seeds.len()];
+            let wasm = Arc::new(mutate::apply(mutation, &seed.wasm, &mut rng));
+            let describe = |what: String| {
+                format!("case {case} ({label} of seed `{}`): {what}\n    input: {}", seed.name, hex(&wasm))
+            };
+            match run_case(&engine, Arc::clone(&wasm)) {
+                Ok(p) => {
+                    accepted += usize::from(p.accepted);
+                    instantiated += usize::from(p.instantiated);
+                    calls += p.calls;
+                    traps += p.traps;
+                }
+                Err(Failure::Panicked(msg)) => failures.push(describe(format!("panicked: {msg}"))),
+                Err(Failure::Broken(msg)) => failures.push(describe(msg)),
+                Err(Failure::Hung(stage)) => {
+                    let stage = ["compiling", "instantiating", "calling"][usize::from(stage)];
+                    failures.push(describe(format!("no result after {CASE_TIMEOUT:?} while {stage}")));
+                    break;
+                }
+            }
+        }
+        eprintln!(
+            "{label}: {cases} cases, {accepted} accepted, {instantiated} instantiated, \
+             {calls} calls ({traps} trapped)"
+        );
+        assert!(
+            failures.is_empty(),
+            "{label}: {} of {cases} cases failed; the first ones:\n{}",
+            failures.len(),
+            failures.iter().take(5).cloned().collect::<Vec<_>>().join("\n")
+        );
+        if matches!(mutation, Mutation::BitFlip) {
+            // Otherwise a validator that rejects everything would pass.
+            assert!(instantiated > 0, "{label}: no bit-flipped module was ever instantiated");
+        }
+    });
+}
+
+#[test]
+fn seeds_are_valid_and_bounded() {
+    for seed in seeds::all() {
+        assert_eq!(
+            may_run_forever(&seed.wasm),
+            seed.name == "loops",
+            "seed `{}`: only the `loops` seed may contain loop-like bytes in its code",
+            seed.name
+        );
+    }
+    for_each_strategy(|strategy| {
+        let engine = Engine::new(Config::new().strategy(strategy).max_call_depth(MAX_CALL_DEPTH))
+            .expect("engine");
+        for seed in seeds::all() {
+            let stage = AtomicU8::new(COMPILING);
+            let progress = exercise(&engine, &seed.wasm, &stage)
+                .unwrap_or_else(|err| panic!("seed `{}`: {err}", seed.name));
+            assert!(progress.accepted, "seed `{}` was rejected", seed.name);
+            let runnable = seed.name != "imports" && seed.name != "loops";
+            assert_eq!(progress.instantiated, runnable, "seed `{}`", seed.name);
+        }
+    });
+}
+
+#[test]
+fn truncated_modules_never_panic() {
+    fuzz(Mutation::Truncate, 3000, 1);
+}
+
+#[test]
+fn bit_flipped_modules_never_panic() {
+    fuzz(Mutation::BitFlip, 7000, 2);
+}
+
+#[test]
+fn modules_with_inserted_bytes_never_panic() {
+    fuzz(Mutation::Insert, 3000, 3);
+}
+
+#[test]
+fn modules_with_deleted_bytes_never_panic() {
+    fuzz(Mutation::Delete, 2000, 4);
+}
+
+#[test]
+fn modules_with_edge_value_bytes_never_panic() {
+    fuzz(Mutation::Overwrite, 2000, 5);
+}
+
+#[test]
+fn random_sections_never_panic() {
+    fuzz(Mutation::RandomSections, 2000, 6);
+}
+
+#[test]
+fn random_bytes_never_panic() {
+    fuzz(Mutation::Random, 1000, 7);
+}

