@@ -53,17 +53,18 @@ pub fn main(argv: &[String]) -> Result<(), CliError> {
 /// Renders `Module::stats` as aligned `name: value` lines.
 fn stats_report(module: &Module) -> String {
     let stats = module.stats();
-    let per_instr = if stats.num_wasm_instrs == 0 {
+    let per_instr = if stats.wasm_ops == 0 {
         "n/a".to_string()
     } else {
-        format!("{:.2}", stats.ir_bytes as f64 / stats.num_wasm_instrs as f64)
+        format!("{:.2}", stats.ir_bytes as f64 / stats.wasm_ops as f64)
     };
     let mut out = String::new();
     for (name, value) in [
         ("wasm bytes", stats.wasm_bytes.to_string()),
         ("code bytes", stats.code_bytes.to_string()),
         ("functions", stats.num_funcs.to_string()),
-        ("wasm instructions", stats.num_wasm_instrs.to_string()),
+        ("wasm instructions", stats.wasm_ops.to_string()),
+        ("IR instructions", stats.ir_instrs.to_string()),
         ("IR bytes", stats.ir_bytes.to_string()),
         ("IR bytes per wasm instruction", per_instr),
     ] {

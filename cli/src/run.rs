@@ -166,7 +166,7 @@ fn parse_params(
     let ty = func.ty(store);
     let params = ty.params();
     if params.len() != args.len() {
-        let signature: Vec<&str> = params.iter().map(|&t| value::type_name(t)).collect();
+        let signature: Vec<String> = params.iter().map(ToString::to_string).collect();
         return Err(CliError::Usage(format!(
             "`{name}` takes {} argument{} ({}) but {} {} given",
             params.len(),

@@ -83,19 +83,6 @@ fn parse_v128(text: &str) -> Option<u128> {
     }
 }
 
-/// The wasm text-format name of a value type, for messages.
-pub fn type_name(ty: ValType) -> &'static str {
-    match ty {
-        ValType::I32 => "i32",
-        ValType::I64 => "i64",
-        ValType::F32 => "f32",
-        ValType::F64 => "f64",
-        ValType::V128 => "v128",
-        ValType::FuncRef => "funcref",
-        ValType::ExternRef => "externref",
-    }
-}
-
 /// Formats a result the way `strata run` prints it.
 pub fn format(val: &Val) -> String {
     match val {

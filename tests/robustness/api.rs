@@ -165,7 +165,7 @@ fn runaway_recursion_traps_with_stack_overflow_and_store_stays_usable() {
 
         // A small value stack runs out before the depth limit does.
         let mut config = Config::new();
-        config.strategy(crate::by_name(crate::strategy_name(&strategy))).max_value_stack(4096);
+        config.strategy(strategy).max_value_stack(4096);
         let engine = Engine::new(&config).unwrap();
         let (mut store, instance) = instantiate(&engine, RECURSION);
         let down = instance

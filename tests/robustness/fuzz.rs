@@ -15,7 +15,7 @@ use strata::{Config, Engine, ErrorKind, Extern, Func, Instance, Module, Store, V
 use crate::mutate::{self, Mutation};
 use crate::prng::XorShift;
 use crate::seeds::{self, Seed};
-use crate::{for_each_strategy, strategy_name};
+use crate::for_each_strategy;
 
 /// Mutants can call themselves several times per frame; a small depth limit
 /// keeps that exponential fan-out cheap while still reaching the limit.
@@ -237,7 +237,7 @@ fn hex(bytes: &[u8]) -> String {
 fn fuzz(mutation: Mutation, cases: usize, rng_seed: u64) {
     let seeds = seeds::all();
     for_each_strategy(|strategy| {
-        let label = format!("{mutation:?}/{}", strategy_name(&strategy));
+        let label = format!("{mutation:?}/{}", strategy.name());
         let engine = Engine::new(Config::new().strategy(strategy).max_call_depth(MAX_CALL_DEPTH))
             .expect("engine");
         let mut rng = XorShift::new(rng_seed);

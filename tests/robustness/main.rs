@@ -17,35 +17,15 @@ use strata::{Config, Engine, Strategy};
 pub fn for_each_strategy(f: impl Fn(Strategy)) {
     let mut ran = 0;
     for strategy in [Strategy::Interpreter, Strategy::Jit, Strategy::Tiered] {
-        let name = strategy_name(&strategy);
         match Engine::new(Config::new().strategy(strategy)) {
             Ok(_) => {
-                // Re-create rather than clone: `Strategy` need not be `Copy`.
-                f(by_name(name));
+                f(strategy);
                 ran += 1;
             }
-            Err(err) => eprintln!("skipping strategy `{name}`: {err}"),
+            Err(err) => eprintln!("skipping strategy `{}`: {err}", strategy.name()),
         }
     }
     assert!(ran > 0, "Engine::new accepted no strategy at all");
-}
-
-/// The `--strategy` spelling of `strategy`, for messages.
-pub fn strategy_name(strategy: &Strategy) -> &'static str {
-    match strategy {
-        Strategy::Interpreter => "interpreter",
-        Strategy::Jit => "jit",
-        Strategy::Tiered => "tiered",
-    }
-}
-
-/// The inverse of [`strategy_name`].
-fn by_name(name: &str) -> Strategy {
-    match name {
-        "interpreter" => Strategy::Interpreter,
-        "jit" => Strategy::Jit,
-        _ => Strategy::Tiered,
-    }
 }
 
 /// An engine for `strategy` with default limits.

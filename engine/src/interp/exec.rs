@@ -205,6 +205,24 @@ fn trunc_check(x: f64, lo: f64, hi: f64) -> Result<f64, TrapCode> {
     Ok(t)
 }
 
+/// Rounding must return a quiet NaN for a NaN input; software rounding
+/// passes signalling NaNs through unchanged.
+fn quiet32(x: f32) -> f32 {
+    if x.is_nan() {
+        f32::from_bits(x.to_bits() | 0x0040_0000)
+    } else {
+        x
+    }
+}
+
+fn quiet64(x: f64) -> f64 {
+    if x.is_nan() {
+        f64::from_bits(x.to_bits() | 0x0008_0000_0000_0000)
+    } else {
+        x
+    }
+}
+
 fn fmin32(a: f32, b: f32) -> f32 {
     if a.is_nan() || b.is_nan() {
         a + b
@@ -344,7 +362,6 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
             let p = addr!($ptr, $off, std::mem::size_of::<$t>() as u64);
             // SAFETY: checked by addr!.
             let v = unsafe { (p as *const $t).read_unaligned() };
-            #[allow(clippy::redundant_closure_call)]
             w!($dst, ($conv)(v))
         }};
     }
@@ -975,10 +992,10 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
 
             Op::F32Abs { dst, src } => w!(dst, r!(src) & 0x7fff_ffff),
             Op::F32Neg { dst, src } => w!(dst, (r!(src) as u32 ^ 0x8000_0000) as u64),
-            Op::F32Ceil { dst, src } => un!(dst, src, f32_, wf32, |x| x.ceil()),
-            Op::F32Floor { dst, src } => un!(dst, src, f32_, wf32, |x| x.floor()),
-            Op::F32Trunc { dst, src } => un!(dst, src, f32_, wf32, |x| x.trunc()),
-            Op::F32Nearest { dst, src } => un!(dst, src, f32_, wf32, |x| x.round_ties_even()),
+            Op::F32Ceil { dst, src } => un!(dst, src, f32_, wf32, |x| quiet32(x.ceil())),
+            Op::F32Floor { dst, src } => un!(dst, src, f32_, wf32, |x| quiet32(x.floor())),
+            Op::F32Trunc { dst, src } => un!(dst, src, f32_, wf32, |x| quiet32(x.trunc())),
+            Op::F32Nearest { dst, src } => un!(dst, src, f32_, wf32, |x| quiet32(x.round_ties_even())),
             Op::F32Sqrt { dst, src } => un!(dst, src, f32_, wf32, |x| x.sqrt()),
             Op::F32Add { dst, a, b } => bin!(dst, a, b, f32_, wf32, |x, y| x + y),
             Op::F32Sub { dst, a, b } => bin!(dst, a, b, f32_, wf32, |x, y| x - y),
@@ -992,10 +1009,10 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
             }
             Op::F64Abs { dst, src } => w!(dst, r!(src) & 0x7fff_ffff_ffff_ffff),
             Op::F64Neg { dst, src } => w!(dst, r!(src) ^ 0x8000_0000_0000_0000),
-            Op::F64Ceil { dst, src } => un!(dst, src, f64_, wf64, |x| x.ceil()),
-            Op::F64Floor { dst, src } => un!(dst, src, f64_, wf64, |x| x.floor()),
-            Op::F64Trunc { dst, src } => un!(dst, src, f64_, wf64, |x| x.trunc()),
-            Op::F64Nearest { dst, src } => un!(dst, src, f64_, wf64, |x| x.round_ties_even()),
+            Op::F64Ceil { dst, src } => un!(dst, src, f64_, wf64, |x| quiet64(x.ceil())),
+            Op::F64Floor { dst, src } => un!(dst, src, f64_, wf64, |x| quiet64(x.floor())),
+            Op::F64Trunc { dst, src } => un!(dst, src, f64_, wf64, |x| quiet64(x.trunc())),
+            Op::F64Nearest { dst, src } => un!(dst, src, f64_, wf64, |x| quiet64(x.round_ties_even())),
             Op::F64Sqrt { dst, src } => un!(dst, src, f64_, wf64, |x| x.sqrt()),
             Op::F64Add { dst, a, b } => bin!(dst, a, b, f64_, wf64, |x, y| x + y),
             Op::F64Sub { dst, a, b } => bin!(dst, a, b, f64_, wf64, |x, y| x - y),

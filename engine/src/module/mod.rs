@@ -302,7 +302,12 @@ fn global_type(ty: wasmparser::GlobalType) -> Result<GlobalType> {
 }
 
 fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
-    let mut validator = Validator::new_with_features(wasmparser::WasmFeatures::WASM2);
+    let features = wasmparser::WasmFeatures::WASM2;
+    let mut validator = Validator::new_with_features(features);
+    // The reader decodes with the same features, so encodings only a later
+    // proposal allows (multi-byte memory indices, 64-bit limits) are malformed.
+    let mut parser = Parser::new(0);
+    parser.set_features(features);
     let mut env = ModuleEnv::default();
     let mut imports = Vec::new();
     let mut exports = Vec::new();
@@ -318,7 +323,7 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
         ..ModuleStats::default()
     };
     let mut unsupported: Option<Error> = None;
-    for payload in Parser::new(0).parse_all(bytes) {
+    for payload in parser.parse_all(bytes) {
         let payload = payload.map_err(invalid)?;
         let valid = validator.payload(&payload).map_err(invalid)?;
         match payload {
