@@ -30,7 +30,9 @@ pub fn main(argv: &[String]) -> Result<(), CliError> {
             Token::Opt("-h" | "--help", None) => return output::print(HELP),
             Token::Opt("--emit-ir", None) => emit_ir = true,
             Token::Opt(name, _) => {
-                return Err(CliError::Usage(format!("unknown option `{name}` for `compile`")))
+                return Err(CliError::Usage(format!(
+                    "unknown option `{name}` for `compile`"
+                )))
             }
             Token::Positional(path) if file.is_none() => file = Some(path),
             Token::Positional(extra) => {

@@ -1,6 +1,6 @@
 //! `strata run`: instantiate a module and call into it.
 
-use strata::{Extern, ExternType, Func, Instance, Module, Store, Strategy, Val};
+use strata::{Error, Extern, ExternType, Func, Instance, Module, Store, Strategy, Val};
 
 use crate::args::{option_value, tokenize, CliError, Token};
 use crate::{load, output, value};
@@ -46,8 +46,8 @@ pub fn main(argv: &[String]) -> Result<(), CliError> {
     reject_imports(&module, req.file)?;
 
     let mut store = Store::new(&engine, ());
-    let instance = Instance::new(&mut store, &module, &[])
-        .map_err(|err| CliError::Failed(err.to_string()))?;
+    let instance =
+        Instance::new(&mut store, &module, &[]).map_err(|err| CliError::Failed(describe(&err)))?;
 
     let name = match req.invoke {
         Some(name) => name,
@@ -70,12 +70,9 @@ pub fn main(argv: &[String]) -> Result<(), CliError> {
         .map(|&ty| Val::default_for(ty))
         .collect();
     func.call(&mut store, &params, &mut results)
-        .map_err(|err| CliError::Failed(err.to_string()))?;
+        .map_err(|err| CliError::Failed(describe(&err)))?;
 
-    let text: String = results
-        .iter()
-        .map(|v| value::format(v) + "\n")
-        .collect();
+    let text: String = results.iter().map(|v| value::format(v) + "\n").collect();
     output::print(&text)
 }
 
@@ -97,8 +94,8 @@ fn parse(argv: &[String]) -> Result<Option<Request<'_>>, CliError> {
             }
             Token::Opt(name, _) => {
                 return Err(CliError::Usage(format!(
-                    "unknown option `{name}` for `run` (use `--` before arguments that start with `-`)"
-                )))
+                "unknown option `{name}` for `run` (use `--` before arguments that start with `-`)"
+            )))
             }
             Token::Positional(path) if file.is_none() => file = Some(path),
             Token::Positional(arg) => args.push(arg),
@@ -185,4 +182,39 @@ fn parse_params(
                 .map_err(|msg| CliError::Usage(format!("argument {} of `{name}`: {msg}", i + 1)))
         })
         .collect()
+}
+
+/// Frames of a backtrace printed before the rest is summarized.
+const FRAMES_SHOWN: usize = 20;
+
+/// Formats an error; a trap gets its message and a readable backtrace.
+///
+/// A runaway recursion has thousands of identical frames, so runs of the
+/// same function are folded into one line and very long traces are cut.
+fn describe(err: &Error) -> String {
+    let Some(trap) = err.as_trap() else {
+        return err.to_string();
+    };
+    let mut out = trap.message().to_string();
+    let frames = trap.backtrace();
+    if frames.is_empty() {
+        return out;
+    }
+    out.push_str("\nwasm backtrace:");
+    let mut shown = 0;
+    let mut i = 0;
+    while i < frames.len() {
+        if shown == FRAMES_SHOWN {
+            out.push_str(&format!("\n  ... {} more frames", frames.len() - i));
+            break;
+        }
+        let run = frames[i..].iter().take_while(|f| **f == frames[i]).count();
+        out.push_str(&format!("\n  {i}: {}", frames[i]));
+        if run > 1 {
+            out.push_str(&format!(" (and {} more times)", run - 1));
+        }
+        shown += 1;
+        i += run;
+    }
+    out
 }

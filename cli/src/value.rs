@@ -117,7 +117,12 @@ mod tests {
 
     #[test]
     fn floats_and_formatting() {
-        for (text, shown) in [("1.5", "1.5"), ("-inf", "-inf"), ("inf", "inf"), ("nan", "NaN")] {
+        for (text, shown) in [
+            ("1.5", "1.5"),
+            ("-inf", "-inf"),
+            ("inf", "inf"),
+            ("nan", "NaN"),
+        ] {
             let v = parse(text, ValType::F64).unwrap();
             assert_eq!(format(&v), shown);
             let v = parse(text, ValType::F32).unwrap();

@@ -19,7 +19,9 @@
 #![warn(missing_docs)]
 
 #[cfg(target_endian = "big")]
-compile_error!("strata stores wasm values in host byte order and supports little-endian hosts only");
+compile_error!(
+    "strata stores wasm values in host byte order and supports little-endian hosts only"
+);
 
 mod engine;
 mod error;

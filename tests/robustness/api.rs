@@ -23,7 +23,12 @@ fn instantiate(engine: &Engine, wat: &str) -> (Store<()>, Instance) {
 }
 
 /// Calls the export `name` of `instance` that takes and returns one i32.
-fn call_i32(store: &mut Store<()>, instance: &Instance, name: &str, arg: i32) -> Result<i32, Error> {
+fn call_i32(
+    store: &mut Store<()>,
+    instance: &Instance,
+    name: &str,
+    arg: i32,
+) -> Result<i32, Error> {
     let func = instance.get_typed_func::<i32, i32>(&mut *store, name)?;
     func.call(&mut *store, arg)
 }
@@ -62,14 +67,22 @@ fn missing_import_is_a_link_error_naming_the_import() {
         };
         match err.kind() {
             ErrorKind::Link(msg) => {
-                assert!(msg.contains("forgotten_fn"), "link error does not name the import: {msg}")
+                assert!(
+                    msg.contains("forgotten_fn"),
+                    "link error does not name the import: {msg}"
+                )
             }
             _ => panic!("expected a link error, got: {err}"),
         }
         assert!(err.to_string().contains("forgotten_fn"), "Display: {err}");
 
-        let err = Instance::new(&mut store, &module, &[]).err().expect("no imports given");
-        assert!(matches!(err.kind(), ErrorKind::Link(_)), "Instance::new: {err}");
+        let err = Instance::new(&mut store, &module, &[])
+            .err()
+            .expect("no imports given");
+        assert!(
+            matches!(err.kind(), ErrorKind::Link(_)),
+            "Instance::new: {err}"
+        );
     });
 }
 
@@ -84,7 +97,10 @@ fn import_of_the_wrong_type_is_a_link_error() {
         let mut linker = Linker::new(&engine);
         linker.func_wrap("env", "f", |x: i64| x).unwrap();
         let mut store = Store::new(&engine, ());
-        let err = linker.instantiate(&mut store, &module).err().expect("mismatched import");
+        let err = linker
+            .instantiate(&mut store, &module)
+            .err()
+            .expect("mismatched import");
         assert!(matches!(err.kind(), ErrorKind::Link(_)), "{err}");
     });
 }
@@ -102,7 +118,10 @@ fn func_call_with_wrong_types_or_arity_is_a_type_error() {
         for (params, what) in [
             (vec![Val::I32(1), Val::I64(2)], "wrong param type"),
             (vec![Val::I32(1)], "too few params"),
-            (vec![Val::I32(1), Val::I32(2), Val::I32(3)], "too many params"),
+            (
+                vec![Val::I32(1), Val::I32(2), Val::I32(3)],
+                "too many params",
+            ),
             (vec![Val::F32(0), Val::I32(2)], "float for int"),
         ] {
             let err = add.call(&mut store, &params, &mut out).err().expect(what);
@@ -114,7 +133,8 @@ fn func_call_with_wrong_types_or_arity_is_a_type_error() {
             .expect("no room for the result");
         assert!(matches!(err.kind(), ErrorKind::Type(_)), "results: {err}");
 
-        add.call(&mut store, &[Val::I32(40), Val::I32(2)], &mut out).unwrap();
+        add.call(&mut store, &[Val::I32(40), Val::I32(2)], &mut out)
+            .unwrap();
         assert_eq!(out[0].i32(), Some(42));
     });
 }
@@ -127,17 +147,26 @@ fn get_typed_func_with_the_wrong_signature_fails() {
             r#"(module (func (export "add") (param i32 i32) (result i32)
                  (i32.add (local.get 0) (local.get 1))))"#,
         );
-        let is_type_error = |err: Option<Error>| matches!(err.as_ref().map(Error::kind), Some(ErrorKind::Type(_)));
+        let is_type_error =
+            |err: Option<Error>| matches!(err.as_ref().map(Error::kind), Some(ErrorKind::Type(_)));
         let wrong_params = instance.get_typed_func::<(i64, i32), i32>(&mut store, "add");
-        assert!(is_type_error(wrong_params.err()), "wrong param types accepted");
+        assert!(
+            is_type_error(wrong_params.err()),
+            "wrong param types accepted"
+        );
         let wrong_results = instance.get_typed_func::<(i32, i32), i64>(&mut store, "add");
-        assert!(is_type_error(wrong_results.err()), "wrong result type accepted");
+        assert!(
+            is_type_error(wrong_results.err()),
+            "wrong result type accepted"
+        );
         let too_few = instance.get_typed_func::<i32, i32>(&mut store, "add");
         assert!(is_type_error(too_few.err()), "wrong param count accepted");
         let missing = instance.get_typed_func::<(i32, i32), i32>(&mut store, "sub");
         assert!(missing.is_err());
 
-        let add = instance.get_typed_func::<(i32, i32), i32>(&mut store, "add").unwrap();
+        let add = instance
+            .get_typed_func::<(i32, i32), i32>(&mut store, "add")
+            .unwrap();
         assert_eq!(add.call(&mut store, (2, 3)).unwrap(), 5);
     });
 }
@@ -159,7 +188,11 @@ fn runaway_recursion_traps_with_stack_overflow_and_store_stays_usable() {
             .get_typed_func::<(i64, i64, i64), i64>(&mut store, "down")
             .unwrap();
         for _ in 0..2 {
-            assert_trap(down.call(&mut store, (1, 2, 3)), TrapCode::StackOverflow, "call stack exhausted");
+            assert_trap(
+                down.call(&mut store, (1, 2, 3)),
+                TrapCode::StackOverflow,
+                "call stack exhausted",
+            );
             assert_eq!(call_i32(&mut store, &instance, "id", 7).unwrap(), 7);
         }
 
@@ -171,7 +204,11 @@ fn runaway_recursion_traps_with_stack_overflow_and_store_stays_usable() {
         let down = instance
             .get_typed_func::<(i64, i64, i64), i64>(&mut store, "down")
             .unwrap();
-        assert_trap(down.call(&mut store, (1, 2, 3)), TrapCode::StackOverflow, "call stack exhausted");
+        assert_trap(
+            down.call(&mut store, (1, 2, 3)),
+            TrapCode::StackOverflow,
+            "call stack exhausted",
+        );
         assert_eq!(call_i32(&mut store, &instance, "id", 9).unwrap(), 9);
     });
 }
@@ -203,7 +240,10 @@ fn out_of_bounds_load_traps_and_store_stays_usable() {
         // The partial store above must not have written its in-bounds bytes.
         assert_eq!(call_i32(&mut store, &instance, "load", 65532).unwrap(), 0);
         assert_eq!(call_i32(&mut store, &instance, "store", 65532).unwrap(), 0);
-        assert_eq!(call_i32(&mut store, &instance, "load", 65532).unwrap(), 0x5eed);
+        assert_eq!(
+            call_i32(&mut store, &instance, "load", 65532).unwrap(),
+            0x5eed
+        );
     });
 }
 
@@ -213,7 +253,11 @@ fn trapping_start_function_fails_instantiation_with_the_trap() {
         let engine = engine(strategy);
         let module = module(&engine, r#"(module (func $s unreachable) (start $s))"#);
         let mut store = Store::new(&engine, ());
-        assert_trap(Instance::new(&mut store, &module, &[]), TrapCode::Unreachable, "unreachable");
+        assert_trap(
+            Instance::new(&mut store, &module, &[]),
+            TrapCode::Unreachable,
+            "unreachable",
+        );
     });
 }
 
@@ -265,7 +309,9 @@ fn host_function_reads_guest_memory_and_calls_back_into_wasm() {
             .unwrap();
         let mut store = Store::new(&engine, HostLog::default());
         let instance = linker.instantiate(&mut store, &module).unwrap();
-        let run = instance.get_typed_func::<(), i32>(&mut store, "run").unwrap();
+        let run = instance
+            .get_typed_func::<(), i32>(&mut store, "run")
+            .unwrap();
         assert_eq!(run.call(&mut store, ()).unwrap(), 1030);
         assert_eq!(store.data().seen, [1, 2, 3, 4, 5]);
     });
@@ -283,12 +329,17 @@ fn host_function_error_reaches_the_caller_as_a_host_error() {
         );
         let mut linker = Linker::new(&engine);
         linker
-            .func_wrap("host", "fail", || -> Result<(), Error> { Err(Error::msg("no can do")) })
+            .func_wrap("host", "fail", || -> Result<(), Error> {
+                Err(Error::msg("no can do"))
+            })
             .unwrap();
         let mut store = Store::new(&engine, ());
         let instance = linker.instantiate(&mut store, &module).unwrap();
         let run = instance.get_func(&mut store, "run").unwrap();
-        let err = run.call(&mut store, &[], &mut [Val::I32(0)]).err().expect("host failed");
+        let err = run
+            .call(&mut store, &[], &mut [Val::I32(0)])
+            .err()
+            .expect("host failed");
         assert!(matches!(err.kind(), ErrorKind::Host(_)), "{err}");
         assert!(err.to_string().contains("no can do"), "{err}");
     });
@@ -317,8 +368,13 @@ fn memory_grow_from_the_host_is_visible_to_the_guest() {
         assert_eq!(memory.size(&store), 3);
         assert_eq!(memory.data_size(&store), 3 * 65536);
         assert_eq!(call_i32(&mut store, &instance, "size", 0).unwrap(), 3);
-        memory.write(&mut store, far as usize, &0x0102_0304i32.to_le_bytes()).unwrap();
-        assert_eq!(call_i32(&mut store, &instance, "load", far).unwrap(), 0x0102_0304);
+        memory
+            .write(&mut store, far as usize, &0x0102_0304i32.to_le_bytes())
+            .unwrap();
+        assert_eq!(
+            call_i32(&mut store, &instance, "load", far).unwrap(),
+            0x0102_0304
+        );
 
         // Past the maximum: refused, and nothing changes.
         assert!(memory.grow(&mut store, 2).is_err());
@@ -387,6 +443,9 @@ fn wrapped_host_function_can_be_passed_as_an_import() {
         let add = Func::wrap(&mut store, |a: i32, b: i32| a.wrapping_add(b));
         let instance = Instance::new(&mut store, &module, &[add.into()]).unwrap();
         assert_eq!(call_i32(&mut store, &instance, "run", 37).unwrap(), 42);
-        assert_eq!(call_i32(&mut store, &instance, "run", i32::MAX).unwrap(), i32::MIN + 4);
+        assert_eq!(
+            call_i32(&mut store, &instance, "run", i32::MAX).unwrap(),
+            i32::MIN + 4
+        );
     });
 }

@@ -12,10 +12,10 @@ use std::time::Duration;
 
 use strata::{Config, Engine, ErrorKind, Extern, Func, Instance, Module, Store, Val};
 
+use crate::for_each_strategy;
 use crate::mutate::{self, Mutation};
 use crate::prng::XorShift;
 use crate::seeds::{self, Seed};
-use crate::for_each_strategy;
 
 /// Mutants can call themselves several times per frame; a small depth limit
 /// keeps that exponential fan-out cheap while still reaching the limit.
@@ -102,7 +102,9 @@ fn exercise(engine: &Engine, wasm: &[u8], stage: &AtomicU8) -> Result<Progress, 
             let text = err.to_string();
             return match err.kind() {
                 ErrorKind::Compile(_) | ErrorKind::Unsupported(_) => Ok(progress),
-                _ => Err(format!("Module::new failed with an unexpected kind: {text}")),
+                _ => Err(format!(
+                    "Module::new failed with an unexpected kind: {text}"
+                )),
             };
         }
     };
@@ -126,7 +128,9 @@ fn exercise(engine: &Engine, wasm: &[u8], stage: &AtomicU8) -> Result<Progress, 
                 ErrorKind::Trap(_) | ErrorKind::Instantiate(_) | ErrorKind::Unsupported(_) => {
                     Ok(progress)
                 }
-                _ => Err(format!("instantiation failed with an unexpected kind: {text}")),
+                _ => Err(format!(
+                    "instantiation failed with an unexpected kind: {text}"
+                )),
             };
         }
     };
@@ -238,8 +242,12 @@ fn fuzz(mutation: Mutation, cases: usize, rng_seed: u64) {
     let seeds = seeds::all();
     for_each_strategy(|strategy| {
         let label = format!("{mutation:?}/{}", strategy.name());
-        let engine = Engine::new(Config::new().strategy(strategy).max_call_depth(MAX_CALL_DEPTH))
-            .expect("engine");
+        let engine = Engine::new(
+            Config::new()
+                .strategy(strategy)
+                .max_call_depth(MAX_CALL_DEPTH),
+        )
+        .expect("engine");
         let mut rng = XorShift::new(rng_seed);
         let mut failures = Vec::new();
         let (mut accepted, mut instantiated, mut calls, mut traps) = (0, 0, 0, 0);
@@ -247,7 +255,11 @@ fn fuzz(mutation: Mutation, cases: usize, rng_seed: u64) {
             let seed: &Seed = &seeds[case % seeds.len()];
             let wasm = Arc::new(mutate::apply(mutation, &seed.wasm, &mut rng));
             let describe = |what: String| {
-                format!("case {case} ({label} of seed `{}`): {what}\n    input: {}", seed.name, hex(&wasm))
+                format!(
+                    "case {case} ({label} of seed `{}`): {what}\n    input: {}",
+                    seed.name,
+                    hex(&wasm)
+                )
             };
             match run_case(&engine, Arc::clone(&wasm)) {
                 Ok(p) => {
@@ -260,7 +272,9 @@ fn fuzz(mutation: Mutation, cases: usize, rng_seed: u64) {
                 Err(Failure::Broken(msg)) => failures.push(describe(msg)),
                 Err(Failure::Hung(stage)) => {
                     let stage = ["compiling", "instantiating", "calling"][usize::from(stage)];
-                    failures.push(describe(format!("no result after {CASE_TIMEOUT:?} while {stage}")));
+                    failures.push(describe(format!(
+                        "no result after {CASE_TIMEOUT:?} while {stage}"
+                    )));
                     break;
                 }
             }
@@ -273,11 +287,19 @@ fn fuzz(mutation: Mutation, cases: usize, rng_seed: u64) {
             failures.is_empty(),
             "{label}: {} of {cases} cases failed; the first ones:\n{}",
             failures.len(),
-            failures.iter().take(5).cloned().collect::<Vec<_>>().join("\n")
+            failures
+                .iter()
+                .take(5)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("\n")
         );
         if matches!(mutation, Mutation::BitFlip) {
             // Otherwise a validator that rejects everything would pass.
-            assert!(instantiated > 0, "{label}: no bit-flipped module was ever instantiated");
+            assert!(
+                instantiated > 0,
+                "{label}: no bit-flipped module was ever instantiated"
+            );
         }
     });
 }
@@ -285,16 +307,26 @@ fn fuzz(mutation: Mutation, cases: usize, rng_seed: u64) {
 #[test]
 fn seeds_are_valid_and_bounded() {
     for seed in seeds::all() {
+        let code = code_section(&seed.wasm).expect("seeds are well-formed");
+        let suspects: Vec<usize> = (0..code.len())
+            .filter(|&i| UNBOUNDED_OPCODES.contains(&code[i]))
+            .collect();
         assert_eq!(
-            may_run_forever(&seed.wasm),
+            !suspects.is_empty(),
             seed.name == "loops",
-            "seed `{}`: only the `loops` seed may contain loop-like bytes in its code",
-            seed.name
+            "seed `{}`: only the `loops` seed may contain loop-like bytes in its code; \
+             found them at code-section offsets {suspects:?} of {}",
+            seed.name,
+            hex(code)
         );
     }
     for_each_strategy(|strategy| {
-        let engine = Engine::new(Config::new().strategy(strategy).max_call_depth(MAX_CALL_DEPTH))
-            .expect("engine");
+        let engine = Engine::new(
+            Config::new()
+                .strategy(strategy)
+                .max_call_depth(MAX_CALL_DEPTH),
+        )
+        .expect("engine");
         for seed in seeds::all() {
             let stage = AtomicU8::new(COMPILING);
             let progress = exercise(&engine, &seed.wasm, &stage)

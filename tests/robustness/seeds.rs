@@ -16,7 +16,9 @@ pub struct Seed {
 /// WAT sources of the seeds. Only `loops` contains a `loop`: see
 /// `crate::fuzz::may_run_forever` for why the others avoid loop-like bytes.
 const SOURCES: &[(&str, &str)] = &[
-    ("calls_and_globals", r#"
+    (
+        "calls_and_globals",
+        r#"
 (module
   (type $binop (func (param i32 i32) (result i32)))
   (global $counter (export "counter") (mut i32) (i32.const 0))
@@ -40,8 +42,11 @@ const SOURCES: &[(&str, &str)] = &[
     (f64.add
       (f64.convert_i64_s (i64.add (local.get 0) (global.get $limit)))
       (f64.add (f64.promote_f32 (local.get 1)) (f64.mul (local.get 2) (global.get $pi))))))
-"#),
-    ("memory_and_data", r#"
+"#,
+    ),
+    (
+        "memory_and_data",
+        r#"
 (module
   (memory (export "mem") 1 2)
   (data (i32.const 16) "\01\02\04\08\10\20\40\80")
@@ -64,8 +69,11 @@ const SOURCES: &[(&str, &str)] = &[
     (i32.load8_u (i32.add (local.get 0) (i32.const 200))))
   (func (export "oob") (result f32)
     (f32.load (i32.const 65534))))
-"#),
-    ("tables_and_elements", r#"
+"#,
+    ),
+    (
+        "tables_and_elements",
+        r#"
 (module
   (type $unary (func (param i32) (result i32)))
   (table $t (export "table") 4 8 funcref)
@@ -87,8 +95,11 @@ const SOURCES: &[(&str, &str)] = &[
     (i32.add (table.size $t) (ref.is_null (table.get $refs (i32.const 1)))))
   (func (export "null_call") (result i32)
     (call_indirect (type $unary) (i32.const 5) (i32.const 2))))
-"#),
-    ("br_table_and_multi_value", r#"
+"#,
+    ),
+    (
+        "br_table_and_multi_value",
+        r#"
 (module
   (func $classify (export "classify") (param i32) (result i32)
     (block $d
@@ -115,8 +126,11 @@ const SOURCES: &[(&str, &str)] = &[
         (br_table $in $out (i32.const 2)))
       (i32.add (call $classify (local.get 0)))))
   (func (export "trap") unreachable))
-"#),
-    ("numeric_extensions_and_start", r#"
+"#,
+    ),
+    (
+        "numeric_extensions_and_start",
+        r#"
 (module
   (global $started (export "started") (mut i32) (i32.const 0))
   (start $init)
@@ -136,16 +150,22 @@ const SOURCES: &[(&str, &str)] = &[
       (f64.promote_f32 (f32.nearest (local.get 0)))))
   (func (export "rem") (param i64) (result i64)
     (i64.rem_u (i64.const 1) (local.get 0))))
-"#),
-    ("imports", r#"
+"#,
+    ),
+    (
+        "imports",
+        r#"
 (module
   (import "env" "log" (func $log (param i32)))
   (import "env" "mem" (memory 1))
   (import "env" "g" (global $g i32))
   (import "env" "tab" (table 1 funcref))
   (func (export "run") (call $log (i32.add (global.get $g) (i32.load (i32.const 0))))))
-"#),
-    ("loops", r#"
+"#,
+    ),
+    (
+        "loops",
+        r#"
 (module
   (func (export "fib") (param $n i32) (result i64)
     (local $a i64) (local $b i64) (local $t i64)
@@ -159,7 +179,8 @@ const SOURCES: &[(&str, &str)] = &[
         (local.set $n (i32.sub (local.get $n) (i32.const 1)))
         (br $next)))
     (local.get $a)))
-"#),
+"#,
+    ),
 ];
 
 /// Assembles every seed.

@@ -121,7 +121,6 @@ pub(super) fn run<T>(store: &mut Store<T>, instance: u32, def: u32, base: usize)
         instance,
         def,
         base,
-        ..State::default()
     };
     match execute(store, &mut frames, &mut state) {
         Ok(()) => Ok(()),
@@ -147,15 +146,12 @@ impl From<TrapCode> for Exit {
 
 impl From<Error> for Exit {
     fn from(e: Error) -> Exit {
-        match e.trap_code() {
-            // A trap from a nested activation keeps its own backtrace.
-            _ => Exit::Error(e),
-        }
+        // A trap from a nested activation keeps the backtrace it was made with.
+        Exit::Error(e)
     }
 }
 
 /// Where the running function is, kept outside the loop for backtraces.
-#[derive(Default)]
 struct State {
     instance: u32,
     def: u32,
@@ -428,7 +424,11 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
             let inst: u32 = $inst;
             let def: u32 = $def;
             let new_base = st.base + unsafe { (*body).frame_size } as usize;
-            let callee_ctx = if inst == ctx.instance { None } else { Some(Ctx::load(&mut store.inner, inst)) };
+            let callee_ctx = if inst == ctx.instance {
+                None
+            } else {
+                Some(Ctx::load(&mut store.inner, inst))
+            };
             let cctx = callee_ctx.as_ref().unwrap_or(&ctx);
             // SAFETY: the callee's module is live; def indexes its functions.
             let callee = unsafe { &(&*cctx.module).bodies[def as usize] };
@@ -439,7 +439,9 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
             let new_fp = store.inner.stack.ptr(new_base);
             for k in 0..np {
                 // SAFETY: args words follow the call; the new frame is in bounds.
-                unsafe { *new_fp.add(k) = r!(operand(ip, k)) };
+                let reg = unsafe { operand(ip, k) };
+                let v = r!(reg);
+                unsafe { *new_fp.add(k) = v };
             }
             frames.push(Frame {
                 instance: st.instance,
@@ -484,13 +486,16 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
                     let new_fp = store.inner.stack.ptr(new_base);
                     for k in 0..np {
                         // SAFETY: as in call_wasm.
-                        unsafe { *new_fp.add(k) = r!(operand(ip, k)) };
+                        let reg = unsafe { operand(ip, k) };
+                        let v = r!(reg);
+                        unsafe { *new_fp.add(k) = v };
                     }
                     ip = unsafe { ip.add(np.div_ceil(3)) };
                     call_host(store, host, new_base, cells, Some(st.instance))?;
                     for k in 0..nr {
                         // SAFETY: results words follow; new frame still in bounds.
-                        unsafe { w!(operand(ip, k), *new_fp.add(k)) };
+                        let (reg, v) = unsafe { (operand(ip, k), *new_fp.add(k)) };
+                        w!(reg, v);
                     }
                     ip = unsafe { ip.add(nr.div_ceil(3)) };
                     // The host may have grown memory.
@@ -540,7 +545,8 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
                         };
                         for (k, v) in vals.iter_mut().enumerate() {
                             // SAFETY: `count` registers follow in args words.
-                            *v = r!(unsafe { operand(ip, k) });
+                            let reg = unsafe { operand(ip, k) };
+                            *v = r!(reg);
                         }
                         for (k, &v) in vals.iter().enumerate() {
                             w!(k, v);
@@ -570,7 +576,8 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
                 ip = caller.ip;
                 for k in 0..nr {
                     // SAFETY: results words follow the call site.
-                    unsafe { w!(operand(ip, k), *callee_fp.add(k)) };
+                    let (reg, v) = unsafe { (operand(ip, k), *callee_fp.add(k)) };
+                    w!(reg, v);
                 }
                 ip = unsafe { ip.add(nr.div_ceil(3)) };
             }
@@ -636,7 +643,9 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
                 load!(dst, ptr, offset, i16, |v: i16| v as i32 as u32 as u64)
             }
             Op::I32Load16U { dst, ptr, offset } => load!(dst, ptr, offset, u16, |v: u16| v as u64),
-            Op::I64Load8S { dst, ptr, offset } => load!(dst, ptr, offset, i8, |v: i8| v as i64 as u64),
+            Op::I64Load8S { dst, ptr, offset } => {
+                load!(dst, ptr, offset, i8, |v: i8| v as i64 as u64)
+            }
             Op::I64Load8U { dst, ptr, offset } => load!(dst, ptr, offset, u8, |v: u8| v as u64),
             Op::I64Load16S { dst, ptr, offset } => {
                 load!(dst, ptr, offset, i16, |v: i16| v as i64 as u64)
@@ -666,7 +675,9 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
                         load!(dst, ptr, offset, u32, |v: u32| v as u64)
                     }
                     MemKind::I64Load | MemKind::F64Load => load!(dst, ptr, offset, u64, |v: u64| v),
-                    MemKind::I32Load8S => load!(dst, ptr, offset, i8, |v: i8| v as i32 as u32 as u64),
+                    MemKind::I32Load8S => {
+                        load!(dst, ptr, offset, i8, |v: i8| v as i32 as u32 as u64)
+                    }
                     MemKind::I32Load8U | MemKind::I64Load8U => {
                         load!(dst, ptr, offset, u8, |v: u8| v as u64)
                     }
@@ -711,7 +722,8 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
                 let n = u32_!(len) as u64;
                 let p = addr!(dst, 0u64, n);
                 // SAFETY: checked by addr!.
-                unsafe { std::ptr::write_bytes(p, r!(val) as u8, n as usize) }
+                let byte = r!(val) as u8;
+                unsafe { std::ptr::write_bytes(p, byte, n as usize) }
             }
             Op::MemoryCopy { dst, src, len } => {
                 let n = u32_!(len) as u64;
@@ -727,7 +739,11 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
                 let inst = &store.inner.instances[ctx.instance as usize];
                 // SAFETY: module is live.
                 let seg = unsafe { &(&*ctx.module).datas[data as usize].bytes };
-                let bytes: &[u8] = if inst.data_dropped[data as usize] { &[] } else { seg };
+                let bytes: &[u8] = if inst.data_dropped[data as usize] {
+                    &[]
+                } else {
+                    seg
+                };
                 let (s, n) = (u32_!(s) as u64, u32_!(n) as u64);
                 if s + n > bytes.len() as u64 {
                     return Err(TrapCode::MemoryOutOfBounds.into());
@@ -752,7 +768,10 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
             Op::TableSet { index, val, table } => {
                 let inner = &mut store.inner;
                 let t = inner.instances[ctx.instance as usize].tables[table as usize];
-                match inner.tables[t as usize].elems.get_mut(u32_!(index) as usize) {
+                match inner.tables[t as usize]
+                    .elems
+                    .get_mut(u32_!(index) as usize)
+                {
                     Some(e) => *e = r!(val),
                     None => return Err(TrapCode::TableOutOfBounds.into()),
                 }
@@ -798,7 +817,11 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
                 let inst = &inner.instances[ctx.instance as usize];
                 let td = inst.tables[(tables & 0xffff) as usize] as usize;
                 let ts = inst.tables[(tables >> 16) as usize] as usize;
-                let (d, s, n) = (u32_!(dst) as usize, u32_!(src) as usize, u32_!(len) as usize);
+                let (d, s, n) = (
+                    u32_!(dst) as usize,
+                    u32_!(src) as usize,
+                    u32_!(len) as usize,
+                );
                 if s + n > inner.tables[ts].elems.len() || d + n > inner.tables[td].elems.len() {
                     return Err(TrapCode::TableOutOfBounds.into());
                 }
@@ -987,7 +1010,8 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
                 bin!(dst, a, b, u64_, wi64, |x, y| x.rotate_left((y & 63) as u32))
             }
             Op::I64Rotr { dst, a, b } => {
-                bin!(dst, a, b, u64_, wi64, |x, y| x.rotate_right((y & 63) as u32))
+                bin!(dst, a, b, u64_, wi64, |x, y| x
+                    .rotate_right((y & 63) as u32))
             }
 
             Op::F32Abs { dst, src } => w!(dst, r!(src) & 0x7fff_ffff),
@@ -995,7 +1019,9 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
             Op::F32Ceil { dst, src } => un!(dst, src, f32_, wf32, |x| quiet32(x.ceil())),
             Op::F32Floor { dst, src } => un!(dst, src, f32_, wf32, |x| quiet32(x.floor())),
             Op::F32Trunc { dst, src } => un!(dst, src, f32_, wf32, |x| quiet32(x.trunc())),
-            Op::F32Nearest { dst, src } => un!(dst, src, f32_, wf32, |x| quiet32(x.round_ties_even())),
+            Op::F32Nearest { dst, src } => {
+                un!(dst, src, f32_, wf32, |x| quiet32(x.round_ties_even()))
+            }
             Op::F32Sqrt { dst, src } => un!(dst, src, f32_, wf32, |x| x.sqrt()),
             Op::F32Add { dst, a, b } => bin!(dst, a, b, f32_, wf32, |x, y| x + y),
             Op::F32Sub { dst, a, b } => bin!(dst, a, b, f32_, wf32, |x, y| x - y),
@@ -1012,7 +1038,9 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
             Op::F64Ceil { dst, src } => un!(dst, src, f64_, wf64, |x| quiet64(x.ceil())),
             Op::F64Floor { dst, src } => un!(dst, src, f64_, wf64, |x| quiet64(x.floor())),
             Op::F64Trunc { dst, src } => un!(dst, src, f64_, wf64, |x| quiet64(x.trunc())),
-            Op::F64Nearest { dst, src } => un!(dst, src, f64_, wf64, |x| quiet64(x.round_ties_even())),
+            Op::F64Nearest { dst, src } => {
+                un!(dst, src, f64_, wf64, |x| quiet64(x.round_ties_even()))
+            }
             Op::F64Sqrt { dst, src } => un!(dst, src, f64_, wf64, |x| x.sqrt()),
             Op::F64Add { dst, a, b } => bin!(dst, a, b, f64_, wf64, |x, y| x + y),
             Op::F64Sub { dst, a, b } => bin!(dst, a, b, f64_, wf64, |x, y| x - y),
@@ -1022,7 +1050,10 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
             Op::F64Max { dst, a, b } => bin!(dst, a, b, f64_, wf64, |x, y| fmax64(x, y)),
             Op::F64Copysign { dst, a, b } => {
                 let (x, y) = (r!(a), r!(b));
-                w!(dst, (x & 0x7fff_ffff_ffff_ffff) | (y & 0x8000_0000_0000_0000))
+                w!(
+                    dst,
+                    (x & 0x7fff_ffff_ffff_ffff) | (y & 0x8000_0000_0000_0000)
+                )
             }
 
             Op::I32WrapI64 { dst, src } => wi32!(dst, r!(src) as u32),

@@ -39,6 +39,9 @@ macro_rules! define_ops {
         ///
         /// The translator emits `Op<u32>` over virtual registers; register
         /// allocation maps them to `Op<Reg>` over frame cells, which tiers run.
+        /// Variants named after a wasm operator implement it; operand fields are
+        /// `dst` (written), sources, then immediates.
+        #[allow(missing_docs)]
         #[derive(Copy, Clone, Debug, PartialEq, Eq)]
         pub enum Op<R> {
             $(

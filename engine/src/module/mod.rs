@@ -145,7 +145,9 @@ pub struct Module {
 
 impl std::fmt::Debug for Module {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Module").field("name", &self.inner.name).finish()
+        f.debug_struct("Module")
+            .field("name", &self.inner.name)
+            .finish()
     }
 }
 
@@ -249,7 +251,12 @@ impl Module {
         let mut out = String::new();
         for (i, body) in m.bodies.iter().enumerate() {
             let index = m.env.num_imported_funcs + i as u32;
-            let name = m.env.func_names.get(&index).map(String::as_str).unwrap_or("");
+            let name = m
+                .env
+                .func_names
+                .get(&index)
+                .map(String::as_str)
+                .unwrap_or("");
             out.push_str(&format!("func {index} {name} {}\n", m.env.func_type(index)));
             out.push_str(&body.to_string());
         }
@@ -279,7 +286,9 @@ fn invalid(e: wasmparser::BinaryReaderError) -> Error {
 
 fn memory_type(ty: wasmparser::MemoryType) -> Result<MemoryType> {
     if ty.memory64 || ty.shared || ty.page_size_log2.is_some() {
-        return Err(Error::unsupported("memory64, shared memories and custom page sizes"));
+        return Err(Error::unsupported(
+            "memory64, shared memories and custom page sizes",
+        ));
     }
     Ok(MemoryType::from_limits(ty.initial, ty.maximum))
 }
@@ -336,10 +345,14 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
                         };
                         let conv = |tys: &[wasmparser::ValType]| {
                             tys.iter()
-                                .map(|&t| ValType::from_wasm(t).ok_or_else(|| Error::unsupported("typed references")))
+                                .map(|&t| {
+                                    ValType::from_wasm(t)
+                                        .ok_or_else(|| Error::unsupported("typed references"))
+                                })
                                 .collect::<Result<Vec<_>>>()
                         };
-                        env.types.push(FuncType::new(conv(f.params())?, conv(f.results())?));
+                        env.types
+                            .push(FuncType::new(conv(f.params())?, conv(f.results())?));
                     }
                 }
             }
@@ -410,7 +423,9 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
                 for export in reader {
                     let export = export.map_err(invalid)?;
                     let idx = match export.kind {
-                        ExternalKind::Func | ExternalKind::FuncExact => ExportIndex::Func(export.index),
+                        ExternalKind::Func | ExternalKind::FuncExact => {
+                            ExportIndex::Func(export.index)
+                        }
                         ExternalKind::Table => ExportIndex::Table(export.index),
                         ExternalKind::Memory => ExportIndex::Memory(export.index),
                         ExternalKind::Global => ExportIndex::Global(export.index),
@@ -471,7 +486,9 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
                 // Exports name functions in backtraces unless the name section does.
                 for (export_name, idx) in &exports {
                     if let ExportIndex::Func(f) = idx {
-                        env.func_names.entry(*f).or_insert_with(|| export_name.clone());
+                        env.func_names
+                            .entry(*f)
+                            .or_insert_with(|| export_name.clone());
                     }
                 }
             }

@@ -151,9 +151,9 @@ fn untyped_host<T>(
                     r.ty()
                 )));
             }
-            cells[i] = r
-                .to_cell(id)
-                .ok_or_else(|| Error::ty("host function returned a reference from another store"))?;
+            cells[i] = r.to_cell(id).ok_or_else(|| {
+                Error::ty("host function returned a reference from another store")
+            })?;
         }
         Ok(())
     })
@@ -239,7 +239,9 @@ impl WasmTy for Option<Func> {
             .ok_or_else(|| Error::ty("reference from another store"))
     }
     fn from_cell(cell: u64, store: u64) -> Self {
-        Val::from_cell(cell, ValType::FuncRef, store).funcref().flatten()
+        Val::from_cell(cell, ValType::FuncRef, store)
+            .funcref()
+            .flatten()
     }
 }
 

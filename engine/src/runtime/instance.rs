@@ -2,7 +2,9 @@
 
 use super::func::{Func, WasmParams, WasmResults};
 use super::memory::{LinearMemory, Memory};
-use super::store::{AsContext, AsContextMut, FuncEntity, GlobalEntity, InstanceEntity, Store, TableEntity};
+use super::store::{
+    AsContext, AsContextMut, FuncEntity, GlobalEntity, InstanceEntity, Store, TableEntity,
+};
 use super::table::{Global, Table, MAX_TABLE_ELEMS};
 use super::TypedFunc;
 use crate::error::{Error, Result, TrapCode};
@@ -147,12 +149,19 @@ impl Instance {
     }
 
     /// Instantiates `module` with `imports` given in the module's import order.
-    pub fn new(mut store: impl AsContextMut, module: &Module, imports: &[Extern]) -> Result<Instance> {
+    pub fn new(
+        mut store: impl AsContextMut,
+        module: &Module,
+        imports: &[Extern],
+    ) -> Result<Instance> {
         instantiate(store.as_context_mut(), module, imports)
     }
 
     fn entity<'a, T>(&self, store: &'a Store<T>) -> &'a InstanceEntity {
-        assert_eq!(store.inner.id, self.store, "instance used with another store");
+        assert_eq!(
+            store.inner.id, self.store,
+            "instance used with another store"
+        );
         &store.inner.instances[self.index as usize]
     }
 
@@ -255,10 +264,16 @@ impl Instance {
     }
 }
 
-pub(crate) fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> Result<Instance> {
+pub(crate) fn instantiate<T>(
+    store: &mut Store<T>,
+    module: &Module,
+    imports: &[Extern],
+) -> Result<Instance> {
     let m = &module.inner;
     if !crate::Engine::same(&m.engine, &store.inner.engine) {
-        return Err(Error::instantiate("module and store belong to different engines"));
+        return Err(Error::instantiate(
+            "module and store belong to different engines",
+        ));
     }
     if imports.len() != m.imports.len() {
         return Err(Error::link(format!(
@@ -294,7 +309,10 @@ pub(crate) fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[E
         }
     }
     let inst_index = store.inner.instances.len() as u32;
-    for (def, &ty) in m.env.funcs[m.env.num_imported_funcs as usize..].iter().enumerate() {
+    for (def, &ty) in m.env.funcs[m.env.num_imported_funcs as usize..]
+        .iter()
+        .enumerate()
+    {
         store.inner.funcs.push(FuncEntity::Wasm {
             instance: inst_index,
             def: def as u32,
@@ -306,8 +324,13 @@ pub(crate) fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[E
     // Globals may refer to imported and earlier globals, and to functions.
     for (i, init) in m.global_inits.iter().enumerate() {
         let ty = m.env.globals[m.env.num_imported_globals as usize + i];
-        let value = init.eval(func_ref, |g| store.inner.globals[globals[g as usize] as usize].value);
-        store.inner.globals.push(Box::new(GlobalEntity { ty, value }));
+        let value = init.eval(func_ref, |g| {
+            store.inner.globals[globals[g as usize] as usize].value
+        });
+        store
+            .inner
+            .globals
+            .push(Box::new(GlobalEntity { ty, value }));
         globals.push(store.inner.globals.len() as u32 - 1);
     }
     for (i, init) in m.table_inits.iter().enumerate() {
@@ -316,7 +339,9 @@ pub(crate) fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[E
             return Err(Error::instantiate("table minimum size is too large"));
         }
         let cell = init.as_ref().map_or(0, |e| {
-            e.eval(func_ref, |g| store.inner.globals[globals[g as usize] as usize].value)
+            e.eval(func_ref, |g| {
+                store.inner.globals[globals[g as usize] as usize].value
+            })
         });
         store.inner.tables.push(TableEntity {
             ty,
@@ -326,7 +351,7 @@ pub(crate) fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[E
     }
     for i in m.env.num_imported_memories as usize..m.env.memories.len() {
         let ty: MemoryType = m.env.memories[i];
-        store.inner.memories.push(Box::new(LinearMemory::new(ty)?));
+        store.inner.memories.push(LinearMemory::new(ty)?);
         memories.push(store.inner.memories.len() as u32 - 1);
     }
     let global_ptrs: Box<[*mut u64]> = globals
@@ -337,7 +362,12 @@ pub(crate) fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[E
     let elems: Vec<Box<[u64]>> = m
         .elems
         .iter()
-        .map(|seg| seg.items.iter().map(|e| e.eval(func_ref, global_value)).collect())
+        .map(|seg| {
+            seg.items
+                .iter()
+                .map(|e| e.eval(func_ref, global_value))
+                .collect()
+        })
         .collect();
     store.inner.instances.push(InstanceEntity {
         module: module.clone(),
@@ -398,9 +428,7 @@ fn initialize_segments<T>(store: &mut Store<T>, inst_index: u32) -> Result<()> {
             let inst = &mut inner.instances[inst_index as usize];
             inst.data_dropped[i] = true;
             let mem = &mut inner.memories[inst.memories[*index as usize] as usize];
-            let start = mem
-                .check(at, seg.bytes.len() as u64)
-                .map_err(Error::trap)?;
+            let start = mem.check(at, seg.bytes.len() as u64).map_err(Error::trap)?;
             mem.data_mut()[start..start + seg.bytes.len()].copy_from_slice(&seg.bytes);
         }
     }

@@ -47,7 +47,8 @@ impl<T> Linker<T> {
 
     fn insert(&mut self, module: &str, name: &str, def: Definition<T>) {
         // Later definitions shadow earlier ones, as spec scripts re-register names.
-        self.defs.insert((module.to_string(), name.to_string()), def);
+        self.defs
+            .insert((module.to_string(), name.to_string()), def);
     }
 
     /// Defines a host function from a Rust closure.
@@ -128,14 +129,16 @@ impl<T> Linker<T> {
         let store = store.as_context_mut();
         let mut imports = Vec::with_capacity(module.inner.imports.len());
         for decl in &module.inner.imports {
-            let ext = self.resolve(store, &decl.module, &decl.name).ok_or_else(|| {
-                Error::link(format!(
-                    "unknown import: `{}`.`{}` ({}) is not defined",
-                    decl.module,
-                    decl.name,
-                    decl.ty.kind_name()
-                ))
-            })?;
+            let ext = self
+                .resolve(store, &decl.module, &decl.name)
+                .ok_or_else(|| {
+                    Error::link(format!(
+                        "unknown import: `{}`.`{}` ({}) is not defined",
+                        decl.module,
+                        decl.name,
+                        decl.ty.kind_name()
+                    ))
+                })?;
             imports.push(ext);
         }
         instantiate(store, module, &imports)

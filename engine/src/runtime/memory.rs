@@ -55,7 +55,9 @@ impl LinearMemory {
                 )
             };
             if p == libc::MAP_FAILED {
-                return Err(Error::instantiate("cannot reserve address space for a linear memory"));
+                return Err(Error::instantiate(
+                    "cannot reserve address space for a linear memory",
+                ));
             }
             p.cast::<u8>()
         };
@@ -67,7 +69,9 @@ impl LinearMemory {
             ty,
         };
         if mem.grow(ty.minimum()).is_none() {
-            return Err(Error::instantiate("cannot commit the linear memory's minimum size"));
+            return Err(Error::instantiate(
+                "cannot commit the linear memory's minimum size",
+            ));
         }
         Ok(mem)
     }
@@ -162,7 +166,7 @@ impl Memory {
     pub fn new(mut store: impl AsContextMut, ty: MemoryType) -> Result<Memory> {
         let store = store.as_context_mut();
         let mem = LinearMemory::new(ty)?;
-        store.inner.memories.push(Box::new(mem));
+        store.inner.memories.push(mem);
         Ok(Memory {
             store: store.inner.id,
             index: store.inner.memories.len() as u32 - 1,
@@ -204,7 +208,9 @@ impl Memory {
     /// Copies bytes at `offset` into `buf`.
     pub fn read(&self, store: impl AsContext, offset: usize, buf: &mut [u8]) -> Result<()> {
         let mem = self.get(store.as_context());
-        let at = mem.check(offset as u64, buf.len() as u64).map_err(Error::trap)?;
+        let at = mem
+            .check(offset as u64, buf.len() as u64)
+            .map_err(Error::trap)?;
         buf.copy_from_slice(&mem.data()[at..at + buf.len()]);
         Ok(())
     }
@@ -212,7 +218,9 @@ impl Memory {
     /// Copies `buf` into memory at `offset`.
     pub fn write(&self, mut store: impl AsContextMut, offset: usize, buf: &[u8]) -> Result<()> {
         let mem = self.get_mut(store.as_context_mut());
-        let at = mem.check(offset as u64, buf.len() as u64).map_err(Error::trap)?;
+        let at = mem
+            .check(offset as u64, buf.len() as u64)
+            .map_err(Error::trap)?;
         mem.data_mut()[at..at + buf.len()].copy_from_slice(buf);
         Ok(())
     }

@@ -14,9 +14,17 @@ static NEXT_STORE_ID: AtomicU64 = AtomicU64::new(1);
 /// A function in the store.
 pub(crate) enum FuncEntity {
     /// Defined function `def` of instance `instance`.
-    Wasm { instance: u32, def: u32, type_id: u32 },
+    Wasm {
+        instance: u32,
+        def: u32,
+        type_id: u32,
+    },
     /// Host function `host` of `Store::host_funcs`.
-    Host { host: u32, type_id: u32, ty: FuncType },
+    Host {
+        host: u32,
+        type_id: u32,
+        ty: FuncType,
+    },
 }
 
 impl FuncEntity {
@@ -63,8 +71,10 @@ pub(crate) struct StoreInner {
     pub id: u64,
     pub engine: Engine,
     pub funcs: Vec<FuncEntity>,
-    pub memories: Vec<Box<LinearMemory>>,
+    pub memories: Vec<LinearMemory>,
     pub tables: Vec<TableEntity>,
+    /// Boxed so the interpreter's pointers to global cells stay valid as the store grows.
+    #[allow(clippy::vec_box)]
     pub globals: Vec<Box<GlobalEntity>>,
     pub instances: Vec<InstanceEntity>,
     pub externrefs: Vec<Box<dyn Any + Send + Sync>>,
@@ -206,7 +216,8 @@ impl<T> Caller<'_, T> {
     /// An export of the calling instance (for example its `memory`).
     pub fn get_export(&mut self, name: &str) -> Option<super::Extern> {
         let instance = self.instance?;
-        super::Instance::from_index(self.store.inner.id, instance).get_export(&mut *self.store, name)
+        super::Instance::from_index(self.store.inner.id, instance)
+            .get_export(&mut *self.store, name)
     }
 }
 

@@ -20,7 +20,11 @@ impl TableEntity {
     pub fn grow(&mut self, delta: u64, init: u64) -> Option<u64> {
         let old = self.elems.len() as u64;
         let new = old.checked_add(delta)?;
-        let max = self.ty.maximum().unwrap_or(u32::MAX as u64).min(MAX_TABLE_ELEMS);
+        let max = self
+            .ty
+            .maximum()
+            .unwrap_or(u32::MAX as u64)
+            .min(MAX_TABLE_ELEMS);
         if new > max {
             return None;
         }
@@ -31,7 +35,10 @@ impl TableEntity {
 
 fn cell_of<T>(store: &Store<T>, val: Val, want: crate::ValType) -> Result<u64> {
     if val.ty() != want {
-        return Err(Error::ty(format!("expected a {want} value, got {}", val.ty())));
+        return Err(Error::ty(format!(
+            "expected a {want} value, got {}",
+            val.ty()
+        )));
     }
     val.to_cell(store.inner.id)
         .ok_or_else(|| Error::ty("reference from another store"))
@@ -115,7 +122,10 @@ impl Global {
     pub fn new(mut store: impl AsContextMut, ty: GlobalType, val: Val) -> Result<Global> {
         let store = store.as_context_mut();
         let value = cell_of(store, val, ty.content())?;
-        store.inner.globals.push(Box::new(GlobalEntity { ty, value }));
+        store
+            .inner
+            .globals
+            .push(Box::new(GlobalEntity { ty, value }));
         Ok(Global {
             store: store.inner.id,
             index: store.inner.globals.len() as u32 - 1,

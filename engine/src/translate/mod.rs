@@ -52,7 +52,9 @@ fn class_of(ty: ValType) -> Result<RegClass> {
     match ty {
         ValType::I32 | ValType::I64 | ValType::FuncRef | ValType::ExternRef => Ok(RegClass::Int),
         ValType::F32 | ValType::F64 => Ok(RegClass::Float),
-        ValType::V128 => Err(Error::unsupported("SIMD (v128) is validated but not executed yet")),
+        ValType::V128 => Err(Error::unsupported(
+            "SIMD (v128) is validated but not executed yet",
+        )),
     }
 }
 
@@ -76,7 +78,9 @@ pub(crate) fn translate_function(
     let mut t = Translator::new(env, &local_types, ty.params().len() as u32, ty.results())?;
     let mut ops = wasmparser::OperatorsReader::new(reader);
     while !ops.eof() {
-        let (op, offset) = ops.read_with_offset().map_err(|e| env.func_error(func_index, e))?;
+        let (op, offset) = ops
+            .read_with_offset()
+            .map_err(|e| env.func_error(func_index, e))?;
         validator
             .op(offset, &op)
             .map_err(|e| env.func_error(func_index, e))?;
@@ -284,12 +288,18 @@ impl<'a> Translator<'a> {
                 temps.push(t);
             }
             for (i, &d) in dsts.iter().enumerate() {
-                self.emit(Op::Copy { dst: d, src: temps[i] });
+                self.emit(Op::Copy {
+                    dst: d,
+                    src: temps[i],
+                });
             }
         } else {
             for (i, &d) in dsts.iter().enumerate() {
                 if d != srcs[i] {
-                    self.emit(Op::Copy { dst: d, src: srcs[i] });
+                    self.emit(Op::Copy {
+                        dst: d,
+                        src: srcs[i],
+                    });
                 }
             }
         }
@@ -316,7 +326,8 @@ impl<'a> Translator<'a> {
 
     fn patch(&mut self, site: u32, target: u32) {
         let offset = target as i64 - site as i64;
-        let offset = i32::try_from(offset).expect("functions are far smaller than 2^31 instructions");
+        let offset =
+            i32::try_from(offset).expect("functions are far smaller than 2^31 instructions");
         let far = &mut self.far_branches;
         let short = |far: &mut Vec<(u32, i32)>| match i16::try_from(offset) {
             Ok(o) if o != FuncBody::FAR => o,
@@ -326,9 +337,9 @@ impl<'a> Translator<'a> {
             }
         };
         match &mut self.code[site as usize] {
-            Op::Br { offset: o } | Op::BrIfNez { offset: o, .. } | Op::BrIfEqz { offset: o, .. } => {
-                *o = offset
-            }
+            Op::Br { offset: o }
+            | Op::BrIfNez { offset: o, .. }
+            | Op::BrIfEqz { offset: o, .. } => *o = offset,
             Op::BrIfI32Eq { offset: o, .. }
             | Op::BrIfI32Ne { offset: o, .. }
             | Op::BrIfI32LtS { offset: o, .. }
@@ -369,7 +380,9 @@ impl<'a> Translator<'a> {
     /// fusing a compare that produced `cond` just before.
     fn emit_cond_br(&mut self, cond: Entry, negate: bool, label: LabelId) {
         let fused = match (cond.op, self.last_def) {
-            (Operand::Temp(v), Some(at)) => fuse_compare(self.code[at], v, negate).map(|op| (at, op)),
+            (Operand::Temp(v), Some(at)) => {
+                fuse_compare(self.code[at], v, negate).map(|op| (at, op))
+            }
             _ => None,
         };
         let site = match fused {
@@ -457,7 +470,10 @@ impl<'a> Translator<'a> {
             return Ok(());
         }
         let n = merge.len();
-        let srcs: Vec<u32> = self.stack[self.stack.len() - n..].iter().map(|e| e.reg()).collect();
+        let srcs: Vec<u32> = self.stack[self.stack.len() - n..]
+            .iter()
+            .map(|e| e.reg())
+            .collect();
         self.emit_copies(&merge, &srcs)?;
         self.emit_br(label);
         Ok(())
@@ -466,7 +482,10 @@ impl<'a> Translator<'a> {
     fn block_types(&self, bt: BlockType) -> (Vec<ValType>, Vec<ValType>) {
         match bt {
             BlockType::Empty => (Vec::new(), Vec::new()),
-            BlockType::Type(t) => (Vec::new(), vec![ValType::from_wasm(t).unwrap_or(ValType::V128)]),
+            BlockType::Type(t) => (
+                Vec::new(),
+                vec![ValType::from_wasm(t).unwrap_or(ValType::V128)],
+            ),
             BlockType::FuncType(idx) => {
                 let ft = self.env.type_at(idx);
                 (ft.params().to_vec(), ft.results().to_vec())
@@ -538,12 +557,19 @@ impl<'a> Translator<'a> {
         }
         let merge = self.controls[idx].merge.clone().unwrap_or_default();
         let n = merge.len();
-        let srcs: Vec<u32> = self.stack[self.stack.len() - n..].iter().map(|e| e.reg()).collect();
+        let srcs: Vec<u32> = self.stack[self.stack.len() - n..]
+            .iter()
+            .map(|e| e.reg())
+            .collect();
         self.emit_copies(&merge, &srcs)
     }
 
     fn end_control(&mut self) -> Result<()> {
-        let c = self.controls.last().expect("validated control stack").clone();
+        let c = self
+            .controls
+            .last()
+            .expect("validated control stack")
+            .clone();
         if self.controls.len() == 1 {
             // The function body's end: an implicit return.
             if self.reachable {
@@ -670,7 +696,9 @@ impl<'a> Translator<'a> {
             }
             Err(_) => {
                 self.emit(Op::LoadWide { dst, ptr, kind });
-                self.emit(Op::Imm { value: offset as u32 });
+                self.emit(Op::Imm {
+                    value: offset as u32,
+                });
                 self.push(Operand::Temp(dst), ty);
             }
         }
@@ -686,7 +714,9 @@ impl<'a> Translator<'a> {
             }
             Err(_) => {
                 self.emit(Op::StoreWide { ptr, val, kind });
-                self.emit(Op::Imm { value: offset as u32 });
+                self.emit(Op::Imm {
+                    value: offset as u32,
+                });
             }
         }
         Ok(())
@@ -700,7 +730,10 @@ impl<'a> Translator<'a> {
             _ => false,
         };
         if !retarget && e.op != Operand::Local(x) {
-            self.emit(Op::Copy { dst: x, src: e.reg() });
+            self.emit(Op::Copy {
+                dst: x,
+                src: e.reg(),
+            });
         }
         self.last_def = None;
         if tee {
@@ -711,7 +744,11 @@ impl<'a> Translator<'a> {
 
     fn call(&mut self, func: u32) -> Result<()> {
         let ty = self.env.func_type(func).clone();
-        let args: Vec<u32> = self.pop_n(ty.params().len()).iter().map(|e| e.reg()).collect();
+        let args: Vec<u32> = self
+            .pop_n(ty.params().len())
+            .iter()
+            .map(|e| e.reg())
+            .collect();
         let op = if func < self.env.num_imported_funcs {
             Op::CallImported { func }
         } else {
@@ -830,7 +867,11 @@ impl<'a> Translator<'a> {
             } => {
                 let ty = self.env.type_at(type_index).clone();
                 let index = self.pop().reg();
-                let args: Vec<u32> = self.pop_n(ty.params().len()).iter().map(|e| e.reg()).collect();
+                let args: Vec<u32> = self
+                    .pop_n(ty.params().len())
+                    .iter()
+                    .map(|e| e.reg())
+                    .collect();
                 self.emit(Op::CallIndirect {
                     index,
                     ty: type_index,
@@ -858,9 +899,10 @@ impl<'a> Translator<'a> {
                 });
                 self.push(Operand::Temp(dst), a.ty);
             }
-            Operator::LocalGet { local_index } => {
-                self.push(Operand::Local(local_index), self.local_types[local_index as usize])
-            }
+            Operator::LocalGet { local_index } => self.push(
+                Operand::Local(local_index),
+                self.local_types[local_index as usize],
+            ),
             Operator::LocalSet { local_index } => self.local_set(local_index, false)?,
             Operator::LocalTee { local_index } => self.local_set(local_index, true)?,
             Operator::GlobalGet { global_index } => {
@@ -888,14 +930,26 @@ impl<'a> Translator<'a> {
             Operator::F64Load { memarg } => self.load(MemKind::F64Load, memarg.offset, F64)?,
             Operator::I32Load8S { memarg } => self.load(MemKind::I32Load8S, memarg.offset, I32)?,
             Operator::I32Load8U { memarg } => self.load(MemKind::I32Load8U, memarg.offset, I32)?,
-            Operator::I32Load16S { memarg } => self.load(MemKind::I32Load16S, memarg.offset, I32)?,
-            Operator::I32Load16U { memarg } => self.load(MemKind::I32Load16U, memarg.offset, I32)?,
+            Operator::I32Load16S { memarg } => {
+                self.load(MemKind::I32Load16S, memarg.offset, I32)?
+            }
+            Operator::I32Load16U { memarg } => {
+                self.load(MemKind::I32Load16U, memarg.offset, I32)?
+            }
             Operator::I64Load8S { memarg } => self.load(MemKind::I64Load8S, memarg.offset, I64)?,
             Operator::I64Load8U { memarg } => self.load(MemKind::I64Load8U, memarg.offset, I64)?,
-            Operator::I64Load16S { memarg } => self.load(MemKind::I64Load16S, memarg.offset, I64)?,
-            Operator::I64Load16U { memarg } => self.load(MemKind::I64Load16U, memarg.offset, I64)?,
-            Operator::I64Load32S { memarg } => self.load(MemKind::I64Load32S, memarg.offset, I64)?,
-            Operator::I64Load32U { memarg } => self.load(MemKind::I64Load32U, memarg.offset, I64)?,
+            Operator::I64Load16S { memarg } => {
+                self.load(MemKind::I64Load16S, memarg.offset, I64)?
+            }
+            Operator::I64Load16U { memarg } => {
+                self.load(MemKind::I64Load16U, memarg.offset, I64)?
+            }
+            Operator::I64Load32S { memarg } => {
+                self.load(MemKind::I64Load32S, memarg.offset, I64)?
+            }
+            Operator::I64Load32U { memarg } => {
+                self.load(MemKind::I64Load32U, memarg.offset, I64)?
+            }
             Operator::I32Store { memarg } => self.store(MemKind::I32Store, memarg.offset)?,
             Operator::I64Store { memarg } => self.store(MemKind::I64Store, memarg.offset)?,
             Operator::F32Store { memarg } => self.store(MemKind::F32Store, memarg.offset)?,
@@ -909,7 +963,9 @@ impl<'a> Translator<'a> {
                 let dst = self.new_temp(I32)?;
                 self.emit_def(Op::MemorySize { dst }, dst, I32);
             }
-            Operator::MemoryGrow { .. } => self.unary(|dst, delta| Op::MemoryGrow { dst, delta }, I32)?,
+            Operator::MemoryGrow { .. } => {
+                self.unary(|dst, delta| Op::MemoryGrow { dst, delta }, I32)?
+            }
             Operator::MemoryFill { .. } => {
                 let len = self.pop().reg();
                 let val = self.pop().reg();
@@ -1257,13 +1313,7 @@ fn set_single_def(op: &mut Op<u32>, v: u32, x: u32) -> bool {
     // `map_regs` maps the defs first; reads happen before the write at run
     // time, so `x` may also be an operand.
     let mut first = true;
-    *op = op.map_regs(|r| {
-        if std::mem::take(&mut first) {
-            x
-        } else {
-            r
-        }
-    });
+    *op = op.map_regs(|r| if std::mem::take(&mut first) { x } else { r });
     true
 }
 
