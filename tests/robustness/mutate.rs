@@ -9,9 +9,9 @@ pub enum Mutation {
     Truncate,
     /// Flip a few bits: mostly still well-formed, so validation gets tested.
     BitFlip,
-    /// Insert a few random bytes: shifts every later size and index.
+    /// Insert a few random bytes, dropping as many a little further on.
     Insert,
-    /// Delete a few bytes.
+    /// Delete a few bytes, inserting as many random ones a little further on.
     Delete,
     /// Overwrite bytes with LEB and type-code edge values.
     Overwrite,
@@ -39,19 +39,16 @@ pub fn apply(mutation: Mutation, seed: &[u8], rng: &mut XorShift) -> Vec<u8> {
             }
         }
         Mutation::Insert => {
-            for _ in 0..1 + rng.below(4) {
-                let at = rng.below(bytes.len() + 1);
-                bytes.insert(at, rng.byte());
-            }
+            let (at, n, gap) = splice_site(bytes.len(), rng);
+            let inserted = rng.bytes(n);
+            bytes.splice(at..at, inserted);
+            bytes.drain(at + n + gap..at + 2 * n + gap);
         }
         Mutation::Delete => {
-            for _ in 0..1 + rng.below(4) {
-                if bytes.len() > 8 {
-                    // Keep the header so the damage lands in the sections.
-                    let at = 8 + rng.below(bytes.len() - 8);
-                    bytes.remove(at);
-                }
-            }
+            let (at, n, gap) = splice_site(bytes.len(), rng);
+            bytes.drain(at..at + n);
+            let inserted = rng.bytes(n);
+            bytes.splice(at + gap..at + gap, inserted);
         }
         Mutation::Overwrite => {
             for _ in 0..1 + rng.below(2) {
@@ -74,4 +71,23 @@ pub fn apply(mutation: Mutation, seed: &[u8], rng: &mut XorShift) -> Vec<u8> {
         }
     }
     bytes
+}
+
+/// Picks where `Insert` and `Delete` work: `n` bytes at `at`, compensated
+/// `gap` bytes later.
+///
+/// Plain insertion or deletion changes the length of the enclosing section
+/// and function body, which the decoder rejects at once; compensating
+/// nearby usually keeps both lengths intact, so the changed bytes reach the
+/// instruction decoder and validator instead.
+fn splice_site(len: usize, rng: &mut XorShift) -> (usize, usize, usize) {
+    // Keep the 8-byte header so the damage lands in the sections.
+    let n = 1 + rng.below(3);
+    let gap = rng.below(8);
+    let room = len.saturating_sub(8 + 2 * n + gap).max(1);
+    (
+        8 + rng.below(room).min(len.saturating_sub(8 + n + gap)),
+        n,
+        gap,
+    )
 }

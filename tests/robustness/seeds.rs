@@ -31,17 +31,19 @@ const SOURCES: &[(&str, &str)] = &[
   (func $pick (export "pick") (param i32) (result i32)
     (if (result i32) (local.get 0)
       (then (call $add (local.get 0) (i32.const 10)))
-      (else (select (i32.const 7) (i32.const 9) (call $bump)))))
+      (else (select (i32.const 7) (i32.const 9) (call $bump))))
+    (nop))
+  (func (export "div") (param i32 i32) (result i32)
+    (i32.div_s (local.get 0) (local.get 1)))
   (func $recurse (export "recurse") (param i32) (result i32)
     (if (result i32) (i32.gt_s (local.get 0) (i32.const 0))
       (then (call $recurse (i32.sub (local.get 0) (i32.const 1))))
       (else (call $bump))))
-  (func (export "div") (param i32 i32) (result i32)
-    (i32.div_s (local.get 0) (local.get 1)))
   (func (export "mix") (param i64 f32 f64) (result f64)
     (f64.add
       (f64.convert_i64_s (i64.add (local.get 0) (global.get $limit)))
-      (f64.add (f64.promote_f32 (local.get 1)) (f64.mul (local.get 2) (global.get $pi))))))
+      (f64.add (f64.promote_f32 (local.get 1)) (f64.mul (local.get 2) (global.get $pi))))
+    (nop) (nop)))
 "#,
     ),
     (
@@ -68,7 +70,7 @@ const SOURCES: &[(&str, &str)] = &[
     (data.drop $passive)
     (i32.load8_u (i32.add (local.get 0) (i32.const 200))))
   (func (export "oob") (result f32)
-    (f32.load (i32.const 65534))))
+    (f32.load (i32.add (i32.const 32767) (i32.const 32767)))))
 "#,
     ),
     (
@@ -101,16 +103,21 @@ const SOURCES: &[(&str, &str)] = &[
         "br_table_and_multi_value",
         r#"
 (module
+  ;; Unused types shift the block types' indices off 3 (see `may_run_forever`).
+  (type (func (param f32)))
+  (type (func (param f64)))
   (func $classify (export "classify") (param i32) (result i32)
-    (block $d
-      (block $c
-        (block $b
-          (block $a
-            (br_table $a $b $c $d (local.get 0)))
-          (return (i32.const 100)))
-        (return (i32.const 101)))
-      (return (i32.const 102)))
-    (i32.const 104))
+    (block $e
+      (block $d
+        (block $c
+          (block $b
+            (block $a
+              (br_table $a $b $c $e $a (local.get 0)))
+            (return (i32.const 100)))
+          (return (i32.const 101)))
+        (return (i32.const 102)))
+      (return (i32.const 104)))
+    (i32.const 105))
   (func $pair (export "pair") (param i32) (result i32 i64)
     (local.get 0) (i64.extend_i32_s (local.get 0)))
   (func (export "swap") (param i32) (result i64 i32)
@@ -120,12 +127,13 @@ const SOURCES: &[(&str, &str)] = &[
       (i64.const 7) (i32.const 8)))
   (func (export "nested") (param i32) (result i32)
     (block $out (result i32)
+      (local.get 0)
       (block $in (param i32) (result i32)
         (local.get 0)
         (br_if $out (i32.const 1) (i32.eqz (local.get 0)))
         (br_table $in $out (i32.const 2)))
       (i32.add (call $classify (local.get 0)))))
-  (func (export "trap") unreachable))
+  (func (export "trap") nop unreachable))
 "#,
     ),
     (

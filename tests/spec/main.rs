@@ -25,6 +25,7 @@
 //! A directive that panics counts as a failure; one that runs for more than
 //! two minutes ends the run, naming the directive.
 
+mod ir_stats;
 mod known;
 mod panics;
 mod runner;
@@ -105,6 +106,8 @@ struct Run {
     unexpected: Vec<String>,
     /// Failures that are in the known list.
     known_count: usize,
+    /// Files the filter let through, over all versions.
+    selected_files: usize,
 }
 
 impl Run {
@@ -210,10 +213,19 @@ fn main() {
         ran: HashSet::new(),
         unexpected: Vec::new(),
         known_count: 0,
+        selected_files: 0,
     };
 
     for &(version, spec_version) in VERSIONS {
         run_version(&mut run, version, spec_version);
+    }
+
+    if let Some(filter) = &run.options.filter {
+        // A mistyped filter would otherwise look like a green run.
+        if run.selected_files == 0 {
+            println!("\nspec: FAILED: no file matches STRATA_SPEC_FILTER={filter:?}");
+            process::exit(1);
+        }
     }
 
     let mut stale: Vec<String> = run
@@ -273,6 +285,7 @@ fn run_version(run: &mut Run, version: &str, spec_version: SpecVersion) {
         .filter(|f| f.name.ends_with(".wast") && run.options.selects(&f.name))
         .collect();
     files.sort_by(|a, b| a.name.cmp(&b.name));
+    run.selected_files += files.len();
 
     for file in &files {
         // Parsed once, replayed for each strategy.
@@ -318,4 +331,5 @@ fn run_version(run: &mut Run, version: &str, spec_version: SpecVersion) {
             tally.passed, tally.failed
         );
     }
+    ir_stats::report(version);
 }

@@ -217,8 +217,10 @@ impl State {
         let bytes = bytes
             .as_ref()
             .map_err(|e| format!("wast could not encode the module: {e}"))?;
-        Module::from_binary(&self.engine, bytes)
-            .map_err(|e| format!("compilation failed: {}", first_line(&e)))
+        let module = Module::from_binary(&self.engine, bytes)
+            .map_err(|e| format!("compilation failed: {}", first_line(&e)))?;
+        crate::ir_stats::record(&module);
+        Ok(module)
     }
 
     fn instance(&self, name: Option<&str>) -> Result<Instance, String> {
