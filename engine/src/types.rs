@@ -104,18 +104,17 @@ impl fmt::Debug for FuncType {
 
 impl fmt::Display for FuncType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let list = |tys: &[ValType]| {
-            tys.iter()
-                .map(|t| t.to_string())
-                .collect::<Vec<_>>()
-                .join(" ")
-        };
-        write!(
-            f,
-            "(func (param {}) (result {}))",
-            list(self.params()),
-            list(self.results())
-        )
+        f.write_str("(func")?;
+        for (label, tys) in [("param", self.params()), ("result", self.results())] {
+            if !tys.is_empty() {
+                write!(f, " ({label}")?;
+                for t in tys {
+                    write!(f, " {t}")?;
+                }
+                f.write_str(")")?;
+            }
+        }
+        f.write_str(")")
     }
 }
 

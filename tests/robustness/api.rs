@@ -76,9 +76,7 @@ fn missing_import_is_a_link_error_naming_the_import() {
         }
         assert!(err.to_string().contains("forgotten_fn"), "Display: {err}");
 
-        let err = Instance::new(&mut store, &module, &[])
-            .err()
-            .expect("no imports given");
+        let err = Instance::new(&mut store, &module, &[]).expect_err("no imports given");
         assert!(
             matches!(err.kind(), ErrorKind::Link(_)),
             "Instance::new: {err}"
@@ -99,8 +97,7 @@ fn import_of_the_wrong_type_is_a_link_error() {
         let mut store = Store::new(&engine, ());
         let err = linker
             .instantiate(&mut store, &module)
-            .err()
-            .expect("mismatched import");
+            .expect_err("mismatched import");
         assert!(matches!(err.kind(), ErrorKind::Link(_)), "{err}");
     });
 }
@@ -124,13 +121,12 @@ fn func_call_with_wrong_types_or_arity_is_a_type_error() {
             ),
             (vec![Val::F32(0), Val::I32(2)], "float for int"),
         ] {
-            let err = add.call(&mut store, &params, &mut out).err().expect(what);
+            let err = add.call(&mut store, &params, &mut out).expect_err(what);
             assert!(matches!(err.kind(), ErrorKind::Type(_)), "{what}: {err}");
         }
         let err = add
             .call(&mut store, &[Val::I32(1), Val::I32(2)], &mut [])
-            .err()
-            .expect("no room for the result");
+            .expect_err("no room for the result");
         assert!(matches!(err.kind(), ErrorKind::Type(_)), "results: {err}");
 
         add.call(&mut store, &[Val::I32(40), Val::I32(2)], &mut out)
@@ -338,8 +334,7 @@ fn host_function_error_reaches_the_caller_as_a_host_error() {
         let run = instance.get_func(&mut store, "run").unwrap();
         let err = run
             .call(&mut store, &[], &mut [Val::I32(0)])
-            .err()
-            .expect("host failed");
+            .expect_err("host failed");
         assert!(matches!(err.kind(), ErrorKind::Host(_)), "{err}");
         assert!(err.to_string().contains("no can do"), "{err}");
     });
@@ -405,8 +400,7 @@ fn simd_module_is_unsupported() {
                     Ok(instance) => {
                         let lane = instance.get_func(&mut store, "lane").unwrap();
                         lane.call(&mut store, &[], &mut [Val::I32(0)])
-                            .err()
-                            .expect("SIMD executed, so this test is out of date")
+                            .expect_err("SIMD executed, so this test is out of date")
                     }
                 }
             }
@@ -423,8 +417,7 @@ fn invalid_simd_module_is_a_compile_error() {
             &engine(strategy),
             r#"(module (func (result i32) (v128.const i32x4 1 2 3 4)))"#,
         )
-        .err()
-        .expect("a v128 is not an i32");
+        .expect_err("a v128 is not an i32");
         assert!(matches!(err.kind(), ErrorKind::Compile(_)), "{err}");
     });
 }

@@ -14,6 +14,9 @@ use crate::ir::{FuncBody, MemKind, Op, Reg};
 use crate::module::ModuleInner;
 use crate::runtime::store::{Caller, FuncEntity, Store, StoreInner};
 
+/// Frames kept in a trap's backtrace, innermost first.
+const MAX_BACKTRACE: usize = 100;
+
 /// The caches of the running instance.
 struct Ctx {
     instance: u32,
@@ -109,8 +112,15 @@ fn backtrace(inner: &StoreInner, frames: &[Frame], instance: u32, def: u32) -> V
             module_name: m.name.clone(),
         }
     };
+    // Runaway recursion would otherwise make a frame per call: keep the innermost.
     let mut out = vec![info(instance, def)];
-    out.extend(frames.iter().rev().map(|f| info(f.instance, f.def)));
+    out.extend(
+        frames
+            .iter()
+            .rev()
+            .take(MAX_BACKTRACE - 1)
+            .map(|f| info(f.instance, f.def)),
+    );
     out
 }
 

@@ -77,6 +77,9 @@ pub(crate) fn translate_function(
     }
     let mut t = Translator::new(env, &local_types, ty.params().len() as u32, ty.results())?;
     let mut ops = wasmparser::OperatorsReader::new(reader);
+    // After an operator Strata cannot run, the rest of the body is still
+    // validated: an invalid module must be reported as invalid.
+    let mut unsupported = None;
     while !ops.eof() {
         let (op, offset) = ops
             .read_with_offset()
@@ -84,11 +87,22 @@ pub(crate) fn translate_function(
         validator
             .op(offset, &op)
             .map_err(|e| env.func_error(func_index, e))?;
-        t.wasm_ops += 1;
-        t.translate(&op)?;
+        if unsupported.is_none() {
+            t.wasm_ops += 1;
+            match t.translate(&op) {
+                Ok(()) => {}
+                Err(e) if matches!(e.kind(), crate::ErrorKind::Unsupported(_)) => {
+                    unsupported = Some(e)
+                }
+                Err(e) => return Err(e),
+            }
+        }
     }
     ops.finish().map_err(|e| env.func_error(func_index, e))?;
-    t.finish()
+    match unsupported {
+        Some(e) => Err(e),
+        None => t.finish(),
+    }
 }
 
 struct Translator<'a> {
