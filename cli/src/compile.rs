@@ -69,8 +69,25 @@ fn stats_report(module: &Module) -> String {
         ("IR instructions", stats.ir_instrs.to_string()),
         ("IR bytes", stats.ir_bytes.to_string()),
         ("IR bytes per wasm instruction", per_instr),
+        (
+            "compile time",
+            format!("{:.3} ms", stats.compile_time.as_secs_f64() * 1e3),
+        ),
+        (
+            "compile throughput",
+            throughput(stats.wasm_bytes, stats.compile_time),
+        ),
     ] {
         let _ = writeln!(out, "{:<31}{value}", format!("{name}:"));
     }
     out
+}
+
+/// Megabytes of wasm validated and translated per second.
+fn throughput(bytes: usize, time: std::time::Duration) -> String {
+    let secs = time.as_secs_f64();
+    if secs == 0.0 {
+        return "n/a".to_string();
+    }
+    format!("{:.1} MB/s", bytes as f64 / 1e6 / secs)
 }

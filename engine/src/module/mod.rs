@@ -114,6 +114,8 @@ pub struct ModuleStats {
     pub ir_bytes: usize,
     /// IR instructions.
     pub ir_instrs: usize,
+    /// Wall-clock time of decoding, validation, translation and allocation.
+    pub compile_time: std::time::Duration,
 }
 
 pub(crate) struct ModuleInner {
@@ -311,6 +313,7 @@ fn global_type(ty: wasmparser::GlobalType) -> Result<GlobalType> {
 }
 
 fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
+    let started = std::time::Instant::now();
     let features = wasmparser::WasmFeatures::WASM2;
     let mut validator = Validator::new_with_features(features);
     // The reader decodes with the same features, so encodings only a later
@@ -545,6 +548,7 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
         num_loops += b.num_loops;
     }
     let export_index = exports.iter().cloned().collect();
+    stats.compile_time = started.elapsed();
     Ok(ModuleInner {
         engine: engine.clone(),
         name,
