@@ -138,3 +138,33 @@ fn loop_parameters_carried_by_br_if_survive_each_iteration() {
     assert_eq!(f.call(&mut store, 1).unwrap(), (1, 2));
     assert_eq!(f.call(&mut store, 6).unwrap(), (2, 1));
 }
+
+#[test]
+fn local_read_before_a_block_keeps_its_value_when_the_block_writes_it() {
+    let (mut store, instance) = instantiate(
+        &Config::new(),
+        r#"(module
+            (func (export "cond") (param $x i32) (param $c i32) (result i32)
+              (local.get $x)
+              (if (local.get $c) (then (local.set $x (i32.const 100))))
+              (local.get $x)
+              (i32.sub))
+            (func (export "looped") (param $x i32) (result i32) (local $i i32)
+              (local.get $x)
+              (loop $l
+                (local.set $x (i32.add (local.get $x) (i32.const 10)))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br_if $l (i32.lt_u (local.get $i) (i32.const 3))))
+              (local.get $x)
+              (i32.sub)))"#,
+    );
+    let cond = instance
+        .get_typed_func::<(i32, i32), i32>(&mut store, "cond")
+        .unwrap();
+    assert_eq!(cond.call(&mut store, (7, 0)).unwrap(), 0);
+    assert_eq!(cond.call(&mut store, (7, 1)).unwrap(), 7 - 100);
+    let looped = instance
+        .get_typed_func::<i32, i32>(&mut store, "looped")
+        .unwrap();
+    assert_eq!(looped.call(&mut store, 5).unwrap(), 5 - 35);
+}

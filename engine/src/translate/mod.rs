@@ -287,6 +287,20 @@ impl<'a> Translator<'a> {
         Ok(())
     }
 
+    /// Replaces every `Local` entry among the bottom `n` stack entries by a
+    /// temp holding the local's current value.
+    fn materialize_locals(&mut self, n: usize) -> Result<()> {
+        for i in 0..n {
+            if let Operand::Local(x) = self.stack[i].op {
+                let t = self.new_temp(self.stack[i].ty)?;
+                self.emit(Op::Copy { dst: t, src: x });
+                self.stack[i].op = Operand::Temp(t);
+                self.local_refs[x as usize] -= 1;
+            }
+        }
+        Ok(())
+    }
+
     /// Writes `dst = src` for each pair, as one parallel move.
     fn emit_copies(&mut self, dsts: &[u32], srcs: &[u32]) -> Result<()> {
         let clobbers = dsts
@@ -512,6 +526,11 @@ impl<'a> Translator<'a> {
         for &t in params.iter().chain(&results) {
             class_of(t)?;
         }
+        // A `local.set` inside the block may run conditionally or once per
+        // iteration, so it cannot preserve an outer entry's old value: read
+        // every local the stack names into a temp here, on entry.
+        let cond = usize::from(kind == ControlKind::If);
+        self.materialize_locals(self.stack.len() - cond)?;
         let label = self.labels.new_label();
         let height = self.stack.len() - params.len();
         let mut c = Control {
