@@ -1,0 +1,21 @@
+//! Machine code for Strata, knowing nothing of WebAssembly.
+//!
+//! - [`masm`]: the [`MacroAssembler`](masm::MacroAssembler) trait lowering
+//!   code is written against, with one implementation per ISA
+//!   ([`x64`] today);
+//! - [`code_memory`]: executable memory under W^X;
+//! - [`signals`]: the registry of code ranges and trap sites, and the
+//!   SIGSEGV/SIGBUS/SIGILL/SIGFPE handlers that turn faults into traps;
+//! - [`trampoline`]: entry from Rust into compiled code and back.
+
+#![warn(missing_docs)]
+
+pub mod code_memory;
+pub mod masm;
+pub mod signals;
+pub mod trampoline;
+#[cfg(target_arch = "x86_64")]
+pub mod x64;
+
+pub use code_memory::CodeMemory;
+pub use signals::{register, Registration, TrapSite};

@@ -1,0 +1,359 @@
+//! The MacroAssembler: the instruction-level interface lowering is written
+//! against. Each ISA implements it in its own module; callers never test
+//! which ISA they drive.
+//!
+//! Operands are machine registers (numbered by their hardware encoding),
+//! memory addresses `[base + index + disp]` and immediates. Instructions that
+//! can fault at run time return their code offset or take a trap code, so
+//! the caller can register trap sites.
+
+/// Operand width of integer instructions.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Size {
+    /// 32 bits; results are zero-extended to the full register.
+    S32,
+    /// 64 bits.
+    S64,
+}
+
+/// Width of float instructions.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum FSize {
+    /// Single precision.
+    F32,
+    /// Double precision.
+    F64,
+}
+
+/// A general-purpose register, by hardware encoding.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Gpr(pub u8);
+
+/// A float/vector register, by hardware encoding.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Fpr(pub u8);
+
+/// A memory operand `[base + index + disp]`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Mem {
+    /// Base register.
+    pub base: Gpr,
+    /// Optional index register, scaled by one.
+    pub index: Option<Gpr>,
+    /// Displacement.
+    pub disp: i32,
+}
+
+impl Mem {
+    /// `[base + disp]`.
+    pub fn at(base: Gpr, disp: i32) -> Mem {
+        Mem {
+            base,
+            index: None,
+            disp,
+        }
+    }
+}
+
+/// A source operand of integer instructions.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Src {
+    /// A register.
+    Reg(Gpr),
+    /// A memory operand.
+    Mem(Mem),
+    /// A sign-extended 32-bit immediate.
+    Imm(i32),
+}
+
+/// A source operand of float instructions.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum FSrc {
+    /// A register.
+    Reg(Fpr),
+    /// A memory operand.
+    Mem(Mem),
+}
+
+/// Integer comparison conditions.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum Cond {
+    Eq,
+    Ne,
+    LtS,
+    LtU,
+    GtS,
+    GtU,
+    LeS,
+    LeU,
+    GeS,
+    GeU,
+}
+
+impl Cond {
+    /// The condition that holds exactly when `self` does not.
+    pub fn negate(self) -> Cond {
+        match self {
+            Cond::Eq => Cond::Ne,
+            Cond::Ne => Cond::Eq,
+            Cond::LtS => Cond::GeS,
+            Cond::LtU => Cond::GeU,
+            Cond::GtS => Cond::LeS,
+            Cond::GtU => Cond::LeU,
+            Cond::LeS => Cond::GtS,
+            Cond::LeU => Cond::GtU,
+            Cond::GeS => Cond::LtS,
+            Cond::GeU => Cond::LtU,
+        }
+    }
+}
+
+/// Float comparison conditions; all are false on NaN except `Ne`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum FCond {
+    Eq,
+    Ne,
+    Lt,
+    Gt,
+    Le,
+    Ge,
+}
+
+/// Two-operand integer ALU operations.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum AluOp {
+    Add,
+    Sub,
+    And,
+    Or,
+    Xor,
+    Mul,
+}
+
+/// Shifts and rotates; counts are taken modulo the width.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum ShiftOp {
+    Shl,
+    ShrS,
+    ShrU,
+    Rotl,
+    Rotr,
+}
+
+/// Bit counting.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum BitOp {
+    Clz,
+    Ctz,
+    Popcnt,
+}
+
+/// Memory loads into a 64-bit register.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum LoadKind {
+    U8,
+    S8To32,
+    S8To64,
+    U16,
+    S16To32,
+    S16To64,
+    U32,
+    S32To64,
+    U64,
+}
+
+/// Memory stores of the low bits of a register.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum StoreKind {
+    B8,
+    B16,
+    B32,
+    B64,
+}
+
+/// Register-to-register sign extensions.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum ExtendKind {
+    S8To32,
+    S16To32,
+    S8To64,
+    S16To64,
+    S32To64,
+    U32To64,
+}
+
+/// Binary float operations (min/max with WebAssembly's NaN and zero rules).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum FBinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Min,
+    Max,
+    Copysign,
+}
+
+/// Unary float operations.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum FUnOp {
+    Abs,
+    Neg,
+    Sqrt,
+    Ceil,
+    Floor,
+    Trunc,
+    Nearest,
+}
+
+/// Trap codes a float-to-int truncation reports.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct TruncTraps {
+    /// The input was NaN.
+    pub invalid: u32,
+    /// The input was out of the target's range.
+    pub overflow: u32,
+}
+
+/// What division can trap on.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct DivTraps {
+    /// Division by zero.
+    pub by_zero: u32,
+    /// Signed overflow (`MIN / -1`).
+    pub overflow: u32,
+}
+
+/// Assembled code with its trap sites.
+#[derive(Debug)]
+pub struct Assembled {
+    /// Machine code, position-independent.
+    pub code: Vec<u8>,
+    /// Trapping instructions, by offset.
+    pub trap_sites: Vec<crate::TrapSite>,
+}
+
+/// The instruction-level interface lowering targets.
+pub trait MacroAssembler {
+    /// A position in the code, bound once.
+    type Label: Copy;
+
+    /// A fresh, unbound label.
+    fn new_label(&mut self) -> Self::Label;
+    /// Binds `label` to the current position.
+    fn bind(&mut self, label: Self::Label);
+    /// Current code offset.
+    fn offset(&self) -> u32;
+
+    /// `dst = src`.
+    fn mov(&mut self, size: Size, dst: Gpr, src: Src);
+    /// `dst = imm`, any 64-bit value.
+    fn mov_imm64(&mut self, dst: Gpr, imm: u64);
+    /// `[dst] = src`.
+    fn store_reg(&mut self, size: Size, dst: Mem, src: Gpr);
+    /// `[dst] = imm` (sign-extended for 64 bits).
+    fn store_imm(&mut self, size: Size, dst: Mem, imm: i32);
+    /// `dst = address of mem`.
+    fn lea(&mut self, dst: Gpr, mem: Mem);
+
+    /// `dst = dst op src`.
+    fn alu(&mut self, op: AluOp, size: Size, dst: Gpr, src: Src);
+    /// `dst = lhs / rhs` or `lhs % rhs`, trapping as `traps` says.
+    #[allow(clippy::too_many_arguments)]
+    fn div(
+        &mut self,
+        size: Size,
+        signed: bool,
+        rem: bool,
+        dst: Gpr,
+        lhs: Gpr,
+        rhs: Gpr,
+        traps: DivTraps,
+    );
+    /// `dst = dst op count`.
+    fn shift(&mut self, op: ShiftOp, size: Size, dst: Gpr, count: Src);
+    /// `dst = op(src)`.
+    fn bit(&mut self, op: BitOp, size: Size, dst: Gpr, src: Gpr);
+    /// `dst = extend(src)`.
+    fn extend(&mut self, kind: ExtendKind, dst: Gpr, src: Gpr);
+
+    /// Compares `a` with `b`, for a following `set`/`jcc`.
+    fn cmp(&mut self, size: Size, a: Gpr, b: Src);
+    /// `dst = cond ? 1 : 0` after `cmp`.
+    fn set(&mut self, cond: Cond, dst: Gpr);
+    /// Jumps to `label` if `cond` after `cmp`.
+    fn jcc(&mut self, cond: Cond, label: Self::Label);
+    /// Jumps to `label` if `reg` (low `size` bits) is zero / non-zero.
+    fn branch_zero(&mut self, size: Size, reg: Gpr, if_zero: bool, label: Self::Label);
+    /// Jumps to `label`.
+    fn jmp(&mut self, label: Self::Label);
+    /// `dst = cond_reg != 0 ? dst : src` (32-bit condition).
+    fn select(&mut self, size: Size, dst: Gpr, cond: Gpr, src: Gpr);
+
+    /// `dst = load(mem)`; returns the offset of the faulting instruction.
+    fn load(&mut self, kind: LoadKind, dst: Gpr, mem: Mem) -> u32;
+    /// `mem = store(src)`; returns the offset of the faulting instruction.
+    fn store(&mut self, kind: StoreKind, mem: Mem, src: Gpr) -> u32;
+    /// `dst = [mem]` as a float; returns the offset of the faulting instruction.
+    fn fload(&mut self, size: FSize, dst: Fpr, mem: Mem) -> u32;
+    /// `[mem] = src` as a float; returns the offset of the faulting instruction.
+    fn fstore(&mut self, size: FSize, mem: Mem, src: Fpr) -> u32;
+
+    /// `dst = src`.
+    fn fmov(&mut self, size: FSize, dst: Fpr, src: Fpr);
+    /// `dst = dst op src`.
+    fn fbin(&mut self, op: FBinOp, size: FSize, dst: Fpr, src: Fpr);
+    /// `dst = op(src)`.
+    fn fun(&mut self, op: FUnOp, size: FSize, dst: Fpr, src: Fpr);
+    /// `dst = a cond b ? 1 : 0` with IEEE semantics.
+    fn fcmp_set(&mut self, cond: FCond, size: FSize, dst: Gpr, a: Fpr, b: Fpr);
+    /// Float bits to an integer register.
+    fn fbits_to_gpr(&mut self, size: FSize, dst: Gpr, src: Fpr);
+    /// Integer bits to a float register.
+    fn gpr_to_fbits(&mut self, size: FSize, dst: Fpr, src: Gpr);
+    /// Integer to float conversion, rounding to nearest.
+    fn int_to_float(&mut self, from: Size, signed: bool, to: FSize, dst: Fpr, src: Gpr);
+    /// Float to float conversion.
+    fn float_to_float(&mut self, from: FSize, to: FSize, dst: Fpr, src: Fpr);
+    /// Truncating float to int conversion; traps as `traps` says, or
+    /// saturates (NaN → 0) when `traps` is `None`.
+    fn float_to_int(
+        &mut self,
+        from: FSize,
+        to: Size,
+        signed: bool,
+        dst: Gpr,
+        src: Fpr,
+        traps: Option<TruncTraps>,
+    );
+
+    /// Calls the code whose address is stored at `mem`.
+    fn call_mem(&mut self, mem: Mem);
+    /// Calls an absolute address (a runtime helper).
+    fn call_abs(&mut self, addr: usize);
+    /// Pushes a register.
+    fn push(&mut self, reg: Gpr);
+    /// Pops a register.
+    fn pop(&mut self, reg: Gpr);
+    /// Adjusts the stack pointer by `delta` bytes.
+    fn adjust_sp(&mut self, delta: i32);
+    /// Returns to the caller.
+    fn ret(&mut self);
+    /// Traps unconditionally with `code`.
+    fn trap(&mut self, code: u32);
+    /// Traps with `code` when `cond` holds after `cmp`.
+    fn trap_if(&mut self, cond: Cond, code: u32);
+
+    /// Finishes the code.
+    fn finish(self) -> Result<Assembled, String>;
+}

@@ -1,0 +1,830 @@
+//! The x86_64 MacroAssembler, on `dynasmrt`.
+//!
+//! Scratch registers: rax, rcx and rdx, and xmm0 and xmm1, belong to this
+//! assembler (division, shift counts, float sequences); callers keep no
+//! values in them across a call into it. Compiled code requires SSE4.1,
+//! POPCNT, LZCNT and BMI1 ([`X64Assembler::host_supported`]).
+
+// dynasm!'s expansion converts register numbers with `.into()`.
+#![allow(clippy::useless_conversion)]
+
+use crate::masm::*;
+use crate::TrapSite;
+use dynasmrt::x64::X64Relocation;
+use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
+
+/// rax: scratch.
+pub const RAX: Gpr = Gpr(0);
+/// rcx: scratch (shift counts).
+pub const RCX: Gpr = Gpr(1);
+/// rdx: scratch (division).
+pub const RDX: Gpr = Gpr(2);
+/// rbx.
+pub const RBX: Gpr = Gpr(3);
+/// rsp: the machine stack pointer.
+pub const RSP: Gpr = Gpr(4);
+/// rbp.
+pub const RBP: Gpr = Gpr(5);
+/// rsi.
+pub const RSI: Gpr = Gpr(6);
+/// rdi.
+pub const RDI: Gpr = Gpr(7);
+/// r8.
+pub const R8: Gpr = Gpr(8);
+/// r9.
+pub const R9: Gpr = Gpr(9);
+/// r10.
+pub const R10: Gpr = Gpr(10);
+/// r11.
+pub const R11: Gpr = Gpr(11);
+/// r12.
+pub const R12: Gpr = Gpr(12);
+/// r13.
+pub const R13: Gpr = Gpr(13);
+/// r14: the frame pointer of compiled code (set by the trampoline).
+pub const R14: Gpr = Gpr(14);
+/// r15: the context pointer of compiled code (set by the trampoline).
+pub const R15: Gpr = Gpr(15);
+
+/// Emits an instruction whose last operand is the memory operand `$m`.
+macro_rules! mem_last {
+    ($s:ident, $m:expr, $($pre:tt)*) => {{
+        let m: Mem = $m;
+        let (b, d) = (m.base.0, m.disp);
+        match m.index {
+            None => dynasm!($s.ops ; .arch x64 ; $($pre)* [Rq(b) + d]),
+            Some(i) => {
+                let i = i.0;
+                dynasm!($s.ops ; .arch x64 ; $($pre)* [Rq(b) + Rq(i) + d])
+            }
+        }
+    }};
+}
+
+/// Emits an instruction whose first operand is the memory operand `$m`.
+macro_rules! mem_first {
+    ($s:ident, $m:expr, ($($pre:tt)*), ($($post:tt)*)) => {{
+        let m: Mem = $m;
+        let (b, d) = (m.base.0, m.disp);
+        match m.index {
+            None => dynasm!($s.ops ; .arch x64 ; $($pre)* [Rq(b) + d] $($post)*),
+            Some(i) => {
+                let i = i.0;
+                dynasm!($s.ops ; .arch x64 ; $($pre)* [Rq(b) + Rq(i) + d] $($post)*)
+            }
+        }
+    }};
+}
+
+/// x86_64 code generation into a position-independent buffer.
+pub struct X64Assembler {
+    ops: VecAssembler<X64Relocation>,
+    trap_sites: Vec<TrapSite>,
+    /// Out-of-line trap stubs, emitted after the code.
+    stubs: Vec<(DynamicLabel, u32)>,
+}
+
+impl Default for X64Assembler {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl X64Assembler {
+    /// An empty assembler.
+    pub fn new() -> X64Assembler {
+        X64Assembler {
+            ops: VecAssembler::new(0),
+            trap_sites: Vec::new(),
+            stubs: Vec::new(),
+        }
+    }
+
+    /// Whether this CPU has the extensions compiled code uses.
+    pub fn host_supported() -> bool {
+        std::is_x86_feature_detected!("sse4.1")
+            && std::is_x86_feature_detected!("popcnt")
+            && std::is_x86_feature_detected!("lzcnt")
+            && std::is_x86_feature_detected!("bmi1")
+    }
+
+    fn trap_stub(&mut self, code: u32) -> DynamicLabel {
+        if let Some(&(l, _)) = self.stubs.iter().find(|&&(_, c)| c == code) {
+            return l;
+        }
+        let l = self.ops.new_dynamic_label();
+        self.stubs.push((l, code));
+        l
+    }
+
+    fn site(&mut self, code: u32) {
+        let offset = self.offset();
+        self.trap_sites.push(TrapSite { offset, code });
+    }
+
+    /// Loads a float constant's bits into xmm0 (through rax).
+    fn fconst0(&mut self, size: FSize, bits: u64) {
+        match size {
+            FSize::F32 => dynasm!(self.ops ; .arch x64 ; mov eax, bits as i32 ; movd xmm0, eax),
+            FSize::F64 => {
+                dynasm!(self.ops ; .arch x64 ; mov rax, QWORD bits as i64 ; movq xmm0, rax)
+            }
+        }
+    }
+
+    /// `ucomis[sd] a, b`.
+    fn ucomi(&mut self, size: FSize, a: Fpr, b: Fpr) {
+        let (a, b) = (a.0, b.0);
+        match size {
+            FSize::F32 => dynasm!(self.ops ; .arch x64 ; ucomiss Rx(a), Rx(b)),
+            FSize::F64 => dynasm!(self.ops ; .arch x64 ; ucomisd Rx(a), Rx(b)),
+        }
+    }
+
+    fn jcc_raw(&mut self, cond: Cond, l: DynamicLabel) {
+        match cond {
+            Cond::Eq => dynasm!(self.ops ; .arch x64 ; je =>l),
+            Cond::Ne => dynasm!(self.ops ; .arch x64 ; jne =>l),
+            Cond::LtS => dynasm!(self.ops ; .arch x64 ; jl =>l),
+            Cond::LtU => dynasm!(self.ops ; .arch x64 ; jb =>l),
+            Cond::GtS => dynasm!(self.ops ; .arch x64 ; jg =>l),
+            Cond::GtU => dynasm!(self.ops ; .arch x64 ; ja =>l),
+            Cond::LeS => dynasm!(self.ops ; .arch x64 ; jle =>l),
+            Cond::LeU => dynasm!(self.ops ; .arch x64 ; jbe =>l),
+            Cond::GeS => dynasm!(self.ops ; .arch x64 ; jge =>l),
+            Cond::GeU => dynasm!(self.ops ; .arch x64 ; jae =>l),
+        }
+    }
+
+    /// Truncates `src` (already range-checked) into `dst`.
+    fn cvtt(&mut self, from: FSize, to: Size, signed: bool, dst: Gpr, src: Fpr) {
+        let (d, s) = (dst.0, src.0);
+        match (from, to, signed) {
+            (FSize::F32, Size::S32, true) => dynasm!(self.ops ; .arch x64 ; cvttss2si Rd(d), Rx(s)),
+            (FSize::F64, Size::S32, true) => dynasm!(self.ops ; .arch x64 ; cvttsd2si Rd(d), Rx(s)),
+            (FSize::F32, Size::S32, false) => {
+                dynasm!(self.ops ; .arch x64 ; cvttss2si Rq(d), Rx(s) ; mov Rd(d), Rd(d))
+            }
+            (FSize::F64, Size::S32, false) => {
+                dynasm!(self.ops ; .arch x64 ; cvttsd2si Rq(d), Rx(s) ; mov Rd(d), Rd(d))
+            }
+            (FSize::F32, Size::S64, true) => dynasm!(self.ops ; .arch x64 ; cvttss2si Rq(d), Rx(s)),
+            (FSize::F64, Size::S64, true) => dynasm!(self.ops ; .arch x64 ; cvttsd2si Rq(d), Rx(s)),
+            (_, Size::S64, false) => {
+                // Values at or above 2^63 are converted after subtracting 2^63.
+                let big = self.ops.new_dynamic_label();
+                let done = self.ops.new_dynamic_label();
+                let two63 = match from {
+                    FSize::F32 => (9223372036854775808.0f32).to_bits() as u64,
+                    FSize::F64 => (9223372036854775808.0f64).to_bits(),
+                };
+                self.fconst0(from, two63);
+                match from {
+                    FSize::F32 => dynasm!(self.ops ; .arch x64
+                        ; ucomiss Rx(s), xmm0 ; jae =>big
+                        ; cvttss2si Rq(d), Rx(s) ; jmp =>done
+                        ; =>big
+                        ; movss xmm1, Rx(s) ; subss xmm1, xmm0 ; cvttss2si Rq(d), xmm1
+                        ; btc Rq(d), 63
+                        ; =>done),
+                    FSize::F64 => dynasm!(self.ops ; .arch x64
+                        ; ucomisd Rx(s), xmm0 ; jae =>big
+                        ; cvttsd2si Rq(d), Rx(s) ; jmp =>done
+                        ; =>big
+                        ; movsd xmm1, Rx(s) ; subsd xmm1, xmm0 ; cvttsd2si Rq(d), xmm1
+                        ; btc Rq(d), 63
+                        ; =>done),
+                }
+            }
+        }
+    }
+}
+
+/// The valid input range of a truncation: `lo` (inclusive or exclusive) to
+/// `hi` (exclusive), as float bits.
+fn trunc_bounds(from: FSize, to: Size, signed: bool) -> (u64, bool, u64) {
+    fn b(size: FSize, v: f64) -> u64 {
+        match size {
+            FSize::F32 => (v as f32).to_bits() as u64,
+            FSize::F64 => v.to_bits(),
+        }
+    }
+    match (to, signed) {
+        (Size::S32, true) => match from {
+            FSize::F32 => (b(from, -2147483648.0), true, b(from, 2147483648.0)),
+            FSize::F64 => (b(from, -2147483649.0), false, b(from, 2147483648.0)),
+        },
+        (Size::S32, false) => (b(from, -1.0), false, b(from, 4294967296.0)),
+        (Size::S64, true) => (
+            b(from, -9223372036854775808.0),
+            true,
+            b(from, 9223372036854775808.0),
+        ),
+        (Size::S64, false) => (b(from, -1.0), false, b(from, 18446744073709551616.0)),
+    }
+}
+
+impl MacroAssembler for X64Assembler {
+    type Label = DynamicLabel;
+
+    fn new_label(&mut self) -> DynamicLabel {
+        self.ops.new_dynamic_label()
+    }
+
+    fn bind(&mut self, label: DynamicLabel) {
+        dynasm!(self.ops ; .arch x64 ; =>label);
+    }
+
+    fn offset(&self) -> u32 {
+        self.ops.offset().0 as u32
+    }
+
+    fn mov(&mut self, size: Size, dst: Gpr, src: Src) {
+        let d = dst.0;
+        match (size, src) {
+            (Size::S32, Src::Reg(s)) => dynasm!(self.ops ; .arch x64 ; mov Rd(d), Rd(s.0)),
+            (Size::S64, Src::Reg(s)) => dynasm!(self.ops ; .arch x64 ; mov Rq(d), Rq(s.0)),
+            (Size::S32, Src::Imm(0)) | (Size::S64, Src::Imm(0)) => {
+                dynasm!(self.ops ; .arch x64 ; xor Rd(d), Rd(d))
+            }
+            (Size::S32, Src::Imm(i)) => dynasm!(self.ops ; .arch x64 ; mov Rd(d), i),
+            (Size::S64, Src::Imm(i)) => dynasm!(self.ops ; .arch x64 ; mov Rq(d), i),
+            (Size::S32, Src::Mem(m)) => mem_last!(self, m, mov Rd(d), DWORD),
+            (Size::S64, Src::Mem(m)) => mem_last!(self, m, mov Rq(d), QWORD),
+        }
+    }
+
+    fn mov_imm64(&mut self, dst: Gpr, imm: u64) {
+        let d = dst.0;
+        if imm == 0 {
+            dynasm!(self.ops ; .arch x64 ; xor Rd(d), Rd(d));
+        } else if imm <= u32::MAX as u64 {
+            dynasm!(self.ops ; .arch x64 ; mov Rd(d), imm as i32);
+        } else if (imm as i64) >= i32::MIN as i64 && (imm as i64) < 0 {
+            dynasm!(self.ops ; .arch x64 ; mov Rq(d), imm as i64 as i32);
+        } else {
+            dynasm!(self.ops ; .arch x64 ; mov Rq(d), QWORD imm as i64);
+        }
+    }
+
+    fn store_reg(&mut self, size: Size, dst: Mem, src: Gpr) {
+        let s = src.0;
+        match size {
+            Size::S32 => mem_first!(self, dst, (mov DWORD), (, Rd(s))),
+            Size::S64 => mem_first!(self, dst, (mov QWORD), (, Rq(s))),
+        }
+    }
+
+    fn store_imm(&mut self, size: Size, dst: Mem, imm: i32) {
+        match size {
+            Size::S32 => mem_first!(self, dst, (mov DWORD), (, imm)),
+            Size::S64 => mem_first!(self, dst, (mov QWORD), (, imm)),
+        }
+    }
+
+    fn lea(&mut self, dst: Gpr, mem: Mem) {
+        let d = dst.0;
+        mem_last!(self, mem, lea Rq(d),);
+    }
+
+    fn alu(&mut self, op: AluOp, size: Size, dst: Gpr, src: Src) {
+        let d = dst.0;
+        macro_rules! alu {
+            ($mn:ident) => {
+                match (size, src) {
+                    (Size::S32, Src::Reg(s)) => dynasm!(self.ops ; .arch x64 ; $mn Rd(d), Rd(s.0)),
+                    (Size::S64, Src::Reg(s)) => dynasm!(self.ops ; .arch x64 ; $mn Rq(d), Rq(s.0)),
+                    (Size::S32, Src::Imm(i)) => dynasm!(self.ops ; .arch x64 ; $mn Rd(d), i),
+                    (Size::S64, Src::Imm(i)) => dynasm!(self.ops ; .arch x64 ; $mn Rq(d), i),
+                    (Size::S32, Src::Mem(m)) => mem_last!(self, m, $mn Rd(d), DWORD),
+                    (Size::S64, Src::Mem(m)) => mem_last!(self, m, $mn Rq(d), QWORD),
+                }
+            };
+        }
+        match op {
+            AluOp::Add => alu!(add),
+            AluOp::Sub => alu!(sub),
+            AluOp::And => alu!(and),
+            AluOp::Or => alu!(or),
+            AluOp::Xor => alu!(xor),
+            AluOp::Mul => match (size, src) {
+                (Size::S32, Src::Reg(s)) => dynasm!(self.ops ; .arch x64 ; imul Rd(d), Rd(s.0)),
+                (Size::S64, Src::Reg(s)) => dynasm!(self.ops ; .arch x64 ; imul Rq(d), Rq(s.0)),
+                (Size::S32, Src::Imm(i)) => dynasm!(self.ops ; .arch x64 ; imul Rd(d), Rd(d), i),
+                (Size::S64, Src::Imm(i)) => dynasm!(self.ops ; .arch x64 ; imul Rq(d), Rq(d), i),
+                (Size::S32, Src::Mem(m)) => mem_last!(self, m, imul Rd(d), DWORD),
+                (Size::S64, Src::Mem(m)) => mem_last!(self, m, imul Rq(d), QWORD),
+            },
+        }
+    }
+
+    fn div(
+        &mut self,
+        size: Size,
+        signed: bool,
+        rem: bool,
+        dst: Gpr,
+        lhs: Gpr,
+        rhs: Gpr,
+        traps: DivTraps,
+    ) {
+        let (d, l, r) = (dst.0, lhs.0, rhs.0);
+        let by_zero = self.trap_stub(traps.by_zero);
+        let done = self.ops.new_dynamic_label();
+        let normal = self.ops.new_dynamic_label();
+        match size {
+            Size::S32 => dynasm!(self.ops ; .arch x64 ; test Rd(r), Rd(r) ; jz =>by_zero),
+            Size::S64 => dynasm!(self.ops ; .arch x64 ; test Rq(r), Rq(r) ; jz =>by_zero),
+        }
+        if signed {
+            // MIN / -1 overflows; MIN % -1 is 0.
+            match size {
+                Size::S32 => dynasm!(self.ops ; .arch x64 ; cmp Rd(r), -1 ; jne =>normal),
+                Size::S64 => dynasm!(self.ops ; .arch x64 ; cmp Rq(r), -1 ; jne =>normal),
+            }
+            if rem {
+                dynasm!(self.ops ; .arch x64 ; xor Rd(d), Rd(d) ; jmp =>done);
+            } else {
+                let overflow = self.trap_stub(traps.overflow);
+                match size {
+                    Size::S32 => dynasm!(self.ops ; .arch x64
+                        ; cmp Rd(l), 0x8000_0000u32 as i32 ; je =>overflow),
+                    Size::S64 => dynasm!(self.ops ; .arch x64
+                        ; mov rax, QWORD i64::MIN ; cmp Rq(l), rax ; je =>overflow),
+                }
+            }
+        }
+        dynasm!(self.ops ; .arch x64 ; =>normal);
+        match (size, signed) {
+            (Size::S32, true) => dynasm!(self.ops ; .arch x64 ; mov eax, Rd(l) ; cdq ; idiv Rd(r)),
+            (Size::S32, false) => {
+                dynasm!(self.ops ; .arch x64 ; mov eax, Rd(l) ; xor edx, edx ; div Rd(r))
+            }
+            (Size::S64, true) => dynasm!(self.ops ; .arch x64 ; mov rax, Rq(l) ; cqo ; idiv Rq(r)),
+            (Size::S64, false) => {
+                dynasm!(self.ops ; .arch x64 ; mov rax, Rq(l) ; xor edx, edx ; div Rq(r))
+            }
+        }
+        match (size, rem) {
+            (Size::S32, false) => dynasm!(self.ops ; .arch x64 ; mov Rd(d), eax),
+            (Size::S32, true) => dynasm!(self.ops ; .arch x64 ; mov Rd(d), edx),
+            (Size::S64, false) => dynasm!(self.ops ; .arch x64 ; mov Rq(d), rax),
+            (Size::S64, true) => dynasm!(self.ops ; .arch x64 ; mov Rq(d), rdx),
+        }
+        dynasm!(self.ops ; .arch x64 ; =>done);
+    }
+
+    fn shift(&mut self, op: ShiftOp, size: Size, dst: Gpr, count: Src) {
+        let d = dst.0;
+        macro_rules! sh {
+            ($mn:ident) => {
+                match (size, count) {
+                    (Size::S32, Src::Imm(i)) => {
+                        dynasm!(self.ops ; .arch x64 ; $mn Rd(d), (i & 31) as i8)
+                    }
+                    (Size::S64, Src::Imm(i)) => {
+                        dynasm!(self.ops ; .arch x64 ; $mn Rq(d), (i & 63) as i8)
+                    }
+                    (size, count) => {
+                        self.mov(Size::S32, RCX, count);
+                        match size {
+                            Size::S32 => dynasm!(self.ops ; .arch x64 ; $mn Rd(d), cl),
+                            Size::S64 => dynasm!(self.ops ; .arch x64 ; $mn Rq(d), cl),
+                        }
+                    }
+                }
+            };
+        }
+        match op {
+            ShiftOp::Shl => sh!(shl),
+            ShiftOp::ShrS => sh!(sar),
+            ShiftOp::ShrU => sh!(shr),
+            ShiftOp::Rotl => sh!(rol),
+            ShiftOp::Rotr => sh!(ror),
+        }
+    }
+
+    fn bit(&mut self, op: BitOp, size: Size, dst: Gpr, src: Gpr) {
+        let (d, s) = (dst.0, src.0);
+        match (op, size) {
+            (BitOp::Clz, Size::S32) => dynasm!(self.ops ; .arch x64 ; lzcnt Rd(d), Rd(s)),
+            (BitOp::Clz, Size::S64) => dynasm!(self.ops ; .arch x64 ; lzcnt Rq(d), Rq(s)),
+            (BitOp::Ctz, Size::S32) => dynasm!(self.ops ; .arch x64 ; tzcnt Rd(d), Rd(s)),
+            (BitOp::Ctz, Size::S64) => dynasm!(self.ops ; .arch x64 ; tzcnt Rq(d), Rq(s)),
+            (BitOp::Popcnt, Size::S32) => dynasm!(self.ops ; .arch x64 ; popcnt Rd(d), Rd(s)),
+            (BitOp::Popcnt, Size::S64) => dynasm!(self.ops ; .arch x64 ; popcnt Rq(d), Rq(s)),
+        }
+    }
+
+    fn extend(&mut self, kind: ExtendKind, dst: Gpr, src: Gpr) {
+        let (d, s) = (dst.0, src.0);
+        match kind {
+            ExtendKind::S8To32 => dynasm!(self.ops ; .arch x64 ; movsx Rd(d), Rb(s)),
+            ExtendKind::S16To32 => dynasm!(self.ops ; .arch x64 ; movsx Rd(d), Rw(s)),
+            ExtendKind::S8To64 => dynasm!(self.ops ; .arch x64 ; movsx Rq(d), Rb(s)),
+            ExtendKind::S16To64 => dynasm!(self.ops ; .arch x64 ; movsx Rq(d), Rw(s)),
+            ExtendKind::S32To64 => dynasm!(self.ops ; .arch x64 ; movsxd Rq(d), Rd(s)),
+            ExtendKind::U32To64 => dynasm!(self.ops ; .arch x64 ; mov Rd(d), Rd(s)),
+        }
+    }
+
+    fn cmp(&mut self, size: Size, a: Gpr, b: Src) {
+        let a = a.0;
+        match (size, b) {
+            (Size::S32, Src::Reg(s)) => dynasm!(self.ops ; .arch x64 ; cmp Rd(a), Rd(s.0)),
+            (Size::S64, Src::Reg(s)) => dynasm!(self.ops ; .arch x64 ; cmp Rq(a), Rq(s.0)),
+            (Size::S32, Src::Imm(i)) => dynasm!(self.ops ; .arch x64 ; cmp Rd(a), i),
+            (Size::S64, Src::Imm(i)) => dynasm!(self.ops ; .arch x64 ; cmp Rq(a), i),
+            (Size::S32, Src::Mem(m)) => mem_last!(self, m, cmp Rd(a), DWORD),
+            (Size::S64, Src::Mem(m)) => mem_last!(self, m, cmp Rq(a), QWORD),
+        }
+    }
+
+    fn set(&mut self, cond: Cond, dst: Gpr) {
+        let d = dst.0;
+        match cond {
+            Cond::Eq => dynasm!(self.ops ; .arch x64 ; sete Rb(d)),
+            Cond::Ne => dynasm!(self.ops ; .arch x64 ; setne Rb(d)),
+            Cond::LtS => dynasm!(self.ops ; .arch x64 ; setl Rb(d)),
+            Cond::LtU => dynasm!(self.ops ; .arch x64 ; setb Rb(d)),
+            Cond::GtS => dynasm!(self.ops ; .arch x64 ; setg Rb(d)),
+            Cond::GtU => dynasm!(self.ops ; .arch x64 ; seta Rb(d)),
+            Cond::LeS => dynasm!(self.ops ; .arch x64 ; setle Rb(d)),
+            Cond::LeU => dynasm!(self.ops ; .arch x64 ; setbe Rb(d)),
+            Cond::GeS => dynasm!(self.ops ; .arch x64 ; setge Rb(d)),
+            Cond::GeU => dynasm!(self.ops ; .arch x64 ; setae Rb(d)),
+        }
+        dynasm!(self.ops ; .arch x64 ; movzx Rd(d), Rb(d));
+    }
+
+    fn jcc(&mut self, cond: Cond, label: DynamicLabel) {
+        self.jcc_raw(cond, label);
+    }
+
+    fn branch_zero(&mut self, size: Size, reg: Gpr, if_zero: bool, label: DynamicLabel) {
+        let r = reg.0;
+        match size {
+            Size::S32 => dynasm!(self.ops ; .arch x64 ; test Rd(r), Rd(r)),
+            Size::S64 => dynasm!(self.ops ; .arch x64 ; test Rq(r), Rq(r)),
+        }
+        if if_zero {
+            dynasm!(self.ops ; .arch x64 ; jz =>label);
+        } else {
+            dynasm!(self.ops ; .arch x64 ; jnz =>label);
+        }
+    }
+
+    fn jmp(&mut self, label: DynamicLabel) {
+        dynasm!(self.ops ; .arch x64 ; jmp =>label);
+    }
+
+    fn select(&mut self, size: Size, dst: Gpr, cond: Gpr, src: Gpr) {
+        let (d, c, s) = (dst.0, cond.0, src.0);
+        dynasm!(self.ops ; .arch x64 ; test Rd(c), Rd(c));
+        match size {
+            Size::S32 => dynasm!(self.ops ; .arch x64 ; cmovz Rd(d), Rd(s)),
+            Size::S64 => dynasm!(self.ops ; .arch x64 ; cmovz Rq(d), Rq(s)),
+        }
+    }
+
+    fn load(&mut self, kind: LoadKind, dst: Gpr, mem: Mem) -> u32 {
+        let d = dst.0;
+        let at = self.offset();
+        match kind {
+            LoadKind::U8 => mem_last!(self, mem, movzx Rd(d), BYTE),
+            LoadKind::S8To32 => mem_last!(self, mem, movsx Rd(d), BYTE),
+            LoadKind::S8To64 => mem_last!(self, mem, movsx Rq(d), BYTE),
+            LoadKind::U16 => mem_last!(self, mem, movzx Rd(d), WORD),
+            LoadKind::S16To32 => mem_last!(self, mem, movsx Rd(d), WORD),
+            LoadKind::S16To64 => mem_last!(self, mem, movsx Rq(d), WORD),
+            LoadKind::U32 => mem_last!(self, mem, mov Rd(d), DWORD),
+            LoadKind::S32To64 => mem_last!(self, mem, movsxd Rq(d), DWORD),
+            LoadKind::U64 => mem_last!(self, mem, mov Rq(d), QWORD),
+        }
+        at
+    }
+
+    fn store(&mut self, kind: StoreKind, mem: Mem, src: Gpr) -> u32 {
+        let s = src.0;
+        let at = self.offset();
+        match kind {
+            StoreKind::B8 => mem_first!(self, mem, (mov BYTE), (, Rb(s))),
+            StoreKind::B16 => mem_first!(self, mem, (mov WORD), (, Rw(s))),
+            StoreKind::B32 => mem_first!(self, mem, (mov DWORD), (, Rd(s))),
+            StoreKind::B64 => mem_first!(self, mem, (mov QWORD), (, Rq(s))),
+        }
+        at
+    }
+
+    fn fload(&mut self, size: FSize, dst: Fpr, mem: Mem) -> u32 {
+        let d = dst.0;
+        let at = self.offset();
+        match size {
+            FSize::F32 => mem_last!(self, mem, movss Rx(d), DWORD),
+            FSize::F64 => mem_last!(self, mem, movsd Rx(d), QWORD),
+        }
+        at
+    }
+
+    fn fstore(&mut self, size: FSize, mem: Mem, src: Fpr) -> u32 {
+        let s = src.0;
+        let at = self.offset();
+        match size {
+            FSize::F32 => mem_first!(self, mem, (movss DWORD), (, Rx(s))),
+            FSize::F64 => mem_first!(self, mem, (movsd QWORD), (, Rx(s))),
+        }
+        at
+    }
+
+    fn fmov(&mut self, _size: FSize, dst: Fpr, src: Fpr) {
+        if dst != src {
+            let (d, s) = (dst.0, src.0);
+            // A full-register move avoids a dependency on dst's old upper bits.
+            dynasm!(self.ops ; .arch x64 ; movaps Rx(d), Rx(s));
+        }
+    }
+
+    fn fbin(&mut self, op: FBinOp, size: FSize, dst: Fpr, src: Fpr) {
+        let (d, s) = (dst.0, src.0);
+        match (op, size) {
+            (FBinOp::Add, FSize::F32) => dynasm!(self.ops ; .arch x64 ; addss Rx(d), Rx(s)),
+            (FBinOp::Add, FSize::F64) => dynasm!(self.ops ; .arch x64 ; addsd Rx(d), Rx(s)),
+            (FBinOp::Sub, FSize::F32) => dynasm!(self.ops ; .arch x64 ; subss Rx(d), Rx(s)),
+            (FBinOp::Sub, FSize::F64) => dynasm!(self.ops ; .arch x64 ; subsd Rx(d), Rx(s)),
+            (FBinOp::Mul, FSize::F32) => dynasm!(self.ops ; .arch x64 ; mulss Rx(d), Rx(s)),
+            (FBinOp::Mul, FSize::F64) => dynasm!(self.ops ; .arch x64 ; mulsd Rx(d), Rx(s)),
+            (FBinOp::Div, FSize::F32) => dynasm!(self.ops ; .arch x64 ; divss Rx(d), Rx(s)),
+            (FBinOp::Div, FSize::F64) => dynasm!(self.ops ; .arch x64 ; divsd Rx(d), Rx(s)),
+            (FBinOp::Min | FBinOp::Max, _) => {
+                // NaN in, NaN out; equal operands (±0 included) combine their
+                // sign bits: -0 wins for min, +0 for max.
+                let nan = self.ops.new_dynamic_label();
+                let equal = self.ops.new_dynamic_label();
+                let done = self.ops.new_dynamic_label();
+                self.ucomi(size, dst, src);
+                dynasm!(self.ops ; .arch x64 ; jp =>nan ; je =>equal);
+                match (op, size) {
+                    (FBinOp::Min, FSize::F32) => dynasm!(self.ops ; .arch x64 ; minss Rx(d), Rx(s)),
+                    (FBinOp::Min, FSize::F64) => dynasm!(self.ops ; .arch x64 ; minsd Rx(d), Rx(s)),
+                    (_, FSize::F32) => dynasm!(self.ops ; .arch x64 ; maxss Rx(d), Rx(s)),
+                    (_, FSize::F64) => dynasm!(self.ops ; .arch x64 ; maxsd Rx(d), Rx(s)),
+                }
+                dynasm!(self.ops ; .arch x64 ; jmp =>done ; =>equal);
+                if op == FBinOp::Min {
+                    dynasm!(self.ops ; .arch x64 ; orps Rx(d), Rx(s));
+                } else {
+                    dynasm!(self.ops ; .arch x64 ; andps Rx(d), Rx(s));
+                }
+                dynasm!(self.ops ; .arch x64 ; jmp =>done ; =>nan);
+                match size {
+                    FSize::F32 => dynasm!(self.ops ; .arch x64 ; addss Rx(d), Rx(s)),
+                    FSize::F64 => dynasm!(self.ops ; .arch x64 ; addsd Rx(d), Rx(s)),
+                }
+                dynasm!(self.ops ; .arch x64 ; =>done);
+            }
+            (FBinOp::Copysign, FSize::F32) => dynasm!(self.ops ; .arch x64
+                ; movd eax, Rx(d) ; movd ecx, Rx(s)
+                ; and eax, 0x7fff_ffff ; and ecx, 0x8000_0000u32 as i32 ; or eax, ecx
+                ; movd Rx(d), eax),
+            (FBinOp::Copysign, FSize::F64) => dynasm!(self.ops ; .arch x64
+                ; movq rax, Rx(d) ; movq rcx, Rx(s)
+                ; btr rax, 63 ; shr rcx, 63 ; shl rcx, 63 ; or rax, rcx
+                ; movq Rx(d), rax),
+        }
+    }
+
+    fn fun(&mut self, op: FUnOp, size: FSize, dst: Fpr, src: Fpr) {
+        let (d, s) = (dst.0, src.0);
+        // roundss/roundsd immediates: 0 nearest-even, 1 floor, 2 ceil, 3 trunc.
+        let round = |op: FUnOp| match op {
+            FUnOp::Nearest => 0i8,
+            FUnOp::Floor => 1,
+            FUnOp::Ceil => 2,
+            _ => 3,
+        };
+        match (op, size) {
+            (FUnOp::Abs, FSize::F32) => dynasm!(self.ops ; .arch x64
+                ; movd eax, Rx(s) ; and eax, 0x7fff_ffff ; movd Rx(d), eax),
+            (FUnOp::Abs, FSize::F64) => dynasm!(self.ops ; .arch x64
+                ; movq rax, Rx(s) ; btr rax, 63 ; movq Rx(d), rax),
+            (FUnOp::Neg, FSize::F32) => dynasm!(self.ops ; .arch x64
+                ; movd eax, Rx(s) ; xor eax, 0x8000_0000u32 as i32 ; movd Rx(d), eax),
+            (FUnOp::Neg, FSize::F64) => dynasm!(self.ops ; .arch x64
+                ; movq rax, Rx(s) ; btc rax, 63 ; movq Rx(d), rax),
+            (FUnOp::Sqrt, FSize::F32) => dynasm!(self.ops ; .arch x64 ; sqrtss Rx(d), Rx(s)),
+            (FUnOp::Sqrt, FSize::F64) => dynasm!(self.ops ; .arch x64 ; sqrtsd Rx(d), Rx(s)),
+            (op, FSize::F32) => {
+                let imm = round(op);
+                dynasm!(self.ops ; .arch x64 ; roundss Rx(d), Rx(s), imm)
+            }
+            (op, FSize::F64) => {
+                let imm = round(op);
+                dynasm!(self.ops ; .arch x64 ; roundsd Rx(d), Rx(s), imm)
+            }
+        }
+    }
+
+    fn fcmp_set(&mut self, cond: FCond, size: FSize, dst: Gpr, a: Fpr, b: Fpr) {
+        let d = dst.0;
+        match cond {
+            FCond::Eq => {
+                self.ucomi(size, a, b);
+                dynasm!(self.ops ; .arch x64 ; sete Rb(d) ; setnp cl ; and Rb(d), cl);
+            }
+            FCond::Ne => {
+                self.ucomi(size, a, b);
+                dynasm!(self.ops ; .arch x64 ; setne Rb(d) ; setp cl ; or Rb(d), cl);
+            }
+            FCond::Gt => {
+                self.ucomi(size, a, b);
+                dynasm!(self.ops ; .arch x64 ; seta Rb(d));
+            }
+            FCond::Ge => {
+                self.ucomi(size, a, b);
+                dynasm!(self.ops ; .arch x64 ; setae Rb(d));
+            }
+            FCond::Lt => {
+                self.ucomi(size, b, a);
+                dynasm!(self.ops ; .arch x64 ; seta Rb(d));
+            }
+            FCond::Le => {
+                self.ucomi(size, b, a);
+                dynasm!(self.ops ; .arch x64 ; setae Rb(d));
+            }
+        }
+        dynasm!(self.ops ; .arch x64 ; movzx Rd(d), Rb(d));
+    }
+
+    fn fbits_to_gpr(&mut self, size: FSize, dst: Gpr, src: Fpr) {
+        let (d, s) = (dst.0, src.0);
+        match size {
+            FSize::F32 => dynasm!(self.ops ; .arch x64 ; movd Rd(d), Rx(s)),
+            FSize::F64 => dynasm!(self.ops ; .arch x64 ; movq Rq(d), Rx(s)),
+        }
+    }
+
+    fn gpr_to_fbits(&mut self, size: FSize, dst: Fpr, src: Gpr) {
+        let (d, s) = (dst.0, src.0);
+        match size {
+            FSize::F32 => dynasm!(self.ops ; .arch x64 ; movd Rx(d), Rd(s)),
+            FSize::F64 => dynasm!(self.ops ; .arch x64 ; movq Rx(d), Rq(s)),
+        }
+    }
+
+    fn int_to_float(&mut self, from: Size, signed: bool, to: FSize, dst: Fpr, src: Gpr) {
+        let (d, s) = (dst.0, src.0);
+        // Clear dst first: cvtsi2s[sd] only writes the low lane.
+        dynasm!(self.ops ; .arch x64 ; xorps Rx(d), Rx(d));
+        match (from, signed, to) {
+            (Size::S32, true, FSize::F32) => dynasm!(self.ops ; .arch x64 ; cvtsi2ss Rx(d), Rd(s)),
+            (Size::S32, true, FSize::F64) => dynasm!(self.ops ; .arch x64 ; cvtsi2sd Rx(d), Rd(s)),
+            (Size::S32, false, FSize::F32) => {
+                dynasm!(self.ops ; .arch x64 ; mov eax, Rd(s) ; cvtsi2ss Rx(d), rax)
+            }
+            (Size::S32, false, FSize::F64) => {
+                dynasm!(self.ops ; .arch x64 ; mov eax, Rd(s) ; cvtsi2sd Rx(d), rax)
+            }
+            (Size::S64, true, FSize::F32) => dynasm!(self.ops ; .arch x64 ; cvtsi2ss Rx(d), Rq(s)),
+            (Size::S64, true, FSize::F64) => dynasm!(self.ops ; .arch x64 ; cvtsi2sd Rx(d), Rq(s)),
+            (Size::S64, false, _) => {
+                // Above 2^63: halve with the low bit kept sticky, convert, double.
+                let big = self.ops.new_dynamic_label();
+                let done = self.ops.new_dynamic_label();
+                dynasm!(self.ops ; .arch x64 ; test Rq(s), Rq(s) ; js =>big);
+                match to {
+                    FSize::F32 => dynasm!(self.ops ; .arch x64 ; cvtsi2ss Rx(d), Rq(s)),
+                    FSize::F64 => dynasm!(self.ops ; .arch x64 ; cvtsi2sd Rx(d), Rq(s)),
+                }
+                dynasm!(self.ops ; .arch x64
+                    ; jmp =>done
+                    ; =>big
+                    ; mov rax, Rq(s) ; shr rax, 1 ; mov rcx, Rq(s) ; and ecx, 1 ; or rax, rcx);
+                match to {
+                    FSize::F32 => {
+                        dynasm!(self.ops ; .arch x64 ; cvtsi2ss Rx(d), rax ; addss Rx(d), Rx(d))
+                    }
+                    FSize::F64 => {
+                        dynasm!(self.ops ; .arch x64 ; cvtsi2sd Rx(d), rax ; addsd Rx(d), Rx(d))
+                    }
+                }
+                dynasm!(self.ops ; .arch x64 ; =>done);
+            }
+        }
+    }
+
+    fn float_to_float(&mut self, from: FSize, to: FSize, dst: Fpr, src: Fpr) {
+        let (d, s) = (dst.0, src.0);
+        match (from, to) {
+            (FSize::F32, FSize::F64) => dynasm!(self.ops ; .arch x64 ; cvtss2sd Rx(d), Rx(s)),
+            (FSize::F64, FSize::F32) => dynasm!(self.ops ; .arch x64 ; cvtsd2ss Rx(d), Rx(s)),
+            _ => self.fmov(from, dst, src),
+        }
+    }
+
+    fn float_to_int(
+        &mut self,
+        from: FSize,
+        to: Size,
+        signed: bool,
+        dst: Gpr,
+        src: Fpr,
+        traps: Option<TruncTraps>,
+    ) {
+        let (lo, lo_inclusive, hi) = trunc_bounds(from, to, signed);
+        let done = self.ops.new_dynamic_label();
+        let (nan, low, high) = match traps {
+            Some(t) => {
+                let invalid = self.trap_stub(t.invalid);
+                let overflow = self.trap_stub(t.overflow);
+                (invalid, overflow, overflow)
+            }
+            None => (
+                self.ops.new_dynamic_label(),
+                self.ops.new_dynamic_label(),
+                self.ops.new_dynamic_label(),
+            ),
+        };
+        self.ucomi(from, src, src);
+        dynasm!(self.ops ; .arch x64 ; jp =>nan);
+        self.fconst0(from, lo);
+        self.ucomi(from, src, Fpr(0));
+        if lo_inclusive {
+            dynasm!(self.ops ; .arch x64 ; jb =>low);
+        } else {
+            dynasm!(self.ops ; .arch x64 ; jbe =>low);
+        }
+        self.fconst0(from, hi);
+        self.ucomi(from, src, Fpr(0));
+        dynasm!(self.ops ; .arch x64 ; jae =>high);
+        self.cvtt(from, to, signed, dst, src);
+        if traps.is_none() {
+            // Saturation: NaN to 0, below the range to MIN, above to MAX.
+            let (min, max): (u64, u64) = match (to, signed) {
+                (Size::S32, true) => (i32::MIN as u32 as u64, i32::MAX as u64),
+                (Size::S32, false) => (0, u32::MAX as u64),
+                (Size::S64, true) => (i64::MIN as u64, i64::MAX as u64),
+                (Size::S64, false) => (0, u64::MAX),
+            };
+            self.jmp(done);
+            self.bind(nan);
+            self.mov_imm64(dst, 0);
+            self.jmp(done);
+            self.bind(low);
+            self.mov_imm64(dst, min);
+            self.jmp(done);
+            self.bind(high);
+            self.mov_imm64(dst, max);
+        }
+        self.bind(done);
+    }
+
+    fn call_mem(&mut self, mem: Mem) {
+        mem_last!(self, mem, call QWORD);
+    }
+
+    fn call_abs(&mut self, addr: usize) {
+        dynasm!(self.ops ; .arch x64 ; mov rax, QWORD addr as i64 ; call rax);
+    }
+
+    fn push(&mut self, reg: Gpr) {
+        let r = reg.0;
+        dynasm!(self.ops ; .arch x64 ; push Rq(r));
+    }
+
+    fn pop(&mut self, reg: Gpr) {
+        let r = reg.0;
+        dynasm!(self.ops ; .arch x64 ; pop Rq(r));
+    }
+
+    fn adjust_sp(&mut self, delta: i32) {
+        if delta != 0 {
+            dynasm!(self.ops ; .arch x64 ; add rsp, delta);
+        }
+    }
+
+    fn ret(&mut self) {
+        dynasm!(self.ops ; .arch x64 ; ret);
+    }
+
+    fn trap(&mut self, code: u32) {
+        self.site(code);
+        dynasm!(self.ops ; .arch x64 ; ud2);
+    }
+
+    fn trap_if(&mut self, cond: Cond, code: u32) {
+        let stub = self.trap_stub(code);
+        self.jcc_raw(cond, stub);
+    }
+
+    fn finish(mut self) -> Result<Assembled, String> {
+        let stubs = std::mem::take(&mut self.stubs);
+        for (label, code) in stubs {
+            self.bind(label);
+            self.trap(code);
+        }
+        let code = self.ops.finalize().map_err(|e| e.to_string())?;
+        let mut trap_sites = self.trap_sites;
+        trap_sites.sort_unstable();
+        Ok(Assembled { code, trap_sites })
+    }
+}
