@@ -69,10 +69,53 @@ pub struct FuncBody {
     pub frame_size: u32,
     /// Number of loops (back-edge counters).
     pub num_loops: u32,
+    /// First home cell of register-allocated values: integer register `i`
+    /// lives in cell `reg_base + i`, float register `j` in cell
+    /// `reg_base + int_regs + j`. The JIT keeps these cells in machine
+    /// registers; the interpreter reads them as ordinary cells.
+    pub reg_base: u32,
+    /// Integer registers the allocation uses.
+    pub int_regs: u32,
+    /// Float registers the allocation uses.
+    pub float_regs: u32,
     /// Fused branches whose offset does not fit 16 bits: (instruction index, offset).
     pub far_branches: Box<[(u32, i32)]>,
     /// Number of wasm operators translated, for statistics.
     pub wasm_ops: u32,
+}
+
+/// Register budgets of the allocation both tiers share: what the x86_64 JIT
+/// can keep in machine registers (see `jit::regs`).
+pub const INT_REGS: u16 = 7;
+/// Float register budget, as [`INT_REGS`].
+pub const FLOAT_REGS: u16 = 12;
+
+impl<R: Copy> Op<R> {
+    /// Whether the JIT lowers this instruction to a call, after which no
+    /// register keeps its value: the allocator keeps values live across it
+    /// in cells.
+    pub fn is_call(&self) -> bool {
+        matches!(
+            self,
+            Op::CallInternal { .. }
+                | Op::CallImported { .. }
+                | Op::CallIndirect { .. }
+                | Op::MemoryGrow { .. }
+                | Op::MemoryFill { .. }
+                | Op::MemoryCopy { .. }
+                | Op::MemoryInit { .. }
+                | Op::DataDrop { .. }
+                | Op::TableGet { .. }
+                | Op::TableSet { .. }
+                | Op::TableSize { .. }
+                | Op::TableGrow { .. }
+                | Op::TableFill { .. }
+                | Op::TableCopy { .. }
+                | Op::TableInit { .. }
+                | Op::ElemDrop { .. }
+                | Op::RefFunc { .. }
+        )
+    }
 }
 
 impl FuncBody {

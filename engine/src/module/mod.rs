@@ -577,6 +577,9 @@ fn placeholder_body() -> FuncBody {
         num_results: 0,
         frame_size: 1,
         num_loops: 0,
+        reg_base: 0,
+        int_regs: 0,
+        float_regs: 0,
         far_branches: Box::new([]),
         wasm_ops: 0,
     }

@@ -9,7 +9,7 @@
 use super::{Translator, CONST_BIT};
 use crate::error::{Error, Result};
 use crate::ir::{FuncBody, Op, Reg};
-use strata_regalloc::{allocate, Budgets, Interval, Location};
+use strata_regalloc::{allocate, Budgets, Interval, Location, RegClass};
 
 pub(super) fn finish(t: Translator<'_>) -> Result<FuncBody> {
     let np = t.num_params;
@@ -21,10 +21,7 @@ pub(super) fn finish(t: Translator<'_>) -> Result<FuncBody> {
     let mut calls = Vec::new();
     for (i, op) in t.code.iter().enumerate() {
         let i = i as u32;
-        if matches!(
-            op,
-            Op::CallInternal { .. } | Op::CallImported { .. } | Op::CallIndirect { .. }
-        ) {
+        if op.is_call() {
             calls.push(2 * i);
         }
         op.visit_regs(|r, def| {
@@ -62,9 +59,25 @@ pub(super) fn finish(t: Translator<'_>) -> Result<FuncBody> {
             width: 1,
         })
         .collect();
-    // The interpreter keeps every value in a cell: zero register budgets.
-    let allocation = allocate(nv as u32, &intervals, &calls, Budgets::default(), 0);
-    let base = np + nc;
+    // One allocation serves both tiers: registers for the JIT, each with a
+    // home cell the interpreter uses; nothing stays in a register across a call.
+    let budgets = Budgets {
+        int: crate::ir::INT_REGS,
+        float: crate::ir::FLOAT_REGS,
+        int_callee_saved: 0,
+        float_callee_saved: 0,
+    };
+    let allocation = allocate(nv as u32, &intervals, &calls, budgets, 0);
+    let mut regs_used = [0u32; 2];
+    for loc in allocation.locations.iter().flatten() {
+        if let Location::Reg(class, r) = *loc {
+            let n = &mut regs_used[class as usize];
+            *n = (*n).max(r as u32 + 1);
+        }
+    }
+    let [int_regs, float_regs] = regs_used;
+    let reg_base = np + nc;
+    let base = reg_base + int_regs + float_regs;
     let frame_size = (base + allocation.cells).max(t.results.len() as u32).max(1);
     if frame_size > Reg::MAX as u32 + 1 {
         return Err(Error::unsupported(format!(
@@ -79,8 +92,10 @@ pub(super) fn finish(t: Translator<'_>) -> Result<FuncBody> {
         } else {
             match allocation.location(r - np) {
                 Some(Location::Cell(c)) => (base + c) as Reg,
-                // Zero budgets never assign registers; unreachable.
-                _ => 0,
+                Some(Location::Reg(RegClass::Int, i)) => (reg_base + i as u32) as Reg,
+                Some(Location::Reg(RegClass::Float, j)) => (reg_base + int_regs + j as u32) as Reg,
+                // Every vreg that occurs in the code has an interval.
+                None => 0,
             }
         }
     };
@@ -94,6 +109,9 @@ pub(super) fn finish(t: Translator<'_>) -> Result<FuncBody> {
         num_results: t.results.len() as u32,
         frame_size,
         num_loops: t.loops.len() as u32,
+        reg_base,
+        int_regs,
+        float_regs,
         far_branches: far.into_boxed_slice(),
         wasm_ops: t.wasm_ops,
     })
