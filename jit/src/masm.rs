@@ -297,6 +297,8 @@ pub trait MacroAssembler {
     fn branch_zero(&mut self, size: Size, reg: Gpr, if_zero: bool, label: Self::Label);
     /// Jumps to `label`.
     fn jmp(&mut self, label: Self::Label);
+    /// Jumps to `targets[index]`; `index` must already be in range.
+    fn jump_table(&mut self, index: Gpr, targets: &[Self::Label]);
     /// `dst = cond_reg != 0 ? dst : src` (32-bit condition).
     fn select(&mut self, size: Size, dst: Gpr, cond: Gpr, src: Gpr);
 
@@ -341,6 +343,8 @@ pub trait MacroAssembler {
     fn call_mem(&mut self, mem: Mem);
     /// Calls an absolute address (a runtime helper).
     fn call_abs(&mut self, addr: usize);
+    /// Calls the address in `reg`.
+    fn call_reg(&mut self, reg: Gpr);
     /// Pushes a register.
     fn push(&mut self, reg: Gpr);
     /// Pops a register.
@@ -353,6 +357,9 @@ pub trait MacroAssembler {
     fn trap(&mut self, code: u32);
     /// Traps with `code` when `cond` holds after `cmp`.
     fn trap_if(&mut self, cond: Cond, code: u32);
+    /// Traps with the code in `reg` (32 bits) unless it is zero: how calls
+    /// into runtime helpers report failure.
+    fn raise_if_nonzero(&mut self, reg: Gpr);
 
     /// Finishes the code.
     fn finish(self) -> Result<Assembled, String>;

@@ -27,6 +27,9 @@ pub struct TrapSite {
     pub code: u32,
 }
 
+/// The trap code of a site whose real code is in eax when it faults.
+pub const DYNAMIC_TRAP: u32 = u32::MAX;
+
 /// An immutable record of one registered code range.
 struct CodeInfo {
     start: usize,
@@ -255,6 +258,11 @@ unsafe fn redirect(ctx: *mut libc::c_void, act: &Activation, code: u32) {
     let uc = ctx.cast::<libc::ucontext_t>();
     // SAFETY: the kernel passes a valid ucontext for SA_SIGINFO handlers.
     let gregs = unsafe { &mut (*uc).uc_mcontext.gregs };
+    let code = if code == DYNAMIC_TRAP {
+        gregs[libc::REG_RAX as usize] as u32
+    } else {
+        code
+    };
     gregs[libc::REG_RSP as usize] = act.saved_sp as i64;
     gregs[libc::REG_RIP as usize] = act.landing as i64;
     gregs[libc::REG_RAX as usize] = code as i64;

@@ -82,6 +82,8 @@ pub struct X64Assembler {
     trap_sites: Vec<TrapSite>,
     /// Out-of-line trap stubs, emitted after the code.
     stubs: Vec<(DynamicLabel, u32)>,
+    /// The shared stub raising the code in eax, if used.
+    raise: Option<DynamicLabel>,
 }
 
 impl Default for X64Assembler {
@@ -97,6 +99,7 @@ impl X64Assembler {
             ops: VecAssembler::new(0),
             trap_sites: Vec::new(),
             stubs: Vec::new(),
+            raise: None,
         }
     }
 
@@ -478,6 +481,28 @@ impl MacroAssembler for X64Assembler {
         dynasm!(self.ops ; .arch x64 ; jmp =>label);
     }
 
+    fn jump_table(&mut self, index: Gpr, targets: &[DynamicLabel]) {
+        // A table of 5-byte `jmp rel32` instructions: jump to table + 5 * index.
+        let i = index.0;
+        let table = self.ops.new_dynamic_label();
+        dynasm!(self.ops ; .arch x64
+            ; lea rax, [=>table]
+            ; mov ecx, Rd(i)
+            ; lea rcx, [rcx + rcx * 4]
+            ; add rax, rcx
+            ; jmp rax
+            ; =>table);
+        for &t in targets {
+            let before = self.offset();
+            dynasm!(self.ops ; .arch x64 ; jmp =>t);
+            debug_assert_eq!(
+                self.offset() - before,
+                5,
+                "jump table entries are rel32 jumps"
+            );
+        }
+    }
+
     fn select(&mut self, size: Size, dst: Gpr, cond: Gpr, src: Gpr) {
         let (d, c, s) = (dst.0, cond.0, src.0);
         dynasm!(self.ops ; .arch x64 ; test Rd(c), Rd(c));
@@ -786,6 +811,11 @@ impl MacroAssembler for X64Assembler {
         dynasm!(self.ops ; .arch x64 ; mov rax, QWORD addr as i64 ; call rax);
     }
 
+    fn call_reg(&mut self, reg: Gpr) {
+        let r = reg.0;
+        dynasm!(self.ops ; .arch x64 ; call Rq(r));
+    }
+
     fn push(&mut self, reg: Gpr) {
         let r = reg.0;
         dynasm!(self.ops ; .arch x64 ; push Rq(r));
@@ -816,11 +846,29 @@ impl MacroAssembler for X64Assembler {
         self.jcc_raw(cond, stub);
     }
 
+    fn raise_if_nonzero(&mut self, reg: Gpr) {
+        let r = reg.0;
+        let stub = match self.raise {
+            Some(l) => l,
+            None => {
+                let l = self.ops.new_dynamic_label();
+                self.raise = Some(l);
+                l
+            }
+        };
+        dynasm!(self.ops ; .arch x64 ; mov eax, Rd(r) ; test eax, eax ; jnz =>stub);
+    }
+
     fn finish(mut self) -> Result<Assembled, String> {
         let stubs = std::mem::take(&mut self.stubs);
         for (label, code) in stubs {
             self.bind(label);
             self.trap(code);
+        }
+        if let Some(raise) = self.raise.take() {
+            // The code to report is in eax; the handler reads it from there.
+            self.bind(raise);
+            self.trap(crate::signals::DYNAMIC_TRAP);
         }
         let code = self.ops.finalize().map_err(|e| e.to_string())?;
         let mut trap_sites = self.trap_sites;

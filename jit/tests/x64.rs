@@ -250,3 +250,38 @@ fn no_mapping_is_writable_and_executable_while_code_exists() {
     }
     assert_eq!(run(&code, &mut [0]), Ok(()));
 }
+
+#[test]
+fn jump_table_reaches_each_target() {
+    let c = build(|m| {
+        let targets: Vec<_> = (0..4).map(|_| m.new_label()).collect();
+        let done = m.new_label();
+        m.mov(Size::S32, RSI, Src::Mem(cell(0)));
+        m.jump_table(RSI, &targets);
+        for (i, &t) in targets.iter().enumerate() {
+            m.bind(t);
+            m.mov(Size::S32, RDI, Src::Imm(100 + i as i32));
+            m.jmp(done);
+        }
+        m.bind(done);
+        m.store_reg(Size::S64, cell(1), RDI);
+    });
+    for i in 0..4 {
+        let mut cells = [i, 0];
+        run(&c, &mut cells).unwrap();
+        assert_eq!(cells[1], 100 + i);
+    }
+}
+
+#[test]
+fn raise_reports_the_code_held_in_a_register() {
+    let c = build(|m| {
+        m.mov(Size::S32, RSI, Src::Mem(cell(0)));
+        m.raise_if_nonzero(RSI);
+        m.store_imm(Size::S64, cell(1), 7);
+    });
+    let mut cells = [0, 0];
+    run(&c, &mut cells).unwrap();
+    assert_eq!(cells[1], 7);
+    assert_eq!(run(&c, &mut [1234, 0]), Err(1234));
+}
