@@ -34,6 +34,9 @@ pub struct Config {
     pub(crate) strategy: Strategy,
     pub(crate) max_call_depth: usize,
     pub(crate) max_value_stack: usize,
+    pub(crate) tier_up_calls: u64,
+    pub(crate) tier_up_back_edges: u64,
+    pub(crate) memory_guard_size: u64,
 }
 
 impl Default for Config {
@@ -42,6 +45,9 @@ impl Default for Config {
             strategy: Strategy::Interpreter,
             max_call_depth: 10_000,
             max_value_stack: 1 << 20,
+            tier_up_calls: 1000,
+            tier_up_back_edges: 10_000,
+            memory_guard_size: 2 << 30,
         }
     }
 }
@@ -68,6 +74,36 @@ impl Config {
     pub fn max_value_stack(&mut self, cells: usize) -> &mut Self {
         self.max_value_stack = cells.max(16);
         self
+    }
+
+    /// Under `Strategy::Tiered`, calls after which a function is compiled.
+    pub fn tier_up_calls(&mut self, calls: u64) -> &mut Self {
+        self.tier_up_calls = calls.max(1);
+        self
+    }
+
+    /// Under `Strategy::Tiered`, back-edges after which a loop's function is
+    /// compiled and the running loop continues in compiled code (OSR).
+    pub fn tier_up_back_edges(&mut self, back_edges: u64) -> &mut Self {
+        self.tier_up_back_edges = back_edges.max(1);
+        self
+    }
+
+    /// Bytes of inaccessible address space reserved past the 4 GiB a 32-bit
+    /// memory can index, when functions are compiled. Compiled loads and
+    /// stores whose static offset (plus access size) fits in the guard need no
+    /// bounds check; larger offsets are checked explicitly.
+    pub fn memory_guard_size(&mut self, bytes: u64) -> &mut Self {
+        self.memory_guard_size = bytes.clamp(64 * 1024, 1 << 36).next_multiple_of(64 * 1024);
+        self
+    }
+
+    /// The guard a memory gets: none when nothing is compiled.
+    pub(crate) fn memory_guard(&self) -> Option<u64> {
+        match self.strategy {
+            Strategy::Interpreter => None,
+            Strategy::Jit | Strategy::Tiered => Some(self.memory_guard_size),
+        }
     }
 
     /// The selected strategy.
@@ -108,8 +144,9 @@ impl Engine {
     pub fn new(config: &Config) -> Result<Engine> {
         match config.strategy {
             Strategy::Interpreter => Ok(Engine::build(config.clone())),
+            _ if crate::jit::supported() => Ok(Engine::build(config.clone())),
             other => Err(Error::unsupported(format!(
-                "the {} strategy is not available yet; use Strategy::Interpreter",
+                "the {} strategy needs an x86_64 CPU with SSE4.1, POPCNT, LZCNT and BMI1",
                 other.name()
             ))),
         }

@@ -27,6 +27,7 @@ mod engine;
 mod error;
 mod interp;
 pub mod ir;
+mod jit;
 mod module;
 mod runtime;
 mod translate;

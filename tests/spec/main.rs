@@ -48,7 +48,7 @@ use script::Script;
 
 /// Strategies every file runs under; adding a strategy is adding its name
 /// (as spelled in [`strategy_named`]).
-const STRATEGIES: &[&str] = &["interpreter"];
+const STRATEGIES: &[&str] = &["interpreter", "jit"];
 
 /// Suites to run, by the names used in output and the known list: the spec
 /// versions, then the project's own regression scripts.

@@ -523,6 +523,7 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
         match op {
             Op::Unreachable {} => return Err(TrapCode::Unreachable.into()),
             Op::Copy { dst, src } => w!(dst, r!(src)),
+            Op::I32ReinterpretF32 { dst, src } => wi32!(dst, r!(src) as u32),
             Op::LoopHeader { .. } => {}
             Op::Br { offset } => jump!(offset),
             Op::BrIfNez { cond, offset } => {

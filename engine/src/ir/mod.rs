@@ -114,6 +114,7 @@ impl<R: Copy> Op<R> {
                 | Op::TableInit { .. }
                 | Op::ElemDrop { .. }
                 | Op::RefFunc { .. }
+                | Op::MemorySize { .. }
         )
     }
 }

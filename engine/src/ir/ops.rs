@@ -106,8 +106,10 @@ macro_rules! define_ops {
 define_ops! {
     /// Traps with `unreachable`.
     Unreachable "unreachable" { def [] use [] imm [] }
-    /// `dst = src`.
+    /// `dst = src`, all 64 bits of the cell.
     Copy "copy" { def [dst] use [src] imm [] }
+    /// `dst = low 32 bits of src`: an f32's bits as an i32.
+    I32ReinterpretF32 "i32.reinterpret_f32" { def [dst] use [src] imm [] }
     /// Unconditional branch by `offset` instructions, relative to this one.
     Br "br" { def [] use [] imm [offset: i32] }
     /// Marks a loop; back-edges target the instruction after it and count

@@ -116,6 +116,9 @@ pub struct ModuleStats {
     pub ir_instrs: usize,
     /// Wall-clock time of decoding, validation, translation and allocation.
     pub compile_time: std::time::Duration,
+    /// Wall-clock time of compiling every function to machine code
+    /// (`Strategy::Jit` only; tiered compilation happens later, per function).
+    pub jit_time: std::time::Duration,
 }
 
 pub(crate) struct ModuleInner {
@@ -137,6 +140,8 @@ pub(crate) struct ModuleInner {
     pub loop_offsets: Vec<u32>,
     pub num_loops: u32,
     pub stats: ModuleStats,
+    /// Compiled code and entry slots.
+    pub jit: crate::jit::JitState,
 }
 
 /// A compiled WebAssembly module, shared by all its instances.
@@ -209,6 +214,21 @@ impl Module {
     /// Compiles a module from its binary encoding.
     pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module> {
         let inner = compile(engine, bytes)?;
+        match engine.config().strategy {
+            crate::Strategy::Interpreter => {}
+            crate::Strategy::Jit => {
+                let started = std::time::Instant::now();
+                for def in 0..inner.bodies.len() as u32 {
+                    crate::jit::compile(&inner, def)?;
+                }
+                let mut inner = inner;
+                inner.stats.jit_time = started.elapsed();
+                return Ok(Module {
+                    inner: Arc::new(inner),
+                });
+            }
+            crate::Strategy::Tiered => crate::jit::install_interpreter_stubs(&inner)?,
+        }
         Ok(Module {
             inner: Arc::new(inner),
         })
@@ -537,6 +557,7 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
         return Err(Error::unsupported("multiple memories"));
     }
     stats.num_funcs = bodies.len();
+    let num_funcs = bodies.len();
     stats.wasm_ops = bodies.iter().map(|b| b.wasm_ops as usize).sum();
     stats.ir_bytes = bodies.iter().map(FuncBody::ir_bytes).sum();
     stats.ir_instrs = bodies.iter().map(|b| b.code.len()).sum();
@@ -566,6 +587,7 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
         loop_offsets,
         num_loops,
         stats,
+        jit: crate::jit::JitState::new(num_funcs, num_loops as usize),
     })
 }
 

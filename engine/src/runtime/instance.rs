@@ -351,7 +351,8 @@ pub(crate) fn instantiate<T>(
     }
     for i in m.env.num_imported_memories as usize..m.env.memories.len() {
         let ty: MemoryType = m.env.memories[i];
-        store.inner.memories.push(LinearMemory::new(ty)?);
+        let guard = store.inner.engine.config().memory_guard();
+        store.inner.memories.push(LinearMemory::new(ty, guard)?);
         memories.push(store.inner.memories.len() as u32 - 1);
     }
     let global_ptrs: Box<[*mut u64]> = globals
@@ -369,7 +370,12 @@ pub(crate) fn instantiate<T>(
                 .collect()
         })
         .collect();
+    let mem_base = memories.first().map_or(std::ptr::null_mut(), |&m| {
+        store.inner.memories[m as usize].base()
+    });
+    let vmctx = crate::jit::new_vmctx::<T>(inst_index, m, mem_base, global_ptrs.as_ptr());
     store.inner.instances.push(InstanceEntity {
+        vmctx,
         module: module.clone(),
         funcs,
         tables,

@@ -32,13 +32,18 @@ unsafe impl Send for LinearMemory {}
 unsafe impl Sync for LinearMemory {}
 
 impl LinearMemory {
-    /// Reserves and commits a memory of type `ty`.
-    pub fn new(ty: MemoryType) -> Result<LinearMemory> {
+    /// Reserves and commits a memory of type `ty`. With `guard`, the
+    /// reservation is the whole 4 GiB a 32-bit index reaches plus `guard`
+    /// bytes, so compiled code can access it without bounds checks.
+    pub fn new(ty: MemoryType, guard: Option<u64>) -> Result<LinearMemory> {
         let max_pages = ty.maximum().unwrap_or(MAX_PAGES).min(MAX_PAGES);
         if ty.minimum() > max_pages {
             return Err(Error::instantiate("memory minimum exceeds its maximum"));
         }
-        let reserved = (max_pages * PAGE_SIZE) as usize;
+        let reserved = match guard {
+            Some(guard) => (MAX_PAGES * PAGE_SIZE + guard) as usize,
+            None => (max_pages * PAGE_SIZE) as usize,
+        };
         let base = if reserved == 0 {
             std::ptr::NonNull::<u8>::dangling().as_ptr()
         } else {
@@ -165,7 +170,7 @@ impl Memory {
     /// Creates a memory owned by the store.
     pub fn new(mut store: impl AsContextMut, ty: MemoryType) -> Result<Memory> {
         let store = store.as_context_mut();
-        let mem = LinearMemory::new(ty)?;
+        let mem = LinearMemory::new(ty, store.inner.engine.config().memory_guard())?;
         store.inner.memories.push(mem);
         Ok(Memory {
             store: store.inner.id,

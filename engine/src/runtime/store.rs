@@ -64,6 +64,8 @@ pub(crate) struct InstanceEntity {
     pub call_counts: Box<[u64]>,
     /// Back-edges per loop, all functions' loops in one array.
     pub loop_counts: Box<[u64]>,
+    /// What compiled code of this instance reads; boxed for a stable address.
+    pub vmctx: Box<crate::jit::vmctx::VmCtx>,
 }
 
 /// The untyped part of a store.
@@ -85,6 +87,10 @@ pub(crate) struct StoreInner {
     pub depth: usize,
     /// Nested entries from the host into wasm.
     pub activations: usize,
+    /// The machine stack address compiled code must stay above.
+    pub native_limit: usize,
+    /// An error raised below compiled code, waiting for its caller.
+    pub pending: Option<crate::Error>,
 }
 
 /// A collection of instances and their state, owned by one embedder context `T`.
@@ -111,6 +117,8 @@ impl<T> Store<T> {
                 stack_top: 0,
                 depth: 0,
                 activations: 0,
+                native_limit: 0,
+                pending: None,
             },
             host_funcs: Vec::new(),
             data,

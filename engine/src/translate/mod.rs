@@ -1243,8 +1243,9 @@ impl<'a> Translator<'a> {
             Operator::F64ConvertI64U => un!(F64ConvertI64U, F64),
             Operator::F64PromoteF32 => un!(F64PromoteF32, F64),
             // Cells hold raw bits, so reinterpretation moves the value unchanged
-            // into a register of the other class.
-            Operator::I32ReinterpretF32 => un!(Copy, I32),
+            // into a register of the other class; an f32 moves only its 32 bits,
+            // keeping an i32's upper half zero.
+            Operator::I32ReinterpretF32 => un!(I32ReinterpretF32, I32),
             Operator::I64ReinterpretF64 => un!(Copy, I64),
             Operator::F32ReinterpretI32 => un!(Copy, F32),
             Operator::F64ReinterpretI64 => un!(Copy, F64),

@@ -1,0 +1,1347 @@
+//! Lowering of allocated register IR to x86_64, in one pass, through the
+//! MacroAssembler.
+//!
+//! Frame cells map to machine locations: integer register homes to the
+//! allocatable GPRs, float register homes to XMM registers, constants to
+//! immediates, everything else to `[r14 + 8 * cell]`. r15 holds the
+//! instance's [`VmCtx`](super::vmctx::VmCtx), rbp the base of memory 0.
+//!
+//! Invariants the code keeps: an i32 in a GPR or a cell has its upper 32
+//! bits zero (memory addressing uses the full register); no value stays in a
+//! register across a call (the allocator puts such values in cells).
+
+use super::code_of;
+use super::vmctx;
+use crate::error::TrapCode;
+use crate::ir::{FuncBody, Op, Reg};
+use crate::module::ModuleInner;
+use strata_jit::masm::*;
+use strata_jit::x64::{self as x, X64Assembler};
+use strata_jit::TrapSite;
+
+/// GPRs the allocator's integer registers map to, in order.
+pub(crate) const INT_ALLOC: [Gpr; crate::ir::INT_REGS as usize] =
+    [x::RSI, x::RDI, x::R8, x::R9, x::RBX, x::R12, x::R13];
+/// XMM registers the allocator's float registers map to, in order.
+pub(crate) const FLOAT_ALLOC: [Fpr; crate::ir::FLOAT_REGS as usize] = [
+    Fpr(2),
+    Fpr(3),
+    Fpr(4),
+    Fpr(5),
+    Fpr(6),
+    Fpr(7),
+    Fpr(8),
+    Fpr(9),
+    Fpr(10),
+    Fpr(11),
+    Fpr(12),
+    Fpr(13),
+];
+
+const S1: Gpr = x::R10;
+const S2: Gpr = x::R11;
+const FS1: Fpr = Fpr(14);
+const FS2: Fpr = Fpr(15);
+const FP: Gpr = x::R14;
+const CTX: Gpr = x::R15;
+const HEAP: Gpr = x::RBP;
+/// Helper argument registers after the context (System V).
+const ARGS: [Gpr; 4] = [x::RSI, x::RDX, x::RCX, x::R8];
+
+/// Where a frame cell lives in compiled code.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum Loc {
+    G(Gpr),
+    F(Fpr),
+    /// Byte offset from r14.
+    M(i32),
+    /// A constant's bits.
+    K(u64),
+}
+
+/// Machine code of one function.
+pub(crate) struct Lowered {
+    pub code: Vec<u8>,
+    pub trap_sites: Vec<TrapSite>,
+    /// Offset of each loop's OSR entry, in loop order.
+    pub osr: Vec<u32>,
+}
+
+struct Lowerer<'a> {
+    m: X64Assembler,
+    body: &'a FuncBody,
+    module: &'a ModuleInner,
+    labels: Vec<Option<dynasmrt::DynamicLabel>>,
+    sites: Vec<TrapSite>,
+    /// (loop id, back-edge target label), in code order.
+    loops: Vec<(u32, dynasmrt::DynamicLabel)>,
+}
+
+/// Lowers function `def` of `module`.
+pub(crate) fn lower(module: &ModuleInner, def: u32) -> Result<Lowered, String> {
+    let body = &module.bodies[def as usize];
+    let mut l = Lowerer {
+        m: X64Assembler::new(),
+        body,
+        module,
+        labels: vec![None; body.code.len() + 1],
+        sites: Vec::new(),
+        loops: Vec::new(),
+    };
+    l.collect_targets();
+    l.prologue();
+    l.zero_frame();
+    l.body()?;
+    let osr_labels: Vec<_> = l.loops.clone();
+    let mut osr = vec![0u32; body.num_loops as usize];
+    for (id, target) in osr_labels {
+        osr[id as usize] = l.m.offset();
+        l.osr_entry(target);
+    }
+    let Lowerer { m, mut sites, .. } = l;
+    let asm = m.finish()?;
+    sites.extend(asm.trap_sites);
+    sites.sort_unstable();
+    Ok(Lowered {
+        code: asm.code,
+        trap_sites: sites,
+        osr,
+    })
+}
+
+fn fsize_of(size: Size) -> FSize {
+    match size {
+        Size::S32 => FSize::F32,
+        Size::S64 => FSize::F64,
+    }
+}
+
+impl Lowerer<'_> {
+    fn loc(&self, r: Reg) -> Loc {
+        let b = self.body;
+        let r = r as u32;
+        let np = b.num_params;
+        let nc = b.consts.len() as u32;
+        if r < np {
+            Loc::M(8 * r as i32)
+        } else if r < np + nc {
+            Loc::K(b.consts[(r - np) as usize])
+        } else if r >= b.reg_base && r < b.reg_base + b.int_regs {
+            Loc::G(INT_ALLOC[(r - b.reg_base) as usize])
+        } else if r >= b.reg_base + b.int_regs && r < b.reg_base + b.int_regs + b.float_regs {
+            Loc::F(FLOAT_ALLOC[(r - b.reg_base - b.int_regs) as usize])
+        } else {
+            Loc::M(8 * r as i32)
+        }
+    }
+
+    fn cell(disp: i32) -> Mem {
+        Mem::at(FP, disp)
+    }
+
+    fn label(&mut self, idx: usize) -> dynasmrt::DynamicLabel {
+        match self.labels[idx] {
+            Some(l) => l,
+            None => {
+                let l = self.m.new_label();
+                self.labels[idx] = Some(l);
+                l
+            }
+        }
+    }
+
+    fn site(&mut self, offset: u32, code: TrapCode) {
+        self.sites.push(TrapSite {
+            offset,
+            code: code_of(code),
+        });
+    }
+
+    /// Creates labels for every branch target, so backward branches find them.
+    fn collect_targets(&mut self) {
+        let code = &self.body.code;
+        for (i, op) in code.iter().enumerate() {
+            let off = match *op {
+                Op::Br { offset } | Op::BrIfNez { offset, .. } | Op::BrIfEqz { offset, .. } => {
+                    Some(offset)
+                }
+                _ => fused(op).map(|(_, _, _, _, off)| {
+                    if off == FuncBody::FAR {
+                        self.body.far_offset(i)
+                    } else {
+                        off as i32
+                    }
+                }),
+            };
+            if let Some(off) = off {
+                let t = (i as i64 + off as i64) as usize;
+                self.label(t);
+            }
+            if let Op::LoopHeader { .. } = op {
+                self.label(i + 1);
+            }
+        }
+    }
+
+    fn prologue(&mut self) {
+        let fs = self.body.frame_size as i32;
+        // Keep rsp 16-byte aligned in the body, so calls need no adjustment.
+        self.m.adjust_sp(-8);
+        self.m
+            .mov(Size::S64, S1, Src::Mem(Mem::at(CTX, vmctx::DEPTH)));
+        self.m.mov(Size::S64, S2, Src::Mem(Mem::at(S1, 0)));
+        self.m
+            .cmp(Size::S64, S2, Src::Mem(Mem::at(CTX, vmctx::MAX_DEPTH)));
+        self.m.trap_if(Cond::GeU, code_of(TrapCode::StackOverflow));
+        self.m.alu(AluOp::Add, Size::S64, S2, Src::Imm(1));
+        self.m.store_reg(Size::S64, Mem::at(S1, 0), S2);
+        self.m.lea(S1, Mem::at(FP, 8 * fs));
+        self.m
+            .cmp(Size::S64, S1, Src::Mem(Mem::at(CTX, vmctx::STACK_END)));
+        self.m.trap_if(Cond::GtU, code_of(TrapCode::StackOverflow));
+        self.m.cmp(
+            Size::S64,
+            x::RSP,
+            Src::Mem(Mem::at(CTX, vmctx::NATIVE_LIMIT)),
+        );
+        self.m.trap_if(Cond::LtU, code_of(TrapCode::StackOverflow));
+        self.m
+            .mov(Size::S64, HEAP, Src::Mem(Mem::at(CTX, vmctx::MEM_BASE)));
+    }
+
+    /// Locals start at zero: clear every allocated register and cell.
+    fn zero_frame(&mut self) {
+        let b = self.body;
+        for &g in &INT_ALLOC[..b.int_regs as usize] {
+            self.m.mov(Size::S32, g, Src::Imm(0));
+        }
+        if b.float_regs > 0 {
+            self.m.mov(Size::S32, S1, Src::Imm(0));
+            for &f in &FLOAT_ALLOC[..b.float_regs as usize] {
+                self.m.gpr_to_fbits(FSize::F64, f, S1);
+            }
+        }
+        let first = b.reg_base + b.int_regs + b.float_regs;
+        let n = b.frame_size.saturating_sub(first);
+        if n <= 16 {
+            for c in first..first + n {
+                self.m.store_imm(Size::S64, Self::cell(8 * c as i32), 0);
+            }
+        } else {
+            let top = self.m.new_label();
+            self.m.lea(S1, Self::cell(8 * first as i32));
+            self.m.mov(Size::S32, S2, Src::Imm(n as i32));
+            self.m.bind(top);
+            self.m.store_imm(Size::S64, Mem::at(S1, 0), 0);
+            self.m.alu(AluOp::Add, Size::S64, S1, Src::Imm(8));
+            self.m.alu(AluOp::Sub, Size::S32, S2, Src::Imm(1));
+            self.m.jcc(Cond::Ne, top);
+        }
+    }
+
+    /// Enters a running interpreter frame at a loop header: the depth the
+    /// interpreter counted stays, register homes are loaded from their cells.
+    fn osr_entry(&mut self, target: dynasmrt::DynamicLabel) {
+        let b = self.body;
+        self.m.adjust_sp(-8);
+        self.m
+            .mov(Size::S64, S1, Src::Mem(Mem::at(CTX, vmctx::DEPTH)));
+        self.m.mov(Size::S64, S2, Src::Mem(Mem::at(S1, 0)));
+        self.m.alu(AluOp::Add, Size::S64, S2, Src::Imm(1));
+        self.m.store_reg(Size::S64, Mem::at(S1, 0), S2);
+        self.m
+            .mov(Size::S64, HEAP, Src::Mem(Mem::at(CTX, vmctx::MEM_BASE)));
+        for (i, &g) in INT_ALLOC[..b.int_regs as usize].iter().enumerate() {
+            let c = b.reg_base + i as u32;
+            self.m.mov(Size::S64, g, Src::Mem(Self::cell(8 * c as i32)));
+        }
+        for (j, &f) in FLOAT_ALLOC[..b.float_regs as usize].iter().enumerate() {
+            let c = b.reg_base + b.int_regs + j as u32;
+            self.m.fload(FSize::F64, f, Self::cell(8 * c as i32));
+        }
+        self.m.jmp(target);
+    }
+
+    fn epilogue(&mut self) {
+        self.m
+            .mov(Size::S64, S1, Src::Mem(Mem::at(CTX, vmctx::DEPTH)));
+        self.m.mov(Size::S64, S2, Src::Mem(Mem::at(S1, 0)));
+        self.m.alu(AluOp::Sub, Size::S64, S2, Src::Imm(1));
+        self.m.store_reg(Size::S64, Mem::at(S1, 0), S2);
+        self.m.adjust_sp(8);
+        self.m.ret();
+    }
+
+    // ----- moving values -----
+
+    /// `reg = value at loc`.
+    fn load_int(&mut self, size: Size, reg: Gpr, loc: Loc) {
+        match loc {
+            Loc::G(g) => {
+                if g != reg {
+                    self.m.mov(size, reg, Src::Reg(g));
+                }
+            }
+            Loc::M(d) => self.m.mov(size, reg, Src::Mem(Self::cell(d))),
+            Loc::K(bits) => {
+                let bits = if size == Size::S32 {
+                    bits as u32 as u64
+                } else {
+                    bits
+                };
+                self.m.mov_imm64(reg, bits);
+            }
+            Loc::F(f) => self.m.fbits_to_gpr(fsize_of(size), reg, f),
+        }
+    }
+
+    /// The value at `loc` as an operand, using `scratch` if it must be in a register.
+    fn int_src(&mut self, size: Size, loc: Loc, scratch: Gpr) -> Src {
+        match loc {
+            Loc::G(g) => Src::Reg(g),
+            Loc::M(d) => Src::Mem(Self::cell(d)),
+            Loc::K(bits) => match size {
+                Size::S32 => Src::Imm(bits as u32 as i32),
+                Size::S64 if bits as i64 == bits as i64 as i32 as i64 => {
+                    Src::Imm(bits as i64 as i32)
+                }
+                Size::S64 => {
+                    self.m.mov_imm64(scratch, bits);
+                    Src::Reg(scratch)
+                }
+            },
+            Loc::F(_) => {
+                self.load_int(size, scratch, loc);
+                Src::Reg(scratch)
+            }
+        }
+    }
+
+    /// The value at `loc` in a register (`scratch` unless it already is).
+    fn int_reg(&mut self, size: Size, loc: Loc, scratch: Gpr) -> Gpr {
+        match loc {
+            Loc::G(g) => g,
+            _ => {
+                self.load_int(size, scratch, loc);
+                scratch
+            }
+        }
+    }
+
+    /// `dst = reg` (a zero-extended value when 32-bit).
+    fn store_int(&mut self, dst: Loc, reg: Gpr) {
+        match dst {
+            Loc::G(g) => {
+                if g != reg {
+                    self.m.mov(Size::S64, g, Src::Reg(reg));
+                }
+            }
+            Loc::M(d) => self.m.store_reg(Size::S64, Self::cell(d), reg),
+            Loc::F(f) => self.m.gpr_to_fbits(FSize::F64, f, reg),
+            Loc::K(_) => unreachable!("constants are never written"),
+        }
+    }
+
+    /// A register for an integer result going to `dst`, not clobbering `keep`.
+    fn int_dst(&self, dst: Loc, keep: Loc) -> Gpr {
+        match dst {
+            Loc::G(g) if keep != Loc::G(g) => g,
+            _ => S1,
+        }
+    }
+
+    fn load_float(&mut self, size: FSize, reg: Fpr, loc: Loc) {
+        match loc {
+            Loc::F(f) => self.m.fmov(size, reg, f),
+            Loc::M(d) => {
+                self.m.fload(size, reg, Self::cell(d));
+            }
+            Loc::K(bits) => {
+                self.m.mov_imm64(S2, bits);
+                self.m.gpr_to_fbits(FSize::F64, reg, S2);
+            }
+            Loc::G(g) => self.m.gpr_to_fbits(size, reg, g),
+        }
+    }
+
+    fn float_reg(&mut self, size: FSize, loc: Loc, scratch: Fpr) -> Fpr {
+        match loc {
+            Loc::F(f) => f,
+            _ => {
+                self.load_float(size, scratch, loc);
+                scratch
+            }
+        }
+    }
+
+    fn store_float(&mut self, size: FSize, dst: Loc, reg: Fpr) {
+        match dst {
+            Loc::F(f) => self.m.fmov(size, f, reg),
+            Loc::M(d) => match size {
+                // movd zero-extends, keeping the cell's upper half clean.
+                FSize::F32 => {
+                    self.m.fbits_to_gpr(FSize::F32, S2, reg);
+                    self.m.store_reg(Size::S64, Self::cell(d), S2);
+                }
+                FSize::F64 => {
+                    self.m.fstore(FSize::F64, Self::cell(d), reg);
+                }
+            },
+            Loc::G(g) => self.m.fbits_to_gpr(size, g, reg),
+            Loc::K(_) => unreachable!("constants are never written"),
+        }
+    }
+
+    fn float_dst(&self, dst: Loc, keep: Loc) -> Fpr {
+        match dst {
+            Loc::F(f) if keep != Loc::F(f) => f,
+            _ => FS1,
+        }
+    }
+
+    /// Copies a whole cell's value between any two locations.
+    fn copy(&mut self, dst: Loc, src: Loc) {
+        if dst == src {
+            return;
+        }
+        match (dst, src) {
+            (Loc::F(d), Loc::F(s)) => self.m.fmov(FSize::F64, d, s),
+            (Loc::F(d), Loc::M(o)) => {
+                self.m.fload(FSize::F64, d, Self::cell(o));
+            }
+            (Loc::F(_), _) => {
+                self.load_int(Size::S64, S1, src);
+                self.store_int(dst, S1);
+            }
+            (_, Loc::F(s)) => {
+                self.m.fbits_to_gpr(FSize::F64, S1, s);
+                self.store_int(dst, S1);
+            }
+            (Loc::G(g), _) => self.load_int(Size::S64, g, src),
+            _ => {
+                self.load_int(Size::S64, S1, src);
+                self.store_int(dst, S1);
+            }
+        }
+    }
+
+    // ----- operation shapes -----
+
+    fn int_bin(&mut self, op: AluOp, size: Size, dst: Reg, a: Reg, b: Reg) {
+        let (d, la, lb) = (self.loc(dst), self.loc(a), self.loc(b));
+        let rd = self.int_dst(d, lb);
+        self.load_int(size, rd, la);
+        let src = self.int_src(size, lb, S2);
+        self.m.alu(op, size, rd, src);
+        self.store_int(d, rd);
+    }
+
+    fn int_shift(&mut self, op: ShiftOp, size: Size, dst: Reg, a: Reg, b: Reg) {
+        let (d, la, lb) = (self.loc(dst), self.loc(a), self.loc(b));
+        let rd = self.int_dst(d, lb);
+        self.load_int(size, rd, la);
+        let count = self.int_src(size, lb, S2);
+        self.m.shift(op, size, rd, count);
+        self.store_int(d, rd);
+    }
+
+    fn int_div(&mut self, size: Size, signed: bool, rem: bool, dst: Reg, a: Reg, b: Reg) {
+        let (d, la, lb) = (self.loc(dst), self.loc(a), self.loc(b));
+        let lhs = self.int_reg(size, la, S1);
+        let rhs = self.int_reg(size, lb, S2);
+        let rd = match d {
+            Loc::G(g) => g,
+            _ => S1,
+        };
+        let traps = DivTraps {
+            by_zero: code_of(TrapCode::IntegerDivideByZero),
+            overflow: code_of(TrapCode::IntegerOverflow),
+        };
+        self.m.div(size, signed, rem, rd, lhs, rhs, traps);
+        self.store_int(d, rd);
+    }
+
+    fn int_cmp(&mut self, cond: Cond, size: Size, dst: Reg, a: Reg, b: Reg) {
+        let (d, la, lb) = (self.loc(dst), self.loc(a), self.loc(b));
+        let ra = self.int_reg(size, la, S1);
+        let src = self.int_src(size, lb, S2);
+        self.m.cmp(size, ra, src);
+        let rd = match d {
+            Loc::G(g) => g,
+            _ => S1,
+        };
+        self.m.set(cond, rd);
+        self.store_int(d, rd);
+    }
+
+    fn int_eqz(&mut self, size: Size, dst: Reg, src: Reg) {
+        let (d, ls) = (self.loc(dst), self.loc(src));
+        let rs = self.int_reg(size, ls, S1);
+        self.m.cmp(size, rs, Src::Imm(0));
+        let rd = match d {
+            Loc::G(g) => g,
+            _ => S1,
+        };
+        self.m.set(Cond::Eq, rd);
+        self.store_int(d, rd);
+    }
+
+    fn int_unary(
+        &mut self,
+        size: Size,
+        dst: Reg,
+        src: Reg,
+        f: impl FnOnce(&mut X64Assembler, Gpr, Gpr),
+    ) {
+        let (d, ls) = (self.loc(dst), self.loc(src));
+        let rs = self.int_reg(size, ls, S2);
+        let rd = match d {
+            Loc::G(g) => g,
+            _ => S1,
+        };
+        f(&mut self.m, rd, rs);
+        self.store_int(d, rd);
+    }
+
+    fn float_bin(&mut self, op: FBinOp, size: FSize, dst: Reg, a: Reg, b: Reg) {
+        let (d, la, lb) = (self.loc(dst), self.loc(a), self.loc(b));
+        let fd = self.float_dst(d, lb);
+        self.load_float(size, fd, la);
+        let fb = self.float_reg(size, lb, FS2);
+        self.m.fbin(op, size, fd, fb);
+        self.store_float(size, d, fd);
+    }
+
+    fn float_un(&mut self, op: FUnOp, size: FSize, dst: Reg, src: Reg) {
+        let (d, ls) = (self.loc(dst), self.loc(src));
+        let fs = self.float_reg(size, ls, FS2);
+        let fd = match d {
+            Loc::F(f) => f,
+            _ => FS1,
+        };
+        self.m.fun(op, size, fd, fs);
+        self.store_float(size, d, fd);
+    }
+
+    fn float_cmp(&mut self, cond: FCond, size: FSize, dst: Reg, a: Reg, b: Reg) {
+        let (d, la, lb) = (self.loc(dst), self.loc(a), self.loc(b));
+        let fa = self.float_reg(size, la, FS1);
+        let fb = self.float_reg(size, lb, FS2);
+        let rd = match d {
+            Loc::G(g) => g,
+            _ => S1,
+        };
+        self.m.fcmp_set(cond, size, rd, fa, fb);
+        self.store_int(d, rd);
+    }
+
+    fn int_to_float(&mut self, from: Size, signed: bool, to: FSize, dst: Reg, src: Reg) {
+        let (d, ls) = (self.loc(dst), self.loc(src));
+        let rs = self.int_reg(from, ls, S1);
+        let fd = match d {
+            Loc::F(f) => f,
+            _ => FS1,
+        };
+        self.m.int_to_float(from, signed, to, fd, rs);
+        self.store_float(to, d, fd);
+    }
+
+    fn float_to_int(
+        &mut self,
+        from: FSize,
+        to: Size,
+        signed: bool,
+        dst: Reg,
+        src: Reg,
+        trapping: bool,
+    ) {
+        let (d, ls) = (self.loc(dst), self.loc(src));
+        let fs = self.float_reg(from, ls, FS2);
+        let rd = match d {
+            Loc::G(g) => g,
+            _ => S1,
+        };
+        let traps = trapping.then(|| TruncTraps {
+            invalid: code_of(TrapCode::InvalidConversionToInteger),
+            overflow: code_of(TrapCode::IntegerOverflow),
+        });
+        self.m.float_to_int(from, to, signed, rd, fs, traps);
+        self.store_int(d, rd);
+    }
+
+    fn float_to_float(&mut self, from: FSize, to: FSize, dst: Reg, src: Reg) {
+        let (d, ls) = (self.loc(dst), self.loc(src));
+        let fs = self.float_reg(from, ls, FS2);
+        let fd = match d {
+            Loc::F(f) => f,
+            _ => FS1,
+        };
+        self.m.float_to_float(from, to, fd, fs);
+        self.store_float(to, d, fd);
+    }
+
+    fn extend(&mut self, kind: ExtendKind, size: Size, dst: Reg, src: Reg) {
+        self.int_unary(size, dst, src, |m, rd, rs| m.extend(kind, rd, rs));
+    }
+
+    /// The address `[heap + ptr + offset]`; offsets past i32 are added first
+    /// and checked against the reservation.
+    fn address(&mut self, ptr: Reg, offset: u32) -> Mem {
+        let lp = self.loc(ptr);
+        let rp = self.int_reg(Size::S32, lp, S1);
+        // Up to 8 bytes at ptr + offset stay inside the reservation of
+        // 4 GiB + guard while offset + 8 fits in the guard.
+        let guard = self.module.engine.config().memory_guard_size;
+        if offset <= i32::MAX as u32 && offset as u64 + 8 <= guard {
+            return Mem {
+                base: HEAP,
+                index: Some(rp),
+                disp: offset as i32,
+            };
+        }
+        // ptr + offset >= 4 GiB is outside any 32-bit memory: trap before
+        // reaching past the guard region.
+        self.m.mov_imm64(S2, offset as u64);
+        self.m.alu(AluOp::Add, Size::S64, S2, Src::Reg(rp));
+        self.m.mov(Size::S64, x::RAX, Src::Reg(S2));
+        self.m.shift(ShiftOp::ShrU, Size::S64, x::RAX, Src::Imm(32));
+        self.m.cmp(Size::S64, x::RAX, Src::Imm(0));
+        self.m
+            .trap_if(Cond::Ne, code_of(TrapCode::MemoryOutOfBounds));
+        Mem {
+            base: HEAP,
+            index: Some(S2),
+            disp: 0,
+        }
+    }
+
+    fn load(&mut self, dst: Reg, ptr: Reg, offset: u32, kind: LoadKind, float: Option<FSize>) {
+        let d = self.loc(dst);
+        let mem = self.address(ptr, offset);
+        match (float, d) {
+            (Some(fs), Loc::F(f)) => {
+                let at = self.m.fload(fs, f, mem);
+                self.site(at, TrapCode::MemoryOutOfBounds);
+            }
+            _ => {
+                let rd = match d {
+                    Loc::G(g) => g,
+                    _ => S1,
+                };
+                let at = self.m.load(kind, rd, mem);
+                self.site(at, TrapCode::MemoryOutOfBounds);
+                self.store_int(d, rd);
+            }
+        }
+    }
+
+    fn store(&mut self, ptr: Reg, val: Reg, offset: u32, kind: StoreKind, float: Option<FSize>) {
+        let lv = self.loc(val);
+        // The value first: the address may use S1/S2.
+        let value = match (float, lv) {
+            (Some(fs), Loc::F(f)) => Err((fs, f)),
+            _ => {
+                let size = if kind == StoreKind::B64 {
+                    Size::S64
+                } else {
+                    Size::S32
+                };
+                match lv {
+                    Loc::G(g) => Ok(g),
+                    _ => {
+                        self.load_int(size, x::RDX, lv);
+                        Ok(x::RDX)
+                    }
+                }
+            }
+        };
+        let mem = self.address(ptr, offset);
+        let at = match value {
+            Ok(r) => self.m.store(kind, mem, r),
+            Err((fs, f)) => self.m.fstore(fs, mem, f),
+        };
+        self.site(at, TrapCode::MemoryOutOfBounds);
+    }
+
+    /// Writes result values to cells `0..n` and returns.
+    fn ret(&mut self, srcs: &[Reg]) {
+        match srcs {
+            [] => {}
+            [s] => {
+                let l = self.loc(*s);
+                self.copy(Loc::M(0), l);
+            }
+            _ => {
+                // Sources may be cells 0..n themselves: go through the stack.
+                for &s in srcs {
+                    let l = self.loc(s);
+                    self.load_int(Size::S64, S1, l);
+                    self.m.push(S1);
+                }
+                for k in (0..srcs.len()).rev() {
+                    self.m.pop(S1);
+                    self.m.store_reg(Size::S64, Self::cell(8 * k as i32), S1);
+                }
+            }
+        }
+        self.epilogue();
+    }
+
+    /// Stores call arguments into the callee's frame, which starts at this
+    /// frame's end.
+    fn call_args(&mut self, args: &[Reg]) {
+        let fs = self.body.frame_size as i32;
+        for (k, &a) in args.iter().enumerate() {
+            let l = self.loc(a);
+            self.copy(Loc::M(8 * (fs + k as i32)), l);
+        }
+    }
+
+    fn call_results(&mut self, results: &[Reg]) {
+        let fs = self.body.frame_size as i32;
+        for (k, &r) in results.iter().enumerate() {
+            let d = self.loc(r);
+            self.copy(d, Loc::M(8 * (fs + k as i32)));
+        }
+    }
+
+    /// Calls a runtime helper `f(ctx, args...)`, raising its trap if it
+    /// reported one, and writes its result to `dst`.
+    fn helper(&mut self, f: vmctx::Helper, args: &[Loc], dst: Option<Reg>) {
+        // Arguments may sit in argument registers: pass them through the stack.
+        for &a in args {
+            self.load_int(Size::S64, S1, a);
+            self.m.push(S1);
+        }
+        for k in (0..args.len()).rev() {
+            self.m.pop(ARGS[k]);
+        }
+        // The pushes and pops balance, so rsp is aligned again for the call.
+        self.m.mov(Size::S64, x::RDI, Src::Reg(CTX));
+        self.m.call_abs(f as usize);
+        self.m.mov(Size::S64, S1, Src::Reg(x::RAX));
+        self.m
+            .mov(Size::S32, S2, Src::Mem(Mem::at(CTX, vmctx::TRAP)));
+        self.m.raise_if_nonzero(S2);
+        if let Some(dst) = dst {
+            let d = self.loc(dst);
+            self.store_int(d, S1);
+        }
+    }
+
+    /// Reads register `k` of the operand words starting at instruction `at`.
+    fn operand(&self, at: usize, k: usize) -> Reg {
+        match self.body.code[at + k / 3] {
+            Op::Args { r0, r1, r2 } | Op::Results { r0, r1, r2 } => [r0, r1, r2][k % 3],
+            _ => 0,
+        }
+    }
+
+    fn operands(&self, at: usize, n: usize) -> Vec<Reg> {
+        (0..n).map(|k| self.operand(at, k)).collect()
+    }
+
+    fn imm(&self, at: usize) -> u32 {
+        match self.body.code[at] {
+            Op::Imm { value } => value,
+            _ => 0,
+        }
+    }
+
+    fn branch_target(&mut self, i: usize, offset: i32) -> dynasmrt::DynamicLabel {
+        self.label((i as i64 + offset as i64) as usize)
+    }
+
+    #[allow(clippy::too_many_lines)]
+    fn body(&mut self) -> Result<(), String> {
+        use FSize::{F32, F64};
+        use Size::{S32, S64};
+        let code = self.body.code.clone();
+        let mut i = 0usize;
+        while i < code.len() {
+            if let Some(l) = self.labels[i] {
+                self.m.bind(l);
+            }
+            let op = code[i];
+            let next = i + 1;
+            let mut skip = 0usize;
+            match op {
+                Op::Unreachable {} => self.m.trap(code_of(TrapCode::Unreachable)),
+                Op::Copy { dst, src } => {
+                    let (d, s) = (self.loc(dst), self.loc(src));
+                    self.copy(d, s);
+                }
+                Op::I32ReinterpretF32 { dst, src } => {
+                    let (d, s) = (self.loc(dst), self.loc(src));
+                    self.load_int(S32, S1, s);
+                    self.store_int(d, S1);
+                }
+                Op::LoopHeader { loop_id } => {
+                    let target = self.label(next);
+                    self.loops.push((loop_id, target));
+                }
+                Op::Br { offset } => {
+                    let t = self.branch_target(i, offset);
+                    self.m.jmp(t);
+                }
+                Op::BrIfNez { cond, offset } | Op::BrIfEqz { cond, offset } => {
+                    let t = self.branch_target(i, offset);
+                    let l = self.loc(cond);
+                    let r = self.int_reg(S32, l, S1);
+                    let if_zero = matches!(op, Op::BrIfEqz { .. });
+                    self.m.branch_zero(S32, r, if_zero, t);
+                }
+                Op::BrTable { index, len } => {
+                    let l = self.loc(index);
+                    let r = self.int_reg(S32, l, S1);
+                    let mut targets = Vec::with_capacity(len as usize + 1);
+                    for k in 0..=len as usize {
+                        let at = next + k;
+                        let Op::Br { offset } = code[at] else {
+                            return Err("br_table without its targets".into());
+                        };
+                        targets.push(self.branch_target(at, offset));
+                    }
+                    let default = targets[len as usize];
+                    self.m.cmp(S32, r, Src::Imm(len as i32));
+                    self.m.jcc(Cond::GeU, default);
+                    self.m.jump_table(r, &targets[..len as usize]);
+                    skip = len as usize + 1;
+                }
+                Op::Return0 {} => self.ret(&[]),
+                Op::Return1 { src } => self.ret(&[src]),
+                Op::ReturnN { count } => {
+                    let srcs = self.operands(next, count as usize);
+                    self.ret(&srcs);
+                    skip = (count as usize).div_ceil(3);
+                }
+                Op::Args { .. } | Op::Results { .. } | Op::Imm { .. } => {}
+                Op::CallInternal { func } => {
+                    let callee = &self.module.bodies[func as usize];
+                    let (np, nr) = (callee.num_params as usize, callee.num_results as usize);
+                    let args = self.operands(next, np);
+                    let results = self.operands(next + np.div_ceil(3), nr);
+                    self.call_args(&args);
+                    let fs = 8 * self.body.frame_size as i32;
+                    self.m.lea(FP, Mem::at(FP, fs));
+                    self.m.mov(S64, S1, Src::Mem(Mem::at(CTX, vmctx::ENTRIES)));
+                    self.m.call_mem(Mem::at(S1, 8 * func as i32));
+                    self.m.lea(FP, Mem::at(FP, -fs));
+                    self.call_results(&results);
+                    skip = np.div_ceil(3) + nr.div_ceil(3);
+                }
+                Op::CallImported { func } => {
+                    let ty = self.module.env.func_type(func).clone();
+                    let (np, nr) = (ty.params().len(), ty.results().len());
+                    let args = self.operands(next, np);
+                    let results = self.operands(next + np.div_ceil(3), nr);
+                    self.call_args(&args);
+                    let fs = 8 * self.body.frame_size as i32;
+                    self.m.mov(S64, x::RDI, Src::Reg(CTX));
+                    self.m.lea(x::RSI, Mem::at(FP, fs));
+                    self.m.mov(S32, x::RDX, Src::Imm(func as i32));
+                    self.m
+                        .mov(S64, x::RAX, Src::Mem(Mem::at(CTX, vmctx::CALL_IMPORT)));
+                    self.m.call_reg(x::RAX);
+                    self.m.raise_if_nonzero(x::RAX);
+                    self.call_results(&results);
+                    skip = np.div_ceil(3) + nr.div_ceil(3);
+                }
+                Op::CallIndirect { index, ty } => {
+                    let table = self.imm(next);
+                    let fty = self.module.env.type_at(ty).clone();
+                    let (np, nr) = (fty.params().len(), fty.results().len());
+                    let args = self.operands(next + 1, np);
+                    let results = self.operands(next + 1 + np.div_ceil(3), nr);
+                    let li = self.loc(index);
+                    self.load_int(S32, S2, li);
+                    self.call_args(&args);
+                    let fs = 8 * self.body.frame_size as i32;
+                    self.m.mov(S64, x::RDI, Src::Reg(CTX));
+                    self.m.lea(x::RSI, Mem::at(FP, fs));
+                    self.m.mov(S64, x::RDX, Src::Reg(S2));
+                    self.m.mov(S32, x::RCX, Src::Imm(ty as i32));
+                    self.m.mov(S32, x::R8, Src::Imm(table as i32));
+                    self.m
+                        .mov(S64, x::RAX, Src::Mem(Mem::at(CTX, vmctx::CALL_INDIRECT)));
+                    self.m.call_reg(x::RAX);
+                    self.m.raise_if_nonzero(x::RAX);
+                    self.call_results(&results);
+                    skip = 1 + np.div_ceil(3) + nr.div_ceil(3);
+                }
+                Op::Select { dst, a, b } => {
+                    let cond = self.operand(next, 0);
+                    let (d, la, lb, lc) = (self.loc(dst), self.loc(a), self.loc(b), self.loc(cond));
+                    let float = matches!(d, Loc::F(_))
+                        || matches!(la, Loc::F(_))
+                        || matches!(lb, Loc::F(_));
+                    self.load_int(S32, x::RDX, lc);
+                    if float {
+                        let done = self.m.new_label();
+                        self.load_float(F64, FS1, la);
+                        self.m.branch_zero(S32, x::RDX, false, done);
+                        self.load_float(F64, FS1, lb);
+                        self.m.bind(done);
+                        self.store_float(F64, d, FS1);
+                    } else {
+                        self.load_int(S64, S1, la);
+                        self.load_int(S64, S2, lb);
+                        self.m.select(S64, S1, x::RDX, S2);
+                        self.store_int(d, S1);
+                    }
+                    skip = 1;
+                }
+                Op::GlobalGet { dst, global } => {
+                    let d = self.loc(dst);
+                    self.m.mov(S64, S1, Src::Mem(Mem::at(CTX, vmctx::GLOBALS)));
+                    self.m
+                        .mov(S64, S1, Src::Mem(Mem::at(S1, 8 * global as i32)));
+                    match d {
+                        Loc::F(f) => {
+                            self.m.fload(F64, f, Mem::at(S1, 0));
+                        }
+                        _ => {
+                            self.m.mov(S64, S1, Src::Mem(Mem::at(S1, 0)));
+                            self.store_int(d, S1);
+                        }
+                    }
+                }
+                Op::GlobalSet { src, global } => {
+                    let s = self.loc(src);
+                    self.m.mov(S64, S1, Src::Mem(Mem::at(CTX, vmctx::GLOBALS)));
+                    self.m
+                        .mov(S64, S1, Src::Mem(Mem::at(S1, 8 * global as i32)));
+                    match s {
+                        Loc::F(f) => {
+                            self.m.fstore(F64, Mem::at(S1, 0), f);
+                        }
+                        _ => {
+                            self.load_int(S64, S2, s);
+                            self.m.store_reg(S64, Mem::at(S1, 0), S2);
+                        }
+                    }
+                }
+                Op::I32Load { dst, ptr, offset } => {
+                    self.load(dst, ptr, offset as u32, LoadKind::U32, None)
+                }
+                Op::I64Load { dst, ptr, offset } => {
+                    self.load(dst, ptr, offset as u32, LoadKind::U64, None)
+                }
+                Op::F32Load { dst, ptr, offset } => {
+                    self.load(dst, ptr, offset as u32, LoadKind::U32, Some(F32))
+                }
+                Op::F64Load { dst, ptr, offset } => {
+                    self.load(dst, ptr, offset as u32, LoadKind::U64, Some(F64))
+                }
+                Op::I32Load8S { dst, ptr, offset } => {
+                    self.load(dst, ptr, offset as u32, LoadKind::S8To32, None)
+                }
+                Op::I32Load8U { dst, ptr, offset } => {
+                    self.load(dst, ptr, offset as u32, LoadKind::U8, None)
+                }
+                Op::I32Load16S { dst, ptr, offset } => {
+                    self.load(dst, ptr, offset as u32, LoadKind::S16To32, None)
+                }
+                Op::I32Load16U { dst, ptr, offset } => {
+                    self.load(dst, ptr, offset as u32, LoadKind::U16, None)
+                }
+                Op::I64Load8S { dst, ptr, offset } => {
+                    self.load(dst, ptr, offset as u32, LoadKind::S8To64, None)
+                }
+                Op::I64Load8U { dst, ptr, offset } => {
+                    self.load(dst, ptr, offset as u32, LoadKind::U8, None)
+                }
+                Op::I64Load16S { dst, ptr, offset } => {
+                    self.load(dst, ptr, offset as u32, LoadKind::S16To64, None)
+                }
+                Op::I64Load16U { dst, ptr, offset } => {
+                    self.load(dst, ptr, offset as u32, LoadKind::U16, None)
+                }
+                Op::I64Load32S { dst, ptr, offset } => {
+                    self.load(dst, ptr, offset as u32, LoadKind::S32To64, None)
+                }
+                Op::I64Load32U { dst, ptr, offset } => {
+                    self.load(dst, ptr, offset as u32, LoadKind::U32, None)
+                }
+                Op::I32Store { ptr, val, offset } => {
+                    self.store(ptr, val, offset as u32, StoreKind::B32, None)
+                }
+                Op::I64Store { ptr, val, offset } => {
+                    self.store(ptr, val, offset as u32, StoreKind::B64, None)
+                }
+                Op::F32Store { ptr, val, offset } => {
+                    self.store(ptr, val, offset as u32, StoreKind::B32, Some(F32))
+                }
+                Op::F64Store { ptr, val, offset } => {
+                    self.store(ptr, val, offset as u32, StoreKind::B64, Some(F64))
+                }
+                Op::I32Store8 { ptr, val, offset } | Op::I64Store8 { ptr, val, offset } => {
+                    self.store(ptr, val, offset as u32, StoreKind::B8, None)
+                }
+                Op::I32Store16 { ptr, val, offset } | Op::I64Store16 { ptr, val, offset } => {
+                    self.store(ptr, val, offset as u32, StoreKind::B16, None)
+                }
+                Op::I64Store32 { ptr, val, offset } => {
+                    self.store(ptr, val, offset as u32, StoreKind::B32, None)
+                }
+                Op::LoadWide { dst, ptr, kind } => {
+                    let offset = self.imm(next);
+                    use crate::ir::MemKind as K;
+                    let (lk, fl) = match kind {
+                        K::I32Load => (LoadKind::U32, None),
+                        K::F32Load => (LoadKind::U32, Some(F32)),
+                        K::I64Load => (LoadKind::U64, None),
+                        K::F64Load => (LoadKind::U64, Some(F64)),
+                        K::I32Load8S => (LoadKind::S8To32, None),
+                        K::I32Load8U | K::I64Load8U => (LoadKind::U8, None),
+                        K::I32Load16S => (LoadKind::S16To32, None),
+                        K::I32Load16U | K::I64Load16U => (LoadKind::U16, None),
+                        K::I64Load8S => (LoadKind::S8To64, None),
+                        K::I64Load16S => (LoadKind::S16To64, None),
+                        K::I64Load32S => (LoadKind::S32To64, None),
+                        K::I64Load32U => (LoadKind::U32, None),
+                        _ => return Err("store kind in a wide load".into()),
+                    };
+                    self.load(dst, ptr, offset, lk, fl);
+                    skip = 1;
+                }
+                Op::StoreWide { ptr, val, kind } => {
+                    let offset = self.imm(next);
+                    use crate::ir::MemKind as K;
+                    let (sk, fl) = match kind {
+                        K::I32Store | K::I64Store32 => (StoreKind::B32, None),
+                        K::F32Store => (StoreKind::B32, Some(F32)),
+                        K::I64Store => (StoreKind::B64, None),
+                        K::F64Store => (StoreKind::B64, Some(F64)),
+                        K::I32Store8 | K::I64Store8 => (StoreKind::B8, None),
+                        K::I32Store16 | K::I64Store16 => (StoreKind::B16, None),
+                        _ => return Err("load kind in a wide store".into()),
+                    };
+                    self.store(ptr, val, offset, sk, fl);
+                    skip = 1;
+                }
+                Op::MemorySize { dst } => self.helper(super::libcalls::memory_size, &[], Some(dst)),
+                Op::MemoryGrow { dst, delta } => {
+                    let l = self.loc(delta);
+                    self.helper(super::libcalls::memory_grow, &[l], Some(dst));
+                }
+                Op::MemoryFill { dst, val, len } => {
+                    let a = [self.loc(dst), self.loc(val), self.loc(len)];
+                    self.helper(super::libcalls::memory_fill, &a, None);
+                }
+                Op::MemoryCopy { dst, src, len } => {
+                    let a = [self.loc(dst), self.loc(src), self.loc(len)];
+                    self.helper(super::libcalls::memory_copy, &a, None);
+                }
+                Op::MemoryInit { data } => {
+                    let ops = self.operands(next, 3);
+                    let a = [
+                        Loc::K(data as u64),
+                        self.loc(ops[0]),
+                        self.loc(ops[1]),
+                        self.loc(ops[2]),
+                    ];
+                    self.helper(super::libcalls::memory_init, &a, None);
+                    skip = 1;
+                }
+                Op::DataDrop { data } => {
+                    self.helper(super::libcalls::data_drop, &[Loc::K(data as u64)], None)
+                }
+                Op::TableGet { dst, index, table } => {
+                    let a = [Loc::K(table as u64), self.loc(index)];
+                    self.helper(super::libcalls::table_get, &a, Some(dst));
+                }
+                Op::TableSet { index, val, table } => {
+                    let a = [Loc::K(table as u64), self.loc(index), self.loc(val)];
+                    self.helper(super::libcalls::table_set, &a, None);
+                }
+                Op::TableSize { dst, table } => self.helper(
+                    super::libcalls::table_size,
+                    &[Loc::K(table as u64)],
+                    Some(dst),
+                ),
+                Op::TableGrow { dst, init, delta } => {
+                    let table = self.imm(next);
+                    let a = [Loc::K(table as u64), self.loc(init), self.loc(delta)];
+                    self.helper(super::libcalls::table_grow, &a, Some(dst));
+                    skip = 1;
+                }
+                Op::TableFill { index, val, len } => {
+                    let table = self.imm(next);
+                    let a = [
+                        Loc::K(table as u64),
+                        self.loc(index),
+                        self.loc(val),
+                        self.loc(len),
+                    ];
+                    self.helper(super::libcalls::table_fill, &a, None);
+                    skip = 1;
+                }
+                Op::TableCopy { dst, src, len } => {
+                    let tables = self.imm(next);
+                    let a = [
+                        Loc::K(tables as u64),
+                        self.loc(dst),
+                        self.loc(src),
+                        self.loc(len),
+                    ];
+                    self.helper(super::libcalls::table_copy, &a, None);
+                    skip = 1;
+                }
+                Op::TableInit { table, elem } => {
+                    let ops = self.operands(next, 3);
+                    let packed = table as u64 | (elem as u64) << 32;
+                    let a = [
+                        Loc::K(packed),
+                        self.loc(ops[0]),
+                        self.loc(ops[1]),
+                        self.loc(ops[2]),
+                    ];
+                    self.helper(super::libcalls::table_init, &a, None);
+                    skip = 1;
+                }
+                Op::ElemDrop { elem } => {
+                    self.helper(super::libcalls::elem_drop, &[Loc::K(elem as u64)], None)
+                }
+                Op::RefFunc { dst, func } => {
+                    self.helper(super::libcalls::ref_func, &[Loc::K(func as u64)], Some(dst))
+                }
+
+                Op::I32Eqz { dst, src } => self.int_eqz(S32, dst, src),
+                Op::I64Eqz { dst, src } => self.int_eqz(S64, dst, src),
+                Op::I32Eq { dst, a, b } => self.int_cmp(Cond::Eq, S32, dst, a, b),
+                Op::I32Ne { dst, a, b } => self.int_cmp(Cond::Ne, S32, dst, a, b),
+                Op::I32LtS { dst, a, b } => self.int_cmp(Cond::LtS, S32, dst, a, b),
+                Op::I32LtU { dst, a, b } => self.int_cmp(Cond::LtU, S32, dst, a, b),
+                Op::I32GtS { dst, a, b } => self.int_cmp(Cond::GtS, S32, dst, a, b),
+                Op::I32GtU { dst, a, b } => self.int_cmp(Cond::GtU, S32, dst, a, b),
+                Op::I32LeS { dst, a, b } => self.int_cmp(Cond::LeS, S32, dst, a, b),
+                Op::I32LeU { dst, a, b } => self.int_cmp(Cond::LeU, S32, dst, a, b),
+                Op::I32GeS { dst, a, b } => self.int_cmp(Cond::GeS, S32, dst, a, b),
+                Op::I32GeU { dst, a, b } => self.int_cmp(Cond::GeU, S32, dst, a, b),
+                Op::I64Eq { dst, a, b } => self.int_cmp(Cond::Eq, S64, dst, a, b),
+                Op::I64Ne { dst, a, b } => self.int_cmp(Cond::Ne, S64, dst, a, b),
+                Op::I64LtS { dst, a, b } => self.int_cmp(Cond::LtS, S64, dst, a, b),
+                Op::I64LtU { dst, a, b } => self.int_cmp(Cond::LtU, S64, dst, a, b),
+                Op::I64GtS { dst, a, b } => self.int_cmp(Cond::GtS, S64, dst, a, b),
+                Op::I64GtU { dst, a, b } => self.int_cmp(Cond::GtU, S64, dst, a, b),
+                Op::I64LeS { dst, a, b } => self.int_cmp(Cond::LeS, S64, dst, a, b),
+                Op::I64LeU { dst, a, b } => self.int_cmp(Cond::LeU, S64, dst, a, b),
+                Op::I64GeS { dst, a, b } => self.int_cmp(Cond::GeS, S64, dst, a, b),
+                Op::I64GeU { dst, a, b } => self.int_cmp(Cond::GeU, S64, dst, a, b),
+                Op::F32Eq { dst, a, b } => self.float_cmp(FCond::Eq, F32, dst, a, b),
+                Op::F32Ne { dst, a, b } => self.float_cmp(FCond::Ne, F32, dst, a, b),
+                Op::F32Lt { dst, a, b } => self.float_cmp(FCond::Lt, F32, dst, a, b),
+                Op::F32Gt { dst, a, b } => self.float_cmp(FCond::Gt, F32, dst, a, b),
+                Op::F32Le { dst, a, b } => self.float_cmp(FCond::Le, F32, dst, a, b),
+                Op::F32Ge { dst, a, b } => self.float_cmp(FCond::Ge, F32, dst, a, b),
+                Op::F64Eq { dst, a, b } => self.float_cmp(FCond::Eq, F64, dst, a, b),
+                Op::F64Ne { dst, a, b } => self.float_cmp(FCond::Ne, F64, dst, a, b),
+                Op::F64Lt { dst, a, b } => self.float_cmp(FCond::Lt, F64, dst, a, b),
+                Op::F64Gt { dst, a, b } => self.float_cmp(FCond::Gt, F64, dst, a, b),
+                Op::F64Le { dst, a, b } => self.float_cmp(FCond::Le, F64, dst, a, b),
+                Op::F64Ge { dst, a, b } => self.float_cmp(FCond::Ge, F64, dst, a, b),
+
+                Op::BrIfI32Eq { .. }
+                | Op::BrIfI32Ne { .. }
+                | Op::BrIfI32LtS { .. }
+                | Op::BrIfI32LtU { .. }
+                | Op::BrIfI32GtS { .. }
+                | Op::BrIfI32GtU { .. }
+                | Op::BrIfI32LeS { .. }
+                | Op::BrIfI32LeU { .. }
+                | Op::BrIfI32GeS { .. }
+                | Op::BrIfI32GeU { .. }
+                | Op::BrIfI64Eq { .. }
+                | Op::BrIfI64Ne { .. }
+                | Op::BrIfI64LtS { .. }
+                | Op::BrIfI64LtU { .. }
+                | Op::BrIfI64GtS { .. }
+                | Op::BrIfI64GtU { .. }
+                | Op::BrIfI64LeS { .. }
+                | Op::BrIfI64LeU { .. }
+                | Op::BrIfI64GeS { .. }
+                | Op::BrIfI64GeU { .. } => {
+                    let Some((cond, size, a, b, off)) = fused(&op) else {
+                        return Err("fused branch shape".into());
+                    };
+                    let off = if off == FuncBody::FAR {
+                        self.body.far_offset(i)
+                    } else {
+                        off as i32
+                    };
+                    let t = self.branch_target(i, off);
+                    let (la, lb) = (self.loc(a), self.loc(b));
+                    let ra = self.int_reg(size, la, S1);
+                    let src = self.int_src(size, lb, S2);
+                    self.m.cmp(size, ra, src);
+                    self.m.jcc(cond, t);
+                }
+
+                Op::I32Clz { dst, src } => {
+                    self.int_unary(S32, dst, src, |m, d, s| m.bit(BitOp::Clz, S32, d, s))
+                }
+                Op::I32Ctz { dst, src } => {
+                    self.int_unary(S32, dst, src, |m, d, s| m.bit(BitOp::Ctz, S32, d, s))
+                }
+                Op::I32Popcnt { dst, src } => {
+                    self.int_unary(S32, dst, src, |m, d, s| m.bit(BitOp::Popcnt, S32, d, s))
+                }
+                Op::I64Clz { dst, src } => {
+                    self.int_unary(S64, dst, src, |m, d, s| m.bit(BitOp::Clz, S64, d, s))
+                }
+                Op::I64Ctz { dst, src } => {
+                    self.int_unary(S64, dst, src, |m, d, s| m.bit(BitOp::Ctz, S64, d, s))
+                }
+                Op::I64Popcnt { dst, src } => {
+                    self.int_unary(S64, dst, src, |m, d, s| m.bit(BitOp::Popcnt, S64, d, s))
+                }
+                Op::I32Add { dst, a, b } => self.int_bin(AluOp::Add, S32, dst, a, b),
+                Op::I32Sub { dst, a, b } => self.int_bin(AluOp::Sub, S32, dst, a, b),
+                Op::I32Mul { dst, a, b } => self.int_bin(AluOp::Mul, S32, dst, a, b),
+                Op::I32And { dst, a, b } => self.int_bin(AluOp::And, S32, dst, a, b),
+                Op::I32Or { dst, a, b } => self.int_bin(AluOp::Or, S32, dst, a, b),
+                Op::I32Xor { dst, a, b } => self.int_bin(AluOp::Xor, S32, dst, a, b),
+                Op::I64Add { dst, a, b } => self.int_bin(AluOp::Add, S64, dst, a, b),
+                Op::I64Sub { dst, a, b } => self.int_bin(AluOp::Sub, S64, dst, a, b),
+                Op::I64Mul { dst, a, b } => self.int_bin(AluOp::Mul, S64, dst, a, b),
+                Op::I64And { dst, a, b } => self.int_bin(AluOp::And, S64, dst, a, b),
+                Op::I64Or { dst, a, b } => self.int_bin(AluOp::Or, S64, dst, a, b),
+                Op::I64Xor { dst, a, b } => self.int_bin(AluOp::Xor, S64, dst, a, b),
+                Op::I32DivS { dst, a, b } => self.int_div(S32, true, false, dst, a, b),
+                Op::I32DivU { dst, a, b } => self.int_div(S32, false, false, dst, a, b),
+                Op::I32RemS { dst, a, b } => self.int_div(S32, true, true, dst, a, b),
+                Op::I32RemU { dst, a, b } => self.int_div(S32, false, true, dst, a, b),
+                Op::I64DivS { dst, a, b } => self.int_div(S64, true, false, dst, a, b),
+                Op::I64DivU { dst, a, b } => self.int_div(S64, false, false, dst, a, b),
+                Op::I64RemS { dst, a, b } => self.int_div(S64, true, true, dst, a, b),
+                Op::I64RemU { dst, a, b } => self.int_div(S64, false, true, dst, a, b),
+                Op::I32Shl { dst, a, b } => self.int_shift(ShiftOp::Shl, S32, dst, a, b),
+                Op::I32ShrS { dst, a, b } => self.int_shift(ShiftOp::ShrS, S32, dst, a, b),
+                Op::I32ShrU { dst, a, b } => self.int_shift(ShiftOp::ShrU, S32, dst, a, b),
+                Op::I32Rotl { dst, a, b } => self.int_shift(ShiftOp::Rotl, S32, dst, a, b),
+                Op::I32Rotr { dst, a, b } => self.int_shift(ShiftOp::Rotr, S32, dst, a, b),
+                Op::I64Shl { dst, a, b } => self.int_shift(ShiftOp::Shl, S64, dst, a, b),
+                Op::I64ShrS { dst, a, b } => self.int_shift(ShiftOp::ShrS, S64, dst, a, b),
+                Op::I64ShrU { dst, a, b } => self.int_shift(ShiftOp::ShrU, S64, dst, a, b),
+                Op::I64Rotl { dst, a, b } => self.int_shift(ShiftOp::Rotl, S64, dst, a, b),
+                Op::I64Rotr { dst, a, b } => self.int_shift(ShiftOp::Rotr, S64, dst, a, b),
+
+                Op::F32Abs { dst, src } => self.float_un(FUnOp::Abs, F32, dst, src),
+                Op::F32Neg { dst, src } => self.float_un(FUnOp::Neg, F32, dst, src),
+                Op::F32Ceil { dst, src } => self.float_un(FUnOp::Ceil, F32, dst, src),
+                Op::F32Floor { dst, src } => self.float_un(FUnOp::Floor, F32, dst, src),
+                Op::F32Trunc { dst, src } => self.float_un(FUnOp::Trunc, F32, dst, src),
+                Op::F32Nearest { dst, src } => self.float_un(FUnOp::Nearest, F32, dst, src),
+                Op::F32Sqrt { dst, src } => self.float_un(FUnOp::Sqrt, F32, dst, src),
+                Op::F64Abs { dst, src } => self.float_un(FUnOp::Abs, F64, dst, src),
+                Op::F64Neg { dst, src } => self.float_un(FUnOp::Neg, F64, dst, src),
+                Op::F64Ceil { dst, src } => self.float_un(FUnOp::Ceil, F64, dst, src),
+                Op::F64Floor { dst, src } => self.float_un(FUnOp::Floor, F64, dst, src),
+                Op::F64Trunc { dst, src } => self.float_un(FUnOp::Trunc, F64, dst, src),
+                Op::F64Nearest { dst, src } => self.float_un(FUnOp::Nearest, F64, dst, src),
+                Op::F64Sqrt { dst, src } => self.float_un(FUnOp::Sqrt, F64, dst, src),
+                Op::F32Add { dst, a, b } => self.float_bin(FBinOp::Add, F32, dst, a, b),
+                Op::F32Sub { dst, a, b } => self.float_bin(FBinOp::Sub, F32, dst, a, b),
+                Op::F32Mul { dst, a, b } => self.float_bin(FBinOp::Mul, F32, dst, a, b),
+                Op::F32Div { dst, a, b } => self.float_bin(FBinOp::Div, F32, dst, a, b),
+                Op::F32Min { dst, a, b } => self.float_bin(FBinOp::Min, F32, dst, a, b),
+                Op::F32Max { dst, a, b } => self.float_bin(FBinOp::Max, F32, dst, a, b),
+                Op::F32Copysign { dst, a, b } => self.float_bin(FBinOp::Copysign, F32, dst, a, b),
+                Op::F64Add { dst, a, b } => self.float_bin(FBinOp::Add, F64, dst, a, b),
+                Op::F64Sub { dst, a, b } => self.float_bin(FBinOp::Sub, F64, dst, a, b),
+                Op::F64Mul { dst, a, b } => self.float_bin(FBinOp::Mul, F64, dst, a, b),
+                Op::F64Div { dst, a, b } => self.float_bin(FBinOp::Div, F64, dst, a, b),
+                Op::F64Min { dst, a, b } => self.float_bin(FBinOp::Min, F64, dst, a, b),
+                Op::F64Max { dst, a, b } => self.float_bin(FBinOp::Max, F64, dst, a, b),
+                Op::F64Copysign { dst, a, b } => self.float_bin(FBinOp::Copysign, F64, dst, a, b),
+
+                Op::I32WrapI64 { dst, src } => {
+                    self.int_unary(S32, dst, src, |m, d, s| m.mov(S32, d, Src::Reg(s)))
+                }
+                Op::I32TruncF32S { dst, src } => self.float_to_int(F32, S32, true, dst, src, true),
+                Op::I32TruncF32U { dst, src } => self.float_to_int(F32, S32, false, dst, src, true),
+                Op::I32TruncF64S { dst, src } => self.float_to_int(F64, S32, true, dst, src, true),
+                Op::I32TruncF64U { dst, src } => self.float_to_int(F64, S32, false, dst, src, true),
+                Op::I64TruncF32S { dst, src } => self.float_to_int(F32, S64, true, dst, src, true),
+                Op::I64TruncF32U { dst, src } => self.float_to_int(F32, S64, false, dst, src, true),
+                Op::I64TruncF64S { dst, src } => self.float_to_int(F64, S64, true, dst, src, true),
+                Op::I64TruncF64U { dst, src } => self.float_to_int(F64, S64, false, dst, src, true),
+                Op::I32TruncSatF32S { dst, src } => {
+                    self.float_to_int(F32, S32, true, dst, src, false)
+                }
+                Op::I32TruncSatF32U { dst, src } => {
+                    self.float_to_int(F32, S32, false, dst, src, false)
+                }
+                Op::I32TruncSatF64S { dst, src } => {
+                    self.float_to_int(F64, S32, true, dst, src, false)
+                }
+                Op::I32TruncSatF64U { dst, src } => {
+                    self.float_to_int(F64, S32, false, dst, src, false)
+                }
+                Op::I64TruncSatF32S { dst, src } => {
+                    self.float_to_int(F32, S64, true, dst, src, false)
+                }
+                Op::I64TruncSatF32U { dst, src } => {
+                    self.float_to_int(F32, S64, false, dst, src, false)
+                }
+                Op::I64TruncSatF64S { dst, src } => {
+                    self.float_to_int(F64, S64, true, dst, src, false)
+                }
+                Op::I64TruncSatF64U { dst, src } => {
+                    self.float_to_int(F64, S64, false, dst, src, false)
+                }
+                Op::I64ExtendI32S { dst, src } => self.extend(ExtendKind::S32To64, S32, dst, src),
+                Op::I64ExtendI32U { dst, src } => self.extend(ExtendKind::U32To64, S32, dst, src),
+                Op::I32Extend8S { dst, src } => self.extend(ExtendKind::S8To32, S32, dst, src),
+                Op::I32Extend16S { dst, src } => self.extend(ExtendKind::S16To32, S32, dst, src),
+                Op::I64Extend8S { dst, src } => self.extend(ExtendKind::S8To64, S64, dst, src),
+                Op::I64Extend16S { dst, src } => self.extend(ExtendKind::S16To64, S64, dst, src),
+                Op::I64Extend32S { dst, src } => self.extend(ExtendKind::S32To64, S64, dst, src),
+                Op::F32ConvertI32S { dst, src } => self.int_to_float(S32, true, F32, dst, src),
+                Op::F32ConvertI32U { dst, src } => self.int_to_float(S32, false, F32, dst, src),
+                Op::F32ConvertI64S { dst, src } => self.int_to_float(S64, true, F32, dst, src),
+                Op::F32ConvertI64U { dst, src } => self.int_to_float(S64, false, F32, dst, src),
+                Op::F64ConvertI32S { dst, src } => self.int_to_float(S32, true, F64, dst, src),
+                Op::F64ConvertI32U { dst, src } => self.int_to_float(S32, false, F64, dst, src),
+                Op::F64ConvertI64S { dst, src } => self.int_to_float(S64, true, F64, dst, src),
+                Op::F64ConvertI64U { dst, src } => self.int_to_float(S64, false, F64, dst, src),
+                Op::F32DemoteF64 { dst, src } => self.float_to_float(F64, F32, dst, src),
+                Op::F64PromoteF32 { dst, src } => self.float_to_float(F32, F64, dst, src),
+            }
+            i = next + skip;
+        }
+        if let Some(l) = self.labels[code.len()] {
+            self.m.bind(l);
+        }
+        Ok(())
+    }
+}
+
+/// The parts of a fused compare-and-branch: condition, width, operands, offset.
+fn fused(op: &Op<Reg>) -> Option<(Cond, Size, Reg, Reg, i16)> {
+    use Size::{S32, S64};
+    Some(match *op {
+        Op::BrIfI32Eq { a, b, offset } => (Cond::Eq, S32, a, b, offset),
+        Op::BrIfI32Ne { a, b, offset } => (Cond::Ne, S32, a, b, offset),
+        Op::BrIfI32LtS { a, b, offset } => (Cond::LtS, S32, a, b, offset),
+        Op::BrIfI32LtU { a, b, offset } => (Cond::LtU, S32, a, b, offset),
+        Op::BrIfI32GtS { a, b, offset } => (Cond::GtS, S32, a, b, offset),
+        Op::BrIfI32GtU { a, b, offset } => (Cond::GtU, S32, a, b, offset),
+        Op::BrIfI32LeS { a, b, offset } => (Cond::LeS, S32, a, b, offset),
+        Op::BrIfI32LeU { a, b, offset } => (Cond::LeU, S32, a, b, offset),
+        Op::BrIfI32GeS { a, b, offset } => (Cond::GeS, S32, a, b, offset),
+        Op::BrIfI32GeU { a, b, offset } => (Cond::GeU, S32, a, b, offset),
+        Op::BrIfI64Eq { a, b, offset } => (Cond::Eq, S64, a, b, offset),
+        Op::BrIfI64Ne { a, b, offset } => (Cond::Ne, S64, a, b, offset),
+        Op::BrIfI64LtS { a, b, offset } => (Cond::LtS, S64, a, b, offset),
+        Op::BrIfI64LtU { a, b, offset } => (Cond::LtU, S64, a, b, offset),
+        Op::BrIfI64GtS { a, b, offset } => (Cond::GtS, S64, a, b, offset),
+        Op::BrIfI64GtU { a, b, offset } => (Cond::GtU, S64, a, b, offset),
+        Op::BrIfI64LeS { a, b, offset } => (Cond::LeS, S64, a, b, offset),
+        Op::BrIfI64LeU { a, b, offset } => (Cond::LeU, S64, a, b, offset),
+        Op::BrIfI64GeS { a, b, offset } => (Cond::GeS, S64, a, b, offset),
+        Op::BrIfI64GeU { a, b, offset } => (Cond::GeU, S64, a, b, offset),
+        _ => return None,
+    })
+}

@@ -1,0 +1,343 @@
+//! The JIT tier: compiling functions to machine code, entering it, and the
+//! hooks compiled code calls back into the runtime through.
+//!
+//! Code belongs to the `Module` and is shared by all its instances; each
+//! defined function has an entry slot that calls go through, so promoting a
+//! function is one store of its entry address. Until then (tiered strategy)
+//! the slot points at a stub that runs the function in the interpreter.
+
+mod libcalls;
+mod lower;
+pub(crate) mod vmctx;
+
+use crate::error::{Error, FrameInfo, Result, Trap, TrapCode};
+use crate::module::ModuleInner;
+use crate::runtime::store::{FuncEntity, Store, StoreInner};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::Mutex;
+use strata_jit::masm::{MacroAssembler, Mem, Size, Src};
+use strata_jit::x64::{self as x, X64Assembler};
+use strata_jit::{CodeMemory, Registration};
+use vmctx::VmCtx;
+
+/// The code a helper or hook returns when the store holds the real error.
+pub(crate) const HOST_PENDING: u32 = 0x1000;
+
+/// The non-zero code compiled code reports for a trap.
+pub(crate) fn code_of(code: TrapCode) -> u32 {
+    code as u32 + 1
+}
+
+fn trap_of(code: u32) -> TrapCode {
+    use TrapCode::*;
+    const ALL: [TrapCode; 10] = [
+        Unreachable,
+        MemoryOutOfBounds,
+        TableOutOfBounds,
+        UndefinedElement,
+        UninitializedElement,
+        IndirectCallTypeMismatch,
+        IntegerOverflow,
+        IntegerDivideByZero,
+        InvalidConversionToInteger,
+        StackOverflow,
+    ];
+    ALL.iter()
+        .copied()
+        .find(|&c| code_of(c) == code)
+        .unwrap_or(Unreachable)
+}
+
+/// Whether this machine can run compiled code.
+pub(crate) fn supported() -> bool {
+    cfg!(target_arch = "x86_64") && X64Assembler::host_supported()
+}
+
+/// Published code kept alive with its trap registration.
+struct Chunk {
+    _registration: Registration,
+    _code: CodeMemory,
+}
+
+/// A module's compiled code and entry slots.
+pub(crate) struct JitState {
+    /// Entry address of each defined function: compiled code, or an
+    /// interpreter stub, or 0 when the module is only interpreted.
+    pub entries: Box<[AtomicUsize]>,
+    /// Whether each defined function's entry is compiled code.
+    compiled: Box<[AtomicBool]>,
+    /// OSR entry of every loop, indexed like the back-edge counters.
+    osr: Box<[AtomicUsize]>,
+    chunks: Mutex<Vec<Chunk>>,
+    /// Functions compiled.
+    pub compiled_count: AtomicU64,
+    /// Loops entered by OSR.
+    pub osr_count: AtomicU64,
+}
+
+impl JitState {
+    pub fn new(funcs: usize, loops: usize) -> JitState {
+        JitState {
+            entries: (0..funcs).map(|_| AtomicUsize::new(0)).collect(),
+            compiled: (0..funcs).map(|_| AtomicBool::new(false)).collect(),
+            osr: (0..loops).map(|_| AtomicUsize::new(0)).collect(),
+            chunks: Mutex::new(Vec::new()),
+            compiled_count: AtomicU64::new(0),
+            osr_count: AtomicU64::new(0),
+        }
+    }
+
+    /// The compiled entry of function `def`, if it has one.
+    pub fn compiled_entry(&self, def: u32) -> Option<usize> {
+        if self.compiled[def as usize].load(Ordering::Acquire) {
+            Some(self.entries[def as usize].load(Ordering::Acquire))
+        } else {
+            None
+        }
+    }
+
+    /// The OSR entry of loop `global_loop` (module-wide index), if compiled.
+    pub fn osr_entry(&self, global_loop: usize) -> Option<usize> {
+        match self.osr[global_loop].load(Ordering::Acquire) {
+            0 => None,
+            a => Some(a),
+        }
+    }
+
+    fn publish(&self, code: &[u8], sites: Vec<strata_jit::TrapSite>) -> Result<usize> {
+        let mem = CodeMemory::publish(code)
+            .map_err(|e| Error::instantiate(format!("cannot map compiled code: {e}")))?;
+        let base = mem.as_ptr() as usize;
+        let registration = strata_jit::register(&mem, sites).map_err(Error::instantiate)?;
+        self.chunks
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(Chunk {
+                _registration: registration,
+                _code: mem,
+            });
+        Ok(base)
+    }
+}
+
+fn lower_err(e: String) -> Error {
+    Error::unsupported(format!("compiling to machine code failed: {e}"))
+}
+
+/// Compiles function `def` of `module` and points its entry slot at it.
+pub(crate) fn compile(module: &ModuleInner, def: u32) -> Result<()> {
+    let jit = &module.jit;
+    if jit.compiled[def as usize].load(Ordering::Acquire) {
+        return Ok(());
+    }
+    let lowered = lower::lower(module, def).map_err(lower_err)?;
+    let base = jit.publish(&lowered.code, lowered.trap_sites)?;
+    let first_loop = module.loop_offsets[def as usize] as usize;
+    for (i, &off) in lowered.osr.iter().enumerate() {
+        jit.osr[first_loop + i].store(base + off as usize, Ordering::Release);
+    }
+    jit.entries[def as usize].store(base, Ordering::Release);
+    if !jit.compiled[def as usize].swap(true, Ordering::AcqRel) {
+        jit.compiled_count.fetch_add(1, Ordering::Relaxed);
+    }
+    Ok(())
+}
+
+/// Points every entry slot at a stub that runs its function in the
+/// interpreter, so compiled callers can call functions not yet compiled.
+pub(crate) fn install_interpreter_stubs(module: &ModuleInner) -> Result<()> {
+    let n = module.bodies.len();
+    let mut m = X64Assembler::new();
+    let common = m.new_label();
+    let mut offsets = Vec::with_capacity(n);
+    for def in 0..n {
+        offsets.push(m.offset());
+        m.mov(Size::S32, x::RDX, Src::Imm(def as i32));
+        m.jmp(common);
+    }
+    m.bind(common);
+    m.adjust_sp(-8);
+    m.mov(Size::S64, x::RDI, Src::Reg(x::R15));
+    m.mov(Size::S64, x::RSI, Src::Reg(x::R14));
+    m.mov(
+        Size::S64,
+        x::RAX,
+        Src::Mem(Mem::at(x::R15, vmctx::CALL_INTERP)),
+    );
+    m.call_reg(x::RAX);
+    m.adjust_sp(8);
+    m.raise_if_nonzero(x::RAX);
+    m.ret();
+    let asm = m.finish().map_err(lower_err)?;
+    let base = module.jit.publish(&asm.code, asm.trap_sites)?;
+    for (def, off) in offsets.into_iter().enumerate() {
+        if !module.jit.compiled[def].load(Ordering::Acquire) {
+            module.jit.entries[def].store(base + off as usize, Ordering::Release);
+        }
+    }
+    Ok(())
+}
+
+/// A fresh context for an instance; its store fields are set on each entry.
+pub(crate) fn new_vmctx<T>(
+    instance: u32,
+    module: &ModuleInner,
+    mem_base: *mut u8,
+    globals: *const *mut u64,
+) -> Box<VmCtx> {
+    Box::new(VmCtx {
+        mem_base,
+        globals,
+        entries: module.jit.entries.as_ptr().cast(),
+        depth: std::ptr::null_mut(),
+        max_depth: module.engine.config().max_call_depth,
+        stack_end: 0,
+        native_limit: 0,
+        trap: 0,
+        instance,
+        store: std::ptr::null_mut(),
+        inner: std::ptr::null_mut(),
+        call_import: call_import::<T>,
+        call_indirect: call_indirect::<T>,
+        call_interp: call_interp::<T>,
+    })
+}
+
+/// Points `instance`'s context at the store as it is now (stores can move
+/// between calls) and returns it.
+fn refresh<T>(store: &mut Store<T>, instance: u32) -> *mut VmCtx {
+    let sp: *mut Store<T> = store;
+    let inner = &mut store.inner;
+    let stack_end = inner.stack.ptr(inner.stack.len()) as usize;
+    let native_limit = inner.native_limit;
+    let depth: *mut usize = &mut inner.depth;
+    let inner_ptr: *mut StoreInner = inner;
+    let ctx = &mut *inner.instances[instance as usize].vmctx;
+    ctx.store = sp.cast();
+    ctx.inner = inner_ptr;
+    ctx.depth = depth;
+    ctx.stack_end = stack_end;
+    ctx.native_limit = native_limit;
+    ctx
+}
+
+/// Runs compiled code at `entry` for `instance` with its frame at cell `base`.
+pub(crate) fn enter<T>(
+    store: &mut Store<T>,
+    instance: u32,
+    def: u32,
+    entry: usize,
+    base: usize,
+) -> Result<()> {
+    let ctx = refresh(store, instance);
+    let fp = store.inner.stack.ptr(base);
+    let depth = store.inner.depth;
+    // SAFETY: `entry` is code compiled for this instance's module, `ctx` its
+    // live context and `fp` a frame inside the value stack that the code
+    // checks against `stack_end` before use.
+    let result = unsafe { strata_jit::trampoline::call(entry as *const u8, ctx.cast(), fp) };
+    match result {
+        Ok(()) => Ok(()),
+        Err(code) => {
+            // SAFETY: the context outlives the store's instance.
+            unsafe { (*ctx).trap = 0 };
+            store.inner.depth = depth;
+            if code == HOST_PENDING {
+                return Err(store
+                    .inner
+                    .pending
+                    .take()
+                    .unwrap_or_else(|| Error::trap(TrapCode::Unreachable)));
+            }
+            let m = &store.inner.instances[instance as usize].module.inner;
+            let index = m.env.num_imported_funcs + def;
+            let frame = FrameInfo {
+                func_index: index,
+                func_name: m.func_name(index),
+                module_name: m.name.clone(),
+            };
+            Err(Trap::new(trap_of(code), vec![frame]).into())
+        }
+    }
+}
+
+/// Hands an error to the compiled caller: stored, reported as pending.
+fn pending<T>(store: &mut Store<T>, result: Result<()>) -> u64 {
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            store.inner.pending = Some(e);
+            HOST_PENDING as u64
+        }
+    }
+}
+
+/// The store and the frame's cell index behind a hook's arguments.
+///
+/// # Safety
+/// `ctx` must be a live, refreshed context and `fp` point into its store's stack.
+unsafe fn hook_parts<'a, T>(ctx: *mut VmCtx, fp: *mut u64) -> (&'a mut Store<T>, u32, usize) {
+    // SAFETY: refreshed on entry; compiled code holds no references.
+    let store = unsafe { &mut *(*ctx).store.cast::<Store<T>>() };
+    let base = (fp as usize - store.inner.stack.ptr(0) as usize) / 8;
+    // SAFETY: as above.
+    let instance = unsafe { (*ctx).instance };
+    (store, instance, base)
+}
+
+unsafe extern "sysv64" fn call_import<T>(ctx: *mut VmCtx, fp: *mut u64, func: u64) -> u64 {
+    // SAFETY: called by compiled code with its live context.
+    let (store, instance, base) = unsafe { hook_parts::<T>(ctx, fp) };
+    let f = store.inner.instances[instance as usize].funcs[func as usize];
+    let result = crate::interp::call_at(store, f, base, Some(instance));
+    pending(store, result)
+}
+
+unsafe extern "sysv64" fn call_indirect<T>(
+    ctx: *mut VmCtx,
+    fp: *mut u64,
+    index: u64,
+    ty: u64,
+    table: u64,
+) -> u64 {
+    // SAFETY: called by compiled code with its live context.
+    let (store, instance, base) = unsafe { hook_parts::<T>(ctx, fp) };
+    let result = (|| {
+        let inner = &store.inner;
+        let inst = &inner.instances[instance as usize];
+        let t = &inner.tables[inst.tables[table as usize] as usize];
+        let cell = *t
+            .elems
+            .get(index as u32 as usize)
+            .ok_or_else(|| Error::trap(TrapCode::UndefinedElement))?;
+        if cell == 0 {
+            return Err(Error::trap(TrapCode::UninitializedElement));
+        }
+        let f = (cell - 1) as u32;
+        if inner.funcs[f as usize].type_id() != inst.module.inner.type_ids[ty as usize] {
+            return Err(Error::trap(TrapCode::IndirectCallTypeMismatch));
+        }
+        Ok(f)
+    })();
+    let result = result.and_then(|f| crate::interp::call_at(store, f, base, Some(instance)));
+    pending(store, result)
+}
+
+unsafe extern "sysv64" fn call_interp<T>(ctx: *mut VmCtx, fp: *mut u64, def: u64) -> u64 {
+    // SAFETY: called by compiled code with its live context.
+    let (store, instance, base) = unsafe { hook_parts::<T>(ctx, fp) };
+    let result = crate::interp::run_defined(store, instance, def as u32, base);
+    pending(store, result)
+}
+
+/// Whether store function `func` is wasm with compiled code, for callers
+/// deciding how to enter it.
+pub(crate) fn entry_of(inner: &StoreInner, func: u32) -> Option<(u32, u32, usize)> {
+    match inner.funcs[func as usize] {
+        FuncEntity::Wasm { instance, def, .. } => {
+            let m = &inner.instances[instance as usize].module.inner;
+            m.jit.compiled_entry(def).map(|e| (instance, def, e))
+        }
+        FuncEntity::Host { .. } => None,
+    }
+}
