@@ -2,6 +2,10 @@
 
 use std::process::ExitCode;
 
+/// The exit status of a run that trapped: 128 + SIGABRT, as a shell
+/// reports a native program killed by `abort()`.
+pub const TRAP_EXIT_STATUS: u8 = 134;
+
 /// Why a command failed; decides the message and the exit status.
 #[derive(Debug)]
 pub enum CliError {
@@ -9,6 +13,9 @@ pub enum CliError {
     Usage(String),
     /// The module could not be loaded, linked or run (exit status 1).
     Failed(String),
+    /// The module trapped (exit status 134, what a native program that
+    /// calls `abort()` ends with, as wasmtime also reports traps).
+    Trapped(String),
     /// Already reported; exit with this status.
     Silent(u8),
 }
@@ -24,6 +31,10 @@ impl CliError {
             CliError::Failed(msg) => {
                 eprintln!("error: {msg}");
                 ExitCode::from(1)
+            }
+            CliError::Trapped(msg) => {
+                eprintln!("error: {msg}");
+                ExitCode::from(TRAP_EXIT_STATUS)
             }
             CliError::Silent(code) => ExitCode::from(code),
         }

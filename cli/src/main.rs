@@ -22,7 +22,7 @@ strata: a tiered WebAssembly engine
 Usage: strata <COMMAND> [OPTIONS]
 
 Commands:
-  run      Instantiate a module and run `_start` or an exported function
+  run      Run a WASI program's `_start`, or an exported function
   compile  Validate and translate a module; print sizes or the register IR
   help     Print this message or the help of a command
 

@@ -75,7 +75,7 @@ fn arguments_are_parsed_by_parameter_type() {
 }
 
 #[test]
-fn trap_prints_message_and_backtrace_and_exits_1() {
+fn trap_prints_message_and_backtrace_and_exits_134() {
     let path = temp_module(
         "trap.wat",
         r#"(module
@@ -83,7 +83,7 @@ fn trap_prints_message_and_backtrace_and_exits_1() {
              (func (export "outer") (param i32) (result i32) (call $inner (local.get 0))))"#,
     );
     let out = strata(&["run", path.to_str().unwrap(), "--invoke", "outer", "0"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(134));
     let err = stderr(&out);
     assert!(err.starts_with("error: integer divide by zero\n"), "{err}");
     assert!(err.contains("inner") && err.contains("outer"), "{err}");
@@ -91,10 +91,23 @@ fn trap_prints_message_and_backtrace_and_exits_1() {
 }
 
 #[test]
-fn imports_are_a_link_error_naming_the_import() {
+fn imports_other_than_wasi_are_a_link_error_naming_the_import() {
     let path = temp_module(
         "imports.wat",
-        r#"(module (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32))))"#,
+        r#"(module
+             (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32)))
+             (import "env" "log" (func (param i32))))"#,
+    );
+    let out = strata(&["run", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("`env`.`log`"), "{err}");
+    assert!(err.contains("only WASI"), "{err}");
+
+    // A WASI import with the wrong signature is the linker's error.
+    let path = temp_module(
+        "bad_wasi.wat",
+        r#"(module (import "wasi_snapshot_preview1" "fd_write" (func (param i32))))"#,
     );
     let out = strata(&["run", path.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
@@ -137,6 +150,7 @@ fn help_and_version_and_usage_errors() {
         &["-h"],
         &["run", "--help"],
         &["compile", "-h"],
+        &["help", "run"],
         &["--version"],
     ] {
         let out = strata(args);
@@ -147,7 +161,10 @@ fn help_and_version_and_usage_errors() {
         &[][..],
         &["frob"],
         &["run"],
-        &["run", "x.wasm", "--bogus"],
+        &["run", "--bogus", "x.wasm"],
+        &["run", "--dir", "x.wasm"],
+        &["run", "--env", "=v", "x.wasm"],
+        &["compile", "--strategy", "fast", "x.wasm"],
         &["compile"],
     ] {
         assert_eq!(strata(args).status.code(), Some(2), "{args:?}");

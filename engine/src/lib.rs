@@ -35,6 +35,6 @@ mod types;
 
 pub use engine::{Config, Engine, Strategy};
 pub use error::{Error, ErrorKind, FrameInfo, Result, Trap, TrapCode};
-pub use module::{ExportType, ImportType, Module, ModuleStats};
+pub use module::{ExportType, ImportType, Module, ModuleStats, TierStats};
 pub use runtime::*;
 pub use types::{ExternType, FuncType, GlobalType, MemoryType, Mutability, TableType, ValType};

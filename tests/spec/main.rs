@@ -48,7 +48,7 @@ use script::Script;
 
 /// Strategies every file runs under; adding a strategy is adding its name
 /// (as spelled in [`strategy_named`]).
-const STRATEGIES: &[&str] = &["interpreter", "jit"];
+const STRATEGIES: &[&str] = &["interpreter", "jit", "tiered"];
 
 /// Suites to run, by the names used in output and the known list: the spec
 /// versions, then the project's own regression scripts.
@@ -241,6 +241,11 @@ fn make_engine(name: &str) -> Result<Engine, String> {
     panics::catch(|| {
         let mut config = Config::new();
         config.strategy(strategy);
+        if strategy == Strategy::Tiered {
+            // Every function's first call is interpreted and leaves its loops
+            // by OSR at their first back-edge; its second call runs compiled.
+            config.tier_up_calls(2).tier_up_back_edges(1);
+        }
         // Errors may carry detail lines; the report wants one line.
         Engine::new(&config)
             .map_err(|e| e.to_string().lines().next().unwrap_or_default().to_string())

@@ -277,6 +277,9 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
     // SAFETY: body points into the live module.
     let mut ip: *const Op<Reg> = unsafe { (*body).code.as_ptr() };
     let mut loop_base = unsafe { (&*ctx.module).loop_offsets[st.def as usize] as usize };
+    let config = store.inner.engine.config();
+    let tiered = config.strategy == crate::Strategy::Tiered;
+    let (tier_calls, tier_back_edges) = (config.tier_up_calls, config.tier_up_back_edges);
 
     macro_rules! r {
         ($x:expr) => {
@@ -332,13 +335,58 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
             let off = $off as isize;
             // SAFETY: offsets were resolved inside the function's code.
             let target = unsafe { ip.offset(off - 1) };
+            ip = target;
             if off <= 0 {
                 // SAFETY: back-edge targets follow their loop's header.
                 if let Op::LoopHeader { loop_id } = unsafe { *target.sub(1) } {
-                    unsafe { *ctx.loop_counts.add(loop_base + loop_id as usize) += 1 };
+                    let counter = unsafe { ctx.loop_counts.add(loop_base + loop_id as usize) };
+                    // SAFETY: the instance's counters cover every loop.
+                    let count = unsafe {
+                        *counter += 1;
+                        *counter
+                    };
+                    if tiered && count >= tier_back_edges {
+                        osr!(loop_id);
+                    }
                 }
             }
-            ip = target;
+        }};
+    }
+    // Continues the running function in compiled code from the loop header
+    // `ip` points at, then returns from it as the interpreter would.
+    macro_rules! osr {
+        ($loop_id:expr) => {{
+            // SAFETY: the module outlives its instances.
+            let module = unsafe { &*ctx.module };
+            crate::jit::compile(module, st.def)?;
+            if let Some(entry) = module.jit.osr_entry(loop_base + $loop_id as usize) {
+                module
+                    .jit
+                    .osr_count
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                native_entry!(crate::jit::enter(
+                    store,
+                    st.instance,
+                    st.def,
+                    entry,
+                    st.base
+                ));
+                return_frame!();
+                continue;
+            }
+        }};
+    }
+    // Runs a nested native entry into compiled code, counting it as an activation.
+    macro_rules! native_entry {
+        ($call:expr) => {{
+            if store.inner.activations >= super::MAX_ACTIVATIONS {
+                return Err(TrapCode::StackOverflow.into());
+            }
+            store.inner.activations += 1;
+            let result = $call;
+            store.inner.activations -= 1;
+            result?;
+            ctx.refresh_memory(&store.inner);
         }};
     }
     macro_rules! jump16 {
@@ -453,6 +501,30 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
                 let v = r!(reg);
                 unsafe { *new_fp.add(k) = v };
             }
+            // SAFETY: the callee's module is live.
+            let cmodule = unsafe { &*cctx.module };
+            let mut entry = cmodule.jit.compiled_entry(def);
+            // SAFETY: the callee instance's counters cover its functions.
+            let calls = unsafe { *cctx.call_counts.add(def as usize) } + 1;
+            if entry.is_none() && tiered && calls >= tier_calls {
+                crate::jit::compile(cmodule, def)?;
+                entry = cmodule.jit.compiled_entry(def);
+            }
+            if let Some(entry) = entry {
+                // SAFETY: as above.
+                unsafe { *cctx.call_counts.add(def as usize) = calls };
+                let nr = callee.num_results as usize;
+                native_entry!(crate::jit::enter(store, inst, def, entry, new_base));
+                // SAFETY: results words follow the args words.
+                ip = unsafe { ip.add(np.div_ceil(3)) };
+                for k in 0..nr {
+                    // SAFETY: results words follow; the callee's cells are in bounds.
+                    let (reg, v) = unsafe { (operand(ip, k), *new_fp.add(k)) };
+                    w!(reg, v);
+                }
+                ip = unsafe { ip.add(nr.div_ceil(3)) };
+                continue;
+            }
             frames.push(Frame {
                 instance: st.instance,
                 def: st.def,
@@ -515,6 +587,39 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
         }};
     }
 
+    // Pops the running frame (its results are in cells 0..n) and resumes
+    // the caller, or leaves when it was the entry frame.
+    macro_rules! return_frame {
+        () => {{
+            store.inner.depth -= 1;
+            let Some(caller) = frames.pop() else {
+                return Ok(());
+            };
+            let callee_fp = fp;
+            // SAFETY: body is live.
+            let nr = unsafe { (*body).num_results } as usize;
+            if caller.instance != ctx.instance {
+                ctx = Ctx::load(&mut store.inner, caller.instance);
+            } else {
+                ctx.refresh_memory(&store.inner);
+            }
+            st.instance = caller.instance;
+            st.def = caller.def;
+            st.base = caller.base;
+            // SAFETY: the caller's module is live.
+            body = unsafe { &(&*ctx.module).bodies[caller.def as usize] };
+            fp = store.inner.stack.ptr(caller.base);
+            loop_base = unsafe { (&*ctx.module).loop_offsets[caller.def as usize] as usize };
+            ip = caller.ip;
+            for k in 0..nr {
+                // SAFETY: results words follow the call site.
+                let (reg, v) = unsafe { (operand(ip, k), *callee_fp.add(k)) };
+                w!(reg, v);
+            }
+            ip = unsafe { ip.add(nr.div_ceil(3)) };
+        }};
+    }
+
     loop {
         // SAFETY: ip stays inside the function's code: every path ends in a
         // return, unreachable, or branch to a resolved target.
@@ -565,32 +670,7 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
                     }
                     _ => {}
                 }
-                store.inner.depth -= 1;
-                let Some(caller) = frames.pop() else {
-                    return Ok(());
-                };
-                let callee_fp = fp;
-                // SAFETY: body is live.
-                let nr = unsafe { (*body).num_results } as usize;
-                if caller.instance != ctx.instance {
-                    ctx = Ctx::load(&mut store.inner, caller.instance);
-                } else {
-                    ctx.refresh_memory(&store.inner);
-                }
-                st.instance = caller.instance;
-                st.def = caller.def;
-                st.base = caller.base;
-                // SAFETY: the caller's module is live.
-                body = unsafe { &(&*ctx.module).bodies[caller.def as usize] };
-                fp = store.inner.stack.ptr(caller.base);
-                loop_base = unsafe { (&*ctx.module).loop_offsets[caller.def as usize] as usize };
-                ip = caller.ip;
-                for k in 0..nr {
-                    // SAFETY: results words follow the call site.
-                    let (reg, v) = unsafe { (operand(ip, k), *callee_fp.add(k)) };
-                    w!(reg, v);
-                }
-                ip = unsafe { ip.add(nr.div_ceil(3)) };
+                return_frame!();
             }
             Op::Args { .. } | Op::Results { .. } | Op::Imm { .. } => {
                 // Operand words are consumed by their instruction.

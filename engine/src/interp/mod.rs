@@ -15,7 +15,7 @@ use crate::runtime::store::{FuncEntity, Store};
 
 /// Nested native entries into wasm (host → wasm, interpreter ↔ compiled
 /// code) allowed; each costs native stack.
-const MAX_ACTIVATIONS: usize = 400;
+pub(super) const MAX_ACTIVATIONS: usize = 400;
 
 /// Native stack compiled code may use below the outermost entry.
 const NATIVE_STACK_BUDGET: usize = 512 * 1024;
@@ -76,9 +76,22 @@ pub(crate) fn run_defined<T>(
     def: u32,
     base: usize,
 ) -> Result<()> {
-    let module = &store.inner.instances[instance as usize].module.inner;
-    match module.jit.compiled_entry(def) {
-        Some(entry) => crate::jit::enter(store, instance, def, entry, base),
+    let inst = &mut store.inner.instances[instance as usize];
+    let module = inst.module.clone();
+    let mut entry = module.inner.jit.compiled_entry(def);
+    let config = store.inner.engine.config();
+    if entry.is_none() && config.strategy == crate::Strategy::Tiered {
+        let calls = inst.call_counts[def as usize] + 1;
+        if calls >= config.tier_up_calls {
+            crate::jit::compile(&module.inner, def)?;
+            entry = module.inner.jit.compiled_entry(def);
+        }
+    }
+    match entry {
+        Some(entry) => {
+            store.inner.instances[instance as usize].call_counts[def as usize] += 1;
+            crate::jit::enter(store, instance, def, entry, base)
+        }
         None => exec::run(store, instance, def, base),
     }
 }

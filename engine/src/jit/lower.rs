@@ -183,8 +183,26 @@ impl Lowerer<'_> {
         }
     }
 
+    /// Cells past the frame that calls write arguments to and read results from.
+    fn outgoing_cells(&self) -> u32 {
+        let env = &self.module.env;
+        let span = |ty: &crate::types::FuncType| ty.params().len().max(ty.results().len()) as u32;
+        self.body
+            .code
+            .iter()
+            .map(|op| match *op {
+                Op::CallInternal { func } => span(env.func_type(env.num_imported_funcs + func)),
+                Op::CallImported { func } => span(env.func_type(func)),
+                Op::CallIndirect { ty, .. } => span(env.type_at(ty)),
+                _ => 0,
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
     fn prologue(&mut self) {
-        let fs = self.body.frame_size as i32;
+        // The frame, and the argument area of calls it makes, must fit.
+        let fs = (self.body.frame_size + self.outgoing_cells()) as i32;
         // Keep rsp 16-byte aligned in the body, so calls need no adjustment.
         self.m.adjust_sp(-8);
         self.m
@@ -244,6 +262,12 @@ impl Lowerer<'_> {
     fn osr_entry(&mut self, target: dynasmrt::DynamicLabel) {
         let b = self.body;
         self.m.adjust_sp(-8);
+        // The interpreter checked the frame; calls also need their argument area.
+        let fs = (b.frame_size + self.outgoing_cells()) as i32;
+        self.m.lea(S1, Mem::at(FP, 8 * fs));
+        self.m
+            .cmp(Size::S64, S1, Src::Mem(Mem::at(CTX, vmctx::STACK_END)));
+        self.m.trap_if(Cond::GtU, code_of(TrapCode::StackOverflow));
         self.m
             .mov(Size::S64, S1, Src::Mem(Mem::at(CTX, vmctx::DEPTH)));
         self.m.mov(Size::S64, S2, Src::Mem(Mem::at(S1, 0)));

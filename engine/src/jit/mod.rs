@@ -12,7 +12,7 @@ pub(crate) mod vmctx;
 
 use crate::error::{Error, FrameInfo, Result, Trap, TrapCode};
 use crate::module::ModuleInner;
-use crate::runtime::store::{FuncEntity, Store, StoreInner};
+use crate::runtime::store::{Store, StoreInner};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use strata_jit::masm::{MacroAssembler, Mem, Size, Src};
@@ -328,16 +328,4 @@ unsafe extern "sysv64" fn call_interp<T>(ctx: *mut VmCtx, fp: *mut u64, def: u64
     let (store, instance, base) = unsafe { hook_parts::<T>(ctx, fp) };
     let result = crate::interp::run_defined(store, instance, def as u32, base);
     pending(store, result)
-}
-
-/// Whether store function `func` is wasm with compiled code, for callers
-/// deciding how to enter it.
-pub(crate) fn entry_of(inner: &StoreInner, func: u32) -> Option<(u32, u32, usize)> {
-    match inner.funcs[func as usize] {
-        FuncEntity::Wasm { instance, def, .. } => {
-            let m = &inner.instances[instance as usize].module.inner;
-            m.jit.compiled_entry(def).map(|e| (instance, def, e))
-        }
-        FuncEntity::Host { .. } => None,
-    }
 }

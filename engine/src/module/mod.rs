@@ -99,6 +99,15 @@ pub(crate) enum SegmentMode {
     Active { index: u32, offset: ConstExpr },
 }
 
+/// Tier-up counts of a module.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct TierStats {
+    /// Functions compiled to machine code.
+    pub compiled_funcs: u64,
+    /// Running loops that continued in compiled code (OSR).
+    pub osr_entries: u64,
+}
+
 /// Sizes and counts of a compiled module.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
 pub struct ModuleStats {
@@ -265,6 +274,16 @@ impl Module {
     /// Sizes and counts of the compiled module.
     pub fn stats(&self) -> ModuleStats {
         self.inner.stats
+    }
+
+    /// How far this module has tiered up: functions compiled to machine code
+    /// and loops entered in compiled code by on-stack replacement.
+    pub fn tier_stats(&self) -> TierStats {
+        use std::sync::atomic::Ordering::Relaxed;
+        TierStats {
+            compiled_funcs: self.inner.jit.compiled_count.load(Relaxed),
+            osr_entries: self.inner.jit.osr_count.load(Relaxed),
+        }
     }
 
     /// The register IR of every defined function, disassembled.
