@@ -1,0 +1,32 @@
+//! Helpers shared by the engine's integration tests.
+#![allow(dead_code)]
+
+use strata::{Config, Engine, Instance, Linker, Module, Store, Strategy};
+
+/// Every strategy; each test body runs under all of them.
+pub const STRATEGIES: [Strategy; 3] = [Strategy::Interpreter, Strategy::Jit, Strategy::Tiered];
+
+/// Runs `f` once per strategy that this machine supports, with an engine
+/// configured by `configure` on top of that strategy.
+pub fn for_each_strategy(configure: impl Fn(&mut Config), f: impl Fn(Strategy, Engine)) {
+    for strategy in STRATEGIES {
+        let mut config = Config::new();
+        config.strategy(strategy);
+        configure(&mut config);
+        match Engine::new(&config) {
+            Ok(engine) => f(strategy, engine),
+            // Only a CPU without the JIT's instruction set extensions gets here.
+            Err(e) => eprintln!("skipping {strategy:?}: {e}"),
+        }
+    }
+}
+
+/// Compiles and instantiates `wat` with no imports.
+pub fn instantiate(engine: &Engine, wat: &str) -> (Store<()>, Instance) {
+    let module = Module::new(engine, wat).expect("module compiles");
+    let mut store = Store::new(engine, ());
+    let instance = Linker::new(engine)
+        .instantiate(&mut store, &module)
+        .expect("instantiates");
+    (store, instance)
+}
