@@ -87,7 +87,18 @@ fn stats_report(module: &Module) -> String {
             "compile throughput",
             throughput(stats.wasm_bytes, stats.compile_time),
         ),
-    ] {
+    ]
+    .into_iter()
+    .chain((!stats.jit_time.is_zero()).then(|| {
+        (
+            "machine code time",
+            format!(
+                "{:.3} ms ({})",
+                stats.jit_time.as_secs_f64() * 1e3,
+                throughput(stats.wasm_bytes, stats.jit_time)
+            ),
+        )
+    })) {
         let _ = writeln!(out, "{:<31}{value}", format!("{name}:"));
     }
     out

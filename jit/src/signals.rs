@@ -38,7 +38,7 @@ struct CodeInfo {
     sites: Box<[TrapSite]>,
 }
 
-const MAX_RANGES: usize = 1 << 14;
+const MAX_RANGES: usize = 1 << 16;
 
 #[allow(clippy::declare_interior_mutable_const)]
 const EMPTY: AtomicPtr<CodeInfo> = AtomicPtr::new(ptr::null_mut());

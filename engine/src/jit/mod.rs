@@ -143,6 +143,38 @@ pub(crate) fn compile(module: &ModuleInner, def: u32) -> Result<()> {
     Ok(())
 }
 
+/// Compiles every defined function of `module` into one block of code.
+pub(crate) fn compile_all(module: &ModuleInner) -> Result<()> {
+    let jit = &module.jit;
+    let mut code = Vec::new();
+    let mut sites = Vec::new();
+    let mut placed = Vec::with_capacity(module.bodies.len());
+    for def in 0..module.bodies.len() as u32 {
+        let lowered = lower::lower(module, def).map_err(lower_err)?;
+        // Functions start 16-byte aligned; the code is position-independent.
+        code.resize(code.len().next_multiple_of(16), 0xcc);
+        let start = code.len() as u32;
+        code.extend_from_slice(&lowered.code);
+        sites.extend(lowered.trap_sites.iter().map(|s| strata_jit::TrapSite {
+            offset: s.offset + start,
+            code: s.code,
+        }));
+        placed.push((start, lowered.osr));
+    }
+    let base = jit.publish(&code, sites)?;
+    for (def, (start, osr)) in placed.into_iter().enumerate() {
+        let first_loop = module.loop_offsets[def] as usize;
+        for (i, off) in osr.into_iter().enumerate() {
+            jit.osr[first_loop + i].store(base + (start + off) as usize, Ordering::Release);
+        }
+        jit.entries[def].store(base + start as usize, Ordering::Release);
+        jit.compiled[def].store(true, Ordering::Release);
+    }
+    jit.compiled_count
+        .fetch_add(module.bodies.len() as u64, Ordering::Relaxed);
+    Ok(())
+}
+
 /// Points every entry slot at a stub that runs its function in the
 /// interpreter, so compiled callers can call functions not yet compiled.
 pub(crate) fn install_interpreter_stubs(module: &ModuleInner) -> Result<()> {

@@ -227,9 +227,7 @@ impl Module {
             crate::Strategy::Interpreter => {}
             crate::Strategy::Jit => {
                 let started = std::time::Instant::now();
-                for def in 0..inner.bodies.len() as u32 {
-                    crate::jit::compile(&inner, def)?;
-                }
+                crate::jit::compile_all(&inner)?;
                 let mut inner = inner;
                 inner.stats.jit_time = started.elapsed();
                 return Ok(Module {
