@@ -176,6 +176,18 @@ impl Error {
         Error::new(ErrorKind::Trap(Trap::new(code, Vec::new())))
     }
 
+    /// Appends outer wasm frames to a trap's backtrace, as the error passes
+    /// through the frames that called the trapping code.
+    pub(crate) fn with_outer_frames(
+        mut self,
+        frames: impl IntoIterator<Item = FrameInfo>,
+    ) -> Error {
+        if let ErrorKind::Trap(t) = &mut *self.kind {
+            t.backtrace.extend(frames);
+        }
+        self
+    }
+
     /// What kind of error this is.
     pub fn kind(&self) -> &ErrorKind {
         &self.kind

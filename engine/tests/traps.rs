@@ -232,3 +232,28 @@ fn deep_recursion_traps_as_call_stack_exhausted_in_every_strategy() {
         },
     );
 }
+
+#[test]
+fn trap_backtraces_name_every_wasm_frame_in_every_strategy() {
+    let wat = r#"(module
+      (func $inner (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0)))
+      (func $mid (param i32) (result i32) (call $inner (local.get 0)))
+      (func (export "outer") (param i32) (result i32) (call $mid (local.get 0))))"#;
+    for_each_strategy(
+        |c| {
+            c.tier_up_calls(1);
+        },
+        |strategy, engine| {
+            let (mut s, i) = instantiate(&engine, wat);
+            let err = call1(&mut s, &i, "outer", &[Val::I32(0)]).unwrap_err();
+            let names: Vec<String> = err
+                .as_trap()
+                .unwrap()
+                .backtrace()
+                .iter()
+                .map(|f| f.func_name.clone().unwrap_or_default())
+                .collect();
+            assert_eq!(names, ["inner", "mid", "outer"], "{strategy:?}");
+        },
+    );
+}

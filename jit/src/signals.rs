@@ -116,6 +116,13 @@ fn lookup(pc: usize) -> Option<u32> {
     found
 }
 
+/// Return addresses recorded for a trap, innermost first.
+pub const TRACE_MAX: usize = 100;
+
+/// Bytes compiled code keeps on the machine stack per frame: its return
+/// address and one alignment slot. The trap handler walks frames by it.
+pub const FRAME_BYTES: usize = 16;
+
 /// Where a trapping activation resumes: written by the entry trampoline.
 #[repr(C)]
 #[derive(Debug)]
@@ -126,6 +133,46 @@ pub struct Activation {
     pub landing: usize,
     /// The enclosing activation on this thread.
     pub prev: *const Activation,
+    /// The faulting PC, then the return addresses of the compiled frames
+    /// below it, as the handler found them.
+    pub trace: [usize; TRACE_MAX],
+    /// Entries of `trace` in use.
+    pub trace_len: usize,
+}
+
+/// Whether `pc` is inside registered code.
+fn in_code(pc: usize) -> bool {
+    READERS.fetch_add(1, Ordering::AcqRel);
+    let found = RANGES.iter().any(|entry| {
+        let info = entry.load(Ordering::Acquire);
+        // SAFETY: non-null entries point to live records while READERS > 0.
+        !info.is_null() && unsafe { pc >= (*info).start && pc < (*info).end }
+    });
+    READERS.fetch_sub(1, Ordering::AcqRel);
+    found
+}
+
+/// Records the faulting PC and the return addresses of the compiled frames
+/// below it. Compiled code's frames are `FRAME_BYTES` each, with the return
+/// address at the top; the walk ends at the first address outside compiled
+/// code (the trampoline's).
+///
+/// # Safety
+/// `sp` must be the faulting stack pointer of compiled code following that layout.
+unsafe fn record_trace(act: &mut Activation, pc: usize, mut sp: usize) {
+    act.trace[0] = pc;
+    act.trace_len = 1;
+    while act.trace_len < TRACE_MAX && sp < act.saved_sp {
+        // SAFETY: between the faulting frame and the trampoline's frame the
+        // stack holds compiled frames, so this reads the thread's own stack.
+        let ret = unsafe { *((sp + FRAME_BYTES / 2) as *const usize) };
+        if !in_code(ret) {
+            break;
+        }
+        act.trace[act.trace_len] = ret;
+        act.trace_len += 1;
+        sp += FRAME_BYTES;
+    }
 }
 
 thread_local! {
@@ -269,6 +316,13 @@ unsafe fn redirect(ctx: *mut libc::c_void, act: &Activation, code: u32) {
 }
 
 #[cfg(target_arch = "x86_64")]
+unsafe fn fault_sp(ctx: *mut libc::c_void) -> usize {
+    let uc = ctx.cast::<libc::ucontext_t>();
+    // SAFETY: as in `redirect`.
+    unsafe { (*uc).uc_mcontext.gregs[libc::REG_RSP as usize] as usize }
+}
+
+#[cfg(target_arch = "x86_64")]
 unsafe fn fault_pc(ctx: *mut libc::c_void) -> usize {
     let uc = ctx.cast::<libc::ucontext_t>();
     // SAFETY: as in `redirect`.
@@ -279,11 +333,15 @@ extern "C" fn handler(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut li
     // SAFETY: `ctx` is the kernel's ucontext for this signal.
     let pc = unsafe { fault_pc(ctx) };
     if let Some(code) = lookup(pc) {
-        let act = current();
+        let act = current().cast_mut();
         if !act.is_null() {
             // SAFETY: the activation lives on the stack of the trampoline's
-            // caller, which is below the faulting frame on this thread.
-            unsafe { redirect(ctx, &*act, code) };
+            // caller, which is below the faulting frame on this thread, and
+            // nothing else touches it while the handler runs.
+            unsafe {
+                record_trace(&mut *act, pc, fault_sp(ctx));
+                redirect(ctx, &*act, code);
+            }
             return;
         }
     }

@@ -56,28 +56,45 @@ fn trampoline() -> Tramp {
     unsafe { std::mem::transmute::<*const u8, Tramp>(code.as_ptr()) }
 }
 
+/// A trap that ended a call into compiled code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trapped {
+    /// The trap site's code (or the code raised in a register).
+    pub code: u32,
+    /// The faulting PC, then return addresses of the compiled frames below
+    /// it, innermost first.
+    pub pcs: Vec<usize>,
+}
+
 /// Calls compiled code at `entry` with `ctx` in r15 and `fp` in r14.
-/// Returns `Err(code)` when the code trapped at a registered trap site.
+/// Returns `Err` when the code trapped at a registered trap site.
 ///
 /// # Safety
 /// `entry` must be code that follows the compiled-code conventions (keeps
 /// r14/r15, returns with `ret`, keeps the stack aligned), and `ctx`/`fp` must
 /// be what that code expects.
-pub unsafe fn call(entry: *const u8, ctx: *mut u8, fp: *mut u64) -> Result<(), u32> {
+pub unsafe fn call(entry: *const u8, ctx: *mut u8, fp: *mut u64) -> Result<(), Trapped> {
     signals::install_handlers();
     let tramp = trampoline();
     let mut act = Activation {
         saved_sp: 0,
         landing: 0,
         prev: signals::current(),
+        trace: [0; signals::TRACE_MAX],
+        trace_len: 0,
     };
-    signals::set_current(&act);
-    // SAFETY: forwarded from the caller; `act` outlives the call.
-    let rc = unsafe { tramp(ctx, fp, entry, &mut act) };
+    let act_ptr: *mut Activation = &mut act;
+    signals::set_current(act_ptr);
+    // SAFETY: forwarded from the caller; `act` outlives the call, and the
+    // trampoline and the signal handler write it only through `act_ptr`.
+    let rc = unsafe { tramp(ctx, fp, entry, act_ptr) };
     signals::set_current(act.prev);
     if rc == 0 {
         Ok(())
     } else {
-        Err(rc)
+        Err(Trapped {
+            code: rc,
+            pcs: act.trace[..act.trace_len].to_vec(),
+        })
     }
 }

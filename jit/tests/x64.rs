@@ -27,6 +27,7 @@ fn build(f: impl FnOnce(&mut X64Assembler)) -> Compiled {
 fn run(c: &Compiled, cells: &mut [u64]) -> Result<(), u32> {
     // SAFETY: the test functions only touch cells through r14 within bounds.
     unsafe { trampoline::call(c.code.as_ptr(), std::ptr::null_mut(), cells.as_mut_ptr()) }
+        .map_err(|t| t.code)
 }
 
 fn cell(i: i32) -> Mem {

@@ -385,7 +385,10 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
             store.inner.activations += 1;
             let result = $call;
             store.inner.activations -= 1;
-            result?;
+            if let Err(e) = result {
+                let outer = backtrace(&store.inner, frames, st.instance, st.def);
+                return Err(Exit::Error(e.with_outer_frames(outer)));
+            }
             ctx.refresh_memory(&store.inner);
         }};
     }

@@ -69,6 +69,8 @@ pub(crate) struct JitState {
     /// OSR entry of every loop, indexed like the back-edge counters.
     osr: Box<[AtomicUsize]>,
     chunks: Mutex<Vec<Chunk>>,
+    /// Address ranges of compiled functions: (start, end, defined index).
+    ranges: Mutex<Vec<(usize, usize, u32)>>,
     /// Functions compiled.
     pub compiled_count: AtomicU64,
     /// Loops entered by OSR.
@@ -82,6 +84,7 @@ impl JitState {
             compiled: (0..funcs).map(|_| AtomicBool::new(false)).collect(),
             osr: (0..loops).map(|_| AtomicUsize::new(0)).collect(),
             chunks: Mutex::new(Vec::new()),
+            ranges: Mutex::new(Vec::new()),
             compiled_count: AtomicU64::new(0),
             osr_count: AtomicU64::new(0),
         }
@@ -102,6 +105,22 @@ impl JitState {
             0 => None,
             a => Some(a),
         }
+    }
+
+    fn add_range(&self, start: usize, len: usize, def: u32) {
+        self.ranges
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push((start, start + len, def));
+    }
+
+    /// The defined function whose code contains `pc`.
+    fn func_at(&self, pc: usize) -> Option<u32> {
+        let ranges = self.ranges.lock().unwrap_or_else(|p| p.into_inner());
+        ranges
+            .iter()
+            .find(|&&(start, end, _)| pc >= start && pc < end)
+            .map(|&(_, _, def)| def)
     }
 
     fn publish(&self, code: &[u8], sites: Vec<strata_jit::TrapSite>) -> Result<usize> {
@@ -132,6 +151,7 @@ pub(crate) fn compile(module: &ModuleInner, def: u32) -> Result<()> {
     }
     let lowered = lower::lower(module, def).map_err(lower_err)?;
     let base = jit.publish(&lowered.code, lowered.trap_sites)?;
+    jit.add_range(base, lowered.code.len(), def);
     let first_loop = module.loop_offsets[def as usize] as usize;
     for (i, &off) in lowered.osr.iter().enumerate() {
         jit.osr[first_loop + i].store(base + off as usize, Ordering::Release);
@@ -159,10 +179,11 @@ pub(crate) fn compile_all(module: &ModuleInner) -> Result<()> {
             offset: s.offset + start,
             code: s.code,
         }));
-        placed.push((start, lowered.osr));
+        placed.push((start, lowered.code.len(), lowered.osr));
     }
     let base = jit.publish(&code, sites)?;
-    for (def, (start, osr)) in placed.into_iter().enumerate() {
+    for (def, (start, len, osr)) in placed.into_iter().enumerate() {
+        jit.add_range(base + start as usize, len, def as u32);
         let first_loop = module.loop_offsets[def] as usize;
         for (i, off) in osr.into_iter().enumerate() {
             jit.osr[first_loop + i].store(base + (start + off) as usize, Ordering::Release);
@@ -197,8 +218,10 @@ pub(crate) fn install_interpreter_stubs(module: &ModuleInner) -> Result<()> {
         Src::Mem(Mem::at(x::R15, vmctx::CALL_INTERP)),
     );
     m.call_reg(x::RAX);
-    m.adjust_sp(8);
+    // Raised with the frame still in place, so the trap handler can walk
+    // past the stub to its compiled callers.
     m.raise_if_nonzero(x::RAX);
+    m.adjust_sp(8);
     m.ret();
     let asm = m.finish().map_err(lower_err)?;
     let base = module.jit.publish(&asm.code, asm.trap_sites)?;
@@ -270,25 +293,47 @@ pub(crate) fn enter<T>(
     let result = unsafe { strata_jit::trampoline::call(entry as *const u8, ctx.cast(), fp) };
     match result {
         Ok(()) => Ok(()),
-        Err(code) => {
+        Err(trapped) => {
             // SAFETY: the context outlives the store's instance.
             unsafe { (*ctx).trap = 0 };
             store.inner.depth = depth;
-            if code == HOST_PENDING {
-                return Err(store
-                    .inner
-                    .pending
-                    .take()
-                    .unwrap_or_else(|| Error::trap(TrapCode::Unreachable)));
-            }
-            let m = &store.inner.instances[instance as usize].module.inner;
-            let index = m.env.num_imported_funcs + def;
-            let frame = FrameInfo {
-                func_index: index,
-                func_name: m.func_name(index),
-                module_name: m.name.clone(),
+            let pending = if trapped.code == HOST_PENDING {
+                Some(
+                    store
+                        .inner
+                        .pending
+                        .take()
+                        .unwrap_or_else(|| Error::trap(TrapCode::Unreachable)),
+                )
+            } else {
+                None
             };
-            Err(Trap::new(trap_of(code), vec![frame]).into())
+            let m = &store.inner.instances[instance as usize].module.inner;
+            let info = |def: u32| {
+                let index = m.env.num_imported_funcs + def;
+                FrameInfo {
+                    func_index: index,
+                    func_name: m.func_name(index),
+                    module_name: m.name.clone(),
+                }
+            };
+            // The faulting PC, then return addresses (which point just past
+            // their call instruction).
+            let mut frames: Vec<FrameInfo> = trapped
+                .pcs
+                .iter()
+                .enumerate()
+                .filter_map(|(k, &pc)| m.jit.func_at(if k == 0 { pc } else { pc - 1 }))
+                .map(info)
+                .collect();
+            if let Some(e) = pending {
+                // Raised below these frames: they are its outer frames.
+                return Err(e.with_outer_frames(frames));
+            }
+            if frames.is_empty() {
+                frames.push(info(def));
+            }
+            Err(Trap::new(trap_of(trapped.code), frames).into())
         }
     }
 }
