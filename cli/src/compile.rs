@@ -18,7 +18,7 @@ Arguments:
 
 Options:
       --emit-ir          Print the register-IR disassembly of every function instead of sizes
-      --strategy <KIND>  Execution strategy to compile for: interpreter (default), jit or tiered
+      --strategy <KIND>  Execution strategy to compile for: interpreter, jit or tiered (default: tiered where supported)
   -h, --help             Print help
 
 Exit status: 0 if the module is valid, 1 if it is not (the error says what
@@ -29,7 +29,7 @@ and where), 2 for a bad command line.
 pub fn main(argv: &[String]) -> Result<(), CliError> {
     let mut file = None;
     let mut emit_ir = false;
-    let mut strategy = Strategy::Interpreter;
+    let mut strategy = Strategy::default();
     let mut tokens = tokenize(argv).into_iter();
     while let Some(token) = tokens.next() {
         match token {

@@ -27,7 +27,7 @@ Options:
                              =VALUE, pass on the host's value. Repeatable
       --invoke <NAME>        Call the exported function NAME instead of `_start`
                              and print each result on its own line
-      --strategy <KIND>      Execution strategy: interpreter (default), jit or tiered
+      --strategy <KIND>      Execution strategy: interpreter, jit or tiered (default: tiered where supported)
   -h, --help                 Print help
 
 Options may come before or after FILE. Any other argument after FILE goes to
@@ -123,7 +123,7 @@ fn parse(argv: &[String]) -> Result<Option<Request<'_>>, CliError> {
     let mut req = Request {
         file: "",
         invoke: None,
-        strategy: Strategy::Interpreter,
+        strategy: Strategy::default(),
         dirs: Vec::new(),
         env: Vec::new(),
         args: Vec::new(),

@@ -6,15 +6,25 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 /// How functions are executed.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Strategy {
     /// Run the register IR in the interpreter only.
-    #[default]
     Interpreter,
     /// Compile every function to machine code before it first runs.
     Jit,
     /// Interpret, and compile functions that get hot.
     Tiered,
+}
+
+impl Default for Strategy {
+    /// `Tiered` where this machine can run compiled code, else `Interpreter`.
+    fn default() -> Strategy {
+        if crate::jit::supported() {
+            Strategy::Tiered
+        } else {
+            Strategy::Interpreter
+        }
+    }
 }
 
 impl Strategy {
@@ -42,7 +52,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Config {
         Config {
-            strategy: Strategy::Interpreter,
+            strategy: Strategy::default(),
             max_call_depth: 10_000,
             max_value_stack: 1 << 20,
             tier_up_calls: 1000,
