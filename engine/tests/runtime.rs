@@ -168,3 +168,13 @@ fn local_read_before_a_block_keeps_its_value_when_the_block_writes_it() {
         .unwrap();
     assert_eq!(looped.call(&mut store, 5).unwrap(), 5 - 35);
 }
+
+#[test]
+fn engines_modules_and_stores_can_cross_threads() {
+    fn send_sync<T: Send + Sync>() {}
+    fn send<T: Send>() {}
+    send_sync::<strata::Engine>();
+    send_sync::<strata::Module>();
+    send::<strata::Store<()>>();
+    send::<strata::Linker<()>>();
+}

@@ -68,6 +68,12 @@ pub(crate) struct InstanceEntity {
     pub vmctx: Box<crate::jit::vmctx::VmCtx>,
 }
 
+// SAFETY: the raw pointers an instance holds (global cells, its compiled
+// code's context) point into heap allocations owned by the same store or kept
+// alive by its `Module`; they are dereferenced only by the thread that holds
+// the store mutably, so moving the store to another thread moves them too.
+unsafe impl Send for InstanceEntity {}
+
 /// The untyped part of a store.
 pub(crate) struct StoreInner {
     pub id: u64,
