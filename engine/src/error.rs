@@ -138,18 +138,36 @@ pub enum ErrorKind {
 #[derive(Clone)]
 pub struct Error {
     kind: Box<ErrorKind>,
+    /// A host function's typed error, for [`Error::downcast_ref`].
+    source: Option<std::sync::Arc<dyn std::error::Error + Send + Sync>>,
 }
 
 impl Error {
     pub(crate) fn new(kind: ErrorKind) -> Error {
         Error {
             kind: Box::new(kind),
+            source: None,
         }
     }
 
     /// An error from a host function.
     pub fn msg(message: impl fmt::Display) -> Error {
         Error::new(ErrorKind::Host(message.to_string()))
+    }
+
+    /// An error from a host function carrying a typed value, which the
+    /// embedder gets back with [`Error::downcast_ref`] (for example a WASI
+    /// program's exit status).
+    pub fn host<E: std::error::Error + Send + Sync + 'static>(error: E) -> Error {
+        Error {
+            kind: Box::new(ErrorKind::Host(error.to_string())),
+            source: Some(std::sync::Arc::new(error)),
+        }
+    }
+
+    /// The typed value of an error made by [`Error::host`], if it is an `E`.
+    pub fn downcast_ref<E: std::error::Error + 'static>(&self) -> Option<&E> {
+        self.source.as_deref()?.downcast_ref::<E>()
     }
 
     pub(crate) fn compile(message: impl fmt::Display) -> Error {
@@ -227,7 +245,13 @@ impl fmt::Debug for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
 
 impl From<Trap> for Error {
     fn from(t: Trap) -> Error {

@@ -43,7 +43,7 @@
 //! # Exit
 //!
 //! `proc_exit` is not a trap. The call into the guest fails with an error
-//! that [`I32Exit::from_error`] recognises, and [`WasiCtx::exit_code`]
+//! carrying an [`I32Exit`] (see [`I32Exit::from_error`]), and [`WasiCtx::exit_code`]
 //! holds the status, so an embedder can exit with it.
 //!
 //! # Errors
@@ -78,7 +78,7 @@ mod table;
 
 use std::fmt;
 
-use strata::{Error, ErrorKind, Linker};
+use strata::{Error, Linker};
 
 pub use ctx::{WasiCtx, WasiCtxBuilder};
 pub use errno::Errno;
@@ -102,31 +102,24 @@ pub fn add_to_linker<T: 'static>(
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub struct I32Exit(pub i32);
 
-/// How the error of an exit reads; [`I32Exit::from_error`] parses it back.
-const EXIT_MESSAGE: &str = "exited with i32 exit status ";
-
 impl I32Exit {
     /// The exit status carried by `err`, if `proc_exit` raised it.
     pub fn from_error(err: &Error) -> Option<I32Exit> {
-        match err.kind() {
-            ErrorKind::Host(message) => message
-                .strip_prefix(EXIT_MESSAGE)
-                .and_then(|status| status.parse().ok())
-                .map(I32Exit),
-            _ => None,
-        }
+        err.downcast_ref::<I32Exit>().copied()
     }
 }
 
 impl fmt::Display for I32Exit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{EXIT_MESSAGE}{}", self.0)
+        write!(f, "exited with i32 exit status {}", self.0)
     }
 }
 
+impl std::error::Error for I32Exit {}
+
 impl From<I32Exit> for Error {
     fn from(exit: I32Exit) -> Error {
-        Error::msg(exit)
+        Error::host(exit)
     }
 }
 
@@ -138,7 +131,11 @@ mod tests {
     fn exit_errors_round_trip() {
         let err: Error = I32Exit(3).into();
         assert_eq!(I32Exit::from_error(&err), Some(I32Exit(3)));
-        assert_eq!(I32Exit::from_error(&Error::msg("exited")), None);
+        assert_eq!(
+            I32Exit::from_error(&Error::msg("exited with i32 exit status 3")),
+            None,
+            "only the typed error counts, not its text"
+        );
         assert_eq!(FUNCTIONS.len(), 46);
     }
 }
