@@ -178,3 +178,32 @@ fn engines_modules_and_stores_can_cross_threads() {
     send::<strata::Store<()>>();
     send::<strata::Linker<()>>();
 }
+
+#[test]
+fn host_functions_take_up_to_sixteen_typed_parameters() {
+    let engine = Engine::default();
+    let mut linker = Linker::<()>::new(&engine);
+    linker
+        .func_wrap(
+            "env",
+            "sum9",
+            |a: i32, b: i64, c: f32, d: f64, e: i32, f: i32, g: i32, h: i32, i: i32| -> i64 {
+                (a + e + f + g + h + i) as i64 + b + c as i64 + d as i64
+            },
+        )
+        .unwrap();
+    let module = Module::new(
+        &engine,
+        r#"(module (import "env" "sum9" (func $s (param i32 i64 f32 f64 i32 i32 i32 i32 i32) (result i64)))
+            (func (export "go") (result i64)
+              (call $s (i32.const 1) (i64.const 2) (f32.const 3) (f64.const 4)
+                       (i32.const 5) (i32.const 6) (i32.const 7) (i32.const 8) (i32.const 9))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let go = instance
+        .get_typed_func::<(), i64>(&mut store, "go")
+        .unwrap();
+    assert_eq!(go.call(&mut store, ()).unwrap(), 45);
+}
