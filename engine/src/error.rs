@@ -28,6 +28,20 @@ pub enum TrapCode {
 }
 
 impl TrapCode {
+    /// Every trap code.
+    pub const ALL: [TrapCode; 10] = [
+        TrapCode::Unreachable,
+        TrapCode::MemoryOutOfBounds,
+        TrapCode::TableOutOfBounds,
+        TrapCode::UndefinedElement,
+        TrapCode::UninitializedElement,
+        TrapCode::IndirectCallTypeMismatch,
+        TrapCode::IntegerOverflow,
+        TrapCode::IntegerDivideByZero,
+        TrapCode::InvalidConversionToInteger,
+        TrapCode::StackOverflow,
+    ];
+
     /// The trap's message, as the specification words it.
     pub fn message(self) -> &'static str {
         match self {

@@ -452,6 +452,21 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
             }
         }};
     }
+    // Division and remainder: a zero divisor traps, and so does a quotient
+    // that does not fit (`MIN / -1`), which `$e` reports as `None`.
+    macro_rules! div {
+        ($d:expr, $a:expr, $b:expr, $get:ident, $put:ident, |$x:ident, $y:ident| $e:expr) => {{
+            let $x = $get!($a);
+            let $y = $get!($b);
+            if $y == 0 {
+                return Err(TrapCode::IntegerDivideByZero.into());
+            }
+            match $e {
+                Some(v) => $put!($d, v),
+                None => return Err(TrapCode::IntegerOverflow.into()),
+            }
+        }};
+    }
     macro_rules! i64_ {
         ($x:expr) => {
             r!($x) as i64
@@ -1010,37 +1025,12 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
             Op::I32Add { dst, a, b } => bin!(dst, a, b, u32_, wi32, |x, y| x.wrapping_add(y)),
             Op::I32Sub { dst, a, b } => bin!(dst, a, b, u32_, wi32, |x, y| x.wrapping_sub(y)),
             Op::I32Mul { dst, a, b } => bin!(dst, a, b, u32_, wi32, |x, y| x.wrapping_mul(y)),
-            Op::I32DivS { dst, a, b } => {
-                let (x, y) = (i32_!(a), i32_!(b));
-                if y == 0 {
-                    return Err(TrapCode::IntegerDivideByZero.into());
-                }
-                if x == i32::MIN && y == -1 {
-                    return Err(TrapCode::IntegerOverflow.into());
-                }
-                wi32!(dst, x / y)
-            }
-            Op::I32DivU { dst, a, b } => {
-                let (x, y) = (u32_!(a), u32_!(b));
-                if y == 0 {
-                    return Err(TrapCode::IntegerDivideByZero.into());
-                }
-                wi32!(dst, x / y)
-            }
+            Op::I32DivS { dst, a, b } => div!(dst, a, b, i32_, wi32, |x, y| x.checked_div(y)),
+            Op::I32DivU { dst, a, b } => div!(dst, a, b, u32_, wi32, |x, y| x.checked_div(y)),
             Op::I32RemS { dst, a, b } => {
-                let (x, y) = (i32_!(a), i32_!(b));
-                if y == 0 {
-                    return Err(TrapCode::IntegerDivideByZero.into());
-                }
-                wi32!(dst, x.wrapping_rem(y))
+                div!(dst, a, b, i32_, wi32, |x, y| Some(x.wrapping_rem(y)))
             }
-            Op::I32RemU { dst, a, b } => {
-                let (x, y) = (u32_!(a), u32_!(b));
-                if y == 0 {
-                    return Err(TrapCode::IntegerDivideByZero.into());
-                }
-                wi32!(dst, x % y)
-            }
+            Op::I32RemU { dst, a, b } => div!(dst, a, b, u32_, wi32, |x, y| Some(x % y)),
             Op::I32And { dst, a, b } => bin!(dst, a, b, u32_, wi32, |x, y| x & y),
             Op::I32Or { dst, a, b } => bin!(dst, a, b, u32_, wi32, |x, y| x | y),
             Op::I32Xor { dst, a, b } => bin!(dst, a, b, u32_, wi32, |x, y| x ^ y),
@@ -1057,37 +1047,12 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
             Op::I64Add { dst, a, b } => bin!(dst, a, b, u64_, wi64, |x, y| x.wrapping_add(y)),
             Op::I64Sub { dst, a, b } => bin!(dst, a, b, u64_, wi64, |x, y| x.wrapping_sub(y)),
             Op::I64Mul { dst, a, b } => bin!(dst, a, b, u64_, wi64, |x, y| x.wrapping_mul(y)),
-            Op::I64DivS { dst, a, b } => {
-                let (x, y) = (i64_!(a), i64_!(b));
-                if y == 0 {
-                    return Err(TrapCode::IntegerDivideByZero.into());
-                }
-                if x == i64::MIN && y == -1 {
-                    return Err(TrapCode::IntegerOverflow.into());
-                }
-                wi64!(dst, x / y)
-            }
-            Op::I64DivU { dst, a, b } => {
-                let (x, y) = (u64_!(a), u64_!(b));
-                if y == 0 {
-                    return Err(TrapCode::IntegerDivideByZero.into());
-                }
-                wi64!(dst, x / y)
-            }
+            Op::I64DivS { dst, a, b } => div!(dst, a, b, i64_, wi64, |x, y| x.checked_div(y)),
+            Op::I64DivU { dst, a, b } => div!(dst, a, b, u64_, wi64, |x, y| x.checked_div(y)),
             Op::I64RemS { dst, a, b } => {
-                let (x, y) = (i64_!(a), i64_!(b));
-                if y == 0 {
-                    return Err(TrapCode::IntegerDivideByZero.into());
-                }
-                wi64!(dst, x.wrapping_rem(y))
+                div!(dst, a, b, i64_, wi64, |x, y| Some(x.wrapping_rem(y)))
             }
-            Op::I64RemU { dst, a, b } => {
-                let (x, y) = (u64_!(a), u64_!(b));
-                if y == 0 {
-                    return Err(TrapCode::IntegerDivideByZero.into());
-                }
-                wi64!(dst, x % y)
-            }
+            Op::I64RemU { dst, a, b } => div!(dst, a, b, u64_, wi64, |x, y| Some(x % y)),
             Op::I64And { dst, a, b } => bin!(dst, a, b, u64_, wi64, |x, y| x & y),
             Op::I64Or { dst, a, b } => bin!(dst, a, b, u64_, wi64, |x, y| x | y),
             Op::I64Xor { dst, a, b } => bin!(dst, a, b, u64_, wi64, |x, y| x ^ y),

@@ -29,23 +29,10 @@ pub(crate) fn code_of(code: TrapCode) -> u32 {
 }
 
 fn trap_of(code: u32) -> TrapCode {
-    use TrapCode::*;
-    const ALL: [TrapCode; 10] = [
-        Unreachable,
-        MemoryOutOfBounds,
-        TableOutOfBounds,
-        UndefinedElement,
-        UninitializedElement,
-        IndirectCallTypeMismatch,
-        IntegerOverflow,
-        IntegerDivideByZero,
-        InvalidConversionToInteger,
-        StackOverflow,
-    ];
-    ALL.iter()
-        .copied()
+    TrapCode::ALL
+        .into_iter()
         .find(|&c| code_of(c) == code)
-        .unwrap_or(Unreachable)
+        .unwrap_or(TrapCode::Unreachable)
 }
 
 /// Whether this machine can run compiled code.
