@@ -1,9 +1,10 @@
 //! From virtual registers to frame cells: live intervals, linear scan, rewrite.
 //!
 //! Positions are half-steps: an instruction at index `i` reads its operands at
-//! `2i` and writes its result at `2i + 1`, so a result may reuse the cell of an
-//! operand that dies at the same instruction. Locals are defined at entry
-//! (position 0). A value live into a loop from before it stays live to the
+//! `2i + 2` and writes its result at `2i + 3`, so a result may reuse the cell
+//! of an operand that dies at the same instruction. Locals are defined at
+//! entry (position 0), before any instruction, so a call at the first
+//! instruction is inside their intervals. A value live into a loop from before it stays live to the
 //! loop's end, since a back-edge may read it again.
 
 use super::{Translator, CONST_BIT};
@@ -22,13 +23,13 @@ pub(super) fn finish(t: Translator<'_>) -> Result<FuncBody> {
     for (i, op) in t.code.iter().enumerate() {
         let i = i as u32;
         if op.is_call() {
-            calls.push(2 * i);
+            calls.push(2 * i + 2);
         }
         op.visit_regs(|r, def| {
             if r & CONST_BIT != 0 || r < np {
                 return;
             }
-            let pos = if def { 2 * i + 1 } else { 2 * i };
+            let pos = if def { 2 * i + 3 } else { 2 * i + 2 };
             let range = &mut ranges[(r - np) as usize];
             range.0 = range.0.min(pos);
             range.1 = range.1.max(pos);
@@ -40,7 +41,7 @@ pub(super) fn finish(t: Translator<'_>) -> Result<FuncBody> {
         }
     }
     for &(start, end) in &t.loops {
-        let (ls, le) = (2 * start, 2 * end + 1);
+        let (ls, le) = (2 * start + 2, 2 * end + 3);
         for range in ranges.iter_mut() {
             if range.0 < ls && range.1 >= ls && range.1 < le {
                 range.1 = le;

@@ -75,11 +75,19 @@ pub(crate) fn translate_function(
         let wty = validator.get_local_type(i).expect("validated local");
         local_types.push(ValType::from_wasm(wty).ok_or_else(|| Error::unsupported("local type"))?);
     }
-    let mut t = Translator::new(env, &local_types, ty.params().len() as u32, ty.results())?;
-    let mut ops = wasmparser::OperatorsReader::new(reader);
-    // After an operator Strata cannot run, the rest of the body is still
-    // validated: an invalid module must be reported as invalid.
+    // After anything Strata cannot run (a v128 local, an operator), the rest
+    // of the body is still validated: an invalid module must be reported as
+    // invalid, not as unsupported.
     let mut unsupported = None;
+    let mut t = match Translator::new(env, &local_types, ty.params().len() as u32, ty.results()) {
+        Ok(t) => Some(t),
+        Err(e) if matches!(e.kind(), crate::ErrorKind::Unsupported(_)) => {
+            unsupported = Some(e);
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    let mut ops = wasmparser::OperatorsReader::new(reader);
     while !ops.eof() {
         let (op, offset) = ops
             .read_with_offset()
@@ -87,7 +95,7 @@ pub(crate) fn translate_function(
         validator
             .op(offset, &op)
             .map_err(|e| env.func_error(func_index, e))?;
-        if unsupported.is_none() {
+        if let (None, Some(t)) = (&unsupported, t.as_mut()) {
             t.wasm_ops += 1;
             match t.translate(&op) {
                 Ok(()) => {}
@@ -99,9 +107,10 @@ pub(crate) fn translate_function(
         }
     }
     ops.finish().map_err(|e| env.func_error(func_index, e))?;
-    match unsupported {
-        Some(e) => Err(e),
-        None => t.finish(),
+    match (unsupported, t) {
+        (None, Some(t)) => t.finish(),
+        (Some(e), _) => Err(e),
+        (None, None) => Err(Error::unsupported("function could not be translated")),
     }
 }
 
