@@ -1,0 +1,163 @@
+//! Running a plan on Strata under one strategy.
+
+use super::observe::{ItemState, Outcome, Run, Snapshot, Step, Value};
+use super::plan::{Arg, ExportKind, Plan, RefKind};
+use super::MAX_CALL_DEPTH;
+use std::sync::OnceLock;
+use strata::{Config, Engine, Error, ErrorKind, Instance, Linker, Module, Store, Strategy, Val};
+
+/// Calls and back-edges after which the tiered strategy compiles: low, so
+/// that short generated programs switch tiers mid-run, often mid-loop.
+pub const TIER_UP_CALLS: u64 = 2;
+/// See [`TIER_UP_CALLS`].
+pub const TIER_UP_BACK_EDGES: u64 = 8;
+
+/// One engine per strategy this machine runs, built once per process.
+pub fn engines() -> &'static [(Strategy, Engine)] {
+    static ENGINES: OnceLock<Vec<(Strategy, Engine)>> = OnceLock::new();
+    ENGINES.get_or_init(|| {
+        [Strategy::Interpreter, Strategy::Jit, Strategy::Tiered]
+            .into_iter()
+            .filter_map(|strategy| {
+                let mut config = Config::new();
+                config
+                    .strategy(strategy)
+                    .max_call_depth(MAX_CALL_DEPTH)
+                    .tier_up_calls(TIER_UP_CALLS)
+                    .tier_up_back_edges(TIER_UP_BACK_EDGES);
+                match Engine::new(&config) {
+                    Ok(engine) => Some((strategy, engine)),
+                    Err(e) => {
+                        eprintln!(
+                            "differential: strategy `{}` unavailable: {e}",
+                            strategy.name()
+                        );
+                        None
+                    }
+                }
+            })
+            .collect()
+    })
+}
+
+/// Whether Strata reported the module as valid but not executable.
+pub fn is_unsupported(run: &Run) -> bool {
+    matches!(&run.compiled, Err(m) if m.starts_with("unsupported"))
+}
+
+/// Compiles, instantiates and calls `plan` on a fresh store of `engine`.
+pub fn run(strategy: Strategy, engine: &Engine, wasm: &[u8], plan: &Plan) -> Run {
+    let name = strategy.name();
+    let module = match Module::new(engine, wasm) {
+        Ok(module) => module,
+        Err(e) => return Run::rejected(name, e.to_string()),
+    };
+    let mut store = Store::new(engine, ());
+    let instance = match Linker::<()>::new(engine).instantiate(&mut store, &module) {
+        Ok(instance) => instance,
+        Err(e) => {
+            return Run {
+                engine: name.to_string(),
+                compiled: Ok(()),
+                instantiated: outcome_of_error(&e),
+                initial: Vec::new(),
+                steps: Vec::new(),
+                tier_ups: (0, 0),
+            }
+        }
+    };
+    let initial = snapshot(&mut store, &instance, plan);
+    let mut steps = Vec::new();
+    for call in &plan.calls {
+        let outcome = match instance.get_func(&mut store, &call.export) {
+            Some(func) => {
+                let ty = func.ty(&store);
+                let args: Vec<Val> = call.args.iter().map(|a| to_val(*a)).collect();
+                let mut results: Vec<Val> =
+                    ty.results().iter().map(|t| Val::default_for(*t)).collect();
+                match func.call(&mut store, &args, &mut results) {
+                    Ok(()) => Outcome::Returned(results.iter().map(from_val).collect()),
+                    Err(e) => outcome_of_error(&e),
+                }
+            }
+            None => Outcome::Failed(format!("no exported function `{}`", call.export)),
+        };
+        let state = snapshot(&mut store, &instance, plan);
+        steps.push(Step { outcome, state });
+    }
+    Run {
+        engine: name.to_string(),
+        compiled: Ok(()),
+        instantiated: Outcome::Returned(Vec::new()),
+        initial,
+        steps,
+        tier_ups: {
+            let stats = module.tier_stats();
+            (stats.compiled_funcs, stats.osr_entries)
+        },
+    }
+}
+
+fn outcome_of_error(e: &Error) -> Outcome {
+    match (e.trap_code(), e.kind()) {
+        (Some(code), _) => Outcome::Trapped(code),
+        (None, ErrorKind::Type(_)) => Outcome::Failed("type error".to_string()),
+        (None, _) => Outcome::Failed(e.to_string()),
+    }
+}
+
+fn to_val(arg: Arg) -> Val {
+    match arg {
+        Arg::I32(v) => Val::I32(v),
+        Arg::I64(v) => Val::I64(v),
+        Arg::F32(b) => Val::F32(b),
+        Arg::F64(b) => Val::F64(b),
+        Arg::Null(RefKind::Func) => Val::FuncRef(None),
+        Arg::Null(RefKind::Extern) => Val::ExternRef(None),
+    }
+}
+
+fn from_val(val: &Val) -> Value {
+    match val {
+        Val::I32(v) => Value::I32(*v),
+        Val::I64(v) => Value::I64(*v),
+        Val::F32(b) => Value::f32(*b),
+        Val::F64(b) => Value::f64(*b),
+        Val::V128(v) => Value::V128(*v),
+        Val::FuncRef(f) => Value::FuncRef { null: f.is_none() },
+        Val::ExternRef(r) => Value::ExternRef { null: r.is_none() },
+    }
+}
+
+fn snapshot(store: &mut Store<()>, instance: &Instance, plan: &Plan) -> Snapshot {
+    let mut items = Vec::new();
+    for (name, kind) in &plan.exports {
+        let state = match kind {
+            ExportKind::Func => continue,
+            ExportKind::Global => match instance.get_global(&mut *store, name) {
+                Some(g) => ItemState::Global(from_val(&g.get(&*store))),
+                None => continue,
+            },
+            ExportKind::Memory => match instance.get_memory(&mut *store, name) {
+                Some(m) => ItemState::memory(m.data(store)),
+                None => continue,
+            },
+            ExportKind::Table => match instance.get_table(&mut *store, name) {
+                Some(t) => {
+                    let size = t.size(&*store);
+                    let non_null = (0..size)
+                        .map(|i| match t.get(&*store, i) {
+                            Some(Val::FuncRef(f)) => f.is_some(),
+                            Some(Val::ExternRef(r)) => r.is_some(),
+                            _ => false,
+                        })
+                        .collect();
+                    ItemState::Table { non_null }
+                }
+                None => continue,
+            },
+        };
+        items.push((name.clone(), state));
+    }
+    items
+}

@@ -1,0 +1,72 @@
+//! Validation: Strata's verdict on arbitrary bytes against wasmparser's
+//! validator alone, with the feature set Strata accepts.
+
+use super::run_strata::engines;
+use strata::{ErrorKind, Module, Strategy};
+use wasmparser::{Validator, WasmFeatures};
+
+/// Strata's verdict differed from wasmparser's.
+#[derive(Clone, Debug)]
+pub struct Mismatch {
+    /// What each side said.
+    pub report: String,
+    /// Set when the mismatch is of an open, already reported class, so a
+    /// fuzzing run can keep looking for new ones.
+    pub known_issue: Option<&'static str>,
+}
+
+/// Open engine bug: a function whose signature or locals use `v128` is
+/// reported as unsupported before its body is validated, so an invalid body
+/// in such a function yields "unsupported" instead of "invalid".
+pub const UNSUPPORTED_BEFORE_VALIDATION: &str =
+    "a function with v128 params/locals is reported unsupported before its body is validated";
+
+/// Runs `Module::new` for every strategy on `bytes` (binary, or text if it
+/// does not start with the binary magic) and reports whether Strata's
+/// accept/reject verdict differs from wasmparser's. A panic inside Strata
+/// propagates to the caller.
+pub fn check(bytes: &[u8]) -> Result<(), Mismatch> {
+    let binary = if bytes.starts_with(b"\0asm") {
+        Some(bytes.to_vec())
+    } else {
+        wat::parse_bytes(bytes).ok().map(|b| b.into_owned())
+    };
+    let oracle = binary
+        .as_ref()
+        .map(|b| Validator::new_with_features(WasmFeatures::WASM2).validate_all(b));
+    let oracle_valid = matches!(oracle, Some(Ok(_)));
+    for (strategy, engine) in engines() {
+        let verdict = Module::new(engine, bytes);
+        let strata_valid = match &verdict {
+            Ok(_) => true,
+            Err(e) => matches!(e.kind(), ErrorKind::Unsupported(_)),
+        };
+        if strata_valid != oracle_valid {
+            let unsupported = verdict.is_err() && strata_valid;
+            let report = format!(
+                "validation disagreement ({}): strata {} but wasmparser {}",
+                strategy.name(),
+                match &verdict {
+                    Ok(_) => "accepted".to_string(),
+                    Err(e) => format!("rejected: {e}"),
+                },
+                match &oracle {
+                    Some(Ok(_)) => "accepted".to_string(),
+                    Some(Err(e)) => format!("rejected: {e}"),
+                    None => "could not parse the text".to_string(),
+                },
+            );
+            let known_issue = unsupported.then_some(UNSUPPORTED_BEFORE_VALIDATION);
+            return Err(Mismatch {
+                report,
+                known_issue,
+            });
+        }
+        // The interpreter's verdict decides; compiling strategies must only
+        // agree with it, which the loop checks against the same oracle.
+        if *strategy == Strategy::Interpreter && !strata_valid {
+            break;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,1 @@
+(module (func (param v128) (result f64) i32.const 0))
