@@ -7,8 +7,8 @@
 //! the fixed set. Entries in `known-failures.txt` must still fail, each with
 //! a reason; one that passes is reported so the list stays true.
 
-// Parts of the harness (validation, the report's raw fields) serve only the
-// fuzz targets.
+// Parts of the harness (validation, the report's raw fields, known-bug
+// recognition) serve only the fuzz targets.
 #[allow(dead_code)]
 mod harness;
 

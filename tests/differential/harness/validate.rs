@@ -10,16 +10,10 @@ use wasmparser::{Validator, WasmFeatures};
 pub struct Mismatch {
     /// What each side said.
     pub report: String,
-    /// Set when the mismatch is of an open, already reported class, so a
-    /// fuzzing run can keep looking for new ones.
+    /// Set when the mismatch is of an open, already filed class, so a
+    /// fuzzing run can keep looking for new ones. No class is open.
     pub known_issue: Option<&'static str>,
 }
-
-/// Open engine bug: a function whose signature or locals use `v128` is
-/// reported as unsupported before its body is validated, so an invalid body
-/// in such a function yields "unsupported" instead of "invalid".
-pub const UNSUPPORTED_BEFORE_VALIDATION: &str =
-    "a function with v128 params/locals is reported unsupported before its body is validated";
 
 /// Runs `Module::new` for every strategy on `bytes` (binary, or text if it
 /// does not start with the binary magic) and reports whether Strata's
@@ -42,7 +36,6 @@ pub fn check(bytes: &[u8]) -> Result<(), Mismatch> {
             Err(e) => matches!(e.kind(), ErrorKind::Unsupported(_)),
         };
         if strata_valid != oracle_valid {
-            let unsupported = verdict.is_err() && strata_valid;
             let report = format!(
                 "validation disagreement ({}): strata {} but wasmparser {}",
                 strategy.name(),
@@ -56,10 +49,9 @@ pub fn check(bytes: &[u8]) -> Result<(), Mismatch> {
                     None => "could not parse the text".to_string(),
                 },
             );
-            let known_issue = unsupported.then_some(UNSUPPORTED_BEFORE_VALIDATION);
             return Err(Mismatch {
                 report,
-                known_issue,
+                known_issue: None,
             });
         }
         // The interpreter's verdict decides; compiling strategies must only
