@@ -189,11 +189,16 @@ unsafe fn enter(
     inner.depth += 1;
     let fp = inner.stack.ptr(base);
     let np = body.num_params as usize;
-    let nc = body.consts.len();
-    // SAFETY: [base, base + frame) is inside the stack (checked above).
+    // SAFETY: [base, base + frame) is inside the stack (checked above) and
+    // local cells are frame cells. Frames are small: plain loops beat calls
+    // to memcpy/memset here.
     unsafe {
-        std::ptr::copy_nonoverlapping(body.consts.as_ptr(), fp.add(np), nc);
-        std::ptr::write_bytes(fp.add(np + nc), 0, frame - np - nc);
+        for (i, &c) in body.consts.iter().enumerate() {
+            *fp.add(np + i) = c;
+        }
+        for &cell in body.local_cells.iter() {
+            *fp.add(cell as usize) = 0;
+        }
         *ctx.call_counts.add(def as usize) += 1;
     }
     Ok((body, fp))
@@ -279,6 +284,7 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
     let mut loop_base = unsafe { (&*ctx.module).loop_offsets[st.def as usize] as usize };
     let config = store.inner.engine.config();
     let tiered = config.strategy == crate::Strategy::Tiered;
+    let jit_enabled = config.strategy != crate::Strategy::Interpreter;
     let (tier_calls, tier_back_edges) = (config.tier_up_calls, config.tier_up_back_edges);
 
     macro_rules! r {
@@ -521,7 +527,11 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
             }
             // SAFETY: the callee's module is live.
             let cmodule = unsafe { &*cctx.module };
-            let mut entry = cmodule.jit.compiled_entry(def);
+            let mut entry = if jit_enabled {
+                cmodule.jit.compiled_entry(def)
+            } else {
+                None
+            };
             // SAFETY: the callee instance's counters cover its functions.
             let calls = unsafe { *cctx.call_counts.add(def as usize) } + 1;
             if entry.is_none() && tiered && calls >= tier_calls {

@@ -78,6 +78,9 @@ pub struct FuncBody {
     pub int_regs: u32,
     /// Float registers the allocation uses.
     pub float_regs: u32,
+    /// Cells holding declared locals: the only cells the interpreter zeroes
+    /// on entry (every other value is written before it is read).
+    pub local_cells: Box<[Reg]>,
     /// Fused branches whose offset does not fit 16 bits: (instruction index, offset).
     pub far_branches: Box<[(u32, i32)]>,
     /// Number of wasm operators translated, for statistics.

@@ -619,6 +619,7 @@ fn placeholder_body() -> FuncBody {
         reg_base: 0,
         int_regs: 0,
         float_regs: 0,
+        local_cells: Box::new([]),
         far_branches: Box::new([]),
         wasm_ops: 0,
     }

@@ -101,6 +101,12 @@ pub(super) fn finish(t: Translator<'_>) -> Result<FuncBody> {
         }
     };
     let code: Box<[Op<Reg>]> = t.code.iter().map(|op| op.map_regs(cell_of)).collect();
+    let mut local_cells: Vec<Reg> = (np..np + num_locals)
+        .filter(|&v| allocation.location(v - np).is_some())
+        .map(cell_of)
+        .collect();
+    local_cells.sort_unstable();
+    local_cells.dedup();
     let mut far = t.far_branches;
     far.sort_unstable();
     Ok(FuncBody {
@@ -113,6 +119,7 @@ pub(super) fn finish(t: Translator<'_>) -> Result<FuncBody> {
         reg_base,
         int_regs,
         float_regs,
+        local_cells: local_cells.into_boxed_slice(),
         far_branches: far.into_boxed_slice(),
         wasm_ops: t.wasm_ops,
     })
