@@ -12,6 +12,7 @@
 use crate::error::{Error, FrameInfo, Result, Trap, TrapCode};
 use crate::ir::{FuncBody, MemKind, Op, Reg};
 use crate::module::ModuleInner;
+use crate::runtime::bulk;
 use crate::runtime::store::{Caller, FuncEntity, Store, StoreInner};
 
 /// Frames kept in a trap's backtrace, innermost first.
@@ -837,68 +838,41 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
                 ctx.mem_len = inner.memories[m as usize].len() as u64;
                 wi32!(dst, old.map_or(-1i32, |o| o as i32))
             }
-            Op::MemoryFill { dst, val, len } => {
-                let n = u32_!(len) as u64;
-                let p = addr!(dst, 0u64, n);
-                // SAFETY: checked by addr!.
-                let byte = r!(val) as u8;
-                unsafe { std::ptr::write_bytes(p, byte, n as usize) }
-            }
-            Op::MemoryCopy { dst, src, len } => {
-                let n = u32_!(len) as u64;
-                let d = addr!(dst, 0u64, n);
-                let s = addr!(src, 0u64, n);
-                // SAFETY: both ranges checked by addr!; they may overlap.
-                unsafe { std::ptr::copy(s, d, n as usize) }
-            }
+            Op::MemoryFill { dst, val, len } => bulk::memory_fill(
+                &mut store.inner,
+                ctx.instance,
+                u32_!(dst),
+                r!(val) as u8,
+                u32_!(len),
+            )?,
+            Op::MemoryCopy { dst, src, len } => bulk::memory_copy(
+                &mut store.inner,
+                ctx.instance,
+                u32_!(dst),
+                u32_!(src),
+                u32_!(len),
+            )?,
             Op::MemoryInit { data } => {
                 // SAFETY: an args word follows.
                 let (d, s, n) = unsafe { (operand(ip, 0), operand(ip, 1), operand(ip, 2)) };
                 ip = unsafe { ip.add(1) };
-                let inst = &store.inner.instances[ctx.instance as usize];
-                // SAFETY: module is live.
-                let seg = unsafe { &(&*ctx.module).datas[data as usize].bytes };
-                let bytes: &[u8] = if inst.data_dropped[data as usize] {
-                    &[]
-                } else {
-                    seg
-                };
-                let (s, n) = (u32_!(s) as u64, u32_!(n) as u64);
-                if s + n > bytes.len() as u64 {
-                    return Err(TrapCode::MemoryOutOfBounds.into());
-                }
-                let p = addr!(d, 0u64, n);
-                // SAFETY: destination checked by addr!; source is in the segment.
-                unsafe {
-                    std::ptr::copy_nonoverlapping(bytes.as_ptr().add(s as usize), p, n as usize)
-                }
+                let (d, s, n) = (u32_!(d), u32_!(s), u32_!(n));
+                bulk::memory_init(&mut store.inner, ctx.instance, data, d, s, n)?
             }
-            Op::DataDrop { data } => {
-                store.inner.instances[ctx.instance as usize].data_dropped[data as usize] = true;
-            }
+            Op::DataDrop { data } => bulk::data_drop(&mut store.inner, ctx.instance, data),
             Op::TableGet { dst, index, table } => {
-                let inner = &store.inner;
-                let t = inner.instances[ctx.instance as usize].tables[table as usize];
-                match inner.tables[t as usize].elems.get(u32_!(index) as usize) {
-                    Some(&v) => w!(dst, v),
-                    None => return Err(TrapCode::TableOutOfBounds.into()),
-                }
+                let v = bulk::table_get(&store.inner, ctx.instance, table as u32, u32_!(index))?;
+                w!(dst, v)
             }
             Op::TableSet { index, val, table } => {
-                let inner = &mut store.inner;
-                let t = inner.instances[ctx.instance as usize].tables[table as usize];
-                match inner.tables[t as usize]
-                    .elems
-                    .get_mut(u32_!(index) as usize)
-                {
-                    Some(e) => *e = r!(val),
-                    None => return Err(TrapCode::TableOutOfBounds.into()),
-                }
+                let (i, v) = (u32_!(index), r!(val));
+                bulk::table_set(&mut store.inner, ctx.instance, table as u32, i, v)?
             }
             Op::TableSize { dst, table } => {
-                let inner = &store.inner;
-                let t = inner.instances[ctx.instance as usize].tables[table as usize];
-                w!(dst, inner.tables[t as usize].elems.len() as u64)
+                w!(
+                    dst,
+                    bulk::table_size(&store.inner, ctx.instance, table) as u64
+                )
             }
             Op::TableGrow { dst, init, delta } => {
                 // SAFETY: an imm word with the table index follows.
@@ -906,10 +880,11 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
                     unreachable!("table.grow without its table word")
                 };
                 ip = unsafe { ip.add(1) };
-                let inner = &mut store.inner;
-                let t = inner.instances[ctx.instance as usize].tables[table as usize];
-                let old = inner.tables[t as usize].grow(u32_!(delta) as u64, r!(init));
-                wi32!(dst, old.map_or(-1i32, |o| o as i32))
+                let (v, n) = (r!(init), u32_!(delta));
+                wi32!(
+                    dst,
+                    bulk::table_grow(&mut store.inner, ctx.instance, table, v, n)
+                )
             }
             Op::TableFill { index, val, len } => {
                 // SAFETY: an imm word with the table index follows.
@@ -917,14 +892,8 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
                     unreachable!("table.fill without its table word")
                 };
                 ip = unsafe { ip.add(1) };
-                let inner = &mut store.inner;
-                let t = inner.instances[ctx.instance as usize].tables[table as usize];
-                let elems = &mut inner.tables[t as usize].elems;
-                let (i, n) = (u32_!(index) as usize, u32_!(len) as usize);
-                if i + n > elems.len() {
-                    return Err(TrapCode::TableOutOfBounds.into());
-                }
-                elems[i..i + n].fill(r!(val));
+                let (i, v, n) = (u32_!(index), r!(val), u32_!(len));
+                bulk::table_fill(&mut store.inner, ctx.instance, table, i, v, n)?
             }
             Op::TableCopy { dst, src, len } => {
                 // SAFETY: an imm word with both table indices follows.
@@ -932,42 +901,18 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
                     unreachable!("table.copy without its table word")
                 };
                 ip = unsafe { ip.add(1) };
-                let inner = &mut store.inner;
-                let inst = &inner.instances[ctx.instance as usize];
-                let td = inst.tables[(tables & 0xffff) as usize] as usize;
-                let ts = inst.tables[(tables >> 16) as usize] as usize;
-                let (d, s, n) = (
-                    u32_!(dst) as usize,
-                    u32_!(src) as usize,
-                    u32_!(len) as usize,
-                );
-                if s + n > inner.tables[ts].elems.len() || d + n > inner.tables[td].elems.len() {
-                    return Err(TrapCode::TableOutOfBounds.into());
-                }
-                if td == ts {
-                    inner.tables[td].elems.copy_within(s..s + n, d);
-                } else {
-                    let src_elems: Vec<u64> = inner.tables[ts].elems[s..s + n].to_vec();
-                    inner.tables[td].elems[d..d + n].copy_from_slice(&src_elems);
-                }
+                let (d, s, n) = (u32_!(dst), u32_!(src), u32_!(len));
+                let (td, ts) = (tables & 0xffff, tables >> 16);
+                bulk::table_copy(&mut store.inner, ctx.instance, td, ts, d, s, n)?
             }
             Op::TableInit { table, elem } => {
                 // SAFETY: an args word follows.
                 let (d, s, n) = unsafe { (operand(ip, 0), operand(ip, 1), operand(ip, 2)) };
                 ip = unsafe { ip.add(1) };
-                let inner = &mut store.inner;
-                let inst = &inner.instances[ctx.instance as usize];
-                let seg = &inst.elems[elem as usize];
-                let t = &mut inner.tables[inst.tables[table as usize] as usize];
-                let (d, s, n) = (u32_!(d) as usize, u32_!(s) as usize, u32_!(n) as usize);
-                if s + n > seg.len() || d + n > t.elems.len() {
-                    return Err(TrapCode::TableOutOfBounds.into());
-                }
-                t.elems[d..d + n].copy_from_slice(&seg[s..s + n]);
+                let (d, s, n) = (u32_!(d), u32_!(s), u32_!(n));
+                bulk::table_init(&mut store.inner, ctx.instance, table as u32, elem, d, s, n)?
             }
-            Op::ElemDrop { elem } => {
-                store.inner.instances[ctx.instance as usize].elems[elem as usize] = Box::new([]);
-            }
+            Op::ElemDrop { elem } => bulk::elem_drop(&mut store.inner, ctx.instance, elem),
             Op::RefFunc { dst, func } => {
                 let f = store.inner.instances[ctx.instance as usize].funcs[func as usize];
                 w!(dst, f as u64 + 1)

@@ -9,6 +9,7 @@
 use super::code_of;
 use super::vmctx::VmCtx;
 use crate::error::TrapCode;
+use crate::runtime::bulk;
 use crate::runtime::memory::PAGE_SIZE;
 use crate::runtime::store::StoreInner;
 
@@ -59,6 +60,14 @@ pub(crate) unsafe extern "sysv64" fn memory_grow(
     }
 }
 
+/// Reports `result`'s trap through the context, returning its value or 0.
+fn report<T: Into<u64>>(ctx: *mut VmCtx, result: Result<T, TrapCode>) -> u64 {
+    match result {
+        Ok(v) => v.into(),
+        Err(code) => fail(ctx, code),
+    }
+}
+
 /// `memory.fill`.
 pub(crate) unsafe extern "sysv64" fn memory_fill(
     ctx: *mut VmCtx,
@@ -69,15 +78,8 @@ pub(crate) unsafe extern "sysv64" fn memory_fill(
 ) -> u64 {
     // SAFETY: helper contract.
     let (inner, inst) = unsafe { parts(ctx) };
-    let m = inner.instances[inst].memories[0] as usize;
-    let mem = &mut inner.memories[m];
-    match mem.check(dst as u32 as u64, len as u32 as u64) {
-        Ok(at) => {
-            mem.data_mut()[at..at + len as u32 as usize].fill(val as u8);
-            0
-        }
-        Err(code) => fail(ctx, code),
-    }
+    let r = bulk::memory_fill(inner, inst as u32, dst as u32, val as u8, len as u32);
+    report(ctx, r.map(|()| 0u64))
 }
 
 /// `memory.copy` within memory 0.
@@ -90,19 +92,8 @@ pub(crate) unsafe extern "sysv64" fn memory_copy(
 ) -> u64 {
     // SAFETY: helper contract.
     let (inner, inst) = unsafe { parts(ctx) };
-    let m = inner.instances[inst].memories[0] as usize;
-    let mem = &mut inner.memories[m];
-    let n = len as u32 as u64;
-    match (
-        mem.check(dst as u32 as u64, n),
-        mem.check(src as u32 as u64, n),
-    ) {
-        (Ok(d), Ok(s)) => {
-            mem.data_mut().copy_within(s..s + n as usize, d);
-            0
-        }
-        (Err(code), _) | (_, Err(code)) => fail(ctx, code),
-    }
+    let r = bulk::memory_copy(inner, inst as u32, dst as u32, src as u32, len as u32);
+    report(ctx, r.map(|()| 0u64))
 }
 
 /// `memory.init`: data segment, destination, source, length.
@@ -115,26 +106,15 @@ pub(crate) unsafe extern "sysv64" fn memory_init(
 ) -> u64 {
     // SAFETY: helper contract.
     let (inner, inst) = unsafe { parts(ctx) };
-    let instance = &inner.instances[inst];
-    let module = instance.module.clone();
-    let seg: &[u8] = if instance.data_dropped[data as usize] {
-        &[]
-    } else {
-        &module.inner.datas[data as usize].bytes
-    };
-    let (s, n) = (src as u32 as usize, len as u32 as usize);
-    let m = instance.memories[0] as usize;
-    let mem = &mut inner.memories[m];
-    if s + n > seg.len() {
-        return fail(ctx, TrapCode::MemoryOutOfBounds);
-    }
-    match mem.check(dst as u32 as u64, n as u64) {
-        Ok(d) => {
-            mem.data_mut()[d..d + n].copy_from_slice(&seg[s..s + n]);
-            0
-        }
-        Err(code) => fail(ctx, code),
-    }
+    let r = bulk::memory_init(
+        inner,
+        inst as u32,
+        data as u32,
+        dst as u32,
+        src as u32,
+        len as u32,
+    );
+    report(ctx, r.map(|()| 0u64))
 }
 
 /// `data.drop`.
@@ -147,12 +127,8 @@ pub(crate) unsafe extern "sysv64" fn data_drop(
 ) -> u64 {
     // SAFETY: helper contract.
     let (inner, inst) = unsafe { parts(ctx) };
-    inner.instances[inst].data_dropped[data as usize] = true;
+    bulk::data_drop(inner, inst as u32, data as u32);
     0
-}
-
-fn table_index(inner: &StoreInner, inst: usize, table: u64) -> usize {
-    inner.instances[inst].tables[table as usize] as usize
 }
 
 /// `table.get`.
@@ -165,11 +141,10 @@ pub(crate) unsafe extern "sysv64" fn table_get(
 ) -> u64 {
     // SAFETY: helper contract.
     let (inner, inst) = unsafe { parts(ctx) };
-    let t = table_index(inner, inst, table);
-    match inner.tables[t].elems.get(index as u32 as usize) {
-        Some(&v) => v,
-        None => fail(ctx, TrapCode::TableOutOfBounds),
-    }
+    report(
+        ctx,
+        bulk::table_get(inner, inst as u32, table as u32, index as u32),
+    )
 }
 
 /// `table.set`.
@@ -182,14 +157,8 @@ pub(crate) unsafe extern "sysv64" fn table_set(
 ) -> u64 {
     // SAFETY: helper contract.
     let (inner, inst) = unsafe { parts(ctx) };
-    let t = table_index(inner, inst, table);
-    match inner.tables[t].elems.get_mut(index as u32 as usize) {
-        Some(e) => {
-            *e = val;
-            0
-        }
-        None => fail(ctx, TrapCode::TableOutOfBounds),
-    }
+    let r = bulk::table_set(inner, inst as u32, table as u32, index as u32, val);
+    report(ctx, r.map(|()| 0u64))
 }
 
 /// `table.size`.
@@ -202,8 +171,7 @@ pub(crate) unsafe extern "sysv64" fn table_size(
 ) -> u64 {
     // SAFETY: helper contract.
     let (inner, inst) = unsafe { parts(ctx) };
-    let t = table_index(inner, inst, table);
-    inner.tables[t].elems.len() as u64
+    bulk::table_size(inner, inst as u32, table as u32) as u64
 }
 
 /// `table.grow`: the old size, or -1.
@@ -216,11 +184,7 @@ pub(crate) unsafe extern "sysv64" fn table_grow(
 ) -> u64 {
     // SAFETY: helper contract.
     let (inner, inst) = unsafe { parts(ctx) };
-    let t = table_index(inner, inst, table);
-    match inner.tables[t].grow(delta as u32 as u64, init) {
-        Some(old) => old,
-        None => u32::MAX as u64,
-    }
+    bulk::table_grow(inner, inst as u32, table as u32, init, delta as u32) as u64
 }
 
 /// `table.fill`.
@@ -233,14 +197,15 @@ pub(crate) unsafe extern "sysv64" fn table_fill(
 ) -> u64 {
     // SAFETY: helper contract.
     let (inner, inst) = unsafe { parts(ctx) };
-    let t = table_index(inner, inst, table);
-    let elems = &mut inner.tables[t].elems;
-    let (i, n) = (index as u32 as usize, len as u32 as usize);
-    if i + n > elems.len() {
-        return fail(ctx, TrapCode::TableOutOfBounds);
-    }
-    elems[i..i + n].fill(val);
-    0
+    let r = bulk::table_fill(
+        inner,
+        inst as u32,
+        table as u32,
+        index as u32,
+        val,
+        len as u32,
+    );
+    report(ctx, r.map(|()| 0u64))
 }
 
 /// `table.copy`: tables packed as destination | source << 16.
@@ -253,23 +218,17 @@ pub(crate) unsafe extern "sysv64" fn table_copy(
 ) -> u64 {
     // SAFETY: helper contract.
     let (inner, inst) = unsafe { parts(ctx) };
-    let td = table_index(inner, inst, tables & 0xffff);
-    let ts = table_index(inner, inst, (tables >> 16) & 0xffff);
-    let (d, s, n) = (
-        dst as u32 as usize,
-        src as u32 as usize,
-        len as u32 as usize,
+    let (td, ts) = ((tables & 0xffff) as u32, ((tables >> 16) & 0xffff) as u32);
+    let r = bulk::table_copy(
+        inner,
+        inst as u32,
+        td,
+        ts,
+        dst as u32,
+        src as u32,
+        len as u32,
     );
-    if s + n > inner.tables[ts].elems.len() || d + n > inner.tables[td].elems.len() {
-        return fail(ctx, TrapCode::TableOutOfBounds);
-    }
-    if td == ts {
-        inner.tables[td].elems.copy_within(s..s + n, d);
-    } else {
-        let items: Vec<u64> = inner.tables[ts].elems[s..s + n].to_vec();
-        inner.tables[td].elems[d..d + n].copy_from_slice(&items);
-    }
-    0
+    report(ctx, r.map(|()| 0u64))
 }
 
 /// `table.init`: table | element segment << 32, destination, source, length.
@@ -282,20 +241,17 @@ pub(crate) unsafe extern "sysv64" fn table_init(
 ) -> u64 {
     // SAFETY: helper contract.
     let (inner, inst) = unsafe { parts(ctx) };
-    let (table, elem) = (packed & 0xffff_ffff, (packed >> 32) as usize);
-    let t = table_index(inner, inst, table);
-    let seg = &inner.instances[inst].elems[elem];
-    let (d, s, n) = (
-        dst as u32 as usize,
-        src as u32 as usize,
-        len as u32 as usize,
+    let (table, elem) = ((packed & 0xffff_ffff) as u32, (packed >> 32) as u32);
+    let r = bulk::table_init(
+        inner,
+        inst as u32,
+        table,
+        elem,
+        dst as u32,
+        src as u32,
+        len as u32,
     );
-    if s + n > seg.len() || d + n > inner.tables[t].elems.len() {
-        return fail(ctx, TrapCode::TableOutOfBounds);
-    }
-    let items: Vec<u64> = seg[s..s + n].to_vec();
-    inner.tables[t].elems[d..d + n].copy_from_slice(&items);
-    0
+    report(ctx, r.map(|()| 0u64))
 }
 
 /// `elem.drop`.
@@ -308,7 +264,7 @@ pub(crate) unsafe extern "sysv64" fn elem_drop(
 ) -> u64 {
     // SAFETY: helper contract.
     let (inner, inst) = unsafe { parts(ctx) };
-    inner.instances[inst].elems[elem as usize] = Box::new([]);
+    bulk::elem_drop(inner, inst as u32, elem as u32);
     0
 }
 

@@ -1,5 +1,6 @@
 //! The runtime: stores and the items living in them.
 
+pub(crate) mod bulk;
 pub(crate) mod func;
 pub(crate) mod instance;
 pub(crate) mod linker;

@@ -1,0 +1,193 @@
+//! Table and bulk-memory operations on the store, shared by the interpreter
+//! and the JIT's runtime helpers so both tiers have one implementation.
+//!
+//! Indices are the instance's own (table, segment); lengths and offsets are
+//! the wasm i32 operands, zero-extended.
+
+use super::store::StoreInner;
+use crate::error::TrapCode;
+
+type Res<T> = Result<T, TrapCode>;
+
+fn table(inner: &StoreInner, inst: u32, table: u32) -> usize {
+    inner.instances[inst as usize].tables[table as usize] as usize
+}
+
+fn memory0(inner: &StoreInner, inst: u32) -> usize {
+    inner.instances[inst as usize].memories[0] as usize
+}
+
+/// `memory.fill`.
+pub(crate) fn memory_fill(
+    inner: &mut StoreInner,
+    inst: u32,
+    dst: u32,
+    val: u8,
+    len: u32,
+) -> Res<()> {
+    let m = memory0(inner, inst);
+    let mem = &mut inner.memories[m];
+    let at = mem.check(dst as u64, len as u64)?;
+    mem.data_mut()[at..at + len as usize].fill(val);
+    Ok(())
+}
+
+/// `memory.copy` within memory 0; the ranges may overlap.
+pub(crate) fn memory_copy(
+    inner: &mut StoreInner,
+    inst: u32,
+    dst: u32,
+    src: u32,
+    len: u32,
+) -> Res<()> {
+    let m = memory0(inner, inst);
+    let mem = &mut inner.memories[m];
+    let d = mem.check(dst as u64, len as u64)?;
+    let s = mem.check(src as u64, len as u64)?;
+    mem.data_mut().copy_within(s..s + len as usize, d);
+    Ok(())
+}
+
+/// `memory.init` from data segment `data`.
+pub(crate) fn memory_init(
+    inner: &mut StoreInner,
+    inst: u32,
+    data: u32,
+    dst: u32,
+    src: u32,
+    len: u32,
+) -> Res<()> {
+    let instance = &inner.instances[inst as usize];
+    let module = instance.module.clone();
+    let seg: &[u8] = if instance.data_dropped[data as usize] {
+        &[]
+    } else {
+        &module.inner.datas[data as usize].bytes
+    };
+    let (s, n) = (src as usize, len as usize);
+    if s + n > seg.len() {
+        return Err(TrapCode::MemoryOutOfBounds);
+    }
+    let m = memory0(inner, inst);
+    let mem = &mut inner.memories[m];
+    let d = mem.check(dst as u64, len as u64)?;
+    mem.data_mut()[d..d + n].copy_from_slice(&seg[s..s + n]);
+    Ok(())
+}
+
+/// `data.drop`.
+pub(crate) fn data_drop(inner: &mut StoreInner, inst: u32, data: u32) {
+    inner.instances[inst as usize].data_dropped[data as usize] = true;
+}
+
+/// `table.get`.
+pub(crate) fn table_get(inner: &StoreInner, inst: u32, t: u32, index: u32) -> Res<u64> {
+    let t = table(inner, inst, t);
+    inner.tables[t]
+        .elems
+        .get(index as usize)
+        .copied()
+        .ok_or(TrapCode::TableOutOfBounds)
+}
+
+/// `table.set`.
+pub(crate) fn table_set(
+    inner: &mut StoreInner,
+    inst: u32,
+    t: u32,
+    index: u32,
+    val: u64,
+) -> Res<()> {
+    let t = table(inner, inst, t);
+    let e = inner.tables[t]
+        .elems
+        .get_mut(index as usize)
+        .ok_or(TrapCode::TableOutOfBounds)?;
+    *e = val;
+    Ok(())
+}
+
+/// `table.size`.
+pub(crate) fn table_size(inner: &StoreInner, inst: u32, t: u32) -> u32 {
+    inner.tables[table(inner, inst, t)].elems.len() as u32
+}
+
+/// `table.grow`: the old size, or -1 (as u32) when it cannot grow.
+pub(crate) fn table_grow(inner: &mut StoreInner, inst: u32, t: u32, init: u64, delta: u32) -> u32 {
+    let t = table(inner, inst, t);
+    match inner.tables[t].grow(delta as u64, init) {
+        Some(old) => old as u32,
+        None => u32::MAX,
+    }
+}
+
+/// `table.fill`.
+pub(crate) fn table_fill(
+    inner: &mut StoreInner,
+    inst: u32,
+    t: u32,
+    index: u32,
+    val: u64,
+    len: u32,
+) -> Res<()> {
+    let t = table(inner, inst, t);
+    let elems = &mut inner.tables[t].elems;
+    let (i, n) = (index as usize, len as usize);
+    if i + n > elems.len() {
+        return Err(TrapCode::TableOutOfBounds);
+    }
+    elems[i..i + n].fill(val);
+    Ok(())
+}
+
+/// `table.copy` from table `src_table` to `dst_table`; the ranges may overlap.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn table_copy(
+    inner: &mut StoreInner,
+    inst: u32,
+    dst_table: u32,
+    src_table: u32,
+    dst: u32,
+    src: u32,
+    len: u32,
+) -> Res<()> {
+    let td = table(inner, inst, dst_table);
+    let ts = table(inner, inst, src_table);
+    let (d, s, n) = (dst as usize, src as usize, len as usize);
+    if s + n > inner.tables[ts].elems.len() || d + n > inner.tables[td].elems.len() {
+        return Err(TrapCode::TableOutOfBounds);
+    }
+    if td == ts {
+        inner.tables[td].elems.copy_within(s..s + n, d);
+    } else {
+        let items: Vec<u64> = inner.tables[ts].elems[s..s + n].to_vec();
+        inner.tables[td].elems[d..d + n].copy_from_slice(&items);
+    }
+    Ok(())
+}
+
+/// `table.init` from element segment `elem`.
+pub(crate) fn table_init(
+    inner: &mut StoreInner,
+    inst: u32,
+    t: u32,
+    elem: u32,
+    dst: u32,
+    src: u32,
+    len: u32,
+) -> Res<()> {
+    let t = table(inner, inst, t);
+    let seg = &inner.instances[inst as usize].elems[elem as usize];
+    let (d, s, n) = (dst as usize, src as usize, len as usize);
+    if s + n > seg.len() || d + n > inner.tables[t].elems.len() {
+        return Err(TrapCode::TableOutOfBounds);
+    }
+    let items: Vec<u64> = seg[s..s + n].to_vec();
+    inner.tables[t].elems[d..d + n].copy_from_slice(&items);
+    Ok(())
+}
+
+/// `elem.drop`.
+pub(crate) fn elem_drop(inner: &mut StoreInner, inst: u32, elem: u32) {
+    inner.instances[inst as usize].elems[elem as usize] = Box::new([]);
+}
