@@ -780,7 +780,9 @@ impl Lowerer<'_> {
     fn body(&mut self) -> Result<(), String> {
         use FSize::{F32, F64};
         use Size::{S32, S64};
-        let code = self.body.code.clone();
+        // The body outlives the lowerer, so its code is borrowed, not copied.
+        let body: &FuncBody = self.body;
+        let code = &body.code;
         let mut i = 0usize;
         while i < code.len() {
             if let Some(l) = self.labels[i] {
