@@ -3,6 +3,7 @@
 use crate::error::{Error, Result};
 use crate::types::FuncType;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// How functions are executed.
@@ -47,6 +48,9 @@ pub struct Config {
     pub(crate) tier_up_calls: u64,
     pub(crate) tier_up_back_edges: u64,
     pub(crate) memory_guard_size: u64,
+    pub(crate) consume_fuel: bool,
+    pub(crate) epoch_interruption: bool,
+    pub(crate) max_wasm_stack: usize,
 }
 
 impl Default for Config {
@@ -58,6 +62,9 @@ impl Default for Config {
             tier_up_calls: 1000,
             tier_up_back_edges: 10_000,
             memory_guard_size: 2 << 30,
+            consume_fuel: false,
+            epoch_interruption: false,
+            max_wasm_stack: 512 * 1024,
         }
     }
 }
@@ -108,6 +115,41 @@ impl Config {
         self
     }
 
+    /// Whether execution consumes fuel: each store starts with none (set it
+    /// with `Store::set_fuel`), every wasm operator costs one unit except
+    /// `nop`, `drop`, `block`, `loop`, `if`'s `else`, `end`, `unreachable`
+    /// and `return`, which cost nothing, and running out traps with
+    /// [`TrapCode::OutOfFuel`](crate::TrapCode::OutOfFuel). Fuel is charged
+    /// when a straight-line run of operators begins (at function entry,
+    /// branch targets, after a conditional branch and after a call), so a
+    /// trap in the middle of a run has paid for the whole run. Every
+    /// strategy charges exactly the same amounts at the same points.
+    pub fn consume_fuel(&mut self, enable: bool) -> &mut Self {
+        self.consume_fuel = enable;
+        self
+    }
+
+    /// Whether execution checks the store's epoch deadline at every function
+    /// entry and loop back-edge (see `Engine::increment_epoch` and
+    /// `Store::set_epoch_deadline`). Reaching it traps with
+    /// [`TrapCode::Interrupt`](crate::TrapCode::Interrupt) unless the store
+    /// has a deadline callback. A new store's deadline is 0: it is reached at
+    /// once until `Store::set_epoch_deadline` is called.
+    pub fn epoch_interruption(&mut self, enable: bool) -> &mut Self {
+        self.epoch_interruption = enable;
+        self
+    }
+
+    /// Bytes of native stack the wasm activations of one call from the
+    /// embedder may use, all nested interpreter activations, compiled
+    /// frames and host re-entries included (default 512 KiB). The limit is
+    /// also kept inside the running thread's real stack, so runaway
+    /// recursion traps with "call stack exhausted" on small threads too.
+    pub fn max_wasm_stack(&mut self, bytes: usize) -> &mut Self {
+        self.max_wasm_stack = bytes.max(16 * 1024);
+        self
+    }
+
     /// The guard a memory gets: none when nothing is compiled.
     pub(crate) fn memory_guard(&self) -> Option<u64> {
         match self.strategy {
@@ -127,6 +169,8 @@ struct EngineInner {
     /// Interned function types: equal signatures get equal ids engine-wide,
     /// which is what `call_indirect` compares.
     types: Mutex<HashMap<FuncType, u32>>,
+    /// The epoch counter stores' deadlines are compared with.
+    epoch: AtomicU64,
 }
 
 /// Compilation and runtime settings shared by modules and stores.
@@ -167,6 +211,7 @@ impl Engine {
             inner: Arc::new(EngineInner {
                 config,
                 types: Mutex::new(HashMap::new()),
+                epoch: AtomicU64::new(0),
             }),
         }
     }
@@ -179,6 +224,23 @@ impl Engine {
     /// Whether two handles name the same engine.
     pub fn same(a: &Engine, b: &Engine) -> bool {
         Arc::ptr_eq(&a.inner, &b.inner)
+    }
+
+    /// Advances the epoch by one tick. Any thread may call it, for example a
+    /// timer thread; running wasm in stores whose deadline this reaches
+    /// notices at its next function entry or loop back-edge.
+    pub fn increment_epoch(&self) {
+        self.inner.epoch.fetch_add(1, Ordering::Release);
+    }
+
+    /// The current epoch.
+    pub(crate) fn current_epoch(&self) -> u64 {
+        self.inner.epoch.load(Ordering::Acquire)
+    }
+
+    /// The epoch counter, for compiled code and the interpreter to read.
+    pub(crate) fn epoch_counter(&self) -> &AtomicU64 {
+        &self.inner.epoch
     }
 
     pub(crate) fn intern_type(&self, ty: &FuncType) -> u32 {

@@ -25,11 +25,15 @@ pub enum TrapCode {
     InvalidConversionToInteger,
     /// Call depth or value stack exhausted.
     StackOverflow,
+    /// The store's fuel ran out (`Config::consume_fuel`).
+    OutOfFuel,
+    /// The store's epoch deadline passed (`Config::epoch_interruption`).
+    Interrupt,
 }
 
 impl TrapCode {
     /// Every trap code.
-    pub const ALL: [TrapCode; 10] = [
+    pub const ALL: [TrapCode; 12] = [
         TrapCode::Unreachable,
         TrapCode::MemoryOutOfBounds,
         TrapCode::TableOutOfBounds,
@@ -40,6 +44,8 @@ impl TrapCode {
         TrapCode::IntegerDivideByZero,
         TrapCode::InvalidConversionToInteger,
         TrapCode::StackOverflow,
+        TrapCode::OutOfFuel,
+        TrapCode::Interrupt,
     ];
 
     /// The trap's message, as the specification words it.
@@ -55,6 +61,8 @@ impl TrapCode {
             TrapCode::IntegerDivideByZero => "integer divide by zero",
             TrapCode::InvalidConversionToInteger => "invalid conversion to integer",
             TrapCode::StackOverflow => "call stack exhausted",
+            TrapCode::OutOfFuel => "all fuel consumed by WebAssembly",
+            TrapCode::Interrupt => "interrupt",
         }
     }
 }

@@ -13,7 +13,7 @@ use crate::error::{Error, FrameInfo, Result, Trap, TrapCode};
 use crate::ir::{FuncBody, MemKind, Op, Reg};
 use crate::module::ModuleInner;
 use crate::runtime::bulk;
-use crate::runtime::store::{Caller, FuncEntity, Store, StoreInner};
+use crate::runtime::store::{catching, Caller, FuncEntity, Store, StoreInner};
 
 /// Frames kept in a trap's backtrace, innermost first.
 const MAX_BACKTRACE: usize = 100;
@@ -98,7 +98,7 @@ pub(super) fn call_host<T>(
     // SAFETY: [base, base + cells) is inside the stack (checked above) and no
     // frame uses it: wasm re-entered from the host starts at `stack_top`.
     let span = unsafe { std::slice::from_raw_parts_mut(ptr, cells) };
-    let result = f(Caller { store, instance }, span);
+    let result = catching(store, |store| f(Caller { store, instance }, span));
     store.inner.stack_top = saved_top;
     result
 }
@@ -159,6 +159,15 @@ impl From<Error> for Exit {
     fn from(e: Error) -> Exit {
         // A trap from a nested activation keeps the backtrace it was made with.
         Exit::Error(e)
+    }
+}
+
+/// How a reached epoch deadline ends execution: our own interrupt trap gets
+/// the interpreter's backtrace; a callback's error passes through.
+fn epoch_exit(e: Error) -> Exit {
+    match e.as_trap() {
+        Some(t) if t.backtrace().is_empty() => Exit::Trap(t.code()),
+        _ => Exit::Error(e),
     }
 }
 
@@ -287,6 +296,25 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
     let tiered = config.strategy == crate::Strategy::Tiered;
     let jit_enabled = config.strategy != crate::Strategy::Interpreter;
     let (tier_calls, tier_back_edges) = (config.tier_up_calls, config.tier_up_back_edges);
+    let epochs = config.epoch_interruption;
+    let epoch: *const std::sync::atomic::AtomicU64 = store.inner.engine.epoch_counter();
+
+    // At function entry and loop back-edges: the epoch deadline.
+    macro_rules! check_epoch {
+        () => {
+            // SAFETY: the engine, which owns the counter, outlives the store.
+            if epochs
+                && unsafe { (*epoch).load(std::sync::atomic::Ordering::Relaxed) }
+                    >= store.inner.epoch_deadline
+            {
+                if let Err(e) = store.epoch_deadline_reached() {
+                    return Err(epoch_exit(e));
+                }
+                ctx.refresh_memory(&store.inner);
+            }
+        };
+    }
+    check_epoch!();
 
     macro_rules! r {
         ($x:expr) => {
@@ -352,6 +380,7 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
                         *counter += 1;
                         *counter
                     };
+                    check_epoch!();
                     if tiered && count >= tier_back_edges {
                         osr!(loop_id);
                     }
@@ -386,9 +415,7 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
     // Runs a nested native entry into compiled code, counting it as an activation.
     macro_rules! native_entry {
         ($call:expr) => {{
-            if store.inner.activations >= super::MAX_ACTIVATIONS {
-                return Err(TrapCode::StackOverflow.into());
-            }
+            // Compiled code checks the native stack in its prologue.
             store.inner.activations += 1;
             let result = $call;
             store.inner.activations -= 1;
@@ -578,6 +605,7 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
             fp = f;
             ip = unsafe { (*body).code.as_ptr() };
             loop_base = unsafe { (&*ctx.module).loop_offsets[def as usize] as usize };
+            check_epoch!();
         }};
     }
     // Calls store function `func` (wasm of any instance, or host).
@@ -656,6 +684,13 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
         ip = unsafe { ip.add(1) };
         match op {
             Op::Unreachable {} => return Err(TrapCode::Unreachable.into()),
+            Op::ConsumeFuel { amount } => {
+                let fuel = &mut store.inner.fuel;
+                if *fuel < amount as u64 {
+                    return Err(TrapCode::OutOfFuel.into());
+                }
+                *fuel -= amount as u64;
+            }
             Op::Copy { dst, src } => w!(dst, r!(src)),
             Op::I32ReinterpretF32 { dst, src } => wi32!(dst, r!(src) as u32),
             Op::LoopHeader { .. } => {}

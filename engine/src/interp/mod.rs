@@ -4,24 +4,24 @@
 //! Frames live on the store's value stack; `fp` points at the running frame's
 //! first cell and every register operand is a cell index below the frame's
 //! size, which allocation guarantees. Calls between interpreted functions
-//! push a small record instead of recursing on the native stack, so
-//! recursion depth is bounded by `Config::max_call_depth` alone. Loads and
+//! push a small record instead of recursing on the native stack, so their
+//! depth is bounded by `Config::max_call_depth`; nested native entries (host
+//! re-entry, compiled code) are bounded by the native stack limit
+//! (`Config::max_wasm_stack`), checked at each of them. Loads and
 //! stores are bounds-checked here explicitly.
 
 mod exec;
 
 use crate::error::{Error, Result, TrapCode};
-use crate::runtime::store::{FuncEntity, Store};
-
-/// Nested native entries into wasm (host → wasm, interpreter ↔ compiled
-/// code) allowed; each costs native stack.
-pub(super) const MAX_ACTIVATIONS: usize = 400;
-
-/// Native stack compiled code may use below the outermost entry.
-const NATIVE_STACK_BUDGET: usize = 512 * 1024;
+use crate::runtime::native_stack;
+use crate::runtime::store::{FuncEntity, Store, StoreInner};
 
 /// Calls store function `func` with arguments in `cells`, leaving its results
 /// there (`cells.len() >= max(params, results)`).
+///
+/// This is every entry from Rust into wasm (the embedder's calls, and host
+/// functions calling back): a host function's panic that unwound out of
+/// the wasm below is resumed here, in the Rust code that made the call.
 pub(crate) fn invoke<T>(store: &mut Store<T>, func: u32, cells: &mut [u64]) -> Result<()> {
     let inner = &mut store.inner;
     let base = inner.stack_top;
@@ -29,9 +29,8 @@ pub(crate) fn invoke<T>(store: &mut Store<T>, func: u32, cells: &mut [u64]) -> R
         return Err(Error::trap(TrapCode::StackOverflow));
     }
     if inner.activations == 0 {
-        // Compiled code checks the machine stack against this limit.
-        let here = &base as *const usize as usize;
-        inner.native_limit = here.saturating_sub(NATIVE_STACK_BUDGET);
+        let max = inner.engine.config().max_wasm_stack;
+        inner.native_limit = native_stack::limit_for(native_stack::stack_pointer(), max);
     }
     inner.stack.write(base, cells);
     let saved_depth = inner.depth;
@@ -39,8 +38,20 @@ pub(crate) fn invoke<T>(store: &mut Store<T>, func: u32, cells: &mut [u64]) -> R
     let inner = &mut store.inner;
     inner.depth = saved_depth;
     inner.stack_top = base;
+    if let Some(payload) = inner.panic.take() {
+        std::panic::resume_unwind(payload);
+    }
     result?;
     inner.stack.read(base, cells);
+    Ok(())
+}
+
+/// Traps when the native stack is used down to the store's limit.
+#[inline]
+fn check_native_stack(inner: &StoreInner) -> Result<()> {
+    if native_stack::stack_pointer() < inner.native_limit {
+        return Err(Error::trap(TrapCode::StackOverflow));
+    }
     Ok(())
 }
 
@@ -53,9 +64,7 @@ pub(crate) fn call_at<T>(
     caller: Option<u32>,
 ) -> Result<()> {
     let inner = &mut store.inner;
-    if inner.activations >= MAX_ACTIVATIONS {
-        return Err(Error::trap(TrapCode::StackOverflow));
-    }
+    check_native_stack(inner)?;
     inner.activations += 1;
     let result = match inner.funcs[func as usize] {
         FuncEntity::Host { host, ref ty, .. } => {
@@ -76,6 +85,7 @@ pub(crate) fn run_defined<T>(
     def: u32,
     base: usize,
 ) -> Result<()> {
+    check_native_stack(&store.inner)?;
     let inst = &mut store.inner.instances[instance as usize];
     let module = inst.module.clone();
     let mut entry = module.inner.jit.compiled_entry(def);

@@ -106,6 +106,9 @@ macro_rules! define_ops {
 define_ops! {
     /// Traps with `unreachable`.
     Unreachable "unreachable" { def [] use [] imm [] }
+    /// Charges `amount` fuel for the straight-line run of wasm operators it
+    /// starts, or traps with `OutOfFuel` (charging nothing) when less is left.
+    ConsumeFuel "fuel" { def [] use [] imm [amount: u32] }
     /// `dst = src`, all 64 bits of the cell.
     Copy "copy" { def [dst] use [src] imm [] }
     /// `dst = low 32 bits of src`: an f32's bits as an i32.

@@ -75,6 +75,10 @@ struct Lowerer<'a> {
     sites: Vec<TrapSite>,
     /// (loop id, back-edge target label), in code order.
     loops: Vec<(u32, dynasmrt::DynamicLabel)>,
+    /// Whether to check the epoch deadline (`Config::epoch_interruption`).
+    epochs: bool,
+    /// Out-of-line epoch slow paths: (their label, where they resume).
+    epoch_slow: Vec<(dynasmrt::DynamicLabel, dynasmrt::DynamicLabel)>,
 }
 
 /// Lowers function `def` of `module`.
@@ -87,11 +91,14 @@ pub(crate) fn lower(module: &ModuleInner, def: u32) -> Result<Lowered, String> {
         labels: vec![None; body.code.len() + 1],
         sites: Vec::new(),
         loops: Vec::new(),
+        epochs: module.engine.config().epoch_interruption,
+        epoch_slow: Vec::new(),
     };
     l.collect_targets();
     l.prologue();
     l.zero_frame();
     l.body()?;
+    l.epoch_slow_paths();
     let osr_labels: Vec<_> = l.loops.clone();
     let mut osr = vec![0u32; body.num_loops as usize];
     for (id, target) in osr_labels {
@@ -225,6 +232,61 @@ impl Lowerer<'_> {
         self.m.trap_if(Cond::LtU, code_of(TrapCode::StackOverflow));
         self.m
             .mov(Size::S64, HEAP, Src::Mem(Mem::at(CTX, vmctx::MEM_BASE)));
+        self.epoch_check();
+    }
+
+    /// Compares the engine's epoch with the store's deadline (function
+    /// entry and loop headers), calling the runtime out of line when reached.
+    fn epoch_check(&mut self) {
+        if !self.epochs {
+            return;
+        }
+        let slow = self.m.new_label();
+        let resume = self.m.new_label();
+        self.m.mov(Size::S64, S1, Src::Mem(Mem::at(CTX, vmctx::EPOCH)));
+        self.m.mov(Size::S64, S1, Src::Mem(Mem::at(S1, 0)));
+        self.m
+            .mov(Size::S64, S2, Src::Mem(Mem::at(CTX, vmctx::EPOCH_DEADLINE)));
+        self.m.cmp(Size::S64, S1, Src::Mem(Mem::at(S2, 0)));
+        self.m.jcc(Cond::GeU, slow);
+        self.m.bind(resume);
+        self.epoch_slow.push((slow, resume));
+    }
+
+    /// The epoch checks' slow paths: the runtime call keeps every register
+    /// the allocation may have live (the callee-saved ones survive the call
+    /// by themselves), and a trap is raised with the frame as it was.
+    fn epoch_slow_paths(&mut self) {
+        let b = self.body;
+        // INT_ALLOC's first four are caller-saved in System V.
+        let ints: Vec<Gpr> = INT_ALLOC[..(b.int_regs as usize).min(4)].to_vec();
+        let floats: Vec<Fpr> = FLOAT_ALLOC[..b.float_regs as usize].to_vec();
+        let pushed = ints.len() as i32 * 8;
+        // Float slots, padded so rsp stays 16-byte aligned at the call.
+        let area = ((pushed + floats.len() as i32 * 8 + 15) & !15) - pushed;
+        for (slow, resume) in std::mem::take(&mut self.epoch_slow) {
+            self.m.bind(slow);
+            for &g in &ints {
+                self.m.push(g);
+            }
+            self.m.adjust_sp(-area);
+            for (j, &f) in floats.iter().enumerate() {
+                self.m.fstore(FSize::F64, Mem::at(x::RSP, 8 * j as i32), f);
+            }
+            self.m.mov(Size::S64, x::RDI, Src::Reg(CTX));
+            self.m
+                .mov(Size::S64, x::RAX, Src::Mem(Mem::at(CTX, vmctx::EPOCH_REACHED)));
+            self.m.call_reg(x::RAX);
+            for (j, &f) in floats.iter().enumerate() {
+                self.m.fload(FSize::F64, f, Mem::at(x::RSP, 8 * j as i32));
+            }
+            self.m.adjust_sp(area);
+            for &g in ints.iter().rev() {
+                self.m.pop(g);
+            }
+            self.m.raise_if_nonzero(x::RAX);
+            self.m.jmp(resume);
+        }
     }
 
     /// Locals start at zero: clear every allocated register and cell.
@@ -788,11 +850,23 @@ impl Lowerer<'_> {
             if let Some(l) = self.labels[i] {
                 self.m.bind(l);
             }
+            if i > 0 && matches!(code[i - 1], Op::LoopHeader { .. }) {
+                // Back-edges and OSR entries arrive here.
+                self.epoch_check();
+            }
             let op = code[i];
             let next = i + 1;
             let mut skip = 0usize;
             match op {
                 Op::Unreachable {} => self.m.trap(code_of(TrapCode::Unreachable)),
+                Op::ConsumeFuel { amount } => {
+                    // Charged only when it fits, as the interpreter does.
+                    self.m.mov(S64, S1, Src::Mem(Mem::at(CTX, vmctx::FUEL)));
+                    self.m.mov(S64, S2, Src::Mem(Mem::at(S1, 0)));
+                    self.m.alu(AluOp::Sub, S64, S2, Src::Imm(amount as i32));
+                    self.m.trap_if(Cond::LtU, code_of(TrapCode::OutOfFuel));
+                    self.m.store_reg(S64, Mem::at(S1, 0), S2);
+                }
                 Op::Copy { dst, src } => {
                     let (d, s) = (self.loc(dst), self.loc(src));
                     self.copy(d, s);

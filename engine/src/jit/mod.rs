@@ -12,7 +12,7 @@ pub(crate) mod vmctx;
 
 use crate::error::{Error, FrameInfo, Result, Trap, TrapCode};
 use crate::module::ModuleInner;
-use crate::runtime::store::{Store, StoreInner};
+use crate::runtime::store::{catching, Store, StoreInner};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use strata_jit::masm::{MacroAssembler, Mem, Size, Src};
@@ -242,6 +242,10 @@ pub(crate) fn new_vmctx<T>(
         call_import: call_import::<T>,
         call_indirect: call_indirect::<T>,
         call_interp: call_interp::<T>,
+        fuel: std::ptr::null_mut(),
+        epoch: module.engine.epoch_counter().as_ptr(),
+        epoch_deadline: std::ptr::null(),
+        epoch_reached: epoch_reached::<T>,
     })
 }
 
@@ -253,8 +257,12 @@ fn refresh<T>(store: &mut Store<T>, instance: u32) -> *mut VmCtx {
     let stack_end = inner.stack.ptr(inner.stack.len()) as usize;
     let native_limit = inner.native_limit;
     let depth: *mut usize = &mut inner.depth;
+    let fuel: *mut u64 = &mut inner.fuel;
+    let deadline: *const u64 = &inner.epoch_deadline;
     let inner_ptr: *mut StoreInner = inner;
     let ctx = &mut *inner.instances[instance as usize].vmctx;
+    ctx.fuel = fuel;
+    ctx.epoch_deadline = deadline;
     ctx.store = sp.cast();
     ctx.inner = inner_ptr;
     ctx.depth = depth;
@@ -352,9 +360,23 @@ unsafe fn hook_parts<'a, T>(ctx: *mut VmCtx, fp: *mut u64) -> (&'a mut Store<T>,
 unsafe extern "sysv64" fn call_import<T>(ctx: *mut VmCtx, fp: *mut u64, func: u64) -> u64 {
     // SAFETY: called by compiled code with its live context.
     let (store, instance, base) = unsafe { hook_parts::<T>(ctx, fp) };
-    let f = store.inner.instances[instance as usize].funcs[func as usize];
-    let result = crate::interp::call_at(store, f, base, Some(instance));
+    let result = catching(store, |store| {
+        let f = store.inner.instances[instance as usize].funcs[func as usize];
+        crate::interp::call_at(store, f, base, Some(instance))
+    });
     pending(store, result)
+}
+
+/// Runs the store's epoch deadline callback, or reports the interrupt.
+unsafe extern "sysv64" fn epoch_reached<T>(ctx: *mut VmCtx) -> u64 {
+    // SAFETY: called by compiled code with its live context; the frame
+    // pointer is not needed.
+    let store = unsafe { &mut *(*ctx).store.cast::<Store<T>>() };
+    match catching(store, |store| store.epoch_deadline_reached()) {
+        Ok(()) => 0,
+        Err(e) if e.trap_code() == Some(TrapCode::Interrupt) => code_of(TrapCode::Interrupt) as u64,
+        Err(e) => pending(store, Err(e)),
+    }
 }
 
 unsafe extern "sysv64" fn call_indirect<T>(
@@ -383,13 +405,19 @@ unsafe extern "sysv64" fn call_indirect<T>(
         }
         Ok(f)
     })();
-    let result = result.and_then(|f| crate::interp::call_at(store, f, base, Some(instance)));
+    let result = result.and_then(|f| {
+        catching(store, |store| {
+            crate::interp::call_at(store, f, base, Some(instance))
+        })
+    });
     pending(store, result)
 }
 
 unsafe extern "sysv64" fn call_interp<T>(ctx: *mut VmCtx, fp: *mut u64, def: u64) -> u64 {
     // SAFETY: called by compiled code with its live context.
     let (store, instance, base) = unsafe { hook_parts::<T>(ctx, fp) };
-    let result = crate::interp::run_defined(store, instance, def as u32, base);
+    let result = catching(store, |store| {
+        crate::interp::run_defined(store, instance, def as u32, base)
+    });
     pending(store, result)
 }

@@ -39,6 +39,15 @@ pub(crate) struct VmCtx {
     pub call_indirect: unsafe extern "sysv64" fn(*mut VmCtx, *mut u64, u64, u64, u64) -> u64,
     /// Runs defined function `a` in the interpreter with its frame at `fp`.
     pub call_interp: unsafe extern "sysv64" fn(*mut VmCtx, *mut u64, u64) -> u64,
+    /// The store's fuel left (`StoreInner::fuel`).
+    pub fuel: *mut u64,
+    /// The engine's epoch counter.
+    pub epoch: *const u64,
+    /// The store's epoch deadline.
+    pub epoch_deadline: *const u64,
+    /// Called when the epoch deadline is reached: 0 to continue, or a trap
+    /// code (or the pending-error code) to raise.
+    pub epoch_reached: unsafe extern "sysv64" fn(*mut VmCtx) -> u64,
 }
 
 // Offsets the emitted code uses.
@@ -53,3 +62,7 @@ pub(crate) const TRAP: i32 = offset_of!(VmCtx, trap) as i32;
 pub(crate) const CALL_IMPORT: i32 = offset_of!(VmCtx, call_import) as i32;
 pub(crate) const CALL_INDIRECT: i32 = offset_of!(VmCtx, call_indirect) as i32;
 pub(crate) const CALL_INTERP: i32 = offset_of!(VmCtx, call_interp) as i32;
+pub(crate) const FUEL: i32 = offset_of!(VmCtx, fuel) as i32;
+pub(crate) const EPOCH: i32 = offset_of!(VmCtx, epoch) as i32;
+pub(crate) const EPOCH_DEADLINE: i32 = offset_of!(VmCtx, epoch_deadline) as i32;
+pub(crate) const EPOCH_REACHED: i32 = offset_of!(VmCtx, epoch_reached) as i32;

@@ -3,8 +3,10 @@
 pub(crate) mod bulk;
 pub(crate) mod func;
 pub(crate) mod instance;
+pub(crate) mod limits;
 pub(crate) mod linker;
 pub(crate) mod memory;
+pub(crate) mod native_stack;
 pub(crate) mod stack;
 pub(crate) mod store;
 pub(crate) mod table;
@@ -12,8 +14,9 @@ pub(crate) mod value;
 
 pub use func::{Func, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmRet, WasmTy};
 pub use instance::{Extern, FuncStats, Instance};
+pub use limits::{ResourceLimiter, StoreLimits, StoreLimitsBuilder};
 pub use linker::Linker;
 pub use memory::Memory;
-pub use store::{AsContext, AsContextMut, Caller, Store};
+pub use store::{AsContext, AsContextMut, Caller, Store, StoreContextMut, UpdateDeadline};
 pub use table::{Global, Table};
 pub use value::{ExternRef, Val};

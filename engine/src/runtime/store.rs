@@ -3,7 +3,9 @@
 use super::func::HostFn;
 use super::memory::LinearMemory;
 use super::stack::ValueStack;
+use super::limits::ResourceLimiter;
 use crate::engine::Engine;
+use crate::error::{Error, Result};
 use crate::module::Module;
 use crate::types::{FuncType, GlobalType, TableType};
 use std::any::Any;
@@ -97,13 +99,83 @@ pub(crate) struct StoreInner {
     pub native_limit: usize,
     /// An error raised below compiled code, waiting for its caller.
     pub pending: Option<crate::Error>,
+    /// Fuel left; compiled code and the interpreter charge it alike.
+    pub fuel: u64,
+    /// The engine epoch at which running wasm is interrupted.
+    pub epoch_deadline: u64,
+    /// A host function's panic on its way out to the embedder: carried
+    /// across wasm frames as an error, resumed at the embedder's call.
+    pub panic: Option<Box<dyn Any + Send>>,
 }
 
 /// A collection of instances and their state, owned by one embedder context `T`.
 pub struct Store<T> {
     pub(crate) inner: StoreInner,
     pub(crate) host_funcs: Vec<HostFn<T>>,
+    /// Called when the epoch deadline is reached; `None` traps.
+    pub(crate) epoch_callback: Option<EpochCallback<T>>,
+    /// Where the embedder's limits live in `T`.
+    pub(crate) limiter: Option<LimiterAccess<T>>,
     data: T,
+}
+
+/// What to do when a store's epoch deadline is reached.
+type EpochCallback<T> =
+    Box<dyn FnMut(StoreContextMut<'_, T>) -> Result<UpdateDeadline> + Send + Sync + 'static>;
+
+/// The embedder's accessor for its [`ResourceLimiter`].
+type LimiterAccess<T> =
+    Box<dyn (FnMut(&mut T) -> &mut dyn ResourceLimiter) + Send + Sync + 'static>;
+
+/// What an epoch deadline callback decides.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum UpdateDeadline {
+    /// Keep running, with a new deadline this many ticks after the current epoch.
+    Continue(u64),
+}
+
+/// Mutable access to a store, given to callbacks such as the epoch
+/// deadline callback.
+pub struct StoreContextMut<'a, T>(pub(crate) &'a mut Store<T>);
+
+impl<T> StoreContextMut<'_, T> {
+    /// The embedder's data.
+    pub fn data(&self) -> &T {
+        self.0.data()
+    }
+
+    /// The embedder's data, mutably.
+    pub fn data_mut(&mut self) -> &mut T {
+        self.0.data_mut()
+    }
+
+    /// The engine.
+    pub fn engine(&self) -> &Engine {
+        self.0.engine()
+    }
+
+    /// Fuel left (see [`Store::get_fuel`]).
+    pub fn get_fuel(&self) -> Result<u64> {
+        self.0.get_fuel()
+    }
+
+    /// Sets the fuel left (see [`Store::set_fuel`]).
+    pub fn set_fuel(&mut self, fuel: u64) -> Result<()> {
+        self.0.set_fuel(fuel)
+    }
+}
+
+impl<T> AsContext for StoreContextMut<'_, T> {
+    type Data = T;
+    fn as_context(&self) -> &Store<T> {
+        self.0
+    }
+}
+
+impl<T> AsContextMut for StoreContextMut<'_, T> {
+    fn as_context_mut(&mut self) -> &mut Store<T> {
+        self.0
+    }
 }
 
 impl<T> Store<T> {
@@ -125,8 +197,13 @@ impl<T> Store<T> {
                 activations: 0,
                 native_limit: 0,
                 pending: None,
+                fuel: 0,
+                epoch_deadline: 0,
+                panic: None,
             },
             host_funcs: Vec::new(),
+            epoch_callback: None,
+            limiter: None,
             data,
         }
     }
@@ -150,11 +227,128 @@ impl<T> Store<T> {
     pub fn into_data(self) -> T {
         self.data
     }
+
+    /// Sets the fuel left for wasm to run on. Fails unless the engine was
+    /// configured with `Config::consume_fuel(true)`.
+    pub fn set_fuel(&mut self, fuel: u64) -> Result<()> {
+        self.fuel_enabled()?;
+        self.inner.fuel = fuel;
+        Ok(())
+    }
+
+    /// The fuel left. Fails unless the engine consumes fuel.
+    pub fn get_fuel(&self) -> Result<u64> {
+        self.fuel_enabled()?;
+        Ok(self.inner.fuel)
+    }
+
+    fn fuel_enabled(&self) -> Result<()> {
+        if self.inner.engine.config().consume_fuel {
+            Ok(())
+        } else {
+            Err(Error::msg(
+                "fuel is not configured in this store: use Config::consume_fuel(true)",
+            ))
+        }
+    }
+
+    /// Sets the epoch deadline `ticks` after the engine's current epoch:
+    /// when [`Engine::increment_epoch`] has been called that many more
+    /// times, running wasm traps (or calls the deadline callback). Needs
+    /// `Config::epoch_interruption(true)` to have an effect.
+    pub fn set_epoch_deadline(&mut self, ticks: u64) {
+        self.inner.epoch_deadline = self.inner.engine.current_epoch().saturating_add(ticks);
+    }
+
+    /// Reaching the epoch deadline traps with `TrapCode::Interrupt` (the
+    /// default); removes a deadline callback.
+    pub fn epoch_deadline_trap(&mut self) {
+        self.epoch_callback = None;
+    }
+
+    /// Calls `callback` when the epoch deadline is reached: it returns
+    /// [`UpdateDeadline::Continue`] with the ticks until the next deadline
+    /// to keep running, or an error, which ends the running call with that
+    /// error. The callback may use the store (its data, fuel).
+    pub fn epoch_deadline_callback(
+        &mut self,
+        callback: impl FnMut(StoreContextMut<'_, T>) -> Result<UpdateDeadline>
+            + Send
+            + Sync
+            + 'static,
+    ) {
+        self.epoch_callback = Some(Box::new(callback));
+    }
+
+    /// Installs the limiter found in the store's data by `limiter`: every
+    /// memory, table and instance this store creates or grows asks it
+    /// first (see [`ResourceLimiter`] and [`StoreLimits`]).
+    pub fn limiter(
+        &mut self,
+        limiter: impl (FnMut(&mut T) -> &mut dyn ResourceLimiter) + Send + Sync + 'static,
+    ) {
+        self.limiter = Some(Box::new(limiter));
+    }
+
+    /// Asks the embedder's limiter (if any) `ask`, catching its panic.
+    pub(crate) fn ask_limiter<R>(
+        &mut self,
+        ask: impl FnOnce(&mut dyn ResourceLimiter) -> Result<R>,
+        otherwise: R,
+    ) -> Result<R> {
+        if self.limiter.is_none() {
+            return Ok(otherwise);
+        }
+        catching(self, |store| match store.limiter.as_mut() {
+            Some(access) => ask(access(&mut store.data)),
+            None => Ok(otherwise),
+        })
+    }
+
+    /// Called when running wasm finds the epoch deadline reached: runs the
+    /// callback, which may extend the deadline, or traps.
+    pub(crate) fn epoch_deadline_reached(&mut self) -> Result<()> {
+        if self.inner.engine.current_epoch() < self.inner.epoch_deadline {
+            // Another instance's code saw a deadline the callback has moved.
+            return Ok(());
+        }
+        let Some(mut callback) = self.epoch_callback.take() else {
+            return Err(Error::trap(crate::TrapCode::Interrupt));
+        };
+        let result = catching(self, |store| callback(StoreContextMut(store)));
+        // The callback may have installed a new one; keep that.
+        if self.epoch_callback.is_none() {
+            self.epoch_callback = Some(callback);
+        }
+        match result? {
+            UpdateDeadline::Continue(ticks) => {
+                self.set_epoch_deadline(ticks);
+                Ok(())
+            }
+        }
+    }
 }
 
 impl<T> std::fmt::Debug for Store<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store").field("id", &self.inner.id).finish()
+    }
+}
+
+/// Runs embedder code `f` (a host function, a callback, a limiter) while
+/// wasm frames may be below: a panic is caught and kept in the store, to
+/// be resumed when control is back in the embedder's call, and reported
+/// to the wasm frames as an error that unwinds them like a trap.
+pub(crate) fn catching<T, R>(
+    store: &mut Store<T>,
+    f: impl FnOnce(&mut Store<T>) -> Result<R>,
+) -> Result<R> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut *store))) {
+        Ok(result) => result,
+        Err(payload) => {
+            store.inner.panic = Some(payload);
+            Err(Error::msg("a host function panicked"))
+        }
     }
 }
 

@@ -64,6 +64,7 @@ pub(crate) fn translate_function(
     func_index: u32,
     body: &FunctionBody<'_>,
     mut validator: FuncValidator<ValidatorResources>,
+    fuel: bool,
 ) -> Result<FuncBody> {
     let ty = env.func_type(func_index).clone();
     let mut reader = body.get_binary_reader();
@@ -80,7 +81,10 @@ pub(crate) fn translate_function(
     // invalid, not as unsupported.
     let mut unsupported = None;
     let mut t = match Translator::new(env, &local_types, ty.params().len() as u32, ty.results()) {
-        Ok(t) => Some(t),
+        Ok(mut t) => {
+            t.fuel = fuel;
+            Some(t)
+        }
         Err(e) if matches!(e.kind(), crate::ErrorKind::Unsupported(_)) => {
             unsupported = Some(e);
             None
@@ -138,6 +142,11 @@ struct Translator<'a> {
     results: Vec<ValType>,
     far_branches: Vec<(u32, i32)>,
     wasm_ops: u32,
+    /// Whether to charge fuel (`Config::consume_fuel`).
+    fuel: bool,
+    /// The `ConsumeFuel` instruction of the straight-line run being
+    /// translated, once the run has a costly operator.
+    fuel_at: Option<usize>,
 }
 
 impl<'a> Translator<'a> {
@@ -173,6 +182,8 @@ impl<'a> Translator<'a> {
             results: results.to_vec(),
             far_branches: Vec::new(),
             wasm_ops: 0,
+            fuel: false,
+            fuel_at: None,
         };
         let label = t.labels.new_label();
         t.controls.push(Control {
@@ -359,6 +370,30 @@ impl<'a> Translator<'a> {
             self.patch(site, pos);
         }
         self.last_def = None;
+        // Control can arrive here from elsewhere: a new run begins.
+        self.fuel_at = None;
+    }
+
+    // ----- fuel -----
+
+    /// Adds `cost` to the running straight-line run's charge, starting the
+    /// run's `ConsumeFuel` instruction if this is its first costly operator.
+    fn charge_fuel(&mut self, cost: u32) {
+        let at = match self.fuel_at {
+            Some(at) => at,
+            None => {
+                // Runs begin after labels, branches and calls, where no
+                // instruction is waiting to be retargeted or fused.
+                let last_def = self.last_def;
+                let at = self.emit(Op::ConsumeFuel { amount: 0 });
+                self.last_def = last_def;
+                self.fuel_at = Some(at);
+                at
+            }
+        };
+        if let Op::ConsumeFuel { amount } = &mut self.code[at] {
+            *amount += cost;
+        }
     }
 
     fn patch(&mut self, site: u32, target: u32) {
@@ -438,6 +473,8 @@ impl<'a> Translator<'a> {
             }
         };
         self.link(site, label);
+        // The fallthrough is a run of its own: a taken branch does not pay for it.
+        self.fuel_at = None;
     }
 
     /// The merge registers and value types a branch to `depth` writes.
@@ -812,6 +849,9 @@ impl<'a> Translator<'a> {
         for (i, &ty) in results.iter().enumerate() {
             self.push(Operand::Temp(regs[i]), ty);
         }
+        // What follows a call is charged after it returns, so a host function
+        // sees the fuel of exactly what ran before it.
+        self.fuel_at = None;
         Ok(())
     }
 
@@ -830,6 +870,12 @@ impl<'a> Translator<'a> {
                 }
                 Operator::Else | Operator::End => {}
                 _ => return Ok(()),
+            }
+        }
+        if self.fuel && self.reachable {
+            let cost = fuel_cost(op);
+            if cost > 0 {
+                self.charge_fuel(cost);
             }
         }
         macro_rules! un {
@@ -1283,6 +1329,22 @@ impl<'a> Translator<'a> {
 
     fn finish(self) -> Result<FuncBody> {
         alloc::finish(self)
+    }
+}
+
+/// The fuel an operator costs: operators that only structure code or
+/// discard a value cost nothing, every other operator one unit.
+fn fuel_cost(op: &Operator<'_>) -> u32 {
+    match op {
+        Operator::Nop
+        | Operator::Drop
+        | Operator::Block { .. }
+        | Operator::Loop { .. }
+        | Operator::Else
+        | Operator::End
+        | Operator::Unreachable
+        | Operator::Return => 0,
+        _ => 1,
     }
 }
 

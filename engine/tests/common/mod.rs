@@ -30,3 +30,27 @@ pub fn instantiate(engine: &Engine, wat: &str) -> (Store<()>, Instance) {
         .expect("instantiates");
     (store, instance)
 }
+
+/// Runs `body` in a child process: the test binary runs again with only the
+/// test `name` (its full path, e.g. `"host_panic_unwinds"`), and a crash or
+/// an abort there fails this test instead of killing the test runner.
+pub fn in_child_process(name: &str, body: impl FnOnce()) {
+    const MARK: &str = "STRATA_TEST_IN_CHILD";
+    if std::env::var_os(MARK).is_some() {
+        body();
+        return;
+    }
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let out = std::process::Command::new(exe)
+        .args([name, "--exact", "--nocapture", "--test-threads=1"])
+        .env(MARK, "1")
+        .output()
+        .expect("the test binary runs again");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && stdout.contains("1 passed"),
+        "child process for {name} failed ({}):\n{stdout}\n{stderr}",
+        out.status
+    );
+}
