@@ -47,8 +47,19 @@ use runner::Failure;
 use script::Script;
 
 /// Strategies every file runs under; adding a strategy is adding its name
-/// (as spelled in [`strategy_named`]).
-const STRATEGIES: &[&str] = &["interpreter", "jit", "tiered"];
+/// (as spelled in [`strategy_named`]). The `-fuel` runs consume fuel, and
+/// the fuel each `invoke` consumed is compared between them.
+const STRATEGIES: &[&str] = &[
+    "interpreter",
+    "jit",
+    "tiered",
+    "interpreter-fuel",
+    "jit-fuel",
+    "tiered-fuel",
+];
+
+/// Invokes whose fuel differs between strategies, shown in the report.
+const FUEL_DIFFERENCES_SHOWN: usize = 10;
 
 /// Suites to run, by the names used in output and the known list: the spec
 /// versions, then the project's own regression scripts.
@@ -114,15 +125,20 @@ const FAILURES_SHOWN: usize = 5;
 
 const KNOWN_FAILURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/spec/known-failures.txt");
 
-/// Every strategy the engine defines, so the known list can name strategies
-/// that are not (yet) in [`STRATEGIES`].
-fn strategy_named(name: &str) -> Option<Strategy> {
-    match name {
-        "interpreter" => Some(Strategy::Interpreter),
-        "jit" => Some(Strategy::Jit),
-        "tiered" => Some(Strategy::Tiered),
-        _ => None,
-    }
+/// Every strategy the engine defines, and whether it consumes fuel, so the
+/// known list can name strategies that are not (yet) in [`STRATEGIES`].
+fn strategy_named(name: &str) -> Option<(Strategy, bool)> {
+    let (base, fuel) = match name.strip_suffix("-fuel") {
+        Some(base) => (base, true),
+        None => (name, false),
+    };
+    let strategy = match base {
+        "interpreter" => Strategy::Interpreter,
+        "jit" => Strategy::Jit,
+        "tiered" => Strategy::Tiered,
+        _ => return None,
+    };
+    Some((strategy, fuel))
 }
 
 /// Developer settings read from the environment.
@@ -237,10 +253,18 @@ impl Run {
 }
 
 fn make_engine(name: &str) -> Result<Engine, String> {
-    let strategy = strategy_named(name).ok_or_else(|| format!("unknown strategy {name:?}"))?;
+    let (strategy, fuel) =
+        strategy_named(name).ok_or_else(|| format!("unknown strategy {name:?}"))?;
     panics::catch(|| {
         let mut config = Config::new();
-        config.strategy(strategy);
+        config.strategy(strategy).consume_fuel(fuel);
+        if fuel {
+            // Runaway recursion must end at the call-depth bound in every
+            // strategy for fuel to compare: compiled code's `call_indirect`
+            // recurses through the runtime, whose native frames would
+            // exhaust the default 512 KiB after a few hundred levels.
+            config.max_wasm_stack(FUEL_RUN_NATIVE_STACK / 2);
+        }
         if strategy == Strategy::Tiered {
             // Every function's first call is interpreted and leaves its loops
             // by OSR at their first back-edge; its second call runs compiled.
@@ -252,7 +276,21 @@ fn make_engine(name: &str) -> Result<Engine, String> {
     })?
 }
 
+/// The native stack the runner's thread gets (see `make_engine`).
+const FUEL_RUN_NATIVE_STACK: usize = 256 << 20;
+
 fn main() {
+    let runner = std::thread::Builder::new()
+        .name("spec".into())
+        .stack_size(FUEL_RUN_NATIVE_STACK)
+        .spawn(run_all)
+        .expect("the runner thread starts");
+    if runner.join().is_err() {
+        process::exit(1);
+    }
+}
+
+fn run_all() {
     panics::install_hook();
     watchdog::start();
     let options = Options::from_env();
@@ -351,9 +389,12 @@ fn run_version(run: &mut Run, version: &str, suite: Suite) {
     files.sort_by(|a, b| a.name.cmp(&b.name));
     run.selected_files += files.len();
 
+    let mut fuel = FuelComparison::default();
     for file in &files {
         // Parsed once, replayed for each strategy.
         let script = script::parse(&file.contents);
+        // Fuel per invoke of each strategy that consumes fuel.
+        let mut fuel_runs: Vec<(&str, Vec<(usize, u64)>)> = Vec::new();
         for ((strategy, engine), tally) in engines.iter().zip(&mut tallies) {
             let Ok(engine) = engine else { continue };
             run.start_file(version, strategy, &file.name);
@@ -361,6 +402,9 @@ fn run_version(run: &mut Run, version: &str, suite: Suite) {
                 Script::Parsed(directives) => {
                     let label = format!("{version} {strategy} {}", file.name);
                     let outcome = runner::run(engine, directives, &label);
+                    if strategy.ends_with("-fuel") {
+                        fuel_runs.push((strategy, outcome.fuel));
+                    }
                     (outcome.passed, outcome.failures, outcome.notes)
                 }
                 Script::Unparsable { line, message } => {
@@ -377,6 +421,7 @@ fn run_version(run: &mut Run, version: &str, suite: Suite) {
             tally.failed += failures.len();
             run.known_count += known;
         }
+        fuel.compare(&file.name, &fuel_runs);
     }
 
     for ((strategy, engine), tally) in engines.iter().zip(&mut tallies) {
@@ -396,4 +441,53 @@ fn run_version(run: &mut Run, version: &str, suite: Suite) {
         );
     }
     ir_stats::report(version);
+    // Kept in exactly this form: tools parse it.
+    println!(
+        "fuel: {} invokes compared, {} differ (spec {version})",
+        fuel.compared,
+        fuel.differ.len()
+    );
+    for line in fuel.differ.iter().take(FUEL_DIFFERENCES_SHOWN) {
+        println!("    {line}");
+    }
+    for line in fuel.differ {
+        run.unexpected
+            .push(format!("{version} fuel differs between strategies: {line}"));
+    }
+}
+
+/// Fuel consumed per invoke, compared between the strategies that consume fuel.
+#[derive(Default)]
+struct FuelComparison {
+    /// Invokes compared (counted once, however many strategies ran them).
+    compared: usize,
+    /// Each difference, described on one line.
+    differ: Vec<String>,
+}
+
+impl FuelComparison {
+    /// Compares every strategy's record of one file with the first's.
+    fn compare(&mut self, file: &str, runs: &[(&str, Vec<(usize, u64)>)]) {
+        let Some(((first_name, first), rest)) = runs.split_first() else {
+            return;
+        };
+        self.compared += first.len();
+        for (name, other) in rest {
+            if other.len() != first.len() {
+                self.differ.push(format!(
+                    "{file}: {first_name} made {} invokes, {name} {}",
+                    first.len(),
+                    other.len()
+                ));
+                continue;
+            }
+            for (&(line, a), &(_, b)) in first.iter().zip(other) {
+                if a != b {
+                    self.differ.push(format!(
+                        "{file}:{line}: {first_name} consumed {a} fuel, {name} {b}"
+                    ));
+                }
+            }
+        }
+    }
 }

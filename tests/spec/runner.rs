@@ -29,7 +29,14 @@ pub struct Outcome {
     pub failures: Vec<Failure>,
     /// Extra detail for verbose runs: (line, text).
     pub notes: Vec<(usize, String)>,
+    /// Under an engine that consumes fuel: (line, fuel consumed) of every
+    /// `invoke`, returned or trapped, in script order.
+    pub fuel: Vec<(usize, u64)>,
 }
+
+/// Fuel a store is given before every directive when fuel is on: far more
+/// than any spec test runs on, so running out is never what is tested.
+const FUEL_BUDGET: u64 = 1 << 60;
 
 /// Runs every directive of `script` in a fresh store; `label` names the
 /// file and strategy if the watchdog has to give up on a directive.
@@ -50,6 +57,7 @@ pub fn run(engine: &Engine, script: &[Directive], label: &str) -> Outcome {
     };
     for directive in script {
         watchdog::begin(label, directive.line);
+        state.line = directive.line;
         // A panic is just another way for the directive to fail.
         let result = panics::catch(|| state.execute(&directive.command)).unwrap_or_else(Err);
         match result {
@@ -67,6 +75,7 @@ pub fn run(engine: &Engine, script: &[Directive], label: &str) -> Outcome {
         }
     }
     watchdog::end();
+    outcome.fuel = std::mem::take(&mut state.fuel_used);
     outcome
 }
 
@@ -103,6 +112,12 @@ struct State {
     last_definition: Option<Module>,
     /// `ref.extern N` of the script, so the same N is the same reference.
     externs: HashMap<u32, ExternRef>,
+    /// Whether the engine consumes fuel.
+    fuel: bool,
+    /// (line, fuel consumed) of every invoke so far.
+    fuel_used: Vec<(usize, u64)>,
+    /// The line of the directive being executed.
+    line: usize,
 }
 
 /// `Ok(Some(note))` passes with detail for verbose output.
@@ -111,6 +126,7 @@ type Verdict = Result<Option<String>, String>;
 impl State {
     fn new(engine: &Engine) -> Result<State, String> {
         let mut store = Store::new(engine, ());
+        let fuel = store.set_fuel(FUEL_BUDGET).is_ok();
         let mut linker = Linker::new(engine);
         spectest::define(&mut linker, &mut store)
             .map_err(|e| format!("defining spectest failed: {}", first_line(&e)))?;
@@ -123,10 +139,19 @@ impl State {
             definitions: HashMap::new(),
             last_definition: None,
             externs: HashMap::new(),
+            fuel,
+            fuel_used: Vec::new(),
+            line: 0,
         })
     }
 
     fn execute(&mut self, command: &Command) -> Verdict {
+        if self.fuel {
+            // Start functions run on it too.
+            self.store
+                .set_fuel(FUEL_BUDGET)
+                .map_err(|e| format!("set_fuel failed: {e}"))?;
+        }
         match command {
             Command::Module { name, bytes } => {
                 // A failed module must not leave its predecessor current, or
@@ -307,8 +332,12 @@ impl State {
                 let ty = func.ty(&self.store);
                 let mut results: Vec<Val> =
                     ty.results().iter().map(|t| Val::default_for(*t)).collect();
-                func.call(&mut self.store, &params, &mut results)
-                    .map_err(ActionError::Engine)?;
+                let outcome = func.call(&mut self.store, &params, &mut results);
+                if self.fuel {
+                    let left = self.store.get_fuel().unwrap_or(FUEL_BUDGET);
+                    self.fuel_used.push((self.line, FUEL_BUDGET - left));
+                }
+                outcome.map_err(ActionError::Engine)?;
                 Ok(results)
             }
             Action::Get { module, global } => {
