@@ -12,7 +12,7 @@
 use crate::error::{Error, FrameInfo, Result, Trap, TrapCode};
 use crate::ir::{FuncBody, MemKind, Op, Reg};
 use crate::module::ModuleInner;
-use crate::runtime::bulk;
+use crate::runtime::{bulk, growth};
 use crate::runtime::store::{catching, Caller, FuncEntity, Store, StoreInner};
 
 /// Frames kept in a trap's backtrace, innermost first.
@@ -867,10 +867,9 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
             }
             Op::MemorySize { dst } => w!(dst, ctx.mem_len / crate::runtime::memory::PAGE_SIZE),
             Op::MemoryGrow { dst, delta } => {
-                let inner = &mut store.inner;
-                let m = inner.instances[ctx.instance as usize].memories[0];
-                let old = inner.memories[m as usize].grow(u32_!(delta) as u64);
-                ctx.mem_len = inner.memories[m as usize].len() as u64;
+                let m = store.inner.instances[ctx.instance as usize].memories[0] as usize;
+                let old = growth::grow_memory(store, m, u32_!(delta) as u64)?;
+                ctx.mem_len = store.inner.memories[m].len() as u64;
                 wi32!(dst, old.map_or(-1i32, |o| o as i32))
             }
             Op::MemoryFill { dst, val, len } => bulk::memory_fill(
@@ -916,10 +915,9 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
                 };
                 ip = unsafe { ip.add(1) };
                 let (v, n) = (r!(init), u32_!(delta));
-                wi32!(
-                    dst,
-                    bulk::table_grow(&mut store.inner, ctx.instance, table, v, n)
-                )
+                let t = store.inner.instances[ctx.instance as usize].tables[table as usize];
+                let old = growth::grow_table(store, t as usize, n as u64, v)?;
+                wi32!(dst, old.map_or(-1i32, |o| o as i32))
             }
             Op::TableFill { index, val, len } => {
                 // SAFETY: an imm word with the table index follows.

@@ -43,24 +43,10 @@ pub(crate) unsafe extern "sysv64" fn memory_size(
     inner.memories[m].len() as u64 / PAGE_SIZE
 }
 
-/// `memory.grow` of memory 0: the old size in pages, or -1.
-pub(crate) unsafe extern "sysv64" fn memory_grow(
-    ctx: *mut VmCtx,
-    delta: u64,
-    _: u64,
-    _: u64,
-    _: u64,
-) -> u64 {
-    // SAFETY: helper contract.
-    let (inner, inst) = unsafe { parts(ctx) };
-    let m = inner.instances[inst].memories[0] as usize;
-    match inner.memories[m].grow(delta as u32 as u64) {
-        Some(old) => old,
-        None => u32::MAX as u64,
-    }
-}
-
 /// Reports `result`'s trap through the context, returning its value or 0.
+///
+/// Helpers that need the store's data type (growth under the limiter) are
+/// instantiated per type in `jit/mod.rs` and reached through the context.
 fn report<T: Into<u64>>(ctx: *mut VmCtx, result: Result<T, TrapCode>) -> u64 {
     match result {
         Ok(v) => v.into(),
@@ -172,19 +158,6 @@ pub(crate) unsafe extern "sysv64" fn table_size(
     // SAFETY: helper contract.
     let (inner, inst) = unsafe { parts(ctx) };
     bulk::table_size(inner, inst as u32, table as u32) as u64
-}
-
-/// `table.grow`: the old size, or -1.
-pub(crate) unsafe extern "sysv64" fn table_grow(
-    ctx: *mut VmCtx,
-    table: u64,
-    init: u64,
-    delta: u64,
-    _: u64,
-) -> u64 {
-    // SAFETY: helper contract.
-    let (inner, inst) = unsafe { parts(ctx) };
-    bulk::table_grow(inner, inst as u32, table as u32, init, delta as u32) as u64
 }
 
 /// `table.fill`.

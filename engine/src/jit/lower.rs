@@ -59,6 +59,15 @@ enum Loc {
     K(u64),
 }
 
+/// Where a runtime helper's address comes from.
+#[derive(Copy, Clone)]
+enum HelperAt {
+    /// A helper that works on the untyped store.
+    Fixed(vmctx::Helper),
+    /// A context field holding a helper instantiated for the store's data type.
+    Context(i32),
+}
+
 /// Machine code of one function.
 pub(crate) struct Lowered {
     pub code: Vec<u8>,
@@ -794,6 +803,16 @@ impl Lowerer<'_> {
     /// Calls a runtime helper `f(ctx, args...)`, raising its trap if it
     /// reported one, and writes its result to `dst`.
     fn helper(&mut self, f: vmctx::Helper, args: &[Loc], dst: Option<Reg>) {
+        self.call_helper(HelperAt::Fixed(f), args, dst)
+    }
+
+    /// As [`Lowerer::helper`], for a helper that depends on the store's data
+    /// type, found in the context at byte offset `field`.
+    fn store_helper(&mut self, field: i32, args: &[Loc], dst: Option<Reg>) {
+        self.call_helper(HelperAt::Context(field), args, dst)
+    }
+
+    fn call_helper(&mut self, f: HelperAt, args: &[Loc], dst: Option<Reg>) {
         // Arguments may sit in argument registers: pass them through the stack.
         for &a in args {
             self.load_int(Size::S64, S1, a);
@@ -804,7 +823,10 @@ impl Lowerer<'_> {
         }
         // The pushes and pops balance, so rsp is aligned again for the call.
         self.m.mov(Size::S64, x::RDI, Src::Reg(CTX));
-        self.m.call_abs(f as usize);
+        match f {
+            HelperAt::Fixed(f) => self.m.call_abs(f as usize),
+            HelperAt::Context(field) => self.m.call_mem(Mem::at(CTX, field)),
+        }
         self.m.mov(Size::S64, S1, Src::Reg(x::RAX));
         self.m
             .mov(Size::S32, S2, Src::Mem(Mem::at(CTX, vmctx::TRAP)));
@@ -1123,7 +1145,7 @@ impl Lowerer<'_> {
                 Op::MemorySize { dst } => self.helper(super::libcalls::memory_size, &[], Some(dst)),
                 Op::MemoryGrow { dst, delta } => {
                     let l = self.loc(delta);
-                    self.helper(super::libcalls::memory_grow, &[l], Some(dst));
+                    self.store_helper(vmctx::MEMORY_GROW, &[l], Some(dst));
                 }
                 Op::MemoryFill { dst, val, len } => {
                     let a = [self.loc(dst), self.loc(val), self.loc(len)];
@@ -1163,7 +1185,7 @@ impl Lowerer<'_> {
                 Op::TableGrow { dst, init, delta } => {
                     let table = self.imm(next);
                     let a = [Loc::K(table as u64), self.loc(init), self.loc(delta)];
-                    self.helper(super::libcalls::table_grow, &a, Some(dst));
+                    self.store_helper(vmctx::TABLE_GROW, &a, Some(dst));
                     skip = 1;
                 }
                 Op::TableFill { index, val, len } => {

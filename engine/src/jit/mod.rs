@@ -12,6 +12,7 @@ pub(crate) mod vmctx;
 
 use crate::error::{Error, FrameInfo, Result, Trap, TrapCode};
 use crate::module::ModuleInner;
+use crate::runtime::growth;
 use crate::runtime::store::{catching, Store, StoreInner};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -246,6 +247,8 @@ pub(crate) fn new_vmctx<T>(
         epoch: module.engine.epoch_counter().as_ptr(),
         epoch_deadline: std::ptr::null(),
         epoch_reached: epoch_reached::<T>,
+        memory_grow: memory_grow::<T>,
+        table_grow: table_grow::<T>,
     })
 }
 
@@ -365,6 +368,49 @@ unsafe extern "sysv64" fn call_import<T>(ctx: *mut VmCtx, fp: *mut u64, func: u6
         crate::interp::call_at(store, f, base, Some(instance))
     });
     pending(store, result)
+}
+
+/// Reports a growth's outcome to compiled code: the old size, or -1, or
+/// (through the context) the error the limiter raised.
+fn grown<T>(ctx: *mut VmCtx, store: &mut Store<T>, result: Result<Option<u64>>) -> u64 {
+    match result {
+        Ok(Some(old)) => old,
+        Ok(None) => u32::MAX as u64,
+        Err(e) => {
+            store.inner.pending = Some(e);
+            // SAFETY: the live context of the running code.
+            unsafe { (*ctx).trap = HOST_PENDING };
+            0
+        }
+    }
+}
+
+/// `memory.grow` of memory 0, asking the store's limiter.
+unsafe extern "sysv64" fn memory_grow<T>(ctx: *mut VmCtx, delta: u64, _: u64, _: u64, _: u64) -> u64 {
+    // SAFETY: called by compiled code with its live, refreshed context.
+    let (store, instance) = unsafe { (&mut *(*ctx).store.cast::<Store<T>>(), (*ctx).instance) };
+    let result = catching(store, |store| {
+        let m = store.inner.instances[instance as usize].memories[0] as usize;
+        growth::grow_memory(store, m, delta as u32 as u64)
+    });
+    grown(ctx, store, result)
+}
+
+/// `table.grow`, asking the store's limiter.
+unsafe extern "sysv64" fn table_grow<T>(
+    ctx: *mut VmCtx,
+    table: u64,
+    init: u64,
+    delta: u64,
+    _: u64,
+) -> u64 {
+    // SAFETY: called by compiled code with its live, refreshed context.
+    let (store, instance) = unsafe { (&mut *(*ctx).store.cast::<Store<T>>(), (*ctx).instance) };
+    let result = catching(store, |store| {
+        let t = store.inner.instances[instance as usize].tables[table as usize] as usize;
+        growth::grow_table(store, t, delta as u32 as u64, init)
+    });
+    grown(ctx, store, result)
 }
 
 /// Runs the store's epoch deadline callback, or reports the interrupt.

@@ -48,6 +48,10 @@ pub(crate) struct VmCtx {
     /// Called when the epoch deadline is reached: 0 to continue, or a trap
     /// code (or the pending-error code) to raise.
     pub epoch_reached: unsafe extern "sysv64" fn(*mut VmCtx) -> u64,
+    /// `memory.grow` of memory 0 under the store's limiter: delta.
+    pub memory_grow: Helper,
+    /// `table.grow` under the store's limiter: table, init, delta.
+    pub table_grow: Helper,
 }
 
 // Offsets the emitted code uses.
@@ -66,3 +70,5 @@ pub(crate) const FUEL: i32 = offset_of!(VmCtx, fuel) as i32;
 pub(crate) const EPOCH: i32 = offset_of!(VmCtx, epoch) as i32;
 pub(crate) const EPOCH_DEADLINE: i32 = offset_of!(VmCtx, epoch_deadline) as i32;
 pub(crate) const EPOCH_REACHED: i32 = offset_of!(VmCtx, epoch_reached) as i32;
+pub(crate) const MEMORY_GROW: i32 = offset_of!(VmCtx, memory_grow) as i32;
+pub(crate) const TABLE_GROW: i32 = offset_of!(VmCtx, table_grow) as i32;

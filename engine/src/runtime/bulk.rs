@@ -112,15 +112,6 @@ pub(crate) fn table_size(inner: &StoreInner, inst: u32, t: u32) -> u32 {
     inner.tables[table(inner, inst, t)].elems.len() as u32
 }
 
-/// `table.grow`: the old size, or -1 (as u32) when it cannot grow.
-pub(crate) fn table_grow(inner: &mut StoreInner, inst: u32, t: u32, init: u64, delta: u32) -> u32 {
-    let t = table(inner, inst, t);
-    match inner.tables[t].grow(delta as u64, init) {
-        Some(old) => old as u32,
-        None => u32::MAX,
-    }
-}
-
 /// `table.fill`.
 pub(crate) fn table_fill(
     inner: &mut StoreInner,

@@ -2,6 +2,7 @@
 
 pub(crate) mod bulk;
 pub(crate) mod func;
+pub(crate) mod growth;
 pub(crate) mod instance;
 pub(crate) mod limits;
 pub(crate) mod linker;

@@ -296,8 +296,12 @@ impl<T> Store<T> {
         ask: impl FnOnce(&mut dyn ResourceLimiter) -> Result<R>,
         otherwise: R,
     ) -> Result<R> {
-        if self.limiter.is_none() {
+        let Some(access) = self.limiter.as_mut() else {
             return Ok(otherwise);
+        };
+        if self.inner.activations == 0 {
+            // Called by the embedder, not from wasm: a panic is the embedder's.
+            return ask(access(&mut self.data));
         }
         catching(self, |store| match store.limiter.as_mut() {
             Some(access) => ask(access(&mut store.data)),

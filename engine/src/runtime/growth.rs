@@ -1,0 +1,147 @@
+//! Growing and creating memories and tables under the store's limiter.
+//!
+//! One implementation for every path: `memory.grow` and `table.grow` in the
+//! interpreter and in compiled code, the embedding API, and instantiation,
+//! which asks to grow each new memory and table from 0 to its minimum.
+
+use super::limits::ResourceLimiter;
+use super::memory::{PAGE_SIZE, MAX_PAGES};
+use super::store::Store;
+use super::table::MAX_TABLE_ELEMS;
+use crate::error::{Error, Result};
+
+/// Grows store memory `m` by `delta` pages: `Ok(Some(old pages))`, or
+/// `Ok(None)` when the maximum, the limiter or the host denies it (wasm's
+/// -1); an error when the limiter asks for a trap.
+pub(crate) fn grow_memory<T>(store: &mut Store<T>, m: usize, delta: u64) -> Result<Option<u64>> {
+    let mem = &store.inner.memories[m];
+    let (current, pages) = (mem.len(), mem.pages());
+    if delta == 0 {
+        return Ok(Some(pages));
+    }
+    let max_pages = mem.ty().maximum().unwrap_or(MAX_PAGES).min(MAX_PAGES);
+    let maximum = Some((max_pages * PAGE_SIZE) as usize);
+    let new_pages = pages.checked_add(delta).filter(|&n| n <= max_pages);
+    let Some(new_pages) = new_pages else {
+        let e = Error::msg(format!(
+            "memory cannot grow by {delta} pages past its maximum of {max_pages} pages"
+        ));
+        store.ask_limiter(|l| l.memory_grow_failed(e), ())?;
+        return Ok(None);
+    };
+    let desired = (new_pages * PAGE_SIZE) as usize;
+    if !store.ask_limiter(|l| l.memory_growing(current, desired, maximum), true)? {
+        return Ok(None);
+    }
+    match store.inner.memories[m].grow(delta) {
+        Some(old) => Ok(Some(old)),
+        None => {
+            let e = Error::msg(format!("the host could not grow a memory to {desired} bytes"));
+            store.ask_limiter(|l| l.memory_grow_failed(e), ())?;
+            Ok(None)
+        }
+    }
+}
+
+/// Grows store table `t` by `delta` elements set to `init`, as
+/// [`grow_memory`] does memories.
+pub(crate) fn grow_table<T>(
+    store: &mut Store<T>,
+    t: usize,
+    delta: u64,
+    init: u64,
+) -> Result<Option<u64>> {
+    let table = &store.inner.tables[t];
+    let current = table.elems.len();
+    if delta == 0 {
+        return Ok(Some(current as u64));
+    }
+    let max = table
+        .ty
+        .maximum()
+        .unwrap_or(u32::MAX as u64)
+        .min(MAX_TABLE_ELEMS);
+    let new_len = (current as u64).checked_add(delta).filter(|&n| n <= max);
+    let Some(new_len) = new_len else {
+        let e = Error::msg(format!(
+            "table cannot grow by {delta} elements past its maximum of {max}"
+        ));
+        store.ask_limiter(|l| l.table_grow_failed(e), ())?;
+        return Ok(None);
+    };
+    let maximum = table.ty.maximum().map(|m| m as usize);
+    let desired = new_len as usize;
+    if !store.ask_limiter(|l| l.table_growing(current, desired, maximum), true)? {
+        return Ok(None);
+    }
+    Ok(store.inner.tables[t].grow(delta, init))
+}
+
+/// Checks that a new memory of `minimum` pages (maximum `maximum`) may be
+/// created in the store: the count of memories, then its size.
+pub(crate) fn admit_memory<T>(store: &mut Store<T>, minimum: u64, maximum: Option<u64>) -> Result<()> {
+    let count = store.inner.memories.len();
+    let bytes = (minimum.saturating_mul(PAGE_SIZE)).min(usize::MAX as u64) as usize;
+    let max = maximum.map(|m| m.saturating_mul(PAGE_SIZE).min(usize::MAX as u64) as usize);
+    let ok = store.ask_limiter(
+        |l: &mut dyn ResourceLimiter| {
+            if count >= l.memories() {
+                return Err(Error::instantiate(format!(
+                    "the store's limit of {} memories is reached",
+                    l.memories()
+                )));
+            }
+            l.memory_growing(0, bytes, max)
+        },
+        true,
+    )?;
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::instantiate(format!(
+            "a memory of {minimum} pages exceeds the store's limits"
+        )))
+    }
+}
+
+/// Checks that a new table of `minimum` elements may be created.
+pub(crate) fn admit_table<T>(store: &mut Store<T>, minimum: u64, maximum: Option<u64>) -> Result<()> {
+    let count = store.inner.tables.len();
+    let ok = store.ask_limiter(
+        |l: &mut dyn ResourceLimiter| {
+            if count >= l.tables() {
+                return Err(Error::instantiate(format!(
+                    "the store's limit of {} tables is reached",
+                    l.tables()
+                )));
+            }
+            l.table_growing(0, minimum as usize, maximum.map(|m| m as usize))
+        },
+        true,
+    )?;
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::instantiate(format!(
+            "a table of {minimum} elements exceeds the store's limits"
+        )))
+    }
+}
+
+/// Checks that one more instance may be created.
+pub(crate) fn admit_instance<T>(store: &mut Store<T>) -> Result<()> {
+    let count = store.inner.instances.len();
+    store.ask_limiter(
+        |l: &mut dyn ResourceLimiter| {
+            if count >= l.instances() {
+                Err(Error::instantiate(format!(
+                    "the store's limit of {} instances is reached",
+                    l.instances()
+                )))
+            } else {
+                Ok(())
+            }
+        },
+        (),
+    )
+}
