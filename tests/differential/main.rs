@@ -67,7 +67,8 @@ fn main() {
     }
     eprintln!(
         "differential: {} modules ({} generated, {} regressions), {} calls ({} returned, {} trapped), \
-         tiered: {} functions compiled and {} OSR entries, {} calls compared with wasmi, \
+         tiered: {} functions compiled and {} OSR entries, {} calls' fuel compared between strategies, \
+         {} calls compared with wasmi, \
          {} differences attributed to known wasmi bugs, {} unsupported, {} known failures, in {:.1?}",
         tally.modules,
         cases,
@@ -77,6 +78,7 @@ fn main() {
         tally.trapped,
         tally.tier_ups,
         tally.osr_entries,
+        tally.fuel_calls,
         tally.wasmi_calls,
         tally.oracle_bugs,
         tally.unsupported,
@@ -97,6 +99,7 @@ fn main() {
 struct Tally {
     modules: usize,
     calls: usize,
+    fuel_calls: usize,
     wasmi_calls: usize,
     oracle_bugs: usize,
     unsupported: usize,
@@ -127,6 +130,7 @@ impl Tally {
         let failure = match result {
             Ok(Ok(verdict)) => {
                 self.calls += verdict.calls;
+                self.fuel_calls += verdict.fuel_calls;
                 self.wasmi_calls += verdict.calls_checked_against_wasmi;
                 self.oracle_bugs += usize::from(verdict.oracle_bug.is_some());
                 self.unsupported += usize::from(verdict.unsupported);

@@ -1,6 +1,10 @@
 //! The comparison itself: Strata's strategies against each other exactly,
 //! then Strata against wasmi with the allowances documented here.
 //!
+//! Half of all modules run with fuel on (see [`run_strata::fuel_for`]); the
+//! fuel each call consumed is then compared exactly between Strata's
+//! strategies (wasmi's fuel model is its own, so not against wasmi).
+//!
 //! Allowances against wasmi (never between Strata's strategies):
 //! - error messages are not compared, only "failed" and trap codes, with
 //!   Strata's `UndefinedElement` equal to wasmi's table-out-of-bounds code;
@@ -45,6 +49,8 @@ pub struct Verdict {
     pub tier_ups: u64,
     /// Loops the tiered strategy entered in compiled code by OSR.
     pub osr_entries: u64,
+    /// Calls whose fuel consumption was compared between strategies.
+    pub fuel_calls: usize,
 }
 
 /// Engines disagreed; `Display` gives the full readable report.
@@ -91,7 +97,7 @@ enum Mode {
 /// and on wasmi, and compares everything observable.
 pub fn check(wasm: &[u8], arg_bytes: &[u8]) -> Result<Verdict, Disagreement> {
     let plan = Plan::new(wasm, arg_bytes).unwrap_or_default();
-    let runs: Vec<Run> = run_strata::engines()
+    let runs: Vec<Run> = run_strata::engines(run_strata::fuel_for(wasm))
         .iter()
         .map(|(strategy, engine)| run_strata::run(*strategy, engine, wasm, &plan))
         .collect();
@@ -102,6 +108,7 @@ pub fn check(wasm: &[u8], arg_bytes: &[u8]) -> Result<Verdict, Disagreement> {
     let Some(reference) = runs.first() else {
         return Ok(verdict);
     };
+    verdict.fuel_calls = reference.steps.iter().filter(|s| s.fuel.is_some()).count();
     for step in &reference.steps {
         match step.outcome {
             Outcome::Returned(_) => verdict.returned += 1,
@@ -220,6 +227,12 @@ fn first_difference(a: &Run, b: &Run, mode: Mode) -> Option<Difference> {
             return Some(Difference {
                 call: Some(i),
                 detail: format!("state after the call: {detail}"),
+            });
+        }
+        if mode == Mode::Exact && sa.fuel != sb.fuel {
+            return Some(Difference {
+                call: Some(i),
+                detail: format!("fuel consumed: {:?} vs {:?}", sa.fuel, sb.fuel),
             });
         }
     }

@@ -190,6 +190,9 @@ pub struct Step {
     pub outcome: Outcome,
     /// The exported state after it.
     pub state: Snapshot,
+    /// Fuel the call consumed, on engines that count it the same way
+    /// (Strata's strategies with fuel on); compared exactly between them.
+    pub fuel: Option<u64>,
 }
 
 /// Everything observed while running a plan on one engine.

@@ -12,16 +12,34 @@ pub const TIER_UP_CALLS: u64 = 2;
 /// See [`TIER_UP_CALLS`].
 pub const TIER_UP_BACK_EDGES: u64 = 8;
 
-/// One engine per strategy this machine runs, built once per process.
-pub fn engines() -> &'static [(Strategy, Engine)] {
+/// Fuel each store of an engine that consumes fuel starts every call with:
+/// generated programs end long before it runs out.
+pub const FUEL_BUDGET: u64 = 1 << 50;
+
+/// Whether a module's runs consume fuel: half of all modules, by a bit of
+/// their bytes, so both the code without fuel checks and the code with
+/// them meet every shape of program.
+pub fn fuel_for(wasm: &[u8]) -> bool {
+    wasm.iter()
+        .fold(0x811c_9dc5u32, |h, &b| (h ^ b as u32).wrapping_mul(0x0100_0193))
+        & 1
+        == 1
+}
+
+/// One engine per strategy this machine runs, built once per process; with
+/// `fuel`, engines that consume fuel.
+pub fn engines(fuel: bool) -> &'static [(Strategy, Engine)] {
     static ENGINES: OnceLock<Vec<(Strategy, Engine)>> = OnceLock::new();
-    ENGINES.get_or_init(|| {
+    static FUELED: OnceLock<Vec<(Strategy, Engine)>> = OnceLock::new();
+    let cell = if fuel { &FUELED } else { &ENGINES };
+    cell.get_or_init(|| {
         [Strategy::Interpreter, Strategy::Jit, Strategy::Tiered]
             .into_iter()
             .filter_map(|strategy| {
                 let mut config = Config::new();
                 config
                     .strategy(strategy)
+                    .consume_fuel(fuel)
                     .max_call_depth(MAX_CALL_DEPTH)
                     .tier_up_calls(TIER_UP_CALLS)
                     .tier_up_back_edges(TIER_UP_BACK_EDGES);
@@ -53,6 +71,7 @@ pub fn run(strategy: Strategy, engine: &Engine, wasm: &[u8], plan: &Plan) -> Run
         Err(e) => return Run::rejected(name, e.to_string()),
     };
     let mut store = Store::new(engine, ());
+    let fuel = store.set_fuel(FUEL_BUDGET).is_ok();
     let instance = match Linker::<()>::new(engine).instantiate(&mut store, &module) {
         Ok(instance) => instance,
         Err(e) => {
@@ -69,6 +88,9 @@ pub fn run(strategy: Strategy, engine: &Engine, wasm: &[u8], plan: &Plan) -> Run
     let initial = snapshot(&mut store, &instance, plan);
     let mut steps = Vec::new();
     for call in &plan.calls {
+        if fuel {
+            store.set_fuel(FUEL_BUDGET).expect("the engine consumes fuel");
+        }
         let outcome = match instance.get_func(&mut store, &call.export) {
             Some(func) => {
                 let ty = func.ty(&store);
@@ -83,7 +105,12 @@ pub fn run(strategy: Strategy, engine: &Engine, wasm: &[u8], plan: &Plan) -> Run
             None => Outcome::Failed(format!("no exported function `{}`", call.export)),
         };
         let state = snapshot(&mut store, &instance, plan);
-        steps.push(Step { outcome, state });
+        let fuel = fuel.then(|| FUEL_BUDGET - store.get_fuel().unwrap_or(FUEL_BUDGET));
+        steps.push(Step {
+            outcome,
+            state,
+            fuel,
+        });
     }
     Run {
         engine: name.to_string(),

@@ -82,7 +82,11 @@ pub fn run(wasm: &[u8], plan: &Plan) -> Run {
             None => Outcome::Failed(format!("no exported function `{}`", call.export)),
         };
         let state = snapshot(&store, &instance, plan);
-        steps.push(Step { outcome, state });
+        steps.push(Step {
+            outcome,
+            state,
+            fuel: None,
+        });
     }
     Run {
         engine: "wasmi".to_string(),

@@ -29,7 +29,7 @@ pub fn check(bytes: &[u8]) -> Result<(), Mismatch> {
         .as_ref()
         .map(|b| Validator::new_with_features(WasmFeatures::WASM2).validate_all(b));
     let oracle_valid = matches!(oracle, Some(Ok(_)));
-    for (strategy, engine) in engines() {
+    for (strategy, engine) in engines(super::run_strata::fuel_for(bytes)) {
         let verdict = Module::new(engine, bytes);
         let strata_valid = match &verdict {
             Ok(_) => true,
