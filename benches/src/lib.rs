@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 pub mod engines;
+pub mod guards;
 pub mod machine;
 pub mod measure;
 pub mod memory;

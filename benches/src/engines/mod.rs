@@ -6,6 +6,8 @@
 //! [`Unavailable`] and shown as such in every table, never dropped.
 
 mod strata;
+
+pub use strata::{create_guarded as strata_guarded, Guard};
 mod tinywasm;
 mod wasmi;
 mod wasmtime;

@@ -5,14 +5,50 @@ use strata::{Config, Engine, ErrorKind, Linker, Module, Store, Strategy, TypedFu
 
 struct StrataRuntime {
     engine: Engine,
+    guard: Guard,
+}
+
+/// What a Strata engine checks while running untrusted code.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Guard {
+    /// Nothing: the default configuration.
+    None,
+    /// `Config::consume_fuel`, with fuel enough for any workload.
+    Fuel,
+    /// `Config::epoch_interruption`, with a deadline never reached.
+    Epochs,
+}
+
+impl Guard {
+    /// Every guard, the unguarded configuration first.
+    pub const ALL: [Guard; 3] = [Guard::None, Guard::Fuel, Guard::Epochs];
+
+    /// The name in tables and benchmark ids.
+    pub fn name(self) -> &'static str {
+        match self {
+            Guard::None => "none",
+            Guard::Fuel => "fuel",
+            Guard::Epochs => "epochs",
+        }
+    }
 }
 
 /// Creates an engine for `strategy`; a strategy the engine rejects as
 /// unsupported is reported as not implemented, so its columns fill in by
 /// themselves once it is.
 pub(super) fn create(strategy: Strategy) -> Result<Box<dyn Runtime>, Unavailable> {
-    match Engine::new(Config::new().strategy(strategy)) {
-        Ok(engine) => Ok(Box::new(StrataRuntime { engine })),
+    create_guarded(strategy, Guard::None)
+}
+
+/// As [`create`], checking `guard` while running.
+pub fn create_guarded(strategy: Strategy, guard: Guard) -> Result<Box<dyn Runtime>, Unavailable> {
+    let mut config = Config::new();
+    config
+        .strategy(strategy)
+        .consume_fuel(guard == Guard::Fuel)
+        .epoch_interruption(guard == Guard::Epochs);
+    match Engine::new(&config) {
+        Ok(engine) => Ok(Box::new(StrataRuntime { engine, guard })),
         Err(e) if matches!(e.kind(), ErrorKind::Unsupported(_)) => {
             Err(Unavailable::NotImplemented(e.to_string()))
         }
@@ -26,6 +62,7 @@ impl Runtime for StrataRuntime {
         Ok(Box::new(StrataModule {
             engine: self.engine.clone(),
             module,
+            guard: self.guard,
         }))
     }
 }
@@ -33,27 +70,42 @@ impl Runtime for StrataRuntime {
 struct StrataModule {
     engine: Engine,
     module: Module,
+    guard: Guard,
 }
+
+/// Fuel given before every run, and the epoch deadline: never reached.
+const PLENTY: u64 = 1 << 60;
 
 impl Compiled for StrataModule {
     fn instantiate(&self) -> Result<Box<dyn Instance>, String> {
         let mut store = Store::new(&self.engine, ());
+        if self.guard == Guard::Epochs {
+            store.set_epoch_deadline(PLENTY);
+        }
+        let fuel = self.guard == Guard::Fuel;
+        if fuel {
+            store.set_fuel(PLENTY).map_err(|e| e.to_string())?;
+        }
         let instance = Linker::new(&self.engine)
             .instantiate(&mut store, &self.module)
             .map_err(|e| e.to_string())?;
         let run = instance.get_typed_func::<i32, i64>(&mut store, "run").ok();
-        Ok(Box::new(StrataInstance { store, run }))
+        Ok(Box::new(StrataInstance { store, run, fuel }))
     }
 }
 
 struct StrataInstance {
     store: Store<()>,
     run: Option<TypedFunc<i32, i64>>,
+    fuel: bool,
 }
 
 impl Instance for StrataInstance {
     fn run(&mut self, arg: i32) -> Result<i64, String> {
         let run = self.run.ok_or("no export run(i32) -> i64")?;
+        if self.fuel {
+            self.store.set_fuel(PLENTY).map_err(|e| e.to_string())?;
+        }
         run.call(&mut self.store, arg).map_err(|e| e.to_string())
     }
 }
