@@ -1,7 +1,7 @@
 //! Functions: handles, host functions, and typed calls.
 
 use super::store::{AsContext, AsContextMut, Caller, FuncEntity, Store};
-use super::value::{ExternRef, Val};
+use super::value::{assert_store, check_store, ExternRef, Val};
 use crate::error::{Error, Result};
 use crate::types::{FuncType, ValType};
 use std::marker::PhantomData;
@@ -54,11 +54,26 @@ impl Func {
     }
 
     /// The function's signature.
+    ///
+    /// # Panics
+    ///
+    /// Panics with "Func used with another store" if used with a store other
+    /// than its own.
     pub fn ty(&self, store: impl AsContext) -> FuncType {
-        store.as_context().inner.func_type(self.index)
+        let inner = &store.as_context().inner;
+        assert_store("Func", self.store, inner.id);
+        inner.func_type(self.index)
     }
 
     /// Calls the function with `params`, writing `results`; checks arity and types.
+    ///
+    /// # Errors
+    ///
+    /// Fails, without running anything, if the function is used with a store
+    /// other than its own, if `params` or `results` do not match its
+    /// signature, or if a reference in `params` belongs to another store;
+    /// otherwise fails as the call does (a trap, a host error). A host
+    /// function returning a reference of another store is an error too.
     pub fn call(
         &self,
         mut store: impl AsContextMut,
@@ -66,9 +81,7 @@ impl Func {
         results: &mut [Val],
     ) -> Result<()> {
         let store = store.as_context_mut();
-        if self.store != store.inner.id {
-            return Err(Error::ty("function used with another store"));
-        }
+        check_store("Func", self.store, store.inner.id)?;
         let ty = self.ty(&*store);
         if params.len() != ty.params().len() || results.len() != ty.results().len() {
             return Err(Error::ty(format!(
@@ -85,9 +98,11 @@ impl Func {
                     p.ty()
                 )));
             }
-            cells[i] = p
-                .to_cell(store.inner.id)
-                .ok_or_else(|| Error::ty("reference from another store"))?;
+            cells[i] = p.to_cell(store.inner.id).ok_or_else(|| {
+                Error::ty(format!(
+                    "argument {i} of {ty} is a reference from another store"
+                ))
+            })?;
         }
         crate::interp::invoke(store, self.index, &mut cells)?;
         for (i, &rt) in ty.results().iter().enumerate() {
@@ -97,10 +112,17 @@ impl Func {
     }
 
     /// A typed view of the function; fails if the signature differs.
+    ///
+    /// # Errors
+    ///
+    /// Fails if the signature is not `P -> R`, or if the function is used
+    /// with a store other than its own.
     pub fn typed<P: WasmParams, R: WasmResults>(
         &self,
         store: impl AsContext,
     ) -> Result<TypedFunc<P, R>> {
+        let store = store.as_context();
+        check_store("Func", self.store, store.inner.id)?;
         let ty = self.ty(store);
         if ty.params() != P::types().as_slice() || ty.results() != R::types().as_slice() {
             return Err(Error::ty(format!(
@@ -175,11 +197,15 @@ impl<P, R> Copy for TypedFunc<P, R> {}
 
 impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
     /// Calls the function.
+    ///
+    /// # Errors
+    ///
+    /// Fails, without running anything, if the function is used with a store
+    /// other than its own or a reference in `params` belongs to another
+    /// store; otherwise fails as the call does (a trap, a host error).
     pub fn call(&self, mut store: impl AsContextMut, params: P) -> Result<R> {
         let store = store.as_context_mut();
-        if self.func.store != store.inner.id {
-            return Err(Error::ty("function used with another store"));
-        }
+        check_store("Func", self.func.store, store.inner.id)?;
         let n = P::types().len().max(R::types().len());
         let mut cells = [0u64; 16];
         let mut heap;

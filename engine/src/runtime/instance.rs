@@ -6,6 +6,7 @@ use super::store::{
     AsContext, AsContextMut, FuncEntity, GlobalEntity, InstanceEntity, Store, TableEntity,
 };
 use super::table::{Global, Table, MAX_TABLE_ELEMS};
+use super::value::{assert_store, check_store};
 use super::TypedFunc;
 use crate::error::{Error, Result, TrapCode};
 use crate::module::{ExportIndex, Module, SegmentMode};
@@ -58,6 +59,11 @@ impl Extern {
     }
 
     /// The item's type.
+    ///
+    /// # Panics
+    ///
+    /// Panics with "... used with another store" if used with a store other
+    /// than the item's own.
     pub fn ty(&self, store: impl AsContext) -> ExternType {
         let store = store.as_context();
         match self {
@@ -68,7 +74,7 @@ impl Extern {
         }
     }
 
-    fn store_id(&self) -> u64 {
+    pub(crate) fn store_id(&self) -> u64 {
         match self {
             Extern::Func(f) => f.store,
             Extern::Memory(m) => m.store,
@@ -149,6 +155,12 @@ impl Instance {
     }
 
     /// Instantiates `module` with `imports` given in the module's import order.
+    ///
+    /// # Errors
+    ///
+    /// Fails if the module belongs to another engine, if an import is of
+    /// another store or does not match its declaration, or as
+    /// initialization or the start function fails.
     pub fn new(
         mut store: impl AsContextMut,
         module: &Module,
@@ -157,15 +169,19 @@ impl Instance {
         instantiate(store.as_context_mut(), module, imports)
     }
 
+    /// The instance's state; panics unless `store` owns it.
+    #[track_caller]
     fn entity<'a, T>(&self, store: &'a Store<T>) -> &'a InstanceEntity {
-        assert_eq!(
-            store.inner.id, self.store,
-            "instance used with another store"
-        );
+        assert_store("Instance", self.store, store.inner.id);
         &store.inner.instances[self.index as usize]
     }
 
     /// The export called `name`.
+    ///
+    /// # Panics
+    ///
+    /// Panics with "Instance used with another store" if used with a store
+    /// other than its own.
     pub fn get_export(&self, store: impl AsContextMut, name: &str) -> Option<Extern> {
         let store = store.as_context();
         let inst = self.entity(store);
@@ -196,6 +212,11 @@ impl Instance {
     }
 
     /// All exports, in the module's order.
+    ///
+    /// # Panics
+    ///
+    /// Panics with "Instance used with another store" if used with a store
+    /// other than its own.
     pub fn exports(&self, store: impl AsContextMut) -> Vec<(String, Extern)> {
         let store = store.as_context();
         let inst = self.entity(store);
@@ -208,17 +229,28 @@ impl Instance {
     }
 
     /// The exported function `name`.
+    ///
+    /// # Panics
+    ///
+    /// Panics with "Instance used with another store" if used with a store
+    /// other than its own.
     pub fn get_func(&self, store: impl AsContextMut, name: &str) -> Option<Func> {
         self.get_export(store, name)?.into_func()
     }
 
     /// The exported function `name`, checked against the signature `P -> R`.
+    ///
+    /// # Errors
+    ///
+    /// Fails if there is no such exported function, if its signature is not
+    /// `P -> R`, or if the instance is used with a store other than its own.
     pub fn get_typed_func<P: WasmParams, R: WasmResults>(
         &self,
         mut store: impl AsContextMut,
         name: &str,
     ) -> Result<TypedFunc<P, R>> {
         let store = store.as_context_mut();
+        check_store("Instance", self.store, store.inner.id)?;
         let func = self
             .get_func(&mut *store, name)
             .ok_or_else(|| Error::ty(format!("no exported function named `{name}`")))?;
@@ -226,26 +258,51 @@ impl Instance {
     }
 
     /// The exported memory `name`.
+    ///
+    /// # Panics
+    ///
+    /// Panics with "Instance used with another store" if used with a store
+    /// other than its own.
     pub fn get_memory(&self, store: impl AsContextMut, name: &str) -> Option<Memory> {
         self.get_export(store, name)?.into_memory()
     }
 
     /// The exported table `name`.
+    ///
+    /// # Panics
+    ///
+    /// Panics with "Instance used with another store" if used with a store
+    /// other than its own.
     pub fn get_table(&self, store: impl AsContextMut, name: &str) -> Option<Table> {
         self.get_export(store, name)?.into_table()
     }
 
     /// The exported global `name`.
+    ///
+    /// # Panics
+    ///
+    /// Panics with "Instance used with another store" if used with a store
+    /// other than its own.
     pub fn get_global(&self, store: impl AsContextMut, name: &str) -> Option<Global> {
         self.get_export(store, name)?.into_global()
     }
 
     /// The module this instance was made from.
+    ///
+    /// # Panics
+    ///
+    /// Panics with "Instance used with another store" if used with a store
+    /// other than its own.
     pub fn module(&self, store: impl AsContext) -> Module {
         self.entity(store.as_context()).module.clone()
     }
 
     /// Call and back-edge counts of every defined function.
+    ///
+    /// # Panics
+    ///
+    /// Panics with "Instance used with another store" if used with a store
+    /// other than its own.
     pub fn func_stats(&self, store: impl AsContext) -> Vec<FuncStats> {
         let inst = self.entity(store.as_context());
         let m = &inst.module.inner;

@@ -77,25 +77,47 @@ impl<T> Linker<T> {
     }
 
     /// Defines an item of a store.
+    ///
+    /// # Errors
+    ///
+    /// Fails, defining nothing, if `item` belongs to a store other than
+    /// `store`.
     pub fn define(
         &mut self,
-        _store: impl AsContext<Data = T>,
+        store: impl AsContext<Data = T>,
         module: &str,
         name: &str,
         item: impl Into<Extern>,
     ) -> Result<&mut Self> {
-        self.insert(module, name, Definition::Extern(item.into()));
+        let item = item.into();
+        if item.store_id() != store.as_context().inner.id {
+            return Err(Error::link(format!(
+                "cannot define `{module}`.`{name}`: the item is used with another store"
+            )));
+        }
+        self.insert(module, name, Definition::Extern(item));
         Ok(self)
     }
 
     /// Defines every export of `instance` under the module name `module`.
+    ///
+    /// # Errors
+    ///
+    /// Fails, defining nothing, if `instance` belongs to a store other than
+    /// `store`.
     pub fn instance(
         &mut self,
         mut store: impl AsContextMut<Data = T>,
         module: &str,
         instance: Instance,
     ) -> Result<&mut Self> {
-        for (name, ext) in instance.exports(store.as_context_mut()) {
+        let store = store.as_context_mut();
+        if instance.store != store.inner.id {
+            return Err(Error::link(format!(
+                "cannot define the exports of `{module}`: Instance used with another store"
+            )));
+        }
+        for (name, ext) in instance.exports(store) {
             self.insert(module, &name, Definition::Extern(ext));
         }
         Ok(self)
@@ -121,6 +143,12 @@ impl<T> Linker<T> {
     }
 
     /// Resolves `module`'s imports and instantiates it, running its start function.
+    ///
+    /// # Errors
+    ///
+    /// Fails if an import is not defined, if a definition is an item of a
+    /// store other than `store` or does not match its import, or as
+    /// [`Instance::new`] does.
     pub fn instantiate(
         &self,
         mut store: impl AsContextMut<Data = T>,

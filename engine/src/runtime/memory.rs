@@ -7,6 +7,7 @@
 
 use super::store::AsContext;
 use super::store::AsContextMut;
+use super::value::{assert_store, check_store};
 use super::Store;
 use crate::error::{Error, Result, TrapCode};
 use crate::types::MemoryType;
@@ -178,41 +179,82 @@ impl Memory {
         })
     }
 
+    /// The memory's backing store; panics unless `store` owns it.
+    #[track_caller]
     fn get<'a, T>(&self, store: &'a Store<T>) -> &'a LinearMemory {
-        assert_eq!(store.inner.id, self.store, "memory used with another store");
+        assert_store("Memory", self.store, store.inner.id);
         &store.inner.memories[self.index as usize]
     }
 
+    /// The memory's backing store, mutably; panics unless `store` owns it.
+    #[track_caller]
     fn get_mut<'a, T>(&self, store: &'a mut Store<T>) -> &'a mut LinearMemory {
-        assert_eq!(store.inner.id, self.store, "memory used with another store");
+        assert_store("Memory", self.store, store.inner.id);
         &mut store.inner.memories[self.index as usize]
     }
 
+    /// The memory's backing store, or an error unless `store` owns it.
+    fn try_get<'a, T>(&self, store: &'a Store<T>) -> Result<&'a LinearMemory> {
+        check_store("Memory", self.store, store.inner.id)?;
+        Ok(&store.inner.memories[self.index as usize])
+    }
+
+    /// The memory's backing store mutably, or an error unless `store` owns it.
+    fn try_get_mut<'a, T>(&self, store: &'a mut Store<T>) -> Result<&'a mut LinearMemory> {
+        check_store("Memory", self.store, store.inner.id)?;
+        Ok(&mut store.inner.memories[self.index as usize])
+    }
+
     /// The memory's type (minimum = current size).
+    ///
+    /// # Panics
+    ///
+    /// Panics with "Memory used with another store" if used with a store
+    /// other than its own.
     pub fn ty(&self, store: impl AsContext) -> MemoryType {
         self.get(store.as_context()).ty()
     }
 
     /// Current size in pages.
+    ///
+    /// # Panics
+    ///
+    /// Panics with "Memory used with another store" if used with a store
+    /// other than its own.
     pub fn size(&self, store: impl AsContext) -> u64 {
         self.get(store.as_context()).pages()
     }
 
     /// Current size in bytes.
+    ///
+    /// # Panics
+    ///
+    /// Panics with "Memory used with another store" if used with a store
+    /// other than its own.
     pub fn data_size(&self, store: impl AsContext) -> usize {
         self.get(store.as_context()).len()
     }
 
     /// Grows by `delta` pages, returning the previous size in pages.
+    ///
+    /// # Errors
+    ///
+    /// Fails if the memory would exceed its maximum, or if it is used with a
+    /// store other than its own.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u64) -> Result<u64> {
-        self.get_mut(store.as_context_mut())
+        self.try_get_mut(store.as_context_mut())?
             .grow(delta)
             .ok_or_else(|| Error::instantiate("memory cannot grow past its maximum"))
     }
 
     /// Copies bytes at `offset` into `buf`.
+    ///
+    /// # Errors
+    ///
+    /// Fails, leaving `buf` as it was, if the range is out of bounds or the
+    /// memory is used with a store other than its own.
     pub fn read(&self, store: impl AsContext, offset: usize, buf: &mut [u8]) -> Result<()> {
-        let mem = self.get(store.as_context());
+        let mem = self.try_get(store.as_context())?;
         let at = mem
             .check(offset as u64, buf.len() as u64)
             .map_err(Error::trap)?;
@@ -221,8 +263,13 @@ impl Memory {
     }
 
     /// Copies `buf` into memory at `offset`.
+    ///
+    /// # Errors
+    ///
+    /// Fails, writing nothing, if the range is out of bounds or the memory is
+    /// used with a store other than its own.
     pub fn write(&self, mut store: impl AsContextMut, offset: usize, buf: &[u8]) -> Result<()> {
-        let mem = self.get_mut(store.as_context_mut());
+        let mem = self.try_get_mut(store.as_context_mut())?;
         let at = mem
             .check(offset as u64, buf.len() as u64)
             .map_err(Error::trap)?;
@@ -231,11 +278,21 @@ impl Memory {
     }
 
     /// The memory's bytes.
+    ///
+    /// # Panics
+    ///
+    /// Panics with "Memory used with another store" if used with a store
+    /// other than its own.
     pub fn data<'a, T>(&self, store: &'a Store<T>) -> &'a [u8] {
         self.get(store).data()
     }
 
     /// The memory's bytes, mutably.
+    ///
+    /// # Panics
+    ///
+    /// Panics with "Memory used with another store" if used with a store
+    /// other than its own.
     pub fn data_mut<'a, T>(&self, store: &'a mut Store<T>) -> &'a mut [u8] {
         self.get_mut(store).data_mut()
     }

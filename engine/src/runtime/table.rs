@@ -1,7 +1,7 @@
 //! Tables and globals as host-visible handles.
 
 use super::store::{AsContext, AsContextMut, GlobalEntity, Store, TableEntity};
-use super::value::Val;
+use super::value::{assert_store, check_store, Val};
 use crate::error::{Error, Result};
 use crate::types::{GlobalType, Mutability, TableType};
 
@@ -46,6 +46,11 @@ fn cell_of<T>(store: &Store<T>, val: Val, want: crate::ValType) -> Result<u64> {
 
 impl Table {
     /// Creates a table with every element set to `init`.
+    ///
+    /// # Errors
+    ///
+    /// Fails if `init` is not of the element type or is a reference of
+    /// another store, or if the minimum size is too large.
     pub fn new(mut store: impl AsContextMut, ty: TableType, init: Val) -> Result<Table> {
         let store = store.as_context_mut();
         let cell = cell_of(store, init, ty.element())?;
@@ -62,23 +67,54 @@ impl Table {
         })
     }
 
+    /// The table's state; panics unless `store` owns it.
+    #[track_caller]
     fn entity<'a, T>(&self, store: &'a Store<T>) -> &'a TableEntity {
-        assert_eq!(store.inner.id, self.store, "table used with another store");
+        assert_store("Table", self.store, store.inner.id);
         &store.inner.tables[self.index as usize]
     }
 
+    /// The table's state, mutably, and the cell of `val`; fails unless
+    /// `store` owns the table and `val` is a reference of the element type
+    /// owned by `store` too.
+    fn entity_and_cell<'a, T>(
+        &self,
+        store: &'a mut Store<T>,
+        val: Val,
+    ) -> Result<(&'a mut TableEntity, u64)> {
+        check_store("Table", self.store, store.inner.id)?;
+        let element = store.inner.tables[self.index as usize].ty.element();
+        let cell = cell_of(store, val, element)?;
+        Ok((&mut store.inner.tables[self.index as usize], cell))
+    }
+
     /// The table's type (minimum = current size).
+    ///
+    /// # Panics
+    ///
+    /// Panics with "Table used with another store" if used with a store
+    /// other than its own.
     pub fn ty(&self, store: impl AsContext) -> TableType {
         let t = self.entity(store.as_context());
         TableType::from_limits(t.ty.element(), t.elems.len() as u64, t.ty.maximum())
     }
 
     /// Current size in elements.
+    ///
+    /// # Panics
+    ///
+    /// Panics with "Table used with another store" if used with a store
+    /// other than its own.
     pub fn size(&self, store: impl AsContext) -> u64 {
         self.entity(store.as_context()).elems.len() as u64
     }
 
     /// Element `index`, or `None` when out of bounds.
+    ///
+    /// # Panics
+    ///
+    /// Panics with "Table used with another store" if used with a store
+    /// other than its own.
     pub fn get(&self, store: impl AsContext, index: u64) -> Option<Val> {
         let store = store.as_context();
         let t = self.entity(store);
@@ -87,11 +123,15 @@ impl Table {
     }
 
     /// Sets element `index`.
+    ///
+    /// # Errors
+    ///
+    /// Fails, changing nothing, if `index` is out of bounds, if `val` is not
+    /// of the element type or is a reference of another store, or if the
+    /// table is used with a store other than its own.
     pub fn set(&self, mut store: impl AsContextMut, index: u64, val: Val) -> Result<()> {
-        let store = store.as_context_mut();
-        let cell = cell_of(store, val, self.entity(store).ty.element())?;
-        let t = &mut store.inner.tables[self.index as usize];
-        match t.elems.get_mut(index as usize) {
+        let (t, cell) = self.entity_and_cell(store.as_context_mut(), val)?;
+        match usize::try_from(index).ok().and_then(|i| t.elems.get_mut(i)) {
             Some(e) => {
                 *e = cell;
                 Ok(())
@@ -101,12 +141,36 @@ impl Table {
     }
 
     /// Grows by `delta` elements set to `init`, returning the old size.
+    ///
+    /// # Errors
+    ///
+    /// Fails, changing nothing, if the table would exceed its maximum, if
+    /// `init` is not of the element type or is a reference of another store,
+    /// or if the table is used with a store other than its own.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u64, init: Val) -> Result<u64> {
-        let store = store.as_context_mut();
-        let cell = cell_of(store, init, self.entity(store).ty.element())?;
-        store.inner.tables[self.index as usize]
-            .grow(delta, cell)
+        let (t, cell) = self.entity_and_cell(store.as_context_mut(), init)?;
+        t.grow(delta, cell)
             .ok_or_else(|| Error::instantiate("table cannot grow past its maximum"))
+    }
+
+    /// Sets the `len` elements from `dst` to `val`, as `table.fill` does.
+    ///
+    /// # Errors
+    ///
+    /// Fails, changing nothing, if `[dst, dst + len)` is not inside the
+    /// table, if `val` is not of the element type or is a reference of
+    /// another store, or if the table is used with a store other than its
+    /// own.
+    pub fn fill(&self, mut store: impl AsContextMut, dst: u64, val: Val, len: u64) -> Result<()> {
+        let (t, cell) = self.entity_and_cell(store.as_context_mut(), val)?;
+        let size = t.elems.len() as u64;
+        match dst.checked_add(len) {
+            Some(end) if end <= size => {
+                t.elems[dst as usize..end as usize].fill(cell);
+                Ok(())
+            }
+            _ => Err(Error::trap(crate::TrapCode::TableOutOfBounds)),
+        }
     }
 }
 
@@ -119,6 +183,11 @@ pub struct Global {
 
 impl Global {
     /// Creates a global holding `val`.
+    ///
+    /// # Errors
+    ///
+    /// Fails if `val` is not of the content type or is a reference of
+    /// another store.
     pub fn new(mut store: impl AsContextMut, ty: GlobalType, val: Val) -> Result<Global> {
         let store = store.as_context_mut();
         let value = cell_of(store, val, ty.content())?;
@@ -132,17 +201,29 @@ impl Global {
         })
     }
 
+    /// The global's state; panics unless `store` owns it.
+    #[track_caller]
     fn entity<'a, T>(&self, store: &'a Store<T>) -> &'a GlobalEntity {
-        assert_eq!(store.inner.id, self.store, "global used with another store");
+        assert_store("Global", self.store, store.inner.id);
         &store.inner.globals[self.index as usize]
     }
 
     /// The global's type.
+    ///
+    /// # Panics
+    ///
+    /// Panics with "Global used with another store" if used with a store
+    /// other than its own.
     pub fn ty(&self, store: impl AsContext) -> GlobalType {
         self.entity(store.as_context()).ty
     }
 
     /// The current value.
+    ///
+    /// # Panics
+    ///
+    /// Panics with "Global used with another store" if used with a store
+    /// other than its own.
     pub fn get(&self, store: impl AsContext) -> Val {
         let store = store.as_context();
         let g = self.entity(store);
@@ -150,9 +231,16 @@ impl Global {
     }
 
     /// Sets the value; fails for immutable globals and wrong types.
+    ///
+    /// # Errors
+    ///
+    /// Fails, changing nothing, if the global is immutable, if `val` is not
+    /// of its type or is a reference of another store, or if the global is
+    /// used with a store other than its own.
     pub fn set(&self, mut store: impl AsContextMut, val: Val) -> Result<()> {
         let store = store.as_context_mut();
-        let ty = self.entity(store).ty;
+        check_store("Global", self.store, store.inner.id)?;
+        let ty = store.inner.globals[self.index as usize].ty;
         if ty.mutability() != Mutability::Var {
             return Err(Error::ty("cannot set an immutable global"));
         }

@@ -5,8 +5,29 @@
 
 use super::func::Func;
 use super::store::{AsContext, AsContextMut};
+use crate::error::{Error, Result};
 use crate::types::ValType;
 use std::any::Any;
+
+/// Fails unless a handle of kind `what` owned by store `owner` is used with
+/// the store `used_with`: the check every `Result`-returning entry makes.
+pub(crate) fn check_store(what: &str, owner: u64, used_with: u64) -> Result<()> {
+    if owner == used_with {
+        Ok(())
+    } else {
+        Err(Error::ty(format!("{what} used with another store")))
+    }
+}
+
+/// Panics unless a handle of kind `what` owned by store `owner` is used with
+/// the store `used_with`: the check of entries that do not return `Result`,
+/// made before any of the store's items is looked up.
+#[track_caller]
+pub(crate) fn assert_store(what: &str, owner: u64, used_with: u64) {
+    if owner != used_with {
+        panic!("{what} used with another store");
+    }
+}
 
 /// An opaque host reference, owned by a store.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -27,8 +48,15 @@ impl ExternRef {
     }
 
     /// The wrapped host value.
+    ///
+    /// # Panics
+    ///
+    /// Panics with "ExternRef used with another store" if used with a store
+    /// other than its own; it never returns another store's value.
     pub fn data<'a, C: AsContext>(&self, store: &'a C) -> &'a (dyn Any + Send + Sync) {
-        &*store.as_context().inner.externrefs[self.index as usize]
+        let inner = &store.as_context().inner;
+        assert_store("ExternRef", self.store, inner.id);
+        &*inner.externrefs[self.index as usize]
     }
 }
 
