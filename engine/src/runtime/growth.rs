@@ -78,9 +78,15 @@ pub(crate) fn grow_table<T>(
 }
 
 /// Checks that a new memory of `minimum` pages (maximum `maximum`) may be
-/// created in the store: the count of memories, then its size.
-pub(crate) fn admit_memory<T>(store: &mut Store<T>, minimum: u64, maximum: Option<u64>) -> Result<()> {
-    let count = store.inner.memories.len();
+/// created in the store, besides `pending` others being created with it:
+/// the count of memories, then its size.
+pub(crate) fn admit_memory<T>(
+    store: &mut Store<T>,
+    pending: usize,
+    minimum: u64,
+    maximum: Option<u64>,
+) -> Result<()> {
+    let count = store.inner.memories.len() + pending;
     let bytes = (minimum.saturating_mul(PAGE_SIZE)).min(usize::MAX as u64) as usize;
     let max = maximum.map(|m| m.saturating_mul(PAGE_SIZE).min(usize::MAX as u64) as usize);
     let ok = store.ask_limiter(
@@ -104,9 +110,15 @@ pub(crate) fn admit_memory<T>(store: &mut Store<T>, minimum: u64, maximum: Optio
     }
 }
 
-/// Checks that a new table of `minimum` elements may be created.
-pub(crate) fn admit_table<T>(store: &mut Store<T>, minimum: u64, maximum: Option<u64>) -> Result<()> {
-    let count = store.inner.tables.len();
+/// Checks that a new table of `minimum` elements may be created, as
+/// [`admit_memory`] does memories.
+pub(crate) fn admit_table<T>(
+    store: &mut Store<T>,
+    pending: usize,
+    minimum: u64,
+    maximum: Option<u64>,
+) -> Result<()> {
+    let count = store.inner.tables.len() + pending;
     let ok = store.ask_limiter(
         |l: &mut dyn ResourceLimiter| {
             if count >= l.tables() {

@@ -1,5 +1,6 @@
 //! Instances: instantiation (linking, segment initialization, start) and exports.
 
+use super::growth;
 use super::func::{Func, WasmParams, WasmResults};
 use super::memory::{LinearMemory, Memory};
 use super::store::{
@@ -364,6 +365,14 @@ pub(crate) fn instantiate<T>(
             Extern::Memory(mem) => memories.push(mem.index),
             Extern::Global(g) => globals.push(g.index),
         }
+    }
+    // Everything the limiter may deny is asked before the store changes.
+    growth::admit_instance(store)?;
+    for (i, ty) in m.env.tables[m.env.num_imported_tables as usize..].iter().enumerate() {
+        growth::admit_table(store, i, ty.minimum(), ty.maximum())?;
+    }
+    for (i, ty) in m.env.memories[m.env.num_imported_memories as usize..].iter().enumerate() {
+        growth::admit_memory(store, i, ty.minimum(), ty.maximum())?;
     }
     let inst_index = store.inner.instances.len() as u32;
     for (def, &ty) in m.env.funcs[m.env.num_imported_funcs as usize..]

@@ -5,6 +5,7 @@
 //! so the base address never changes: compiled code and the interpreter can
 //! keep it across `memory.grow`.
 
+use super::growth;
 use super::store::AsContext;
 use super::store::AsContextMut;
 use super::value::{assert_store, check_store};
@@ -171,6 +172,7 @@ impl Memory {
     /// Creates a memory owned by the store.
     pub fn new(mut store: impl AsContextMut, ty: MemoryType) -> Result<Memory> {
         let store = store.as_context_mut();
+        growth::admit_memory(store, 0, ty.minimum(), ty.maximum())?;
         let mem = LinearMemory::new(ty, store.inner.engine.config().memory_guard())?;
         store.inner.memories.push(mem);
         Ok(Memory {
@@ -242,9 +244,11 @@ impl Memory {
     /// Fails if the memory would exceed its maximum, or if it is used with a
     /// store other than its own.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u64) -> Result<u64> {
-        self.try_get_mut(store.as_context_mut())?
-            .grow(delta)
-            .ok_or_else(|| Error::instantiate("memory cannot grow past its maximum"))
+        let store = store.as_context_mut();
+        self.try_get_mut(&mut *store)?;
+        growth::grow_memory(store, self.index as usize, delta)?.ok_or_else(|| {
+            Error::instantiate("memory cannot grow past its maximum or the store's limits")
+        })
     }
 
     /// Copies bytes at `offset` into `buf`.

@@ -1,5 +1,6 @@
 //! Tables and globals as host-visible handles.
 
+use super::growth;
 use super::store::{AsContext, AsContextMut, GlobalEntity, Store, TableEntity};
 use super::value::{assert_store, check_store, Val};
 use crate::error::{Error, Result};
@@ -57,6 +58,7 @@ impl Table {
         if ty.minimum() > MAX_TABLE_ELEMS {
             return Err(Error::instantiate("table minimum size is too large"));
         }
+        growth::admit_table(store, 0, ty.minimum(), ty.maximum())?;
         store.inner.tables.push(TableEntity {
             ty,
             elems: vec![cell; ty.minimum() as usize],
@@ -148,9 +150,11 @@ impl Table {
     /// `init` is not of the element type or is a reference of another store,
     /// or if the table is used with a store other than its own.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u64, init: Val) -> Result<u64> {
-        let (t, cell) = self.entity_and_cell(store.as_context_mut(), init)?;
-        t.grow(delta, cell)
-            .ok_or_else(|| Error::instantiate("table cannot grow past its maximum"))
+        let store = store.as_context_mut();
+        let (_, cell) = self.entity_and_cell(&mut *store, init)?;
+        growth::grow_table(store, self.index as usize, delta, cell)?.ok_or_else(|| {
+            Error::instantiate("table cannot grow past its maximum or the store's limits")
+        })
     }
 
     /// Sets the `len` elements from `dst` to `val`, as `table.fill` does.
