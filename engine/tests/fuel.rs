@@ -85,6 +85,13 @@ fn a_runaway_loop_runs_out_of_fuel_in_every_strategy() {
             let err = spin.call(&mut store, ()).unwrap_err();
             assert_eq!(err.trap_code(), Some(TrapCode::OutOfFuel), "{strategy:?}");
             assert!(store.get_fuel().unwrap() < 100_000, "{strategy:?}");
+            let stats = instance.module(&store).tier_stats();
+            match strategy {
+                // The running loop continued in compiled code, and ran out there.
+                Strategy::Tiered => assert_eq!(stats.osr_entries, 1, "{stats:?}"),
+                Strategy::Jit => assert!(stats.compiled_funcs > 0, "{stats:?}"),
+                Strategy::Interpreter => assert_eq!(stats.compiled_funcs, 0),
+            }
         },
     );
 }
