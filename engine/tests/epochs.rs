@@ -63,11 +63,17 @@ fn a_runaway_loop_is_interrupted_in_every_strategy() {
                 let _ticker = Ticker::start(&engine);
                 let f = instance.get_typed_func::<(), ()>(&mut store, name).unwrap();
                 let err = f.call(&mut store, ()).unwrap_err();
-                assert_eq!(err.trap_code(), Some(TrapCode::Interrupt), "{strategy:?} {name}");
+                assert_eq!(
+                    err.trap_code(),
+                    Some(TrapCode::Interrupt),
+                    "{strategy:?} {name}"
+                );
                 assert_eq!(err.to_string().lines().next(), Some("interrupt"));
                 // The store is usable: a new deadline lets calls run.
                 store.set_epoch_deadline(1_000_000);
-                let quick = instance.get_typed_func::<(), i32>(&mut store, "quick").unwrap();
+                let quick = instance
+                    .get_typed_func::<(), i32>(&mut store, "quick")
+                    .unwrap();
                 assert_eq!(quick.call(&mut store, ()).unwrap(), 7, "{strategy:?}");
             }
         },
@@ -83,7 +89,9 @@ fn a_loop_already_running_compiled_code_is_interrupted() {
         |strategy, engine| {
             let (mut store, instance) = instantiate(&engine, SPIN);
             store.set_epoch_deadline(1);
-            let spin = instance.get_typed_func::<(), ()>(&mut store, "spin").unwrap();
+            let spin = instance
+                .get_typed_func::<(), ()>(&mut store, "spin")
+                .unwrap();
             let e2 = engine.clone();
             let t = std::thread::spawn(move || {
                 // Let the loop tier up and run for a while first.
@@ -109,7 +117,9 @@ fn a_new_store_s_deadline_is_reached_at_once() {
         },
         |strategy, engine| {
             let (mut store, instance) = instantiate(&engine, SPIN);
-            let quick = instance.get_typed_func::<(), i32>(&mut store, "quick").unwrap();
+            let quick = instance
+                .get_typed_func::<(), i32>(&mut store, "quick")
+                .unwrap();
             let err = quick.call(&mut store, ()).unwrap_err();
             assert_eq!(err.trap_code(), Some(TrapCode::Interrupt), "{strategy:?}");
             store.set_epoch_deadline(1);
@@ -140,7 +150,9 @@ fn the_deadline_callback_extends_the_deadline_then_traps() {
                 }
             });
             let _ticker = Ticker::start(&engine);
-            let spin = instance.get_typed_func::<(), ()>(&mut store, "spin").unwrap();
+            let spin = instance
+                .get_typed_func::<(), ()>(&mut store, "spin")
+                .unwrap();
             let err = spin.call(&mut store, ()).unwrap_err();
             assert_eq!(err.to_string(), "budget spent", "{strategy:?}");
             assert_eq!(*store.data(), 5, "{strategy:?}");
@@ -160,7 +172,9 @@ fn without_epoch_interruption_deadlines_do_nothing() {
         |strategy, engine| {
             let (mut store, instance) = instantiate(&engine, SPIN);
             engine.increment_epoch();
-            let quick = instance.get_typed_func::<(), i32>(&mut store, "quick").unwrap();
+            let quick = instance
+                .get_typed_func::<(), i32>(&mut store, "quick")
+                .unwrap();
             assert_eq!(quick.call(&mut store, ()).unwrap(), 7, "{strategy:?}");
         },
     );

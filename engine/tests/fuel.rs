@@ -50,14 +50,11 @@ fn fueled(strategy: Strategy) -> Option<Engine> {
     Engine::new(&config).ok()
 }
 
-/// Calls `name` with i32 `args` and returns its result (or trap code) and
-/// the fuel it consumed.
-fn run(
-    store: &mut Store<()>,
-    instance: &strata::Instance,
-    name: &str,
-    args: &[i32],
-) -> (Result<Option<i32>, Option<TrapCode>>, u64) {
+/// How a call ended (its first result, or its trap code) and the fuel it consumed.
+type Observed = (Result<Option<i32>, Option<TrapCode>>, u64);
+
+/// Calls `name` with i32 `args` and returns what it observed.
+fn run(store: &mut Store<()>, instance: &strata::Instance, name: &str, args: &[i32]) -> Observed {
     let before = store.get_fuel().unwrap();
     let f = instance.get_func(&mut *store, name).unwrap();
     let params: Vec<strata::Val> = args.iter().map(|&a| strata::Val::I32(a)).collect();
@@ -135,7 +132,7 @@ fn every_strategy_consumes_the_same_fuel() {
         ("memfill", &[100]),
         ("sum", &[10_000]),
     ];
-    let mut seen: Vec<(Strategy, Vec<(Result<Option<i32>, Option<TrapCode>>, u64)>)> = Vec::new();
+    let mut seen: Vec<(Strategy, Vec<Observed>)> = Vec::new();
     for strategy in common::STRATEGIES {
         let Some(engine) = fueled(strategy) else {
             continue;
@@ -199,10 +196,14 @@ fn a_host_function_sees_the_same_fuel_in_every_strategy() {
         let mut store = Store::new(&engine, Vec::<u64>::new());
         let mut linker = Linker::new(&engine);
         linker
-            .func_wrap("env", "observe", |mut caller: strata::Caller<'_, Vec<u64>>| {
-                let fuel = caller.as_context_mut().get_fuel().unwrap();
-                caller.data_mut().push(fuel);
-            })
+            .func_wrap(
+                "env",
+                "observe",
+                |mut caller: strata::Caller<'_, Vec<u64>>| {
+                    let fuel = caller.as_context_mut().get_fuel().unwrap();
+                    caller.data_mut().push(fuel);
+                },
+            )
             .unwrap();
         let instance = linker.instantiate(&mut store, &module).unwrap();
         store.set_fuel(1_000_000).unwrap();

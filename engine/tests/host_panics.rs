@@ -22,19 +22,23 @@ fn nesting_store(engine: &strata::Engine) -> (Store<u32>, strata::Instance) {
     let mut store = Store::new(engine, 0u32);
     let mut linker = Linker::new(engine);
     linker
-        .func_wrap("env", "down", |mut caller: Caller<'_, u32>, n: i32| -> i32 {
-            *caller.data_mut() += 1;
-            if n == 0 {
-                panic!("host function gave up");
-            }
-            let enter = caller
-                .get_export("enter")
-                .and_then(|e| e.into_func())
-                .unwrap()
-                .typed::<i32, i32>(&caller)
-                .unwrap();
-            enter.call(&mut caller, n - 1).unwrap()
-        })
+        .func_wrap(
+            "env",
+            "down",
+            |mut caller: Caller<'_, u32>, n: i32| -> i32 {
+                *caller.data_mut() += 1;
+                if n == 0 {
+                    panic!("host function gave up");
+                }
+                let enter = caller
+                    .get_export("enter")
+                    .and_then(|e| e.into_func())
+                    .unwrap()
+                    .typed::<i32, i32>(&caller)
+                    .unwrap();
+                enter.call(&mut caller, n - 1).unwrap()
+            },
+        )
         .unwrap();
     let instance = linker.instantiate(&mut store, &module).unwrap();
     (store, instance)
@@ -62,7 +66,9 @@ fn a_host_panic_reaches_the_embedder_at_every_depth_in_every_strategy() {
                         let msg = payload.downcast_ref::<&str>().copied().unwrap_or("");
                         assert_eq!(msg, "host function gave up", "{strategy:?} depth {depth}");
                         assert_eq!(*store.data(), depth as u32 + 1, "{strategy:?}");
-                        let ok = instance.get_typed_func::<(), i32>(&mut store, "ok").unwrap();
+                        let ok = instance
+                            .get_typed_func::<(), i32>(&mut store, "ok")
+                            .unwrap();
                         assert_eq!(ok.call(&mut store, ()).unwrap(), 42, "{strategy:?}");
                     }
                 },
@@ -79,8 +85,10 @@ fn a_panic_in_the_epoch_callback_reaches_the_embedder() {
                 c.epoch_interruption(true);
             },
             |strategy, engine| {
-                let (mut store, instance) =
-                    common::instantiate(&engine, r#"(module (func (export "f") (loop $l (br $l))))"#);
+                let (mut store, instance) = common::instantiate(
+                    &engine,
+                    r#"(module (func (export "f") (loop $l (br $l))))"#,
+                );
                 store.epoch_deadline_callback(|_| panic!("callback gave up"));
                 let f = instance.get_typed_func::<(), ()>(&mut store, "f").unwrap();
                 let r = catch_unwind(AssertUnwindSafe(|| f.call(&mut store, ())));

@@ -22,7 +22,11 @@ struct Limited {
     limits: StoreLimits,
 }
 
-fn limited(engine: &Engine, limits: StoreLimits, wat: &str) -> (Store<Limited>, strata::Result<strata::Instance>) {
+fn limited(
+    engine: &Engine,
+    limits: StoreLimits,
+    wat: &str,
+) -> (Store<Limited>, strata::Result<strata::Instance>) {
     let mut store = Store::new(engine, Limited { limits });
     store.limiter(|data| &mut data.limits);
     let module = Module::new(engine, wat).unwrap();
@@ -43,8 +47,12 @@ fn denied_growth_returns_minus_one_in_every_strategy() {
                 .build();
             let (mut store, instance) = limited(&engine, limits, GROWER);
             let instance = instance.unwrap();
-            let mem = instance.get_typed_func::<i32, i32>(&mut store, "grow_memory").unwrap();
-            let tab = instance.get_typed_func::<i32, i32>(&mut store, "grow_table").unwrap();
+            let mem = instance
+                .get_typed_func::<i32, i32>(&mut store, "grow_memory")
+                .unwrap();
+            let tab = instance
+                .get_typed_func::<i32, i32>(&mut store, "grow_table")
+                .unwrap();
             for _ in 0..3 {
                 assert_eq!(mem.call(&mut store, 4).unwrap(), -1, "{strategy:?}");
                 assert_eq!(tab.call(&mut store, 100).unwrap(), -1, "{strategy:?}");
@@ -76,12 +84,22 @@ fn trap_on_grow_failure_traps_in_every_strategy() {
                 .build();
             let (mut store, instance) = limited(&engine, limits, GROWER);
             let instance = instance.unwrap();
-            let mem = instance.get_typed_func::<i32, i32>(&mut store, "grow_memory").unwrap();
-            let tab = instance.get_typed_func::<i32, i32>(&mut store, "grow_table").unwrap();
+            let mem = instance
+                .get_typed_func::<i32, i32>(&mut store, "grow_memory")
+                .unwrap();
+            let tab = instance
+                .get_typed_func::<i32, i32>(&mut store, "grow_table")
+                .unwrap();
             let err = mem.call(&mut store, 2).unwrap_err();
-            assert!(err.to_string().contains("beyond the limit"), "{strategy:?}: {err}");
+            assert!(
+                err.to_string().contains("beyond the limit"),
+                "{strategy:?}: {err}"
+            );
             let err = tab.call(&mut store, 10).unwrap_err();
-            assert!(err.to_string().contains("beyond the limit"), "{strategy:?}: {err}");
+            assert!(
+                err.to_string().contains("beyond the limit"),
+                "{strategy:?}: {err}"
+            );
             // Past the declared maximum is a failed growth too: a trap here.
             assert_eq!(mem.call(&mut store, 1).unwrap(), 1, "{strategy:?}");
         },
@@ -96,7 +114,10 @@ fn a_minimum_beyond_the_limits_fails_instantiation() {
             let limits = StoreLimitsBuilder::new().memory_size(65536).build();
             let (_, r) = limited(&engine, limits, "(module (memory 2))");
             let err = r.unwrap_err();
-            assert!(err.to_string().contains("exceeds the store's limits"), "{strategy:?}: {err}");
+            assert!(
+                err.to_string().contains("exceeds the store's limits"),
+                "{strategy:?}: {err}"
+            );
             let limits = StoreLimitsBuilder::new().table_elements(5).build();
             let (_, r) = limited(&engine, limits, "(module (table 6 funcref))");
             assert!(r.is_err(), "{strategy:?}");
@@ -112,7 +133,11 @@ fn instance_memory_and_table_counts_are_limited() {
     for_each_strategy(
         |_| {},
         |strategy, engine| {
-            let limits = StoreLimitsBuilder::new().instances(2).memories(1).tables(3).build();
+            let limits = StoreLimitsBuilder::new()
+                .instances(2)
+                .memories(1)
+                .tables(3)
+                .build();
             let mut store = Store::new(&engine, Limited { limits });
             store.limiter(|data| &mut data.limits);
             let plain = Module::new(&engine, "(module)").unwrap();
@@ -120,19 +145,47 @@ fn instance_memory_and_table_counts_are_limited() {
             linker.instantiate(&mut store, &plain).unwrap();
             linker.instantiate(&mut store, &plain).unwrap();
             let err = linker.instantiate(&mut store, &plain).unwrap_err();
-            assert!(err.to_string().contains("limit of 2 instances"), "{strategy:?}: {err}");
+            assert!(
+                err.to_string().contains("limit of 2 instances"),
+                "{strategy:?}: {err}"
+            );
 
-            let mut store = Store::new(&engine, Limited {
-                limits: StoreLimitsBuilder::new().memories(1).tables(2).build(),
-            });
+            let mut store = Store::new(
+                &engine,
+                Limited {
+                    limits: StoreLimitsBuilder::new().memories(1).tables(2).build(),
+                },
+            );
             store.limiter(|data| &mut data.limits);
             Memory::new(&mut store, MemoryType::new(1, None)).unwrap();
             assert!(Memory::new(&mut store, MemoryType::new(1, None)).is_err());
-            let two = Module::new(&engine, "(module (table 1 funcref) (table 1 funcref) (table 1 funcref))").unwrap();
-            assert!(linker.instantiate(&mut store, &two).is_err(), "{strategy:?}");
-            Table::new(&mut store, TableType::new(ValType::FuncRef, 1, None), Val::FuncRef(None)).unwrap();
-            Table::new(&mut store, TableType::new(ValType::FuncRef, 1, None), Val::FuncRef(None)).unwrap();
-            assert!(Table::new(&mut store, TableType::new(ValType::FuncRef, 1, None), Val::FuncRef(None)).is_err());
+            let two = Module::new(
+                &engine,
+                "(module (table 1 funcref) (table 1 funcref) (table 1 funcref))",
+            )
+            .unwrap();
+            assert!(
+                linker.instantiate(&mut store, &two).is_err(),
+                "{strategy:?}"
+            );
+            Table::new(
+                &mut store,
+                TableType::new(ValType::FuncRef, 1, None),
+                Val::FuncRef(None),
+            )
+            .unwrap();
+            Table::new(
+                &mut store,
+                TableType::new(ValType::FuncRef, 1, None),
+                Val::FuncRef(None),
+            )
+            .unwrap();
+            assert!(Table::new(
+                &mut store,
+                TableType::new(ValType::FuncRef, 1, None),
+                Val::FuncRef(None)
+            )
+            .is_err());
         },
     );
 }
@@ -154,7 +207,10 @@ fn tables_cannot_make_the_host_allocate_without_bound() {
         |strategy, engine| {
             let limits = StoreLimitsBuilder::new().table_elements(10_000).build();
             let (mut store, instance) = limited(&engine, limits, &wat);
-            let grow = instance.unwrap().get_typed_func::<(), i32>(&mut store, "grow").unwrap();
+            let grow = instance
+                .unwrap()
+                .get_typed_func::<(), i32>(&mut store, "grow")
+                .unwrap();
             assert_eq!(grow.call(&mut store, ()).unwrap(), 0, "{strategy:?}");
         },
     );
@@ -168,7 +224,12 @@ struct Recording {
 }
 
 impl ResourceLimiter for Recording {
-    fn memory_growing(&mut self, current: usize, desired: usize, _: Option<usize>) -> strata::Result<bool> {
+    fn memory_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        _: Option<usize>,
+    ) -> strata::Result<bool> {
         if self.panic {
             panic!("limiter gave up");
         }
@@ -192,8 +253,12 @@ fn a_custom_limiter_sees_every_growth_and_its_panic_reaches_the_embedder() {
                     let mut store = Store::new(&engine, Recording::default());
                     store.limiter(|r| r as &mut dyn ResourceLimiter);
                     let module = Module::new(&engine, GROWER).unwrap();
-                    let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
-                    let mem = instance.get_typed_func::<i32, i32>(&mut store, "grow_memory").unwrap();
+                    let instance = Linker::new(&engine)
+                        .instantiate(&mut store, &module)
+                        .unwrap();
+                    let mem = instance
+                        .get_typed_func::<i32, i32>(&mut store, "grow_memory")
+                        .unwrap();
                     assert_eq!(mem.call(&mut store, 2).unwrap(), 1, "{strategy:?}");
                     assert_eq!(store.data().asked, vec![(0, 65536), (65536, 3 * 65536)]);
                     store.data_mut().panic = true;

@@ -47,9 +47,15 @@ fn recurse_on_thread(stack: usize, name: &'static str, depth: i32) {
                         })
                         .unwrap();
                     let instance = linker.instantiate(&mut store, &module).unwrap();
-                    let f = instance.get_typed_func::<i32, i32>(&mut store, name).unwrap();
+                    let f = instance
+                        .get_typed_func::<i32, i32>(&mut store, name)
+                        .unwrap();
                     let err = f.call(&mut store, depth).unwrap_err();
-                    assert_eq!(err.trap_code(), Some(TrapCode::StackOverflow), "{strategy:?} {name}");
+                    assert_eq!(
+                        err.trap_code(),
+                        Some(TrapCode::StackOverflow),
+                        "{strategy:?} {name}"
+                    );
                     // The store is usable after the trap.
                     let expect = if name == "direct" { 3 } else { 4 };
                     assert_eq!(f.call(&mut store, 3).unwrap(), expect, "{strategy:?}");
@@ -116,9 +122,16 @@ fn max_wasm_stack_bounds_host_reentry() {
                 .get_typed_func::<i32, i32>(&mut store, "through_host")
                 .unwrap();
             let err = f.call(&mut store, 1_000_000).unwrap_err();
-            assert_eq!(err.trap_code(), Some(TrapCode::StackOverflow), "{strategy:?}");
+            assert_eq!(
+                err.trap_code(),
+                Some(TrapCode::StackOverflow),
+                "{strategy:?}"
+            );
             let depth = *store.data();
-            assert!(depth > 5 && depth < 2000, "{strategy:?}: {depth} nested entries");
+            assert!(
+                depth > 5 && depth < 2000,
+                "{strategy:?}: {depth} nested entries"
+            );
         },
     );
 }

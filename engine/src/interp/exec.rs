@@ -12,8 +12,8 @@
 use crate::error::{Error, FrameInfo, Result, Trap, TrapCode};
 use crate::ir::{FuncBody, MemKind, Op, Reg};
 use crate::module::ModuleInner;
-use crate::runtime::{bulk, growth};
 use crate::runtime::store::{catching, Caller, FuncEntity, Store, StoreInner};
+use crate::runtime::{bulk, growth};
 
 /// Frames kept in a trap's backtrace, innermost first.
 const MAX_BACKTRACE: usize = 100;

@@ -252,7 +252,8 @@ impl Lowerer<'_> {
         }
         let slow = self.m.new_label();
         let resume = self.m.new_label();
-        self.m.mov(Size::S64, S1, Src::Mem(Mem::at(CTX, vmctx::EPOCH)));
+        self.m
+            .mov(Size::S64, S1, Src::Mem(Mem::at(CTX, vmctx::EPOCH)));
         self.m.mov(Size::S64, S1, Src::Mem(Mem::at(S1, 0)));
         self.m
             .mov(Size::S64, S2, Src::Mem(Mem::at(CTX, vmctx::EPOCH_DEADLINE)));
@@ -283,8 +284,11 @@ impl Lowerer<'_> {
                 self.m.fstore(FSize::F64, Mem::at(x::RSP, 8 * j as i32), f);
             }
             self.m.mov(Size::S64, x::RDI, Src::Reg(CTX));
-            self.m
-                .mov(Size::S64, x::RAX, Src::Mem(Mem::at(CTX, vmctx::EPOCH_REACHED)));
+            self.m.mov(
+                Size::S64,
+                x::RAX,
+                Src::Mem(Mem::at(CTX, vmctx::EPOCH_REACHED)),
+            );
             self.m.call_reg(x::RAX);
             for (j, &f) in floats.iter().enumerate() {
                 self.m.fload(FSize::F64, f, Mem::at(x::RSP, 8 * j as i32));

@@ -386,7 +386,13 @@ fn grown<T>(ctx: *mut VmCtx, store: &mut Store<T>, result: Result<Option<u64>>) 
 }
 
 /// `memory.grow` of memory 0, asking the store's limiter.
-unsafe extern "sysv64" fn memory_grow<T>(ctx: *mut VmCtx, delta: u64, _: u64, _: u64, _: u64) -> u64 {
+unsafe extern "sysv64" fn memory_grow<T>(
+    ctx: *mut VmCtx,
+    delta: u64,
+    _: u64,
+    _: u64,
+    _: u64,
+) -> u64 {
     // SAFETY: called by compiled code with its live, refreshed context.
     let (store, instance) = unsafe { (&mut *(*ctx).store.cast::<Store<T>>(), (*ctx).instance) };
     let result = catching(store, |store| {

@@ -538,7 +538,13 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
                 };
                 let index = func.index;
                 let validator = func.into_validator(Default::default());
-                match translate_function(&env, index, &body, validator, engine.config().consume_fuel) {
+                match translate_function(
+                    &env,
+                    index,
+                    &body,
+                    validator,
+                    engine.config().consume_fuel,
+                ) {
                     Ok(b) => bodies.push(b),
                     Err(e) if matches!(e.kind(), crate::ErrorKind::Unsupported(_)) => {
                         // Keep validating: an invalid module must be reported as invalid.

@@ -5,7 +5,7 @@
 //! which asks to grow each new memory and table from 0 to its minimum.
 
 use super::limits::ResourceLimiter;
-use super::memory::{PAGE_SIZE, MAX_PAGES};
+use super::memory::{MAX_PAGES, PAGE_SIZE};
 use super::store::Store;
 use super::table::MAX_TABLE_ELEMS;
 use crate::error::{Error, Result};
@@ -36,7 +36,9 @@ pub(crate) fn grow_memory<T>(store: &mut Store<T>, m: usize, delta: u64) -> Resu
     match store.inner.memories[m].grow(delta) {
         Some(old) => Ok(Some(old)),
         None => {
-            let e = Error::msg(format!("the host could not grow a memory to {desired} bytes"));
+            let e = Error::msg(format!(
+                "the host could not grow a memory to {desired} bytes"
+            ));
             store.ask_limiter(|l| l.memory_grow_failed(e), ())?;
             Ok(None)
         }

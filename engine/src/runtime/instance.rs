@@ -1,7 +1,7 @@
 //! Instances: instantiation (linking, segment initialization, start) and exports.
 
-use super::growth;
 use super::func::{Func, WasmParams, WasmResults};
+use super::growth;
 use super::memory::{LinearMemory, Memory};
 use super::store::{
     AsContext, AsContextMut, FuncEntity, GlobalEntity, InstanceEntity, Store, TableEntity,
@@ -368,10 +368,16 @@ pub(crate) fn instantiate<T>(
     }
     // Everything the limiter may deny is asked before the store changes.
     growth::admit_instance(store)?;
-    for (i, ty) in m.env.tables[m.env.num_imported_tables as usize..].iter().enumerate() {
+    for (i, ty) in m.env.tables[m.env.num_imported_tables as usize..]
+        .iter()
+        .enumerate()
+    {
         growth::admit_table(store, i, ty.minimum(), ty.maximum())?;
     }
-    for (i, ty) in m.env.memories[m.env.num_imported_memories as usize..].iter().enumerate() {
+    for (i, ty) in m.env.memories[m.env.num_imported_memories as usize..]
+        .iter()
+        .enumerate()
+    {
         growth::admit_memory(store, i, ty.minimum(), ty.maximum())?;
     }
     let inst_index = store.inner.instances.len() as u32;

@@ -1,9 +1,9 @@
 //! The store: one tenant's instances, functions, memories, tables and globals.
 
 use super::func::HostFn;
+use super::limits::ResourceLimiter;
 use super::memory::LinearMemory;
 use super::stack::ValueStack;
-use super::limits::ResourceLimiter;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::module::Module;
@@ -272,10 +272,7 @@ impl<T> Store<T> {
     /// error. The callback may use the store (its data, fuel).
     pub fn epoch_deadline_callback(
         &mut self,
-        callback: impl FnMut(StoreContextMut<'_, T>) -> Result<UpdateDeadline>
-            + Send
-            + Sync
-            + 'static,
+        callback: impl FnMut(StoreContextMut<'_, T>) -> Result<UpdateDeadline> + Send + Sync + 'static,
     ) {
         self.epoch_callback = Some(Box::new(callback));
     }
