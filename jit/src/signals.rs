@@ -7,16 +7,20 @@
 //! [`crate::trampoline`]) with the trap code as its result; any other fault is
 //! passed to the handler that was installed before ours.
 //!
-//! The handler takes no locks and allocates nothing: the registry is a fixed
-//! array of atomic pointers to immutable records, and a reader count keeps a
-//! record alive while a handler may be reading it.
+//! The handler takes no locks and allocates nothing. The registry is an
+//! immutable snapshot: the live ranges sorted by start address, behind one
+//! atomic pointer, which the handler binary-searches. Registering and
+//! unregistering (on ordinary threads, serialized by a mutex) build a new
+//! snapshot, swap it in, and free the old snapshot (and an unregistered
+//! record) only once no handler is reading: handlers count themselves in
+//! `READERS` before loading the snapshot pointer.
 
 use crate::code_memory::CodeMemory;
 use std::cell::Cell;
 use std::mem::MaybeUninit;
 use std::ptr;
 use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
-use std::sync::Once;
+use std::sync::{Mutex, MutexGuard, Once, PoisonError};
 
 /// A trapping instruction: its offset in the code and the code it reports.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -30,7 +34,8 @@ pub struct TrapSite {
 /// The trap code of a site whose real code is in eax when it faults.
 pub const DYNAMIC_TRAP: u32 = u32::MAX;
 
-/// An immutable record of one registered code range.
+/// An immutable record of one registered code range, owned by its
+/// [`Registration`].
 struct CodeInfo {
     start: usize,
     end: usize,
@@ -38,82 +43,216 @@ struct CodeInfo {
     sites: Box<[TrapSite]>,
 }
 
-const MAX_RANGES: usize = 1 << 16;
+/// One live range in a snapshot. The bounds are copied out of the record so
+/// the binary search touches only the snapshot.
+#[derive(Copy, Clone)]
+struct Entry {
+    start: usize,
+    end: usize,
+    info: *const CodeInfo,
+}
 
-#[allow(clippy::declare_interior_mutable_const)]
-const EMPTY: AtomicPtr<CodeInfo> = AtomicPtr::new(ptr::null_mut());
-static RANGES: [AtomicPtr<CodeInfo>; MAX_RANGES] = [EMPTY; MAX_RANGES];
-/// Handlers currently reading `RANGES`.
+/// The live, non-empty ranges, sorted by start. Never changed once published.
+struct Snapshot {
+    entries: Box<[Entry]>,
+}
+
+/// The current snapshot; null while no range is registered.
+static SNAPSHOT: AtomicPtr<Snapshot> = AtomicPtr::new(ptr::null_mut());
+/// Handlers that may be reading a snapshot or a record.
+///
+/// Every access to `READERS` and `SNAPSHOT` is `SeqCst`: a handler bumps
+/// `READERS` and then loads `SNAPSHOT`, a writer swaps `SNAPSHOT` and then
+/// loads `READERS`, and only a single total order over the four operations
+/// rules out both sides missing each other's write.
 static READERS: AtomicUsize = AtomicUsize::new(0);
+/// Serializes the threads that replace the snapshot.
+static WRITERS: Mutex<()> = Mutex::new(());
+
+fn lock_writers() -> MutexGuard<'static, ()> {
+    WRITERS.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The entries of the current snapshot, for a writer.
+///
+/// The returned slice stays valid while `_writers` is held: only writers
+/// replace and free snapshots.
+fn current_entries<'a>(_writers: &'a MutexGuard<'static, ()>) -> &'a [Entry] {
+    let snapshot = SNAPSHOT.load(Ordering::SeqCst);
+    if snapshot.is_null() {
+        return &[];
+    }
+    // SAFETY: a published snapshot is freed only by a writer that replaced
+    // it, and writers are excluded while the caller holds the lock.
+    unsafe { &(*snapshot).entries }
+}
+
+/// Publishes `entries` (sorted by start) as the current snapshot, then frees
+/// the previous one once no handler can still be reading it. On return no
+/// handler can hold a pointer to any record missing from `entries`.
+fn publish(_writers: &MutexGuard<'static, ()>, entries: Vec<Entry>) {
+    let new = if entries.is_empty() {
+        ptr::null_mut()
+    } else {
+        Box::into_raw(Box::new(Snapshot {
+            entries: entries.into_boxed_slice(),
+        }))
+    };
+    let old = SNAPSHOT.swap(new, Ordering::SeqCst);
+    wait_for_readers();
+    if !old.is_null() {
+        // SAFETY: `old` came from Box::into_raw in an earlier `publish`; it
+        // is unreachable from SNAPSHOT since the swap, and every handler that
+        // loaded it before the swap has finished (READERS was zero after it).
+        drop(unsafe { Box::from_raw(old) });
+    }
+}
+
+/// Waits until no handler is inside a [`ReadGuard`]. A handler entering
+/// after the caller's swap of `SNAPSHOT` sees the new snapshot.
+fn wait_for_readers() {
+    while READERS.load(Ordering::SeqCst) != 0 {
+        std::thread::yield_now();
+    }
+}
 
 /// Keeps a code range registered; unregisters it when dropped.
+///
+/// Drop it before the [`CodeMemory`] it registers: a stale range over
+/// unmapped (and possibly remapped) addresses would shadow the new owner's.
 #[derive(Debug)]
 pub struct Registration {
-    slot: usize,
+    /// Address of the `CodeInfo` record this registration owns.
+    info: usize,
 }
 
 /// Registers `code` and its trap sites so faults in it become traps.
-/// Fails when the registry is full.
+///
+/// Costs a copy of the registry (linear in the live ranges); lookups from the
+/// signal handler are logarithmic. Never fails today: the `Result` leaves
+/// room for a registry with limits.
 pub fn register(code: &CodeMemory, mut sites: Vec<TrapSite>) -> Result<Registration, String> {
     install_handlers();
     sites.sort_unstable();
     let start = code.as_ptr() as usize;
+    let end = start + code.len();
     let info = Box::into_raw(Box::new(CodeInfo {
         start,
-        end: start + code.len(),
+        end,
         sites: sites.into_boxed_slice(),
     }));
-    for (slot, entry) in RANGES.iter().enumerate() {
-        if entry
-            .compare_exchange(ptr::null_mut(), info, Ordering::AcqRel, Ordering::Relaxed)
-            .is_ok()
-        {
-            return Ok(Registration { slot });
-        }
+    // An empty range contains no PC: it is never published.
+    if start != end {
+        let writers = lock_writers();
+        let old = current_entries(&writers);
+        // After any range with the same start, so a range registered later
+        // wins a tie.
+        let at = old.partition_point(|e| e.start <= start);
+        let mut entries = Vec::with_capacity(old.len() + 1);
+        entries.extend_from_slice(&old[..at]);
+        entries.push(Entry { start, end, info });
+        entries.extend_from_slice(&old[at..]);
+        publish(&writers, entries);
     }
-    // SAFETY: `info` came from Box::into_raw above and was never shared.
-    drop(unsafe { Box::from_raw(info) });
-    Err(format!(
-        "more than {MAX_RANGES} compiled code ranges are live"
-    ))
+    Ok(Registration {
+        info: info as usize,
+    })
 }
 
 impl Drop for Registration {
     fn drop(&mut self) {
-        let info = RANGES[self.slot].swap(ptr::null_mut(), Ordering::AcqRel);
-        // A handler that loaded the pointer before the swap may still read it.
-        while READERS.load(Ordering::Acquire) != 0 {
-            std::thread::yield_now();
+        let info = self.info as *mut CodeInfo;
+        // SAFETY: the record came from Box::into_raw in `register` and is
+        // freed only below; its fields are never written after publication.
+        let (start, end) = unsafe { ((*info).start, (*info).end) };
+        if start != end {
+            let writers = lock_writers();
+            let entries = current_entries(&writers)
+                .iter()
+                .filter(|e| !ptr::eq(e.info, info))
+                .copied()
+                .collect();
+            // Returns once no handler can still be reading the record.
+            publish(&writers, entries);
         }
-        if !info.is_null() {
-            // SAFETY: the record came from Box::into_raw in `register`, is no
-            // longer reachable from RANGES, and no handler is reading it.
-            drop(unsafe { Box::from_raw(info) });
-        }
+        // SAFETY: the record came from Box::into_raw in `register`, is in no
+        // published snapshot any more (an empty range never was), and no
+        // handler is reading it.
+        drop(unsafe { Box::from_raw(info) });
     }
 }
 
-/// The trap code registered for an instruction at `pc`, if any.
-fn lookup(pc: usize) -> Option<u32> {
-    READERS.fetch_add(1, Ordering::AcqRel);
-    let mut found = None;
-    for entry in RANGES.iter() {
-        let info = entry.load(Ordering::Acquire);
-        if info.is_null() {
-            continue;
-        }
-        // SAFETY: non-null entries point to live records while READERS > 0.
-        let info = unsafe { &*info };
-        if pc >= info.start && pc < info.end {
-            let offset = (pc - info.start) as u32;
-            if let Ok(i) = info.sites.binary_search_by_key(&offset, |s| s.offset) {
-                found = Some(info.sites[i].code);
-            }
-            break;
+/// A handler's hold on the current snapshot: while it lives, the snapshot
+/// and every record it points to stay allocated. Entering and leaving are
+/// one atomic add each, so a handler may take it.
+struct ReadGuard {
+    snapshot: *const Snapshot,
+}
+
+impl ReadGuard {
+    fn enter() -> ReadGuard {
+        READERS.fetch_add(1, Ordering::SeqCst);
+        ReadGuard {
+            snapshot: SNAPSHOT.load(Ordering::SeqCst),
         }
     }
-    READERS.fetch_sub(1, Ordering::AcqRel);
-    found
+
+    fn entries(&self) -> &[Entry] {
+        if self.snapshot.is_null() {
+            return &[];
+        }
+        // SAFETY: the snapshot was current after READERS counted this guard,
+        // so writers free it only after the guard is dropped.
+        unsafe { &(*self.snapshot).entries }
+    }
+
+    /// The registered range containing `pc`: the last one starting at or
+    /// before it, if it also ends after it. Ranges of live code memory never
+    /// overlap.
+    fn range(&self, pc: usize) -> Option<&Entry> {
+        let entries = self.entries();
+        let after = entries.partition_point(|e| e.start <= pc);
+        let entry = entries.get(after.checked_sub(1)?)?;
+        (pc < entry.end).then_some(entry)
+    }
+
+    /// Whether `pc` is inside registered code.
+    fn in_code(&self, pc: usize) -> bool {
+        self.range(pc).is_some()
+    }
+
+    /// The trap code registered for an instruction at `pc`, if any.
+    fn trap_code(&self, pc: usize) -> Option<u32> {
+        let entry = self.range(pc)?;
+        // SAFETY: records in a snapshot outlive it (see `entries`).
+        let info = unsafe { &*entry.info };
+        let offset = u32::try_from(pc - entry.start).ok()?;
+        let i = info
+            .sites
+            .binary_search_by_key(&offset, |s| s.offset)
+            .ok()?;
+        Some(info.sites[i].code)
+    }
+}
+
+impl Drop for ReadGuard {
+    fn drop(&mut self) {
+        READERS.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// The trap code registered for an instruction at `pc`, as the signal
+/// handler finds it. For tests of the registry.
+#[doc(hidden)]
+pub fn lookup_for_tests(pc: usize) -> Option<u32> {
+    ReadGuard::enter().trap_code(pc)
+}
+
+/// The registered range `start..end` containing `pc`, as the signal handler
+/// finds it. For tests of the registry.
+#[doc(hidden)]
+pub fn range_for_tests(pc: usize) -> Option<(usize, usize)> {
+    ReadGuard::enter().range(pc).map(|e| (e.start, e.end))
 }
 
 /// Return addresses recorded for a trap, innermost first.
@@ -140,18 +279,6 @@ pub struct Activation {
     pub trace_len: usize,
 }
 
-/// Whether `pc` is inside registered code.
-fn in_code(pc: usize) -> bool {
-    READERS.fetch_add(1, Ordering::AcqRel);
-    let found = RANGES.iter().any(|entry| {
-        let info = entry.load(Ordering::Acquire);
-        // SAFETY: non-null entries point to live records while READERS > 0.
-        !info.is_null() && unsafe { pc >= (*info).start && pc < (*info).end }
-    });
-    READERS.fetch_sub(1, Ordering::AcqRel);
-    found
-}
-
 /// Records the faulting PC and the return addresses of the compiled frames
 /// below it. Compiled code's frames are `FRAME_BYTES` each, with the return
 /// address at the top; the walk ends at the first address outside compiled
@@ -159,14 +286,14 @@ fn in_code(pc: usize) -> bool {
 ///
 /// # Safety
 /// `sp` must be the faulting stack pointer of compiled code following that layout.
-unsafe fn record_trace(act: &mut Activation, pc: usize, mut sp: usize) {
+unsafe fn record_trace(registry: &ReadGuard, act: &mut Activation, pc: usize, mut sp: usize) {
     act.trace[0] = pc;
     act.trace_len = 1;
     while act.trace_len < TRACE_MAX && sp < act.saved_sp {
         // SAFETY: between the faulting frame and the trampoline's frame the
         // stack holds compiled frames, so this reads the thread's own stack.
         let ret = unsafe { *((sp + FRAME_BYTES / 2) as *const usize) };
-        if !in_code(ret) {
+        if !registry.in_code(ret) {
             break;
         }
         act.trace[act.trace_len] = ret;
@@ -332,21 +459,29 @@ unsafe fn fault_pc(ctx: *mut libc::c_void) -> usize {
 extern "C" fn handler(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
     // SAFETY: `ctx` is the kernel's ucontext for this signal.
     let pc = unsafe { fault_pc(ctx) };
-    if let Some(code) = lookup(pc) {
+    let handled = {
+        let registry = ReadGuard::enter();
         let act = current().cast_mut();
-        if !act.is_null() {
-            // SAFETY: the activation lives on the stack of the trampoline's
-            // caller, which is below the faulting frame on this thread, and
-            // nothing else touches it while the handler runs.
-            unsafe {
-                record_trace(&mut *act, pc, fault_sp(ctx));
-                redirect(ctx, &*act, code);
+        match registry.trap_code(pc) {
+            Some(code) if !act.is_null() => {
+                // SAFETY: the activation lives on the stack of the
+                // trampoline's caller, which is below the faulting frame on
+                // this thread, and nothing else touches it while the handler
+                // runs.
+                unsafe {
+                    record_trace(&registry, &mut *act, pc, fault_sp(ctx));
+                    redirect(ctx, &*act, code);
+                }
+                true
             }
-            return;
+            _ => false,
         }
+        // The guard is dropped here: a chained handler may never return.
+    };
+    if !handled {
+        // SAFETY: not ours: hand the signal to whoever handled it before.
+        unsafe { chain(sig, info, ctx) }
     }
-    // SAFETY: not ours: hand the signal to whoever handled it before.
-    unsafe { chain(sig, info, ctx) }
 }
 
 unsafe fn chain(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {

@@ -7,10 +7,11 @@ use strata_jit::masm::*;
 use strata_jit::x64::*;
 use strata_jit::{register, trampoline, CodeMemory};
 
-/// Compiled code plus its trap registration, kept alive together.
+/// Compiled code plus its trap registration, kept alive together. The
+/// registration is declared first so it drops before the code is unmapped.
 struct Compiled {
-    code: CodeMemory,
     _reg: strata_jit::Registration,
+    code: CodeMemory,
 }
 
 fn build(f: impl FnOnce(&mut X64Assembler)) -> Compiled {

@@ -1,0 +1,109 @@
+//! Criterion benchmarks of a trap round trip through the public API: a call
+//! to an exported `unreachable` that comes back as `Err`, beside a call to an
+//! empty function for the cost of the call alone. Under `Strategy::Jit` the
+//! trap is a fault in compiled code that the signal handler looks up among
+//! every live code range, so 1000 other compiled modules are kept alive while
+//! measuring. Run with `cargo bench -p strata-benches --bench traps`.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use std::time::Duration;
+use strata::{Config, Engine, Linker, Module, Store, Strategy, TypedFunc};
+
+/// The module under test: one function that traps, one that does nothing.
+const TRAPS: &str = r#"(module (func (export "trap") unreachable) (func (export "nop")))"#;
+
+/// Other compiled modules live while measuring, each its own code range.
+const EXTRA_MODULES: usize = 1000;
+
+/// The strategies measured, with their criterion ids.
+const STRATEGIES: [(Strategy, &str); 2] = [
+    (Strategy::Jit, "strata-jit"),
+    (Strategy::Interpreter, "strata-interp"),
+];
+
+fn configure(c: &mut Criterion) -> Criterion {
+    std::mem::take(c)
+        .sample_size(20)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+}
+
+fn engine(strategy: Strategy) -> Engine {
+    Engine::new(Config::new().strategy(strategy)).expect("the engine is created")
+}
+
+/// Compiles `EXTRA_MODULES` small modules under `Strategy::Jit`; each one's
+/// code stays registered with the trap handler while the result lives.
+fn extra_modules() -> Vec<Module> {
+    let engine = engine(Strategy::Jit);
+    (0..EXTRA_MODULES)
+        .map(|i| {
+            let wat = format!(
+                "(module (func (export \"f\") (param i32) (result i32) \
+                 local.get 0 i32.const {i} i32.div_u))"
+            );
+            let wasm = wat::parse_str(&wat).expect("the extra module parses");
+            Module::new(&engine, &wasm).expect("the extra module compiles")
+        })
+        .collect()
+}
+
+/// A store and the module's two exports, instantiated under `strategy`.
+struct Subject {
+    store: Store<()>,
+    trap: TypedFunc<(), ()>,
+    nop: TypedFunc<(), ()>,
+}
+
+fn subject(strategy: Strategy) -> Subject {
+    let engine = engine(strategy);
+    let wasm = wat::parse_str(TRAPS).expect("the module parses");
+    let module = Module::new(&engine, &wasm).expect("the module compiles");
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .expect("the module instantiates");
+    let trap = instance
+        .get_typed_func::<(), ()>(&mut store, "trap")
+        .expect("export trap");
+    let nop = instance
+        .get_typed_func::<(), ()>(&mut store, "nop")
+        .expect("export nop");
+    Subject { store, trap, nop }
+}
+
+fn traps(c: &mut Criterion) {
+    let _extra = extra_modules();
+    let mut subjects: Vec<(&str, Subject)> = STRATEGIES
+        .into_iter()
+        .map(|(strategy, key)| (key, subject(strategy)))
+        .collect();
+
+    let mut group = c.benchmark_group("traps/trap");
+    for (key, s) in &mut subjects {
+        group.bench_function(*key, |b| {
+            b.iter(|| {
+                // A call that returns normally fails the benchmark rather
+                // than timing it.
+                let err = s.trap.call(&mut s.store, ()).expect_err("trap traps");
+                std::hint::black_box(err);
+            })
+        });
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("traps/nop");
+    for (key, s) in &mut subjects {
+        group.bench_function(*key, |b| {
+            b.iter(|| s.nop.call(&mut s.store, ()).expect("nop returns"))
+        });
+    }
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = configure(&mut Criterion::default());
+    targets = traps
+}
+criterion_main!(benches);
