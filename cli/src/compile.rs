@@ -53,7 +53,7 @@ pub fn main(argv: &[String]) -> Result<(), CliError> {
 
     // Every strategy starts from the same register IR, so the sizes and the
     // disassembly do not depend on it; the strategy only has to exist.
-    let engine = load::engine(strategy)?;
+    let engine = load::engine(strategy, |_| {})?;
     let module = load::module(&engine, file)?;
     if emit_ir {
         output::print(&module.emit_ir())

@@ -16,10 +16,12 @@ pub fn parse_strategy(name: &str) -> Result<Strategy, CliError> {
     }
 }
 
-/// Creates an engine for `strategy`.
-pub fn engine(strategy: Strategy) -> Result<Engine, CliError> {
+/// Creates an engine for `strategy`, with whatever else `configure` sets
+/// (fuel, epoch interruption).
+pub fn engine(strategy: Strategy, configure: impl FnOnce(&mut Config)) -> Result<Engine, CliError> {
     let mut config = Config::new();
     config.strategy(strategy);
+    configure(&mut config);
     Engine::new(&config).map_err(|err| CliError::Failed(err.to_string()))
 }
 

@@ -1,9 +1,14 @@
 //! `strata run`: instantiate a module with WASI and run it.
 
-use strata::{Error, Extern, ExternType, Func, Instance, Linker, Module, Store, Strategy, Val};
+use std::time::Duration;
+
+use strata::{
+    Engine, Error, Extern, ExternType, Func, Instance, Linker, Module, Store, StoreLimits,
+    StoreLimitsBuilder, Strategy, Val,
+};
 use strata_wasi::{WasiCtx, WasiCtxBuilder};
 
-use crate::args::{option_value, tokenize, CliError, Token};
+use crate::args::{classify, parse_bytes, parse_duration, CliError, Token};
 use crate::{load, output, value};
 
 /// Usage of `strata run`.
@@ -15,10 +20,11 @@ Usage: strata run [OPTIONS] <FILE> [ARGS]...
 
 Arguments:
   <FILE>     A binary .wasm module or a .wat text module
-  [ARGS]...  The program's arguments (after its name, which is FILE). With
-             --invoke, the function's arguments instead, parsed by its
-             parameter types: i32/i64 as decimal or 0x hex (negative
-             allowed), f32/f64 as decimal, nan, inf or -inf, references as null
+  [ARGS]...  The program's arguments (after its name, which is FILE), passed
+             as written. With --invoke, the function's arguments instead,
+             parsed by its parameter types: i32/i64 as decimal or 0x hex
+             (negative allowed), f32/f64 as decimal, nan, inf or -inf,
+             references as null
 
 Options:
       --dir <HOST[::GUEST]>  Give the program host directory HOST, under the name
@@ -28,22 +34,51 @@ Options:
       --invoke <NAME>        Call the exported function NAME instead of `_start`
                              and print each result on its own line
       --strategy <KIND>      Execution strategy: interpreter, jit or tiered (default: tiered where supported)
+      --fuel <N>             Give the module N units of fuel: each wasm instruction
+                             costs about one, and running out traps
+      --timeout <DURATION>   Interrupt the module after DURATION of wall-clock time:
+                             500ms, 2s, 1.5s, 1m (a plain number is seconds)
+      --max-memory <BYTES>   Let each linear memory grow to at most BYTES (plain,
+                             or with K/KiB, M/MiB, G/GiB); memory.grow beyond it
+                             returns -1
+  -W, --wasm <KEY=VALUE,...> The same limits in wasmtime's spelling: fuel=N,
+                             timeout=DURATION, max-memory=BYTES (or
+                             max-memory-size=BYTES). Repeatable
   -h, --help                 Print help
 
-Options may come before or after FILE. Any other argument after FILE goes to
-the program, even one starting with `-`; put `--` before program arguments
-that strata would take as its own options.
+Options come before FILE. Everything after FILE goes to the program (with
+--invoke, to the function) as written, even `--` and arguments starting
+with `-`. A `--` before FILE ends the options.
 
 The program gets WASI (wasi_snapshot_preview1): its arguments, the variables
 given with --env, strata's stdin, stdout and stderr, and the --dir
 directories. Nothing else of the host file system is reachable: paths that
 leave a --dir directory, by `..`, absolute paths or symlinks, fail.
 
+--fuel and --timeout count from instantiation, so they cover the module's
+start function too. The timeout is noticed while wasm code runs: a program
+waiting in a WASI call (reading stdin) stops when that call returns.
+
 Exit status: the program's own (its proc_exit or exit() status; 0 when
-`_start` returns); 134 if it traps (as a native program that aborts; the trap's
-message and wasm backtrace are printed); 1 if the module fails to load, link
-or run otherwise; 2 for a bad command line or arguments.
+`_start` returns); 134 if it traps, running out of fuel or time included (as
+a native program that aborts; the trap's message and wasm backtrace are
+printed); 1 if the module fails to load, link or run otherwise; 2 for a bad
+command line or arguments.
 ";
+
+/// The options `run` takes, for pointing out ones that were given after
+/// FILE by mistake.
+const OPTIONS: &[&str] = &[
+    "--dir",
+    "--env",
+    "--invoke",
+    "--strategy",
+    "--fuel",
+    "--timeout",
+    "--max-memory",
+    "-W",
+    "--wasm",
+];
 
 /// What the command line asked for.
 #[derive(Debug, PartialEq, Eq)]
@@ -55,7 +90,23 @@ struct Request<'a> {
     dirs: Vec<(&'a str, &'a str)>,
     /// Variables; `None` takes the host's value.
     env: Vec<(&'a str, Option<&'a str>)>,
+    /// Fuel to run on, when fuel is limited.
+    fuel: Option<u64>,
+    /// Wall-clock time to run for, when limited.
+    timeout: Option<Duration>,
+    /// Bytes each linear memory may grow to, when limited.
+    max_memory: Option<usize>,
+    /// Everything after FILE: the program's or the function's arguments.
     args: Vec<String>,
+}
+
+/// The data of a `run` store: the program's WASI state and the limits on
+/// what it may allocate.
+struct Host {
+    /// What `strata_wasi` works on.
+    wasi: WasiCtx,
+    /// The `--max-memory` limit, installed as the store's limiter when given.
+    limits: StoreLimits,
 }
 
 /// Runs `strata run` with the arguments after the command name.
@@ -63,14 +114,38 @@ pub fn main(argv: &[String]) -> Result<(), CliError> {
     let Some(req) = parse(argv)? else {
         return output::print(HELP);
     };
-    let engine = load::engine(req.strategy)?;
+    let engine = load::engine(req.strategy, |config| {
+        config
+            .consume_fuel(req.fuel.is_some())
+            .epoch_interruption(req.timeout.is_some());
+    })?;
     let module = load::module(&engine, req.file)?;
     reject_foreign_imports(&module, req.file)?;
 
-    let mut store = Store::new(&engine, wasi_context(&req)?);
+    let mut limits = StoreLimitsBuilder::new();
+    if let Some(bytes) = req.max_memory {
+        limits = limits.memory_size(bytes);
+    }
+    let host = Host {
+        wasi: wasi_context(&req)?,
+        limits: limits.build(),
+    };
+    let mut store = Store::new(&engine, host);
+    if req.max_memory.is_some() {
+        store.limiter(|host: &mut Host| &mut host.limits);
+    }
+    if let Some(fuel) = req.fuel {
+        store
+            .set_fuel(fuel)
+            .map_err(|err| CliError::Failed(err.to_string()))?;
+    }
     let mut linker = Linker::new(&engine);
-    strata_wasi::add_to_linker(&mut linker, |cx: &mut WasiCtx| cx)
+    strata_wasi::add_to_linker(&mut linker, |host: &mut Host| &mut host.wasi)
         .map_err(|err| CliError::Failed(err.to_string()))?;
+    if let Some(timeout) = req.timeout {
+        store.set_epoch_deadline(1);
+        start_timer(&engine, timeout)?;
+    }
     let instance = match linker.instantiate(&mut store, &module) {
         Ok(instance) => instance,
         Err(err) => return finish(&store, Err(err)),
@@ -90,16 +165,19 @@ pub fn main(argv: &[String]) -> Result<(), CliError> {
         None if instance.get_func(&mut store, "_start").is_some() => "_start",
         None if req.args.is_empty() => return Ok(()),
         None => {
-            return Err(CliError::Usage(
+            return Err(CliError::Usage(format!(
                 "arguments were given but the module exports no `_start`; \
-                 name the function to call with --invoke"
-                    .into(),
-            ))
+                 name the function to call with --invoke{}",
+                misplaced_options_note(&req.args)
+            )))
         }
     };
     let func = find_func(&instance, &mut store, name)?;
     let params = if req.invoke.is_some() {
-        parse_params(&func, &store, name, &req.args)?
+        parse_params(&func, &store, name, &req.args).map_err(|err| match err {
+            CliError::Usage(msg) => CliError::Usage(msg + &misplaced_options_note(&req.args)),
+            other => other,
+        })?
     } else {
         // `_start` takes nothing: the arguments went to the program.
         parse_params(&func, &store, name, &[])?
@@ -117,51 +195,172 @@ pub fn main(argv: &[String]) -> Result<(), CliError> {
     output::print(&text)
 }
 
+/// Advances `engine`'s epoch once `timeout` has passed, which interrupts
+/// wasm running in a store whose deadline is one tick away.
+///
+/// The timer thread is detached: a program that finishes sooner ends the
+/// process at once, without waiting for it.
+fn start_timer(engine: &Engine, timeout: Duration) -> Result<(), CliError> {
+    let engine = engine.clone();
+    std::thread::Builder::new()
+        .name("strata-timeout".into())
+        .spawn(move || {
+            std::thread::sleep(timeout);
+            engine.increment_epoch();
+        })
+        .map(drop)
+        .map_err(|err| CliError::Failed(format!("cannot start the --timeout timer: {err}")))
+}
+
+/// A note for a usage error about the arguments after FILE when some of
+/// them are `run`'s own options, which must come before FILE.
+fn misplaced_options_note(args: &[String]) -> String {
+    let misplaced = args.iter().find(|arg| {
+        let name = arg.split_once('=').map_or(arg.as_str(), |(name, _)| name);
+        OPTIONS.contains(&name) || (name.starts_with("-W") && name.len() > 2)
+    });
+    match misplaced {
+        Some(arg) => format!(
+            "\nnote: `{arg}` came after FILE, so it was passed to the module; \
+             options for strata go before FILE"
+        ),
+        None => String::new(),
+    }
+}
+
 /// Parses the command line; `None` means help was requested.
+///
+/// Options come first; the first argument that is not an option (or the
+/// one after a bare `--`) is FILE, and everything after it is left to the
+/// program uninterpreted.
 fn parse(argv: &[String]) -> Result<Option<Request<'_>>, CliError> {
-    let mut file = None;
     let mut req = Request {
         file: "",
         invoke: None,
         strategy: Strategy::default(),
         dirs: Vec::new(),
         env: Vec::new(),
+        fuel: None,
+        timeout: None,
+        max_memory: None,
         args: Vec::new(),
     };
-    let mut tokens = tokenize(argv).into_iter();
-    while let Some(token) = tokens.next() {
-        match token {
-            Token::Opt("-h" | "--help", None) => return Ok(None),
-            Token::Opt(name @ "--invoke", inline) => {
-                req.invoke = Some(option_value(name, inline, &mut tokens)?)
+    let no_file = || CliError::Usage("`run` needs a FILE".into());
+    let mut rest = argv.iter();
+    req.file = loop {
+        let arg = rest.next().ok_or_else(no_file)?;
+        if arg == "--" {
+            break rest.next().ok_or_else(no_file)?;
+        }
+        let (name, inline) = match classify(arg) {
+            Token::Positional(file) => break file,
+            Token::Opt(name, inline) => (name, inline),
+        };
+        match name {
+            "-h" | "--help" if inline.is_none() => return Ok(None),
+            "--invoke" => req.invoke = Some(value_of(name, inline, &mut rest)?),
+            "--strategy" => {
+                req.strategy = load::parse_strategy(value_of(name, inline, &mut rest)?)?
             }
-            Token::Opt(name @ "--strategy", inline) => {
-                req.strategy = load::parse_strategy(option_value(name, inline, &mut tokens)?)?
+            "--dir" => req
+                .dirs
+                .push(parse_dir(value_of(name, inline, &mut rest)?)?),
+            "--env" => req.env.push(parse_env(value_of(name, inline, &mut rest)?)?),
+            "--fuel" | "--timeout" | "--max-memory" => {
+                let value = value_of(name, inline, &mut rest)?;
+                set_limit(&mut req, &name[2..], value, &format!("{name} {value}"))?
             }
-            Token::Opt(name @ "--dir", inline) => {
-                let spec = option_value(name, inline, &mut tokens)?;
-                req.dirs.push(parse_dir(spec)?);
+            "-W" | "--wasm" => parse_wasm_options(&mut req, value_of(name, inline, &mut rest)?)?,
+            // `-Wfuel=N`, or `-W=fuel=N`.
+            _ if name.starts_with("-W") && !name.starts_with("--") => {
+                let attached = &name[2..];
+                parse_wasm_options(&mut req, attached.strip_prefix('=').unwrap_or(attached))?
             }
-            Token::Opt(name @ "--env", inline) => {
-                let spec = option_value(name, inline, &mut tokens)?;
-                req.env.push(parse_env(spec)?);
-            }
-            // After FILE, an option strata does not know is the program's.
-            Token::Opt(name, inline) if file.is_some() => req.args.push(match inline {
-                Some(value) => format!("{name}={value}"),
-                None => name.to_string(),
-            }),
-            Token::Opt(name, _) => {
+            _ => {
                 return Err(CliError::Usage(format!(
-                    "unknown option `{name}` for `run` (see `strata run --help`)"
+                    "unknown option `{name}` for `run` (see `strata run --help`; \
+                     the program's own options go after FILE)"
                 )))
             }
-            Token::Positional(path) if file.is_none() => file = Some(path),
-            Token::Positional(arg) => req.args.push(arg.to_string()),
         }
-    }
-    req.file = file.ok_or_else(|| CliError::Usage("`run` needs a FILE".into()))?;
+    };
+    req.args = rest.cloned().collect();
     Ok(Some(req))
+}
+
+/// Takes the value of option `name`: inline (`--name=v`) or the next
+/// argument, which must not itself be an option.
+fn value_of<'a>(
+    name: &str,
+    inline: Option<&'a str>,
+    rest: &mut impl Iterator<Item = &'a String>,
+) -> Result<&'a str, CliError> {
+    if let Some(value) = inline {
+        return Ok(value);
+    }
+    match rest.next().map(|arg| (arg.as_str(), classify(arg))) {
+        Some((value, Token::Positional(_))) if value != "--" => Ok(value),
+        _ => Err(CliError::Usage(format!("option `{name}` needs a value"))),
+    }
+}
+
+/// Applies `-W KEY=VALUE[,KEY=VALUE...]`.
+fn parse_wasm_options(req: &mut Request<'_>, spec: &str) -> Result<(), CliError> {
+    for item in spec.split(',') {
+        let Some((key, value)) = item.split_once('=') else {
+            return Err(CliError::Usage(match key_name(item) {
+                Some(_) => format!("`-W {item}` needs a value: `-W {item}=VALUE`"),
+                None => unknown_wasm_option(item),
+            }));
+        };
+        let key = key_name(key).ok_or_else(|| CliError::Usage(unknown_wasm_option(key)))?;
+        set_limit(req, key, value, &format!("-W {item}"))?;
+    }
+    Ok(())
+}
+
+/// The limit a `-W` key names: `fuel`, `timeout` or `max-memory`
+/// (wasmtime's `max-memory-size` too).
+fn key_name(key: &str) -> Option<&'static str> {
+    match key {
+        "fuel" => Some("fuel"),
+        "timeout" => Some("timeout"),
+        "max-memory" | "max-memory-size" => Some("max-memory"),
+        _ => None,
+    }
+}
+
+/// The usage error for a `-W` key that is not known.
+fn unknown_wasm_option(key: &str) -> String {
+    format!("unknown -W option `{key}` (expected fuel=N, timeout=DURATION or max-memory=BYTES)")
+}
+
+/// Sets limit `key` (`fuel`, `timeout` or `max-memory`) from `value`;
+/// `shown` is how the command line spelled it, for errors.
+fn set_limit(req: &mut Request<'_>, key: &str, value: &str, shown: &str) -> Result<(), CliError> {
+    let bad = |expected: &str| CliError::Usage(format!("`{shown}`: expected {expected}"));
+    match key {
+        "fuel" => {
+            req.fuel = Some(
+                value
+                    .parse()
+                    .map_err(|_| bad("a whole number of fuel units"))?,
+            )
+        }
+        "timeout" => {
+            req.timeout = Some(parse_duration(value).ok_or_else(|| {
+                bad("a duration such as 500ms, 2s, 1.5s or 1m (a plain number is seconds)")
+            })?)
+        }
+        "max-memory" => {
+            req.max_memory = Some(
+                parse_bytes(value)
+                    .ok_or_else(|| bad("a size in bytes, optionally with K/KiB, M/MiB or G/GiB"))?,
+            )
+        }
+        _ => unreachable!("limit keys are checked by the caller"),
+    }
+    Ok(())
 }
 
 /// Parses `HOST[::GUEST]`.
@@ -220,8 +419,8 @@ fn wasi_context(req: &Request<'_>) -> Result<WasiCtx, CliError> {
 /// Turns the outcome of running guest code into the command's result: an
 /// exit through `proc_exit` becomes that exit status, silently, as if the
 /// program were a native one.
-fn finish<T>(store: &Store<WasiCtx>, result: Result<T, Error>) -> Result<T, CliError> {
-    result.map_err(|err| match store.data().exit_code() {
+fn finish<T>(store: &Store<Host>, result: Result<T, Error>) -> Result<T, CliError> {
+    result.map_err(|err| match store.data().wasi.exit_code() {
         Some(status) => CliError::Silent(status as u8),
         None if err.as_trap().is_some() => CliError::Trapped(describe(&err)),
         None => CliError::Failed(describe(&err)),
@@ -351,7 +550,7 @@ mod tests {
     }
 
     #[test]
-    fn options_before_file_and_program_arguments_after() {
+    fn options_before_file_and_everything_after_goes_to_the_program() {
         let a = argv(&[
             "--dir",
             ".",
@@ -359,6 +558,8 @@ mod tests {
             "--env",
             "A=1",
             "--env=B",
+            "--fuel",
+            "1000",
             "p.wasm",
             "x",
             "-v",
@@ -368,15 +569,83 @@ mod tests {
             "--",
             "--dir",
             "-h",
+            "-W",
+            "fuel=1",
         ]);
         let req = parse(&a).unwrap().unwrap();
         assert_eq!(req.file, "p.wasm");
         assert_eq!(req.dirs, vec![(".", "."), ("/tmp", "tmp")]);
+        assert_eq!(req.env, vec![("A", Some("1")), ("B", None)]);
+        assert_eq!(req.fuel, Some(1000));
         assert_eq!(
-            req.env,
-            vec![("A", Some("1")), ("B", None), ("C", Some("2"))]
+            req.args,
+            vec![
+                "x",
+                "-v",
+                "--color=auto",
+                "--env",
+                "C=2",
+                "--",
+                "--dir",
+                "-h",
+                "-W",
+                "fuel=1"
+            ]
         );
-        assert_eq!(req.args, vec!["x", "-v", "--color=auto", "--dir", "-h"]);
+        assert!(parse(&argv(&["p.wasm", "--help"])).unwrap().is_some());
+        assert!(parse(&argv(&["--help", "p.wasm"])).unwrap().is_none());
+    }
+
+    #[test]
+    fn double_dash_before_file_ends_the_options() {
+        let a = argv(&["--invoke", "f", "--", "-odd.wat", "-5", "--"]);
+        let req = parse(&a).unwrap().unwrap();
+        assert_eq!(req.invoke, Some("f"));
+        assert_eq!(req.file, "-odd.wat");
+        assert_eq!(req.args, vec!["-5", "--"]);
+    }
+
+    #[test]
+    fn limits_in_both_spellings() {
+        let a = argv(&[
+            "--fuel=5",
+            "--timeout",
+            "1.5s",
+            "--max-memory",
+            "1MiB",
+            "p.wasm",
+        ]);
+        let req = parse(&a).unwrap().unwrap();
+        assert_eq!(req.fuel, Some(5));
+        assert_eq!(req.timeout, Some(Duration::from_millis(1500)));
+        assert_eq!(req.max_memory, Some(1 << 20));
+
+        for spelling in [
+            &["-W", "fuel=7,timeout=500ms,max-memory=64K", "p.wasm"][..],
+            &[
+                "-Wfuel=7,timeout=500ms",
+                "-Wmax-memory-size=65536",
+                "p.wasm",
+            ],
+            &[
+                "-W=fuel=7",
+                "--wasm",
+                "timeout=0.5",
+                "--wasm=max-memory=64KiB",
+                "p.wasm",
+            ],
+        ] {
+            let a = argv(spelling);
+            let req = parse(&a).unwrap().unwrap();
+            assert_eq!(req.fuel, Some(7), "{spelling:?}");
+            assert_eq!(
+                req.timeout,
+                Some(Duration::from_millis(500)),
+                "{spelling:?}"
+            );
+            assert_eq!(req.max_memory, Some(64 << 10), "{spelling:?}");
+            assert_eq!(req.file, "p.wasm");
+        }
     }
 
     #[test]
@@ -386,6 +655,18 @@ mod tests {
             &["--env", "=v", "p.wasm"],
             &["--bogus", "p.wasm"],
             &["--dir"],
+            &["--dir", "--env", "A=1", "p.wasm"],
+            &["--fuel", "-1", "p.wasm"],
+            &["--fuel", "lots", "p.wasm"],
+            &["--timeout", "soon", "p.wasm"],
+            &["--max-memory", "1MB", "p.wasm"],
+            &["-W", "fuel", "p.wasm"],
+            &["-W", "bogus=1", "p.wasm"],
+            &["-W", "fuel=1,", "p.wasm"],
+            &["-Wbogus", "p.wasm"],
+            &["-W"],
+            &["--fuel=1"],
+            &["--"],
             &[],
         ] {
             assert!(
@@ -393,6 +674,17 @@ mod tests {
                 "{args:?}"
             );
         }
-        assert!(parse(&argv(&["p.wasm", "--help"])).unwrap().is_none());
+    }
+
+    #[test]
+    fn options_after_file_are_pointed_out_in_errors() {
+        let note = misplaced_options_note(&argv(&["20", "--fuel", "5"]));
+        assert!(
+            note.contains("`--fuel`") && note.contains("before FILE"),
+            "{note}"
+        );
+        assert!(misplaced_options_note(&argv(&["--invoke=f"])).contains("`--invoke=f`"));
+        assert!(misplaced_options_note(&argv(&["-Wfuel=1"])).contains("before FILE"));
+        assert_eq!(misplaced_options_note(&argv(&["-5", "--color"])), "");
     }
 }

@@ -1,8 +1,14 @@
 //! End-to-end checks of the `strata` binary: the README's commands and the
 //! documented exit statuses.
 
+#[path = "../../wasi/tests/common/fixtures.rs"]
+mod fixtures;
+
 use std::path::PathBuf;
 use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use strata::{Config, Engine, Strategy};
 
 /// Runs the built `strata` binary from the repository root.
 fn strata(args: &[&str]) -> Output {
@@ -35,10 +41,10 @@ fn stderr(out: &Output) -> String {
 
 #[test]
 fn readme_fib_example_prints_6765() {
-    let out = strata(&["run", "examples/fib.wat", "--invoke", "fib", "20"]);
+    let out = strata(&["run", "--invoke", "fib", "examples/fib.wat", "20"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout(&out), "6765\n");
-    let out = strata(&["run", "examples/fib.wat", "--invoke", "fib_recursive", "20"]);
+    let out = strata(&["run", "--invoke", "fib_recursive", "examples/fib.wat", "20"]);
     assert_eq!(stdout(&out), "6765\n");
 }
 
@@ -57,11 +63,11 @@ fn arguments_are_parsed_by_parameter_type() {
              local.get 0 local.get 1 local.get 2 local.get 3))"#,
     );
     let path = path.to_str().unwrap();
-    let out = strata(&["run", path, "--invoke", "echo", "-5", "0x10", "nan", "-inf"]);
+    let out = strata(&["run", "--invoke", "echo", path, "-5", "0x10", "nan", "-inf"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout(&out), "-5\n16\nNaN\n-inf\n");
 
-    let out = strata(&["run", path, "--invoke", "echo", "1", "2", "3"]);
+    let out = strata(&["run", "--invoke", "echo", path, "1", "2", "3"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("takes 4 arguments"),
@@ -69,7 +75,7 @@ fn arguments_are_parsed_by_parameter_type() {
         stderr(&out)
     );
 
-    let out = strata(&["run", path, "--invoke", "echo", "1", "2", "x", "4"]);
+    let out = strata(&["run", "--invoke", "echo", path, "1", "2", "x", "4"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("not a valid f32"), "{}", stderr(&out));
 }
@@ -82,7 +88,7 @@ fn trap_prints_message_and_backtrace_and_exits_134() {
              (func $inner (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0)))
              (func (export "outer") (param i32) (result i32) (call $inner (local.get 0))))"#,
     );
-    let out = strata(&["run", path.to_str().unwrap(), "--invoke", "outer", "0"]);
+    let out = strata(&["run", "--invoke", "outer", path.to_str().unwrap(), "0"]);
     assert_eq!(out.status.code(), Some(134));
     let err = stderr(&out);
     assert!(err.starts_with("error: integer divide by zero\n"), "{err}");
@@ -164,9 +170,186 @@ fn help_and_version_and_usage_errors() {
         &["run", "--bogus", "x.wasm"],
         &["run", "--dir", "x.wasm"],
         &["run", "--env", "=v", "x.wasm"],
+        &["run", "--fuel", "lots", "x.wasm"],
+        &["run", "--timeout", "soon", "x.wasm"],
+        &["run", "--max-memory", "1MB", "x.wasm"],
+        &["run", "-W", "bogus=1", "x.wasm"],
+        &["run", "-W", "fuel", "x.wasm"],
         &["compile", "--strategy", "fast", "x.wasm"],
         &["compile"],
     ] {
         assert_eq!(strata(args).status.code(), Some(2), "{args:?}");
     }
+}
+
+/// The strategies `Engine::new` accepts here.
+fn strategies() -> Vec<&'static str> {
+    [Strategy::Interpreter, Strategy::Jit, Strategy::Tiered]
+        .into_iter()
+        .filter(|&s| Engine::new(Config::new().strategy(s)).is_ok())
+        .map(Strategy::name)
+        .collect()
+}
+
+/// A module whose `_start` never returns.
+const INFINITE_LOOP: &str = r#"(module (func (export "_start") (loop $l (br $l))))"#;
+
+#[test]
+fn fuel_stops_an_infinite_loop_with_a_trap() {
+    let path = temp_module("loop_fuel.wat", INFINITE_LOOP);
+    let path = path.to_str().unwrap();
+    for args in [
+        &["run", "--fuel", "1000", path][..],
+        &["run", "--fuel=1000", path],
+        &["run", "-W", "fuel=1000", path],
+        &["run", "-Wfuel=1000", path],
+    ] {
+        let out = strata(args);
+        assert_eq!(out.status.code(), Some(134), "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.starts_with("error: all fuel consumed"),
+            "{args:?}: {err}"
+        );
+        assert!(err.contains("_start"), "{args:?}: {err}");
+    }
+    for strategy in strategies() {
+        let out = strata(&["run", "--strategy", strategy, "--fuel", "1000", path]);
+        assert_eq!(out.status.code(), Some(134), "{strategy}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("fuel"),
+            "{strategy}: {}",
+            stderr(&out)
+        );
+    }
+
+    // Enough fuel for a function that returns is no trap.
+    let path = temp_module(
+        "fuel_enough.wat",
+        r#"(module (func (export "f") (result i32) (i32.add (i32.const 1) (i32.const 2))))"#,
+    );
+    let out = strata(&[
+        "run",
+        "--fuel",
+        "100",
+        "--invoke",
+        "f",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "3\n");
+}
+
+#[test]
+fn timeout_stops_an_infinite_loop_with_a_trap() {
+    let path = temp_module("loop_timeout.wat", INFINITE_LOOP);
+    let path = path.to_str().unwrap();
+    for args in [
+        &["run", "--timeout", "200ms", path][..],
+        &["run", "--timeout=0.2", path],
+        &["run", "-W", "timeout=200ms", path],
+        &["run", "-W", "fuel=100000000000,timeout=200ms", path],
+    ] {
+        let started = Instant::now();
+        let out = strata(args);
+        let took = started.elapsed();
+        assert_eq!(out.status.code(), Some(134), "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(err.starts_with("error: interrupt"), "{args:?}: {err}");
+        assert!(took >= Duration::from_millis(200), "{args:?}: {took:?}");
+        assert!(took < Duration::from_secs(20), "{args:?}: {took:?}");
+    }
+    for strategy in strategies() {
+        let out = strata(&["run", "--strategy", strategy, "--timeout", "100ms", path]);
+        assert_eq!(out.status.code(), Some(134), "{strategy}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("interrupt"),
+            "{strategy}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn a_program_that_finishes_first_does_not_wait_for_its_timeout() {
+    let started = Instant::now();
+    let out = strata(&[
+        "run",
+        "--timeout",
+        "1m",
+        "--invoke",
+        "fib",
+        "examples/fib.wat",
+        "20",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "6765\n");
+    assert!(started.elapsed() < Duration::from_secs(30));
+}
+
+#[test]
+fn max_memory_makes_memory_grow_beyond_it_return_minus_1() {
+    let path = temp_module(
+        "grow.wat",
+        r#"(module (memory 1)
+             (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#,
+    );
+    let path = path.to_str().unwrap();
+    // One page is 64 KiB: 1 MiB is 16 pages, so growing by 15 fits and by
+    // 16 does not.
+    for (limit, pages, result) in [
+        (&["--max-memory", "1MiB"][..], "16", "-1"),
+        (&["--max-memory", "1MiB"], "15", "1"),
+        (&["--max-memory=1048576"], "16", "-1"),
+        (&["--max-memory", "1024K"], "16", "-1"),
+        (&["-W", "max-memory=1M"], "16", "-1"),
+        (&["-W", "max-memory-size=1048576"], "16", "-1"),
+        (&[], "16", "1"),
+    ] {
+        let mut args = vec!["run"];
+        args.extend(limit);
+        args.extend(["--invoke", "grow", path, pages]);
+        let out = strata(&args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert_eq!(stdout(&out), format!("{result}\n"), "{args:?}");
+    }
+}
+
+#[test]
+fn everything_after_file_goes_to_the_program() {
+    let prog = fixtures::program("args_env");
+    let prog = prog.to_str().unwrap();
+    let out = strata(&[
+        "run", "--env", "A=1", prog, "--fuel", "5", "--env", "B=2", "--",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        format!(
+            "argc=6\nargv[0]={prog}\nargv[1]=--fuel\nargv[2]=5\n\
+             argv[3]=--env\nargv[4]=B=2\nargv[5]=--\nenv A=1\n"
+        )
+    );
+
+    // With --invoke, they are the function's arguments: an option of
+    // strata's there is a bad argument, and the error says where it goes.
+    let out = strata(&["run", "--invoke", "fib", "examples/fib.wat", "--fuel", "5"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("`fib` takes 1 argument"), "{err}");
+    assert!(err.contains("`--fuel` came after FILE"), "{err}");
+    let out = strata(&["run", "--invoke", "fib", "examples/fib.wat", "--fuel"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("`--fuel` is not a valid i32"),
+        "{}",
+        stderr(&out)
+    );
+
+    // Without --invoke and without `_start`, an --invoke after FILE is
+    // pointed out too.
+    let out = strata(&["run", "examples/fib.wat", "--invoke", "fib", "20"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("`--invoke` came after FILE"), "{err}");
 }

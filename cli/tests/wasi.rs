@@ -69,13 +69,15 @@ fn arguments_and_environment_pass_through_in_every_strategy() {
             &[
                 "--env",
                 "GREETING=hello world",
+                "--env=EMPTY=",
+                "--env",
+                "STRATA_TEST_INHERITED",
                 path_str(&prog),
                 "plain",
                 "-x",
                 "--color=auto",
-                "--env=EMPTY=",
-                "--env",
-                "STRATA_TEST_INHERITED",
+                "--env=NOT_SET=1",
+                "--fuel",
                 "--",
                 "--dir",
                 "-5",
@@ -89,17 +91,22 @@ fn arguments_and_environment_pass_through_in_every_strategy() {
             "{strategy}: {}",
             text(&out.stderr)
         );
+        // Everything after FILE is the program's, as written: strata's own
+        // options and `--` included.
         assert_eq!(
             text(&out.stdout),
             format!(
-                "argc=7\n\
+                "argc=10\n\
                  argv[0]={}\n\
                  argv[1]=plain\n\
                  argv[2]=-x\n\
                  argv[3]=--color=auto\n\
-                 argv[4]=--dir\n\
-                 argv[5]=-5\n\
-                 argv[6]=\n\
+                 argv[4]=--env=NOT_SET=1\n\
+                 argv[5]=--fuel\n\
+                 argv[6]=--\n\
+                 argv[7]=--dir\n\
+                 argv[8]=-5\n\
+                 argv[9]=\n\
                  env GREETING=hello world\n\
                  env EMPTY=\n\
                  env STRATA_TEST_INHERITED=from the host\n",

@@ -163,13 +163,15 @@ impl WasiCtxBuilder {
         self
     }
 
-    /// Standard output goes to `pipe`.
+    /// Standard output goes to `pipe`, which keeps at most its capacity
+    /// (writes beyond it fail with `ENOSPC`, see [`MemoryOutputPipe`]).
     pub fn stdout(&mut self, pipe: MemoryOutputPipe) -> &mut Self {
         self.stdout = Output::Pipe(pipe);
         self
     }
 
-    /// Standard error goes to `pipe`.
+    /// Standard error goes to `pipe`, which keeps at most its capacity
+    /// (writes beyond it fail with `ENOSPC`, see [`MemoryOutputPipe`]).
     pub fn stderr(&mut self, pipe: MemoryOutputPipe) -> &mut Self {
         self.stderr = Output::Pipe(pipe);
         self

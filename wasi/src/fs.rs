@@ -66,11 +66,18 @@ pub(crate) fn fd_write(
     for (buf, len) in iovs {
         let len = capped(len, total);
         let src = mem.slice(buf, len)?;
-        let n = match &mut entry.kind {
-            Kind::File(file) => host::write(std::os::fd::AsFd::as_fd(file), src)?,
-            Kind::Output(output) => output.write(src)?,
+        let written = match &mut entry.kind {
+            Kind::File(file) => host::write(std::os::fd::AsFd::as_fd(file), src),
+            Kind::Output(output) => output.write(src),
             Kind::Dir(_) => return Err(Errno::Isdir.into()),
             Kind::Input(_) => return Err(Errno::Badf.into()),
+        };
+        let n = match written {
+            Ok(n) => n,
+            // Earlier buffers were written: report those, as `writev` does;
+            // the error comes back on the next write (a full pipe: ENOSPC).
+            Err(_) if total > 0 => break,
+            Err(errno) => return Err(errno.into()),
         };
         total += n;
         if n < len as usize || total >= MAX_IO {

@@ -52,7 +52,10 @@
 //! the guest's memory is `EFAULT`. A descriptor lacking the right an
 //! operation needs is `EBADF`, as POSIX reports writing to a read-only
 //! descriptor. The `sock_*` functions answer `ENOTSOCK` (no descriptor is
-//! a socket) and `proc_raise` answers `ENOSYS`.
+//! a socket) and `proc_raise` answers `ENOSYS`. An in-memory
+//! [`MemoryOutputPipe`] holds at most its capacity: a write takes what
+//! still fits and reports the shorter count, and once the pipe is full,
+//! writes fail with `ENOSPC`.
 
 #![warn(missing_docs)]
 

@@ -90,10 +90,7 @@ impl Output {
             // guest's output back until a newline or exit.
             Output::Stdout => host::write(io::stdout().as_fd(), buf),
             Output::Stderr => host::write(io::stderr().as_fd(), buf),
-            Output::Pipe(pipe) => {
-                pipe.lock().extend_from_slice(buf);
-                Ok(buf.len())
-            }
+            Output::Pipe(pipe) => pipe.write(buf),
         }
     }
 
@@ -107,20 +104,36 @@ impl Output {
     }
 }
 
-/// An in-memory sink for a guest's output, shared with the embedder.
+/// An in-memory sink for a guest's output, shared with the embedder, that
+/// holds at most a fixed number of bytes.
 ///
 /// Clones share one buffer: keep a clone, give the other to
 /// [`WasiCtxBuilder::stdout`](crate::WasiCtxBuilder::stdout), and read
 /// [`contents`](MemoryOutputPipe::contents) after the guest ran.
-#[derive(Clone, Debug, Default)]
+///
+/// The buffer never grows past its capacity, so a guest cannot use it to
+/// exhaust the host's memory. A write takes what still fits, as a write to
+/// a nearly full disk does, and reports the shorter count; once the pipe
+/// is full, a write fails with [`Errno::Nospc`] ("no space left on
+/// device"). Writing nothing always succeeds.
+#[derive(Clone, Debug)]
 pub struct MemoryOutputPipe {
     buf: Arc<Mutex<Vec<u8>>>,
+    capacity: usize,
 }
 
 impl MemoryOutputPipe {
-    /// An empty pipe.
-    pub fn new() -> MemoryOutputPipe {
-        MemoryOutputPipe::default()
+    /// An empty pipe that holds up to `capacity` bytes.
+    pub fn new(capacity: usize) -> MemoryOutputPipe {
+        MemoryOutputPipe {
+            buf: Arc::default(),
+            capacity,
+        }
+    }
+
+    /// The most bytes the pipe holds.
+    pub fn capacity(&self) -> usize {
+        self.capacity
     }
 
     /// Everything written so far.
@@ -128,9 +141,42 @@ impl MemoryOutputPipe {
         self.lock().clone()
     }
 
+    /// Appends as much of `buf` as fits, returning how much that was.
+    fn write(&self, buf: &[u8]) -> Result<usize, Errno> {
+        let mut contents = self.lock();
+        let room = self.capacity.saturating_sub(contents.len());
+        if room == 0 && !buf.is_empty() {
+            return Err(Errno::Nospc);
+        }
+        let n = buf.len().min(room);
+        contents.extend_from_slice(&buf[..n]);
+        Ok(n)
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<u8>> {
         // A writer that panicked left whole writes behind; the bytes are
         // still worth reading.
         self.buf.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pipe_takes_what_fits_then_reports_no_space() {
+        let pipe = MemoryOutputPipe::new(10);
+        let mut out = Output::Pipe(pipe.clone());
+        assert_eq!(out.write(b"hello "), Ok(6));
+        assert_eq!(out.write(b"world!"), Ok(4));
+        assert_eq!(out.write(b"!"), Err(Errno::Nospc));
+        assert_eq!(out.write(b""), Ok(0));
+        assert_eq!(pipe.contents(), b"hello worl");
+        assert_eq!(pipe.capacity(), 10);
+
+        let empty = MemoryOutputPipe::new(0);
+        assert_eq!(Output::Pipe(empty.clone()).write(b"x"), Err(Errno::Nospc));
+        assert!(empty.contents().is_empty());
     }
 }

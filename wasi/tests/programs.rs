@@ -10,6 +10,7 @@ use std::fs;
 use common::fixtures::{expected_stdout, sandbox_tree, snapshot, TempDir};
 use common::{for_each_strategy, run_program, strategy_name};
 use strata::TrapCode;
+use strata_wasi::MemoryOutputPipe;
 
 #[test]
 fn arguments_and_environment_reach_the_program_in_every_strategy() {
@@ -98,6 +99,23 @@ fn stdin_is_read_to_the_end_and_stderr_kept_apart_in_every_strategy() {
         let out = run_program(engine, "stdio", |_| {});
         assert_eq!(out.stdout, "");
         assert_eq!(out.stderr, "read 0 bytes, 0 lines\n");
+    });
+}
+
+#[test]
+fn output_beyond_a_pipe_capacity_is_an_error_not_growth_in_every_strategy() {
+    for_each_strategy(|engine| {
+        // The program copies 100 000 bytes of stdin to a stdout that holds
+        // 1000: its writes fail once the pipe is full, and it goes on.
+        let stdout = MemoryOutputPipe::new(1000);
+        let input = "abcdefghij".repeat(10_000);
+        let out = run_program(engine, "stdio", |b| {
+            b.stdin_bytes(input.as_str()).stdout(stdout.clone());
+        });
+        assert!(out.error.is_none(), "{:?}", out.error);
+        assert_eq!(out.exit, None);
+        assert_eq!(stdout.contents(), input[..1000].to_uppercase().as_bytes());
+        assert_eq!(out.stderr, "read 100000 bytes, 0 lines\n");
     });
 }
 

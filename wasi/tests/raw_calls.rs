@@ -226,7 +226,7 @@ fn invalid_arguments_are_einval_in_every_strategy() {
 #[test]
 fn rights_only_shrink_and_gate_operations_in_every_strategy() {
     for_each_strategy(|engine| {
-        let stdout = MemoryOutputPipe::new();
+        let stdout = MemoryOutputPipe::new(1024);
         let mut g = Guest::new(engine, |b| {
             b.stdout(stdout.clone());
         });
@@ -257,8 +257,8 @@ fn rights_only_shrink_and_gate_operations_in_every_strategy() {
 #[test]
 fn descriptors_renumber_and_close_in_every_strategy() {
     for_each_strategy(|engine| {
-        let stdout = MemoryOutputPipe::new();
-        let stderr = MemoryOutputPipe::new();
+        let stdout = MemoryOutputPipe::new(1024);
+        let stderr = MemoryOutputPipe::new(1024);
         let mut g = Guest::new(engine, |b| {
             b.stdout(stdout.clone()).stderr(stderr.clone());
         });
@@ -381,5 +381,40 @@ fn a_module_without_memory_gets_an_error_not_a_crash_in_every_strategy() {
         let err = out.error.expect("no memory to write to");
         assert!(matches!(err.kind(), ErrorKind::Host(_)), "{err}");
         assert!(err.to_string().contains("memory"), "{err}");
+    });
+}
+
+#[test]
+fn a_full_output_pipe_fails_writes_with_enospc_in_every_strategy() {
+    for_each_strategy(|engine| {
+        let stdout = MemoryOutputPipe::new(10);
+        let mut g = Guest::new(engine, |b| {
+            b.stdout(stdout.clone());
+        });
+        // 16 bytes into a pipe of 10: the first 10 are taken and counted.
+        g.iovec(b"0123456789abcdef");
+        assert_eq!(g.errno("fd_write", &[1, 0, 1, 16]), Errno::Success);
+        assert_eq!(g.read_u32(16), 10, "a short write");
+        // Full: every further write is an error, and nothing is kept.
+        assert_eq!(g.errno("fd_write", &[1, 0, 1, 16]), Errno::Nospc);
+        assert_eq!(g.errno("fd_write", &[1, 0, 1, 16]), Errno::Nospc);
+        assert_eq!(stdout.contents(), b"0123456789");
+
+        // Two buffers, the first filling the pipe exactly: the second's
+        // error waits for the next write, so the count stays right.
+        let stderr = MemoryOutputPipe::new(4);
+        let mut g = Guest::new(engine, |b| {
+            b.stderr(stderr.clone());
+        });
+        g.write(64, b"abcdefgh");
+        let iovs: Vec<u8> = [64u32, 4, 68, 4]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
+        g.write(0, &iovs);
+        assert_eq!(g.errno("fd_write", &[2, 0, 2, 32]), Errno::Success);
+        assert_eq!(g.read_u32(32), 4);
+        assert_eq!(g.errno("fd_write", &[2, 0, 2, 32]), Errno::Nospc);
+        assert_eq!(stderr.contents(), b"abcd");
     });
 }

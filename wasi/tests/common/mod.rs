@@ -43,15 +43,19 @@ pub struct Outcome {
     pub error: Option<strata::Error>,
 }
 
+/// How many bytes of stdout and of stderr [`run_wasi`] keeps: more than
+/// any test program writes.
+pub const CAPTURE_CAPACITY: usize = 1 << 20;
+
 /// Runs `_start` of `wasm` with WASI configured by `configure`, capturing
-/// stdout and stderr.
+/// stdout and stderr (up to [`CAPTURE_CAPACITY`] bytes each).
 pub fn run_wasi(
     engine: &Engine,
     wasm: &[u8],
     configure: impl FnOnce(&mut WasiCtxBuilder),
 ) -> Outcome {
-    let stdout = MemoryOutputPipe::new();
-    let stderr = MemoryOutputPipe::new();
+    let stdout = MemoryOutputPipe::new(CAPTURE_CAPACITY);
+    let stderr = MemoryOutputPipe::new(CAPTURE_CAPACITY);
     let mut builder = WasiCtx::builder();
     builder.stdout(stdout.clone()).stderr(stderr.clone());
     configure(&mut builder);
