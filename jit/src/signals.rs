@@ -266,6 +266,8 @@ pub const FRAME_BYTES: usize = 16;
 #[repr(C)]
 #[derive(Debug)]
 pub struct Activation {
+    // The raise routine of compiled code reads the first two fields at
+    // offsets 0 and 8: keep them first.
     /// Stack pointer to restore: the trampoline's frame after its pushes.
     pub saved_sp: usize,
     /// Address of the trampoline's landing pad.
@@ -299,6 +301,42 @@ unsafe fn record_trace(registry: &ReadGuard, act: &mut Activation, pc: usize, mu
         act.trace[act.trace_len] = ret;
         act.trace_len += 1;
         sp += FRAME_BYTES;
+    }
+}
+
+/// Where an explicit trap resumes: the activation to unwind to (null when
+/// compiled code runs outside any, which the trampoline never allows) and
+/// the code to report. Returned in rax:rdx.
+#[repr(C)]
+#[derive(Debug)]
+pub struct Raised {
+    /// The innermost activation, whose `saved_sp` and `landing` to jump to.
+    pub act: *const Activation,
+    /// The trap code, as given.
+    pub code: u64,
+}
+
+/// Raises trap `code` from compiled code without a signal: records the
+/// backtrace from `sp` (the trapping frame's stack pointer) and `pc` (an
+/// address inside the trapping function) exactly as the signal handler
+/// does, and returns where to resume. Compiled code then sets its stack
+/// pointer to `saved_sp` and jumps to `landing` with the code in eax.
+///
+/// # Safety
+/// Called only by compiled code (see `X64Assembler`'s raise routine), with
+/// `sp` the stack pointer of a compiled frame of the running activation.
+pub unsafe extern "sysv64" fn raise(code: u32, sp: usize, pc: usize) -> Raised {
+    let act = current().cast_mut();
+    if !act.is_null() {
+        let registry = ReadGuard::enter();
+        // SAFETY: the activation lives on the stack of the trampoline's
+        // caller, below the trapping frames, and only this thread uses it;
+        // the caller guarantees `sp` is a compiled frame of it.
+        unsafe { record_trace(&registry, &mut *act, pc, sp) };
+    }
+    Raised {
+        act,
+        code: code as u64,
     }
 }
 

@@ -120,6 +120,50 @@ impl X64Assembler {
         l
     }
 
+    /// The function's raise routine, which every explicit trap jumps to
+    /// with its code in eax.
+    fn raise_label(&mut self) -> DynamicLabel {
+        match self.raise {
+            Some(l) => l,
+            None => {
+                let l = self.ops.new_dynamic_label();
+                self.raise = Some(l);
+                l
+            }
+        }
+    }
+
+    /// The raise routine: with the trapping frame's stack pointer as it was,
+    /// asks [`signals::raise`](crate::signals::raise) to record the backtrace,
+    /// then unwinds to the activation's landing pad with the code in eax, as
+    /// the signal handler would. Without an activation it faults at a site
+    /// the handler reads the code of from eax.
+    fn emit_raise(&mut self, raise: DynamicLabel) {
+        let f = crate::signals::raise as *const () as i64;
+        let no_activation = self.ops.new_dynamic_label();
+        self.bind(raise);
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov edi, eax
+            ; mov rsi, rsp
+            ; lea rdx, [=>raise]
+            ; and rsp, -16
+            ; mov rax, QWORD f
+            ; call rax
+            // rax: the activation (Activation::saved_sp, then ::landing); rdx: the code.
+            ; test rax, rax
+            ; jz =>no_activation
+            ; mov rsp, [rax]
+            ; mov rcx, [rax + 8]
+            ; mov eax, edx
+            ; jmp rcx
+        );
+        self.bind(no_activation);
+        dynasm!(self.ops ; .arch x64 ; mov eax, edx);
+        self.site(crate::signals::DYNAMIC_TRAP);
+        dynasm!(self.ops ; .arch x64 ; ud2);
+    }
+
     fn site(&mut self, code: u32) {
         let offset = self.offset();
         self.trap_sites.push(TrapSite { offset, code });
@@ -837,8 +881,10 @@ impl MacroAssembler for X64Assembler {
     }
 
     fn trap(&mut self, code: u32) {
-        self.site(code);
-        dynasm!(self.ops ; .arch x64 ; ud2);
+        // Explicit traps unwind without a signal (see `emit_raise`), which costs
+        // a fraction of a fault's delivery by the kernel.
+        let raise = self.raise_label();
+        dynasm!(self.ops ; .arch x64 ; mov eax, code as i32 ; jmp =>raise);
     }
 
     fn trap_if(&mut self, cond: Cond, code: u32) {
@@ -848,14 +894,7 @@ impl MacroAssembler for X64Assembler {
 
     fn raise_if_nonzero(&mut self, reg: Gpr) {
         let r = reg.0;
-        let stub = match self.raise {
-            Some(l) => l,
-            None => {
-                let l = self.ops.new_dynamic_label();
-                self.raise = Some(l);
-                l
-            }
-        };
+        let stub = self.raise_label();
         dynasm!(self.ops ; .arch x64 ; mov eax, Rd(r) ; test eax, eax ; jnz =>stub);
     }
 
@@ -865,10 +904,9 @@ impl MacroAssembler for X64Assembler {
             self.bind(label);
             self.trap(code);
         }
+        // Emitted last: the stubs above jump to it.
         if let Some(raise) = self.raise.take() {
-            // The code to report is in eax; the handler reads it from there.
-            self.bind(raise);
-            self.trap(crate::signals::DYNAMIC_TRAP);
+            self.emit_raise(raise);
         }
         let code = self.ops.finalize().map_err(|e| e.to_string())?;
         let mut trap_sites = self.trap_sites;
