@@ -1,16 +1,22 @@
 //! Criterion benchmarks of a trap round trip through the public API: a call
-//! to an exported `unreachable` that comes back as `Err`, beside a call to an
-//! empty function for the cost of the call alone. Under `Strategy::Jit` the
-//! trap is a fault in compiled code that the signal handler looks up among
-//! every live code range, so 1000 other compiled modules are kept alive while
-//! measuring. Run with `cargo bench -p strata-benches --bench traps`.
+//! to an exported `unreachable` that comes back as `Err` (`traps/trap`), one
+//! to a load past the end of memory (`traps/oob`), beside a call to an empty
+//! function for the cost of the call alone. Under `Strategy::Jit`,
+//! `unreachable` unwinds from compiled code without a signal, while the
+//! out-of-bounds load is a fault in a guard page that the signal handler
+//! looks up among every live code range, so 1000 other compiled modules are
+//! kept alive while measuring. Run with
+//! `cargo bench -p strata-benches --bench traps`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::time::Duration;
 use strata::{Config, Engine, Linker, Module, Store, Strategy, TypedFunc};
 
 /// The module under test: one function that traps, one that does nothing.
-const TRAPS: &str = r#"(module (func (export "trap") unreachable) (func (export "nop")))"#;
+const TRAPS: &str = r#"(module (memory 1)
+  (func (export "trap") unreachable)
+  (func (export "oob") (drop (i32.load (i32.const 65536))))
+  (func (export "nop")))"#;
 
 /// Other compiled modules live while measuring, each its own code range.
 const EXTRA_MODULES: usize = 1000;
@@ -52,6 +58,7 @@ fn extra_modules() -> Vec<Module> {
 struct Subject {
     store: Store<()>,
     trap: TypedFunc<(), ()>,
+    oob: TypedFunc<(), ()>,
     nop: TypedFunc<(), ()>,
 }
 
@@ -66,10 +73,18 @@ fn subject(strategy: Strategy) -> Subject {
     let trap = instance
         .get_typed_func::<(), ()>(&mut store, "trap")
         .expect("export trap");
+    let oob = instance
+        .get_typed_func::<(), ()>(&mut store, "oob")
+        .expect("export oob");
     let nop = instance
         .get_typed_func::<(), ()>(&mut store, "nop")
         .expect("export nop");
-    Subject { store, trap, nop }
+    Subject {
+        store,
+        trap,
+        oob,
+        nop,
+    }
 }
 
 fn traps(c: &mut Criterion) {
@@ -86,6 +101,17 @@ fn traps(c: &mut Criterion) {
                 // A call that returns normally fails the benchmark rather
                 // than timing it.
                 let err = s.trap.call(&mut s.store, ()).expect_err("trap traps");
+                std::hint::black_box(err);
+            })
+        });
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("traps/oob");
+    for (key, s) in &mut subjects {
+        group.bench_function(*key, |b| {
+            b.iter(|| {
+                let err = s.oob.call(&mut s.store, ()).expect_err("oob traps");
                 std::hint::black_box(err);
             })
         });
