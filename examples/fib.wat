@@ -1,7 +1,7 @@
 ;; Fibonacci numbers, two ways.
 ;;
-;;   strata run examples/fib.wat --invoke fib 20            # 6765
-;;   strata run examples/fib.wat --invoke fib_recursive 20  # 6765, via 21891 calls
+;;   strata run --invoke fib examples/fib.wat 20            # 6765
+;;   strata run --invoke fib_recursive examples/fib.wat 20  # 6765, via 21891 calls
 (module
   ;; Iterative: fast for any n; wraps around modulo 2^64 past fib(92).
   (func $fib (export "fib") (param $n i32) (result i64)

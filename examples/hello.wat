@@ -6,7 +6,7 @@
 ;; run with exit status 0 means it worked:
 ;;
 ;;   strata run examples/hello.wat
-;;   strata run examples/hello.wat --invoke shout_len   # 0: `_start` was not run
+;;   strata run --invoke shout_len examples/hello.wat   # 0: `_start` was not run
 (module
   (memory (export "memory") 1)
   (data (i32.const 0) "hello, world!")
