@@ -266,12 +266,16 @@ pub const FRAME_BYTES: usize = 16;
 #[repr(C)]
 #[derive(Debug)]
 pub struct Activation {
-    // The raise routine of compiled code reads the first two fields at
-    // offsets 0 and 8: keep them first.
+    // Compiled code's raise routine reads the first two fields at offsets
+    // 0 and 8, and the trampoline's landing pad writes `r13` at 16.
     /// Stack pointer to restore: the trampoline's frame after its pushes.
     pub saved_sp: usize,
     /// Address of the trampoline's landing pad.
     pub landing: usize,
+    /// r13 as the activation's code left it (written by the landing pad on
+    /// return and on a trap): compiled code may keep a value there that the
+    /// runtime wants back, such as a fuel counter.
+    pub r13: usize,
     /// The enclosing activation on this thread.
     pub prev: *const Activation,
     /// The faulting PC, then the return addresses of the compiled frames

@@ -2,7 +2,8 @@
 //!
 //! The trampoline is generated once per process. Its contract (System V):
 //! `tramp(ctx, fp, entry, activation) -> u32` saves the callee-saved
-//! registers, records its stack pointer and landing pad in `activation`,
+//! registers, records its stack pointer and landing pad in `activation`
+//! (and, at the landing pad, the r13 the code left),
 //! loads `ctx` into r15 and `fp` into r14 (the registers compiled code keeps
 //! them in), and calls `entry`. A normal return yields 0; a trap makes the
 //! signal handler resume at the landing pad with the trap code in rax,
@@ -28,6 +29,7 @@ fn build() -> CodeMemory {
         ; push r14
         ; push r15
         ; sub rsp, 8
+        ; mov [rsp], rcx
         ; mov [rcx], rsp
         ; lea rax, [->landing]
         ; mov [rcx + 8], rax
@@ -36,6 +38,8 @@ fn build() -> CodeMemory {
         ; call rdx
         ; xor eax, eax
         ; ->landing:
+        ; mov rcx, [rsp]
+        ; mov [rcx + 16], r13
         ; add rsp, 8
         ; pop r15
         ; pop r14
@@ -64,6 +68,8 @@ pub struct Trapped {
     /// The faulting PC, then return addresses of the compiled frames below
     /// it, innermost first.
     pub pcs: Vec<usize>,
+    /// r13 when the code trapped (see [`Activation::r13`]).
+    pub r13: usize,
 }
 
 /// Calls compiled code at `entry` with `ctx` in r15 and `fp` in r14.
@@ -79,6 +85,7 @@ pub unsafe fn call(entry: *const u8, ctx: *mut u8, fp: *mut u64) -> Result<(), T
     let mut act = Activation {
         saved_sp: 0,
         landing: 0,
+        r13: 0,
         prev: signals::current(),
         trace: [0; signals::TRACE_MAX],
         trace_len: 0,
@@ -95,6 +102,7 @@ pub unsafe fn call(entry: *const u8, ctx: *mut u8, fp: *mut u64) -> Result<(), T
         Err(Trapped {
             code: rc,
             pcs: act.trace[..act.trace_len].to_vec(),
+            r13: act.r13,
         })
     }
 }

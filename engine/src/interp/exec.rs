@@ -686,10 +686,10 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
             Op::Unreachable {} => return Err(TrapCode::Unreachable.into()),
             Op::ConsumeFuel { amount } => {
                 let fuel = &mut store.inner.fuel;
-                if *fuel < amount as u64 {
+                *fuel -= amount as i64;
+                if *fuel < 0 {
                     return Err(TrapCode::OutOfFuel.into());
                 }
-                *fuel -= amount as u64;
             }
             Op::Copy { dst, src } => w!(dst, r!(src)),
             Op::I32ReinterpretF32 { dst, src } => wi32!(dst, r!(src) as u32),

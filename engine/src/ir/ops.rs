@@ -107,7 +107,7 @@ define_ops! {
     /// Traps with `unreachable`.
     Unreachable "unreachable" { def [] use [] imm [] }
     /// Charges `amount` fuel for the straight-line run of wasm operators it
-    /// starts, or traps with `OutOfFuel` (charging nothing) when less is left.
+    /// starts, and traps with `OutOfFuel` if that leaves less than none.
     ConsumeFuel "fuel" { def [] use [] imm [amount: u32] }
     /// `dst = src`, all 64 bits of the cell.
     Copy "copy" { def [dst] use [src] imm [] }

@@ -43,6 +43,11 @@ const S2: Gpr = x::R11;
 const FS1: Fpr = Fpr(14);
 const FS2: Fpr = Fpr(15);
 const FP: Gpr = x::R14;
+/// With fuel on, the fuel counter lives here between the points where it is
+/// written back to the store (calls, returns, the epoch slow path; on a trap
+/// the trampoline's landing pad hands it back). The allocation then uses one
+/// integer register fewer, so `INT_ALLOC` never reaches it.
+const FUEL: Gpr = x::R13;
 const CTX: Gpr = x::R15;
 const HEAP: Gpr = x::RBP;
 /// Helper argument registers after the context (System V).
@@ -86,6 +91,8 @@ struct Lowerer<'a> {
     loops: Vec<(u32, dynasmrt::DynamicLabel)>,
     /// Whether to check the epoch deadline (`Config::epoch_interruption`).
     epochs: bool,
+    /// Whether fuel is charged (`Config::consume_fuel`), in [`FUEL`].
+    fuel: bool,
     /// Out-of-line epoch slow paths: (their label, where they resume).
     epoch_slow: Vec<(dynasmrt::DynamicLabel, dynasmrt::DynamicLabel)>,
 }
@@ -101,6 +108,7 @@ pub(crate) fn lower(module: &ModuleInner, def: u32) -> Result<Lowered, String> {
         sites: Vec::new(),
         loops: Vec::new(),
         epochs: module.engine.config().epoch_interruption,
+        fuel: module.engine.config().consume_fuel,
         epoch_slow: Vec::new(),
     };
     l.collect_targets();
@@ -221,6 +229,8 @@ impl Lowerer<'_> {
         let fs = (self.body.frame_size + self.outgoing_cells()) as i32;
         // Keep rsp 16-byte aligned in the body, so calls need no adjustment.
         self.m.adjust_sp(-8);
+        // Before anything can trap: a trap hands the register back.
+        self.fuel_from_memory();
         self.m
             .mov(Size::S64, S1, Src::Mem(Mem::at(CTX, vmctx::DEPTH)));
         self.m.mov(Size::S64, S2, Src::Mem(Mem::at(S1, 0)));
@@ -337,6 +347,7 @@ impl Lowerer<'_> {
     fn osr_entry(&mut self, target: dynasmrt::DynamicLabel) {
         let b = self.body;
         self.m.adjust_sp(-8);
+        self.fuel_from_memory();
         // The interpreter checked the frame; calls also need their argument area.
         let fs = (b.frame_size + self.outgoing_cells()) as i32;
         self.m.lea(S1, Mem::at(FP, 8 * fs));
@@ -361,7 +372,28 @@ impl Lowerer<'_> {
         self.m.jmp(target);
     }
 
+    /// Writes the fuel register back to the store, before the runtime or
+    /// another function may read or charge the store's fuel.
+    fn fuel_to_memory(&mut self) {
+        if self.fuel {
+            self.m
+                .mov(Size::S64, S1, Src::Mem(Mem::at(CTX, vmctx::FUEL)));
+            self.m.store_reg(Size::S64, Mem::at(S1, 0), FUEL);
+        }
+    }
+
+    /// Loads the fuel register from the store: on entry, and after anything
+    /// that may have charged or set the store's fuel.
+    fn fuel_from_memory(&mut self) {
+        if self.fuel {
+            self.m
+                .mov(Size::S64, S1, Src::Mem(Mem::at(CTX, vmctx::FUEL)));
+            self.m.mov(Size::S64, FUEL, Src::Mem(Mem::at(S1, 0)));
+        }
+    }
+
     fn epilogue(&mut self) {
+        self.fuel_to_memory();
         self.m
             .mov(Size::S64, S1, Src::Mem(Mem::at(CTX, vmctx::DEPTH)));
         self.m.mov(Size::S64, S2, Src::Mem(Mem::at(S1, 0)));
@@ -886,12 +918,9 @@ impl Lowerer<'_> {
             match op {
                 Op::Unreachable {} => self.m.trap(code_of(TrapCode::Unreachable)),
                 Op::ConsumeFuel { amount } => {
-                    // Charged only when it fits, as the interpreter does.
-                    self.m.mov(S64, S1, Src::Mem(Mem::at(CTX, vmctx::FUEL)));
-                    self.m.mov(S64, S2, Src::Mem(Mem::at(S1, 0)));
-                    self.m.alu(AluOp::Sub, S64, S2, Src::Imm(amount as i32));
-                    self.m.trap_if(Cond::LtU, code_of(TrapCode::OutOfFuel));
-                    self.m.store_reg(S64, Mem::at(S1, 0), S2);
+                    // Charged, then checked, as the interpreter does.
+                    self.m.alu(AluOp::Sub, S64, FUEL, Src::Imm(amount as i32));
+                    self.m.trap_if(Cond::LtS, code_of(TrapCode::OutOfFuel));
                 }
                 Op::Copy { dst, src } => {
                     let (d, s) = (self.loc(dst), self.loc(src));
@@ -948,11 +977,13 @@ impl Lowerer<'_> {
                     let args = self.operands(next, np);
                     let results = self.operands(next + np.div_ceil(3), nr);
                     self.call_args(&args);
+                    self.fuel_to_memory();
                     let fs = 8 * self.body.frame_size as i32;
                     self.m.lea(FP, Mem::at(FP, fs));
                     self.m.mov(S64, S1, Src::Mem(Mem::at(CTX, vmctx::ENTRIES)));
                     self.m.call_mem(Mem::at(S1, 8 * func as i32));
                     self.m.lea(FP, Mem::at(FP, -fs));
+                    self.fuel_from_memory();
                     self.call_results(&results);
                     skip = np.div_ceil(3) + nr.div_ceil(3);
                 }
@@ -966,9 +997,12 @@ impl Lowerer<'_> {
                     self.m.mov(S64, x::RDI, Src::Reg(CTX));
                     self.m.lea(x::RSI, Mem::at(FP, fs));
                     self.m.mov(S32, x::RDX, Src::Imm(func as i32));
+                    self.fuel_to_memory();
                     self.m
                         .mov(S64, x::RAX, Src::Mem(Mem::at(CTX, vmctx::CALL_IMPORT)));
                     self.m.call_reg(x::RAX);
+                    // Before a raise: the trap hands the register back.
+                    self.fuel_from_memory();
                     self.m.raise_if_nonzero(x::RAX);
                     self.call_results(&results);
                     skip = np.div_ceil(3) + nr.div_ceil(3);
@@ -988,9 +1022,11 @@ impl Lowerer<'_> {
                     self.m.mov(S64, x::RDX, Src::Reg(S2));
                     self.m.mov(S32, x::RCX, Src::Imm(ty as i32));
                     self.m.mov(S32, x::R8, Src::Imm(table as i32));
+                    self.fuel_to_memory();
                     self.m
                         .mov(S64, x::RAX, Src::Mem(Mem::at(CTX, vmctx::CALL_INDIRECT)));
                     self.m.call_reg(x::RAX);
+                    self.fuel_from_memory();
                     self.m.raise_if_nonzero(x::RAX);
                     self.call_results(&results);
                     skip = 1 + np.div_ceil(3) + nr.div_ceil(3);

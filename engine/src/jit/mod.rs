@@ -206,6 +206,12 @@ pub(crate) fn install_interpreter_stubs(module: &ModuleInner) -> Result<()> {
         Src::Mem(Mem::at(x::R15, vmctx::CALL_INTERP)),
     );
     m.call_reg(x::RAX);
+    if module.engine.config().consume_fuel {
+        // The interpreter charged the store; a raise hands r13 back as the
+        // fuel left (see `lower::FUEL`), so it must hold the store's value.
+        m.mov(Size::S64, x::R10, Src::Mem(Mem::at(x::R15, vmctx::FUEL)));
+        m.mov(Size::S64, x::R13, Src::Mem(Mem::at(x::R10, 0)));
+    }
     // Raised with the frame still in place, so the trap handler can walk
     // past the stub to its compiled callers.
     m.raise_if_nonzero(x::RAX);
@@ -260,7 +266,7 @@ fn refresh<T>(store: &mut Store<T>, instance: u32) -> *mut VmCtx {
     let stack_end = inner.stack.ptr(inner.stack.len()) as usize;
     let native_limit = inner.native_limit;
     let depth: *mut usize = &mut inner.depth;
-    let fuel: *mut u64 = &mut inner.fuel;
+    let fuel: *mut i64 = &mut inner.fuel;
     let deadline: *const u64 = &inner.epoch_deadline;
     let inner_ptr: *mut StoreInner = inner;
     let ctx = &mut *inner.instances[instance as usize].vmctx;
@@ -295,6 +301,10 @@ pub(crate) fn enter<T>(
             // SAFETY: the context outlives the store's instance.
             unsafe { (*ctx).trap = 0 };
             store.inner.depth = depth;
+            if store.inner.engine.config().consume_fuel {
+                // Compiled code keeps the fuel left in r13 (`lower::FUEL`).
+                store.inner.fuel = trapped.r13 as i64;
+            }
             let pending = if trapped.code == HOST_PENDING {
                 Some(
                     store

@@ -40,7 +40,7 @@ pub(crate) struct VmCtx {
     /// Runs defined function `a` in the interpreter with its frame at `fp`.
     pub call_interp: unsafe extern "sysv64" fn(*mut VmCtx, *mut u64, u64) -> u64,
     /// The store's fuel left (`StoreInner::fuel`).
-    pub fuel: *mut u64,
+    pub fuel: *mut i64,
     /// The engine's epoch counter.
     pub epoch: *const u64,
     /// The store's epoch deadline.

@@ -99,8 +99,10 @@ pub(crate) struct StoreInner {
     pub native_limit: usize,
     /// An error raised below compiled code, waiting for its caller.
     pub pending: Option<crate::Error>,
-    /// Fuel left; compiled code and the interpreter charge it alike.
-    pub fuel: u64,
+    /// Fuel left; compiled code and the interpreter charge it alike. A run
+    /// is charged before it is checked, so a store that ran out holds a
+    /// negative amount (reported as 0).
+    pub fuel: i64,
     /// The engine epoch at which running wasm is interrupted.
     pub epoch_deadline: u64,
     /// A host function's panic on its way out to the embedder: carried
@@ -228,18 +230,18 @@ impl<T> Store<T> {
         self.data
     }
 
-    /// Sets the fuel left for wasm to run on. Fails unless the engine was
-    /// configured with `Config::consume_fuel(true)`.
+    /// Sets the fuel left for wasm to run on (at most `i64::MAX`). Fails
+    /// unless the engine was configured with `Config::consume_fuel(true)`.
     pub fn set_fuel(&mut self, fuel: u64) -> Result<()> {
         self.fuel_enabled()?;
-        self.inner.fuel = fuel;
+        self.inner.fuel = fuel.min(i64::MAX as u64) as i64;
         Ok(())
     }
 
     /// The fuel left. Fails unless the engine consumes fuel.
     pub fn get_fuel(&self) -> Result<u64> {
         self.fuel_enabled()?;
-        Ok(self.inner.fuel)
+        Ok(self.inner.fuel.max(0) as u64)
     }
 
     fn fuel_enabled(&self) -> Result<()> {

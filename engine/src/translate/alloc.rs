@@ -62,8 +62,10 @@ pub(super) fn finish(t: Translator<'_>) -> Result<FuncBody> {
         .collect();
     // One allocation serves both tiers: registers for the JIT, each with a
     // home cell the interpreter uses; nothing stays in a register across a call.
+    // With fuel on, compiled code keeps the fuel counter in the last
+    // integer register (see `jit::lower::FUEL`).
     let budgets = Budgets {
-        int: crate::ir::INT_REGS,
+        int: crate::ir::INT_REGS - u16::from(t.fuel),
         float: crate::ir::FLOAT_REGS,
         int_callee_saved: 0,
         float_callee_saved: 0,
