@@ -251,7 +251,7 @@ pub(crate) fn new_vmctx<T>(
         call_interp: call_interp::<T>,
         fuel: std::ptr::null_mut(),
         epoch: module.engine.epoch_counter().as_ptr(),
-        epoch_deadline: std::ptr::null(),
+        epoch_deadline: 0,
         epoch_reached: epoch_reached::<T>,
         memory_grow: memory_grow::<T>,
         table_grow: table_grow::<T>,
@@ -267,7 +267,7 @@ fn refresh<T>(store: &mut Store<T>, instance: u32) -> *mut VmCtx {
     let native_limit = inner.native_limit;
     let depth: *mut usize = &mut inner.depth;
     let fuel: *mut i64 = &mut inner.fuel;
-    let deadline: *const u64 = &inner.epoch_deadline;
+    let deadline = inner.epoch_deadline;
     let inner_ptr: *mut StoreInner = inner;
     let ctx = &mut *inner.instances[instance as usize].vmctx;
     ctx.fuel = fuel;

@@ -43,8 +43,9 @@ pub(crate) struct VmCtx {
     pub fuel: *mut i64,
     /// The engine's epoch counter.
     pub epoch: *const u64,
-    /// The store's epoch deadline.
-    pub epoch_deadline: *const u64,
+    /// The store's epoch deadline, a copy kept equal to
+    /// `StoreInner::epoch_deadline` by every change of it.
+    pub epoch_deadline: u64,
     /// Called when the epoch deadline is reached: 0 to continue, or a trap
     /// code (or the pending-error code) to raise.
     pub epoch_reached: unsafe extern "sysv64" fn(*mut VmCtx) -> u64,

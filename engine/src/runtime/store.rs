@@ -259,7 +259,12 @@ impl<T> Store<T> {
     /// times, running wasm traps (or calls the deadline callback). Needs
     /// `Config::epoch_interruption(true)` to have an effect.
     pub fn set_epoch_deadline(&mut self, ticks: u64) {
-        self.inner.epoch_deadline = self.inner.engine.current_epoch().saturating_add(ticks);
+        let deadline = self.inner.engine.current_epoch().saturating_add(ticks);
+        self.inner.epoch_deadline = deadline;
+        // Compiled code compares with its instance context's copy.
+        for instance in &mut self.inner.instances {
+            instance.vmctx.epoch_deadline = deadline;
+        }
     }
 
     /// Reaching the epoch deadline traps with `TrapCode::Interrupt` (the
