@@ -251,17 +251,7 @@ impl Lowerer<'_> {
         self.m.trap_if(Cond::LtU, code_of(TrapCode::StackOverflow));
         self.m
             .mov(Size::S64, HEAP, Src::Mem(Mem::at(CTX, vmctx::MEM_BASE)));
-        // A function that calls nothing runs a bounded time between its loop
-        // headers' checks: only callers need one on entry (recursion).
-        let calls = self.body.code.iter().any(|op| {
-            matches!(
-                op,
-                Op::CallInternal { .. } | Op::CallImported { .. } | Op::CallIndirect { .. }
-            )
-        });
-        if calls {
-            self.epoch_check();
-        }
+        self.epoch_check();
     }
 
     /// Compares the engine's epoch with the store's deadline (function
