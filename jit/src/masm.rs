@@ -259,6 +259,8 @@ pub trait MacroAssembler {
     fn mov(&mut self, size: Size, dst: Gpr, src: Src);
     /// `dst = imm`, any 64-bit value.
     fn mov_imm64(&mut self, dst: Gpr, imm: u64);
+    /// `dst = *(addr as *const u64)`: a load from an absolute address.
+    fn load_absolute(&mut self, dst: Gpr, addr: u64);
     /// `[dst] = src`.
     fn store_reg(&mut self, size: Size, dst: Mem, src: Gpr);
     /// `[dst] = imm` (sign-extended for 64 bits).

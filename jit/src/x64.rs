@@ -301,6 +301,17 @@ impl MacroAssembler for X64Assembler {
         }
     }
 
+    fn load_absolute(&mut self, dst: Gpr, addr: u64) {
+        if dst == RAX {
+            // One instruction: the 64-bit-offset form exists for rax only.
+            dynasm!(self.ops ; .arch x64 ; movabs rax, QWORD addr as i64);
+        } else {
+            let d = dst.0;
+            self.mov_imm64(dst, addr);
+            dynasm!(self.ops ; .arch x64 ; mov Rq(d), [Rq(d)]);
+        }
+    }
+
     fn mov_imm64(&mut self, dst: Gpr, imm: u64) {
         let d = dst.0;
         if imm == 0 {

@@ -262,12 +262,13 @@ impl Lowerer<'_> {
         }
         let slow = self.m.new_label();
         let resume = self.m.new_label();
-        self.m
-            .mov(Size::S64, S1, Src::Mem(Mem::at(CTX, vmctx::EPOCH)));
-        self.m.mov(Size::S64, S1, Src::Mem(Mem::at(S1, 0)));
+        // The engine's counter lives as long as the module's code: its
+        // address is a constant of the code. rax is free between instructions.
+        let epoch = self.module.engine.epoch_counter().as_ptr() as u64;
+        self.m.load_absolute(x::RAX, epoch);
         self.m.cmp(
             Size::S64,
-            S1,
+            x::RAX,
             Src::Mem(Mem::at(CTX, vmctx::EPOCH_DEADLINE)),
         );
         self.m.jcc(Cond::GeU, slow);

@@ -250,7 +250,6 @@ pub(crate) fn new_vmctx<T>(
         call_indirect: call_indirect::<T>,
         call_interp: call_interp::<T>,
         fuel: std::ptr::null_mut(),
-        epoch: module.engine.epoch_counter().as_ptr(),
         epoch_deadline: 0,
         epoch_reached: epoch_reached::<T>,
         memory_grow: memory_grow::<T>,

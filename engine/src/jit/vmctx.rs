@@ -41,8 +41,6 @@ pub(crate) struct VmCtx {
     pub call_interp: unsafe extern "sysv64" fn(*mut VmCtx, *mut u64, u64) -> u64,
     /// The store's fuel left (`StoreInner::fuel`).
     pub fuel: *mut i64,
-    /// The engine's epoch counter.
-    pub epoch: *const u64,
     /// The store's epoch deadline, a copy kept equal to
     /// `StoreInner::epoch_deadline` by every change of it.
     pub epoch_deadline: u64,
@@ -68,7 +66,6 @@ pub(crate) const CALL_IMPORT: i32 = offset_of!(VmCtx, call_import) as i32;
 pub(crate) const CALL_INDIRECT: i32 = offset_of!(VmCtx, call_indirect) as i32;
 pub(crate) const CALL_INTERP: i32 = offset_of!(VmCtx, call_interp) as i32;
 pub(crate) const FUEL: i32 = offset_of!(VmCtx, fuel) as i32;
-pub(crate) const EPOCH: i32 = offset_of!(VmCtx, epoch) as i32;
 pub(crate) const EPOCH_DEADLINE: i32 = offset_of!(VmCtx, epoch_deadline) as i32;
 pub(crate) const EPOCH_REACHED: i32 = offset_of!(VmCtx, epoch_reached) as i32;
 pub(crate) const MEMORY_GROW: i32 = offset_of!(VmCtx, memory_grow) as i32;
