@@ -316,6 +316,18 @@ fn max_memory_makes_memory_grow_beyond_it_return_minus_1() {
 }
 
 #[test]
+fn max_memory_rejects_a_module_whose_memory_starts_larger() {
+    // 20 pages are 1.25 MiB.
+    let path = temp_module("big.wat", "(module (memory 20) (func (export \"_start\")))");
+    let path = path.to_str().unwrap();
+    let out = strata(&["run", "--max-memory", "1MiB", path]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("exceeds the store's limits"), "{}", stderr(&out));
+    let out = strata(&["run", "--max-memory", "2MiB", path]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
 fn everything_after_file_goes_to_the_program() {
     let prog = fixtures::program("args_env");
     let prog = prog.to_str().unwrap();

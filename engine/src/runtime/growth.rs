@@ -88,28 +88,14 @@ pub(crate) fn admit_memory<T>(
     minimum: u64,
     maximum: Option<u64>,
 ) -> Result<()> {
+    let bytes = |pages: u64| pages.saturating_mul(PAGE_SIZE).min(usize::MAX as u64) as usize;
     let count = store.inner.memories.len() + pending;
-    let bytes = (minimum.saturating_mul(PAGE_SIZE)).min(usize::MAX as u64) as usize;
-    let max = maximum.map(|m| m.saturating_mul(PAGE_SIZE).min(usize::MAX as u64) as usize);
-    let ok = store.ask_limiter(
-        |l: &mut dyn ResourceLimiter| {
-            if count >= l.memories() {
-                return Err(Error::instantiate(format!(
-                    "the store's limit of {} memories is reached",
-                    l.memories()
-                )));
-            }
-            l.memory_growing(0, bytes, max)
-        },
-        true,
-    )?;
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::instantiate(format!(
-            "a memory of {minimum} pages exceeds the store's limits"
-        )))
-    }
+    admit(
+        store,
+        ("memories", count, |l| l.memories()),
+        |l| l.memory_growing(0, bytes(minimum), maximum.map(bytes)),
+        || format!("a memory of {minimum} pages exceeds the store's limits"),
+    )
 }
 
 /// Checks that a new table of `minimum` elements may be created, as
@@ -121,41 +107,52 @@ pub(crate) fn admit_table<T>(
     maximum: Option<u64>,
 ) -> Result<()> {
     let count = store.inner.tables.len() + pending;
+    admit(
+        store,
+        ("tables", count, |l| l.tables()),
+        |l| l.table_growing(0, minimum as usize, maximum.map(|m| m as usize)),
+        || format!("a table of {minimum} elements exceeds the store's limits"),
+    )
+}
+
+/// What [`admit`] counts: the kind's name, how many the store holds with
+/// the new one's siblings, and the limiter's limit for it.
+type Count = (&'static str, usize, fn(&dyn ResourceLimiter) -> usize);
+
+/// Asks the limiter whether one more item of a kind may exist (`count`)
+/// and start at its size (`growing`).
+fn admit<T>(
+    store: &mut Store<T>,
+    (kind, count, limit): Count,
+    growing: impl FnOnce(&mut dyn ResourceLimiter) -> Result<bool>,
+    denied: impl FnOnce() -> String,
+) -> Result<()> {
     let ok = store.ask_limiter(
         |l: &mut dyn ResourceLimiter| {
-            if count >= l.tables() {
+            let max = limit(l);
+            if count >= max {
                 return Err(Error::instantiate(format!(
-                    "the store's limit of {} tables is reached",
-                    l.tables()
+                    "the store's limit of {max} {kind} is reached"
                 )));
             }
-            l.table_growing(0, minimum as usize, maximum.map(|m| m as usize))
+            growing(l)
         },
         true,
     )?;
     if ok {
         Ok(())
     } else {
-        Err(Error::instantiate(format!(
-            "a table of {minimum} elements exceeds the store's limits"
-        )))
+        Err(Error::instantiate(denied()))
     }
 }
 
 /// Checks that one more instance may be created.
 pub(crate) fn admit_instance<T>(store: &mut Store<T>) -> Result<()> {
     let count = store.inner.instances.len();
-    store.ask_limiter(
-        |l: &mut dyn ResourceLimiter| {
-            if count >= l.instances() {
-                Err(Error::instantiate(format!(
-                    "the store's limit of {} instances is reached",
-                    l.instances()
-                )))
-            } else {
-                Ok(())
-            }
-        },
-        (),
+    admit(
+        store,
+        ("instances", count, |l| l.instances()),
+        |_| Ok(true),
+        String::new,
     )
 }
