@@ -33,12 +33,16 @@ impl Measured {
     }
 }
 
-/// Measures every workload whose name contains `filter`; progress goes to
-/// standard error.
-pub fn measure_all(plan: Plan, filter: &str) -> Result<Vec<Measured>, String> {
+/// Measures every workload whose name contains `filter` on `strategies`;
+/// progress goes to standard error.
+pub fn measure_all(
+    plan: Plan,
+    filter: &str,
+    strategies: &[Strategy],
+) -> Result<Vec<Measured>, String> {
     let mut out = Vec::new();
     for w in workloads::execution(filter)? {
-        for strategy in STRATEGIES {
+        for &strategy in strategies {
             let runtimes: Vec<Result<Box<dyn Runtime>, String>> = Guard::ALL
                 .iter()
                 .map(|&g| strata_guarded(strategy, g).map_err(|e| e.to_string()))
@@ -54,9 +58,17 @@ pub fn measure_all(plan: Plan, filter: &str) -> Result<Vec<Measured>, String> {
             let medians: Vec<_> = results.into_iter().map(|r| r.map(|s| s.median())).collect();
             let shown: Vec<String> = medians
                 .iter()
-                .map(|m| m.as_ref().map_or_else(|e| format!("failed: {e}"), |d| duration(*d)))
+                .map(|m| {
+                    m.as_ref()
+                        .map_or_else(|e| format!("failed: {e}"), |d| duration(*d))
+                })
                 .collect();
-            eprintln!("{:<16} {:<12} {}", w.name, strategy.name(), shown.join("  "));
+            eprintln!(
+                "{:<16} {:<12} {}",
+                w.name,
+                strategy.name(),
+                shown.join("  ")
+            );
             out.push(Measured {
                 workload: w.name.clone(),
                 strategy,
@@ -79,10 +91,14 @@ pub fn geomean_overhead(rows: &[Measured], strategy: Strategy, guard: Guard) -> 
 
 /// The summary table and the per-workload table, in markdown.
 pub fn markdown(rows: &[Measured]) -> String {
-    let pct = |x: Option<f64>| x.map_or("n/a".to_string(), |x| format!("{:+.1}%", (x - 1.0) * 100.0));
+    let pct =
+        |x: Option<f64>| x.map_or("n/a".to_string(), |x| format!("{:+.1}%", (x - 1.0) * 100.0));
     let mut s = String::new();
     s.push_str("| strategy | fuel overhead | epoch overhead |\n| --- | ---: | ---: |\n");
-    for strategy in STRATEGIES {
+    let measured = STRATEGIES
+        .into_iter()
+        .filter(|&st| rows.iter().any(|r| r.strategy == st));
+    for strategy in measured {
         s.push_str(&format!(
             "| {} | {} | {} |\n",
             strategy.name(),

@@ -13,6 +13,7 @@ fn main() -> ExitCode {
     let mut plan = Plan::QUICK;
     let mut filter = String::new();
     let mut write = true;
+    let mut strategies = guards::STRATEGIES.to_vec();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -20,13 +21,25 @@ fn main() -> ExitCode {
             "--quick" => plan = Plan::QUICK,
             "--no-write" => write = false,
             "--filter" => filter = it.next().cloned().unwrap_or_default(),
+            "--strategy" => {
+                let name = it.next().cloned().unwrap_or_default();
+                match guards::STRATEGIES.iter().find(|s| s.name() == name) {
+                    Some(&s) => strategies = vec![s],
+                    None => {
+                        eprintln!("guards: unknown strategy {name:?}");
+                        return ExitCode::from(2);
+                    }
+                }
+            }
             other => {
-                eprintln!("usage: guards [--quick | --full] [--filter TEXT] [--no-write] (not {other:?})");
+                eprintln!(
+                    "usage: guards [--quick | --full] [--filter TEXT] [--strategy NAME] [--no-write] (not {other:?})"
+                );
                 return ExitCode::from(2);
             }
         }
     }
-    let rows = match guards::measure_all(plan, &filter) {
+    let rows = match guards::measure_all(plan, &filter, &strategies) {
         Ok(rows) => rows,
         Err(e) => {
             eprintln!("guards: {e}");
@@ -41,7 +54,11 @@ fn main() -> ExitCode {
          Overhead = median time with the check ÷ median time without, minus one; \
          geometric means over every execution workload. The three configurations \
          of a strategy take turns on the machine.\n\n{}",
-        if plan.min_rounds == Plan::FULL.min_rounds { " -- --full" } else { "" },
+        if plan.min_rounds == Plan::FULL.min_rounds {
+            " -- --full"
+        } else {
+            ""
+        },
         machine::describe(),
         machine::revision(),
         machine::rustc(),
@@ -49,7 +66,7 @@ fn main() -> ExitCode {
         guards::markdown(&rows)
     );
     println!("{text}");
-    if write && filter.is_empty() {
+    if write && filter.is_empty() && strategies.len() == guards::STRATEGIES.len() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/GUARDS.md");
         if let Err(e) = std::fs::write(path, &text) {
             eprintln!("guards: cannot write {path}: {e}");
