@@ -322,7 +322,11 @@ fn max_memory_rejects_a_module_whose_memory_starts_larger() {
     let path = path.to_str().unwrap();
     let out = strata(&["run", "--max-memory", "1MiB", path]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(stderr(&out).contains("exceeds the store's limits"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("exceeds the store's limits"),
+        "{}",
+        stderr(&out)
+    );
     let out = strata(&["run", "--max-memory", "2MiB", path]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }

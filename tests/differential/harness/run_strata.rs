@@ -20,9 +20,9 @@ pub const FUEL_BUDGET: u64 = 1 << 50;
 /// their bytes, so both the code without fuel checks and the code with
 /// them meet every shape of program.
 pub fn fuel_for(wasm: &[u8]) -> bool {
-    wasm.iter()
-        .fold(0x811c_9dc5u32, |h, &b| (h ^ b as u32).wrapping_mul(0x0100_0193))
-        & 1
+    wasm.iter().fold(0x811c_9dc5u32, |h, &b| {
+        (h ^ b as u32).wrapping_mul(0x0100_0193)
+    }) & 1
         == 1
 }
 
@@ -89,7 +89,9 @@ pub fn run(strategy: Strategy, engine: &Engine, wasm: &[u8], plan: &Plan) -> Run
     let mut steps = Vec::new();
     for call in &plan.calls {
         if fuel {
-            store.set_fuel(FUEL_BUDGET).expect("the engine consumes fuel");
+            store
+                .set_fuel(FUEL_BUDGET)
+                .expect("the engine consumes fuel");
         }
         let outcome = match instance.get_func(&mut store, &call.export) {
             Some(func) => {
