@@ -118,7 +118,10 @@ impl Config {
     /// Whether execution consumes fuel: each store starts with none (set it
     /// with `Store::set_fuel`), every wasm operator costs one unit except
     /// `nop`, `drop`, `block`, `loop`, `if`'s `else`, `end`, `unreachable`
-    /// and `return`, which cost nothing, and running out traps with
+    /// and `return`, which cost nothing; bulk operations (`memory.fill`,
+    /// `memory.copy`, `memory.init`, `table.fill`, `table.copy`,
+    /// `table.init`) cost one more unit per 64 bytes or 8 elements, charged
+    /// before they run. Running out traps with
     /// [`TrapCode::OutOfFuel`](crate::TrapCode::OutOfFuel). Fuel is charged
     /// when a straight-line run of operators begins (at function entry,
     /// branch targets, after a conditional branch and after a call), so a

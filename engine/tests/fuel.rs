@@ -108,6 +108,18 @@ fn the_cost_model_charges_one_unit_per_operator() {
                 (Ok(Some(3)), 3),
                 "{strategy:?}"
             );
+            // i32.const, i32.const, local.get, memory.fill, and one unit per
+            // 64 bytes filled.
+            assert_eq!(
+                run(&mut store, &instance, "memfill", &[6400]),
+                (Ok(None), 4 + 100),
+                "{strategy:?}"
+            );
+            assert_eq!(
+                run(&mut store, &instance, "memfill", &[63]),
+                (Ok(None), 4),
+                "{strategy:?}"
+            );
         },
     );
 }
@@ -130,6 +142,8 @@ fn every_strategy_consumes_the_same_fuel() {
         ("oob", &[65534]),
         ("oob", &[8]),
         ("memfill", &[100]),
+        ("memfill", &[65536]),
+        ("memfill", &[65537]),
         ("sum", &[10_000]),
     ];
     let mut seen: Vec<(Strategy, Vec<Observed>)> = Vec::new();

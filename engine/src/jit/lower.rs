@@ -842,16 +842,23 @@ impl Lowerer<'_> {
     /// Calls a runtime helper `f(ctx, args...)`, raising its trap if it
     /// reported one, and writes its result to `dst`.
     fn helper(&mut self, f: vmctx::Helper, args: &[Loc], dst: Option<Reg>) {
-        self.call_helper(HelperAt::Fixed(f), args, dst)
+        self.call_helper(HelperAt::Fixed(f), args, dst, false)
+    }
+
+    /// As [`Lowerer::helper`], for a bulk operation, which charges the
+    /// store's fuel by its length: the fuel register is written back first
+    /// and reloaded after.
+    fn bulk_helper(&mut self, f: vmctx::Helper, args: &[Loc]) {
+        self.call_helper(HelperAt::Fixed(f), args, None, true)
     }
 
     /// As [`Lowerer::helper`], for a helper that depends on the store's data
     /// type, found in the context at byte offset `field`.
     fn store_helper(&mut self, field: i32, args: &[Loc], dst: Option<Reg>) {
-        self.call_helper(HelperAt::Context(field), args, dst)
+        self.call_helper(HelperAt::Context(field), args, dst, false)
     }
 
-    fn call_helper(&mut self, f: HelperAt, args: &[Loc], dst: Option<Reg>) {
+    fn call_helper(&mut self, f: HelperAt, args: &[Loc], dst: Option<Reg>, fuel: bool) {
         // Arguments may sit in argument registers: pass them through the stack.
         for &a in args {
             self.load_int(Size::S64, S1, a);
@@ -862,9 +869,16 @@ impl Lowerer<'_> {
         }
         // The pushes and pops balance, so rsp is aligned again for the call.
         self.m.mov(Size::S64, x::RDI, Src::Reg(CTX));
+        if fuel {
+            self.fuel_to_memory();
+        }
         match f {
             HelperAt::Fixed(f) => self.m.call_abs(f as usize),
             HelperAt::Context(field) => self.m.call_mem(Mem::at(CTX, field)),
+        }
+        if fuel {
+            // Before a raise: the trap hands the register back.
+            self.fuel_from_memory();
         }
         self.m.mov(Size::S64, S1, Src::Reg(x::RAX));
         self.m
@@ -1192,11 +1206,11 @@ impl Lowerer<'_> {
                 }
                 Op::MemoryFill { dst, val, len } => {
                     let a = [self.loc(dst), self.loc(val), self.loc(len)];
-                    self.helper(super::libcalls::memory_fill, &a, None);
+                    self.bulk_helper(super::libcalls::memory_fill, &a);
                 }
                 Op::MemoryCopy { dst, src, len } => {
                     let a = [self.loc(dst), self.loc(src), self.loc(len)];
-                    self.helper(super::libcalls::memory_copy, &a, None);
+                    self.bulk_helper(super::libcalls::memory_copy, &a);
                 }
                 Op::MemoryInit { data } => {
                     let ops = self.operands(next, 3);
@@ -1206,7 +1220,7 @@ impl Lowerer<'_> {
                         self.loc(ops[1]),
                         self.loc(ops[2]),
                     ];
-                    self.helper(super::libcalls::memory_init, &a, None);
+                    self.bulk_helper(super::libcalls::memory_init, &a);
                     skip = 1;
                 }
                 Op::DataDrop { data } => {
@@ -1239,7 +1253,7 @@ impl Lowerer<'_> {
                         self.loc(val),
                         self.loc(len),
                     ];
-                    self.helper(super::libcalls::table_fill, &a, None);
+                    self.bulk_helper(super::libcalls::table_fill, &a);
                     skip = 1;
                 }
                 Op::TableCopy { dst, src, len } => {
@@ -1250,7 +1264,7 @@ impl Lowerer<'_> {
                         self.loc(src),
                         self.loc(len),
                     ];
-                    self.helper(super::libcalls::table_copy, &a, None);
+                    self.bulk_helper(super::libcalls::table_copy, &a);
                     skip = 1;
                 }
                 Op::TableInit { table, elem } => {
@@ -1262,7 +1276,7 @@ impl Lowerer<'_> {
                         self.loc(ops[1]),
                         self.loc(ops[2]),
                     ];
-                    self.helper(super::libcalls::table_init, &a, None);
+                    self.bulk_helper(super::libcalls::table_init, &a);
                     skip = 1;
                 }
                 Op::ElemDrop { elem } => {

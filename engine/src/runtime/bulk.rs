@@ -13,6 +13,24 @@ fn table(inner: &StoreInner, inst: u32, table: u32) -> usize {
     inner.instances[inst as usize].tables[table as usize] as usize
 }
 
+/// Bytes of a bulk memory operation that cost one unit of fuel, on top of
+/// the operator's own unit.
+pub(crate) const FUEL_BYTES_PER_UNIT: u32 = 64;
+/// Elements of a bulk table operation that cost one unit of fuel.
+pub(crate) const FUEL_ELEMS_PER_UNIT: u32 = 8;
+
+/// Charges the fuel a bulk operation's length costs, before it runs (when
+/// the engine consumes fuel): both tiers charge here, so alike.
+fn charge(inner: &mut StoreInner, len: u32, per_unit: u32) -> Res<()> {
+    if inner.engine.config().consume_fuel {
+        inner.fuel -= (len / per_unit) as i64;
+        if inner.fuel < 0 {
+            return Err(TrapCode::OutOfFuel);
+        }
+    }
+    Ok(())
+}
+
 fn memory0(inner: &StoreInner, inst: u32) -> usize {
     inner.instances[inst as usize].memories[0] as usize
 }
@@ -25,6 +43,7 @@ pub(crate) fn memory_fill(
     val: u8,
     len: u32,
 ) -> Res<()> {
+    charge(inner, len, FUEL_BYTES_PER_UNIT)?;
     let m = memory0(inner, inst);
     let mem = &mut inner.memories[m];
     let at = mem.check(dst as u64, len as u64)?;
@@ -40,6 +59,7 @@ pub(crate) fn memory_copy(
     src: u32,
     len: u32,
 ) -> Res<()> {
+    charge(inner, len, FUEL_BYTES_PER_UNIT)?;
     let m = memory0(inner, inst);
     let mem = &mut inner.memories[m];
     let d = mem.check(dst as u64, len as u64)?;
@@ -57,6 +77,7 @@ pub(crate) fn memory_init(
     src: u32,
     len: u32,
 ) -> Res<()> {
+    charge(inner, len, FUEL_BYTES_PER_UNIT)?;
     let instance = &inner.instances[inst as usize];
     let module = instance.module.clone();
     let seg: &[u8] = if instance.data_dropped[data as usize] {
@@ -121,6 +142,7 @@ pub(crate) fn table_fill(
     val: u64,
     len: u32,
 ) -> Res<()> {
+    charge(inner, len, FUEL_ELEMS_PER_UNIT)?;
     let t = table(inner, inst, t);
     let elems = &mut inner.tables[t].elems;
     let (i, n) = (index as usize, len as usize);
@@ -142,6 +164,7 @@ pub(crate) fn table_copy(
     src: u32,
     len: u32,
 ) -> Res<()> {
+    charge(inner, len, FUEL_ELEMS_PER_UNIT)?;
     let td = table(inner, inst, dst_table);
     let ts = table(inner, inst, src_table);
     let (d, s, n) = (dst as usize, src as usize, len as usize);
@@ -167,6 +190,7 @@ pub(crate) fn table_init(
     src: u32,
     len: u32,
 ) -> Res<()> {
+    charge(inner, len, FUEL_ELEMS_PER_UNIT)?;
     let t = table(inner, inst, t);
     let seg = &inner.instances[inst as usize].elems[elem as usize];
     let (d, s, n) = (dst as usize, src as usize, len as usize);
