@@ -287,3 +287,40 @@ fn raise_reports_the_code_held_in_a_register() {
     assert_eq!(cells[1], 7);
     assert_eq!(run(&c, &mut [1234, 0]), Err(1234));
 }
+
+#[test]
+fn load_absolute_reads_a_fixed_address_into_any_register() {
+    static VALUE: u64 = 0x0123_4567_89ab_cdef;
+    let addr = &VALUE as *const u64 as u64;
+    for dst in [RAX, RSI, R11] {
+        let c = build(|m| {
+            m.load_absolute(dst, addr);
+            m.store_reg(Size::S64, cell(0), dst);
+        });
+        let mut cells = [0];
+        run(&c, &mut cells).unwrap();
+        assert_eq!(cells[0], VALUE, "{dst:?}");
+    }
+}
+
+#[test]
+fn a_trap_without_a_signal_hands_back_r13_and_the_trapping_pc() {
+    // r13 survives to the landing pad, where the trampoline reports it.
+    let c = build(|m| {
+        m.mov(Size::S64, R13, Src::Mem(cell(0)));
+        m.trap(9);
+    });
+    let mut cells = [0x5eed];
+    // SAFETY: the code reads one cell through r14.
+    let t = unsafe { trampoline::call(c.code.as_ptr(), std::ptr::null_mut(), cells.as_mut_ptr()) }
+        .unwrap_err();
+    assert_eq!(t.code, 9);
+    assert_eq!(t.r13, 0x5eed);
+    let start = c.code.as_ptr() as usize;
+    assert!(
+        (start..start + c.code.len()).contains(&t.pcs[0]),
+        "the first pc is inside the trapping code: {:#x} not in {start:#x}+{}",
+        t.pcs[0],
+        c.code.len()
+    );
+}
