@@ -5,7 +5,9 @@
 //! installed once on an alternate signal stack, look the faulting PC up: a
 //! fault at a trap site resumes at the running activation's landing pad (see
 //! [`crate::trampoline`]) with the trap code as its result; any other fault is
-//! passed to the handler that was installed before ours.
+//! passed to the handler that was installed before ours. Explicit traps do
+//! not fault: compiled code calls [`raise`], which records the backtrace
+//! the same way, and jumps to the landing pad itself.
 //!
 //! The handler takes no locks and allocates nothing. The registry is an
 //! immutable snapshot: the live ranges sorted by start address, behind one

@@ -1,6 +1,6 @@
 //! Assembles small functions with the x86_64 MacroAssembler and runs them
-//! through the entry trampoline: arithmetic, float semantics, and traps
-//! through the signal handler.
+//! through the entry trampoline: arithmetic, float semantics, explicit traps
+//! (which unwind without a signal) and faults through the signal handler.
 #![cfg(target_arch = "x86_64")]
 
 use strata_jit::masm::*;
