@@ -297,6 +297,7 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
     let jit_enabled = config.strategy != crate::Strategy::Interpreter;
     let (tier_calls, tier_back_edges) = (config.tier_up_calls, config.tier_up_back_edges);
     let epochs = config.epoch_interruption;
+    let fuel_on = config.consume_fuel;
     let epoch: *const std::sync::atomic::AtomicU64 = store.inner.engine.epoch_counter();
 
     // At function entry and loop back-edges: the epoch deadline.
@@ -385,6 +386,26 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
                         osr!(loop_id);
                     }
                 }
+            }
+            // A branch target that starts a run charges it here rather than
+            // in a dispatch of its own (after a possible OSR, whose compiled
+            // code charges the run itself).
+            if fuel_on {
+                // SAFETY: a branch target is an instruction of the function.
+                if let Op::ConsumeFuel { amount } = unsafe { *target } {
+                    charge!(amount);
+                    ip = unsafe { target.add(1) };
+                }
+            }
+        }};
+    }
+    // Charges a run's fuel; running out traps.
+    macro_rules! charge {
+        ($amount:expr) => {{
+            let fuel = &mut store.inner.fuel;
+            *fuel -= $amount as i64;
+            if *fuel < 0 {
+                return Err(TrapCode::OutOfFuel.into());
             }
         }};
     }
@@ -684,13 +705,7 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
         ip = unsafe { ip.add(1) };
         match op {
             Op::Unreachable {} => return Err(TrapCode::Unreachable.into()),
-            Op::ConsumeFuel { amount } => {
-                let fuel = &mut store.inner.fuel;
-                *fuel -= amount as i64;
-                if *fuel < 0 {
-                    return Err(TrapCode::OutOfFuel.into());
-                }
-            }
+            Op::ConsumeFuel { amount } => charge!(amount),
             Op::Copy { dst, src } => w!(dst, r!(src)),
             Op::I32ReinterpretF32 { dst, src } => wi32!(dst, r!(src) as u32),
             Op::LoopHeader { .. } => {}
