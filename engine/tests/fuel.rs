@@ -241,3 +241,46 @@ fn fuel_needs_consume_fuel_in_the_config() {
 }
 
 use strata::AsContextMut;
+
+#[test]
+fn a_host_function_can_refuel_the_running_guest_in_every_strategy() {
+    let wat = r#"(module
+      (import "env" "refuel" (func $refuel))
+      (func (export "run") (param i32) (result i32) (local i32)
+        (loop $l
+          (if (i32.eqz (i32.rem_u (local.get 1) (i32.const 100))) (then (call $refuel)))
+          (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+          (br_if $l (i32.lt_u (local.get 1) (local.get 0))))
+        (local.get 1)))"#;
+    let mut left = Vec::new();
+    for strategy in common::STRATEGIES {
+        let Some(engine) = fueled(strategy) else {
+            continue;
+        };
+        let module = Module::new(&engine, wat).unwrap();
+        let mut store = Store::new(&engine, 0u32);
+        let mut linker = Linker::new(&engine);
+        linker
+            .func_wrap("env", "refuel", |mut caller: strata::Caller<'_, u32>| {
+                *caller.data_mut() += 1;
+                caller.set_fuel(5_000).unwrap();
+            })
+            .unwrap();
+        let instance = linker.instantiate(&mut store, &module).unwrap();
+        let run = instance
+            .get_typed_func::<i32, i32>(&mut store, "run")
+            .unwrap();
+        // Far more than the 5 000 units a refuel gives: it runs on refuels.
+        store.set_fuel(5_000).unwrap();
+        assert_eq!(
+            run.call(&mut store, 100_000).unwrap(),
+            100_000,
+            "{strategy:?}"
+        );
+        assert_eq!(*store.data(), 1000, "{strategy:?}");
+        left.push((strategy, store.get_fuel().unwrap()));
+    }
+    for (strategy, fuel) in &left[1..] {
+        assert_eq!(*fuel, left[0].1, "{strategy:?}");
+    }
+}

@@ -429,6 +429,23 @@ impl<T> Caller<'_, T> {
         self.store.engine()
     }
 
+    /// The store's fuel left (see [`Store::get_fuel`]).
+    pub fn get_fuel(&self) -> Result<u64> {
+        self.store.get_fuel()
+    }
+
+    /// Sets the store's fuel left (see [`Store::set_fuel`]); the calling
+    /// wasm continues with it.
+    pub fn set_fuel(&mut self, fuel: u64) -> Result<()> {
+        self.store.set_fuel(fuel)
+    }
+
+    /// Sets the store's epoch deadline (see [`Store::set_epoch_deadline`]);
+    /// the calling wasm is held to it.
+    pub fn set_epoch_deadline(&mut self, ticks: u64) {
+        self.store.set_epoch_deadline(ticks)
+    }
+
     /// An export of the calling instance (for example its `memory`).
     pub fn get_export(&mut self, name: &str) -> Option<super::Extern> {
         let instance = self.instance?;
