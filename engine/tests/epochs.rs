@@ -179,3 +179,136 @@ fn without_epoch_interruption_deadlines_do_nothing() {
         },
     );
 }
+
+/// `run(x)` loops ten times calling `bump`, which ticks the epoch on its
+/// fifth call, then returns `x`; `id` and `burn` are for the callback.
+const REENTER: &str = r#"(module
+  (import "env" "bump" (func $bump (param i32)))
+  (func (export "run") (param i32) (result i32) (local i32)
+    (loop $l
+      (call $bump (local.get 1))
+      (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get 1) (i32.const 10))))
+    (local.get 0))
+  (func (export "id") (param i32) (result i32) (local.get 0))
+  (func (export "burn") (param i32) (result i32)
+    (loop $l
+      (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+      (br_if $l (local.get 0)))
+    (local.get 0)))"#;
+
+/// An instance of [`REENTER`] whose `bump` ticks the epoch at its fifth call.
+fn reentrant(engine: &strata::Engine) -> (strata::Store<Vec<u64>>, strata::Instance) {
+    let module = strata::Module::new(engine, REENTER).unwrap();
+    let mut store = strata::Store::new(engine, Vec::new());
+    let mut linker = strata::Linker::new(engine);
+    linker
+        .func_wrap("env", "bump", |caller: strata::Caller<'_, Vec<u64>>, i: i32| {
+            if i == 5 {
+                caller.engine().increment_epoch();
+            }
+        })
+        .unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    store.set_epoch_deadline(1);
+    (store, instance)
+}
+
+#[test]
+fn wasm_called_by_the_deadline_callback_leaves_the_running_frames_alone() {
+    for_each_strategy(
+        |c| {
+            c.epoch_interruption(true).tier_up_calls(2);
+        },
+        |strategy, engine| {
+            let (mut store, instance) = reentrant(&engine);
+            let id = instance.get_typed_func::<i32, i32>(&mut store, "id").unwrap();
+            store.epoch_deadline_callback(move |mut cx| {
+                cx.set_epoch_deadline(1_000);
+                assert_eq!(id.call(&mut cx, 777).unwrap(), 777);
+                Ok(UpdateDeadline::Continue(1_000))
+            });
+            let run = instance.get_typed_func::<i32, i32>(&mut store, "run").unwrap();
+            for _ in 0..3 {
+                assert_eq!(run.call(&mut store, 42).unwrap(), 42, "{strategy:?}");
+                store.set_epoch_deadline(1);
+            }
+        },
+    );
+}
+
+#[test]
+fn the_deadline_callback_sees_and_sets_the_same_fuel_in_every_strategy() {
+    let mut seen = Vec::new();
+    for strategy in common::STRATEGIES {
+        let mut config = strata::Config::new();
+        config
+            .strategy(strategy)
+            .epoch_interruption(true)
+            .consume_fuel(true)
+            .tier_up_calls(2);
+        let Ok(engine) = strata::Engine::new(&config) else {
+            continue;
+        };
+        let (mut store, instance) = reentrant(&engine);
+        let burn = instance.get_typed_func::<i32, i32>(&mut store, "burn").unwrap();
+        store.epoch_deadline_callback(move |mut cx| {
+            let fuel = cx.get_fuel().unwrap();
+            cx.data_mut().push(fuel);
+            // Wasm run by the callback is charged too.
+            cx.set_epoch_deadline(1_000);
+            burn.call(&mut cx, 1000).unwrap();
+            let after_burn = cx.get_fuel().unwrap();
+            cx.data_mut().push(after_burn);
+            cx.set_fuel(500_000).unwrap();
+            Ok(UpdateDeadline::Continue(1_000))
+        });
+        let run = instance.get_typed_func::<i32, i32>(&mut store, "run").unwrap();
+        let mut out = Vec::new();
+        for _ in 0..3 {
+            store.set_fuel(1_000_000).unwrap();
+            store.set_epoch_deadline(1);
+            assert_eq!(run.call(&mut store, 1).unwrap(), 1, "{strategy:?}");
+            out.push(store.get_fuel().unwrap());
+        }
+        let left_after_set = out[0];
+        assert!(left_after_set < 500_000 && left_after_set > 499_000, "{strategy:?}: {out:?}");
+        out.extend(store.data().iter().copied());
+        seen.push((strategy, out));
+    }
+    for (strategy, out) in &seen[1..] {
+        assert_eq!(out, &seen[0].1, "{strategy:?} differs from {:?}", seen[0].0);
+    }
+}
+
+#[test]
+fn entering_a_loop_checks_the_deadline_in_every_strategy() {
+    // The epoch passes the deadline in `bump`; the loop after it runs its
+    // body once, without a back-edge: entering it is checked.
+    let wat = r#"(module
+      (import "env" "tick" (func $tick))
+      (func (export "f") (result i32) (local i32)
+        (call $tick)
+        (loop $l (local.set 0 (i32.const 1)))
+        (local.get 0)))"#;
+    for_each_strategy(
+        |c| {
+            c.epoch_interruption(true);
+        },
+        |strategy, engine| {
+            let module = strata::Module::new(&engine, wat).unwrap();
+            let mut store = strata::Store::new(&engine, ());
+            let mut linker = strata::Linker::new(&engine);
+            linker
+                .func_wrap("env", "tick", |caller: strata::Caller<'_, ()>| {
+                    caller.engine().increment_epoch()
+                })
+                .unwrap();
+            let instance = linker.instantiate(&mut store, &module).unwrap();
+            let f = instance.get_typed_func::<(), i32>(&mut store, "f").unwrap();
+            store.set_epoch_deadline(1);
+            let err = f.call(&mut store, ()).unwrap_err();
+            assert_eq!(err.trap_code(), Some(TrapCode::Interrupt), "{strategy:?}");
+        },
+    );
+}

@@ -308,7 +308,9 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
                 && unsafe { (*epoch).load(std::sync::atomic::Ordering::Relaxed) }
                     >= store.inner.epoch_deadline
             {
-                if let Err(e) = store.epoch_deadline_reached() {
+                // SAFETY: body is the running function's, live.
+                let top = st.base + unsafe { (*body).frame_size } as usize;
+                if let Err(e) = store.epoch_deadline_reached(top) {
                     return Err(epoch_exit(e));
                 }
                 ctx.refresh_memory(&store.inner);
@@ -708,7 +710,8 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
             Op::ConsumeFuel { amount } => charge!(amount),
             Op::Copy { dst, src } => w!(dst, r!(src)),
             Op::I32ReinterpretF32 { dst, src } => wi32!(dst, r!(src) as u32),
-            Op::LoopHeader { .. } => {}
+            // Entering a loop; its back-edges check in `jump!`.
+            Op::LoopHeader { .. } => check_epoch!(),
             Op::Br { offset } => jump!(offset),
             Op::BrIfNez { cond, offset } => {
                 if u32_!(cond) != 0 {

@@ -87,7 +87,7 @@ struct Lowerer<'a> {
     module: &'a ModuleInner,
     labels: Vec<Option<dynasmrt::DynamicLabel>>,
     sites: Vec<TrapSite>,
-    /// (loop id, back-edge target label), in code order.
+    /// (loop id, OSR entry label), in code order.
     loops: Vec<(u32, dynasmrt::DynamicLabel)>,
     /// Whether to check the epoch deadline (`Config::epoch_interruption`).
     epochs: bool,
@@ -95,6 +95,9 @@ struct Lowerer<'a> {
     fuel: bool,
     /// Out-of-line epoch slow paths: (their label, where they resume).
     epoch_slow: Vec<(dynasmrt::DynamicLabel, dynasmrt::DynamicLabel)>,
+    /// The OSR entry label of the loop whose header was just lowered, bound
+    /// after the loop's epoch check: the interpreter checked before OSR.
+    osr_pending: Option<dynasmrt::DynamicLabel>,
 }
 
 /// Lowers function `def` of `module`.
@@ -110,6 +113,7 @@ pub(crate) fn lower(module: &ModuleInner, def: u32) -> Result<Lowered, String> {
         epochs: module.engine.config().epoch_interruption,
         fuel: module.engine.config().consume_fuel,
         epoch_slow: Vec::new(),
+        osr_pending: None,
     };
     l.collect_targets();
     l.prologue();
@@ -287,6 +291,7 @@ impl Lowerer<'_> {
         let pushed = ints.len() as i32 * 8;
         // Float slots, padded so rsp stays 16-byte aligned at the call.
         let area = ((pushed + floats.len() as i32 * 8 + 15) & !15) - pushed;
+        let frame_top = (b.frame_size + self.outgoing_cells()) as i32;
         for (slow, resume) in std::mem::take(&mut self.epoch_slow) {
             self.m.bind(slow);
             for &g in &ints {
@@ -296,13 +301,18 @@ impl Lowerer<'_> {
             for (j, &f) in floats.iter().enumerate() {
                 self.m.fstore(FSize::F64, Mem::at(x::RSP, 8 * j as i32), f);
             }
+            // The deadline callback may read or set the store's fuel, and
+            // may call wasm, whose frames must start above this frame's.
+            self.fuel_to_memory();
             self.m.mov(Size::S64, x::RDI, Src::Reg(CTX));
+            self.m.lea(x::RSI, Mem::at(FP, 8 * frame_top));
             self.m.mov(
                 Size::S64,
                 x::RAX,
                 Src::Mem(Mem::at(CTX, vmctx::EPOCH_REACHED)),
             );
             self.m.call_reg(x::RAX);
+            self.fuel_from_memory();
             for (j, &f) in floats.iter().enumerate() {
                 self.m.fload(FSize::F64, f, Mem::at(x::RSP, 8 * j as i32));
             }
@@ -926,8 +936,11 @@ impl Lowerer<'_> {
                 self.m.bind(l);
             }
             if i > 0 && matches!(code[i - 1], Op::LoopHeader { .. }) {
-                // Back-edges and OSR entries arrive here.
+                // Entering the loop and every back-edge arrive here.
                 self.epoch_check();
+            }
+            if let Some(osr) = self.osr_pending.take() {
+                self.m.bind(osr);
             }
             let op = code[i];
             let next = i + 1;
@@ -949,8 +962,9 @@ impl Lowerer<'_> {
                     self.store_int(d, S1);
                 }
                 Op::LoopHeader { loop_id } => {
-                    let target = self.label(next);
-                    self.loops.push((loop_id, target));
+                    let osr = self.m.new_label();
+                    self.loops.push((loop_id, osr));
+                    self.osr_pending = Some(osr);
                 }
                 Op::Br { offset } => {
                     let t = self.branch_target(i, offset);

@@ -429,11 +429,11 @@ unsafe extern "sysv64" fn table_grow<T>(
 }
 
 /// Runs the store's epoch deadline callback, or reports the interrupt.
-unsafe extern "sysv64" fn epoch_reached<T>(ctx: *mut VmCtx) -> u64 {
-    // SAFETY: called by compiled code with its live context; the frame
-    // pointer is not needed.
-    let store = unsafe { &mut *(*ctx).store.cast::<Store<T>>() };
-    match catching(store, |store| store.epoch_deadline_reached()) {
+unsafe extern "sysv64" fn epoch_reached<T>(ctx: *mut VmCtx, top: *mut u64) -> u64 {
+    // SAFETY: called by compiled code with its live context; `top` is the
+    // end of its frame, inside the store's value stack.
+    let (store, _, top) = unsafe { hook_parts::<T>(ctx, top) };
+    match catching(store, |store| store.epoch_deadline_reached(top)) {
         Ok(()) => 0,
         Err(e) if e.trap_code() == Some(TrapCode::Interrupt) => code_of(TrapCode::Interrupt) as u64,
         Err(e) => pending(store, Err(e)),

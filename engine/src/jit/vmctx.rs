@@ -44,9 +44,10 @@ pub(crate) struct VmCtx {
     /// The store's epoch deadline, a copy kept equal to
     /// `StoreInner::epoch_deadline` by every change of it.
     pub epoch_deadline: u64,
-    /// Called when the epoch deadline is reached: 0 to continue, or a trap
-    /// code (or the pending-error code) to raise.
-    pub epoch_reached: unsafe extern "sysv64" fn(*mut VmCtx) -> u64,
+    /// Called when the epoch deadline is reached, with the end of the
+    /// running frame (its outgoing-argument cells included): 0 to continue,
+    /// or a trap code (or the pending-error code) to raise.
+    pub epoch_reached: unsafe extern "sysv64" fn(*mut VmCtx, *mut u64) -> u64,
     /// `memory.grow` of memory 0 under the store's limiter: delta.
     pub memory_grow: Helper,
     /// `table.grow` under the store's limiter: table, init, delta.

@@ -165,6 +165,13 @@ impl<T> StoreContextMut<'_, T> {
     pub fn set_fuel(&mut self, fuel: u64) -> Result<()> {
         self.0.set_fuel(fuel)
     }
+
+    /// Sets the epoch deadline (see [`Store::set_epoch_deadline`]); a
+    /// deadline callback that calls wasm sets one first, or that wasm is
+    /// interrupted at once.
+    pub fn set_epoch_deadline(&mut self, ticks: u64) {
+        self.0.set_epoch_deadline(ticks)
+    }
 }
 
 impl<T> AsContext for StoreContextMut<'_, T> {
@@ -314,8 +321,10 @@ impl<T> Store<T> {
     }
 
     /// Called when running wasm finds the epoch deadline reached: runs the
-    /// callback, which may extend the deadline, or traps.
-    pub(crate) fn epoch_deadline_reached(&mut self) -> Result<()> {
+    /// callback, which may extend the deadline, or traps. `frames_top` is the
+    /// value-stack cell past the running frames: wasm the callback calls
+    /// starts there.
+    pub(crate) fn epoch_deadline_reached(&mut self, frames_top: usize) -> Result<()> {
         if self.inner.engine.current_epoch() < self.inner.epoch_deadline {
             // Another instance's code saw a deadline the callback has moved.
             return Ok(());
@@ -323,7 +332,10 @@ impl<T> Store<T> {
         let Some(mut callback) = self.epoch_callback.take() else {
             return Err(Error::trap(crate::TrapCode::Interrupt));
         };
+        let saved_top = self.inner.stack_top;
+        self.inner.stack_top = saved_top.max(frames_top);
         let result = catching(self, |store| callback(StoreContextMut(store)));
+        self.inner.stack_top = saved_top;
         // The callback may have installed a new one; keep that.
         if self.epoch_callback.is_none() {
             self.epoch_callback = Some(callback);
