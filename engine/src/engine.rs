@@ -133,7 +133,7 @@ impl Config {
     }
 
     /// Whether execution checks the store's epoch deadline at every function
-    /// entry and loop back-edge (see `Engine::increment_epoch` and
+    /// entry, loop entry and loop back-edge (see `Engine::increment_epoch` and
     /// `Store::set_epoch_deadline`). Reaching it traps with
     /// [`TrapCode::Interrupt`](crate::TrapCode::Interrupt) unless the store
     /// has a deadline callback. A new store's deadline is 0: it is reached at
@@ -231,7 +231,7 @@ impl Engine {
 
     /// Advances the epoch by one tick. Any thread may call it, for example a
     /// timer thread; running wasm in stores whose deadline this reaches
-    /// notices at its next function entry or loop back-edge.
+    /// notices at its next function entry, loop entry or loop back-edge.
     pub fn increment_epoch(&self) {
         self.inner.epoch.fetch_add(1, Ordering::Release);
     }

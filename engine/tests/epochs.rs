@@ -203,11 +203,15 @@ fn reentrant(engine: &strata::Engine) -> (strata::Store<Vec<u64>>, strata::Insta
     let mut store = strata::Store::new(engine, Vec::new());
     let mut linker = strata::Linker::new(engine);
     linker
-        .func_wrap("env", "bump", |caller: strata::Caller<'_, Vec<u64>>, i: i32| {
-            if i == 5 {
-                caller.engine().increment_epoch();
-            }
-        })
+        .func_wrap(
+            "env",
+            "bump",
+            |caller: strata::Caller<'_, Vec<u64>>, i: i32| {
+                if i == 5 {
+                    caller.engine().increment_epoch();
+                }
+            },
+        )
         .unwrap();
     let instance = linker.instantiate(&mut store, &module).unwrap();
     store.set_epoch_deadline(1);
@@ -222,13 +226,17 @@ fn wasm_called_by_the_deadline_callback_leaves_the_running_frames_alone() {
         },
         |strategy, engine| {
             let (mut store, instance) = reentrant(&engine);
-            let id = instance.get_typed_func::<i32, i32>(&mut store, "id").unwrap();
+            let id = instance
+                .get_typed_func::<i32, i32>(&mut store, "id")
+                .unwrap();
             store.epoch_deadline_callback(move |mut cx| {
                 cx.set_epoch_deadline(1_000);
                 assert_eq!(id.call(&mut cx, 777).unwrap(), 777);
                 Ok(UpdateDeadline::Continue(1_000))
             });
-            let run = instance.get_typed_func::<i32, i32>(&mut store, "run").unwrap();
+            let run = instance
+                .get_typed_func::<i32, i32>(&mut store, "run")
+                .unwrap();
             for _ in 0..3 {
                 assert_eq!(run.call(&mut store, 42).unwrap(), 42, "{strategy:?}");
                 store.set_epoch_deadline(1);
@@ -251,7 +259,9 @@ fn the_deadline_callback_sees_and_sets_the_same_fuel_in_every_strategy() {
             continue;
         };
         let (mut store, instance) = reentrant(&engine);
-        let burn = instance.get_typed_func::<i32, i32>(&mut store, "burn").unwrap();
+        let burn = instance
+            .get_typed_func::<i32, i32>(&mut store, "burn")
+            .unwrap();
         store.epoch_deadline_callback(move |mut cx| {
             let fuel = cx.get_fuel().unwrap();
             cx.data_mut().push(fuel);
@@ -263,7 +273,9 @@ fn the_deadline_callback_sees_and_sets_the_same_fuel_in_every_strategy() {
             cx.set_fuel(500_000).unwrap();
             Ok(UpdateDeadline::Continue(1_000))
         });
-        let run = instance.get_typed_func::<i32, i32>(&mut store, "run").unwrap();
+        let run = instance
+            .get_typed_func::<i32, i32>(&mut store, "run")
+            .unwrap();
         let mut out = Vec::new();
         for _ in 0..3 {
             store.set_fuel(1_000_000).unwrap();
@@ -272,7 +284,10 @@ fn the_deadline_callback_sees_and_sets_the_same_fuel_in_every_strategy() {
             out.push(store.get_fuel().unwrap());
         }
         let left_after_set = out[0];
-        assert!(left_after_set < 500_000 && left_after_set > 499_000, "{strategy:?}: {out:?}");
+        assert!(
+            left_after_set < 500_000 && left_after_set > 499_000,
+            "{strategy:?}: {out:?}"
+        );
         out.extend(store.data().iter().copied());
         seen.push((strategy, out));
     }

@@ -284,3 +284,67 @@ fn a_host_function_can_refuel_the_running_guest_in_every_strategy() {
         assert_eq!(*fuel, left[0].1, "{strategy:?}");
     }
 }
+
+#[test]
+fn exhausting_the_stack_consumes_the_same_fuel_in_every_strategy() {
+    // Recursion through call_indirect and through a ten-parameter function;
+    // both run out of stack (the value stack, the call depth) at the same
+    // point in every strategy.
+    let wat = r#"(module
+      (type $r (func (param i32) (result i32)))
+      (table funcref (elem $indirect))
+      (func $indirect (export "indirect") (param i32) (result i32)
+        (if (result i32) (i32.eqz (local.get 0))
+          (then (i32.const 0))
+          (else (i32.add (i32.const 1)
+            (call_indirect (type $r) (i32.sub (local.get 0) (i32.const 1)) (i32.const 0))))))
+      (func $wide (export "wide")
+        (param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32) (result i32)
+        (call $wide (local.get 0) (local.get 1) (local.get 2) (local.get 3) (local.get 4)
+                    (local.get 5) (local.get 6) (local.get 7) (local.get 8) (local.get 9))))"#;
+    let mut seen = Vec::new();
+    for strategy in common::STRATEGIES {
+        for value_stack in [1 << 20, 1003] {
+            let mut config = Config::new();
+            config
+                .strategy(strategy)
+                .consume_fuel(true)
+                .tier_up_calls(3)
+                .max_value_stack(value_stack);
+            let Ok(engine) = Engine::new(&config) else {
+                continue;
+            };
+            let (mut store, instance) = instantiate(&engine, wat);
+            store.set_fuel(1 << 40).unwrap();
+            let indirect = instance
+                .get_typed_func::<i32, i32>(&mut store, "indirect")
+                .unwrap();
+            // Deep but within the default call depth: it returns everywhere.
+            let deep = indirect.call(&mut store, 5000).map_err(|e| e.trap_code());
+            let runaway = indirect
+                .call(&mut store, 1 << 30)
+                .map_err(|e| e.trap_code());
+            let wide = instance
+                .get_func(&mut store, "wide")
+                .unwrap()
+                .call(
+                    &mut store,
+                    &[strata::Val::I32(1); 10],
+                    &mut [strata::Val::I32(0)],
+                )
+                .map_err(|e| e.trap_code());
+            seen.push((
+                (strategy, value_stack),
+                (deep, runaway, wide, store.get_fuel().unwrap()),
+            ));
+        }
+    }
+    for (key, out) in &seen {
+        let reference = &seen.iter().find(|(k, _)| k.1 == key.1).unwrap().1;
+        assert_eq!(out, reference, "{key:?}");
+    }
+    let (deep, runaway, wide, _) = &seen[0].1;
+    assert_eq!(*deep, Ok(5000));
+    assert_eq!(*runaway, Err(Some(TrapCode::StackOverflow)));
+    assert_eq!(*wide, Err(Some(TrapCode::StackOverflow)));
+}

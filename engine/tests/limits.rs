@@ -266,6 +266,13 @@ fn a_custom_limiter_sees_every_growth_and_its_panic_reaches_the_embedder() {
                     assert!(r.is_err(), "{strategy:?}: the panic reaches the embedder");
                     store.data_mut().panic = false;
                     assert_eq!(mem.call(&mut store, 1).unwrap(), 3, "{strategy:?}");
+                    // From the embedding API, the limiter's panic is the caller's.
+                    let memory = instance.get_memory(&mut store, "mem").unwrap();
+                    store.data_mut().panic = true;
+                    let r = catch_unwind(AssertUnwindSafe(|| memory.grow(&mut store, 1)));
+                    assert!(r.is_err(), "{strategy:?}: Memory::grow panics");
+                    store.data_mut().panic = false;
+                    assert_eq!(memory.grow(&mut store, 1).unwrap(), 4, "{strategy:?}");
                 },
             );
         },

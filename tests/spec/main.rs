@@ -258,13 +258,6 @@ fn make_engine(name: &str) -> Result<Engine, String> {
     panics::catch(|| {
         let mut config = Config::new();
         config.strategy(strategy).consume_fuel(fuel);
-        if fuel {
-            // Runaway recursion must end at the call-depth bound in every
-            // strategy for fuel to compare: compiled code's `call_indirect`
-            // recurses through the runtime, whose native frames would
-            // exhaust the default 512 KiB after a few hundred levels.
-            config.max_wasm_stack(FUEL_RUN_NATIVE_STACK / 2);
-        }
         if strategy == Strategy::Tiered {
             // Every function's first call is interpreted and leaves its loops
             // by OSR at their first back-edge; its second call runs compiled.
@@ -276,21 +269,7 @@ fn make_engine(name: &str) -> Result<Engine, String> {
     })?
 }
 
-/// The native stack the runner's thread gets (see `make_engine`).
-const FUEL_RUN_NATIVE_STACK: usize = 256 << 20;
-
 fn main() {
-    let runner = std::thread::Builder::new()
-        .name("spec".into())
-        .stack_size(FUEL_RUN_NATIVE_STACK)
-        .spawn(run_all)
-        .expect("the runner thread starts");
-    if runner.join().is_err() {
-        process::exit(1);
-    }
-}
-
-fn run_all() {
     panics::install_hook();
     watchdog::start();
     let options = Options::from_env();

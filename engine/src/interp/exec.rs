@@ -193,7 +193,9 @@ unsafe fn enter(
     // SAFETY: the module outlives the store's instances.
     let body = unsafe { &(&*ctx.module).bodies[def as usize] };
     let frame = body.frame_size as usize;
-    if inner.depth >= inner.engine.config().max_call_depth || base + frame > inner.stack.len() {
+    // The frame and its calls' argument cells, as compiled code checks.
+    let needed = frame + body.outgoing_cells as usize;
+    if inner.depth >= inner.engine.config().max_call_depth || base + needed > inner.stack.len() {
         return Err(TrapCode::StackOverflow);
     }
     inner.depth += 1;
@@ -886,7 +888,8 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
             Op::MemorySize { dst } => w!(dst, ctx.mem_len / crate::runtime::memory::PAGE_SIZE),
             Op::MemoryGrow { dst, delta } => {
                 let m = store.inner.instances[ctx.instance as usize].memories[0] as usize;
-                let old = growth::grow_memory(store, m, u32_!(delta) as u64)?;
+                let delta = u32_!(delta) as u64;
+                let old = catching(store, |store| growth::grow_memory(store, m, delta))?;
                 ctx.mem_len = store.inner.memories[m].len() as u64;
                 wi32!(dst, old.map_or(-1i32, |o| o as i32))
             }
@@ -934,7 +937,8 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
                 ip = unsafe { ip.add(1) };
                 let (v, n) = (r!(init), u32_!(delta));
                 let t = store.inner.instances[ctx.instance as usize].tables[table as usize];
-                let old = growth::grow_table(store, t as usize, n as u64, v)?;
+                let t = t as usize;
+                let old = catching(store, |store| growth::grow_table(store, t, n as u64, v))?;
                 wi32!(dst, old.map_or(-1i32, |o| o as i32))
             }
             Op::TableFill { index, val, len } => {

@@ -85,6 +85,10 @@ pub struct FuncBody {
     pub far_branches: Box<[(u32, i32)]>,
     /// Number of wasm operators translated, for statistics.
     pub wasm_ops: u32,
+    /// Cells past the frame that the function's calls write arguments to
+    /// and read results from: entering the function checks that the frame
+    /// and these fit in the value stack, in both tiers alike.
+    pub outgoing_cells: u32,
 }
 
 /// Register budgets of the allocation both tiers share: what the x86_64 JIT

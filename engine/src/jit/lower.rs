@@ -213,19 +213,7 @@ impl Lowerer<'_> {
 
     /// Cells past the frame that calls write arguments to and read results from.
     fn outgoing_cells(&self) -> u32 {
-        let env = &self.module.env;
-        let span = |ty: &crate::types::FuncType| ty.params().len().max(ty.results().len()) as u32;
-        self.body
-            .code
-            .iter()
-            .map(|op| match *op {
-                Op::CallInternal { func } => span(env.func_type(env.num_imported_funcs + func)),
-                Op::CallImported { func } => span(env.func_type(func)),
-                Op::CallIndirect { ty, .. } => span(env.type_at(ty)),
-                _ => 0,
-            })
-            .max()
-            .unwrap_or(0)
+        self.body.outgoing_cells
     }
 
     fn prologue(&mut self) {
@@ -1057,8 +1045,21 @@ impl Lowerer<'_> {
                     self.m
                         .mov(S64, x::RAX, Src::Mem(Mem::at(CTX, vmctx::CALL_INDIRECT)));
                     self.m.call_reg(x::RAX);
+                    // An entry of this instance comes back to be called from
+                    // here, as a direct call is (see `DIRECT_ENTRY_MIN`).
+                    let (made, done) = (self.m.new_label(), self.m.new_label());
+                    self.m
+                        .cmp(S64, x::RAX, Src::Imm(super::DIRECT_ENTRY_MIN as i32));
+                    self.m.jcc(Cond::LtU, made);
+                    self.m.lea(FP, Mem::at(FP, fs));
+                    self.m.call_reg(x::RAX);
+                    self.m.lea(FP, Mem::at(FP, -fs));
+                    self.m.jmp(done);
+                    self.m.bind(made);
                     self.fuel_from_memory();
                     self.m.raise_if_nonzero(x::RAX);
+                    self.m.bind(done);
+                    self.fuel_from_memory();
                     self.call_results(&results);
                     skip = 1 + np.div_ceil(3) + nr.div_ceil(3);
                 }

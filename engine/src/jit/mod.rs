@@ -13,7 +13,7 @@ pub(crate) mod vmctx;
 use crate::error::{Error, FrameInfo, Result, Trap, TrapCode};
 use crate::module::ModuleInner;
 use crate::runtime::growth;
-use crate::runtime::store::{catching, Store, StoreInner};
+use crate::runtime::store::{catching, FuncEntity, Store, StoreInner};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use strata_jit::masm::{MacroAssembler, Mem, Size, Src};
@@ -440,6 +440,15 @@ unsafe extern "sysv64" fn epoch_reached<T>(ctx: *mut VmCtx, top: *mut u64) -> u6
     }
 }
 
+/// Returned by the `call_indirect` hook at or above this value: the entry
+/// address of a function of the calling instance, which compiled code
+/// calls itself, so that indirect recursion costs no more native stack than
+/// direct recursion. Below it: 0 (the hook made the call) or a trap code.
+pub(crate) const DIRECT_ENTRY_MIN: u64 = 0x10000;
+
+/// `call_indirect`: checks the table entry and the signature, then either
+/// hands back the callee's entry (a function of the calling instance) or
+/// makes the call (imports, host functions, other instances' functions).
 unsafe extern "sysv64" fn call_indirect<T>(
     ctx: *mut VmCtx,
     fp: *mut u64,
@@ -449,7 +458,7 @@ unsafe extern "sysv64" fn call_indirect<T>(
 ) -> u64 {
     // SAFETY: called by compiled code with its live context.
     let (store, instance, base) = unsafe { hook_parts::<T>(ctx, fp) };
-    let result = (|| {
+    let result = catching(store, |store| {
         let inner = &store.inner;
         let inst = &inner.instances[instance as usize];
         let t = &inner.tables[inst.tables[table as usize] as usize];
@@ -461,17 +470,25 @@ unsafe extern "sysv64" fn call_indirect<T>(
             return Err(Error::trap(TrapCode::UninitializedElement));
         }
         let f = (cell - 1) as u32;
-        if inner.funcs[f as usize].type_id() != inst.module.inner.type_ids[ty as usize] {
+        let callee = &inner.funcs[f as usize];
+        if callee.type_id() != inst.module.inner.type_ids[ty as usize] {
             return Err(Error::trap(TrapCode::IndirectCallTypeMismatch));
         }
-        Ok(f)
-    })();
-    let result = result.and_then(|f| {
-        catching(store, |store| {
-            crate::interp::call_at(store, f, base, Some(instance))
-        })
+        if let FuncEntity::Wasm {
+            instance: i, def, ..
+        } = *callee
+        {
+            let entry = inst.module.inner.jit.entries[def as usize].load(Ordering::Acquire);
+            if i == instance && entry as u64 >= DIRECT_ENTRY_MIN {
+                return Ok(entry as u64);
+            }
+        }
+        crate::interp::call_at(store, f, base, Some(instance)).map(|()| 0)
     });
-    pending(store, result)
+    match result {
+        Ok(entry) => entry,
+        Err(e) => pending(store, Err(e)),
+    }
 }
 
 unsafe extern "sysv64" fn call_interp<T>(ctx: *mut VmCtx, fp: *mut u64, def: u64) -> u64 {

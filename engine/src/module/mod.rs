@@ -628,5 +628,6 @@ fn placeholder_body() -> FuncBody {
         local_cells: Box::new([]),
         far_branches: Box::new([]),
         wasm_ops: 0,
+        outgoing_cells: 0,
     }
 }

@@ -301,23 +301,18 @@ impl<T> Store<T> {
         self.limiter = Some(Box::new(limiter));
     }
 
-    /// Asks the embedder's limiter (if any) `ask`, catching its panic.
+    /// Asks the embedder's limiter (if any) `ask`. A panic in the limiter
+    /// unwinds from here: wasm's `memory.grow` and `table.grow` call this
+    /// under [`catching`], API calls do not, so it reaches whoever called.
     pub(crate) fn ask_limiter<R>(
         &mut self,
         ask: impl FnOnce(&mut dyn ResourceLimiter) -> Result<R>,
         otherwise: R,
     ) -> Result<R> {
-        let Some(access) = self.limiter.as_mut() else {
-            return Ok(otherwise);
-        };
-        if self.inner.activations == 0 {
-            // Called by the embedder, not from wasm: a panic is the embedder's.
-            return ask(access(&mut self.data));
-        }
-        catching(self, |store| match store.limiter.as_mut() {
-            Some(access) => ask(access(&mut store.data)),
+        match self.limiter.as_mut() {
+            Some(access) => ask(access(&mut self.data)),
             None => Ok(otherwise),
-        })
+        }
     }
 
     /// Called when running wasm finds the epoch deadline reached: runs the

@@ -124,5 +124,6 @@ pub(super) fn finish(t: Translator<'_>) -> Result<FuncBody> {
         local_cells: local_cells.into_boxed_slice(),
         far_branches: far.into_boxed_slice(),
         wasm_ops: t.wasm_ops,
+        outgoing_cells: t.outgoing_cells,
     })
 }

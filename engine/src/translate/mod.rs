@@ -142,6 +142,8 @@ struct Translator<'a> {
     results: Vec<ValType>,
     far_branches: Vec<(u32, i32)>,
     wasm_ops: u32,
+    /// The largest argument/result span of the function's calls.
+    outgoing_cells: u32,
     /// Whether to charge fuel (`Config::consume_fuel`).
     fuel: bool,
     /// The `ConsumeFuel` instruction of the straight-line run being
@@ -182,6 +184,7 @@ impl<'a> Translator<'a> {
             results: results.to_vec(),
             far_branches: Vec::new(),
             wasm_ops: 0,
+            outgoing_cells: 0,
             fuel: false,
             fuel_at: None,
         };
@@ -840,6 +843,8 @@ impl<'a> Translator<'a> {
     }
 
     fn finish_call(&mut self, args: &[u32], results: &[ValType]) -> Result<()> {
+        let span = args.len().max(results.len()) as u32;
+        self.outgoing_cells = self.outgoing_cells.max(span);
         self.emit_args(args);
         let mut regs = Vec::with_capacity(results.len());
         for &ty in results {
