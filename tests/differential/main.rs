@@ -67,7 +67,8 @@ fn main() {
     }
     eprintln!(
         "differential: {} modules ({} generated, {} regressions), {} calls ({} returned, {} trapped), \
-         tiered: {} functions compiled and {} OSR entries, {} calls' fuel compared between strategies, \
+         tiered: {} functions compiled and {} OSR entries, \
+         {} calls' fuel compared between strategies ({} ran out of fuel), \
          {} calls compared with wasmi, \
          {} differences attributed to known wasmi bugs, {} unsupported, {} known failures, in {:.1?}",
         tally.modules,
@@ -79,6 +80,7 @@ fn main() {
         tally.tier_ups,
         tally.osr_entries,
         tally.fuel_calls,
+        tally.out_of_fuel,
         tally.wasmi_calls,
         tally.oracle_bugs,
         tally.unsupported,
@@ -100,6 +102,7 @@ struct Tally {
     modules: usize,
     calls: usize,
     fuel_calls: usize,
+    out_of_fuel: usize,
     wasmi_calls: usize,
     oracle_bugs: usize,
     unsupported: usize,
@@ -131,6 +134,7 @@ impl Tally {
             Ok(Ok(verdict)) => {
                 self.calls += verdict.calls;
                 self.fuel_calls += verdict.fuel_calls;
+                self.out_of_fuel += verdict.out_of_fuel;
                 self.wasmi_calls += verdict.calls_checked_against_wasmi;
                 self.oracle_bugs += usize::from(verdict.oracle_bug.is_some());
                 self.unsupported += usize::from(verdict.unsupported);

@@ -3,7 +3,10 @@
 //!
 //! Half of all modules run with fuel on (see [`run_strata::fuel_for`]); the
 //! fuel each call consumed is then compared exactly between Strata's
-//! strategies (wasmi's fuel model is its own, so not against wasmi).
+//! strategies (wasmi's fuel model is its own, so not against wasmi). Half
+//! of those get a small budget per call ([`run_strata::fuel_budget`]), so
+//! calls run out of fuel mid-run; the comparison with wasmi stops at the
+//! first such call, while the strategies keep being compared exactly.
 //!
 //! Allowances against wasmi (never between Strata's strategies):
 //! - error messages are not compared, only "failed" and trap codes, with
@@ -51,6 +54,8 @@ pub struct Verdict {
     pub osr_entries: u64,
     /// Calls whose fuel consumption was compared between strategies.
     pub fuel_calls: usize,
+    /// Of those, calls that ran out of fuel.
+    pub out_of_fuel: usize,
 }
 
 /// Engines disagreed; `Display` gives the full readable report.
@@ -109,6 +114,11 @@ pub fn check(wasm: &[u8], arg_bytes: &[u8]) -> Result<Verdict, Disagreement> {
         return Ok(verdict);
     };
     verdict.fuel_calls = reference.steps.iter().filter(|s| s.fuel.is_some()).count();
+    verdict.out_of_fuel = reference
+        .steps
+        .iter()
+        .filter(|s| s.outcome.is_out_of_fuel())
+        .count();
     for step in &reference.steps {
         match step.outcome {
             Outcome::Returned(_) => verdict.returned += 1,
@@ -171,7 +181,11 @@ fn checked_calls(a: &Run, b: &Run) -> usize {
     a.steps
         .iter()
         .zip(&b.steps)
-        .take_while(|(x, y)| x.outcome.is_stack_overflow() == y.outcome.is_stack_overflow())
+        .take_while(|(x, y)| {
+            x.outcome.is_stack_overflow() == y.outcome.is_stack_overflow()
+                && !x.outcome.is_out_of_fuel()
+                && !y.outcome.is_out_of_fuel()
+        })
         .count()
 }
 
@@ -197,7 +211,9 @@ fn first_difference(a: &Run, b: &Run, mode: Mode) -> Option<Difference> {
             !matches!(ia, Outcome::Returned(_)) && !matches!(ib, Outcome::Returned(_));
         let both_trapped = matches!(ia, Outcome::Trapped(_)) && matches!(ib, Outcome::Trapped(_));
         let overflow = ia.is_stack_overflow() || ib.is_stack_overflow();
-        let tolerated = mode == Mode::Oracle && ((both_failed && !both_trapped) || overflow);
+        let out_of_fuel = ia.is_out_of_fuel() || ib.is_out_of_fuel();
+        let tolerated =
+            mode == Mode::Oracle && ((both_failed && !both_trapped) || overflow || out_of_fuel);
         if !tolerated {
             return before(format!(
                 "instantiation: {} vs {}",
@@ -213,7 +229,9 @@ fn first_difference(a: &Run, b: &Run, mode: Mode) -> Option<Difference> {
     }
     for (i, (sa, sb)) in a.steps.iter().zip(&b.steps).enumerate() {
         if mode == Mode::Oracle
-            && (sa.outcome.is_stack_overflow() != sb.outcome.is_stack_overflow())
+            && (sa.outcome.is_stack_overflow() != sb.outcome.is_stack_overflow()
+                || sa.outcome.is_out_of_fuel()
+                || sb.outcome.is_out_of_fuel())
         {
             return None;
         }

@@ -79,6 +79,12 @@ impl Outcome {
     pub fn is_stack_overflow(&self) -> bool {
         *self == Outcome::Trapped(TrapCode::StackOverflow)
     }
+
+    /// Whether this is Strata running out of fuel, which wasmi (run without
+    /// fuel) has no counterpart of.
+    pub fn is_out_of_fuel(&self) -> bool {
+        *self == Outcome::Trapped(TrapCode::OutOfFuel)
+    }
 }
 
 impl fmt::Display for Outcome {

@@ -12,18 +12,37 @@ pub const TIER_UP_CALLS: u64 = 2;
 /// See [`TIER_UP_CALLS`].
 pub const TIER_UP_BACK_EDGES: u64 = 8;
 
-/// Fuel each store of an engine that consumes fuel starts every call with:
-/// generated programs end long before it runs out.
+/// Fuel each store of an engine that consumes fuel starts every call with,
+/// for half of the modules that consume fuel: generated programs end long
+/// before it runs out.
 pub const FUEL_BUDGET: u64 = 1 << 50;
+
+/// The other half start every call with a budget between 16 and this, so
+/// that running out of fuel, mid-run, in every kind of code, is compared
+/// between strategies too (the state left behind included).
+pub const SMALL_FUEL_BUDGETS: u64 = 20_000;
+
+fn module_hash(wasm: &[u8]) -> u32 {
+    wasm.iter().fold(0x811c_9dc5u32, |h, &b| {
+        (h ^ b as u32).wrapping_mul(0x0100_0193)
+    })
+}
 
 /// Whether a module's runs consume fuel: half of all modules, by a bit of
 /// their bytes, so both the code without fuel checks and the code with
 /// them meet every shape of program.
 pub fn fuel_for(wasm: &[u8]) -> bool {
-    wasm.iter().fold(0x811c_9dc5u32, |h, &b| {
-        (h ^ b as u32).wrapping_mul(0x0100_0193)
-    }) & 1
-        == 1
+    module_hash(wasm) & 1 == 1
+}
+
+/// The fuel every call of a module that consumes fuel starts with.
+pub fn fuel_budget(wasm: &[u8]) -> u64 {
+    let h = module_hash(wasm);
+    if h & 2 == 0 {
+        FUEL_BUDGET
+    } else {
+        16 + (h >> 2) as u64 % SMALL_FUEL_BUDGETS
+    }
 }
 
 /// One engine per strategy this machine runs, built once per process; with
@@ -71,7 +90,8 @@ pub fn run(strategy: Strategy, engine: &Engine, wasm: &[u8], plan: &Plan) -> Run
         Err(e) => return Run::rejected(name, e.to_string()),
     };
     let mut store = Store::new(engine, ());
-    let fuel = store.set_fuel(FUEL_BUDGET).is_ok();
+    let budget = fuel_budget(wasm);
+    let fuel = store.set_fuel(budget).is_ok();
     let instance = match Linker::<()>::new(engine).instantiate(&mut store, &module) {
         Ok(instance) => instance,
         Err(e) => {
@@ -89,9 +109,7 @@ pub fn run(strategy: Strategy, engine: &Engine, wasm: &[u8], plan: &Plan) -> Run
     let mut steps = Vec::new();
     for call in &plan.calls {
         if fuel {
-            store
-                .set_fuel(FUEL_BUDGET)
-                .expect("the engine consumes fuel");
+            store.set_fuel(budget).expect("the engine consumes fuel");
         }
         let outcome = match instance.get_func(&mut store, &call.export) {
             Some(func) => {
@@ -107,7 +125,7 @@ pub fn run(strategy: Strategy, engine: &Engine, wasm: &[u8], plan: &Plan) -> Run
             None => Outcome::Failed(format!("no exported function `{}`", call.export)),
         };
         let state = snapshot(&mut store, &instance, plan);
-        let fuel = fuel.then(|| FUEL_BUDGET - store.get_fuel().unwrap_or(FUEL_BUDGET));
+        let fuel = fuel.then(|| budget - store.get_fuel().unwrap_or(budget));
         steps.push(Step {
             outcome,
             state,
