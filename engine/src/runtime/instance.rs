@@ -372,6 +372,9 @@ pub(crate) fn instantiate<T>(
         .iter()
         .enumerate()
     {
+        if ty.minimum() > MAX_TABLE_ELEMS {
+            return Err(Error::instantiate("table minimum size is too large"));
+        }
         growth::admit_table(store, i, ty.minimum(), ty.maximum())?;
     }
     for (i, ty) in m.env.memories[m.env.num_imported_memories as usize..]
@@ -380,6 +383,13 @@ pub(crate) fn instantiate<T>(
     {
         growth::admit_memory(store, i, ty.minimum(), ty.maximum())?;
     }
+    let inner = &store.inner;
+    let marks = (
+        inner.funcs.len(),
+        inner.globals.len(),
+        inner.tables.len(),
+        inner.memories.len(),
+    );
     let inst_index = store.inner.instances.len() as u32;
     for (def, &ty) in m.env.funcs[m.env.num_imported_funcs as usize..]
         .iter()
@@ -407,9 +417,6 @@ pub(crate) fn instantiate<T>(
     }
     for (i, init) in m.table_inits.iter().enumerate() {
         let ty: TableType = m.env.tables[m.env.num_imported_tables as usize + i];
-        if ty.minimum() > MAX_TABLE_ELEMS {
-            return Err(Error::instantiate("table minimum size is too large"));
-        }
         let cell = init.as_ref().map_or(0, |e| {
             e.eval(func_ref, |g| {
                 store.inner.globals[globals[g as usize] as usize].value
@@ -424,7 +431,18 @@ pub(crate) fn instantiate<T>(
     for i in m.env.num_imported_memories as usize..m.env.memories.len() {
         let ty: MemoryType = m.env.memories[i];
         let guard = store.inner.engine.config().memory_guard();
-        store.inner.memories.push(LinearMemory::new(ty, guard)?);
+        match LinearMemory::new(ty, guard) {
+            Ok(mem) => store.inner.memories.push(mem),
+            Err(e) => {
+                // Nothing refers to what this instantiation created yet.
+                let inner = &mut store.inner;
+                inner.funcs.truncate(marks.0);
+                inner.globals.truncate(marks.1);
+                inner.tables.truncate(marks.2);
+                inner.memories.truncate(marks.3);
+                return Err(e);
+            }
+        }
         memories.push(store.inner.memories.len() as u32 - 1);
     }
     let global_ptrs: Box<[*mut u64]> = globals
