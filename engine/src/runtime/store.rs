@@ -293,7 +293,7 @@ impl<T> Store<T> {
 
     /// Installs the limiter found in the store's data by `limiter`: every
     /// memory, table and instance this store creates or grows asks it
-    /// first (see [`ResourceLimiter`] and [`StoreLimits`]).
+    /// first (see [`ResourceLimiter`] and [`StoreLimits`](crate::StoreLimits)).
     pub fn limiter(
         &mut self,
         limiter: impl (FnMut(&mut T) -> &mut dyn ResourceLimiter) + Send + Sync + 'static,
