@@ -87,6 +87,9 @@ fn subject(strategy: Strategy) -> Subject {
     }
 }
 
+/// Chooses one of a subject's exports.
+type Pick = fn(&Subject) -> TypedFunc<(), ()>;
+
 fn traps(c: &mut Criterion) {
     let _extra = extra_modules();
     let mut subjects: Vec<(&str, Subject)> = STRATEGIES
@@ -94,29 +97,22 @@ fn traps(c: &mut Criterion) {
         .map(|(strategy, key)| (key, subject(strategy)))
         .collect();
 
-    let mut group = c.benchmark_group("traps/trap");
-    for (key, s) in &mut subjects {
-        group.bench_function(*key, |b| {
-            b.iter(|| {
-                // A call that returns normally fails the benchmark rather
-                // than timing it.
-                let err = s.trap.call(&mut s.store, ()).expect_err("trap traps");
-                std::hint::black_box(err);
-            })
-        });
+    // Calls that must trap: one returning normally fails the benchmark
+    // rather than being timed.
+    let trapping: [(&str, Pick); 2] = [("traps/trap", |s| s.trap), ("traps/oob", |s| s.oob)];
+    for (name, func) in trapping {
+        let mut group = c.benchmark_group(name);
+        for (key, s) in &mut subjects {
+            let f = func(s);
+            group.bench_function(*key, |b| {
+                b.iter(|| {
+                    let err = f.call(&mut s.store, ()).expect_err("the call traps");
+                    std::hint::black_box(err);
+                })
+            });
+        }
+        group.finish();
     }
-    group.finish();
-
-    let mut group = c.benchmark_group("traps/oob");
-    for (key, s) in &mut subjects {
-        group.bench_function(*key, |b| {
-            b.iter(|| {
-                let err = s.oob.call(&mut s.store, ()).expect_err("oob traps");
-                std::hint::black_box(err);
-            })
-        });
-    }
-    group.finish();
 
     let mut group = c.benchmark_group("traps/nop");
     for (key, s) in &mut subjects {

@@ -773,22 +773,8 @@ fn execute<T>(store: &mut Store<T>, frames: &mut Vec<Frame>, st: &mut State) -> 
                     unreachable!("call_indirect without its table word")
                 };
                 ip = unsafe { ip.add(1) };
-                let inner = &store.inner;
-                let inst = &inner.instances[ctx.instance as usize];
-                let t = &inner.tables[inst.tables[table as usize] as usize];
-                let i = u32_!(index) as usize;
-                let Some(&cell) = t.elems.get(i) else {
-                    return Err(TrapCode::UndefinedElement.into());
-                };
-                if cell == 0 {
-                    return Err(TrapCode::UninitializedElement.into());
-                }
-                let f = (cell - 1) as u32;
-                // SAFETY: module is live.
-                let want = unsafe { (&*ctx.module).type_ids[ty as usize] };
-                if inner.funcs[f as usize].type_id() != want {
-                    return Err(TrapCode::IndirectCallTypeMismatch.into());
-                }
+                let i = u32_!(index);
+                let f = bulk::indirect_callee(&store.inner, ctx.instance, table, i, ty)?;
                 call_store_func!(f)
             }
             Op::Select { dst, a, b } => {

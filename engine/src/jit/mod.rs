@@ -12,8 +12,8 @@ pub(crate) mod vmctx;
 
 use crate::error::{Error, FrameInfo, Result, Trap, TrapCode};
 use crate::module::ModuleInner;
-use crate::runtime::growth;
 use crate::runtime::store::{catching, FuncEntity, Store, StoreInner};
+use crate::runtime::{bulk, growth};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use strata_jit::masm::{MacroAssembler, Mem, Size, Src};
@@ -356,16 +356,23 @@ fn pending<T>(store: &mut Store<T>, result: Result<()>) -> u64 {
     }
 }
 
-/// The store and the frame's cell index behind a hook's arguments.
+/// The store and the calling instance behind a hook's context.
+///
+/// # Safety
+/// `ctx` must be a live, refreshed context.
+unsafe fn hook_store<'a, T>(ctx: *mut VmCtx) -> (&'a mut Store<T>, u32) {
+    // SAFETY: refreshed on entry; compiled code holds no references.
+    unsafe { (&mut *(*ctx).store.cast::<Store<T>>(), (*ctx).instance) }
+}
+
+/// As [`hook_store`], with the cell index of `fp` in the store's stack.
 ///
 /// # Safety
 /// `ctx` must be a live, refreshed context and `fp` point into its store's stack.
 unsafe fn hook_parts<'a, T>(ctx: *mut VmCtx, fp: *mut u64) -> (&'a mut Store<T>, u32, usize) {
-    // SAFETY: refreshed on entry; compiled code holds no references.
-    let store = unsafe { &mut *(*ctx).store.cast::<Store<T>>() };
+    // SAFETY: forwarded from the caller.
+    let (store, instance) = unsafe { hook_store::<T>(ctx) };
     let base = (fp as usize - store.inner.stack.ptr(0) as usize) / 8;
-    // SAFETY: as above.
-    let instance = unsafe { (*ctx).instance };
     (store, instance, base)
 }
 
@@ -403,7 +410,7 @@ unsafe extern "sysv64" fn memory_grow<T>(
     _: u64,
 ) -> u64 {
     // SAFETY: called by compiled code with its live, refreshed context.
-    let (store, instance) = unsafe { (&mut *(*ctx).store.cast::<Store<T>>(), (*ctx).instance) };
+    let (store, instance) = unsafe { hook_store::<T>(ctx) };
     let result = catching(store, |store| {
         let m = store.inner.instances[instance as usize].memories[0] as usize;
         growth::grow_memory(store, m, delta as u32 as u64)
@@ -420,7 +427,7 @@ unsafe extern "sysv64" fn table_grow<T>(
     _: u64,
 ) -> u64 {
     // SAFETY: called by compiled code with its live, refreshed context.
-    let (store, instance) = unsafe { (&mut *(*ctx).store.cast::<Store<T>>(), (*ctx).instance) };
+    let (store, instance) = unsafe { hook_store::<T>(ctx) };
     let result = catching(store, |store| {
         let t = store.inner.instances[instance as usize].tables[table as usize] as usize;
         growth::grow_table(store, t, delta as u32 as u64, init)
@@ -460,25 +467,14 @@ unsafe extern "sysv64" fn call_indirect<T>(
     let (store, instance, base) = unsafe { hook_parts::<T>(ctx, fp) };
     let result = catching(store, |store| {
         let inner = &store.inner;
-        let inst = &inner.instances[instance as usize];
-        let t = &inner.tables[inst.tables[table as usize] as usize];
-        let cell = *t
-            .elems
-            .get(index as u32 as usize)
-            .ok_or_else(|| Error::trap(TrapCode::UndefinedElement))?;
-        if cell == 0 {
-            return Err(Error::trap(TrapCode::UninitializedElement));
-        }
-        let f = (cell - 1) as u32;
-        let callee = &inner.funcs[f as usize];
-        if callee.type_id() != inst.module.inner.type_ids[ty as usize] {
-            return Err(Error::trap(TrapCode::IndirectCallTypeMismatch));
-        }
+        let f = bulk::indirect_callee(inner, instance, table as u32, index as u32, ty as u32)
+            .map_err(Error::trap)?;
         if let FuncEntity::Wasm {
             instance: i, def, ..
-        } = *callee
+        } = inner.funcs[f as usize]
         {
-            let entry = inst.module.inner.jit.entries[def as usize].load(Ordering::Acquire);
+            let module = &inner.instances[instance as usize].module.inner;
+            let entry = module.jit.entries[def as usize].load(Ordering::Acquire);
             if i == instance && entry as u64 >= DIRECT_ENTRY_MIN {
                 return Ok(entry as u64);
             }

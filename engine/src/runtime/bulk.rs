@@ -133,6 +133,30 @@ pub(crate) fn table_size(inner: &StoreInner, inst: u32, t: u32) -> u32 {
     inner.tables[table(inner, inst, t)].elems.len() as u32
 }
 
+/// The store function `call_indirect` calls: entry `index` of table `t`
+/// of instance `inst`, which must be set and of the module's type `ty`.
+pub(crate) fn indirect_callee(
+    inner: &StoreInner,
+    inst: u32,
+    t: u32,
+    index: u32,
+    ty: u32,
+) -> Res<u32> {
+    let instance = &inner.instances[inst as usize];
+    let cell = *inner.tables[table(inner, inst, t)]
+        .elems
+        .get(index as usize)
+        .ok_or(TrapCode::UndefinedElement)?;
+    if cell == 0 {
+        return Err(TrapCode::UninitializedElement);
+    }
+    let f = (cell - 1) as u32;
+    if inner.funcs[f as usize].type_id() != instance.module.inner.type_ids[ty as usize] {
+        return Err(TrapCode::IndirectCallTypeMismatch);
+    }
+    Ok(f)
+}
+
 /// `table.fill`.
 pub(crate) fn table_fill(
     inner: &mut StoreInner,

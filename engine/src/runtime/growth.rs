@@ -5,9 +5,8 @@
 //! which asks to grow each new memory and table from 0 to its minimum.
 
 use super::limits::ResourceLimiter;
-use super::memory::{MAX_PAGES, PAGE_SIZE};
+use super::memory::PAGE_SIZE;
 use super::store::Store;
-use super::table::MAX_TABLE_ELEMS;
 use crate::error::{Error, Result};
 
 /// Grows store memory `m` by `delta` pages: `Ok(Some(old pages))`, or
@@ -19,7 +18,7 @@ pub(crate) fn grow_memory<T>(store: &mut Store<T>, m: usize, delta: u64) -> Resu
     if delta == 0 {
         return Ok(Some(pages));
     }
-    let max_pages = mem.ty().maximum().unwrap_or(MAX_PAGES).min(MAX_PAGES);
+    let max_pages = mem.max_pages();
     let maximum = Some((max_pages * PAGE_SIZE) as usize);
     let new_pages = pages.checked_add(delta).filter(|&n| n <= max_pages);
     let Some(new_pages) = new_pages else {
@@ -58,11 +57,7 @@ pub(crate) fn grow_table<T>(
     if delta == 0 {
         return Ok(Some(current as u64));
     }
-    let max = table
-        .ty
-        .maximum()
-        .unwrap_or(u32::MAX as u64)
-        .min(MAX_TABLE_ELEMS);
+    let max = table.max_elems();
     let new_len = (current as u64).checked_add(delta).filter(|&n| n <= max);
     let Some(new_len) = new_len else {
         let e = Error::msg(format!(

@@ -103,6 +103,12 @@ impl LinearMemory {
         MemoryType::from_limits(self.pages(), self.ty.maximum())
     }
 
+    /// Pages the memory may grow to: its declared maximum, within what a
+    /// 32-bit memory can index.
+    pub fn max_pages(&self) -> u64 {
+        self.max_pages
+    }
+
     /// Grows by `delta` pages, returning the old size in pages, or `None`
     /// when the maximum would be exceeded.
     pub fn grow(&mut self, delta: u64) -> Option<u64> {

@@ -17,16 +17,20 @@ pub struct Table {
 }
 
 impl TableEntity {
+    /// Elements the table may grow to: its declared maximum, within what
+    /// the host allows a table.
+    pub fn max_elems(&self) -> u64 {
+        self.ty
+            .maximum()
+            .unwrap_or(u32::MAX as u64)
+            .min(MAX_TABLE_ELEMS)
+    }
+
     /// Grows by `delta` elements set to `init`, returning the old size.
     pub fn grow(&mut self, delta: u64, init: u64) -> Option<u64> {
         let old = self.elems.len() as u64;
         let new = old.checked_add(delta)?;
-        let max = self
-            .ty
-            .maximum()
-            .unwrap_or(u32::MAX as u64)
-            .min(MAX_TABLE_ELEMS);
-        if new > max {
+        if new > self.max_elems() {
             return None;
         }
         self.elems.resize(new as usize, init);
