@@ -8,7 +8,7 @@ use common::{for_each_strategy, instantiate};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-use strata::{Engine, TrapCode, UpdateDeadline};
+use strata::{AsContextMut, Engine, TrapCode, UpdateDeadline};
 
 const SPIN: &str = r#"(module
   (func (export "spin") (loop $l (br $l)))
@@ -323,6 +323,31 @@ fn entering_a_loop_checks_the_deadline_in_every_strategy() {
             let f = instance.get_typed_func::<(), i32>(&mut store, "f").unwrap();
             store.set_epoch_deadline(1);
             let err = f.call(&mut store, ()).unwrap_err();
+            assert_eq!(err.trap_code(), Some(TrapCode::Interrupt), "{strategy:?}");
+        },
+    );
+}
+
+#[test]
+fn a_callback_that_goes_back_to_trapping_stays_removed() {
+    for_each_strategy(
+        |c| {
+            c.epoch_interruption(true);
+        },
+        |strategy, engine| {
+            let (mut store, instance) = reentrant(&engine);
+            store.epoch_deadline_callback(|mut cx| {
+                cx.as_context_mut().epoch_deadline_trap();
+                cx.set_epoch_deadline(1);
+                Ok(UpdateDeadline::Continue(1))
+            });
+            let run = instance
+                .get_typed_func::<i32, i32>(&mut store, "run")
+                .unwrap();
+            // The first deadline runs the callback, which removes itself.
+            assert_eq!(run.call(&mut store, 1).unwrap(), 1, "{strategy:?}");
+            // The next one traps.
+            let err = run.call(&mut store, 1).unwrap_err();
             assert_eq!(err.trap_code(), Some(TrapCode::Interrupt), "{strategy:?}");
         },
     );

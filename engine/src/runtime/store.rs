@@ -116,6 +116,9 @@ pub struct Store<T> {
     pub(crate) host_funcs: Vec<HostFn<T>>,
     /// Called when the epoch deadline is reached; `None` traps.
     pub(crate) epoch_callback: Option<EpochCallback<T>>,
+    /// Counts changes of `epoch_callback` by the embedder, so a callback
+    /// that replaces or removes itself while it runs is not put back.
+    epoch_callback_changes: u64,
     /// Where the embedder's limits live in `T`.
     pub(crate) limiter: Option<LimiterAccess<T>>,
     data: T,
@@ -212,6 +215,7 @@ impl<T> Store<T> {
             },
             host_funcs: Vec::new(),
             epoch_callback: None,
+            epoch_callback_changes: 0,
             limiter: None,
             data,
         }
@@ -278,6 +282,7 @@ impl<T> Store<T> {
     /// default); removes a deadline callback.
     pub fn epoch_deadline_trap(&mut self) {
         self.epoch_callback = None;
+        self.epoch_callback_changes += 1;
     }
 
     /// Calls `callback` when the epoch deadline is reached: it returns
@@ -289,6 +294,7 @@ impl<T> Store<T> {
         callback: impl FnMut(StoreContextMut<'_, T>) -> Result<UpdateDeadline> + Send + Sync + 'static,
     ) {
         self.epoch_callback = Some(Box::new(callback));
+        self.epoch_callback_changes += 1;
     }
 
     /// Installs the limiter found in the store's data by `limiter`: every
@@ -327,12 +333,13 @@ impl<T> Store<T> {
         let Some(mut callback) = self.epoch_callback.take() else {
             return Err(Error::trap(crate::TrapCode::Interrupt));
         };
+        let changes = self.epoch_callback_changes;
         let saved_top = self.inner.stack_top;
         self.inner.stack_top = saved_top.max(frames_top);
         let result = catching(self, |store| callback(StoreContextMut(store)));
         self.inner.stack_top = saved_top;
-        // The callback may have installed a new one; keep that.
-        if self.epoch_callback.is_none() {
+        // Unless the callback installed another or went back to trapping.
+        if self.epoch_callback_changes == changes {
             self.epoch_callback = Some(callback);
         }
         match result? {
