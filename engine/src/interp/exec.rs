@@ -192,9 +192,8 @@ unsafe fn enter(
 ) -> Result<(*const FuncBody, *mut u64), TrapCode> {
     // SAFETY: the module outlives the store's instances.
     let body = unsafe { &(&*ctx.module).bodies[def as usize] };
-    let frame = body.frame_size as usize;
     // The frame and its calls' argument cells, as compiled code checks.
-    let needed = frame + body.outgoing_cells as usize;
+    let needed = body.stack_cells() as usize;
     if inner.depth >= inner.engine.config().max_call_depth || base + needed > inner.stack.len() {
         return Err(TrapCode::StackOverflow);
     }

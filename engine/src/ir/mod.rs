@@ -142,6 +142,13 @@ impl FuncBody {
         }
     }
 
+    /// Cells of the value stack a call of the function needs from its
+    /// frame's base: the frame and its calls' argument cells. Both tiers
+    /// check it on entry, alike.
+    pub fn stack_cells(&self) -> u32 {
+        self.frame_size + self.outgoing_cells
+    }
+
     /// Bytes of IR (instructions and constants).
     pub fn ir_bytes(&self) -> usize {
         self.code.len() * core::mem::size_of::<Op<Reg>>() + self.consts.len() * 8

@@ -211,14 +211,9 @@ impl Lowerer<'_> {
         }
     }
 
-    /// Cells past the frame that calls write arguments to and read results from.
-    fn outgoing_cells(&self) -> u32 {
-        self.body.outgoing_cells
-    }
-
     fn prologue(&mut self) {
         // The frame, and the argument area of calls it makes, must fit.
-        let fs = (self.body.frame_size + self.outgoing_cells()) as i32;
+        let fs = self.body.stack_cells() as i32;
         // Keep rsp 16-byte aligned in the body, so calls need no adjustment.
         self.m.adjust_sp(-8);
         // Before anything can trap: a trap hands the register back.
@@ -279,7 +274,7 @@ impl Lowerer<'_> {
         let pushed = ints.len() as i32 * 8;
         // Float slots, padded so rsp stays 16-byte aligned at the call.
         let area = ((pushed + floats.len() as i32 * 8 + 15) & !15) - pushed;
-        let frame_top = (b.frame_size + self.outgoing_cells()) as i32;
+        let frame_top = b.stack_cells() as i32;
         for (slow, resume) in std::mem::take(&mut self.epoch_slow) {
             self.m.bind(slow);
             for &g in &ints {
@@ -350,7 +345,7 @@ impl Lowerer<'_> {
         self.m.adjust_sp(-8);
         self.fuel_from_memory();
         // The interpreter checked the frame; calls also need their argument area.
-        let fs = (b.frame_size + self.outgoing_cells()) as i32;
+        let fs = b.stack_cells() as i32;
         self.m.lea(S1, Mem::at(FP, 8 * fs));
         self.m
             .cmp(Size::S64, S1, Src::Mem(Mem::at(CTX, vmctx::STACK_END)));
