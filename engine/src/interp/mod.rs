@@ -11,6 +11,8 @@
 //! stores are bounds-checked here explicitly.
 
 mod exec;
+mod handlers;
+mod state;
 
 use crate::error::{Error, Result, TrapCode};
 use crate::runtime::native_stack;

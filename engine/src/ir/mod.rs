@@ -8,7 +8,7 @@
 
 mod ops;
 
-pub use ops::Op;
+pub use ops::{Op, Opcode, OPCODES};
 
 use core::fmt;
 
@@ -51,8 +51,10 @@ impl fmt::Display for MemKind {
     }
 }
 
-// The interpreter's dispatch reads one 8-byte word per instruction.
+// The interpreter's dispatch reads one 8-byte word per instruction, and
+// its handler table has a slot for every value of the opcode byte.
 const _: () = assert!(core::mem::size_of::<Op<Reg>>() == 8);
+const _: () = assert!(OPCODES.len() <= 256);
 
 /// A translated and allocated function body, ready for the interpreter.
 #[derive(Debug, Clone)]
@@ -123,6 +125,31 @@ impl<R: Copy> Op<R> {
                 | Op::RefFunc { .. }
                 | Op::MemorySize { .. }
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_byte_of_an_instruction_is_its_opcode() {
+        let ops: [Op<Reg>; 4] = [
+            Op::Unreachable {},
+            Op::I32Add { dst: 1, a: 2, b: 3 },
+            Op::BrIfI64GeU {
+                a: 7,
+                b: 9,
+                offset: -4,
+            },
+            Op::I64TruncSatF64U { dst: 5, src: 6 },
+        ];
+        for op in ops {
+            // SAFETY: `Op` is `repr(u8)`: its first byte is the discriminant.
+            let byte = unsafe { *(&op as *const Op<Reg>).cast::<u8>() };
+            assert_eq!(byte, op.opcode() as u8);
+            assert_eq!(OPCODES[byte as usize], op.opcode());
+        }
     }
 }
 

@@ -41,8 +41,12 @@ macro_rules! define_ops {
         /// allocation maps them to `Op<Reg>` over frame cells, which tiers run.
         /// Variants named after a wasm operator implement it; operand fields are
         /// `dst` (written), sources, then immediates.
+        ///
+        /// The layout is `repr(u8)`: the first byte of an instruction is its
+        /// [`Opcode`], which the interpreter dispatches on.
         #[allow(missing_docs)]
         #[derive(Copy, Clone, Debug, PartialEq, Eq)]
+        #[repr(u8)]
         pub enum Op<R> {
             $(
                 $(#[$doc])*
@@ -50,7 +54,25 @@ macro_rules! define_ops {
             )*
         }
 
+        /// The kind of an [`Op`], without operands: its discriminant.
+        #[allow(missing_docs)]
+        #[derive(Copy, Clone, Debug, PartialEq, Eq)]
+        #[repr(u8)]
+        pub enum Opcode {
+            $($name,)*
+        }
+
+        /// Every opcode, in discriminant order.
+        pub const OPCODES: &[Opcode] = &[$(Opcode::$name,)*];
+
         impl<R: Copy> Op<R> {
+            /// The instruction's opcode: the same value as its first byte.
+            pub fn opcode(&self) -> Opcode {
+                match self {
+                    $(Op::$name { .. } => Opcode::$name,)*
+                }
+            }
+
             /// Rewrites every register operand through `f`, keeping immediates.
             pub fn map_regs<S>(self, mut f: impl FnMut(R) -> S) -> Op<S> {
                 #[allow(unused_mut, unused_variables)]

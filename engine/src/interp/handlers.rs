@@ -1,0 +1,1000 @@
+//! One handler per opcode, and the dispatch between them.
+//!
+//! Every handler has the same signature: the instruction pointer, the frame
+//! pointer, memory 0's base and length, and the [`Exec`] with everything
+//! else. Under the threaded dispatch (optimised builds, `strata_threaded`)
+//! a handler ends by calling the next instruction's handler through
+//! [`HANDLERS`] in tail position, which LLVM compiles to a jump: the state
+//! stays in argument registers and there is no shared dispatch branch.
+//! Under the portable dispatch (unoptimised builds, where calls in tail
+//! position are not turned into jumps, or the `portable-dispatch` feature)
+//! a handler saves `ip` and `fp` and returns [`Flow::Next`] to the driver's
+//! loop instead. The same handler bodies serve both.
+//!
+//! Every unsafe operation here relies on the invariants in `state.rs`: a
+//! handler runs only for its own opcode, on a live store, with `ip`, `fp`
+//! and memory as described there.
+
+use core::hint::unreachable_unchecked;
+
+use super::state::{back_edge, call_func, call_wasm, return_to_caller, Exec, Flow, Ip, Slow};
+use crate::error::TrapCode;
+use crate::ir::{FuncBody, MemKind, Op, Opcode, Reg, OPCODES};
+use crate::runtime::bulk;
+
+/// An instruction's handler.
+pub(super) type Handler = unsafe fn(Ip, *mut u64, *mut u8, u64, *mut Exec) -> Flow;
+
+/// Runs the instruction at `ip`.
+///
+/// # Safety
+/// The invariants of `state.rs` hold for the arguments.
+#[inline(always)]
+unsafe fn dispatch(ip: Ip, fp: *mut u64, mem: *mut u8, len: u64, cx: *mut Exec) -> Flow {
+    #[cfg(strata_threaded)]
+    // SAFETY: every opcode byte indexes the table; the caller upholds the rest.
+    unsafe {
+        let op = *ip.cast::<u8>();
+        HANDLERS[op as usize](ip, fp, mem, len, cx)
+    }
+    #[cfg(not(strata_threaded))]
+    // SAFETY: `cx` is live.
+    unsafe {
+        let _ = (mem, len);
+        (*cx).ip = ip;
+        (*cx).fp = fp;
+        Flow::Next
+    }
+}
+
+/// Runs from the state saved in `cx`: until the next exit under the
+/// threaded dispatch, one instruction under the portable one.
+///
+/// # Safety
+/// The invariants of `state.rs` hold for the state in `cx`.
+pub(super) unsafe fn resume(cx: *mut Exec) -> Flow {
+    // SAFETY: the caller upholds the invariants.
+    unsafe {
+        let (ip, fp, mem, len) = ((*cx).ip, (*cx).fp, (*cx).mem, (*cx).mem_len);
+        HANDLERS[*ip.cast::<u8>() as usize](ip, fp, mem, len, cx)
+    }
+}
+
+/// Goes on from the state in `cx` after a call or return changed it.
+///
+/// # Safety
+/// As [`resume`].
+#[inline(always)]
+unsafe fn go_on(cx: *mut Exec) -> Flow {
+    #[cfg(strata_threaded)]
+    // SAFETY: the caller upholds the invariants.
+    unsafe {
+        resume(cx)
+    }
+    #[cfg(not(strata_threaded))]
+    {
+        let _ = cx;
+        Flow::Next
+    }
+}
+
+/// A value written to a cell: integers zero-extended from their width,
+/// floats as their bits.
+trait Cell {
+    fn cell(self) -> u64;
+}
+
+impl Cell for u64 {
+    #[inline(always)]
+    fn cell(self) -> u64 {
+        self
+    }
+}
+impl Cell for i64 {
+    #[inline(always)]
+    fn cell(self) -> u64 {
+        self as u64
+    }
+}
+impl Cell for u32 {
+    #[inline(always)]
+    fn cell(self) -> u64 {
+        self as u64
+    }
+}
+impl Cell for i32 {
+    #[inline(always)]
+    fn cell(self) -> u64 {
+        self as u32 as u64
+    }
+}
+impl Cell for bool {
+    #[inline(always)]
+    fn cell(self) -> u64 {
+        self as u64
+    }
+}
+impl Cell for f32 {
+    #[inline(always)]
+    fn cell(self) -> u64 {
+        self.to_bits() as u64
+    }
+}
+impl Cell for f64 {
+    #[inline(always)]
+    fn cell(self) -> u64 {
+        self.to_bits()
+    }
+}
+
+#[inline(always)]
+unsafe fn put(fp: *mut u64, r: Reg, v: impl Cell) {
+    // SAFETY: register operands are frame cells.
+    unsafe { *fp.add(r as usize) = v.cell() }
+}
+#[inline(always)]
+unsafe fn u64_(fp: *mut u64, r: Reg) -> u64 {
+    // SAFETY: register operands are frame cells.
+    unsafe { *fp.add(r as usize) }
+}
+#[inline(always)]
+unsafe fn i64_(fp: *mut u64, r: Reg) -> i64 {
+    unsafe { u64_(fp, r) as i64 }
+}
+#[inline(always)]
+unsafe fn u32_(fp: *mut u64, r: Reg) -> u32 {
+    unsafe { u64_(fp, r) as u32 }
+}
+#[inline(always)]
+unsafe fn i32_(fp: *mut u64, r: Reg) -> i32 {
+    unsafe { u64_(fp, r) as u32 as i32 }
+}
+#[inline(always)]
+unsafe fn f32_(fp: *mut u64, r: Reg) -> f32 {
+    unsafe { f32::from_bits(u64_(fp, r) as u32) }
+}
+#[inline(always)]
+unsafe fn f64_(fp: *mut u64, r: Reg) -> f64 {
+    unsafe { f64::from_bits(u64_(fp, r)) }
+}
+
+/// Takes a branch by `off` instructions from the branch at `ip`; a
+/// backward one costs one decrement and one compare of the budget.
+#[inline(always)]
+unsafe fn branch(ip: Ip, off: isize, fp: *mut u64, mem: *mut u8, len: u64, cx: *mut Exec) -> Flow {
+    // SAFETY: offsets were resolved inside the function's code.
+    unsafe {
+        let target = ip.offset(off);
+        if off <= 0 {
+            (*cx).budget -= 1;
+            if (*cx).budget <= 0 {
+                return budget_spent(target, fp, mem, len, cx);
+            }
+        }
+        dispatch(target, fp, mem, len, cx)
+    }
+}
+
+/// The slow path of a back-edge, entered by a tail call so that the
+/// branch handlers themselves call nothing (and save no registers).
+#[inline(never)]
+unsafe fn budget_spent(target: Ip, fp: *mut u64, mem: *mut u8, len: u64, cx: *mut Exec) -> Flow {
+    // SAFETY: as `branch`.
+    unsafe {
+        match back_edge(&mut *cx, target, fp) {
+            Some(flow) => flow,
+            None => dispatch(target, fp, mem, len, cx),
+        }
+    }
+}
+
+/// A fused branch's 16-bit offset, or its far offset from the body.
+#[inline(always)]
+unsafe fn branch16(ip: Ip, off: i16, fp: *mut u64, mem: *mut u8, len: u64, cx: *mut Exec) -> Flow {
+    // SAFETY: as `branch`.
+    unsafe {
+        if off == FuncBody::FAR {
+            return far_branch(ip, fp, mem, len, cx);
+        }
+        branch(ip, off as isize, fp, mem, len, cx)
+    }
+}
+
+/// A fused branch whose offset is in the body's far table; entered by a
+/// tail call, as [`budget_spent`].
+#[inline(never)]
+unsafe fn far_branch(ip: Ip, fp: *mut u64, mem: *mut u8, len: u64, cx: *mut Exec) -> Flow {
+    // SAFETY: as `branch`; the body is the running function's.
+    unsafe {
+        let body = &*(*cx).body;
+        let off = body.far_offset(ip.offset_from(body.code.as_ptr()) as usize);
+        branch(ip, off as isize, fp, mem, len, cx)
+    }
+}
+
+/// The address of `size` bytes at `ptr + offset` in memory 0, if in bounds.
+#[inline(always)]
+unsafe fn addr(
+    fp: *mut u64,
+    ptr: Reg,
+    offset: u32,
+    size: u64,
+    mem: *mut u8,
+    len: u64,
+) -> Option<*mut u8> {
+    // SAFETY: register operands are frame cells; the range is checked.
+    unsafe {
+        let ea = u32_(fp, ptr) as u64 + offset as u64;
+        if ea + size > len {
+            None
+        } else {
+            Some(mem.add(ea as usize))
+        }
+    }
+}
+
+#[inline(always)]
+unsafe fn trap(cx: *mut Exec, code: TrapCode) -> Flow {
+    // SAFETY: `cx` is live.
+    unsafe { (*cx).trap(code) }
+}
+
+/// Defines a handler with its state arguments named by the caller.
+macro_rules! handler {
+    ($($name:ident($ip:ident, $fp:ident, $mem:ident, $len:ident, $cx:ident) $body:block)*) => {$(
+        #[allow(non_snake_case, unused_variables, unused_mut)]
+        unsafe fn $name(mut $ip: Ip, mut $fp: *mut u64, mut $mem: *mut u8, mut $len: u64, $cx: *mut Exec) -> Flow {
+            // SAFETY: see the module documentation.
+            unsafe { $body }
+        }
+    )*};
+}
+
+/// Reads the running instruction's operands; the table sends each opcode
+/// to its own handler only, so the other variants cannot occur.
+macro_rules! operands {
+    ($ip:expr, $name:ident { $($f:ident $(: $b:ident)?),* }) => {
+        let Op::$name { $($f $(: $b)?),* } = *$ip else { unreachable_unchecked() };
+    };
+}
+
+macro_rules! unary {
+    ($($name:ident($get:ident) |$x:ident| $e:expr;)*) => {$(
+        handler! { $name(ip, fp, mem, len, cx) {
+            operands!(ip, $name { dst, src });
+            let $x = $get(fp, src);
+            put(fp, dst, $e);
+            dispatch(ip.add(1), fp, mem, len, cx)
+        } }
+    )*};
+}
+
+macro_rules! binary {
+    ($($name:ident($get:ident) |$x:ident, $y:ident| $e:expr;)*) => {$(
+        handler! { $name(ip, fp, mem, len, cx) {
+            operands!(ip, $name { dst, a, b });
+            let $x = $get(fp, a);
+            let $y = $get(fp, b);
+            put(fp, dst, $e);
+            dispatch(ip.add(1), fp, mem, len, cx)
+        } }
+    )*};
+}
+
+// Division and remainder: a zero divisor traps, and so does a quotient that
+// does not fit (`MIN / -1`), which the expression reports as `None`.
+macro_rules! division {
+    ($($name:ident($get:ident) |$x:ident, $y:ident| $e:expr;)*) => {$(
+        handler! { $name(ip, fp, mem, len, cx) {
+            operands!(ip, $name { dst, a, b });
+            let $x = $get(fp, a);
+            let $y = $get(fp, b);
+            if $y == 0 {
+                return trap(cx, TrapCode::IntegerDivideByZero);
+            }
+            match $e {
+                Some(v) => put(fp, dst, v),
+                None => return trap(cx, TrapCode::IntegerOverflow),
+            }
+            dispatch(ip.add(1), fp, mem, len, cx)
+        } }
+    )*};
+}
+
+macro_rules! truncation {
+    ($($name:ident($get:ident, $lo:expr, $hi:expr, $t:ty);)*) => {$(
+        handler! { $name(ip, fp, mem, len, cx) {
+            operands!(ip, $name { dst, src });
+            match trunc_check($get(fp, src) as f64, $lo, $hi) {
+                Ok(t) => put(fp, dst, t as $t),
+                Err(code) => return trap(cx, code),
+            }
+            dispatch(ip.add(1), fp, mem, len, cx)
+        } }
+    )*};
+}
+
+macro_rules! compare_branch {
+    ($($name:ident($get:ident) |$x:ident, $y:ident| $e:expr;)*) => {$(
+        handler! { $name(ip, fp, mem, len, cx) {
+            operands!(ip, $name { a, b, offset });
+            let $x = $get(fp, a);
+            let $y = $get(fp, b);
+            if $e {
+                return branch16(ip, offset, fp, mem, len, cx);
+            }
+            dispatch(ip.add(1), fp, mem, len, cx)
+        } }
+    )*};
+}
+
+macro_rules! load {
+    ($($name:ident($t:ty) |$v:ident| $e:expr;)*) => {$(
+        handler! { $name(ip, fp, mem, len, cx) {
+            operands!(ip, $name { dst, ptr, offset });
+            let Some(p) = addr(fp, ptr, offset as u32, size_of::<$t>() as u64, mem, len) else {
+                return trap(cx, TrapCode::MemoryOutOfBounds);
+            };
+            let $v = p.cast::<$t>().read_unaligned();
+            put(fp, dst, $e);
+            dispatch(ip.add(1), fp, mem, len, cx)
+        } }
+    )*};
+}
+
+macro_rules! store {
+    ($($name:ident($t:ty);)*) => {$(
+        handler! { $name(ip, fp, mem, len, cx) {
+            operands!(ip, $name { ptr, val, offset });
+            let Some(p) = addr(fp, ptr, offset as u32, size_of::<$t>() as u64, mem, len) else {
+                return trap(cx, TrapCode::MemoryOutOfBounds);
+            };
+            p.cast::<$t>().write_unaligned(u64_(fp, val) as $t);
+            dispatch(ip.add(1), fp, mem, len, cx)
+        } }
+    )*};
+}
+
+/// A bulk or table operation on the store that may trap.
+macro_rules! on_store {
+    ($ip:ident, $fp:ident, $mem:ident, $len:ident, $cx:ident, $skip:expr, $e:expr) => {{
+        match $e {
+            Ok(()) => dispatch($ip.add($skip), $fp, $mem, $len, $cx),
+            Err(code) => trap($cx, code),
+        }
+    }};
+}
+
+handler! {
+    Unreachable(ip, fp, mem, len, cx) {
+        trap(cx, TrapCode::Unreachable)
+    }
+    ConsumeFuel(ip, fp, mem, len, cx) {
+        operands!(ip, ConsumeFuel { amount });
+        let fuel = &mut (*(*cx).inner).fuel;
+        *fuel -= amount as i64;
+        if *fuel < 0 {
+            return trap(cx, TrapCode::OutOfFuel);
+        }
+        dispatch(ip.add(1), fp, mem, len, cx)
+    }
+    Copy(ip, fp, mem, len, cx) {
+        operands!(ip, Copy { dst, src });
+        put(fp, dst, u64_(fp, src));
+        dispatch(ip.add(1), fp, mem, len, cx)
+    }
+    Br(ip, fp, mem, len, cx) {
+        operands!(ip, Br { offset });
+        branch(ip, offset as isize, fp, mem, len, cx)
+    }
+    // Entering a loop; its back-edges check in `branch`.
+    LoopHeader(ip, fp, mem, len, cx) {
+        if (*cx).epoch_reached() {
+            return (*cx).slow(Slow::Epoch, ip.add(1), fp);
+        }
+        dispatch(ip.add(1), fp, mem, len, cx)
+    }
+    BrIfNez(ip, fp, mem, len, cx) {
+        operands!(ip, BrIfNez { cond, offset });
+        if u32_(fp, cond) != 0 {
+            return branch(ip, offset as isize, fp, mem, len, cx);
+        }
+        dispatch(ip.add(1), fp, mem, len, cx)
+    }
+    BrIfEqz(ip, fp, mem, len, cx) {
+        operands!(ip, BrIfEqz { cond, offset });
+        if u32_(fp, cond) == 0 {
+            return branch(ip, offset as isize, fp, mem, len, cx);
+        }
+        dispatch(ip.add(1), fp, mem, len, cx)
+    }
+    // One dispatch: the selected `br` word's offset is taken from here.
+    BrTable(ip, fp, mem, len, cx) {
+        operands!(ip, BrTable { index, len: n });
+        let at = ip.add(1 + u32_(fp, index).min(n) as usize);
+        match *at {
+            Op::Br { offset } => branch(at, offset as isize, fp, mem, len, cx),
+            _ => dispatch(at, fp, mem, len, cx),
+        }
+    }
+    Return0(ip, fp, mem, len, cx) {
+        finish_return(cx)
+    }
+    Return1(ip, fp, mem, len, cx) {
+        operands!(ip, Return1 { src });
+        *fp = u64_(fp, src);
+        finish_return(cx)
+    }
+    ReturnN(ip, fp, mem, len, cx) {
+        operands!(ip, ReturnN { count });
+        move_results(ip.add(1), fp, count as usize);
+        finish_return(cx)
+    }
+    // Operand words are consumed by their instruction and never run.
+    Args(ip, fp, mem, len, cx) {
+        dispatch(ip.add(1), fp, mem, len, cx)
+    }
+    Results(ip, fp, mem, len, cx) {
+        dispatch(ip.add(1), fp, mem, len, cx)
+    }
+    Imm(ip, fp, mem, len, cx) {
+        dispatch(ip.add(1), fp, mem, len, cx)
+    }
+    CallInternal(ip, fp, mem, len, cx) {
+        operands!(ip, CallInternal { func });
+        let c = &mut *cx;
+        let instance = c.instance;
+        match call_wasm(c, ip.add(1), fp, instance, func) {
+            Flow::Next => go_on(cx),
+            flow => flow,
+        }
+    }
+    CallImported(ip, fp, mem, len, cx) {
+        operands!(ip, CallImported { func });
+        let c = &mut *cx;
+        let f = (&*c.inner).instances[c.instance as usize].funcs[func as usize];
+        match call_func(c, ip.add(1), fp, f) {
+            Flow::Next => go_on(cx),
+            flow => flow,
+        }
+    }
+    CallIndirect(ip, fp, mem, len, cx) {
+        operands!(ip, CallIndirect { index, ty });
+        let Op::Imm { value: table } = *ip.add(1) else { unreachable_unchecked() };
+        let c = &mut *cx;
+        let f = match bulk::indirect_callee(&*c.inner, c.instance, table, u32_(fp, index), ty) {
+            Ok(f) => f,
+            Err(code) => return trap(cx, code),
+        };
+        match call_func(c, ip.add(2), fp, f) {
+            Flow::Next => go_on(cx),
+            flow => flow,
+        }
+    }
+    Select(ip, fp, mem, len, cx) {
+        operands!(ip, Select { dst, a, b });
+        let cond = super::state::operand(ip.add(1), 0);
+        let v = if u32_(fp, cond) != 0 { u64_(fp, a) } else { u64_(fp, b) };
+        put(fp, dst, v);
+        dispatch(ip.add(2), fp, mem, len, cx)
+    }
+    GlobalGet(ip, fp, mem, len, cx) {
+        operands!(ip, GlobalGet { dst, global });
+        // Global pointers of the instance are stable and valid.
+        put(fp, dst, **(*cx).globals.add(global as usize));
+        dispatch(ip.add(1), fp, mem, len, cx)
+    }
+    GlobalSet(ip, fp, mem, len, cx) {
+        operands!(ip, GlobalSet { src, global });
+        **(*cx).globals.add(global as usize) = u64_(fp, src);
+        dispatch(ip.add(1), fp, mem, len, cx)
+    }
+    LoadWide(ip, fp, mem, len, cx) {
+        operands!(ip, LoadWide { dst, ptr, kind });
+        let Op::Imm { value: offset } = *ip.add(1) else { unreachable_unchecked() };
+        let size = match kind {
+            MemKind::I64Load | MemKind::F64Load => 8,
+            MemKind::I32Load | MemKind::F32Load | MemKind::I64Load32S | MemKind::I64Load32U => 4,
+            MemKind::I32Load16S | MemKind::I32Load16U | MemKind::I64Load16S | MemKind::I64Load16U => 2,
+            _ => 1,
+        };
+        let Some(p) = addr(fp, ptr, offset, size, mem, len) else {
+            return trap(cx, TrapCode::MemoryOutOfBounds);
+        };
+        let v: u64 = match kind {
+            MemKind::I32Load | MemKind::F32Load | MemKind::I64Load32U => {
+                p.cast::<u32>().read_unaligned() as u64
+            }
+            MemKind::I64Load | MemKind::F64Load => p.cast::<u64>().read_unaligned(),
+            MemKind::I32Load8S => (*p as i8) as i32 as u32 as u64,
+            MemKind::I32Load16S => p.cast::<i16>().read_unaligned() as i32 as u32 as u64,
+            MemKind::I64Load8S => (*p as i8) as i64 as u64,
+            MemKind::I64Load16S => p.cast::<i16>().read_unaligned() as i64 as u64,
+            MemKind::I64Load32S => p.cast::<i32>().read_unaligned() as i64 as u64,
+            MemKind::I32Load16U | MemKind::I64Load16U => p.cast::<u16>().read_unaligned() as u64,
+            // The 8-bit unsigned loads; the translator emits no store kinds here.
+            _ => *p as u64,
+        };
+        put(fp, dst, v);
+        dispatch(ip.add(2), fp, mem, len, cx)
+    }
+    StoreWide(ip, fp, mem, len, cx) {
+        operands!(ip, StoreWide { ptr, val, kind });
+        let Op::Imm { value: offset } = *ip.add(1) else { unreachable_unchecked() };
+        let size = match kind {
+            MemKind::I64Store | MemKind::F64Store => 8,
+            MemKind::I32Store | MemKind::F32Store | MemKind::I64Store32 => 4,
+            MemKind::I32Store16 | MemKind::I64Store16 => 2,
+            _ => 1,
+        };
+        let Some(p) = addr(fp, ptr, offset, size, mem, len) else {
+            return trap(cx, TrapCode::MemoryOutOfBounds);
+        };
+        let v = u64_(fp, val);
+        match size {
+            8 => p.cast::<u64>().write_unaligned(v),
+            4 => p.cast::<u32>().write_unaligned(v as u32),
+            2 => p.cast::<u16>().write_unaligned(v as u16),
+            _ => *p = v as u8,
+        }
+        dispatch(ip.add(2), fp, mem, len, cx)
+    }
+    MemorySize(ip, fp, mem, len, cx) {
+        operands!(ip, MemorySize { dst });
+        put(fp, dst, len / crate::runtime::memory::PAGE_SIZE);
+        dispatch(ip.add(1), fp, mem, len, cx)
+    }
+    MemoryGrow(ip, fp, mem, len, cx) {
+        operands!(ip, MemoryGrow { dst, delta });
+        let delta = u32_(fp, delta);
+        (*cx).slow(Slow::MemoryGrow { dst, delta }, ip.add(1), fp)
+    }
+    MemoryFill(ip, fp, mem, len, cx) {
+        operands!(ip, MemoryFill { dst, val, len: n });
+        let (d, v, n) = (u32_(fp, dst), u64_(fp, val) as u8, u32_(fp, n));
+        on_store!(ip, fp, mem, len, cx, 1, bulk::memory_fill(&mut *(*cx).inner, (*cx).instance, d, v, n))
+    }
+    MemoryCopy(ip, fp, mem, len, cx) {
+        operands!(ip, MemoryCopy { dst, src, len: n });
+        let (d, s, n) = (u32_(fp, dst), u32_(fp, src), u32_(fp, n));
+        on_store!(ip, fp, mem, len, cx, 1, bulk::memory_copy(&mut *(*cx).inner, (*cx).instance, d, s, n))
+    }
+    MemoryInit(ip, fp, mem, len, cx) {
+        operands!(ip, MemoryInit { data });
+        let args = ip.add(1);
+        let d = u32_(fp, super::state::operand(args, 0));
+        let s = u32_(fp, super::state::operand(args, 1));
+        let n = u32_(fp, super::state::operand(args, 2));
+        on_store!(ip, fp, mem, len, cx, 2, bulk::memory_init(&mut *(*cx).inner, (*cx).instance, data, d, s, n))
+    }
+    DataDrop(ip, fp, mem, len, cx) {
+        operands!(ip, DataDrop { data });
+        bulk::data_drop(&mut *(*cx).inner, (*cx).instance, data);
+        dispatch(ip.add(1), fp, mem, len, cx)
+    }
+    TableGet(ip, fp, mem, len, cx) {
+        operands!(ip, TableGet { dst, index, table });
+        match bulk::table_get(&*(*cx).inner, (*cx).instance, table as u32, u32_(fp, index)) {
+            Ok(v) => put(fp, dst, v),
+            Err(code) => return trap(cx, code),
+        }
+        dispatch(ip.add(1), fp, mem, len, cx)
+    }
+    TableSet(ip, fp, mem, len, cx) {
+        operands!(ip, TableSet { index, val, table });
+        let (i, v) = (u32_(fp, index), u64_(fp, val));
+        on_store!(ip, fp, mem, len, cx, 1, bulk::table_set(&mut *(*cx).inner, (*cx).instance, table as u32, i, v))
+    }
+    TableSize(ip, fp, mem, len, cx) {
+        operands!(ip, TableSize { dst, table });
+        put(fp, dst, bulk::table_size(&*(*cx).inner, (*cx).instance, table));
+        dispatch(ip.add(1), fp, mem, len, cx)
+    }
+    TableGrow(ip, fp, mem, len, cx) {
+        operands!(ip, TableGrow { dst, init, delta });
+        let Op::Imm { value: table } = *ip.add(1) else { unreachable_unchecked() };
+        let (init, delta) = (u64_(fp, init), u32_(fp, delta));
+        (*cx).slow(Slow::TableGrow { dst, table, init, delta }, ip.add(2), fp)
+    }
+    TableFill(ip, fp, mem, len, cx) {
+        operands!(ip, TableFill { index, val, len: n });
+        let Op::Imm { value: table } = *ip.add(1) else { unreachable_unchecked() };
+        let (i, v, n) = (u32_(fp, index), u64_(fp, val), u32_(fp, n));
+        on_store!(ip, fp, mem, len, cx, 2, bulk::table_fill(&mut *(*cx).inner, (*cx).instance, table, i, v, n))
+    }
+    TableCopy(ip, fp, mem, len, cx) {
+        operands!(ip, TableCopy { dst, src, len: n });
+        let Op::Imm { value: tables } = *ip.add(1) else { unreachable_unchecked() };
+        let (d, s, n) = (u32_(fp, dst), u32_(fp, src), u32_(fp, n));
+        let (td, ts) = (tables & 0xffff, tables >> 16);
+        on_store!(ip, fp, mem, len, cx, 2, bulk::table_copy(&mut *(*cx).inner, (*cx).instance, td, ts, d, s, n))
+    }
+    TableInit(ip, fp, mem, len, cx) {
+        operands!(ip, TableInit { table, elem });
+        let args = ip.add(1);
+        let d = u32_(fp, super::state::operand(args, 0));
+        let s = u32_(fp, super::state::operand(args, 1));
+        let n = u32_(fp, super::state::operand(args, 2));
+        let inner = &mut *(*cx).inner;
+        on_store!(ip, fp, mem, len, cx, 2, bulk::table_init(inner, (*cx).instance, table as u32, elem, d, s, n))
+    }
+    ElemDrop(ip, fp, mem, len, cx) {
+        operands!(ip, ElemDrop { elem });
+        bulk::elem_drop(&mut *(*cx).inner, (*cx).instance, elem);
+        dispatch(ip.add(1), fp, mem, len, cx)
+    }
+    RefFunc(ip, fp, mem, len, cx) {
+        operands!(ip, RefFunc { dst, func });
+        let c = &*cx;
+        let f = (&*c.inner).instances[c.instance as usize].funcs[func as usize];
+        put(fp, dst, f as u64 + 1);
+        dispatch(ip.add(1), fp, mem, len, cx)
+    }
+}
+
+/// Moves `n` results, read from the registers in the `args` words at
+/// `args`, to cells `0..n`. Out of line: its buffer would otherwise be a
+/// local of the handler, whose address escaping keeps its tail call a call.
+#[inline(never)]
+unsafe fn move_results(args: Ip, fp: *mut u64, n: usize) {
+    // Results may be read from cells that earlier results overwrite.
+    let mut tmp = [0u64; 16];
+    let mut heap;
+    let vals: &mut [u64] = if n <= 16 {
+        &mut tmp[..n]
+    } else {
+        heap = vec![0u64; n];
+        &mut heap
+    };
+    // SAFETY: `n` registers follow in args words; they and cells `0..n`
+    // are frame cells.
+    unsafe {
+        for (k, v) in vals.iter_mut().enumerate() {
+            *v = u64_(fp, super::state::operand(args, k));
+        }
+        for (k, &v) in vals.iter().enumerate() {
+            *fp.add(k) = v;
+        }
+    }
+}
+
+/// Returns from the running function, whose results are in place.
+#[inline(always)]
+unsafe fn finish_return(cx: *mut Exec) -> Flow {
+    // SAFETY: see the module documentation.
+    unsafe {
+        match return_to_caller(&mut *cx) {
+            Flow::Next => go_on(cx),
+            flow => flow,
+        }
+    }
+}
+
+load! {
+    I32Load(u32) |v| v;
+    I64Load(u64) |v| v;
+    F32Load(u32) |v| v;
+    F64Load(u64) |v| v;
+    I32Load8S(i8) |v| v as i32;
+    I32Load8U(u8) |v| v as u32;
+    I32Load16S(i16) |v| v as i32;
+    I32Load16U(u16) |v| v as u32;
+    I64Load8S(i8) |v| v as i64;
+    I64Load8U(u8) |v| v as u64;
+    I64Load16S(i16) |v| v as i64;
+    I64Load16U(u16) |v| v as u64;
+    I64Load32S(i32) |v| v as i64;
+    I64Load32U(u32) |v| v as u64;
+}
+
+store! {
+    I32Store(u32);
+    I64Store(u64);
+    F32Store(u32);
+    F64Store(u64);
+    I32Store8(u8);
+    I32Store16(u16);
+    I64Store8(u8);
+    I64Store16(u16);
+    I64Store32(u32);
+}
+
+unary! {
+    I32ReinterpretF32(u32_) |x| x;
+    I32Eqz(u32_) |x| x == 0;
+    I64Eqz(u64_) |x| x == 0;
+    I32Clz(u32_) |x| x.leading_zeros();
+    I32Ctz(u32_) |x| x.trailing_zeros();
+    I32Popcnt(u32_) |x| x.count_ones();
+    I64Clz(u64_) |x| x.leading_zeros();
+    I64Ctz(u64_) |x| x.trailing_zeros();
+    I64Popcnt(u64_) |x| x.count_ones();
+    F32Abs(u32_) |x| x & 0x7fff_ffff;
+    F32Neg(u32_) |x| x ^ 0x8000_0000;
+    F32Ceil(f32_) |x| quiet32(x.ceil());
+    F32Floor(f32_) |x| quiet32(x.floor());
+    F32Trunc(f32_) |x| quiet32(x.trunc());
+    F32Nearest(f32_) |x| quiet32(x.round_ties_even());
+    F32Sqrt(f32_) |x| x.sqrt();
+    F64Abs(u64_) |x| x & 0x7fff_ffff_ffff_ffff;
+    F64Neg(u64_) |x| x ^ 0x8000_0000_0000_0000;
+    F64Ceil(f64_) |x| quiet64(x.ceil());
+    F64Floor(f64_) |x| quiet64(x.floor());
+    F64Trunc(f64_) |x| quiet64(x.trunc());
+    F64Nearest(f64_) |x| quiet64(x.round_ties_even());
+    F64Sqrt(f64_) |x| x.sqrt();
+    I32WrapI64(u64_) |x| x as u32;
+    I64ExtendI32S(i32_) |x| x as i64;
+    I64ExtendI32U(u32_) |x| x as u64;
+    F32ConvertI32S(i32_) |x| x as f32;
+    F32ConvertI32U(u32_) |x| x as f32;
+    F32ConvertI64S(i64_) |x| x as f32;
+    F32ConvertI64U(u64_) |x| x as f32;
+    F32DemoteF64(f64_) |x| x as f32;
+    F64ConvertI32S(i32_) |x| x as f64;
+    F64ConvertI32U(u32_) |x| x as f64;
+    F64ConvertI64S(i64_) |x| x as f64;
+    F64ConvertI64U(u64_) |x| x as f64;
+    F64PromoteF32(f32_) |x| x as f64;
+    I32Extend8S(u64_) |x| x as i8 as i32;
+    I32Extend16S(u64_) |x| x as i16 as i32;
+    I64Extend8S(u64_) |x| x as i8 as i64;
+    I64Extend16S(u64_) |x| x as i16 as i64;
+    I64Extend32S(u64_) |x| x as i32 as i64;
+    // `as` from float to int saturates and maps NaN to zero, as these require.
+    I32TruncSatF32S(f32_) |x| x as i32;
+    I32TruncSatF32U(f32_) |x| x as u32;
+    I32TruncSatF64S(f64_) |x| x as i32;
+    I32TruncSatF64U(f64_) |x| x as u32;
+    I64TruncSatF32S(f32_) |x| x as i64;
+    I64TruncSatF32U(f32_) |x| x as u64;
+    I64TruncSatF64S(f64_) |x| x as i64;
+    I64TruncSatF64U(f64_) |x| x as u64;
+}
+
+binary! {
+    I32Eq(u32_) |x, y| x == y;
+    I32Ne(u32_) |x, y| x != y;
+    I32LtS(i32_) |x, y| x < y;
+    I32LtU(u32_) |x, y| x < y;
+    I32GtS(i32_) |x, y| x > y;
+    I32GtU(u32_) |x, y| x > y;
+    I32LeS(i32_) |x, y| x <= y;
+    I32LeU(u32_) |x, y| x <= y;
+    I32GeS(i32_) |x, y| x >= y;
+    I32GeU(u32_) |x, y| x >= y;
+    I64Eq(u64_) |x, y| x == y;
+    I64Ne(u64_) |x, y| x != y;
+    I64LtS(i64_) |x, y| x < y;
+    I64LtU(u64_) |x, y| x < y;
+    I64GtS(i64_) |x, y| x > y;
+    I64GtU(u64_) |x, y| x > y;
+    I64LeS(i64_) |x, y| x <= y;
+    I64LeU(u64_) |x, y| x <= y;
+    I64GeS(i64_) |x, y| x >= y;
+    I64GeU(u64_) |x, y| x >= y;
+    F32Eq(f32_) |x, y| x == y;
+    F32Ne(f32_) |x, y| x != y;
+    F32Lt(f32_) |x, y| x < y;
+    F32Gt(f32_) |x, y| x > y;
+    F32Le(f32_) |x, y| x <= y;
+    F32Ge(f32_) |x, y| x >= y;
+    F64Eq(f64_) |x, y| x == y;
+    F64Ne(f64_) |x, y| x != y;
+    F64Lt(f64_) |x, y| x < y;
+    F64Gt(f64_) |x, y| x > y;
+    F64Le(f64_) |x, y| x <= y;
+    F64Ge(f64_) |x, y| x >= y;
+    I32Add(u32_) |x, y| x.wrapping_add(y);
+    I32Sub(u32_) |x, y| x.wrapping_sub(y);
+    I32Mul(u32_) |x, y| x.wrapping_mul(y);
+    I32And(u32_) |x, y| x & y;
+    I32Or(u32_) |x, y| x | y;
+    I32Xor(u32_) |x, y| x ^ y;
+    I32Shl(u32_) |x, y| x.wrapping_shl(y);
+    I32ShrS(i32_) |x, y| x.wrapping_shr(y as u32);
+    I32ShrU(u32_) |x, y| x.wrapping_shr(y);
+    I32Rotl(u32_) |x, y| x.rotate_left(y);
+    I32Rotr(u32_) |x, y| x.rotate_right(y);
+    I64Add(u64_) |x, y| x.wrapping_add(y);
+    I64Sub(u64_) |x, y| x.wrapping_sub(y);
+    I64Mul(u64_) |x, y| x.wrapping_mul(y);
+    I64And(u64_) |x, y| x & y;
+    I64Or(u64_) |x, y| x | y;
+    I64Xor(u64_) |x, y| x ^ y;
+    I64Shl(u64_) |x, y| x.wrapping_shl(y as u32);
+    I64ShrS(i64_) |x, y| x.wrapping_shr(y as u32);
+    I64ShrU(u64_) |x, y| x.wrapping_shr(y as u32);
+    I64Rotl(u64_) |x, y| x.rotate_left((y & 63) as u32);
+    I64Rotr(u64_) |x, y| x.rotate_right((y & 63) as u32);
+    F32Add(f32_) |x, y| x + y;
+    F32Sub(f32_) |x, y| x - y;
+    F32Mul(f32_) |x, y| x * y;
+    F32Div(f32_) |x, y| x / y;
+    F32Min(f32_) |x, y| fmin32(x, y);
+    F32Max(f32_) |x, y| fmax32(x, y);
+    F32Copysign(u32_) |x, y| (x & 0x7fff_ffff) | (y & 0x8000_0000);
+    F64Add(f64_) |x, y| x + y;
+    F64Sub(f64_) |x, y| x - y;
+    F64Mul(f64_) |x, y| x * y;
+    F64Div(f64_) |x, y| x / y;
+    F64Min(f64_) |x, y| fmin64(x, y);
+    F64Max(f64_) |x, y| fmax64(x, y);
+    F64Copysign(u64_) |x, y| (x & 0x7fff_ffff_ffff_ffff) | (y & 0x8000_0000_0000_0000);
+}
+
+division! {
+    I32DivS(i32_) |x, y| x.checked_div(y);
+    I32DivU(u32_) |x, y| x.checked_div(y);
+    I32RemS(i32_) |x, y| Some(x.wrapping_rem(y));
+    I32RemU(u32_) |x, y| Some(x % y);
+    I64DivS(i64_) |x, y| x.checked_div(y);
+    I64DivU(u64_) |x, y| x.checked_div(y);
+    I64RemS(i64_) |x, y| Some(x.wrapping_rem(y));
+    I64RemU(u64_) |x, y| Some(x % y);
+}
+
+// The lower bounds: -2^31 - 1; -1; and for i64 the f64 just below -2^63
+// (-2^63 - 2^11), as -2^63 - 1 has no f64.
+truncation! {
+    I32TruncF32S(f32_, -2147483649.0, 2147483648.0, i32);
+    I32TruncF32U(f32_, -1.0, 4294967296.0, u32);
+    I32TruncF64S(f64_, -2147483649.0, 2147483648.0, i32);
+    I32TruncF64U(f64_, -1.0, 4294967296.0, u32);
+    I64TruncF32S(f32_, -9223372036854777856.0, 9223372036854775808.0, i64);
+    I64TruncF32U(f32_, -1.0, 18446744073709551616.0, u64);
+    I64TruncF64S(f64_, -9223372036854777856.0, 9223372036854775808.0, i64);
+    I64TruncF64U(f64_, -1.0, 18446744073709551616.0, u64);
+}
+
+compare_branch! {
+    BrIfI32Eq(u32_) |x, y| x == y;
+    BrIfI32Ne(u32_) |x, y| x != y;
+    BrIfI32LtS(i32_) |x, y| x < y;
+    BrIfI32LtU(u32_) |x, y| x < y;
+    BrIfI32GtS(i32_) |x, y| x > y;
+    BrIfI32GtU(u32_) |x, y| x > y;
+    BrIfI32LeS(i32_) |x, y| x <= y;
+    BrIfI32LeU(u32_) |x, y| x <= y;
+    BrIfI32GeS(i32_) |x, y| x >= y;
+    BrIfI32GeU(u32_) |x, y| x >= y;
+    BrIfI64Eq(u64_) |x, y| x == y;
+    BrIfI64Ne(u64_) |x, y| x != y;
+    BrIfI64LtS(i64_) |x, y| x < y;
+    BrIfI64LtU(u64_) |x, y| x < y;
+    BrIfI64GtS(i64_) |x, y| x > y;
+    BrIfI64GtU(u64_) |x, y| x > y;
+    BrIfI64LeS(i64_) |x, y| x <= y;
+    BrIfI64LeU(u64_) |x, y| x <= y;
+    BrIfI64GeS(i64_) |x, y| x >= y;
+    BrIfI64GeU(u64_) |x, y| x >= y;
+}
+
+/// An opcode byte no instruction has: unreachable for translated code.
+unsafe fn invalid(_: Ip, _: *mut u64, _: *mut u8, _: u64, cx: *mut Exec) -> Flow {
+    // SAFETY: `cx` is live.
+    unsafe { trap(cx, TrapCode::Unreachable) }
+}
+
+/// Lists every opcode's handler; the match is exhaustive, so an opcode
+/// added to the IR without a handler does not compile.
+macro_rules! handler_table {
+    ($($name:ident)*) => {
+        const fn handler_of(op: Opcode) -> Handler {
+            match op {
+                $(Opcode::$name => $name,)*
+            }
+        }
+    };
+}
+
+handler_table! {
+    Unreachable ConsumeFuel Copy I32ReinterpretF32 Br LoopHeader BrIfNez BrIfEqz BrTable Return0
+    Return1 ReturnN Args Results Imm CallInternal CallImported CallIndirect Select GlobalGet
+    GlobalSet I32Load I64Load F32Load F64Load I32Load8S I32Load8U I32Load16S I32Load16U I64Load8S
+    I64Load8U I64Load16S I64Load16U I64Load32S I64Load32U I32Store I64Store F32Store F64Store
+    I32Store8 I32Store16 I64Store8 I64Store16 I64Store32 LoadWide StoreWide MemorySize MemoryGrow
+    MemoryFill MemoryCopy MemoryInit DataDrop TableGet TableSet TableSize TableGrow TableFill
+    TableCopy TableInit ElemDrop RefFunc I32Eqz I32Eq I32Ne I32LtS I32LtU I32GtS I32GtU I32LeS
+    I32LeU I32GeS I32GeU I64Eqz I64Eq I64Ne I64LtS I64LtU I64GtS I64GtU I64LeS I64LeU I64GeS
+    I64GeU F32Eq F32Ne F32Lt F32Gt F32Le F32Ge F64Eq F64Ne F64Lt F64Gt F64Le F64Ge BrIfI32Eq
+    BrIfI32Ne BrIfI32LtS BrIfI32LtU BrIfI32GtS BrIfI32GtU BrIfI32LeS BrIfI32LeU BrIfI32GeS
+    BrIfI32GeU BrIfI64Eq BrIfI64Ne BrIfI64LtS BrIfI64LtU BrIfI64GtS BrIfI64GtU BrIfI64LeS
+    BrIfI64LeU BrIfI64GeS BrIfI64GeU I32Clz I32Ctz I32Popcnt I32Add I32Sub I32Mul I32DivS I32DivU
+    I32RemS I32RemU I32And I32Or I32Xor I32Shl I32ShrS I32ShrU I32Rotl I32Rotr I64Clz I64Ctz
+    I64Popcnt I64Add I64Sub I64Mul I64DivS I64DivU I64RemS I64RemU I64And I64Or I64Xor I64Shl
+    I64ShrS I64ShrU I64Rotl I64Rotr F32Abs F32Neg F32Ceil F32Floor F32Trunc F32Nearest F32Sqrt
+    F32Add F32Sub F32Mul F32Div F32Min F32Max F32Copysign F64Abs F64Neg F64Ceil F64Floor F64Trunc
+    F64Nearest F64Sqrt F64Add F64Sub F64Mul F64Div F64Min F64Max F64Copysign I32WrapI64
+    I32TruncF32S I32TruncF32U I32TruncF64S I32TruncF64U I64ExtendI32S I64ExtendI32U I64TruncF32S
+    I64TruncF32U I64TruncF64S I64TruncF64U F32ConvertI32S F32ConvertI32U F32ConvertI64S
+    F32ConvertI64U F32DemoteF64 F64ConvertI32S F64ConvertI32U F64ConvertI64S F64ConvertI64U
+    F64PromoteF32 I32Extend8S I32Extend16S I64Extend8S I64Extend16S I64Extend32S I32TruncSatF32S
+    I32TruncSatF32U I32TruncSatF64S I32TruncSatF64U I64TruncSatF32S I64TruncSatF32U
+    I64TruncSatF64S I64TruncSatF64U
+}
+
+/// The handler of every opcode byte, indexed by the byte, so that no
+/// bounds check sits on the dispatch path.
+static HANDLERS: [Handler; 256] = {
+    let mut table: [Handler; 256] = [invalid; 256];
+    let mut i = 0;
+    while i < OPCODES.len() {
+        table[i] = handler_of(OPCODES[i]);
+        i += 1;
+    }
+    table
+};
+
+/// Checks a float-to-integer truncation: `x` must lie strictly between
+/// `below` (the largest float under the target's range, after truncation
+/// toward zero) and `hi` (one past it). No rounding call is needed: `as`
+/// truncates once the range is known.
+#[inline(always)]
+fn trunc_check(x: f64, below: f64, hi: f64) -> Result<f64, TrapCode> {
+    if x.is_nan() {
+        return Err(TrapCode::InvalidConversionToInteger);
+    }
+    if !(x > below && x < hi) {
+        return Err(TrapCode::IntegerOverflow);
+    }
+    Ok(x)
+}
+
+/// Rounding must return a quiet NaN for a NaN input; software rounding
+/// passes signalling NaNs through unchanged.
+fn quiet32(x: f32) -> f32 {
+    if x.is_nan() {
+        f32::from_bits(x.to_bits() | 0x0040_0000)
+    } else {
+        x
+    }
+}
+
+fn quiet64(x: f64) -> f64 {
+    if x.is_nan() {
+        f64::from_bits(x.to_bits() | 0x0008_0000_0000_0000)
+    } else {
+        x
+    }
+}
+
+fn fmin32(a: f32, b: f32) -> f32 {
+    if a.is_nan() || b.is_nan() {
+        a + b
+    } else if a == b {
+        f32::from_bits(a.to_bits() | b.to_bits())
+    } else {
+        a.min(b)
+    }
+}
+
+fn fmax32(a: f32, b: f32) -> f32 {
+    if a.is_nan() || b.is_nan() {
+        a + b
+    } else if a == b {
+        f32::from_bits(a.to_bits() & b.to_bits())
+    } else {
+        a.max(b)
+    }
+}
+
+fn fmin64(a: f64, b: f64) -> f64 {
+    if a.is_nan() || b.is_nan() {
+        a + b
+    } else if a == b {
+        f64::from_bits(a.to_bits() | b.to_bits())
+    } else {
+        a.min(b)
+    }
+}
+
+fn fmax64(a: f64, b: f64) -> f64 {
+    if a.is_nan() || b.is_nan() {
+        a + b
+    } else if a == b {
+        f64::from_bits(a.to_bits() & b.to_bits())
+    } else {
+        a.max(b)
+    }
+}

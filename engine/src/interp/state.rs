@@ -1,0 +1,484 @@
+//! The interpreter's state outside the handlers' registers, and the
+//! untyped paths they share: entering a frame, calling, returning.
+//!
+//! Handlers keep `ip`, `fp` and memory 0's base and length in registers
+//! and reach everything else through one [`Exec`]. Nothing here depends on
+//! the store's data type, so the handlers are compiled once; what needs the
+//! typed store (host functions, compiled code, callbacks, limiters) is
+//! handed to the driver in `exec.rs` as a [`Slow`] request.
+//!
+//! The invariants the handlers rely on:
+//! - `fp` points at the running frame, whose cells were bounds-checked
+//!   against the value stack when it was entered; every register operand is
+//!   below the frame's size by construction of the allocator.
+//! - `ip` points into the running function's code, owned by its module,
+//!   which the instance (and so the store) keeps alive.
+//! - `mem`/`mem_len` describe memory 0 of the running instance; whatever can
+//!   grow memory or switch instances updates them in [`Exec`], from which
+//!   handlers reload them.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::error::{Error, TrapCode};
+use crate::ir::{FuncBody, Op, Reg};
+use crate::module::ModuleInner;
+use crate::runtime::store::{FuncEntity, StoreInner};
+
+/// The instruction pointer of the running function.
+pub(super) type Ip = *const Op<Reg>;
+
+/// Why the handlers handed control back to the driver.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub(super) enum Flow {
+    /// Go on at [`Exec::ip`] (each instruction under the portable dispatch;
+    /// after a call or return under the threaded one).
+    Next,
+    /// The entry frame returned.
+    Done,
+    /// Execution trapped with [`Exec::trap`].
+    Trap,
+    /// Execution failed with [`Exec::error`].
+    Error,
+    /// The driver must do [`Exec::slow`], then go on at [`Exec::ip`].
+    Slow,
+}
+
+/// Work that needs the typed store, done by the driver.
+#[derive(Copy, Clone, Debug)]
+pub(super) enum Slow {
+    /// Call compiled function `def` of `instance` at `entry`; the call's
+    /// operand words start at `ip`.
+    CallCompiled {
+        instance: u32,
+        def: u32,
+        entry: usize,
+    },
+    /// Call host function `host`; the call's operand words start at `ip`.
+    CallHost {
+        host: u32,
+        params: u32,
+        results: u32,
+    },
+    /// The epoch deadline was reached.
+    Epoch,
+    /// Continue the running function in compiled code at `entry` (a loop's
+    /// OSR entry), then return from it.
+    Osr { entry: usize },
+    /// `memory.grow`.
+    MemoryGrow { dst: Reg, delta: u32 },
+    /// `table.grow`.
+    TableGrow {
+        dst: Reg,
+        table: u32,
+        init: u64,
+        delta: u32,
+    },
+}
+
+/// A suspended caller.
+pub(super) struct Frame {
+    /// Where to resume: the caller's `results` words.
+    pub ip: Ip,
+    pub body: *const FuncBody,
+    pub base: usize,
+    pub loop_base: usize,
+    pub instance: u32,
+    pub def: u32,
+}
+
+/// Everything the handlers reach through memory.
+pub(super) struct Exec {
+    /// The store; re-derived by the driver whenever it used the store itself.
+    pub inner: *mut StoreInner,
+    /// Where to go on after returning to the driver.
+    pub ip: Ip,
+    pub fp: *mut u64,
+    pub mem: *mut u8,
+    pub mem_len: u64,
+
+    // The running function and its instance's caches.
+    pub instance: u32,
+    pub def: u32,
+    pub base: usize,
+    pub body: *const FuncBody,
+    pub module: *const ModuleInner,
+    pub globals: *const *mut u64,
+    pub call_counts: *mut u64,
+    pub loop_counts: *mut u64,
+    /// The running function's first loop among the module's.
+    pub loop_base: usize,
+
+    /// Back-edges left before one takes the slow path (counting, epochs,
+    /// tier-up); large when none of those is on.
+    pub budget: i64,
+    pub budget_reset: i64,
+    pub frames: Vec<Frame>,
+    pub stack: *mut u64,
+    pub stack_len: usize,
+    pub max_depth: usize,
+
+    pub tiered: bool,
+    pub jit_enabled: bool,
+    pub epochs: bool,
+    pub tier_calls: u64,
+    pub tier_back_edges: u64,
+    pub epoch: *const AtomicU64,
+
+    pub trap: TrapCode,
+    pub error: Option<Error>,
+    pub slow: Slow,
+}
+
+impl Exec {
+    /// State for running wasm of `instance` in the store.
+    pub fn new(inner: &mut StoreInner, instance: u32) -> Exec {
+        let config = inner.engine.config();
+        let tiered = config.strategy == crate::Strategy::Tiered;
+        let jit_enabled = config.strategy != crate::Strategy::Interpreter;
+        let epochs = config.epoch_interruption;
+        let (max_depth, tier_calls) = (config.max_call_depth, config.tier_up_calls);
+        let tier_back_edges = config.tier_up_back_edges;
+        let epoch: *const AtomicU64 = inner.engine.epoch_counter();
+        let (stack, stack_len) = (inner.stack.ptr(0), inner.stack.len());
+        let budget_reset = if tiered || epochs { 1 } else { i64::MAX };
+        let mut cx = Exec {
+            inner,
+            ip: std::ptr::null(),
+            fp: std::ptr::null_mut(),
+            mem: std::ptr::null_mut(),
+            mem_len: 0,
+            instance,
+            def: 0,
+            base: 0,
+            body: std::ptr::null(),
+            module: std::ptr::null(),
+            globals: std::ptr::null(),
+            call_counts: std::ptr::null_mut(),
+            loop_counts: std::ptr::null_mut(),
+            loop_base: 0,
+            budget: budget_reset,
+            budget_reset,
+            frames: Vec::new(),
+            stack,
+            stack_len,
+            max_depth,
+            tiered,
+            jit_enabled,
+            epochs,
+            tier_calls,
+            tier_back_edges,
+            epoch,
+            trap: TrapCode::Unreachable,
+            error: None,
+            slow: Slow::Epoch,
+        };
+        // SAFETY: `inner` was just set from a live reference.
+        unsafe { cx.switch_instance(instance) };
+        cx
+    }
+
+    /// Points the instance caches at `instance`.
+    ///
+    /// # Safety
+    /// `self.inner` must be live and `instance` one of its instances.
+    pub unsafe fn switch_instance(&mut self, instance: u32) {
+        // SAFETY: the caller guarantees the store is live.
+        let inner = unsafe { &mut *self.inner };
+        let inst = &mut inner.instances[instance as usize];
+        self.instance = instance;
+        self.module = &*inst.module.inner;
+        self.globals = inst.global_ptrs.as_ptr();
+        self.call_counts = inst.call_counts.as_mut_ptr();
+        self.loop_counts = inst.loop_counts.as_mut_ptr();
+        // SAFETY: as above.
+        unsafe { self.refresh_memory() };
+    }
+
+    /// Reloads memory 0's base and length, which a grow may have changed.
+    ///
+    /// # Safety
+    /// `self.inner` must be live.
+    pub unsafe fn refresh_memory(&mut self) {
+        // SAFETY: the caller guarantees the store is live.
+        let inner = unsafe { &*self.inner };
+        let inst = &inner.instances[self.instance as usize];
+        (self.mem, self.mem_len) = match inst.memories.first() {
+            Some(&m) => {
+                let m = &inner.memories[m as usize];
+                (m.base(), m.len() as u64)
+            }
+            None => (std::ptr::null_mut(), 0),
+        };
+    }
+
+    /// The value-stack cell past the running frame.
+    pub fn frame_top(&self) -> usize {
+        // SAFETY: body is the running function's, live.
+        self.base + unsafe { (*self.body).frame_size } as usize
+    }
+
+    /// Whether the epoch deadline has been reached.
+    #[inline(always)]
+    pub fn epoch_reached(&self) -> bool {
+        // SAFETY: the engine, which owns the counter, outlives the store,
+        // which is live while wasm runs.
+        self.epochs
+            && unsafe { (*self.epoch).load(Ordering::Relaxed) >= (*self.inner).epoch_deadline }
+    }
+
+    /// Records a trap and stops.
+    #[cold]
+    pub fn trap(&mut self, code: TrapCode) -> Flow {
+        self.trap = code;
+        Flow::Trap
+    }
+
+    /// Records an error and stops.
+    #[cold]
+    pub fn fail(&mut self, e: Error) -> Flow {
+        self.error = Some(e);
+        Flow::Error
+    }
+
+    /// Stops for the driver to do `slow`, then go on at `ip`.
+    #[cold]
+    pub fn slow(&mut self, slow: Slow, ip: Ip, fp: *mut u64) -> Flow {
+        self.slow = slow;
+        self.ip = ip;
+        self.fp = fp;
+        Flow::Slow
+    }
+}
+
+/// Register `k` of the `args`/`results` words starting at `ip`.
+///
+/// # Safety
+/// `ip` must point at enough operand words for `k`, as the translator emits.
+#[inline(always)]
+pub(super) unsafe fn operand(ip: Ip, k: usize) -> Reg {
+    // SAFETY: the caller guarantees the word exists.
+    match unsafe { *ip.add(k / 3) } {
+        Op::Args { r0, r1, r2 } | Op::Results { r0, r1, r2 } => [r0, r1, r2][k % 3],
+        _ => 0,
+    }
+}
+
+/// Enters function `def` of the running instance with its frame at cell
+/// `base`, whose first cells already hold the arguments: checks limits,
+/// loads constants, zeroes locals, counts the call.
+///
+/// # Safety
+/// The store must be live and `def` a function of the running module.
+#[inline(always)]
+pub(super) unsafe fn enter(cx: &mut Exec, def: u32, base: usize) -> Result<(), TrapCode> {
+    // SAFETY: the module outlives the store's instances.
+    let body = unsafe { (&*cx.module).bodies.get_unchecked(def as usize) };
+    // SAFETY: the store is live.
+    let inner = unsafe { &mut *cx.inner };
+    // The frame and its calls' argument cells, as compiled code checks.
+    if inner.depth >= cx.max_depth || base + body.stack_cells() as usize > cx.stack_len {
+        return Err(TrapCode::StackOverflow);
+    }
+    inner.depth += 1;
+    // SAFETY: [base, base + frame) is inside the stack (checked above), local
+    // cells are frame cells, and the counters cover the module's functions
+    // and loops. Frames are small: plain loops beat memcpy/memset here.
+    unsafe {
+        let fp = cx.stack.add(base);
+        let np = body.num_params as usize;
+        for (i, &c) in body.consts.iter().enumerate() {
+            *fp.add(np + i) = c;
+        }
+        for &cell in body.local_cells.iter() {
+            *fp.add(cell as usize) = 0;
+        }
+        *cx.call_counts.add(def as usize) += 1;
+        cx.loop_base = *(&*cx.module).loop_offsets.get_unchecked(def as usize) as usize;
+        cx.fp = fp;
+    }
+    cx.def = def;
+    cx.base = base;
+    cx.body = body;
+    cx.ip = body.code.as_ptr();
+    Ok(())
+}
+
+/// Calls function `def` of `instance` from the running function, whose
+/// call's operand words start at `args`: pushes an interpreted frame, or
+/// asks the driver to run the callee's compiled code.
+///
+/// # Safety
+/// The store must be live; `args` the call's operand words in the running
+/// function; `def` a function of `instance`.
+#[inline(always)]
+pub(super) unsafe fn call_wasm(
+    cx: &mut Exec,
+    args: Ip,
+    fp: *mut u64,
+    instance: u32,
+    def: u32,
+) -> Flow {
+    let new_base = cx.frame_top();
+    let caller = Frame {
+        ip: args,
+        body: cx.body,
+        base: cx.base,
+        loop_base: cx.loop_base,
+        instance: cx.instance,
+        def: cx.def,
+    };
+    if instance != cx.instance {
+        // SAFETY: the store is live and `instance` one of its instances.
+        unsafe { cx.switch_instance(instance) };
+    }
+    // SAFETY: the callee's module is live; `def` indexes its functions.
+    let callee = unsafe { (&*cx.module).bodies.get_unchecked(def as usize) };
+    let np = callee.num_params as usize;
+    if cx.jit_enabled {
+        // SAFETY: the counters cover the instance's functions.
+        let calls = unsafe { *cx.call_counts.add(def as usize) } + 1;
+        // SAFETY: the module is live.
+        let module = unsafe { &*cx.module };
+        let mut entry = module.jit.compiled_entry(def);
+        if entry.is_none() && cx.tiered && calls >= cx.tier_calls {
+            if let Err(e) = crate::jit::compile(module, def) {
+                return cx.fail(e);
+            }
+            entry = module.jit.compiled_entry(def);
+        }
+        if let Some(entry) = entry {
+            if instance != caller.instance {
+                // SAFETY: as above.
+                unsafe { cx.switch_instance(caller.instance) };
+            }
+            return cx.slow(
+                Slow::CallCompiled {
+                    instance,
+                    def,
+                    entry,
+                },
+                args,
+                fp,
+            );
+        }
+    }
+    if new_base + np > cx.stack_len {
+        return cx.trap(TrapCode::StackOverflow);
+    }
+    // SAFETY: the new frame's argument cells are in bounds (checked above);
+    // the args words follow the call.
+    let new_fp = unsafe { cx.stack.add(new_base) };
+    for k in 0..np {
+        unsafe { *new_fp.add(k) = *fp.add(operand(args, k) as usize) };
+    }
+    let resume = Frame {
+        // SAFETY: the results words follow the args words.
+        ip: unsafe { args.add(np.div_ceil(3)) },
+        ..caller
+    };
+    // SAFETY: the store is live and `def` is the callee.
+    if let Err(code) = unsafe { enter(cx, def, new_base) } {
+        return cx.trap(code);
+    }
+    cx.frames.push(resume);
+    if cx.epoch_reached() {
+        let (ip, fp) = (cx.ip, cx.fp);
+        return cx.slow(Slow::Epoch, ip, fp);
+    }
+    Flow::Next
+}
+
+/// Calls store function `func` (wasm of any instance, or a host function).
+///
+/// # Safety
+/// As [`call_wasm`].
+#[inline(never)]
+pub(super) unsafe fn call_func(cx: &mut Exec, args: Ip, fp: *mut u64, func: u32) -> Flow {
+    // SAFETY: the store is live.
+    match unsafe { &(&*cx.inner).funcs[func as usize] } {
+        &FuncEntity::Wasm { instance, def, .. } => unsafe {
+            call_wasm(cx, args, fp, instance, def)
+        },
+        FuncEntity::Host { host, ty, .. } => {
+            let slow = Slow::CallHost {
+                host: *host,
+                params: ty.params().len() as u32,
+                results: ty.results().len() as u32,
+            };
+            cx.slow(slow, args, fp)
+        }
+    }
+}
+
+/// Pops the running frame, whose results are in its cells `0..n`, and
+/// resumes its caller at [`Exec::ip`]; `Done` when it was the entry frame.
+///
+/// # Safety
+/// The store must be live and the running frame's results written.
+#[inline(always)]
+pub(super) unsafe fn return_to_caller(cx: &mut Exec) -> Flow {
+    // SAFETY: the store is live.
+    unsafe { (*cx.inner).depth -= 1 };
+    let Some(caller) = cx.frames.pop() else {
+        return Flow::Done;
+    };
+    let callee_fp = cx.fp;
+    // SAFETY: body is live.
+    let nr = unsafe { (*cx.body).num_results } as usize;
+    if caller.instance != cx.instance {
+        // SAFETY: the store is live; the caller's instance is one of its.
+        unsafe { cx.switch_instance(caller.instance) };
+    }
+    cx.def = caller.def;
+    cx.base = caller.base;
+    cx.body = caller.body;
+    cx.loop_base = caller.loop_base;
+    // SAFETY: the caller's frame is inside the stack.
+    let fp = unsafe { cx.stack.add(caller.base) };
+    cx.fp = fp;
+    let ip = caller.ip;
+    for k in 0..nr {
+        // SAFETY: results words follow the call site; the callee's result
+        // cells are in bounds.
+        unsafe { *fp.add(operand(ip, k) as usize) = *callee_fp.add(k) };
+    }
+    // SAFETY: the call's instructions continue after its results words.
+    cx.ip = unsafe { ip.add(nr.div_ceil(3)) };
+    Flow::Next
+}
+
+/// A back-edge that exhausted the budget: counts it, checks the epoch
+/// deadline and tiers up, as configured. `None` goes on at `target`.
+///
+/// # Safety
+/// The store must be live; `target` a branch target in the running function.
+#[inline(never)]
+pub(super) unsafe fn back_edge(cx: &mut Exec, target: Ip, fp: *mut u64) -> Option<Flow> {
+    cx.budget = cx.budget_reset;
+    // SAFETY: back-edge targets follow their loop's header, inside the code.
+    let Op::LoopHeader { loop_id } = (unsafe { *target.sub(1) }) else {
+        return None;
+    };
+    let global_loop = cx.loop_base + loop_id as usize;
+    // SAFETY: the instance's counters cover every loop of its module.
+    let count = unsafe {
+        let counter = cx.loop_counts.add(global_loop);
+        *counter += 1;
+        *counter
+    };
+    if cx.epoch_reached() {
+        return Some(cx.slow(Slow::Epoch, target, fp));
+    }
+    if cx.tiered && count >= cx.tier_back_edges {
+        // SAFETY: the module is live.
+        let module = unsafe { &*cx.module };
+        if let Err(e) = crate::jit::compile(module, cx.def) {
+            return Some(cx.fail(e));
+        }
+        if let Some(entry) = module.jit.osr_entry(global_loop) {
+            return Some(cx.slow(Slow::Osr { entry }, target, fp));
+        }
+    }
+    None
+}
