@@ -17,7 +17,10 @@
 
 use core::hint::unreachable_unchecked;
 
-use super::state::{back_edge, call_func, call_wasm, return_to_caller, Exec, Flow, Ip, Slow};
+use super::state::{
+    back_edge, call_func, call_wasm, caller_frame, push_frame, return_to_caller, Exec, Flow, Ip,
+    Slow,
+};
 use crate::error::TrapCode;
 use crate::ir::{FuncBody, MemKind, Op, Opcode, Reg, OPCODES};
 use crate::runtime::bulk;
@@ -158,18 +161,17 @@ unsafe fn f64_(fp: *mut u64, r: Reg) -> f64 {
     unsafe { f64::from_bits(u64_(fp, r)) }
 }
 
-/// Takes a branch by `off` instructions from the branch at `ip`; a
-/// backward one costs one decrement and one compare of the budget.
+/// Takes a branch by `off` instructions from the branch at `ip`. A
+/// backward one costs a test of one flag, which is off unless back-edges
+/// are counted or checked (tiering, epochs): a counter in memory would
+/// put a store-to-load chain on every loop.
 #[inline(always)]
 unsafe fn branch(ip: Ip, off: isize, fp: *mut u64, mem: *mut u8, len: u64, cx: *mut Exec) -> Flow {
     // SAFETY: offsets were resolved inside the function's code.
     unsafe {
         let target = ip.offset(off);
-        if off <= 0 {
-            (*cx).budget -= 1;
-            if (*cx).budget <= 0 {
-                return budget_spent(target, fp, mem, len, cx);
-            }
+        if off <= 0 && (*cx).watch_back_edges {
+            return watched_back_edge(target, fp, mem, len, cx);
         }
         dispatch(target, fp, mem, len, cx)
     }
@@ -178,7 +180,13 @@ unsafe fn branch(ip: Ip, off: isize, fp: *mut u64, mem: *mut u8, len: u64, cx: *
 /// The slow path of a back-edge, entered by a tail call so that the
 /// branch handlers themselves call nothing (and save no registers).
 #[inline(never)]
-unsafe fn budget_spent(target: Ip, fp: *mut u64, mem: *mut u8, len: u64, cx: *mut Exec) -> Flow {
+unsafe fn watched_back_edge(
+    target: Ip,
+    fp: *mut u64,
+    mem: *mut u8,
+    len: u64,
+    cx: *mut Exec,
+) -> Flow {
     // SAFETY: as `branch`.
     unsafe {
         match back_edge(&mut *cx, target, fp) {
@@ -201,7 +209,7 @@ unsafe fn branch16(ip: Ip, off: i16, fp: *mut u64, mem: *mut u8, len: u64, cx: *
 }
 
 /// A fused branch whose offset is in the body's far table; entered by a
-/// tail call, as [`budget_spent`].
+/// tail call, as [`watched_back_edge`].
 #[inline(never)]
 unsafe fn far_branch(ip: Ip, fp: *mut u64, mem: *mut u8, len: u64, cx: *mut Exec) -> Flow {
     // SAFETY: as `branch`; the body is the running function's.
@@ -417,13 +425,32 @@ handler! {
             _ => dispatch(at, fp, mem, len, cx),
         }
     }
+    // Returns to an interpreted caller of the same instance take no call.
     Return0(ip, fp, mem, len, cx) {
-        finish_return(cx)
+        let c = &mut *cx;
+        match c.frames.last() {
+            Some(caller) if caller.instance == c.instance => {
+                let (caller_ip, caller_fp) = pop_frame(c);
+                dispatch(caller_ip, caller_fp, mem, len, cx)
+            }
+            _ => finish_return(cx),
+        }
     }
     Return1(ip, fp, mem, len, cx) {
         operands!(ip, Return1 { src });
-        *fp = u64_(fp, src);
-        finish_return(cx)
+        let v = u64_(fp, src);
+        let c = &mut *cx;
+        match c.frames.last() {
+            Some(caller) if caller.instance == c.instance => {
+                let (results, caller_fp) = pop_frame(c);
+                put(caller_fp, super::state::operand(results, 0), v);
+                dispatch(results.add(1), caller_fp, mem, len, cx)
+            }
+            _ => {
+                *fp = v;
+                finish_return(cx)
+            }
+        }
     }
     ReturnN(ip, fp, mem, len, cx) {
         operands!(ip, ReturnN { count });
@@ -440,14 +467,24 @@ handler! {
     Imm(ip, fp, mem, len, cx) {
         dispatch(ip.add(1), fp, mem, len, cx)
     }
+    // Interpreted callees of this instance are entered here, with no call
+    // on the way; compiled code and tier-up take `call_tiered`.
     CallInternal(ip, fp, mem, len, cx) {
         operands!(ip, CallInternal { func });
         let c = &mut *cx;
-        let instance = c.instance;
-        match call_wasm(c, ip.add(1), fp, instance, func) {
-            Flow::Next => go_on(cx),
-            flow => flow,
+        if c.jit_enabled {
+            return call_tiered(ip, fp, mem, len, cx);
         }
+        if c.frames.len() == c.frames.capacity() {
+            return grow_frames(ip, fp, mem, len, cx);
+        }
+        if let Err(code) = push_frame(c, caller_frame(c, ip.add(1)), fp, func) {
+            return trap(cx, code);
+        }
+        if c.epoch_reached() {
+            return epoch_on_entry(cx);
+        }
+        dispatch(c.ip, c.fp, mem, len, cx)
     }
     CallImported(ip, fp, mem, len, cx) {
         operands!(ip, CallImported { func });
@@ -655,6 +692,63 @@ unsafe fn move_results(args: Ip, fp: *mut u64, n: usize) {
         for (k, &v) in vals.iter().enumerate() {
             *fp.add(k) = v;
         }
+    }
+}
+
+/// Pops the running frame for a return to its caller in the same
+/// instance; gives the caller's results words and frame.
+#[inline(always)]
+unsafe fn pop_frame(cx: &mut Exec) -> (Ip, *mut u64) {
+    // SAFETY: the caller checked there is a frame; the store is live.
+    unsafe {
+        let caller = cx.frames.pop().unwrap_unchecked();
+        (*cx.inner).depth -= 1;
+        let fp = cx.stack.add(caller.base);
+        cx.def = caller.def;
+        cx.base = caller.base;
+        cx.body = caller.body;
+        cx.loop_base = caller.loop_base;
+        cx.fp = fp;
+        (caller.ip, fp)
+    }
+}
+
+/// `call` when the callee may be compiled or due to be.
+#[inline(never)]
+unsafe fn call_tiered(ip: Ip, fp: *mut u64, _: *mut u8, _: u64, cx: *mut Exec) -> Flow {
+    // SAFETY: as the handlers.
+    unsafe {
+        let Op::CallInternal { func } = *ip else {
+            unreachable_unchecked()
+        };
+        let c = &mut *cx;
+        let instance = c.instance;
+        match call_wasm(c, ip.add(1), fp, instance, func) {
+            Flow::Next => go_on(cx),
+            flow => flow,
+        }
+    }
+}
+
+/// Makes room for more frames, then runs the call at `ip` again.
+#[inline(never)]
+unsafe fn grow_frames(ip: Ip, fp: *mut u64, mem: *mut u8, len: u64, cx: *mut Exec) -> Flow {
+    // SAFETY: as the handlers.
+    unsafe {
+        let frames = &mut (*cx).frames;
+        frames.reserve(frames.len().max(16));
+        dispatch(ip, fp, mem, len, cx)
+    }
+}
+
+/// A call found the epoch deadline reached on entering its callee.
+#[inline(never)]
+unsafe fn epoch_on_entry(cx: *mut Exec) -> Flow {
+    // SAFETY: `cx` is live.
+    unsafe {
+        let c = &mut *cx;
+        let (ip, fp) = (c.ip, c.fp);
+        c.slow(Slow::Epoch, ip, fp)
     }
 }
 

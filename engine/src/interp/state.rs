@@ -109,10 +109,9 @@ pub(super) struct Exec {
     /// The running function's first loop among the module's.
     pub loop_base: usize,
 
-    /// Back-edges left before one takes the slow path (counting, epochs,
-    /// tier-up); large when none of those is on.
-    pub budget: i64,
-    pub budget_reset: i64,
+    /// Whether back-edges take the slow path: they are counted (tiering)
+    /// or check the epoch deadline.
+    pub watch_back_edges: bool,
     pub frames: Vec<Frame>,
     pub stack: *mut u64,
     pub stack_len: usize,
@@ -141,7 +140,6 @@ impl Exec {
         let tier_back_edges = config.tier_up_back_edges;
         let epoch: *const AtomicU64 = inner.engine.epoch_counter();
         let (stack, stack_len) = (inner.stack.ptr(0), inner.stack.len());
-        let budget_reset = if tiered || epochs { 1 } else { i64::MAX };
         let mut cx = Exec {
             inner,
             ip: std::ptr::null(),
@@ -157,8 +155,7 @@ impl Exec {
             call_counts: std::ptr::null_mut(),
             loop_counts: std::ptr::null_mut(),
             loop_base: 0,
-            budget: budget_reset,
-            budget_reset,
+            watch_back_edges: tiered || epochs,
             frames: Vec::new(),
             stack,
             stack_len,
@@ -193,6 +190,17 @@ impl Exec {
         self.loop_counts = inst.loop_counts.as_mut_ptr();
         // SAFETY: as above.
         unsafe { self.refresh_memory() };
+    }
+
+    /// [`Exec::switch_instance`], out of the return path's line.
+    ///
+    /// # Safety
+    /// As [`Exec::switch_instance`].
+    #[cold]
+    #[inline(never)]
+    pub unsafe fn switch_back(&mut self, instance: u32) {
+        // SAFETY: as the function's contract.
+        unsafe { self.switch_instance(instance) }
     }
 
     /// Reloads memory 0's base and length, which a grow may have changed.
@@ -242,7 +250,7 @@ impl Exec {
     }
 
     /// Stops for the driver to do `slow`, then go on at `ip`.
-    #[cold]
+    #[inline(always)]
     pub fn slow(&mut self, slow: Slow, ip: Ip, fp: *mut u64) -> Flow {
         self.slow = slow;
         self.ip = ip;
@@ -257,20 +265,23 @@ impl Exec {
 /// `ip` must point at enough operand words for `k`, as the translator emits.
 #[inline(always)]
 pub(super) unsafe fn operand(ip: Ip, k: usize) -> Reg {
+    // `Op` is `repr(u8)`: an `args` or `results` word is its opcode byte,
+    // one byte of padding and three registers, at bytes 2, 4 and 6.
     // SAFETY: the caller guarantees the word exists.
-    match unsafe { *ip.add(k / 3) } {
-        Op::Args { r0, r1, r2 } | Op::Results { r0, r1, r2 } => [r0, r1, r2][k % 3],
-        _ => 0,
+    unsafe {
+        ip.cast::<u8>()
+            .add((k / 3) * 8 + 2 + (k % 3) * 2)
+            .cast::<Reg>()
+            .read()
     }
 }
 
 /// Enters function `def` of the running instance with its frame at cell
-/// `base`, whose first cells already hold the arguments: checks limits,
-/// loads constants, zeroes locals, counts the call.
+/// `base`, whose first cells already hold the arguments: the driver's
+/// first frame.
 ///
 /// # Safety
 /// The store must be live and `def` a function of the running module.
-#[inline(always)]
 pub(super) unsafe fn enter(cx: &mut Exec, def: u32, base: usize) -> Result<(), TrapCode> {
     // SAFETY: the module outlives the store's instances.
     let body = unsafe { (&*cx.module).bodies.get_unchecked(def as usize) };
@@ -281,9 +292,22 @@ pub(super) unsafe fn enter(cx: &mut Exec, def: u32, base: usize) -> Result<(), T
         return Err(TrapCode::StackOverflow);
     }
     inner.depth += 1;
-    // SAFETY: [base, base + frame) is inside the stack (checked above), local
-    // cells are frame cells, and the counters cover the module's functions
-    // and loops. Frames are small: plain loops beat memcpy/memset here.
+    // SAFETY: the frame is inside the stack (checked above).
+    unsafe { begin(cx, def, body, base) };
+    Ok(())
+}
+
+/// Makes `body` (function `def`) the running function with its frame at
+/// `base`, after its arguments: loads constants, zeroes locals, counts
+/// the call.
+///
+/// # Safety
+/// The frame must be inside the value stack; `body` must be `def`'s.
+#[inline(always)]
+unsafe fn begin(cx: &mut Exec, def: u32, body: &FuncBody, base: usize) {
+    // SAFETY: the caller guarantees the frame's cells; local cells are
+    // frame cells, and the counters cover the module's functions.
+    // Frames are small: plain loops beat memcpy/memset here.
     unsafe {
         let fp = cx.stack.add(base);
         let np = body.num_params as usize;
@@ -301,7 +325,62 @@ pub(super) unsafe fn enter(cx: &mut Exec, def: u32, base: usize) -> Result<(), T
     cx.base = base;
     cx.body = body;
     cx.ip = body.code.as_ptr();
+}
+
+/// Pushes an interpreted frame for a call of `def` of the running
+/// instance (switched to the callee's already) by `caller`, whose `ip` is
+/// the call's operand words and whose frame is at `fp`; leaves `cx` at the
+/// callee's first instruction.
+///
+/// # Safety
+/// The store must be live; `caller.ip` the call's operand words; `def` a
+/// function of the running module; `cx.frames` must have room for one
+/// more frame without growing.
+#[inline(always)]
+pub(super) unsafe fn push_frame(
+    cx: &mut Exec,
+    mut caller: Frame,
+    fp: *mut u64,
+    def: u32,
+) -> Result<(), TrapCode> {
+    // SAFETY: the caller guarantees the store and module are live; the
+    // caller's frame checked room for its calls' arguments on entry, and
+    // the callee's frame is checked below before anything else is written.
+    unsafe {
+        let new_base = caller.base + (*caller.body).frame_size as usize;
+        let callee = (&*cx.module).bodies.get_unchecked(def as usize);
+        let inner = &mut *cx.inner;
+        if inner.depth >= cx.max_depth || new_base + callee.stack_cells() as usize > cx.stack_len {
+            return Err(TrapCode::StackOverflow);
+        }
+        inner.depth += 1;
+        let new_fp = cx.stack.add(new_base);
+        let np = callee.num_params as usize;
+        for k in 0..np {
+            *new_fp.add(k) = *fp.add(operand(caller.ip, k) as usize);
+        }
+        caller.ip = caller.ip.add(np.div_ceil(3));
+        // Not `push`: its growth path is a call, which would make every
+        // caller of this save registers.
+        let n = cx.frames.len();
+        cx.frames.as_mut_ptr().add(n).write(caller);
+        cx.frames.set_len(n + 1);
+        begin(cx, def, callee, new_base);
+    }
     Ok(())
+}
+
+/// The running function as a caller suspended at the operand words `args`.
+#[inline(always)]
+pub(super) fn caller_frame(cx: &Exec, args: Ip) -> Frame {
+    Frame {
+        ip: args,
+        body: cx.body,
+        base: cx.base,
+        loop_base: cx.loop_base,
+        instance: cx.instance,
+        def: cx.def,
+    }
 }
 
 /// Calls function `def` of `instance` from the running function, whose
@@ -311,7 +390,7 @@ pub(super) unsafe fn enter(cx: &mut Exec, def: u32, base: usize) -> Result<(), T
 /// # Safety
 /// The store must be live; `args` the call's operand words in the running
 /// function; `def` a function of `instance`.
-#[inline(always)]
+#[inline(never)]
 pub(super) unsafe fn call_wasm(
     cx: &mut Exec,
     args: Ip,
@@ -319,22 +398,11 @@ pub(super) unsafe fn call_wasm(
     instance: u32,
     def: u32,
 ) -> Flow {
-    let new_base = cx.frame_top();
-    let caller = Frame {
-        ip: args,
-        body: cx.body,
-        base: cx.base,
-        loop_base: cx.loop_base,
-        instance: cx.instance,
-        def: cx.def,
-    };
+    let caller = caller_frame(cx, args);
     if instance != cx.instance {
         // SAFETY: the store is live and `instance` one of its instances.
         unsafe { cx.switch_instance(instance) };
     }
-    // SAFETY: the callee's module is live; `def` indexes its functions.
-    let callee = unsafe { (&*cx.module).bodies.get_unchecked(def as usize) };
-    let np = callee.num_params as usize;
     if cx.jit_enabled {
         // SAFETY: the counters cover the instance's functions.
         let calls = unsafe { *cx.call_counts.add(def as usize) } + 1;
@@ -363,25 +431,11 @@ pub(super) unsafe fn call_wasm(
             );
         }
     }
-    if new_base + np > cx.stack_len {
-        return cx.trap(TrapCode::StackOverflow);
-    }
-    // SAFETY: the new frame's argument cells are in bounds (checked above);
-    // the args words follow the call.
-    let new_fp = unsafe { cx.stack.add(new_base) };
-    for k in 0..np {
-        unsafe { *new_fp.add(k) = *fp.add(operand(args, k) as usize) };
-    }
-    let resume = Frame {
-        // SAFETY: the results words follow the args words.
-        ip: unsafe { args.add(np.div_ceil(3)) },
-        ..caller
-    };
-    // SAFETY: the store is live and `def` is the callee.
-    if let Err(code) = unsafe { enter(cx, def, new_base) } {
+    cx.frames.reserve(1);
+    // SAFETY: as the function's contract; there is room for a frame.
+    if let Err(code) = unsafe { push_frame(cx, caller, fp, def) } {
         return cx.trap(code);
     }
-    cx.frames.push(resume);
     if cx.epoch_reached() {
         let (ip, fp) = (cx.ip, cx.fp);
         return cx.slow(Slow::Epoch, ip, fp);
@@ -428,7 +482,7 @@ pub(super) unsafe fn return_to_caller(cx: &mut Exec) -> Flow {
     let nr = unsafe { (*cx.body).num_results } as usize;
     if caller.instance != cx.instance {
         // SAFETY: the store is live; the caller's instance is one of its.
-        unsafe { cx.switch_instance(caller.instance) };
+        unsafe { cx.switch_back(caller.instance) };
     }
     cx.def = caller.def;
     cx.base = caller.base;
@@ -448,14 +502,13 @@ pub(super) unsafe fn return_to_caller(cx: &mut Exec) -> Flow {
     Flow::Next
 }
 
-/// A back-edge that exhausted the budget: counts it, checks the epoch
-/// deadline and tiers up, as configured. `None` goes on at `target`.
+/// A watched back-edge: counts it, checks the epoch deadline and tiers
+/// up, as configured. `None` goes on at `target`.
 ///
 /// # Safety
 /// The store must be live; `target` a branch target in the running function.
 #[inline(never)]
 pub(super) unsafe fn back_edge(cx: &mut Exec, target: Ip, fp: *mut u64) -> Option<Flow> {
-    cx.budget = cx.budget_reset;
     // SAFETY: back-edge targets follow their loop's header, inside the code.
     let Op::LoopHeader { loop_id } = (unsafe { *target.sub(1) }) else {
         return None;

@@ -116,7 +116,9 @@ pub struct FuncStats {
     pub func_index: u32,
     /// Times the function was entered.
     pub calls: u64,
-    /// Back-edges taken, per loop of the function, in code order.
+    /// Back-edges the interpreter took, per loop of the function, in code
+    /// order. Counted where they drive tier-up (`Strategy::Tiered`) or are
+    /// watched for epoch deadlines; compiled code does not count them.
     pub back_edges: Vec<u64>,
 }
 
