@@ -220,6 +220,35 @@ unsafe fn far_branch(ip: Ip, fp: *mut u64, mem: *mut u8, len: u64, cx: *mut Exec
     }
 }
 
+/// A value in linear memory: little-endian, at any alignment.
+///
+/// Read and written as byte arrays rather than with `read_unaligned`,
+/// whose temporary, in builds that do not optimise it away, is a local
+/// whose address escapes and keeps the handler's tail call a call.
+trait InMemory: Sized {
+    unsafe fn load(p: *const u8) -> Self;
+    unsafe fn store(p: *mut u8, v: Self);
+}
+
+macro_rules! in_memory {
+    ($($t:ty),*) => {$(
+        impl InMemory for $t {
+            #[inline(always)]
+            unsafe fn load(p: *const u8) -> $t {
+                // SAFETY: the caller checked `size_of::<$t>()` bytes at `p`.
+                <$t>::from_le_bytes(unsafe { *p.cast::<[u8; size_of::<$t>()]>() })
+            }
+            #[inline(always)]
+            unsafe fn store(p: *mut u8, v: $t) {
+                // SAFETY: as `load`.
+                unsafe { *p.cast::<[u8; size_of::<$t>()]>() = v.to_le_bytes() }
+            }
+        }
+    )*};
+}
+
+in_memory!(u8, i8, u16, i16, u32, i32, u64);
+
 /// The address of `size` bytes at `ptr + offset` in memory 0, if in bounds.
 #[inline(always)]
 unsafe fn addr(
@@ -343,7 +372,7 @@ macro_rules! load {
             let Some(p) = addr(fp, ptr, offset as u32, size_of::<$t>() as u64, mem, len) else {
                 return trap(cx, TrapCode::MemoryOutOfBounds);
             };
-            let $v = p.cast::<$t>().read_unaligned();
+            let $v = <$t>::load(p);
             put(fp, dst, $e);
             dispatch(ip.add(1), fp, mem, len, cx)
         } }
@@ -357,7 +386,7 @@ macro_rules! store {
             let Some(p) = addr(fp, ptr, offset as u32, size_of::<$t>() as u64, mem, len) else {
                 return trap(cx, TrapCode::MemoryOutOfBounds);
             };
-            p.cast::<$t>().write_unaligned(u64_(fp, val) as $t);
+            <$t>::store(p, u64_(fp, val) as $t);
             dispatch(ip.add(1), fp, mem, len, cx)
         } }
     )*};
@@ -539,18 +568,16 @@ handler! {
             return trap(cx, TrapCode::MemoryOutOfBounds);
         };
         let v: u64 = match kind {
-            MemKind::I32Load | MemKind::F32Load | MemKind::I64Load32U => {
-                p.cast::<u32>().read_unaligned() as u64
-            }
-            MemKind::I64Load | MemKind::F64Load => p.cast::<u64>().read_unaligned(),
-            MemKind::I32Load8S => (*p as i8) as i32 as u32 as u64,
-            MemKind::I32Load16S => p.cast::<i16>().read_unaligned() as i32 as u32 as u64,
-            MemKind::I64Load8S => (*p as i8) as i64 as u64,
-            MemKind::I64Load16S => p.cast::<i16>().read_unaligned() as i64 as u64,
-            MemKind::I64Load32S => p.cast::<i32>().read_unaligned() as i64 as u64,
-            MemKind::I32Load16U | MemKind::I64Load16U => p.cast::<u16>().read_unaligned() as u64,
+            MemKind::I32Load | MemKind::F32Load | MemKind::I64Load32U => u32::load(p) as u64,
+            MemKind::I64Load | MemKind::F64Load => u64::load(p),
+            MemKind::I32Load8S => i8::load(p) as i32 as u32 as u64,
+            MemKind::I32Load16S => i16::load(p) as i32 as u32 as u64,
+            MemKind::I64Load8S => i8::load(p) as i64 as u64,
+            MemKind::I64Load16S => i16::load(p) as i64 as u64,
+            MemKind::I64Load32S => i32::load(p) as i64 as u64,
+            MemKind::I32Load16U | MemKind::I64Load16U => u16::load(p) as u64,
             // The 8-bit unsigned loads; the translator emits no store kinds here.
-            _ => *p as u64,
+            _ => u8::load(p) as u64,
         };
         put(fp, dst, v);
         dispatch(ip.add(2), fp, mem, len, cx)
@@ -569,10 +596,10 @@ handler! {
         };
         let v = u64_(fp, val);
         match size {
-            8 => p.cast::<u64>().write_unaligned(v),
-            4 => p.cast::<u32>().write_unaligned(v as u32),
-            2 => p.cast::<u16>().write_unaligned(v as u16),
-            _ => *p = v as u8,
+            8 => u64::store(p, v),
+            4 => u32::store(p, v as u32),
+            2 => u16::store(p, v as u16),
+            _ => u8::store(p, v as u8),
         }
         dispatch(ip.add(2), fp, mem, len, cx)
     }

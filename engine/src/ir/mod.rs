@@ -128,31 +128,6 @@ impl<R: Copy> Op<R> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn first_byte_of_an_instruction_is_its_opcode() {
-        let ops: [Op<Reg>; 4] = [
-            Op::Unreachable {},
-            Op::I32Add { dst: 1, a: 2, b: 3 },
-            Op::BrIfI64GeU {
-                a: 7,
-                b: 9,
-                offset: -4,
-            },
-            Op::I64TruncSatF64U { dst: 5, src: 6 },
-        ];
-        for op in ops {
-            // SAFETY: `Op` is `repr(u8)`: its first byte is the discriminant.
-            let byte = unsafe { *(&op as *const Op<Reg>).cast::<u8>() };
-            assert_eq!(byte, op.opcode() as u8);
-            assert_eq!(OPCODES[byte as usize], op.opcode());
-        }
-    }
-}
-
 impl FuncBody {
     /// The sentinel a fused branch carries when its real offset is in `far_branches`.
     pub const FAR: i16 = i16::MIN;
@@ -199,5 +174,30 @@ impl fmt::Display for FuncBody {
             writeln!(f, "  {pc:5}: {op}")?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_byte_of_an_instruction_is_its_opcode() {
+        let ops: [Op<Reg>; 4] = [
+            Op::Unreachable {},
+            Op::I32Add { dst: 1, a: 2, b: 3 },
+            Op::BrIfI64GeU {
+                a: 7,
+                b: 9,
+                offset: -4,
+            },
+            Op::I64TruncSatF64U { dst: 5, src: 6 },
+        ];
+        for op in ops {
+            // SAFETY: `Op` is `repr(u8)`: its first byte is the discriminant.
+            let byte = unsafe { *(&op as *const Op<Reg>).cast::<u8>() };
+            assert_eq!(byte, op.opcode() as u8);
+            assert_eq!(OPCODES[byte as usize], op.opcode());
+        }
     }
 }
