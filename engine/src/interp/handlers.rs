@@ -392,6 +392,35 @@ macro_rules! store {
     )*};
 }
 
+macro_rules! load_sum {
+    ($($name:ident($t:ty) |$v:ident| $e:expr;)*) => {$(
+        handler! { $name(ip, fp, mem, len, cx) {
+            operands!(ip, $name { dst, a, b });
+            let ea = u32_(fp, a).wrapping_add(u32_(fp, b)) as u64;
+            if ea + size_of::<$t>() as u64 > len {
+                return trap(cx, TrapCode::MemoryOutOfBounds);
+            }
+            let $v = <$t>::load(mem.add(ea as usize));
+            put(fp, dst, $e);
+            dispatch(ip.add(1), fp, mem, len, cx)
+        } }
+    )*};
+}
+
+macro_rules! store_sum {
+    ($($name:ident($t:ty);)*) => {$(
+        handler! { $name(ip, fp, mem, len, cx) {
+            operands!(ip, $name { a, b, val });
+            let ea = u32_(fp, a).wrapping_add(u32_(fp, b)) as u64;
+            if ea + size_of::<$t>() as u64 > len {
+                return trap(cx, TrapCode::MemoryOutOfBounds);
+            }
+            <$t>::store(mem.add(ea as usize), u64_(fp, val) as $t);
+            dispatch(ip.add(1), fp, mem, len, cx)
+        } }
+    )*};
+}
+
 /// A bulk or table operation on the store that may trap.
 macro_rules! on_store {
     ($ip:ident, $fp:ident, $mem:ident, $len:ident, $cx:ident, $skip:expr, $e:expr) => {{
@@ -808,6 +837,26 @@ load! {
     I64Load32U(u32) |v| v as u64;
 }
 
+load_sum! {
+    I32LoadSum(u32) |v| v;
+    I64LoadSum(u64) |v| v;
+    F32LoadSum(u32) |v| v;
+    F64LoadSum(u64) |v| v;
+    I32Load8SSum(i8) |v| v as i32;
+    I32Load8USum(u8) |v| v as u32;
+    I32Load16SSum(i16) |v| v as i32;
+    I32Load16USum(u16) |v| v as u32;
+}
+
+store_sum! {
+    I32StoreSum(u32);
+    I64StoreSum(u64);
+    F32StoreSum(u32);
+    F64StoreSum(u64);
+    I32Store8Sum(u8);
+    I32Store16Sum(u16);
+}
+
 store! {
     I32Store(u32);
     I64Store(u64);
@@ -1014,7 +1063,10 @@ handler_table! {
     Return1 ReturnN Args Results Imm CallInternal CallImported CallIndirect Select GlobalGet
     GlobalSet I32Load I64Load F32Load F64Load I32Load8S I32Load8U I32Load16S I32Load16U I64Load8S
     I64Load8U I64Load16S I64Load16U I64Load32S I64Load32U I32Store I64Store F32Store F64Store
-    I32Store8 I32Store16 I64Store8 I64Store16 I64Store32 LoadWide StoreWide MemorySize MemoryGrow
+    I32Store8 I32Store16 I64Store8 I64Store16 I64Store32
+    I32LoadSum I64LoadSum F32LoadSum F64LoadSum I32Load8SSum I32Load8USum I32Load16SSum
+    I32Load16USum I32StoreSum I64StoreSum F32StoreSum F64StoreSum I32Store8Sum I32Store16Sum
+    LoadWide StoreWide MemorySize MemoryGrow
     MemoryFill MemoryCopy MemoryInit DataDrop TableGet TableSet TableSize TableGrow TableFill
     TableCopy TableInit ElemDrop RefFunc I32Eqz I32Eq I32Ne I32LtS I32LtU I32GtS I32GtU I32LeS
     I32LeU I32GeS I32GeU I64Eqz I64Eq I64Ne I64LtS I64LtU I64GtS I64GtU I64LeS I64LeU I64GeS

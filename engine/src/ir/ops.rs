@@ -194,6 +194,22 @@ define_ops! {
     I64Store8 "i64.store8" { def [] use [ptr, val] imm [offset: u16] }
     I64Store16 "i64.store16" { def [] use [ptr, val] imm [offset: u16] }
     I64Store32 "i64.store32" { def [] use [ptr, val] imm [offset: u16] }
+    /// `i32.load` at `a + b`: an `i32.add` (wrapping) fused with the load
+    /// of offset 0 that alone used its sum. So are the other `*Sum` forms.
+    I32LoadSum "i32.load.sum" { def [dst] use [a, b] imm [] }
+    I64LoadSum "i64.load.sum" { def [dst] use [a, b] imm [] }
+    F32LoadSum "f32.load.sum" { def [dst] use [a, b] imm [] }
+    F64LoadSum "f64.load.sum" { def [dst] use [a, b] imm [] }
+    I32Load8SSum "i32.load8_s.sum" { def [dst] use [a, b] imm [] }
+    I32Load8USum "i32.load8_u.sum" { def [dst] use [a, b] imm [] }
+    I32Load16SSum "i32.load16_s.sum" { def [dst] use [a, b] imm [] }
+    I32Load16USum "i32.load16_u.sum" { def [dst] use [a, b] imm [] }
+    I32StoreSum "i32.store.sum" { def [] use [a, b, val] imm [] }
+    I64StoreSum "i64.store.sum" { def [] use [a, b, val] imm [] }
+    F32StoreSum "f32.store.sum" { def [] use [a, b, val] imm [] }
+    F64StoreSum "f64.store.sum" { def [] use [a, b, val] imm [] }
+    I32Store8Sum "i32.store8.sum" { def [] use [a, b, val] imm [] }
+    I32Store16Sum "i32.store16.sum" { def [] use [a, b, val] imm [] }
     /// A load whose offset does not fit 16 bits; an `imm` word holds it.
     LoadWide "load.wide" { def [dst] use [ptr] imm [kind: MemKind] }
     /// A store whose offset does not fit 16 bits; an `imm` word holds it.

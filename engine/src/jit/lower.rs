@@ -742,9 +742,32 @@ impl Lowerer<'_> {
         }
     }
 
+    /// The address `[heap + (a + b) mod 2^32]` of a fused `*Sum` access.
+    fn sum_address(&mut self, a: Reg, b: Reg) -> Mem {
+        let (la, lb) = (self.loc(a), self.loc(b));
+        self.load_int(Size::S32, S1, la);
+        let src = self.int_src(Size::S32, lb, S2);
+        // A 32-bit add leaves the sum zero-extended.
+        self.m.alu(AluOp::Add, Size::S32, S1, src);
+        Mem {
+            base: HEAP,
+            index: Some(S1),
+            disp: 0,
+        }
+    }
+
     fn load(&mut self, dst: Reg, ptr: Reg, offset: u32, kind: LoadKind, float: Option<FSize>) {
-        let d = self.loc(dst);
         let mem = self.address(ptr, offset);
+        self.load_at(dst, mem, kind, float);
+    }
+
+    fn load_sum(&mut self, dst: Reg, a: Reg, b: Reg, kind: LoadKind, float: Option<FSize>) {
+        let mem = self.sum_address(a, b);
+        self.load_at(dst, mem, kind, float);
+    }
+
+    fn load_at(&mut self, dst: Reg, mem: Mem, kind: LoadKind, float: Option<FSize>) {
+        let d = self.loc(dst);
         match (float, d) {
             (Some(fs), Loc::F(f)) => {
                 let at = self.m.fload(fs, f, mem);
@@ -763,6 +786,22 @@ impl Lowerer<'_> {
     }
 
     fn store(&mut self, ptr: Reg, val: Reg, offset: u32, kind: StoreKind, float: Option<FSize>) {
+        self.store_to(val, kind, float, |this| this.address(ptr, offset));
+    }
+
+    fn store_sum(&mut self, a: Reg, b: Reg, val: Reg, kind: StoreKind, float: Option<FSize>) {
+        self.store_to(val, kind, float, |this| this.sum_address(a, b));
+    }
+
+    /// Stores `val` at the address `address` computes, after the value is
+    /// in a register (the address may use S1/S2).
+    fn store_to(
+        &mut self,
+        val: Reg,
+        kind: StoreKind,
+        float: Option<FSize>,
+        address: impl FnOnce(&mut Self) -> Mem,
+    ) {
         let lv = self.loc(val);
         // The value first: the address may use S1/S2.
         let value = match (float, lv) {
@@ -782,7 +821,7 @@ impl Lowerer<'_> {
                 }
             }
         };
-        let mem = self.address(ptr, offset);
+        let mem = address(self);
         let at = match value {
             Ok(r) => self.m.store(kind, mem, r),
             Err((fs, f)) => self.m.fstore(fs, mem, f),
@@ -1173,6 +1212,26 @@ impl Lowerer<'_> {
                 Op::I64Store32 { ptr, val, offset } => {
                     self.store(ptr, val, offset as u32, StoreKind::B32, None)
                 }
+                Op::I32LoadSum { dst, a, b } => self.load_sum(dst, a, b, LoadKind::U32, None),
+                Op::I64LoadSum { dst, a, b } => self.load_sum(dst, a, b, LoadKind::U64, None),
+                Op::F32LoadSum { dst, a, b } => self.load_sum(dst, a, b, LoadKind::U32, Some(F32)),
+                Op::F64LoadSum { dst, a, b } => self.load_sum(dst, a, b, LoadKind::U64, Some(F64)),
+                Op::I32Load8SSum { dst, a, b } => self.load_sum(dst, a, b, LoadKind::S8To32, None),
+                Op::I32Load8USum { dst, a, b } => self.load_sum(dst, a, b, LoadKind::U8, None),
+                Op::I32Load16SSum { dst, a, b } => {
+                    self.load_sum(dst, a, b, LoadKind::S16To32, None)
+                }
+                Op::I32Load16USum { dst, a, b } => self.load_sum(dst, a, b, LoadKind::U16, None),
+                Op::I32StoreSum { a, b, val } => self.store_sum(a, b, val, StoreKind::B32, None),
+                Op::I64StoreSum { a, b, val } => self.store_sum(a, b, val, StoreKind::B64, None),
+                Op::F32StoreSum { a, b, val } => {
+                    self.store_sum(a, b, val, StoreKind::B32, Some(F32))
+                }
+                Op::F64StoreSum { a, b, val } => {
+                    self.store_sum(a, b, val, StoreKind::B64, Some(F64))
+                }
+                Op::I32Store8Sum { a, b, val } => self.store_sum(a, b, val, StoreKind::B8, None),
+                Op::I32Store16Sum { a, b, val } => self.store_sum(a, b, val, StoreKind::B16, None),
                 Op::LoadWide { dst, ptr, kind } => {
                     let offset = self.imm(next);
                     use crate::ir::MemKind as K;

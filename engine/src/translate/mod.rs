@@ -768,9 +768,30 @@ impl<'a> Translator<'a> {
         Ok(())
     }
 
+    /// The operands of the `i32.add` that just defined `ptr`, a temp, when
+    /// a memory access at offset 0 can take its place.
+    fn sum_before(&self, ptr: Entry, offset: u64) -> Option<(usize, u32, u32)> {
+        match (ptr.op, self.last_def) {
+            (Operand::Temp(v), Some(at)) if offset == 0 => match self.code[at] {
+                Op::I32Add { dst, a, b } if dst == v => Some((at, a, b)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     fn load(&mut self, kind: MemKind, offset: u64, ty: ValType) -> Result<()> {
-        let ptr = self.pop().reg();
+        let entry = self.pop();
+        let ptr = entry.reg();
         let dst = self.new_temp(ty)?;
+        if let Some((at, a, b)) = self.sum_before(entry, offset) {
+            if let Some(op) = load_sum(kind, dst, a, b) {
+                self.code[at] = op;
+                self.push(Operand::Temp(dst), ty);
+                self.last_def = Some(at);
+                return Ok(());
+            }
+        }
         match u16::try_from(offset) {
             Ok(o) => {
                 let op = narrow_load(kind, dst, ptr, o);
@@ -789,7 +810,16 @@ impl<'a> Translator<'a> {
 
     fn store(&mut self, kind: MemKind, offset: u64) -> Result<()> {
         let val = self.pop().reg();
-        let ptr = self.pop().reg();
+        let entry = self.pop();
+        let ptr = entry.reg();
+        // The sum is the last instruction, so `val` was computed before it.
+        if let Some((at, a, b)) = self.sum_before(entry, offset) {
+            if let Some(op) = store_sum(kind, a, b, val) {
+                self.code[at] = op;
+                self.last_def = None;
+                return Ok(());
+            }
+        }
         match u16::try_from(offset) {
             Ok(o) => {
                 self.emit(narrow_store(kind, ptr, val, o));
@@ -1425,6 +1455,34 @@ fn set_single_def(op: &mut Op<u32>, v: u32, x: u32) -> bool {
     let mut first = true;
     *op = op.map_regs(|r| if std::mem::take(&mut first) { x } else { r });
     true
+}
+
+/// The fused form of a load at `a + b`, for the kinds that have one.
+fn load_sum(kind: MemKind, dst: u32, a: u32, b: u32) -> Option<Op<u32>> {
+    Some(match kind {
+        MemKind::I32Load => Op::I32LoadSum { dst, a, b },
+        MemKind::I64Load => Op::I64LoadSum { dst, a, b },
+        MemKind::F32Load => Op::F32LoadSum { dst, a, b },
+        MemKind::F64Load => Op::F64LoadSum { dst, a, b },
+        MemKind::I32Load8S => Op::I32Load8SSum { dst, a, b },
+        MemKind::I32Load8U => Op::I32Load8USum { dst, a, b },
+        MemKind::I32Load16S => Op::I32Load16SSum { dst, a, b },
+        MemKind::I32Load16U => Op::I32Load16USum { dst, a, b },
+        _ => return None,
+    })
+}
+
+/// The fused form of a store at `a + b`, for the kinds that have one.
+fn store_sum(kind: MemKind, a: u32, b: u32, val: u32) -> Option<Op<u32>> {
+    Some(match kind {
+        MemKind::I32Store => Op::I32StoreSum { a, b, val },
+        MemKind::I64Store => Op::I64StoreSum { a, b, val },
+        MemKind::F32Store => Op::F32StoreSum { a, b, val },
+        MemKind::F64Store => Op::F64StoreSum { a, b, val },
+        MemKind::I32Store8 => Op::I32Store8Sum { a, b, val },
+        MemKind::I32Store16 => Op::I32Store16Sum { a, b, val },
+        _ => return None,
+    })
 }
 
 fn narrow_load(kind: MemKind, dst: u32, ptr: u32, offset: u16) -> Op<u32> {
