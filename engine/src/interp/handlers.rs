@@ -295,19 +295,31 @@ macro_rules! operands {
     };
 }
 
+// An operator named with `[step]` also gets `step(fp, dst, a, b)`: its
+// effect alone, for the fused pairs it starts (unary ones ignore `b`).
 macro_rules! unary {
-    ($($name:ident($get:ident) |$x:ident| $e:expr;)*) => {$(
+    ($($name:ident $([$step:ident])? ($get:ident) |$x:ident| $e:expr;)*) => {$(
         handler! { $name(ip, fp, mem, len, cx) {
             operands!(ip, $name { dst, src });
             let $x = $get(fp, src);
             put(fp, dst, $e);
             dispatch(ip.add(1), fp, mem, len, cx)
         } }
+        $(
+            #[inline(always)]
+            unsafe fn $step(fp: *mut u64, dst: Reg, src: Reg, _: Reg) {
+                // SAFETY: register operands are frame cells.
+                unsafe {
+                    let $x = $get(fp, src);
+                    put(fp, dst, $e);
+                }
+            }
+        )?
     )*};
 }
 
 macro_rules! binary {
-    ($($name:ident($get:ident) |$x:ident, $y:ident| $e:expr;)*) => {$(
+    ($($name:ident $([$step:ident])? ($get:ident) |$x:ident, $y:ident| $e:expr;)*) => {$(
         handler! { $name(ip, fp, mem, len, cx) {
             operands!(ip, $name { dst, a, b });
             let $x = $get(fp, a);
@@ -315,7 +327,40 @@ macro_rules! binary {
             put(fp, dst, $e);
             dispatch(ip.add(1), fp, mem, len, cx)
         } }
+        $(
+            #[inline(always)]
+            unsafe fn $step(fp: *mut u64, dst: Reg, a: Reg, b: Reg) {
+                // SAFETY: register operands are frame cells.
+                unsafe {
+                    let $x = $get(fp, a);
+                    let $y = $get(fp, b);
+                    put(fp, dst, $e);
+                }
+            }
+        )?
     )*};
+}
+
+/// The first word of a fused pair (`ir::fused`): the first instruction's
+/// effect, then the second's handler, reached by a direct jump instead of
+/// a dispatch. The fused word has the first instruction's layout, whose
+/// register operands are at bytes 2, 4 and 6; the second word is the
+/// second instruction itself.
+macro_rules! fused {
+    ($($fused:ident = $step:ident then $second:ident;)*) => {$(
+        handler! { $fused(ip, fp, mem, len, cx) {
+            let r = ip.cast::<Reg>();
+            $step(fp, *r.add(1), *r.add(2), *r.add(3));
+            $second(ip.add(1), fp, mem, len, cx)
+        } }
+    )*};
+}
+
+/// `copy`'s effect, for the fused pairs it starts.
+#[inline(always)]
+unsafe fn copy(fp: *mut u64, dst: Reg, src: Reg, _: Reg) {
+    // SAFETY: register operands are frame cells.
+    unsafe { put(fp, dst, u64_(fp, src)) }
 }
 
 // Division and remainder: a zero divisor traps, and so does a quotient that
@@ -895,7 +940,7 @@ unary! {
     F64Sqrt(f64_) |x| x.sqrt();
     I32WrapI64(u64_) |x| x as u32;
     I64ExtendI32S(i32_) |x| x as i64;
-    I64ExtendI32U(u32_) |x| x as u64;
+    I64ExtendI32U [i64_extend_i32_u](u32_) |x| x as u64;
     F32ConvertI32S(i32_) |x| x as f32;
     F32ConvertI32U(u32_) |x| x as f32;
     F32ConvertI64S(i64_) |x| x as f32;
@@ -955,18 +1000,18 @@ binary! {
     F64Gt(f64_) |x, y| x > y;
     F64Le(f64_) |x, y| x <= y;
     F64Ge(f64_) |x, y| x >= y;
-    I32Add(u32_) |x, y| x.wrapping_add(y);
-    I32Sub(u32_) |x, y| x.wrapping_sub(y);
-    I32Mul(u32_) |x, y| x.wrapping_mul(y);
+    I32Add [i32_add](u32_) |x, y| x.wrapping_add(y);
+    I32Sub [i32_sub](u32_) |x, y| x.wrapping_sub(y);
+    I32Mul [i32_mul](u32_) |x, y| x.wrapping_mul(y);
     I32And(u32_) |x, y| x & y;
     I32Or(u32_) |x, y| x | y;
-    I32Xor(u32_) |x, y| x ^ y;
-    I32Shl(u32_) |x, y| x.wrapping_shl(y);
+    I32Xor [i32_xor](u32_) |x, y| x ^ y;
+    I32Shl [i32_shl](u32_) |x, y| x.wrapping_shl(y);
     I32ShrS(i32_) |x, y| x.wrapping_shr(y as u32);
-    I32ShrU(u32_) |x, y| x.wrapping_shr(y);
+    I32ShrU [i32_shr_u](u32_) |x, y| x.wrapping_shr(y);
     I32Rotl(u32_) |x, y| x.rotate_left(y);
     I32Rotr(u32_) |x, y| x.rotate_right(y);
-    I64Add(u64_) |x, y| x.wrapping_add(y);
+    I64Add [i64_add](u64_) |x, y| x.wrapping_add(y);
     I64Sub(u64_) |x, y| x.wrapping_sub(y);
     I64Mul(u64_) |x, y| x.wrapping_mul(y);
     I64And(u64_) |x, y| x & y;
@@ -984,9 +1029,9 @@ binary! {
     F32Min(f32_) |x, y| fmin32(x, y);
     F32Max(f32_) |x, y| fmax32(x, y);
     F32Copysign(u32_) |x, y| (x & 0x7fff_ffff) | (y & 0x8000_0000);
-    F64Add(f64_) |x, y| x + y;
+    F64Add [f64_add](f64_) |x, y| x + y;
     F64Sub(f64_) |x, y| x - y;
-    F64Mul(f64_) |x, y| x * y;
+    F64Mul [f64_mul](f64_) |x, y| x * y;
     F64Div(f64_) |x, y| x / y;
     F64Min(f64_) |x, y| fmin64(x, y);
     F64Max(f64_) |x, y| fmax64(x, y);
@@ -1015,6 +1060,34 @@ truncation! {
     I64TruncF32U(f32_, -1.0, 18446744073709551616.0, u64);
     I64TruncF64S(f64_, -9223372036854777856.0, 9223372036854775808.0, i64);
     I64TruncF64U(f64_, -1.0, 18446744073709551616.0, u64);
+}
+
+fused! {
+    I32AddThenBrIfI32LtU = i32_add then BrIfI32LtU;
+    I64AddThenI32Add = i64_add then I32Add;
+    CopyThenCopy = copy then Copy;
+    I32AddThenI32Shl = i32_add then I32Shl;
+    I32AddThenI32Add = i32_add then I32Add;
+    I32AddThenBr = i32_add then Br;
+    I32ShrUThenI32Xor = i32_shr_u then I32Xor;
+    F64MulThenF64Add = f64_mul then F64Add;
+    I64ExtendI32UThenI64Add = i64_extend_i32_u then I64Add;
+    I64AddThenCopy = i64_add then Copy;
+    I32XorThenI32And = i32_xor then I32And;
+    I32ShlThenI32LoadSum = i32_shl then I32LoadSum;
+    I32ShlThenI32Xor = i32_shl then I32Xor;
+    I32MulThenI32Add = i32_mul then I32Add;
+    I32AddThenCopy = i32_add then Copy;
+    CopyThenI32Sub = copy then I32Sub;
+    I32SubThenBr = i32_sub then Br;
+    F64MulThenF64Mul = f64_mul then F64Mul;
+    CopyThenI32Add = copy then I32Add;
+    CopyThenBr = copy then Br;
+    I32AddThenI32Load = i32_add then I32Load;
+    F64AddThenCopy = f64_add then Copy;
+    I32XorThenI32Shl = i32_xor then I32Shl;
+    I32XorThenI32ShrU = i32_xor then I32ShrU;
+    I32ShlThenI32Add = i32_shl then I32Add;
 }
 
 compare_branch! {
@@ -1085,6 +1158,11 @@ handler_table! {
     F64PromoteF32 I32Extend8S I32Extend16S I64Extend8S I64Extend16S I64Extend32S I32TruncSatF32S
     I32TruncSatF32U I32TruncSatF64S I32TruncSatF64U I64TruncSatF32S I64TruncSatF32U
     I64TruncSatF64S I64TruncSatF64U
+    I32AddThenBrIfI32LtU I64AddThenI32Add CopyThenCopy I32AddThenI32Shl I32AddThenI32Add
+    I32AddThenBr I32ShrUThenI32Xor F64MulThenF64Add I64ExtendI32UThenI64Add I64AddThenCopy
+    I32XorThenI32And I32ShlThenI32LoadSum I32ShlThenI32Xor I32MulThenI32Add I32AddThenCopy
+    CopyThenI32Sub I32SubThenBr F64MulThenF64Mul CopyThenI32Add CopyThenBr I32AddThenI32Load
+    F64AddThenCopy I32XorThenI32Shl I32XorThenI32ShrU I32ShlThenI32Add
 }
 
 /// The handler of every opcode byte, indexed by the byte, so that no

@@ -6,8 +6,10 @@
 //! is zeroed (locals start at zero). Branch offsets are resolved, relative to
 //! the branching instruction. Instructions are 8 bytes.
 
+mod fused;
 mod ops;
 
+pub use fused::fuse_pairs;
 pub use ops::{Op, Opcode, OPCODES};
 
 use core::fmt;

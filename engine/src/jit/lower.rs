@@ -964,10 +964,38 @@ impl Lowerer<'_> {
             if let Some(osr) = self.osr_pending.take() {
                 self.m.bind(osr);
             }
-            let op = code[i];
+            // A fused pair's first word is lowered as its instruction.
+            let op = code[i].unfused();
             let next = i + 1;
             let mut skip = 0usize;
             match op {
+                Op::I32AddThenBrIfI32LtU { .. }
+                | Op::I64AddThenI32Add { .. }
+                | Op::CopyThenCopy { .. }
+                | Op::I32AddThenI32Shl { .. }
+                | Op::I32AddThenI32Add { .. }
+                | Op::I32AddThenBr { .. }
+                | Op::I32ShrUThenI32Xor { .. }
+                | Op::F64MulThenF64Add { .. }
+                | Op::I64ExtendI32UThenI64Add { .. }
+                | Op::I64AddThenCopy { .. }
+                | Op::I32XorThenI32And { .. }
+                | Op::I32ShlThenI32LoadSum { .. }
+                | Op::I32ShlThenI32Xor { .. }
+                | Op::I32MulThenI32Add { .. }
+                | Op::I32AddThenCopy { .. }
+                | Op::CopyThenI32Sub { .. }
+                | Op::I32SubThenBr { .. }
+                | Op::F64MulThenF64Mul { .. }
+                | Op::CopyThenI32Add { .. }
+                | Op::CopyThenBr { .. }
+                | Op::I32AddThenI32Load { .. }
+                | Op::F64AddThenCopy { .. }
+                | Op::I32XorThenI32Shl { .. }
+                | Op::I32XorThenI32ShrU { .. }
+                | Op::I32ShlThenI32Add { .. } => {
+                    return Err(format!("fused instruction {op} left after unfusing"));
+                }
                 Op::Unreachable {} => self.m.trap(code_of(TrapCode::Unreachable)),
                 Op::ConsumeFuel { amount } => {
                     // Charged, then checked, as the interpreter does.

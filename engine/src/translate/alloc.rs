@@ -102,7 +102,8 @@ pub(super) fn finish(t: Translator<'_>) -> Result<FuncBody> {
             }
         }
     };
-    let code: Box<[Op<Reg>]> = t.code.iter().map(|op| op.map_regs(cell_of)).collect();
+    let mut code: Box<[Op<Reg>]> = t.code.iter().map(|op| op.map_regs(cell_of)).collect();
+    crate::ir::fuse_pairs(&mut code);
     let mut local_cells: Vec<Reg> = (np..np + num_locals)
         .filter(|&v| allocation.location(v - np).is_some())
         .map(cell_of)
