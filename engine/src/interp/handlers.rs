@@ -24,6 +24,7 @@ use super::state::{
 use crate::error::TrapCode;
 use crate::ir::{FuncBody, MemKind, Op, Opcode, Reg, OPCODES};
 use crate::runtime::bulk;
+use crate::runtime::store::FuncEntity;
 
 /// An instruction's handler.
 pub(super) type Handler = unsafe fn(Ip, *mut u64, *mut u8, u64, *mut Exec) -> Flow;
@@ -606,6 +607,20 @@ handler! {
             Ok(f) => f,
             Err(code) => return trap(cx, code),
         };
+        // An interpreted callee of this instance is entered here, as `call`.
+        if !c.jit_enabled && c.frames.len() < c.frames.capacity() {
+            if let FuncEntity::Wasm { instance, def, .. } = (&*c.inner).funcs[f as usize] {
+                if instance == c.instance {
+                    if let Err(code) = push_frame(c, caller_frame(c, ip.add(2)), fp, def) {
+                        return trap(cx, code);
+                    }
+                    if c.epoch_reached() {
+                        return epoch_on_entry(cx);
+                    }
+                    return dispatch(c.ip, c.fp, mem, len, cx);
+                }
+            }
+        }
         match call_func(c, ip.add(2), fp, f) {
             Flow::Next => go_on(cx),
             flow => flow,

@@ -135,6 +135,7 @@ pub(crate) fn table_size(inner: &StoreInner, inst: u32, t: u32) -> u32 {
 
 /// The store function `call_indirect` calls: entry `index` of table `t`
 /// of instance `inst`, which must be set and of the module's type `ty`.
+#[inline]
 pub(crate) fn indirect_callee(
     inner: &StoreInner,
     inst: u32,
