@@ -537,7 +537,7 @@ handler! {
                 let (caller_ip, caller_fp) = pop_frame(c);
                 dispatch(caller_ip, caller_fp, mem, len, cx)
             }
-            _ => finish_return(cx),
+            _ => return_elsewhere(cx),
         }
     }
     Return1(ip, fp, mem, len, cx) {
@@ -552,7 +552,7 @@ handler! {
             }
             _ => {
                 *fp = v;
-                finish_return(cx)
+                return_elsewhere(cx)
             }
         }
     }
@@ -827,6 +827,14 @@ unsafe fn pop_frame(cx: &mut Exec) -> (Ip, *mut u64) {
         cx.fp = fp;
         (caller.ip, fp)
     }
+}
+
+/// A return to another instance or out of the entry frame, out of line
+/// so that the handlers' fast paths save no registers.
+#[inline(never)]
+unsafe fn return_elsewhere(cx: *mut Exec) -> Flow {
+    // SAFETY: as the handlers.
+    unsafe { finish_return(cx) }
 }
 
 /// `call` when the callee may be compiled or due to be.
