@@ -36,10 +36,12 @@ pub(super) type Handler = unsafe fn(Ip, *mut u64, *mut u8, u64, *mut Exec) -> Fl
 #[inline(always)]
 unsafe fn dispatch(ip: Ip, fp: *mut u64, mem: *mut u8, len: u64, cx: *mut Exec) -> Flow {
     #[cfg(strata_threaded)]
-    // SAFETY: every opcode byte indexes the table; the caller upholds the rest.
+    // SAFETY: `ip` points at an `Op`, whose first two bytes are a valid
+    // opcode (a discriminant of the enum): an index of the table. The
+    // caller upholds the rest.
     unsafe {
-        let op = *ip.cast::<u8>();
-        HANDLERS[op as usize](ip, fp, mem, len, cx)
+        let op = *ip.cast::<u16>();
+        HANDLERS.get_unchecked(op as usize)(ip, fp, mem, len, cx)
     }
     #[cfg(not(strata_threaded))]
     // SAFETY: `cx` is live.
@@ -60,7 +62,7 @@ pub(super) unsafe fn resume(cx: *mut Exec) -> Flow {
     // SAFETY: the caller upholds the invariants.
     unsafe {
         let (ip, fp, mem, len) = ((*cx).ip, (*cx).fp, (*cx).mem, (*cx).mem_len);
-        HANDLERS[*ip.cast::<u8>() as usize](ip, fp, mem, len, cx)
+        HANDLERS.get_unchecked(*ip.cast::<u16>() as usize)(ip, fp, mem, len, cx)
     }
 }
 
@@ -1136,12 +1138,6 @@ compare_branch! {
     BrIfI64GeU(u64_) |x, y| x >= y;
 }
 
-/// An opcode byte no instruction has: unreachable for translated code.
-unsafe fn invalid(_: Ip, _: *mut u64, _: *mut u8, _: u64, cx: *mut Exec) -> Flow {
-    // SAFETY: `cx` is live.
-    unsafe { trap(cx, TrapCode::Unreachable) }
-}
-
 /// Lists every opcode's handler; the match is exhaustive, so an opcode
 /// added to the IR without a handler does not compile.
 macro_rules! handler_table {
@@ -1188,10 +1184,10 @@ handler_table! {
     F64AddThenCopy I32XorThenI32Shl I32XorThenI32ShrU I32ShlThenI32Add
 }
 
-/// The handler of every opcode byte, indexed by the byte, so that no
-/// bounds check sits on the dispatch path.
-static HANDLERS: [Handler; 256] = {
-    let mut table: [Handler; 256] = [invalid; 256];
+/// The handler of every opcode, indexed by it. Dispatch indexes it without
+/// a bounds check: an `Op` always holds a valid opcode.
+static HANDLERS: [Handler; OPCODES.len()] = {
+    let mut table: [Handler; OPCODES.len()] = [Unreachable; OPCODES.len()];
     let mut i = 0;
     while i < OPCODES.len() {
         table[i] = handler_of(OPCODES[i]);

@@ -265,8 +265,8 @@ impl Exec {
 /// `ip` must point at enough operand words for `k`, as the translator emits.
 #[inline(always)]
 pub(super) unsafe fn operand(ip: Ip, k: usize) -> Reg {
-    // `Op` is `repr(u8)`: an `args` or `results` word is its opcode byte,
-    // one byte of padding and three registers, at bytes 2, 4 and 6.
+    // `Op` is `repr(u16)`: an `args` or `results` word is its opcode and
+    // three registers, at bytes 2, 4 and 6.
     // SAFETY: the caller guarantees the word exists.
     unsafe {
         ip.cast::<u8>()

@@ -135,7 +135,7 @@ mod tests {
                     assert_ne!(f.opcode(), first.opcode());
                     assert_eq!(f.unfused(), first);
                     // The handler reads the operands at the first's offsets.
-                    assert_eq!(bytes(&f)[1..], bytes(&first)[1..]);
+                    assert_eq!(bytes(&f)[2..], bytes(&first)[2..]);
                 }
             }
         }

@@ -42,11 +42,12 @@ macro_rules! define_ops {
         /// Variants named after a wasm operator implement it; operand fields are
         /// `dst` (written), sources, then immediates.
         ///
-        /// The layout is `repr(u8)`: the first byte of an instruction is its
-        /// [`Opcode`], which the interpreter dispatches on.
+        /// The layout is `repr(u16)`: the first two bytes of an instruction
+        /// are its [`Opcode`], which the interpreter dispatches on; operands
+        /// follow from byte 2.
         #[allow(missing_docs)]
         #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-        #[repr(u8)]
+        #[repr(u16)]
         pub enum Op<R> {
             $(
                 $(#[$doc])*
@@ -57,7 +58,7 @@ macro_rules! define_ops {
         /// The kind of an [`Op`], without operands: its discriminant.
         #[allow(missing_docs)]
         #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-        #[repr(u8)]
+        #[repr(u16)]
         pub enum Opcode {
             $($name,)*
         }
@@ -66,7 +67,7 @@ macro_rules! define_ops {
         pub const OPCODES: &[Opcode] = &[$(Opcode::$name,)*];
 
         impl<R: Copy> Op<R> {
-            /// The instruction's opcode: the same value as its first byte.
+            /// The instruction's opcode: the same value as its first two bytes.
             pub fn opcode(&self) -> Opcode {
                 match self {
                     $(Op::$name { .. } => Opcode::$name,)*
