@@ -29,6 +29,8 @@ mod interp;
 pub mod ir;
 mod jit;
 mod module;
+#[cfg(feature = "pair-stats")]
+pub mod pair_stats;
 mod runtime;
 mod translate;
 mod types;

@@ -41,6 +41,8 @@ unsafe fn dispatch(ip: Ip, fp: *mut u64, mem: *mut u8, len: u64, cx: *mut Exec) 
     // caller upholds the rest.
     unsafe {
         let op = *ip.cast::<u16>();
+        #[cfg(feature = "pair-stats")]
+        crate::pair_stats::record(op);
         HANDLERS.get_unchecked(op as usize)(ip, fp, mem, len, cx)
     }
     #[cfg(not(strata_threaded))]
