@@ -33,6 +33,6 @@ pub fn take() -> Vec<(Opcode, Opcode, u64)> {
             (n > 0).then(|| (OPCODES[i / N], OPCODES[i % N], n))
         })
         .collect();
-    pairs.sort_by(|a, b| b.2.cmp(&a.2));
+    pairs.sort_by_key(|p| std::cmp::Reverse(p.2));
     pairs
 }
