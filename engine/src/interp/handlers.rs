@@ -285,6 +285,7 @@ unsafe fn trap(cx: *mut Exec, code: TrapCode) -> Flow {
 macro_rules! handler {
     ($($name:ident($ip:ident, $fp:ident, $mem:ident, $len:ident, $cx:ident) $body:block)*) => {$(
         #[allow(non_snake_case, unused_variables, unused_mut)]
+        #[inline]
         unsafe fn $name(mut $ip: Ip, mut $fp: *mut u64, mut $mem: *mut u8, mut $len: u64, $cx: *mut Exec) -> Flow {
             // SAFETY: see the module documentation.
             unsafe { $body }
