@@ -24,7 +24,6 @@ use super::state::{
 use crate::error::TrapCode;
 use crate::ir::{FuncBody, MemKind, Op, Opcode, Reg, OPCODES};
 use crate::runtime::bulk;
-use crate::runtime::store::FuncEntity;
 
 /// An instruction's handler.
 pub(super) type Handler = unsafe fn(Ip, *mut u64, *mut u8, u64, *mut Exec) -> Flow;
@@ -604,19 +603,23 @@ handler! {
             flow => flow,
         }
     }
+    // A function of this instance through table 0 is entered here, as by
+    // `call`, checked against the table's call targets; anything else
+    // (compiled code, other tables, instances and host functions, traps)
+    // takes the store's resolver.
     CallIndirect(ip, fp, mem, len, cx) {
         operands!(ip, CallIndirect { index, ty });
         let Op::Imm { value: table } = *ip.add(1) else { unreachable_unchecked() };
         let c = &mut *cx;
-        let f = match bulk::indirect_callee(&*c.inner, c.instance, table, u32_(fp, index), ty) {
-            Ok(f) => f,
-            Err(code) => return trap(cx, code),
-        };
-        // An interpreted callee of this instance is entered here, as `call`.
-        if !c.jit_enabled && c.frames.len() < c.frames.capacity() {
-            if let FuncEntity::Wasm { instance, def, .. } = (&*c.inner).funcs[f as usize] {
-                if instance == c.instance {
-                    if let Err(code) = push_frame(c, caller_frame(c, ip.add(2)), fp, def) {
+        let i = u32_(fp, index) as u64;
+        if table == 0 && !c.jit_enabled && c.frames.len() < c.frames.capacity() {
+            let view = &*c.table0;
+            if i < view.len {
+                let target = *view.ptr.add(i as usize);
+                if target.instance == c.instance
+                    && target.type_id == (&*c.module).type_ids[ty as usize]
+                {
+                    if let Err(code) = push_frame(c, caller_frame(c, ip.add(2)), fp, target.def) {
                         return trap(cx, code);
                     }
                     if c.epoch_reached() {
@@ -626,6 +629,10 @@ handler! {
                 }
             }
         }
+        let f = match bulk::indirect_callee(&*c.inner, c.instance, table, i as u32, ty) {
+            Ok(f) => f,
+            Err(code) => return trap(cx, code),
+        };
         match call_func(c, ip.add(2), fp, f) {
             Flow::Next => go_on(cx),
             flow => flow,

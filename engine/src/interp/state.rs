@@ -22,6 +22,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crate::error::{Error, TrapCode};
 use crate::ir::{FuncBody, Op, Reg};
 use crate::module::ModuleInner;
+use crate::runtime::call_targets::{TargetsView, NO_TARGETS};
 use crate::runtime::store::{FuncEntity, StoreInner};
 
 /// The instruction pointer of the running function.
@@ -106,6 +107,8 @@ pub(super) struct Exec {
     pub globals: *const *mut u64,
     pub call_counts: *mut u64,
     pub loop_counts: *mut u64,
+    /// The `call_indirect` targets of the instance's table 0.
+    pub table0: *const TargetsView,
     /// The running function's first loop among the module's.
     pub loop_base: usize,
 
@@ -154,6 +157,7 @@ impl Exec {
             globals: std::ptr::null(),
             call_counts: std::ptr::null_mut(),
             loop_counts: std::ptr::null_mut(),
+            table0: &NO_TARGETS,
             loop_base: 0,
             watch_back_edges: tiered || epochs,
             frames: Vec::new(),
@@ -188,6 +192,7 @@ impl Exec {
         self.globals = inst.global_ptrs.as_ptr();
         self.call_counts = inst.call_counts.as_mut_ptr();
         self.loop_counts = inst.loop_counts.as_mut_ptr();
+        self.table0 = inst.vmctx.table0;
         // SAFETY: as above.
         unsafe { self.refresh_memory() };
     }

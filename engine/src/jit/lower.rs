@@ -829,6 +829,63 @@ impl Lowerer<'_> {
         self.site(at, TrapCode::MemoryOutOfBounds);
     }
 
+    /// `call_indirect` through table 0 of a function of this instance with
+    /// the expected signature: with the element index in `S2`, jumps to
+    /// `direct` with the callee's entry in RAX, or to `slow` for every
+    /// other case (out of range, null, host or another instance's function,
+    /// another signature), leaving `S2` as it was. Nothing is live in the
+    /// other caller-saved registers at a call.
+    fn indirect_fast_path(
+        &mut self,
+        ty: u32,
+        slow: dynasmrt::DynamicLabel,
+        direct: dynasmrt::DynamicLabel,
+    ) {
+        use crate::runtime::call_targets as ct;
+        let canonical = self.module.type_ids[ty as usize];
+        self.m
+            .mov(Size::S64, S1, Src::Mem(Mem::at(CTX, vmctx::TABLE0)));
+        self.m
+            .cmp(Size::S64, S2, Src::Mem(Mem::at(S1, ct::VIEW_LEN)));
+        self.m.jcc(Cond::GeU, slow);
+        self.m.mov(Size::S64, x::RAX, Src::Reg(S2));
+        self.m.shift(
+            ShiftOp::Shl,
+            Size::S64,
+            x::RAX,
+            Src::Imm(ct::TARGET_SHIFT as i32),
+        );
+        self.m.alu(
+            AluOp::Add,
+            Size::S64,
+            x::RAX,
+            Src::Mem(Mem::at(S1, ct::VIEW_PTR)),
+        );
+        self.m.mov(
+            Size::S32,
+            x::RCX,
+            Src::Mem(Mem::at(x::RAX, ct::TARGET_INSTANCE)),
+        );
+        self.m
+            .cmp(Size::S32, x::RCX, Src::Mem(Mem::at(CTX, vmctx::INSTANCE)));
+        self.m.jcc(Cond::Ne, slow);
+        self.m.mov(
+            Size::S32,
+            x::RCX,
+            Src::Mem(Mem::at(x::RAX, ct::TARGET_TYPE)),
+        );
+        self.m.cmp(Size::S32, x::RCX, Src::Imm(canonical as i32));
+        self.m.jcc(Cond::Ne, slow);
+        self.m
+            .mov(Size::S32, x::RCX, Src::Mem(Mem::at(x::RAX, ct::TARGET_DEF)));
+        self.m.shift(ShiftOp::Shl, Size::S64, x::RCX, Src::Imm(3));
+        self.m
+            .mov(Size::S64, x::RAX, Src::Mem(Mem::at(CTX, vmctx::ENTRIES)));
+        self.m.alu(AluOp::Add, Size::S64, x::RAX, Src::Reg(x::RCX));
+        self.m.mov(Size::S64, x::RAX, Src::Mem(Mem::at(x::RAX, 0)));
+        self.m.jmp(direct);
+    }
+
     /// Writes result values to cells `0..n` and returns.
     fn ret(&mut self, srcs: &[Reg]) {
         match srcs {
@@ -1098,21 +1155,29 @@ impl Lowerer<'_> {
                     self.load_int(S32, S2, li);
                     self.call_args(&args);
                     let fs = 8 * self.body.frame_size as i32;
+                    self.fuel_to_memory();
+                    let (slow, direct) = (self.m.new_label(), self.m.new_label());
+                    let (made, done) = (self.m.new_label(), self.m.new_label());
+                    if table == 0 {
+                        self.indirect_fast_path(ty, slow, direct);
+                    }
+                    // Other tables, other instances' functions, host
+                    // functions and every trap: the hook.
+                    self.m.bind(slow);
                     self.m.mov(S64, x::RDI, Src::Reg(CTX));
                     self.m.lea(x::RSI, Mem::at(FP, fs));
                     self.m.mov(S64, x::RDX, Src::Reg(S2));
                     self.m.mov(S32, x::RCX, Src::Imm(ty as i32));
                     self.m.mov(S32, x::R8, Src::Imm(table as i32));
-                    self.fuel_to_memory();
                     self.m
                         .mov(S64, x::RAX, Src::Mem(Mem::at(CTX, vmctx::CALL_INDIRECT)));
                     self.m.call_reg(x::RAX);
                     // An entry of this instance comes back to be called from
                     // here, as a direct call is (see `DIRECT_ENTRY_MIN`).
-                    let (made, done) = (self.m.new_label(), self.m.new_label());
                     self.m
                         .cmp(S64, x::RAX, Src::Imm(super::DIRECT_ENTRY_MIN as i32));
                     self.m.jcc(Cond::LtU, made);
+                    self.m.bind(direct);
                     self.m.lea(FP, Mem::at(FP, fs));
                     self.m.call_reg(x::RAX);
                     self.m.lea(FP, Mem::at(FP, -fs));

@@ -233,6 +233,7 @@ pub(crate) fn new_vmctx<T>(
     module: &ModuleInner,
     mem_base: *mut u8,
     globals: *const *mut u64,
+    table0: *const crate::runtime::call_targets::TargetsView,
 ) -> Box<VmCtx> {
     Box::new(VmCtx {
         mem_base,
@@ -254,6 +255,7 @@ pub(crate) fn new_vmctx<T>(
         epoch_reached: epoch_reached::<T>,
         memory_grow: memory_grow::<T>,
         table_grow: table_grow::<T>,
+        table0,
     })
 }
 

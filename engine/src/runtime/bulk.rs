@@ -105,7 +105,7 @@ pub(crate) fn data_drop(inner: &mut StoreInner, inst: u32, data: u32) {
 pub(crate) fn table_get(inner: &StoreInner, inst: u32, t: u32, index: u32) -> Res<u64> {
     let t = table(inner, inst, t);
     inner.tables[t]
-        .elems
+        .elems()
         .get(index as usize)
         .copied()
         .ok_or(TrapCode::TableOutOfBounds)
@@ -120,17 +120,17 @@ pub(crate) fn table_set(
     val: u64,
 ) -> Res<()> {
     let t = table(inner, inst, t);
-    let e = inner.tables[t]
-        .elems
-        .get_mut(index as usize)
-        .ok_or(TrapCode::TableOutOfBounds)?;
-    *e = val;
+    let table = &mut inner.tables[t];
+    if index as usize >= table.elems().len() {
+        return Err(TrapCode::TableOutOfBounds);
+    }
+    table.set(index as usize, val, &inner.funcs);
     Ok(())
 }
 
 /// `table.size`.
 pub(crate) fn table_size(inner: &StoreInner, inst: u32, t: u32) -> u32 {
-    inner.tables[table(inner, inst, t)].elems.len() as u32
+    inner.tables[table(inner, inst, t)].elems().len() as u32
 }
 
 /// The store function `call_indirect` calls: entry `index` of table `t`
@@ -145,7 +145,7 @@ pub(crate) fn indirect_callee(
 ) -> Res<u32> {
     let instance = &inner.instances[inst as usize];
     let cell = *inner.tables[table(inner, inst, t)]
-        .elems
+        .elems()
         .get(index as usize)
         .ok_or(TrapCode::UndefinedElement)?;
     if cell == 0 {
@@ -169,12 +169,12 @@ pub(crate) fn table_fill(
 ) -> Res<()> {
     charge(inner, len, FUEL_ELEMS_PER_UNIT)?;
     let t = table(inner, inst, t);
-    let elems = &mut inner.tables[t].elems;
+    let table = &mut inner.tables[t];
     let (i, n) = (index as usize, len as usize);
-    if i + n > elems.len() {
+    if i + n > table.elems().len() {
         return Err(TrapCode::TableOutOfBounds);
     }
-    elems[i..i + n].fill(val);
+    table.fill(i, n, val, &inner.funcs);
     Ok(())
 }
 
@@ -193,14 +193,14 @@ pub(crate) fn table_copy(
     let td = table(inner, inst, dst_table);
     let ts = table(inner, inst, src_table);
     let (d, s, n) = (dst as usize, src as usize, len as usize);
-    if s + n > inner.tables[ts].elems.len() || d + n > inner.tables[td].elems.len() {
+    if s + n > inner.tables[ts].elems().len() || d + n > inner.tables[td].elems().len() {
         return Err(TrapCode::TableOutOfBounds);
     }
     if td == ts {
-        inner.tables[td].elems.copy_within(s..s + n, d);
+        inner.tables[td].copy_within(s, d, n);
     } else {
-        let items: Vec<u64> = inner.tables[ts].elems[s..s + n].to_vec();
-        inner.tables[td].elems[d..d + n].copy_from_slice(&items);
+        let items: Vec<u64> = inner.tables[ts].elems()[s..s + n].to_vec();
+        inner.tables[td].write(d, &items, &inner.funcs);
     }
     Ok(())
 }
@@ -219,11 +219,11 @@ pub(crate) fn table_init(
     let t = table(inner, inst, t);
     let seg = &inner.instances[inst as usize].elems[elem as usize];
     let (d, s, n) = (dst as usize, src as usize, len as usize);
-    if s + n > seg.len() || d + n > inner.tables[t].elems.len() {
+    if s + n > seg.len() || d + n > inner.tables[t].elems().len() {
         return Err(TrapCode::TableOutOfBounds);
     }
     let items: Vec<u64> = seg[s..s + n].to_vec();
-    inner.tables[t].elems[d..d + n].copy_from_slice(&items);
+    inner.tables[t].write(d, &items, &inner.funcs);
     Ok(())
 }
 

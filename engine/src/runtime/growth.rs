@@ -53,7 +53,7 @@ pub(crate) fn grow_table<T>(
     init: u64,
 ) -> Result<Option<u64>> {
     let table = &store.inner.tables[t];
-    let current = table.elems.len();
+    let current = table.elems().len();
     if delta == 0 {
         return Ok(Some(current as u64));
     }
@@ -71,7 +71,8 @@ pub(crate) fn grow_table<T>(
     if !store.ask_limiter(|l| l.table_growing(current, desired, maximum), true)? {
         return Ok(None);
     }
-    Ok(store.inner.tables[t].grow(delta, init))
+    let inner = &mut store.inner;
+    Ok(inner.tables[t].grow(delta, init, &inner.funcs))
 }
 
 /// Checks that a new memory of `minimum` pages (maximum `maximum`) may be

@@ -424,10 +424,8 @@ pub(crate) fn instantiate<T>(
                 store.inner.globals[globals[g as usize] as usize].value
             })
         });
-        store.inner.tables.push(TableEntity {
-            ty,
-            elems: vec![cell; ty.minimum() as usize],
-        });
+        let table = TableEntity::new(ty, cell, &store.inner.funcs);
+        store.inner.tables.push(table);
         tables.push(store.inner.tables.len() as u32 - 1);
     }
     for i in m.env.num_imported_memories as usize..m.env.memories.len() {
@@ -465,7 +463,12 @@ pub(crate) fn instantiate<T>(
     let mem_base = memories.first().map_or(std::ptr::null_mut(), |&m| {
         store.inner.memories[m as usize].base()
     });
-    let vmctx = crate::jit::new_vmctx::<T>(inst_index, m, mem_base, global_ptrs.as_ptr());
+    let table0 = tables
+        .first()
+        .map_or(&super::call_targets::NO_TARGETS as *const _, |&t| {
+            store.inner.tables[t as usize].view()
+        });
+    let vmctx = crate::jit::new_vmctx::<T>(inst_index, m, mem_base, global_ptrs.as_ptr(), table0);
     store.inner.instances.push(InstanceEntity {
         vmctx,
         module: module.clone(),
@@ -509,10 +512,10 @@ fn initialize_segments<T>(store: &mut Store<T>, inst_index: u32) -> Result<()> {
                 let items = std::mem::take(&mut inst.elems[i]);
                 let table = &mut inner.tables[inst.tables[*index as usize] as usize];
                 let end = at + items.len() as u64;
-                if end > table.elems.len() as u64 {
+                if end > table.elems().len() as u64 {
                     return Err(Error::trap(TrapCode::TableOutOfBounds));
                 }
-                table.elems[at as usize..end as usize].copy_from_slice(&items);
+                table.write(at as usize, &items, &inner.funcs);
             }
             SegmentMode::Declared => {
                 inner.instances[inst_index as usize].elems[i] = Box::new([]);

@@ -1,6 +1,7 @@
 //! The runtime: stores and the items living in them.
 
 pub(crate) mod bulk;
+pub(crate) mod call_targets;
 pub(crate) mod func;
 pub(crate) mod growth;
 pub(crate) mod instance;

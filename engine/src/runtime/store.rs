@@ -37,10 +37,14 @@ impl FuncEntity {
     }
 }
 
-/// A table: reference cells (0 is null; else a store index plus one).
+/// A table: reference cells (0 is null; else a store index plus one),
+/// written only through its methods (`call_targets`), which keep the
+/// `call_indirect` targets of a funcref table beside them.
 pub(crate) struct TableEntity {
     pub ty: TableType,
-    pub elems: Vec<u64>,
+    pub(super) elems: Vec<u64>,
+    pub(super) targets: Vec<super::call_targets::CallTarget>,
+    pub(super) view: Box<super::call_targets::TargetsView>,
 }
 
 /// A global's current value and type.

@@ -1,7 +1,7 @@
 //! Tables and globals as host-visible handles.
 
 use super::growth;
-use super::store::{AsContext, AsContextMut, GlobalEntity, Store, TableEntity};
+use super::store::{AsContext, AsContextMut, FuncEntity, GlobalEntity, Store, TableEntity};
 use super::value::{assert_store, check_store, Val};
 use crate::error::{Error, Result};
 use crate::types::{GlobalType, Mutability, TableType};
@@ -27,13 +27,13 @@ impl TableEntity {
     }
 
     /// Grows by `delta` elements set to `init`, returning the old size.
-    pub fn grow(&mut self, delta: u64, init: u64) -> Option<u64> {
-        let old = self.elems.len() as u64;
+    pub fn grow(&mut self, delta: u64, init: u64, funcs: &[FuncEntity]) -> Option<u64> {
+        let old = self.elems().len() as u64;
         let new = old.checked_add(delta)?;
         if new > self.max_elems() {
             return None;
         }
-        self.elems.resize(new as usize, init);
+        self.extend(delta as usize, init, funcs);
         Some(old)
     }
 }
@@ -63,10 +63,8 @@ impl Table {
             return Err(Error::instantiate("table minimum size is too large"));
         }
         growth::admit_table(store, 0, ty.minimum(), ty.maximum())?;
-        store.inner.tables.push(TableEntity {
-            ty,
-            elems: vec![cell; ty.minimum() as usize],
-        });
+        let table = TableEntity::new(ty, cell, &store.inner.funcs);
+        store.inner.tables.push(table);
         Ok(Table {
             store: store.inner.id,
             index: store.inner.tables.len() as u32 - 1,
@@ -87,11 +85,12 @@ impl Table {
         &self,
         store: &'a mut Store<T>,
         val: Val,
-    ) -> Result<(&'a mut TableEntity, u64)> {
+    ) -> Result<(&'a mut TableEntity, &'a [FuncEntity], u64)> {
         check_store("Table", self.store, store.inner.id)?;
         let element = store.inner.tables[self.index as usize].ty.element();
         let cell = cell_of(store, val, element)?;
-        Ok((&mut store.inner.tables[self.index as usize], cell))
+        let inner = &mut store.inner;
+        Ok((&mut inner.tables[self.index as usize], &inner.funcs, cell))
     }
 
     /// The table's type (minimum = current size).
@@ -102,7 +101,7 @@ impl Table {
     /// other than its own.
     pub fn ty(&self, store: impl AsContext) -> TableType {
         let t = self.entity(store.as_context());
-        TableType::from_limits(t.ty.element(), t.elems.len() as u64, t.ty.maximum())
+        TableType::from_limits(t.ty.element(), t.elems().len() as u64, t.ty.maximum())
     }
 
     /// Current size in elements.
@@ -112,7 +111,7 @@ impl Table {
     /// Panics with "Table used with another store" if used with a store
     /// other than its own.
     pub fn size(&self, store: impl AsContext) -> u64 {
-        self.entity(store.as_context()).elems.len() as u64
+        self.entity(store.as_context()).elems().len() as u64
     }
 
     /// Element `index`, or `None` when out of bounds.
@@ -124,7 +123,7 @@ impl Table {
     pub fn get(&self, store: impl AsContext, index: u64) -> Option<Val> {
         let store = store.as_context();
         let t = self.entity(store);
-        let cell = *t.elems.get(usize::try_from(index).ok()?)?;
+        let cell = *t.elems().get(usize::try_from(index).ok()?)?;
         Some(Val::from_cell(cell, t.ty.element(), store.inner.id))
     }
 
@@ -136,13 +135,13 @@ impl Table {
     /// of the element type or is a reference of another store, or if the
     /// table is used with a store other than its own.
     pub fn set(&self, mut store: impl AsContextMut, index: u64, val: Val) -> Result<()> {
-        let (t, cell) = self.entity_and_cell(store.as_context_mut(), val)?;
-        match usize::try_from(index).ok().and_then(|i| t.elems.get_mut(i)) {
-            Some(e) => {
-                *e = cell;
+        let (t, funcs, cell) = self.entity_and_cell(store.as_context_mut(), val)?;
+        match usize::try_from(index) {
+            Ok(i) if i < t.elems().len() => {
+                t.set(i, cell, funcs);
                 Ok(())
             }
-            None => Err(Error::trap(crate::TrapCode::TableOutOfBounds)),
+            _ => Err(Error::trap(crate::TrapCode::TableOutOfBounds)),
         }
     }
 
@@ -155,7 +154,7 @@ impl Table {
     /// or if the table is used with a store other than its own.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u64, init: Val) -> Result<u64> {
         let store = store.as_context_mut();
-        let (_, cell) = self.entity_and_cell(&mut *store, init)?;
+        let (_, _, cell) = self.entity_and_cell(&mut *store, init)?;
         growth::grow_table(store, self.index as usize, delta, cell)?.ok_or_else(|| {
             Error::instantiate("table cannot grow past its maximum or the store's limits")
         })
@@ -170,11 +169,11 @@ impl Table {
     /// another store, or if the table is used with a store other than its
     /// own.
     pub fn fill(&self, mut store: impl AsContextMut, dst: u64, val: Val, len: u64) -> Result<()> {
-        let (t, cell) = self.entity_and_cell(store.as_context_mut(), val)?;
-        let size = t.elems.len() as u64;
+        let (t, funcs, cell) = self.entity_and_cell(store.as_context_mut(), val)?;
+        let size = t.elems().len() as u64;
         match dst.checked_add(len) {
             Some(end) if end <= size => {
-                t.elems[dst as usize..end as usize].fill(cell);
+                t.fill(dst as usize, len as usize, cell, funcs);
                 Ok(())
             }
             _ => Err(Error::trap(crate::TrapCode::TableOutOfBounds)),
