@@ -91,6 +91,22 @@ pub struct FuncBody {
     /// and read results from: entering the function checks that the frame
     /// and these fit in the value stack, in both tiers alike.
     pub outgoing_cells: u32,
+    /// For each call (and each instruction the JIT lowers to one) with
+    /// values live across it in registers, which registers: compiled code
+    /// stores them to their home cells before it and reloads them after.
+    /// Sorted by instruction.
+    pub call_saves: Box<[CallSave]>,
+}
+
+/// The registers holding values live across the call at instruction `at`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct CallSave {
+    /// The call's instruction index.
+    pub at: u32,
+    /// Integer registers (bit `i` for register `i`).
+    pub ints: u32,
+    /// Float registers (bit `j` for register `j`).
+    pub floats: u32,
 }
 
 /// Register budgets of the allocation both tiers share: what the x86_64 JIT

@@ -308,6 +308,32 @@ impl Lowerer<'_> {
         }
     }
 
+    /// Stores (`to_cells`) or reloads the registers of `save` to or from
+    /// their home cells, around a call.
+    fn save_registers(&mut self, save: crate::ir::CallSave, to_cells: bool) {
+        let b = self.body;
+        for (i, &g) in INT_ALLOC.iter().enumerate() {
+            if save.ints & (1 << i) != 0 {
+                let home = Self::cell(8 * (b.reg_base + i as u32) as i32);
+                if to_cells {
+                    self.m.store_reg(Size::S64, home, g);
+                } else {
+                    self.m.mov(Size::S64, g, Src::Mem(home));
+                }
+            }
+        }
+        for (j, &f) in FLOAT_ALLOC.iter().enumerate() {
+            if save.floats & (1 << j) != 0 {
+                let home = Self::cell(8 * (b.reg_base + b.int_regs + j as u32) as i32);
+                if to_cells {
+                    self.m.fstore(FSize::F64, home, f);
+                } else {
+                    self.m.fload(FSize::F64, f, home);
+                }
+            }
+        }
+    }
+
     /// Locals start at zero: clear every allocated register and cell.
     fn zero_frame(&mut self) {
         let b = self.body;
@@ -1025,6 +1051,19 @@ impl Lowerer<'_> {
             let op = code[i].unfused();
             let next = i + 1;
             let mut skip = 0usize;
+            // Registers live across a call wait in their home cells.
+            let save = if op.is_call() {
+                let saves = &body.call_saves;
+                saves
+                    .binary_search_by_key(&(i as u32), |s| s.at)
+                    .ok()
+                    .map(|k| saves[k])
+            } else {
+                None
+            };
+            if let Some(save) = save {
+                self.save_registers(save, true);
+            }
             match op {
                 Op::I32AddThenBrIfI32LtU { .. }
                 | Op::I64AddThenI32Add { .. }
@@ -1649,6 +1688,9 @@ impl Lowerer<'_> {
                 Op::F64ConvertI64U { dst, src } => self.int_to_float(S64, false, F64, dst, src),
                 Op::F32DemoteF64 { dst, src } => self.float_to_float(F64, F32, dst, src),
                 Op::F64PromoteF32 { dst, src } => self.float_to_float(F32, F64, dst, src),
+            }
+            if let Some(save) = save {
+                self.save_registers(save, false);
             }
             i = next + skip;
         }

@@ -629,5 +629,6 @@ fn placeholder_body() -> FuncBody {
         far_branches: Box::new([]),
         wasm_ops: 0,
         outgoing_cells: 0,
+        call_saves: Box::new([]),
     }
 }

@@ -9,10 +9,11 @@
 
 use super::{Translator, CONST_BIT};
 use crate::error::{Error, Result};
-use crate::ir::{FuncBody, Op, Reg};
-use strata_regalloc::{allocate, Budgets, Interval, Location, RegClass};
+use crate::ir::{CallSave, FuncBody, Op, Reg};
+use strata_regalloc::{allocate, Allocation, Budgets, Interval, Location, RegClass};
 
-pub(super) fn finish(t: Translator<'_>) -> Result<FuncBody> {
+pub(super) fn finish(mut t: Translator<'_>) -> Result<FuncBody> {
+    written_params_to_values(&mut t)?;
     let np = t.num_params;
     let nc = t.consts.len() as u32;
     let num_locals = t.local_types.len() as u32 - np;
@@ -21,10 +22,27 @@ pub(super) fn finish(t: Translator<'_>) -> Result<FuncBody> {
     let mut ranges = vec![NONE; nv];
     let mut calls = Vec::new();
     for (i, op) in t.code.iter().enumerate() {
-        let i = i as u32;
         if op.is_call() {
-            calls.push(2 * i + 2);
+            // The call reads its arguments and writes its results in the
+            // operand words after it: values live across it are those live
+            // from before it to after its last word.
+            let words = t.code[i + 1..]
+                .iter()
+                .take_while(|w| matches!(w, Op::Args { .. } | Op::Results { .. } | Op::Imm { .. }))
+                .count();
+            // What the call itself writes is not kept across it: a local
+            // written by it lives from entry, across the call.
+            let mut defs = Vec::new();
+            for w in &t.code[i..=i + words] {
+                w.visit_regs(|r, def| {
+                    if def && r & CONST_BIT == 0 && r >= np {
+                        defs.push(r - np);
+                    }
+                });
+            }
+            calls.push((2 * i as u32 + 2, 2 * (i + words) as u32 + 3, defs));
         }
+        let i = i as u32;
         op.visit_regs(|r, def| {
             if r & CONST_BIT != 0 || r < np {
                 return;
@@ -61,7 +79,10 @@ pub(super) fn finish(t: Translator<'_>) -> Result<FuncBody> {
         })
         .collect();
     // One allocation serves both tiers: registers for the JIT, each with a
-    // home cell the interpreter uses; nothing stays in a register across a call.
+    // home cell the interpreter uses. Values live across calls take
+    // registers too: compiled code stores them to their home cells before
+    // each call and reloads them after (`FuncBody::call_saves`), so a loop
+    // after a call keeps its values in registers.
     // With fuel on, compiled code keeps the fuel counter in the last
     // integer register (see `jit::lower::FUEL`).
     let budgets = Budgets {
@@ -70,7 +91,8 @@ pub(super) fn finish(t: Translator<'_>) -> Result<FuncBody> {
         int_callee_saved: 0,
         float_callee_saved: 0,
     };
-    let allocation = allocate(nv as u32, &intervals, &calls, budgets, 0);
+    let allocation = allocate(nv as u32, &intervals, &[], budgets, 0);
+    let call_saves = call_saves(&intervals, &allocation, &calls);
     let mut regs_used = [0u32; 2];
     for loc in allocation.locations.iter().flatten() {
         if let Location::Reg(class, r) = *loc {
@@ -125,6 +147,90 @@ pub(super) fn finish(t: Translator<'_>) -> Result<FuncBody> {
         local_cells: local_cells.into_boxed_slice(),
         far_branches: far.into_boxed_slice(),
         wasm_ops: t.wasm_ops,
+        call_saves,
         outgoing_cells: t.outgoing_cells,
     })
+}
+
+/// The registers holding values live across each call: from before the
+/// call instruction (`start < first`) to after its last operand word
+/// (`end > last`), for each call's `(first, last, defined)` positions and
+/// the values it writes, which are not saved.
+fn call_saves(
+    intervals: &[Interval],
+    allocation: &Allocation,
+    calls: &[(u32, u32, Vec<u32>)],
+) -> Box<[CallSave]> {
+    let mut saves: Vec<CallSave> = calls
+        .iter()
+        .map(|&(first, _, _)| CallSave {
+            at: (first - 2) / 2,
+            ints: 0,
+            floats: 0,
+        })
+        .collect();
+    for iv in intervals {
+        let Some(Location::Reg(class, r)) = allocation.location(iv.vreg) else {
+            continue;
+        };
+        let from = calls.partition_point(|c| c.0 <= iv.start);
+        for (k, (first, last, defined)) in calls.iter().enumerate().skip(from) {
+            if *first >= iv.end {
+                break;
+            }
+            if iv.end > *last && !defined.contains(&iv.vreg) {
+                match class {
+                    RegClass::Int => saves[k].ints |= 1 << r,
+                    RegClass::Float => saves[k].floats |= 1 << r,
+                }
+            }
+        }
+    }
+    saves.retain(|s| s.ints != 0 || s.floats != 0);
+    saves.into_boxed_slice()
+}
+
+/// Parameters live in the cells the caller wrote them to, which take no
+/// register. A parameter the function writes (a loop counter, say) is
+/// copied at entry to a value of its own, which can: every other mention
+/// of it names that value.
+fn written_params_to_values(t: &mut Translator<'_>) -> Result<()> {
+    let np = t.num_params;
+    let mut written = vec![false; np as usize];
+    for op in &t.code {
+        op.visit_regs(|r, def| {
+            if def && r < np {
+                written[r as usize] = true;
+            }
+        });
+    }
+    if !written.contains(&true) {
+        return Ok(());
+    }
+    let mut renamed: Vec<u32> = (0..np).collect();
+    let mut copies = Vec::new();
+    for p in (0..np).filter(|&p| written[p as usize]) {
+        let v = np + t.classes.len() as u32;
+        if v >= CONST_BIT {
+            return Err(Error::unsupported("function too large"));
+        }
+        t.classes.push(super::class_of(t.local_types[p as usize])?);
+        renamed[p as usize] = v;
+        copies.push(Op::Copy { dst: v, src: p });
+    }
+    for op in &mut t.code {
+        // Constants have `CONST_BIT` set, so only parameters are below `np`.
+        *op = op.map_regs(|r| if r < np { renamed[r as usize] } else { r });
+    }
+    // Branch offsets are relative; what names instructions by index moves.
+    let n = copies.len() as u32;
+    t.code.splice(0..0, copies);
+    for l in &mut t.loops {
+        l.0 += n;
+        l.1 += n;
+    }
+    for f in &mut t.far_branches {
+        f.0 += n;
+    }
+    Ok(())
 }
