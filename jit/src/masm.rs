@@ -252,6 +252,10 @@ pub trait MacroAssembler {
     fn new_label(&mut self) -> Self::Label;
     /// Binds `label` to the current position.
     fn bind(&mut self, label: Self::Label);
+    /// Pads with no-ops to the next multiple of `bytes` (a power of two at
+    /// most the alignment functions are placed at), for a loop's first
+    /// instruction.
+    fn align(&mut self, bytes: u32);
     /// Current code offset.
     fn offset(&self) -> u32;
 

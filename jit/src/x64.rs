@@ -286,6 +286,29 @@ impl MacroAssembler for X64Assembler {
         self.ops.offset().0 as u32
     }
 
+    fn align(&mut self, bytes: u32) {
+        let mut left = (bytes - self.offset() % bytes) % bytes;
+        // The longest no-ops first: fewer instructions to decode on entry.
+        while left > 0 {
+            let n = left.min(8);
+            match n {
+                8 => {
+                    dynasm!(self.ops ; .arch x64 ; .bytes [0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00])
+                }
+                7 => {
+                    dynasm!(self.ops ; .arch x64 ; .bytes [0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00])
+                }
+                6 => dynasm!(self.ops ; .arch x64 ; .bytes [0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00]),
+                5 => dynasm!(self.ops ; .arch x64 ; .bytes [0x0f, 0x1f, 0x44, 0x00, 0x00]),
+                4 => dynasm!(self.ops ; .arch x64 ; .bytes [0x0f, 0x1f, 0x40, 0x00]),
+                3 => dynasm!(self.ops ; .arch x64 ; .bytes [0x0f, 0x1f, 0x00]),
+                2 => dynasm!(self.ops ; .arch x64 ; .bytes [0x66, 0x90]),
+                _ => dynasm!(self.ops ; .arch x64 ; nop),
+            }
+            left -= n;
+        }
+    }
+
     fn mov(&mut self, size: Size, dst: Gpr, src: Src) {
         let d = dst.0;
         match (size, src) {

@@ -1037,6 +1037,11 @@ impl Lowerer<'_> {
         let code = &body.code;
         let mut i = 0usize;
         while i < code.len() {
+            if i > 0 && matches!(code[i - 1], Op::LoopHeader { .. }) {
+                // Back-edges arrive here: a loop starts a 32-byte block, so
+                // that where its function lands does not split it.
+                self.m.align(32);
+            }
             if let Some(l) = self.labels[i] {
                 self.m.bind(l);
             }

@@ -159,8 +159,9 @@ pub(crate) fn compile_all(module: &ModuleInner) -> Result<()> {
     let mut placed = Vec::with_capacity(module.bodies.len());
     for def in 0..module.bodies.len() as u32 {
         let lowered = lower::lower(module, def).map_err(lower_err)?;
-        // Functions start 16-byte aligned; the code is position-independent.
-        code.resize(code.len().next_multiple_of(16), 0xcc);
+        // Functions start 32-byte aligned (loops inside them are aligned to 32
+        // bytes); the code is position-independent.
+        code.resize(code.len().next_multiple_of(32), 0xcc);
         let start = code.len() as u32;
         code.extend_from_slice(&lowered.code);
         sites.extend(lowered.trap_sites.iter().map(|s| strata_jit::TrapSite {
