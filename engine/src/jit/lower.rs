@@ -334,33 +334,31 @@ impl Lowerer<'_> {
         }
     }
 
-    /// Locals start at zero: clear every allocated register and cell.
+    /// Declared locals start at zero, as in the interpreter (which zeroes
+    /// the same `local_cells`); every other value is written before it is
+    /// read.
     fn zero_frame(&mut self) {
         let b = self.body;
-        for &g in &INT_ALLOC[..b.int_regs as usize] {
-            self.m.mov(Size::S32, g, Src::Imm(0));
-        }
-        if b.float_regs > 0 {
-            self.m.mov(Size::S32, S1, Src::Imm(0));
-            for &f in &FLOAT_ALLOC[..b.float_regs as usize] {
+        let (ints, floats) = (
+            b.reg_base + b.int_regs,
+            b.reg_base + b.int_regs + b.float_regs,
+        );
+        let mut float_zero = false;
+        for &cell in b.local_cells.iter() {
+            let c = cell as u32;
+            if c >= b.reg_base && c < ints {
+                let g = INT_ALLOC[(c - b.reg_base) as usize];
+                self.m.mov(Size::S32, g, Src::Imm(0));
+            } else if c >= ints && c < floats {
+                if !float_zero {
+                    self.m.mov(Size::S32, S1, Src::Imm(0));
+                    float_zero = true;
+                }
+                let f = FLOAT_ALLOC[(c - ints) as usize];
                 self.m.gpr_to_fbits(FSize::F64, f, S1);
-            }
-        }
-        let first = b.reg_base + b.int_regs + b.float_regs;
-        let n = b.frame_size.saturating_sub(first);
-        if n <= 16 {
-            for c in first..first + n {
+            } else {
                 self.m.store_imm(Size::S64, Self::cell(8 * c as i32), 0);
             }
-        } else {
-            let top = self.m.new_label();
-            self.m.lea(S1, Self::cell(8 * first as i32));
-            self.m.mov(Size::S32, S2, Src::Imm(n as i32));
-            self.m.bind(top);
-            self.m.store_imm(Size::S64, Mem::at(S1, 0), 0);
-            self.m.alu(AluOp::Add, Size::S64, S1, Src::Imm(8));
-            self.m.alu(AluOp::Sub, Size::S32, S2, Src::Imm(1));
-            self.m.jcc(Cond::Ne, top);
         }
     }
 
@@ -566,11 +564,15 @@ impl Lowerer<'_> {
                 self.load_int(Size::S64, S1, src);
                 self.store_int(dst, S1);
             }
+            (Loc::M(o), Loc::F(s)) => {
+                self.m.fstore(FSize::F64, Self::cell(o), s);
+            }
             (_, Loc::F(s)) => {
                 self.m.fbits_to_gpr(FSize::F64, S1, s);
                 self.store_int(dst, S1);
             }
             (Loc::G(g), _) => self.load_int(Size::S64, g, src),
+            (Loc::M(o), Loc::G(s)) => self.m.store_reg(Size::S64, Self::cell(o), s),
             _ => {
                 self.load_int(Size::S64, S1, src);
                 self.store_int(dst, S1);
