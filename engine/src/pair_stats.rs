@@ -1,7 +1,8 @@
 //! Counts of the pairs of instructions the interpreter dispatches one after
 //! the other, with the `pair-stats` feature: the measurement fused pairs
 //! (`ir::fused`) are chosen by. `strata-benches`'s `pairs` binary prints
-//! them for the benchmark workloads.
+//! them for the benchmark workloads
+//! (`cargo run --release -p strata-benches --features pair-stats --bin pairs`).
 
 use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};

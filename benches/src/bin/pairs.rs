@@ -4,7 +4,7 @@
 //! same: a pair's share is the mean over workloads of its fraction of that
 //! workload's dispatches. Needs the engine's `pair-stats` feature:
 //!
-//! `cargo run --release -p strata-benches --features strata/pair-stats --bin pairs [-- --filter TEXT] [--top N]`
+//! `cargo run --release -p strata-benches --features pair-stats --bin pairs [-- --filter TEXT] [--top N]`
 
 use std::collections::HashMap;
 use std::process::ExitCode;
