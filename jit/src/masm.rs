@@ -321,6 +321,9 @@ pub trait MacroAssembler {
     fn fmov(&mut self, size: FSize, dst: Fpr, src: Fpr);
     /// `dst = dst op src`.
     fn fbin(&mut self, op: FBinOp, size: FSize, dst: Fpr, src: Fpr);
+    /// `dst = dst op [src]` for `Add`, `Sub`, `Mul` and `Div`: the operand
+    /// read from memory; false (and nothing emitted) for other operators.
+    fn fbin_mem(&mut self, op: FBinOp, size: FSize, dst: Fpr, src: Mem) -> bool;
     /// `dst = op(src)`.
     fn fun(&mut self, op: FUnOp, size: FSize, dst: Fpr, src: Fpr);
     /// `dst = a cond b ? 1 : 0` with IEEE semantics.

@@ -647,6 +647,22 @@ impl MacroAssembler for X64Assembler {
         }
     }
 
+    fn fbin_mem(&mut self, op: FBinOp, size: FSize, dst: Fpr, src: Mem) -> bool {
+        let d = dst.0;
+        match (op, size) {
+            (FBinOp::Add, FSize::F32) => mem_last!(self, src, addss Rx(d), DWORD),
+            (FBinOp::Add, FSize::F64) => mem_last!(self, src, addsd Rx(d), QWORD),
+            (FBinOp::Sub, FSize::F32) => mem_last!(self, src, subss Rx(d), DWORD),
+            (FBinOp::Sub, FSize::F64) => mem_last!(self, src, subsd Rx(d), QWORD),
+            (FBinOp::Mul, FSize::F32) => mem_last!(self, src, mulss Rx(d), DWORD),
+            (FBinOp::Mul, FSize::F64) => mem_last!(self, src, mulsd Rx(d), QWORD),
+            (FBinOp::Div, FSize::F32) => mem_last!(self, src, divss Rx(d), DWORD),
+            (FBinOp::Div, FSize::F64) => mem_last!(self, src, divsd Rx(d), QWORD),
+            _ => return false,
+        }
+        true
+    }
+
     fn fbin(&mut self, op: FBinOp, size: FSize, dst: Fpr, src: Fpr) {
         let (d, s) = (dst.0, src.0);
         match (op, size) {

@@ -662,8 +662,20 @@ impl Lowerer<'_> {
         let (d, la, lb) = (self.loc(dst), self.loc(a), self.loc(b));
         let fd = self.float_dst(d, lb);
         self.load_float(size, fd, la);
-        let fb = self.float_reg(size, lb, FS2);
-        self.m.fbin(op, size, fd, fb);
+        let folded = match lb {
+            // `x op x`: the operand is in `fd` already.
+            _ if lb == la => {
+                self.m.fbin(op, size, fd, fd);
+                true
+            }
+            // A cell is read by the instruction itself where it can be.
+            Loc::M(o) => self.m.fbin_mem(op, size, fd, Self::cell(o)),
+            _ => false,
+        };
+        if !folded {
+            let fb = self.float_reg(size, lb, FS2);
+            self.m.fbin(op, size, fd, fb);
+        }
         self.store_float(size, d, fd);
     }
 
