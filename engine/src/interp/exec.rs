@@ -2,7 +2,9 @@
 //! store: host calls, compiled code, epoch callbacks, limiters.
 
 use super::handlers::resume;
-use super::state::{enter, operand, return_to_caller, Exec, Flow, Frame, Slow};
+use super::state::{
+    cells_to_registers, enter, registers_to_cells, return_to_caller, Exec, Flow, Frame, Slow,
+};
 use crate::error::{Error, FrameInfo, Result, Trap, TrapCode};
 use crate::runtime::growth;
 use crate::runtime::store::{catching, Caller, Store, StoreInner};
@@ -158,10 +160,7 @@ fn pass_arguments(cx: &mut Exec, new_base: usize, params: usize) -> Result<*mut 
     // words follow the call; registers are frame cells.
     unsafe {
         let new_fp = cx.stack.add(new_base);
-        for k in 0..params {
-            *new_fp.add(k) = *cx.fp.add(operand(cx.ip, k) as usize);
-        }
-        cx.ip = cx.ip.add(params.div_ceil(3));
+        cx.ip = registers_to_cells(cx.ip, cx.fp, new_fp, params);
         Ok(new_fp)
     }
 }
@@ -170,12 +169,7 @@ fn pass_arguments(cx: &mut Exec, new_base: usize, params: usize) -> Result<*mut 
 /// registers of the results words at `cx.ip`, and steps past them.
 fn take_results(cx: &mut Exec, new_fp: *mut u64, results: usize) {
     // SAFETY: results words follow; both frames' cells are in bounds.
-    unsafe {
-        for k in 0..results {
-            *cx.fp.add(operand(cx.ip, k) as usize) = *new_fp.add(k);
-        }
-        cx.ip = cx.ip.add(results.div_ceil(3));
-    }
+    cx.ip = unsafe { cells_to_registers(cx.ip, new_fp, cx.fp, results) };
 }
 
 /// Does the handlers' request in `cx.slow`; `Done` when that returned

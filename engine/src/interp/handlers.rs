@@ -18,8 +18,8 @@
 use core::hint::unreachable_unchecked;
 
 use super::state::{
-    back_edge, call_func, call_wasm, caller_frame, push_frame, return_to_caller, Exec, Flow, Ip,
-    Slow,
+    back_edge, call_func, call_wasm, caller_frame, push_frame, resume_frame, return_to_caller,
+    Exec, Flow, Ip, Slow,
 };
 use crate::error::TrapCode;
 use crate::ir::{FuncBody, MemKind, Op, Opcode, Reg, OPCODES};
@@ -586,13 +586,7 @@ handler! {
         if c.frames.len() == c.frames.capacity() {
             return grow_frames(ip, fp, mem, len, cx);
         }
-        if let Err(code) = push_frame(c, caller_frame(c, ip.add(1)), fp, func) {
-            return trap(cx, code);
-        }
-        if c.epoch_reached() {
-            return epoch_on_entry(cx);
-        }
-        dispatch(c.ip, c.fp, mem, len, cx)
+        call_interpreted(ip.add(1), fp, func, mem, len, cx)
     }
     CallImported(ip, fp, mem, len, cx) {
         operands!(ip, CallImported { func });
@@ -613,20 +607,9 @@ handler! {
         let c = &mut *cx;
         let i = u32_(fp, index) as u64;
         if table == 0 && !c.jit_enabled && c.frames.len() < c.frames.capacity() {
-            let view = &*c.table0;
-            if i < view.len {
-                let target = *view.ptr.add(i as usize);
-                if target.instance == c.instance
-                    && target.type_id == (&*c.module).type_ids[ty as usize]
-                {
-                    if let Err(code) = push_frame(c, caller_frame(c, ip.add(2)), fp, target.def) {
-                        return trap(cx, code);
-                    }
-                    if c.epoch_reached() {
-                        return epoch_on_entry(cx);
-                    }
-                    return dispatch(c.ip, c.fp, mem, len, cx);
-                }
+            let type_id = (&*c.module).type_ids[ty as usize];
+            if let Some(def) = (*c.table0).direct_callee(i, c.instance, type_id) {
+                return call_interpreted(ip.add(2), fp, def, mem, len, cx);
             }
         }
         let f = match bulk::indirect_callee(&*c.inner, c.instance, table, i as u32, ty) {
@@ -831,13 +814,32 @@ unsafe fn pop_frame(cx: &mut Exec) -> (Ip, *mut u64) {
     unsafe {
         let caller = cx.frames.pop().unwrap_unchecked();
         (*cx.inner).depth -= 1;
-        let fp = cx.stack.add(caller.base);
-        cx.def = caller.def;
-        cx.base = caller.base;
-        cx.body = caller.body;
-        cx.loop_base = caller.loop_base;
-        cx.fp = fp;
-        (caller.ip, fp)
+        (caller.ip, resume_frame(cx, &caller))
+    }
+}
+
+/// Enters interpreted function `def` of the running instance, called by
+/// the running function with its operand words at `args`; the frames have
+/// room for one more.
+#[inline(always)]
+unsafe fn call_interpreted(
+    args: Ip,
+    fp: *mut u64,
+    def: u32,
+    mem: *mut u8,
+    len: u64,
+    cx: *mut Exec,
+) -> Flow {
+    // SAFETY: as the handlers; the calling handler checked the frames' room.
+    unsafe {
+        let c = &mut *cx;
+        if let Err(code) = push_frame(c, caller_frame(c, args), fp, def) {
+            return trap(cx, code);
+        }
+        if c.epoch_reached() {
+            return epoch_on_entry(cx);
+        }
+        dispatch(c.ip, c.fp, mem, len, cx)
     }
 }
 
@@ -881,11 +883,7 @@ unsafe fn grow_frames(ip: Ip, fp: *mut u64, mem: *mut u8, len: u64, cx: *mut Exe
 #[inline(never)]
 unsafe fn epoch_on_entry(cx: *mut Exec) -> Flow {
     // SAFETY: `cx` is live.
-    unsafe {
-        let c = &mut *cx;
-        let (ip, fp) = (c.ip, c.fp);
-        c.slow(Slow::Epoch, ip, fp)
-    }
+    unsafe { (*cx).epoch_on_entry() }
 }
 
 /// Returns from the running function, whose results are in place.

@@ -254,6 +254,14 @@ impl Exec {
         Flow::Error
     }
 
+    /// Stops for the driver to run the epoch callback on entering the
+    /// function `cx` was just left at.
+    #[cold]
+    pub fn epoch_on_entry(&mut self) -> Flow {
+        let (ip, fp) = (self.ip, self.fp);
+        self.slow(Slow::Epoch, ip, fp)
+    }
+
     /// Stops for the driver to do `slow`, then go on at `ip`.
     #[inline(always)]
     pub fn slow(&mut self, slow: Slow, ip: Ip, fp: *mut u64) -> Flow {
@@ -281,6 +289,55 @@ pub(super) unsafe fn operand(ip: Ip, k: usize) -> Reg {
     }
 }
 
+/// Copies the `n` registers named by the operand words at `words`, read
+/// in the frame at `from`, to cells `0..n` of the frame at `to`; gives the
+/// instruction after the words. A call's arguments.
+///
+/// # Safety
+/// `words` must hold `n` registers of `from`'s frame; `to` must have `n`
+/// cells in bounds.
+#[inline(always)]
+pub(super) unsafe fn registers_to_cells(words: Ip, from: *mut u64, to: *mut u64, n: usize) -> Ip {
+    // SAFETY: as the function's contract.
+    unsafe {
+        for k in 0..n {
+            *to.add(k) = *from.add(operand(words, k) as usize);
+        }
+        words.add(n.div_ceil(3))
+    }
+}
+
+/// Copies cells `0..n` of the frame at `from` to the `n` registers named
+/// by the operand words at `words` in the frame at `to`; gives the
+/// instruction after the words. A call's results.
+///
+/// # Safety
+/// As [`registers_to_cells`], the other way.
+#[inline(always)]
+pub(super) unsafe fn cells_to_registers(words: Ip, from: *mut u64, to: *mut u64, n: usize) -> Ip {
+    // SAFETY: as the function's contract.
+    unsafe {
+        for k in 0..n {
+            *to.add(operand(words, k) as usize) = *from.add(k);
+        }
+        words.add(n.div_ceil(3))
+    }
+}
+
+/// Counts a call into a frame of `body` at `base`: traps when the call
+/// depth or the value stack (the frame and its calls' argument cells, as
+/// compiled code checks) would be exceeded.
+#[inline(always)]
+fn reserve_frame(cx: &mut Exec, body: &FuncBody, base: usize) -> Result<(), TrapCode> {
+    // SAFETY: the store is live while wasm runs.
+    let inner = unsafe { &mut *cx.inner };
+    if inner.depth >= cx.max_depth || base + body.stack_cells() as usize > cx.stack_len {
+        return Err(TrapCode::StackOverflow);
+    }
+    inner.depth += 1;
+    Ok(())
+}
+
 /// Enters function `def` of the running instance with its frame at cell
 /// `base`, whose first cells already hold the arguments: the driver's
 /// first frame.
@@ -290,13 +347,7 @@ pub(super) unsafe fn operand(ip: Ip, k: usize) -> Reg {
 pub(super) unsafe fn enter(cx: &mut Exec, def: u32, base: usize) -> Result<(), TrapCode> {
     // SAFETY: the module outlives the store's instances.
     let body = unsafe { (&*cx.module).bodies.get_unchecked(def as usize) };
-    // SAFETY: the store is live.
-    let inner = unsafe { &mut *cx.inner };
-    // The frame and its calls' argument cells, as compiled code checks.
-    if inner.depth >= cx.max_depth || base + body.stack_cells() as usize > cx.stack_len {
-        return Err(TrapCode::StackOverflow);
-    }
-    inner.depth += 1;
+    reserve_frame(cx, body, base)?;
     // SAFETY: the frame is inside the stack (checked above).
     unsafe { begin(cx, def, body, base) };
     Ok(())
@@ -354,17 +405,9 @@ pub(super) unsafe fn push_frame(
     unsafe {
         let new_base = caller.base + (*caller.body).frame_size as usize;
         let callee = (&*cx.module).bodies.get_unchecked(def as usize);
-        let inner = &mut *cx.inner;
-        if inner.depth >= cx.max_depth || new_base + callee.stack_cells() as usize > cx.stack_len {
-            return Err(TrapCode::StackOverflow);
-        }
-        inner.depth += 1;
+        reserve_frame(cx, callee, new_base)?;
         let new_fp = cx.stack.add(new_base);
-        let np = callee.num_params as usize;
-        for k in 0..np {
-            *new_fp.add(k) = *fp.add(operand(caller.ip, k) as usize);
-        }
-        caller.ip = caller.ip.add(np.div_ceil(3));
+        caller.ip = registers_to_cells(caller.ip, fp, new_fp, callee.num_params as usize);
         // Not `push`: its growth path is a call, which would make every
         // caller of this save registers.
         let n = cx.frames.len();
@@ -442,8 +485,7 @@ pub(super) unsafe fn call_wasm(
         return cx.trap(code);
     }
     if cx.epoch_reached() {
-        let (ip, fp) = (cx.ip, cx.fp);
-        return cx.slow(Slow::Epoch, ip, fp);
+        return cx.epoch_on_entry();
     }
     Flow::Next
 }
@@ -489,22 +531,24 @@ pub(super) unsafe fn return_to_caller(cx: &mut Exec) -> Flow {
         // SAFETY: the store is live; the caller's instance is one of its.
         unsafe { cx.switch_back(caller.instance) };
     }
+    let fp = resume_frame(cx, &caller);
+    // SAFETY: results words follow the call site; both frames' cells are
+    // in bounds.
+    cx.ip = unsafe { cells_to_registers(caller.ip, callee_fp, fp, nr) };
+    Flow::Next
+}
+
+/// Makes popped frame `caller` (of the running instance) the running
+/// function again; gives its frame pointer.
+#[inline(always)]
+pub(super) fn resume_frame(cx: &mut Exec, caller: &Frame) -> *mut u64 {
     cx.def = caller.def;
     cx.base = caller.base;
     cx.body = caller.body;
     cx.loop_base = caller.loop_base;
     // SAFETY: the caller's frame is inside the stack.
-    let fp = unsafe { cx.stack.add(caller.base) };
-    cx.fp = fp;
-    let ip = caller.ip;
-    for k in 0..nr {
-        // SAFETY: results words follow the call site; the callee's result
-        // cells are in bounds.
-        unsafe { *fp.add(operand(ip, k) as usize) = *callee_fp.add(k) };
-    }
-    // SAFETY: the call's instructions continue after its results words.
-    cx.ip = unsafe { ip.add(nr.div_ceil(3)) };
-    Flow::Next
+    cx.fp = unsafe { cx.stack.add(caller.base) };
+    cx.fp
 }
 
 /// A watched back-edge: counts it, checks the epoch deadline and tiers

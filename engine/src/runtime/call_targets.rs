@@ -62,6 +62,22 @@ pub(crate) struct TargetsView {
     pub len: u64,
 }
 
+impl TargetsView {
+    /// The defined index of element `index` when it is a function of
+    /// `instance` of canonical type `type_id`: a call the caller can make
+    /// itself. `None` for everything the general path must handle.
+    #[inline(always)]
+    pub fn direct_callee(&self, index: u64, instance: u32, type_id: u32) -> Option<u32> {
+        if index >= self.len {
+            return None;
+        }
+        // SAFETY: `ptr[0..len]` are the table's targets, which live while
+        // the table does; `index` is in range.
+        let target = unsafe { *self.ptr.add(index as usize) };
+        (target.instance == instance && target.type_id == type_id).then_some(target.def)
+    }
+}
+
 // SAFETY: a view is only read by the thread running the store's code.
 unsafe impl Sync for TargetsView {}
 // SAFETY: as above; it moves with its store.
