@@ -37,7 +37,31 @@ const MODULE: &str = r#"(module
   (func (export "grow") (result i32) (local i32)
     (drop (local.tee 0 (memory.grow (i32.const 1))))
     (i32.add (local.get 0) (memory.grow (i32.const 0))))
-  ;; Recursion with a value live across both calls.
+;; Values written after a call before any read need no save, but only
+  ;; on the straight line after it: $x is overwritten on one path only, and
+  ;; $y is read by the instruction that writes it.
+  ;; $clobber leaves other values in every integer register.
+  (func $clobber (param $p i64) (result i64)
+    (local $a i64) (local $b i64) (local $c i64) (local $d i64) (local $e i64)
+    (local $f i64) (local $g i64)
+    (local.set $a (i64.add (local.get $p) (i64.const 101)))
+    (local.set $b (i64.add (local.get $p) (i64.const 102)))
+    (local.set $c (i64.add (local.get $p) (i64.const 103)))
+    (local.set $d (i64.add (local.get $p) (i64.const 104)))
+    (local.set $e (i64.add (local.get $p) (i64.const 105)))
+    (local.set $f (i64.add (local.get $p) (i64.const 106)))
+    (local.set $g (i64.add (local.get $p) (i64.const 107)))
+    (i64.add (i64.add (i64.add (local.get $a) (local.get $b)) (i64.add (local.get $c) (local.get $d)))
+      (i64.add (i64.add (local.get $e) (local.get $f)) (local.get $g))))
+  (func (export "kept") (param $n i32) (result i64) (local $x i64) (local $y i64)
+    (local.set $x (i64.extend_i32_u (local.get $n)))
+    (local.set $y (i64.const 3))
+    (drop (call $clobber (i64.const 5)))
+    (if (i32.eqz (local.get $n)) (then (local.set $x (i64.const 7))))
+    (drop (call $clobber (i64.const 6)))
+    (local.set $y (i64.mul (local.get $y) (local.get $x)))
+    (local.get $y))
+    ;; Recursion with a value live across both calls.
   (func $fib (export "fib") (param $n i64) (result i64)
     (if (result i64) (i64.lt_u (local.get $n) (i64.const 2))
       (then (local.get $n))
@@ -89,6 +113,16 @@ fn values_across_calls_and_call_results_agree_in_every_strategy() {
                 .get_typed_func::<i64, i64>(&mut store, "fib")
                 .unwrap();
             assert_eq!(fib.call(&mut store, 20).unwrap(), 6765, "{strategy:?} fib");
+            let kept = instance
+                .get_typed_func::<i32, i64>(&mut store, "kept")
+                .unwrap();
+            for (n, want) in [(0, 21), (1, 3), (9, 27)] {
+                assert_eq!(
+                    kept.call(&mut store, n).unwrap(),
+                    want,
+                    "{strategy:?} kept({n})"
+                );
+            }
         },
     );
 }

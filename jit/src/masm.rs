@@ -271,6 +271,11 @@ pub trait MacroAssembler {
     fn store_imm(&mut self, size: Size, dst: Mem, imm: i32);
     /// `dst = address of mem`.
     fn lea(&mut self, dst: Gpr, mem: Mem);
+    /// `[dst] = [dst] + imm` (sign-extended for 64 bits): a counter in memory.
+    fn add_mem_imm(&mut self, size: Size, dst: Mem, imm: i32);
+    /// Compares `[a]` with `imm` (sign-extended for 64 bits), for a
+    /// following `set`/`jcc`.
+    fn cmp_mem_imm(&mut self, size: Size, a: Mem, imm: i32);
 
     /// `dst = dst op src`.
     fn alu(&mut self, op: AluOp, size: Size, dst: Gpr, src: Src);

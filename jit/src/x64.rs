@@ -363,6 +363,20 @@ impl MacroAssembler for X64Assembler {
         }
     }
 
+    fn add_mem_imm(&mut self, size: Size, dst: Mem, imm: i32) {
+        match size {
+            Size::S32 => mem_first!(self, dst, (add DWORD), (, imm)),
+            Size::S64 => mem_first!(self, dst, (add QWORD), (, imm)),
+        }
+    }
+
+    fn cmp_mem_imm(&mut self, size: Size, a: Mem, imm: i32) {
+        match size {
+            Size::S32 => mem_first!(self, a, (cmp DWORD), (, imm)),
+            Size::S64 => mem_first!(self, a, (cmp QWORD), (, imm)),
+        }
+    }
+
     fn lea(&mut self, dst: Gpr, mem: Mem) {
         let d = dst.0;
         mem_last!(self, mem, lea Rq(d),);

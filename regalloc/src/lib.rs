@@ -14,8 +14,13 @@
 //!    interval, every active interval whose `end` lies before the new
 //!    `start` expires and returns its register. The interval takes a free
 //!    register of its class if one is allowed; otherwise whichever of it and
-//!    the eligible active intervals ends last is spilled, as a whole, to
-//!    memory. An interval live across a call (`start < call < end`) may only
+//!    the eligible active intervals has the lowest *spill density* is
+//!    spilled, as a whole, to memory. The density is the interval's `cost`
+//!    (what keeping it in memory would cost: its accesses, weighted by how
+//!    often they run) per position it covers, so a long interval read once
+//!    gives way to a short one read in a hot loop. Equal densities (all
+//!    costs zero, for instance) spill the interval that ends last, as in
+//!    the classic algorithm. An interval live across a call (`start < call < end`) may only
 //!    use a callee-saved register, and only those holders are eligible
 //!    victims. Other intervals take caller-saved registers first so the
 //!    callee-saved ones stay available for values that need them, and cost
@@ -76,6 +81,28 @@ pub struct Interval {
     /// Consecutive cells the value needs when it lives in memory: 1, or 2
     /// for a 128-bit vector.
     pub width: u8,
+    /// Estimated cost of keeping the value in memory instead of a register,
+    /// in any unit shared by all intervals (for example its reads and
+    /// writes, each weighted by the loop depth it runs at). Only ratios of
+    /// cost to length matter.
+    pub cost: u32,
+}
+
+impl Interval {
+    /// Positions covered, at least 1.
+    fn len(&self) -> u64 {
+        u64::from(self.end.saturating_sub(self.start)) + 1
+    }
+
+    /// Whether `self` is a better interval to spill than `other`: a lower
+    /// cost per position, or at equal density the later end.
+    fn spills_before(&self, other: &Interval) -> bool {
+        let (a, b) = (
+            u64::from(self.cost) * other.len(),
+            u64::from(other.cost) * self.len(),
+        );
+        a < b || (a == b && self.end > other.end)
+    }
 }
 
 /// Where a virtual register lives for its whole interval.
@@ -197,7 +224,8 @@ pub fn allocate(
             file.expire(iv.start);
         }
         let across = crosses_call(&calls, iv);
-        match files[iv.class as usize].place(rank, iv.end, across) {
+        let by_rank = |r: usize| &intervals[order[r]];
+        match files[iv.class as usize].place(rank, iv, across, by_rank) {
             Placement::Reg(reg) => {
                 locations[iv.vreg as usize] = Some(Location::Reg(iv.class, reg));
             }
@@ -339,7 +367,17 @@ impl RegFile {
         }
     }
 
-    fn place(&mut self, rank: usize, end: u32, across_call: bool) -> Placement {
+    /// Finds `iv` (of rank `rank`) a register: a free one, or one taken from
+    /// the eligible holder that [`Interval::spills_before`] every other
+    /// candidate, `iv` included. `by_rank` looks up a holder's interval.
+    fn place<'a>(
+        &mut self,
+        rank: usize,
+        iv: &Interval,
+        across_call: bool,
+        by_rank: impl Fn(usize) -> &'a Interval,
+    ) -> Placement {
+        let end = iv.end;
         let free = if across_call {
             self.free_callee.pop_first()
         } else {
@@ -351,14 +389,27 @@ impl RegFile {
             self.hold(end, rank, reg);
             return Placement::Reg(reg);
         }
-        let last_callee = self.active_callee.last().copied();
-        let victim = if across_call {
-            last_callee
+        // Holders are few (one per register), so a scan is cheap.
+        let callers = if across_call {
+            None
         } else {
-            last_callee.max(self.active_caller.last().copied())
+            Some(self.active_caller.iter())
         };
+        let mut victim: Option<(u32, usize, u16)> = None;
+        let mut weakest = iv;
+        for &held in self
+            .active_callee
+            .iter()
+            .chain(callers.into_iter().flatten())
+        {
+            let candidate = by_rank(held.1);
+            if candidate.spills_before(weakest) {
+                weakest = candidate;
+                victim = Some(held);
+            }
+        }
         match victim {
-            Some(held @ (victim_end, victim, reg)) if victim_end > end => {
+            Some(held @ (_, victim, reg)) => {
                 if self.is_callee_saved(reg) {
                     self.active_callee.remove(&held);
                 } else {

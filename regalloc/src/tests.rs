@@ -9,6 +9,7 @@ fn iv(vreg: u32, class: RegClass, start: u32, end: u32) -> Interval {
         start,
         end,
         width: 1,
+        cost: 0,
     }
 }
 
@@ -133,6 +134,39 @@ fn registers_fill_the_budget_then_the_furthest_ending_interval_spills() {
 }
 
 #[test]
+fn the_interval_with_the_lowest_cost_per_position_spills() {
+    let with_cost = |vreg, start, end, cost| Interval {
+        cost,
+        ..iv(vreg, Int, start, end)
+    };
+    let ivs = [
+        // A value read once, around a loop: long and cheap to spill.
+        with_cost(0, 0, 100, 2),
+        // A loop's values: short and read often.
+        with_cost(1, 10, 30, 64),
+        with_cost(2, 12, 28, 64),
+        // Long, but dense enough to keep the registers the loop left.
+        with_cost(3, 40, 90, 160),
+        with_cost(4, 45, 95, 400),
+        // Short, but the cheapest per position: v5 spills itself although
+        // v4 ends last.
+        with_cost(5, 50, 60, 8),
+    ];
+    let alloc = run(6, &ivs, &[], int_regs(2, 0), 0);
+    assert_eq!(
+        alloc.locations,
+        [
+            Some(Cell(0)),
+            Some(Reg(Int, 1)),
+            Some(Reg(Int, 0)),
+            Some(Reg(Int, 0)),
+            Some(Reg(Int, 1)),
+            Some(Cell(1))
+        ]
+    );
+}
+
+#[test]
 fn register_classes_do_not_share_registers() {
     let budgets = Budgets {
         int: 1,
@@ -219,6 +253,7 @@ fn the_same_intervals_in_any_order_get_the_same_allocation() {
             start: v * 7 % 11,
             end: v * 7 % 11 + v % 5,
             width: if v % 6 == 0 { 2 } else { 1 },
+            cost: 0,
         })
         .collect();
     let budgets = Budgets {
@@ -307,6 +342,7 @@ fn random_intervals(rng: &mut Rng, num_vregs: u32, max_width: u32) -> Vec<Interv
             start,
             end: start + rng.below(16),
             width: 1 + rng.below(max_width) as u8,
+            cost: rng.below(3) * rng.below(50),
         });
     }
     ivs

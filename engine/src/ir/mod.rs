@@ -144,6 +144,45 @@ impl<R: Copy> Op<R> {
     }
 }
 
+impl<R: Copy> Op<R> {
+    /// Whether control may leave this instruction other than by falling
+    /// through to the next one (a branch, a return or a trap that always
+    /// happens). Calls fall through.
+    pub fn may_branch(&self) -> bool {
+        matches!(
+            self,
+            Op::Unreachable { .. }
+                | Op::Br { .. }
+                | Op::BrTable { .. }
+                | Op::Return0 { .. }
+                | Op::Return1 { .. }
+                | Op::ReturnN { .. }
+                | Op::BrIfNez { .. }
+                | Op::BrIfEqz { .. }
+                | Op::BrIfI32Eq { .. }
+                | Op::BrIfI32Ne { .. }
+                | Op::BrIfI32LtS { .. }
+                | Op::BrIfI32LtU { .. }
+                | Op::BrIfI32GtS { .. }
+                | Op::BrIfI32GtU { .. }
+                | Op::BrIfI32LeS { .. }
+                | Op::BrIfI32LeU { .. }
+                | Op::BrIfI32GeS { .. }
+                | Op::BrIfI32GeU { .. }
+                | Op::BrIfI64Eq { .. }
+                | Op::BrIfI64Ne { .. }
+                | Op::BrIfI64LtS { .. }
+                | Op::BrIfI64LtU { .. }
+                | Op::BrIfI64GtS { .. }
+                | Op::BrIfI64GtU { .. }
+                | Op::BrIfI64LeS { .. }
+                | Op::BrIfI64LeU { .. }
+                | Op::BrIfI64GeS { .. }
+                | Op::BrIfI64GeU { .. }
+        )
+    }
+}
+
 impl FuncBody {
     /// The sentinel a fused branch carries when its real offset is in `far_branches`.
     pub const FAR: i16 = i16::MIN;

@@ -220,12 +220,18 @@ impl Lowerer<'_> {
         self.fuel_from_memory();
         self.m
             .mov(Size::S64, S1, Src::Mem(Mem::at(CTX, vmctx::DEPTH)));
-        self.m.mov(Size::S64, S2, Src::Mem(Mem::at(S1, 0)));
-        self.m
-            .cmp(Size::S64, S2, Src::Mem(Mem::at(CTX, vmctx::MAX_DEPTH)));
+        // The limit is the engine's, so a constant of the code when it fits
+        // an immediate: the check then needs no register.
+        match i32::try_from(self.module.engine.config().max_call_depth) {
+            Ok(max) => self.m.cmp_mem_imm(Size::S64, Mem::at(S1, 0), max),
+            Err(_) => {
+                self.m.mov(Size::S64, S2, Src::Mem(Mem::at(S1, 0)));
+                self.m
+                    .cmp(Size::S64, S2, Src::Mem(Mem::at(CTX, vmctx::MAX_DEPTH)));
+            }
+        }
         self.m.trap_if(Cond::GeU, code_of(TrapCode::StackOverflow));
-        self.m.alu(AluOp::Add, Size::S64, S2, Src::Imm(1));
-        self.m.store_reg(Size::S64, Mem::at(S1, 0), S2);
+        self.m.add_mem_imm(Size::S64, Mem::at(S1, 0), 1);
         self.m.lea(S1, Mem::at(FP, 8 * fs));
         self.m
             .cmp(Size::S64, S1, Src::Mem(Mem::at(CTX, vmctx::STACK_END)));
@@ -376,9 +382,7 @@ impl Lowerer<'_> {
         self.m.trap_if(Cond::GtU, code_of(TrapCode::StackOverflow));
         self.m
             .mov(Size::S64, S1, Src::Mem(Mem::at(CTX, vmctx::DEPTH)));
-        self.m.mov(Size::S64, S2, Src::Mem(Mem::at(S1, 0)));
-        self.m.alu(AluOp::Add, Size::S64, S2, Src::Imm(1));
-        self.m.store_reg(Size::S64, Mem::at(S1, 0), S2);
+        self.m.add_mem_imm(Size::S64, Mem::at(S1, 0), 1);
         self.m
             .mov(Size::S64, HEAP, Src::Mem(Mem::at(CTX, vmctx::MEM_BASE)));
         for (i, &g) in INT_ALLOC[..b.int_regs as usize].iter().enumerate() {
@@ -416,9 +420,7 @@ impl Lowerer<'_> {
         self.fuel_to_memory();
         self.m
             .mov(Size::S64, S1, Src::Mem(Mem::at(CTX, vmctx::DEPTH)));
-        self.m.mov(Size::S64, S2, Src::Mem(Mem::at(S1, 0)));
-        self.m.alu(AluOp::Sub, Size::S64, S2, Src::Imm(1));
-        self.m.store_reg(Size::S64, Mem::at(S1, 0), S2);
+        self.m.add_mem_imm(Size::S64, Mem::at(S1, 0), -1);
         self.m.adjust_sp(8);
         self.m.ret();
     }

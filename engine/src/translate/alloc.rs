@@ -20,6 +20,8 @@ pub(super) fn finish(mut t: Translator<'_>) -> Result<FuncBody> {
     let nv = t.classes.len();
     const NONE: (u32, u32) = (u32::MAX, 0);
     let mut ranges = vec![NONE; nv];
+    let mut costs = vec![0u32; nv];
+    let weights = access_weights(t.code.len(), &t.loops);
     let mut calls = Vec::new();
     for (i, op) in t.code.iter().enumerate() {
         if op.is_call() {
@@ -40,6 +42,7 @@ pub(super) fn finish(mut t: Translator<'_>) -> Result<FuncBody> {
                     }
                 });
             }
+            defs.extend(dead_after(&t.code[i + words + 1..], np));
             calls.push((2 * i as u32 + 2, 2 * (i + words) as u32 + 3, defs));
         }
         let i = i as u32;
@@ -51,6 +54,8 @@ pub(super) fn finish(mut t: Translator<'_>) -> Result<FuncBody> {
             let range = &mut ranges[(r - np) as usize];
             range.0 = range.0.min(pos);
             range.1 = range.1.max(pos);
+            let cost = &mut costs[(r - np) as usize];
+            *cost = cost.saturating_add(weights[i as usize]);
         });
     }
     for range in ranges.iter_mut().take(num_locals as usize) {
@@ -76,6 +81,7 @@ pub(super) fn finish(mut t: Translator<'_>) -> Result<FuncBody> {
             start,
             end,
             width: 1,
+            cost: costs[v],
         })
         .collect();
     // One allocation serves both tiers: registers for the JIT, each with a
@@ -152,10 +158,71 @@ pub(super) fn finish(mut t: Translator<'_>) -> Result<FuncBody> {
     })
 }
 
+/// How much one access at each instruction costs when its value is in
+/// memory, as the allocator's spill cost: 8 per enclosing loop (up to four
+/// levels), since a loop body runs many times for each run of the code
+/// around it.
+fn access_weights(len: usize, loops: &[(u32, u32)]) -> Vec<u32> {
+    // Loop depth by a difference array over the loops' spans.
+    let mut delta = vec![0i32; len + 1];
+    for &(start, end) in loops {
+        let (start, end) = (start as usize, (end as usize).min(len.saturating_sub(1)));
+        if start <= end {
+            delta[start] += 1;
+            delta[end + 1] -= 1;
+        }
+    }
+    let mut depth = 0;
+    delta[..len]
+        .iter()
+        .map(|d| {
+            depth += d;
+            8u32.pow(depth.clamp(0, 4) as u32)
+        })
+        .collect()
+}
+
+/// Values (vreg numbers without the parameters) whose interval may cover
+/// the start of `code` but whose value there is never read: the straight
+/// line of code from there writes them before any read. Intervals have no
+/// holes, so a value written on both arms of an `if` looks live between;
+/// a call there need not keep it. The look-ahead is bounded, which keeps
+/// the cost linear in the number of calls.
+fn dead_after(code: &[Op<u32>], np: u32) -> Vec<u32> {
+    const LOOK_AHEAD: usize = 64;
+    let mut seen: Vec<u32> = Vec::new();
+    let mut dead = Vec::new();
+    for op in code.iter().take(LOOK_AHEAD) {
+        let mut read = Vec::new();
+        let mut written = Vec::new();
+        op.visit_regs(|r, def| {
+            if r & CONST_BIT == 0 && r >= np {
+                if def {
+                    written.push(r - np)
+                } else {
+                    read.push(r - np)
+                }
+            }
+        });
+        for v in written {
+            if !read.contains(&v) && !seen.contains(&v) {
+                dead.push(v);
+            }
+        }
+        seen.extend(read);
+        seen.extend(dead.iter().copied());
+        if op.may_branch() {
+            break;
+        }
+    }
+    dead
+}
+
 /// The registers holding values live across each call: from before the
 /// call instruction (`start < first`) to after its last operand word
-/// (`end > last`), for each call's `(first, last, defined)` positions and
-/// the values it writes, which are not saved.
+/// (`end > last`), for each call's `(first, last, not_saved)` positions
+/// and the values it writes or that are dead after it, which are not
+/// saved.
 fn call_saves(
     intervals: &[Interval],
     allocation: &Allocation,
