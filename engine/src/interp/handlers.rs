@@ -3,9 +3,10 @@
 //! Every handler has the same signature: the instruction pointer, the frame
 //! pointer, memory 0's base and length, and the [`Exec`] with everything
 //! else. Under the threaded dispatch (optimised builds, `strata_threaded`)
-//! a handler ends by calling the next instruction's handler through
-//! [`HANDLERS`] in tail position, which LLVM compiles to a jump: the state
-//! stays in argument registers and there is no shared dispatch branch.
+//! a handler ends by calling the next instruction's handler, whose address
+//! its slot holds (`ir::Slot`), in tail position, which LLVM compiles to a
+//! jump: the state stays in argument registers, there is no shared dispatch
+//! branch, and finding the next handler is one load (direct threading).
 //! Under the portable dispatch (unoptimised builds, where calls in tail
 //! position are not turned into jumps, or the `portable-dispatch` feature)
 //! a handler saves `ip` and `fp` and returns [`Flow::Next`] to the driver's
@@ -22,11 +23,12 @@ use super::state::{
     Exec, Flow, Ip, Slow,
 };
 use crate::error::TrapCode;
-use crate::ir::{FuncBody, MemKind, Op, Opcode, Reg, OPCODES};
+use crate::ir::{FuncBody, MemKind, Op, Opcode, Reg};
 use crate::runtime::bulk;
 
-/// An instruction's handler.
-pub(super) type Handler = unsafe fn(Ip, *mut u64, *mut u8, u64, *mut Exec) -> Flow;
+/// An instruction's handler. Each instruction's [`Slot`](crate::ir::Slot)
+/// holds the address of its own.
+pub(crate) type Handler = unsafe fn(Ip, *mut u64, *mut u8, u64, *mut Exec) -> Flow;
 
 /// Runs the instruction at `ip`.
 ///
@@ -35,14 +37,12 @@ pub(super) type Handler = unsafe fn(Ip, *mut u64, *mut u8, u64, *mut Exec) -> Fl
 #[inline(always)]
 unsafe fn dispatch(ip: Ip, fp: *mut u64, mem: *mut u8, len: u64, cx: *mut Exec) -> Flow {
     #[cfg(strata_threaded)]
-    // SAFETY: `ip` points at an `Op`, whose first two bytes are a valid
-    // opcode (a discriminant of the enum): an index of the table. The
-    // caller upholds the rest.
+    // SAFETY: `ip` points at a slot, whose handler is its instruction's.
+    // The caller upholds the rest.
     unsafe {
-        let op = *ip.cast::<u16>();
         #[cfg(feature = "pair-stats")]
-        crate::pair_stats::record(op);
-        HANDLERS.get_unchecked(op as usize)(ip, fp, mem, len, cx)
+        crate::pair_stats::record((*ip).op.opcode() as u16);
+        ((*ip).handler)(ip, fp, mem, len, cx)
     }
     #[cfg(not(strata_threaded))]
     // SAFETY: `cx` is live.
@@ -63,7 +63,7 @@ pub(super) unsafe fn resume(cx: *mut Exec) -> Flow {
     // SAFETY: the caller upholds the invariants.
     unsafe {
         let (ip, fp, mem, len) = ((*cx).ip, (*cx).fp, (*cx).mem, (*cx).mem_len);
-        HANDLERS.get_unchecked(*ip.cast::<u16>() as usize)(ip, fp, mem, len, cx)
+        ((*ip).handler)(ip, fp, mem, len, cx)
     }
 }
 
@@ -280,6 +280,34 @@ unsafe fn trap(cx: *mut Exec, code: TrapCode) -> Flow {
     unsafe { (*cx).trap(code) }
 }
 
+/// `if cond != 0 { x } else { y }` by a conditional move of two values
+/// already loaded. Written as a `select`, LLVM moves the choice before the
+/// loads (one load from a chosen cell), which puts the condition on the
+/// load's path.
+#[inline(always)]
+fn select(cond: u32, x: u64, y: u64) -> u64 {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let mut v = y;
+        // SAFETY: register-only instructions.
+        unsafe {
+            core::arch::asm!(
+                "test {c:e}, {c:e}",
+                "cmovne {v}, {x}",
+                c = in(reg) cond,
+                x = in(reg) x,
+                v = inout(reg) v,
+                options(pure, nomem, nostack),
+            );
+        }
+        v
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        core::hint::select_unpredictable(cond != 0, x, y)
+    }
+}
+
 /// Defines a handler with its state arguments named by the caller.
 macro_rules! handler {
     ($($name:ident($ip:ident, $fp:ident, $mem:ident, $len:ident, $cx:ident) $body:block)*) => {$(
@@ -296,7 +324,7 @@ macro_rules! handler {
 /// to its own handler only, so the other variants cannot occur.
 macro_rules! operands {
     ($ip:expr, $name:ident { $($f:ident $(: $b:ident)?),* }) => {
-        let Op::$name { $($f $(: $b)?),* } = *$ip else { unreachable_unchecked() };
+        let Op::$name { $($f $(: $b)?),* } = (*$ip).op else { unreachable_unchecked() };
     };
 }
 
@@ -354,7 +382,7 @@ macro_rules! binary {
 macro_rules! fused {
     ($($fused:ident = $step:ident then $second:ident;)*) => {$(
         handler! { $fused(ip, fp, mem, len, cx) {
-            let r = ip.cast::<Reg>();
+            let r = (&raw const (*ip).op).cast::<Reg>();
             $step(fp, *r.add(1), *r.add(2), *r.add(3));
             $second(ip.add(1), fp, mem, len, cx)
         } }
@@ -528,7 +556,7 @@ handler! {
     BrTable(ip, fp, mem, len, cx) {
         operands!(ip, BrTable { index, len: n });
         let at = ip.add(1 + u32_(fp, index).min(n) as usize);
-        match *at {
+        match (*at).op {
             Op::Br { offset } => branch(at, offset as isize, fp, mem, len, cx),
             _ => dispatch(at, fp, mem, len, cx),
         }
@@ -603,7 +631,7 @@ handler! {
     // takes the store's resolver.
     CallIndirect(ip, fp, mem, len, cx) {
         operands!(ip, CallIndirect { index, ty });
-        let Op::Imm { value: table } = *ip.add(1) else { unreachable_unchecked() };
+        let Op::Imm { value: table } = (*ip.add(1)).op else { unreachable_unchecked() };
         let c = &mut *cx;
         let i = u32_(fp, index) as u64;
         if table == 0 && !c.jit_enabled && c.frames.len() < c.frames.capacity() {
@@ -624,7 +652,10 @@ handler! {
     Select(ip, fp, mem, len, cx) {
         operands!(ip, Select { dst, a, b });
         let cond = super::state::operand(ip.add(1), 0);
-        let v = if u32_(fp, cond) != 0 { u64_(fp, a) } else { u64_(fp, b) };
+        // Both values are read and one kept by a conditional move: the
+        // condition is often data (a min, a clamp), and picking which cell
+        // to read would put it on the path of the load.
+        let v = select(u32_(fp, cond), u64_(fp, a), u64_(fp, b));
         put(fp, dst, v);
         dispatch(ip.add(2), fp, mem, len, cx)
     }
@@ -641,7 +672,7 @@ handler! {
     }
     LoadWide(ip, fp, mem, len, cx) {
         operands!(ip, LoadWide { dst, ptr, kind });
-        let Op::Imm { value: offset } = *ip.add(1) else { unreachable_unchecked() };
+        let Op::Imm { value: offset } = (*ip.add(1)).op else { unreachable_unchecked() };
         let size = match kind {
             MemKind::I64Load | MemKind::F64Load => 8,
             MemKind::I32Load | MemKind::F32Load | MemKind::I64Load32S | MemKind::I64Load32U => 4,
@@ -668,7 +699,7 @@ handler! {
     }
     StoreWide(ip, fp, mem, len, cx) {
         operands!(ip, StoreWide { ptr, val, kind });
-        let Op::Imm { value: offset } = *ip.add(1) else { unreachable_unchecked() };
+        let Op::Imm { value: offset } = (*ip.add(1)).op else { unreachable_unchecked() };
         let size = match kind {
             MemKind::I64Store | MemKind::F64Store => 8,
             MemKind::I32Store | MemKind::F32Store | MemKind::I64Store32 => 4,
@@ -740,19 +771,19 @@ handler! {
     }
     TableGrow(ip, fp, mem, len, cx) {
         operands!(ip, TableGrow { dst, init, delta });
-        let Op::Imm { value: table } = *ip.add(1) else { unreachable_unchecked() };
+        let Op::Imm { value: table } = (*ip.add(1)).op else { unreachable_unchecked() };
         let (init, delta) = (u64_(fp, init), u32_(fp, delta));
         (*cx).slow(Slow::TableGrow { dst, table, init, delta }, ip.add(2), fp)
     }
     TableFill(ip, fp, mem, len, cx) {
         operands!(ip, TableFill { index, val, len: n });
-        let Op::Imm { value: table } = *ip.add(1) else { unreachable_unchecked() };
+        let Op::Imm { value: table } = (*ip.add(1)).op else { unreachable_unchecked() };
         let (i, v, n) = (u32_(fp, index), u64_(fp, val), u32_(fp, n));
         on_store!(ip, fp, mem, len, cx, 2, bulk::table_fill(&mut *(*cx).inner, (*cx).instance, table, i, v, n))
     }
     TableCopy(ip, fp, mem, len, cx) {
         operands!(ip, TableCopy { dst, src, len: n });
-        let Op::Imm { value: tables } = *ip.add(1) else { unreachable_unchecked() };
+        let Op::Imm { value: tables } = (*ip.add(1)).op else { unreachable_unchecked() };
         let (d, s, n) = (u32_(fp, dst), u32_(fp, src), u32_(fp, n));
         let (td, ts) = (tables & 0xffff, tables >> 16);
         on_store!(ip, fp, mem, len, cx, 2, bulk::table_copy(&mut *(*cx).inner, (*cx).instance, td, ts, d, s, n))
@@ -856,7 +887,7 @@ unsafe fn return_elsewhere(cx: *mut Exec) -> Flow {
 unsafe fn call_tiered(ip: Ip, fp: *mut u64, _: *mut u8, _: u64, cx: *mut Exec) -> Flow {
     // SAFETY: as the handlers.
     unsafe {
-        let Op::CallInternal { func } = *ip else {
+        let Op::CallInternal { func } = (*ip).op else {
             unreachable_unchecked()
         };
         let c = &mut *cx;
@@ -1150,7 +1181,8 @@ compare_branch! {
 /// added to the IR without a handler does not compile.
 macro_rules! handler_table {
     ($($name:ident)*) => {
-        const fn handler_of(op: Opcode) -> Handler {
+        /// The handler of `op`, for the slot of an instruction with that opcode.
+        pub(crate) const fn handler_of(op: Opcode) -> Handler {
             match op {
                 $(Opcode::$name => $name,)*
             }
@@ -1191,18 +1223,6 @@ handler_table! {
     CopyThenI32Sub I32SubThenBr F64MulThenF64Mul CopyThenI32Add CopyThenBr I32AddThenI32Load
     F64AddThenCopy I32XorThenI32Shl I32XorThenI32ShrU I32ShlThenI32Add
 }
-
-/// The handler of every opcode, indexed by it. Dispatch indexes it without
-/// a bounds check: an `Op` always holds a valid opcode.
-static HANDLERS: [Handler; OPCODES.len()] = {
-    let mut table: [Handler; OPCODES.len()] = [Unreachable; OPCODES.len()];
-    let mut i = 0;
-    while i < OPCODES.len() {
-        table[i] = handler_of(OPCODES[i]);
-        i += 1;
-    }
-    table
-};
 
 /// Checks a float-to-integer truncation: `x` must lie strictly between
 /// `below` (the largest float under the target's range, after truncation

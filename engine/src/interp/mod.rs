@@ -14,6 +14,8 @@ mod exec;
 mod handlers;
 mod state;
 
+pub(crate) use handlers::{handler_of, Handler};
+
 use crate::error::{Error, Result, TrapCode};
 use crate::runtime::native_stack;
 use crate::runtime::store::{FuncEntity, Store, StoreInner};

@@ -20,18 +20,18 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::{Error, TrapCode};
-use crate::ir::{FuncBody, Op, Reg};
+use crate::ir::{FuncBody, Op, Reg, Slot};
 use crate::module::ModuleInner;
 use crate::runtime::call_targets::{TargetsView, NO_TARGETS};
 use crate::runtime::store::{FuncEntity, StoreInner};
 
 /// The instruction pointer of the running function.
-pub(super) type Ip = *const Op<Reg>;
+pub(crate) type Ip = *const Slot;
 
 /// Why the handlers handed control back to the driver.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 #[repr(u8)]
-pub(super) enum Flow {
+pub(crate) enum Flow {
     /// Go on at [`Exec::ip`] (each instruction under the portable dispatch;
     /// after a call or return under the threaded one).
     Next,
@@ -47,7 +47,7 @@ pub(super) enum Flow {
 
 /// Work that needs the typed store, done by the driver.
 #[derive(Copy, Clone, Debug)]
-pub(super) enum Slow {
+pub(crate) enum Slow {
     /// Call compiled function `def` of `instance` at `entry`; the call's
     /// operand words start at `ip`.
     CallCompiled {
@@ -78,7 +78,7 @@ pub(super) enum Slow {
 }
 
 /// A suspended caller.
-pub(super) struct Frame {
+pub(crate) struct Frame {
     /// Where to resume: the caller's `results` words.
     pub ip: Ip,
     pub body: *const FuncBody,
@@ -89,7 +89,7 @@ pub(super) struct Frame {
 }
 
 /// Everything the handlers reach through memory.
-pub(super) struct Exec {
+pub(crate) struct Exec {
     /// The store; re-derived by the driver whenever it used the store itself.
     pub inner: *mut StoreInner,
     /// Where to go on after returning to the driver.
@@ -279,11 +279,13 @@ impl Exec {
 #[inline(always)]
 pub(super) unsafe fn operand(ip: Ip, k: usize) -> Reg {
     // `Op` is `repr(u16)`: an `args` or `results` word is its opcode and
-    // three registers, at bytes 2, 4 and 6.
+    // three registers, at bytes 2, 4 and 6 of the slot's `op`.
+    const OP: usize = core::mem::offset_of!(Slot, op);
     // SAFETY: the caller guarantees the word exists.
     unsafe {
-        ip.cast::<u8>()
-            .add((k / 3) * 8 + 2 + (k % 3) * 2)
+        ip.add(k / 3)
+            .cast::<u8>()
+            .add(OP + 2 + (k % 3) * 2)
             .cast::<Reg>()
             .read()
     }
@@ -559,7 +561,7 @@ pub(super) fn resume_frame(cx: &mut Exec, caller: &Frame) -> *mut u64 {
 #[inline(never)]
 pub(super) unsafe fn back_edge(cx: &mut Exec, target: Ip, fp: *mut u64) -> Option<Flow> {
     // SAFETY: back-edge targets follow their loop's header, inside the code.
-    let Op::LoopHeader { loop_id } = (unsafe { *target.sub(1) }) else {
+    let Op::LoopHeader { loop_id } = (unsafe { (*target.sub(1)).op }) else {
         return None;
     };
     let global_loop = cx.loop_base + loop_id as usize;

@@ -188,7 +188,7 @@ impl Lowerer<'_> {
     /// Creates labels for every branch target, so backward branches find them.
     fn collect_targets(&mut self) {
         let code = &self.body.code;
-        for (i, op) in code.iter().enumerate() {
+        for (i, op) in code.iter().map(|slot| &slot.op).enumerate() {
             let off = match *op {
                 Op::Br { offset } | Op::BrIfNez { offset, .. } | Op::BrIfEqz { offset, .. } => {
                     Some(offset)
@@ -1023,7 +1023,7 @@ impl Lowerer<'_> {
 
     /// Reads register `k` of the operand words starting at instruction `at`.
     fn operand(&self, at: usize, k: usize) -> Reg {
-        match self.body.code[at + k / 3] {
+        match self.body.code[at + k / 3].op {
             Op::Args { r0, r1, r2 } | Op::Results { r0, r1, r2 } => [r0, r1, r2][k % 3],
             _ => 0,
         }
@@ -1034,7 +1034,7 @@ impl Lowerer<'_> {
     }
 
     fn imm(&self, at: usize) -> u32 {
-        match self.body.code[at] {
+        match self.body.code[at].op {
             Op::Imm { value } => value,
             _ => 0,
         }
@@ -1053,7 +1053,7 @@ impl Lowerer<'_> {
         let code = &body.code;
         let mut i = 0usize;
         while i < code.len() {
-            if i > 0 && matches!(code[i - 1], Op::LoopHeader { .. }) {
+            if i > 0 && matches!(code[i - 1].op, Op::LoopHeader { .. }) {
                 // Back-edges arrive here: a loop starts a 32-byte block, so
                 // that where its function lands does not split it.
                 self.m.align(32);
@@ -1061,7 +1061,7 @@ impl Lowerer<'_> {
             if let Some(l) = self.labels[i] {
                 self.m.bind(l);
             }
-            if i > 0 && matches!(code[i - 1], Op::LoopHeader { .. }) {
+            if i > 0 && matches!(code[i - 1].op, Op::LoopHeader { .. }) {
                 // Entering the loop and every back-edge arrive here.
                 self.epoch_check();
             }
@@ -1069,7 +1069,7 @@ impl Lowerer<'_> {
                 self.m.bind(osr);
             }
             // A fused pair's first word is lowered as its instruction.
-            let op = code[i].unfused();
+            let op = code[i].op.unfused();
             let next = i + 1;
             let mut skip = 0usize;
             // Registers live across a call wait in their home cells.
@@ -1150,7 +1150,7 @@ impl Lowerer<'_> {
                     let mut targets = Vec::with_capacity(len as usize + 1);
                     for k in 0..=len as usize {
                         let at = next + k;
-                        let Op::Br { offset } = code[at] else {
+                        let Op::Br { offset } = code[at].op else {
                             return Err("br_table without its targets".into());
                         };
                         targets.push(self.branch_target(at, offset));

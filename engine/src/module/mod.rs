@@ -616,7 +616,7 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
 
 fn placeholder_body() -> FuncBody {
     FuncBody {
-        code: Box::new([crate::ir::Op::Unreachable {}]),
+        code: Box::new([crate::ir::Slot::new(crate::ir::Op::Unreachable {})]),
         consts: Box::new([]),
         num_params: 0,
         num_results: 0,

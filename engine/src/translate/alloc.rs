@@ -9,7 +9,7 @@
 
 use super::{Translator, CONST_BIT};
 use crate::error::{Error, Result};
-use crate::ir::{CallSave, FuncBody, Op, Reg};
+use crate::ir::{CallSave, FuncBody, Op, Reg, Slot};
 use strata_regalloc::{allocate, Allocation, Budgets, Interval, Location, RegClass};
 
 pub(super) fn finish(mut t: Translator<'_>) -> Result<FuncBody> {
@@ -130,8 +130,9 @@ pub(super) fn finish(mut t: Translator<'_>) -> Result<FuncBody> {
             }
         }
     };
-    let mut code: Box<[Op<Reg>]> = t.code.iter().map(|op| op.map_regs(cell_of)).collect();
+    let mut code: Vec<Op<Reg>> = t.code.iter().map(|op| op.map_regs(cell_of)).collect();
     crate::ir::fuse_pairs(&mut code);
+    let code = code.into_iter().map(Slot::new).collect();
     let mut local_cells: Vec<Reg> = (np..np + num_locals)
         .filter(|&v| allocation.location(v - np).is_some())
         .map(cell_of)
