@@ -28,7 +28,17 @@ use crate::runtime::bulk;
 
 /// An instruction's handler. Each instruction's [`Slot`](crate::ir::Slot)
 /// holds the address of its own.
-pub(crate) type Handler = unsafe fn(Ip, *mut u64, *mut u8, u64, *mut Exec) -> Flow;
+pub(crate) type Handler = unsafe fn(Ip, *mut u64, *mut u8, Scratch, u64, *mut Exec) -> Flow;
+
+/// An argument that carries nothing, passed uninitialised (so no
+/// instruction sets it). It occupies the fourth argument register, rcx on
+/// x86_64, which a variable shift needs for its count: with the handlers'
+/// state elsewhere, a shift need not move it out of the way and back.
+#[derive(Copy, Clone)]
+#[allow(dead_code)] // Never read: it only takes the register.
+pub(crate) struct Scratch(core::mem::MaybeUninit<u64>);
+
+const SCRATCH: Scratch = Scratch(core::mem::MaybeUninit::uninit());
 
 /// Runs the instruction at `ip`.
 ///
@@ -42,7 +52,7 @@ unsafe fn dispatch(ip: Ip, fp: *mut u64, mem: *mut u8, len: u64, cx: *mut Exec) 
     unsafe {
         #[cfg(feature = "pair-stats")]
         crate::pair_stats::record((*ip).op.opcode() as u16);
-        ((*ip).handler)(ip, fp, mem, len, cx)
+        ((*ip).handler)(ip, fp, mem, SCRATCH, len, cx)
     }
     #[cfg(not(strata_threaded))]
     // SAFETY: `cx` is live.
@@ -63,7 +73,7 @@ pub(super) unsafe fn resume(cx: *mut Exec) -> Flow {
     // SAFETY: the caller upholds the invariants.
     unsafe {
         let (ip, fp, mem, len) = ((*cx).ip, (*cx).fp, (*cx).mem, (*cx).mem_len);
-        ((*ip).handler)(ip, fp, mem, len, cx)
+        ((*ip).handler)(ip, fp, mem, SCRATCH, len, cx)
     }
 }
 
@@ -313,7 +323,7 @@ macro_rules! handler {
     ($($name:ident($ip:ident, $fp:ident, $mem:ident, $len:ident, $cx:ident) $body:block)*) => {$(
         #[allow(non_snake_case, unused_variables, unused_mut)]
         #[inline]
-        unsafe fn $name(mut $ip: Ip, mut $fp: *mut u64, mut $mem: *mut u8, mut $len: u64, $cx: *mut Exec) -> Flow {
+        unsafe fn $name(mut $ip: Ip, mut $fp: *mut u64, mut $mem: *mut u8, _: Scratch, mut $len: u64, $cx: *mut Exec) -> Flow {
             // SAFETY: see the module documentation.
             unsafe { $body }
         }
@@ -384,7 +394,7 @@ macro_rules! fused {
         handler! { $fused(ip, fp, mem, len, cx) {
             let r = (&raw const (*ip).op).cast::<Reg>();
             $step(fp, *r.add(1), *r.add(2), *r.add(3));
-            $second(ip.add(1), fp, mem, len, cx)
+            $second(ip.add(1), fp, mem, SCRATCH, len, cx)
         } }
     )*};
 }
