@@ -149,6 +149,15 @@ unsafe fn put(fp: *mut u64, r: Reg, v: impl Cell) {
     // SAFETY: register operands are frame cells.
     unsafe { *fp.add(r as usize) = v.cell() }
 }
+
+/// [`put`], giving the cell's new contents.
+#[inline(always)]
+unsafe fn put_cell(fp: *mut u64, r: Reg, v: impl Cell) -> u64 {
+    let v = v.cell();
+    // SAFETY: register operands are frame cells.
+    unsafe { *fp.add(r as usize) = v };
+    v
+}
 #[inline(always)]
 unsafe fn u64_(fp: *mut u64, r: Reg) -> u64 {
     // SAFETY: register operands are frame cells.
@@ -333,13 +342,17 @@ macro_rules! handler {
 /// Reads the running instruction's operands; the table sends each opcode
 /// to its own handler only, so the other variants cannot occur.
 macro_rules! operands {
-    ($ip:expr, $name:ident { $($f:ident $(: $b:ident)?),* }) => {
+    ($ip:expr, $name:ident { $($f:ident $(: $b:tt)?),* }) => {
         let Op::$name { $($f $(: $b)?),* } = (*$ip).op else { unreachable_unchecked() };
     };
 }
 
 // An operator named with `[step]` also gets `step(fp, dst, a, b)`: its
-// effect alone, for the fused pairs it starts (unary ones ignore `b`).
+// effect alone, giving the cell it wrote, for the fused pairs it starts
+// (unary ones ignore `b`). One named with `{fwd}` also gets `fwd(..., v)`:
+// its handler, for when it ends a forwarding pair, with its first operand
+// given as `v`, the cell the instruction before it just wrote: reading it
+// back from the frame would wait for the store.
 macro_rules! unary {
     ($($name:ident $([$step:ident])? ($get:ident) |$x:ident| $e:expr;)*) => {$(
         handler! { $name(ip, fp, mem, len, cx) {
@@ -350,11 +363,11 @@ macro_rules! unary {
         } }
         $(
             #[inline(always)]
-            unsafe fn $step(fp: *mut u64, dst: Reg, src: Reg, _: Reg) {
+            unsafe fn $step(fp: *mut u64, dst: Reg, src: Reg, _: Reg) -> u64 {
                 // SAFETY: register operands are frame cells.
                 unsafe {
                     let $x = $get(fp, src);
-                    put(fp, dst, $e);
+                    put_cell(fp, dst, $e)
                 }
             }
         )?
@@ -362,7 +375,7 @@ macro_rules! unary {
 }
 
 macro_rules! binary {
-    ($($name:ident $([$step:ident])? ($get:ident) |$x:ident, $y:ident| $e:expr;)*) => {$(
+    ($($name:ident $([$step:ident])? $({$fwd:ident})? ($get:ident) |$x:ident, $y:ident| $e:expr;)*) => {$(
         handler! { $name(ip, fp, mem, len, cx) {
             operands!(ip, $name { dst, a, b });
             let $x = $get(fp, a);
@@ -372,16 +385,37 @@ macro_rules! binary {
         } }
         $(
             #[inline(always)]
-            unsafe fn $step(fp: *mut u64, dst: Reg, a: Reg, b: Reg) {
+            unsafe fn $step(fp: *mut u64, dst: Reg, a: Reg, b: Reg) -> u64 {
                 // SAFETY: register operands are frame cells.
                 unsafe {
                     let $x = $get(fp, a);
                     let $y = $get(fp, b);
+                    put_cell(fp, dst, $e)
+                }
+            }
+        )?
+        $(
+            #[inline(always)]
+            unsafe fn $fwd(ip: Ip, fp: *mut u64, mem: *mut u8, len: u64, cx: *mut Exec, v: u64) -> Flow {
+                // SAFETY: as the handler.
+                unsafe {
+                    operands!(ip, $name { dst, a: _, b });
+                    let $x = given!($get, v);
+                    let $y = $get(fp, b);
                     put(fp, dst, $e);
+                    dispatch(ip.add(1), fp, mem, len, cx)
                 }
             }
         )?
     )*};
+}
+
+/// The value of type `$get` reads from a cell holding `v`.
+macro_rules! given {
+    ($get:ident, $v:expr) => {{
+        let mut cell: u64 = $v;
+        $get(&raw mut cell, 0)
+    }};
 }
 
 /// The first word of a fused pair (`ir::fused`): the first instruction's
@@ -389,21 +423,43 @@ macro_rules! binary {
 /// a dispatch. The fused word has the first instruction's layout, whose
 /// register operands are at bytes 2, 4 and 6; the second word is the
 /// second instruction itself.
+///
+/// A forwarding pair (`$into`, where the second reads what the first wrote
+/// as its forwarded operand) hands the written cell to the second's `fwd`
+/// function instead of letting it load the cell back.
 macro_rules! fused {
-    ($($fused:ident = $step:ident then $second:ident;)*) => {$(
+    ($($fused:ident $(/ $into:ident via $fwd:ident)? = $step:ident then $second:ident;)*) => {$(
         handler! { $fused(ip, fp, mem, len, cx) {
             let r = (&raw const (*ip).op).cast::<Reg>();
             $step(fp, *r.add(1), *r.add(2), *r.add(3));
             $second(ip.add(1), fp, mem, SCRATCH, len, cx)
         } }
+        $(
+            handler! { $into(ip, fp, mem, len, cx) {
+                let r = (&raw const (*ip).op).cast::<Reg>();
+                let v = $step(fp, *r.add(1), *r.add(2), *r.add(3));
+                $fwd(ip.add(1), fp, mem, len, cx, v)
+            } }
+        )?
     )*};
 }
 
 /// `copy`'s effect, for the fused pairs it starts.
 #[inline(always)]
-unsafe fn copy(fp: *mut u64, dst: Reg, src: Reg, _: Reg) {
+unsafe fn copy(fp: *mut u64, dst: Reg, src: Reg, _: Reg) -> u64 {
     // SAFETY: register operands are frame cells.
-    unsafe { put(fp, dst, u64_(fp, src)) }
+    unsafe { put_cell(fp, dst, u64_(fp, src)) }
+}
+
+/// `copy` ending a forwarding pair: its source is `v`.
+#[inline(always)]
+unsafe fn fwd_copy(ip: Ip, fp: *mut u64, mem: *mut u8, len: u64, cx: *mut Exec, v: u64) -> Flow {
+    // SAFETY: as the handlers.
+    unsafe {
+        operands!(ip, Copy { dst, src: _ });
+        put(fp, dst, v);
+        dispatch(ip.add(1), fp, mem, len, cx)
+    }
 }
 
 // Division and remainder: a zero divisor traps, and so does a quotient that
@@ -440,7 +496,7 @@ macro_rules! truncation {
 }
 
 macro_rules! compare_branch {
-    ($($name:ident($get:ident) |$x:ident, $y:ident| $e:expr;)*) => {$(
+    ($($name:ident $({$fwd:ident})? ($get:ident) |$x:ident, $y:ident| $e:expr;)*) => {$(
         handler! { $name(ip, fp, mem, len, cx) {
             operands!(ip, $name { a, b, offset });
             let $x = $get(fp, a);
@@ -450,11 +506,26 @@ macro_rules! compare_branch {
             }
             dispatch(ip.add(1), fp, mem, len, cx)
         } }
+        $(
+            #[inline(always)]
+            unsafe fn $fwd(ip: Ip, fp: *mut u64, mem: *mut u8, len: u64, cx: *mut Exec, v: u64) -> Flow {
+                // SAFETY: as the handler.
+                unsafe {
+                    operands!(ip, $name { a: _, b, offset });
+                    let $x = given!($get, v);
+                    let $y = $get(fp, b);
+                    if $e {
+                        return branch16(ip, offset, fp, mem, len, cx);
+                    }
+                    dispatch(ip.add(1), fp, mem, len, cx)
+                }
+            }
+        )?
     )*};
 }
 
 macro_rules! load {
-    ($($name:ident($t:ty) |$v:ident| $e:expr;)*) => {$(
+    ($($name:ident $({$fwd:ident})? ($t:ty) |$v:ident| $e:expr;)*) => {$(
         handler! { $name(ip, fp, mem, len, cx) {
             operands!(ip, $name { dst, ptr, offset });
             let Some(p) = addr(fp, ptr, offset as u32, size_of::<$t>() as u64, mem, len) else {
@@ -464,6 +535,22 @@ macro_rules! load {
             put(fp, dst, $e);
             dispatch(ip.add(1), fp, mem, len, cx)
         } }
+        $(
+            #[inline(always)]
+            unsafe fn $fwd(ip: Ip, fp: *mut u64, mem: *mut u8, len: u64, cx: *mut Exec, v: u64) -> Flow {
+                // SAFETY: as the handler.
+                unsafe {
+                    operands!(ip, $name { dst, ptr: _, offset });
+                    let ea = v as u32 as u64 + offset as u64;
+                    if ea + size_of::<$t>() as u64 > len {
+                        return trap(cx, TrapCode::MemoryOutOfBounds);
+                    }
+                    let $v = <$t>::load(mem.add(ea as usize));
+                    put(fp, dst, $e);
+                    dispatch(ip.add(1), fp, mem, len, cx)
+                }
+            }
+        )?
     )*};
 }
 
@@ -481,7 +568,7 @@ macro_rules! store {
 }
 
 macro_rules! load_sum {
-    ($($name:ident($t:ty) |$v:ident| $e:expr;)*) => {$(
+    ($($name:ident $({$fwd:ident})? ($t:ty) |$v:ident| $e:expr;)*) => {$(
         handler! { $name(ip, fp, mem, len, cx) {
             operands!(ip, $name { dst, a, b });
             let ea = u32_(fp, a).wrapping_add(u32_(fp, b)) as u64;
@@ -492,6 +579,22 @@ macro_rules! load_sum {
             put(fp, dst, $e);
             dispatch(ip.add(1), fp, mem, len, cx)
         } }
+        $(
+            #[inline(always)]
+            unsafe fn $fwd(ip: Ip, fp: *mut u64, mem: *mut u8, len: u64, cx: *mut Exec, v: u64) -> Flow {
+                // SAFETY: as the handler.
+                unsafe {
+                    operands!(ip, $name { dst, a: _, b });
+                    let ea = (v as u32).wrapping_add(u32_(fp, b)) as u64;
+                    if ea + size_of::<$t>() as u64 > len {
+                        return trap(cx, TrapCode::MemoryOutOfBounds);
+                    }
+                    let $v = <$t>::load(mem.add(ea as usize));
+                    put(fp, dst, $e);
+                    dispatch(ip.add(1), fp, mem, len, cx)
+                }
+            }
+        )?
     )*};
 }
 
@@ -940,7 +1043,7 @@ unsafe fn finish_return(cx: *mut Exec) -> Flow {
 }
 
 load! {
-    I32Load(u32) |v| v;
+    I32Load {fwd_i32_load} (u32) |v| v;
     I64Load(u64) |v| v;
     F32Load(u32) |v| v;
     F64Load(u64) |v| v;
@@ -957,7 +1060,7 @@ load! {
 }
 
 load_sum! {
-    I32LoadSum(u32) |v| v;
+    I32LoadSum {fwd_i32_load_sum} (u32) |v| v;
     I64LoadSum(u64) |v| v;
     F32LoadSum(u32) |v| v;
     F64LoadSum(u64) |v| v;
@@ -1074,18 +1177,18 @@ binary! {
     F64Gt(f64_) |x, y| x > y;
     F64Le(f64_) |x, y| x <= y;
     F64Ge(f64_) |x, y| x >= y;
-    I32Add [i32_add](u32_) |x, y| x.wrapping_add(y);
-    I32Sub [i32_sub](u32_) |x, y| x.wrapping_sub(y);
+    I32Add [i32_add] {fwd_i32_add} (u32_) |x, y| x.wrapping_add(y);
+    I32Sub [i32_sub] {fwd_i32_sub} (u32_) |x, y| x.wrapping_sub(y);
     I32Mul [i32_mul](u32_) |x, y| x.wrapping_mul(y);
-    I32And(u32_) |x, y| x & y;
+    I32And {fwd_i32_and} (u32_) |x, y| x & y;
     I32Or(u32_) |x, y| x | y;
-    I32Xor [i32_xor](u32_) |x, y| x ^ y;
-    I32Shl [i32_shl](u32_) |x, y| x.wrapping_shl(y);
+    I32Xor [i32_xor] {fwd_i32_xor} (u32_) |x, y| x ^ y;
+    I32Shl [i32_shl] {fwd_i32_shl} (u32_) |x, y| x.wrapping_shl(y);
     I32ShrS(i32_) |x, y| x.wrapping_shr(y as u32);
-    I32ShrU [i32_shr_u](u32_) |x, y| x.wrapping_shr(y);
+    I32ShrU [i32_shr_u] {fwd_i32_shr_u} (u32_) |x, y| x.wrapping_shr(y);
     I32Rotl(u32_) |x, y| x.rotate_left(y);
     I32Rotr(u32_) |x, y| x.rotate_right(y);
-    I64Add [i64_add](u64_) |x, y| x.wrapping_add(y);
+    I64Add [i64_add] {fwd_i64_add} (u64_) |x, y| x.wrapping_add(y);
     I64Sub(u64_) |x, y| x.wrapping_sub(y);
     I64Mul(u64_) |x, y| x.wrapping_mul(y);
     I64And(u64_) |x, y| x & y;
@@ -1103,9 +1206,9 @@ binary! {
     F32Min(f32_) |x, y| fmin32(x, y);
     F32Max(f32_) |x, y| fmax32(x, y);
     F32Copysign(u32_) |x, y| (x & 0x7fff_ffff) | (y & 0x8000_0000);
-    F64Add [f64_add](f64_) |x, y| x + y;
+    F64Add [f64_add] {fwd_f64_add} (f64_) |x, y| x + y;
     F64Sub(f64_) |x, y| x - y;
-    F64Mul [f64_mul](f64_) |x, y| x * y;
+    F64Mul [f64_mul] {fwd_f64_mul} (f64_) |x, y| x * y;
     F64Div(f64_) |x, y| x / y;
     F64Min(f64_) |x, y| fmin64(x, y);
     F64Max(f64_) |x, y| fmax64(x, y);
@@ -1137,38 +1240,38 @@ truncation! {
 }
 
 fused! {
-    I32AddThenBrIfI32LtU = i32_add then BrIfI32LtU;
-    I64AddThenI32Add = i64_add then I32Add;
-    CopyThenCopy = copy then Copy;
-    I32AddThenI32Shl = i32_add then I32Shl;
-    I32AddThenI32Add = i32_add then I32Add;
+    I32AddThenBrIfI32LtU / I32AddIntoBrIfI32LtU via fwd_br_if_i32_lt_u = i32_add then BrIfI32LtU;
+    I64AddThenI32Add / I64AddIntoI32Add via fwd_i32_add = i64_add then I32Add;
+    CopyThenCopy / CopyIntoCopy via fwd_copy = copy then Copy;
+    I32AddThenI32Shl / I32AddIntoI32Shl via fwd_i32_shl = i32_add then I32Shl;
+    I32AddThenI32Add / I32AddIntoI32Add via fwd_i32_add = i32_add then I32Add;
     I32AddThenBr = i32_add then Br;
-    I32ShrUThenI32Xor = i32_shr_u then I32Xor;
-    F64MulThenF64Add = f64_mul then F64Add;
-    I64ExtendI32UThenI64Add = i64_extend_i32_u then I64Add;
-    I64AddThenCopy = i64_add then Copy;
-    I32XorThenI32And = i32_xor then I32And;
-    I32ShlThenI32LoadSum = i32_shl then I32LoadSum;
-    I32ShlThenI32Xor = i32_shl then I32Xor;
-    I32MulThenI32Add = i32_mul then I32Add;
-    I32AddThenCopy = i32_add then Copy;
-    CopyThenI32Sub = copy then I32Sub;
+    I32ShrUThenI32Xor / I32ShrUIntoI32Xor via fwd_i32_xor = i32_shr_u then I32Xor;
+    F64MulThenF64Add / F64MulIntoF64Add via fwd_f64_add = f64_mul then F64Add;
+    I64ExtendI32UThenI64Add / I64ExtendI32UIntoI64Add via fwd_i64_add = i64_extend_i32_u then I64Add;
+    I64AddThenCopy / I64AddIntoCopy via fwd_copy = i64_add then Copy;
+    I32XorThenI32And / I32XorIntoI32And via fwd_i32_and = i32_xor then I32And;
+    I32ShlThenI32LoadSum / I32ShlIntoI32LoadSum via fwd_i32_load_sum = i32_shl then I32LoadSum;
+    I32ShlThenI32Xor / I32ShlIntoI32Xor via fwd_i32_xor = i32_shl then I32Xor;
+    I32MulThenI32Add / I32MulIntoI32Add via fwd_i32_add = i32_mul then I32Add;
+    I32AddThenCopy / I32AddIntoCopy via fwd_copy = i32_add then Copy;
+    CopyThenI32Sub / CopyIntoI32Sub via fwd_i32_sub = copy then I32Sub;
     I32SubThenBr = i32_sub then Br;
-    F64MulThenF64Mul = f64_mul then F64Mul;
-    CopyThenI32Add = copy then I32Add;
+    F64MulThenF64Mul / F64MulIntoF64Mul via fwd_f64_mul = f64_mul then F64Mul;
+    CopyThenI32Add / CopyIntoI32Add via fwd_i32_add = copy then I32Add;
     CopyThenBr = copy then Br;
-    I32AddThenI32Load = i32_add then I32Load;
-    F64AddThenCopy = f64_add then Copy;
-    I32XorThenI32Shl = i32_xor then I32Shl;
-    I32XorThenI32ShrU = i32_xor then I32ShrU;
-    I32ShlThenI32Add = i32_shl then I32Add;
+    I32AddThenI32Load / I32AddIntoI32Load via fwd_i32_load = i32_add then I32Load;
+    F64AddThenCopy / F64AddIntoCopy via fwd_copy = f64_add then Copy;
+    I32XorThenI32Shl / I32XorIntoI32Shl via fwd_i32_shl = i32_xor then I32Shl;
+    I32XorThenI32ShrU / I32XorIntoI32ShrU via fwd_i32_shr_u = i32_xor then I32ShrU;
+    I32ShlThenI32Add / I32ShlIntoI32Add via fwd_i32_add = i32_shl then I32Add;
 }
 
 compare_branch! {
     BrIfI32Eq(u32_) |x, y| x == y;
     BrIfI32Ne(u32_) |x, y| x != y;
     BrIfI32LtS(i32_) |x, y| x < y;
-    BrIfI32LtU(u32_) |x, y| x < y;
+    BrIfI32LtU {fwd_br_if_i32_lt_u} (u32_) |x, y| x < y;
     BrIfI32GtS(i32_) |x, y| x > y;
     BrIfI32GtU(u32_) |x, y| x > y;
     BrIfI32LeS(i32_) |x, y| x <= y;
@@ -1232,6 +1335,7 @@ handler_table! {
     I32XorThenI32And I32ShlThenI32LoadSum I32ShlThenI32Xor I32MulThenI32Add I32AddThenCopy
     CopyThenI32Sub I32SubThenBr F64MulThenF64Mul CopyThenI32Add CopyThenBr I32AddThenI32Load
     F64AddThenCopy I32XorThenI32Shl I32XorThenI32ShrU I32ShlThenI32Add
+    I32AddIntoBrIfI32LtU I64AddIntoI32Add CopyIntoCopy I32AddIntoI32Shl I32AddIntoI32Add I32ShrUIntoI32Xor F64MulIntoF64Add I64ExtendI32UIntoI64Add I64AddIntoCopy I32XorIntoI32And I32ShlIntoI32LoadSum I32ShlIntoI32Xor I32MulIntoI32Add I32AddIntoCopy CopyIntoI32Sub F64MulIntoF64Mul CopyIntoI32Add I32AddIntoI32Load F64AddIntoCopy I32XorIntoI32Shl I32XorIntoI32ShrU I32ShlIntoI32Add
 }
 
 /// Checks a float-to-integer truncation: `x` must lie strictly between

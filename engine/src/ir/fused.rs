@@ -3,8 +3,12 @@
 //!
 //! A pair `A; B` becomes `A'; B`: the first word takes a fused opcode with
 //! A's operands, in A's layout, and B stays in place. The interpreter runs
-//! A's effect and goes to B's handler directly instead of dispatching
-//! through the table; anything that branches to B still finds B. The JIT
+//! A's effect and goes to B's handler directly instead of dispatching;
+//! anything that branches to B still finds B. When B reads what A writes
+//! (a chain, the common case), the pair takes its forwarding form `A > B`
+//! (`AIntoB`): the interpreter hands A's result to B in a machine register
+//! instead of having B load it back from the cell A just stored it to,
+//! which would put a store-to-load forwarding delay on the chain. The JIT
 //! lowers `A'` as `A` ([`Op::unfused`]), so fusion never changes compiled
 //! code. Only non-branching, non-trapping first instructions are fused.
 //!
@@ -16,22 +20,49 @@
 use super::{Op, Reg};
 
 macro_rules! fused_pairs {
-    ($($fused:ident = $first:ident { $($f:ident),* } then $second:ident;)*) => {
-        impl<R: Copy> Op<R> {
+    ($($fused:ident = $first:ident $fields:tt then $second:ident
+        $(=> $into:ident [$d:ident => $sf:ident $(| $so:ident)?])?;)*) => {
+        impl<R: Copy + PartialEq> Op<R> {
             /// The instruction a fused pair's first word stands for; any
             /// other instruction is itself.
             pub fn unfused(self) -> Op<R> {
                 match self {
-                    $(Op::$fused { $($f),* } => Op::$first { $($f),* },)*
+                    $(
+                        Op::$fused $fields => Op::$first $fields,
+                        $(Op::$into $fields => Op::$first $fields,)?
+                    )*
                     op => op,
                 }
             }
 
             /// The fused first word of `self` followed by `next`, when the
-            /// pair has one.
-            pub fn fuse_with(self, next: &Op<R>) -> Option<Op<R>> {
-                match (self, next) {
-                    $((Op::$first { $($f),* }, Op::$second { .. }) => Some(Op::$fused { $($f),* }),)*
+            /// pair has one: the forwarding form (`Into`) when `next` reads
+            /// what `self` writes as its forwarded operand. A commutative
+            /// `next` that reads it as its other operand has the two
+            /// swapped to make it so.
+            pub fn fuse_with(self, next: &mut Op<R>) -> Option<Op<R>> {
+                match self {
+                    $(Op::$first $fields if matches!(next, Op::$second { .. }) => {
+                        // Built before the second's fields are bound, which
+                        // may shadow the first's.
+                        let plain = Op::$fused $fields;
+                        $(
+                            let written = $d;
+                            let forwarding = Op::$into $fields;
+                            if let Op::$second { $sf, $($so,)? .. } = next {
+                                if *$sf == written {
+                                    return Some(forwarding);
+                                }
+                                $(
+                                    if *$so == written {
+                                        core::mem::swap($sf, $so);
+                                        return Some(forwarding);
+                                    }
+                                )?
+                            }
+                        )?
+                        Some(plain)
+                    })*
                     _ => None,
                 }
             }
@@ -40,31 +71,31 @@ macro_rules! fused_pairs {
 }
 
 fused_pairs! {
-    I32AddThenBrIfI32LtU = I32Add { dst, a, b } then BrIfI32LtU;
-    I64AddThenI32Add = I64Add { dst, a, b } then I32Add;
-    CopyThenCopy = Copy { dst, src } then Copy;
-    I32AddThenI32Shl = I32Add { dst, a, b } then I32Shl;
-    I32AddThenI32Add = I32Add { dst, a, b } then I32Add;
+    I32AddThenBrIfI32LtU = I32Add { dst, a, b } then BrIfI32LtU => I32AddIntoBrIfI32LtU [dst => a];
+    I64AddThenI32Add = I64Add { dst, a, b } then I32Add => I64AddIntoI32Add [dst => a | b];
+    CopyThenCopy = Copy { dst, src } then Copy => CopyIntoCopy [dst => src];
+    I32AddThenI32Shl = I32Add { dst, a, b } then I32Shl => I32AddIntoI32Shl [dst => a];
+    I32AddThenI32Add = I32Add { dst, a, b } then I32Add => I32AddIntoI32Add [dst => a | b];
     I32AddThenBr = I32Add { dst, a, b } then Br;
-    I32ShrUThenI32Xor = I32ShrU { dst, a, b } then I32Xor;
-    F64MulThenF64Add = F64Mul { dst, a, b } then F64Add;
-    I64ExtendI32UThenI64Add = I64ExtendI32U { dst, src } then I64Add;
-    I64AddThenCopy = I64Add { dst, a, b } then Copy;
-    I32XorThenI32And = I32Xor { dst, a, b } then I32And;
-    I32ShlThenI32LoadSum = I32Shl { dst, a, b } then I32LoadSum;
-    I32ShlThenI32Xor = I32Shl { dst, a, b } then I32Xor;
-    I32MulThenI32Add = I32Mul { dst, a, b } then I32Add;
-    I32AddThenCopy = I32Add { dst, a, b } then Copy;
-    CopyThenI32Sub = Copy { dst, src } then I32Sub;
+    I32ShrUThenI32Xor = I32ShrU { dst, a, b } then I32Xor => I32ShrUIntoI32Xor [dst => a | b];
+    F64MulThenF64Add = F64Mul { dst, a, b } then F64Add => F64MulIntoF64Add [dst => a];
+    I64ExtendI32UThenI64Add = I64ExtendI32U { dst, src } then I64Add => I64ExtendI32UIntoI64Add [dst => a | b];
+    I64AddThenCopy = I64Add { dst, a, b } then Copy => I64AddIntoCopy [dst => src];
+    I32XorThenI32And = I32Xor { dst, a, b } then I32And => I32XorIntoI32And [dst => a | b];
+    I32ShlThenI32LoadSum = I32Shl { dst, a, b } then I32LoadSum => I32ShlIntoI32LoadSum [dst => a | b];
+    I32ShlThenI32Xor = I32Shl { dst, a, b } then I32Xor => I32ShlIntoI32Xor [dst => a | b];
+    I32MulThenI32Add = I32Mul { dst, a, b } then I32Add => I32MulIntoI32Add [dst => a | b];
+    I32AddThenCopy = I32Add { dst, a, b } then Copy => I32AddIntoCopy [dst => src];
+    CopyThenI32Sub = Copy { dst, src } then I32Sub => CopyIntoI32Sub [dst => a];
     I32SubThenBr = I32Sub { dst, a, b } then Br;
-    F64MulThenF64Mul = F64Mul { dst, a, b } then F64Mul;
-    CopyThenI32Add = Copy { dst, src } then I32Add;
+    F64MulThenF64Mul = F64Mul { dst, a, b } then F64Mul => F64MulIntoF64Mul [dst => a];
+    CopyThenI32Add = Copy { dst, src } then I32Add => CopyIntoI32Add [dst => a | b];
     CopyThenBr = Copy { dst, src } then Br;
-    I32AddThenI32Load = I32Add { dst, a, b } then I32Load;
-    F64AddThenCopy = F64Add { dst, a, b } then Copy;
-    I32XorThenI32Shl = I32Xor { dst, a, b } then I32Shl;
-    I32XorThenI32ShrU = I32Xor { dst, a, b } then I32ShrU;
-    I32ShlThenI32Add = I32Shl { dst, a, b } then I32Add;
+    I32AddThenI32Load = I32Add { dst, a, b } then I32Load => I32AddIntoI32Load [dst => ptr];
+    F64AddThenCopy = F64Add { dst, a, b } then Copy => F64AddIntoCopy [dst => src];
+    I32XorThenI32Shl = I32Xor { dst, a, b } then I32Shl => I32XorIntoI32Shl [dst => a];
+    I32XorThenI32ShrU = I32Xor { dst, a, b } then I32ShrU => I32XorIntoI32ShrU [dst => a];
+    I32ShlThenI32Add = I32Shl { dst, a, b } then I32Add => I32ShlIntoI32Add [dst => a | b];
 }
 
 /// Fuses the pairs of `code`, left to right. The second word of a fused
@@ -73,7 +104,8 @@ fused_pairs! {
 pub fn fuse_pairs(code: &mut [Op<Reg>]) {
     let mut i = 0;
     while i + 1 < code.len() {
-        match code[i].fuse_with(&code[i + 1]) {
+        let (head, tail) = code.split_at_mut(i + 1);
+        match head[i].fuse_with(&mut tail[0]) {
             Some(op) => {
                 code[i] = op;
                 i += 2;
@@ -86,6 +118,7 @@ pub fn fuse_pairs(code: &mut [Op<Reg>]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ir::Opcode;
 
     fn bytes(op: &Op<Reg>) -> [u8; 8] {
         // SAFETY: `Op<Reg>` is 8 bytes of plain data.
@@ -130,8 +163,8 @@ mod tests {
         ];
         let mut fused = 0;
         for first in firsts {
-            for second in &seconds {
-                if let Some(f) = first.fuse_with(second) {
+            for mut second in seconds {
+                if let Some(f) = first.fuse_with(&mut second) {
                     fused += 1;
                     assert_ne!(f.opcode(), first.opcode());
                     assert_eq!(f.unfused(), first);
@@ -141,6 +174,33 @@ mod tests {
             }
         }
         assert!(fused >= 7, "only {fused} pairs fused");
+    }
+
+    #[test]
+    fn a_second_that_reads_what_the_first_wrote_gets_the_forwarding_form() {
+        let shl = Op::I32Shl { dst: 1, a: 2, b: 3 };
+        // Read as the forwarded operand.
+        let mut sum = Op::I32LoadSum { dst: 4, a: 1, b: 5 };
+        let f = shl.fuse_with(&mut sum).unwrap();
+        assert_eq!(f.opcode(), Opcode::I32ShlIntoI32LoadSum);
+        assert_eq!(f.unfused(), shl);
+        assert_eq!(sum, Op::I32LoadSum { dst: 4, a: 1, b: 5 });
+        // Read as the other operand of a commutative second: swapped.
+        let mut sum = Op::I32LoadSum { dst: 4, a: 5, b: 1 };
+        let f = shl.fuse_with(&mut sum).unwrap();
+        assert_eq!(f.opcode(), Opcode::I32ShlIntoI32LoadSum);
+        assert_eq!(sum, Op::I32LoadSum { dst: 4, a: 1, b: 5 });
+        // Not read: the plain pair.
+        let mut sum = Op::I32LoadSum { dst: 4, a: 5, b: 6 };
+        let f = shl.fuse_with(&mut sum).unwrap();
+        assert_eq!(f.opcode(), Opcode::I32ShlThenI32LoadSum);
+        // Read as the shift count of a second shift, which does not commute:
+        // the plain pair, operands untouched.
+        let xor = Op::I32Xor { dst: 1, a: 2, b: 3 };
+        let mut shift = Op::I32Shl { dst: 4, a: 5, b: 1 };
+        let f = xor.fuse_with(&mut shift).unwrap();
+        assert_eq!(f.opcode(), Opcode::I32XorThenI32Shl);
+        assert_eq!(shift, Op::I32Shl { dst: 4, a: 5, b: 1 });
     }
 
     #[test]

@@ -401,28 +401,50 @@ define_ops! {
     // (`Op::unfused`). Chosen by measured pair frequency over `benches/`.
     /// `i32.add`, then the `br_if.i32.lt_u` after it: a fused pair (see `ir::fused`).
     I32AddThenBrIfI32LtU "i32.add+br_if.i32.lt_u" { def [dst] use [a, b] imm [] }
+    I32AddIntoBrIfI32LtU "i32.add>br_if.i32.lt_u" { def [dst] use [a, b] imm [] }
     I64AddThenI32Add "i64.add+i32.add" { def [dst] use [a, b] imm [] }
+    I64AddIntoI32Add "i64.add>i32.add" { def [dst] use [a, b] imm [] }
     CopyThenCopy "copy+copy" { def [dst] use [src] imm [] }
+    CopyIntoCopy "copy>copy" { def [dst] use [src] imm [] }
     I32AddThenI32Shl "i32.add+i32.shl" { def [dst] use [a, b] imm [] }
+    I32AddIntoI32Shl "i32.add>i32.shl" { def [dst] use [a, b] imm [] }
     I32AddThenI32Add "i32.add+i32.add" { def [dst] use [a, b] imm [] }
+    I32AddIntoI32Add "i32.add>i32.add" { def [dst] use [a, b] imm [] }
     I32AddThenBr "i32.add+br" { def [dst] use [a, b] imm [] }
     I32ShrUThenI32Xor "i32.shr_u+i32.xor" { def [dst] use [a, b] imm [] }
+    I32ShrUIntoI32Xor "i32.shr_u>i32.xor" { def [dst] use [a, b] imm [] }
     F64MulThenF64Add "f64.mul+f64.add" { def [dst] use [a, b] imm [] }
+    F64MulIntoF64Add "f64.mul>f64.add" { def [dst] use [a, b] imm [] }
     I64ExtendI32UThenI64Add "i64.extend_i32_u+i64.add" { def [dst] use [src] imm [] }
+    I64ExtendI32UIntoI64Add "i64.extend_i32_u>i64.add" { def [dst] use [src] imm [] }
     I64AddThenCopy "i64.add+copy" { def [dst] use [a, b] imm [] }
+    I64AddIntoCopy "i64.add>copy" { def [dst] use [a, b] imm [] }
     I32XorThenI32And "i32.xor+i32.and" { def [dst] use [a, b] imm [] }
+    I32XorIntoI32And "i32.xor>i32.and" { def [dst] use [a, b] imm [] }
     I32ShlThenI32LoadSum "i32.shl+i32.load.sum" { def [dst] use [a, b] imm [] }
+    I32ShlIntoI32LoadSum "i32.shl>i32.load.sum" { def [dst] use [a, b] imm [] }
     I32ShlThenI32Xor "i32.shl+i32.xor" { def [dst] use [a, b] imm [] }
+    I32ShlIntoI32Xor "i32.shl>i32.xor" { def [dst] use [a, b] imm [] }
     I32MulThenI32Add "i32.mul+i32.add" { def [dst] use [a, b] imm [] }
+    I32MulIntoI32Add "i32.mul>i32.add" { def [dst] use [a, b] imm [] }
     I32AddThenCopy "i32.add+copy" { def [dst] use [a, b] imm [] }
+    I32AddIntoCopy "i32.add>copy" { def [dst] use [a, b] imm [] }
     CopyThenI32Sub "copy+i32.sub" { def [dst] use [src] imm [] }
+    CopyIntoI32Sub "copy>i32.sub" { def [dst] use [src] imm [] }
     I32SubThenBr "i32.sub+br" { def [dst] use [a, b] imm [] }
     F64MulThenF64Mul "f64.mul+f64.mul" { def [dst] use [a, b] imm [] }
+    F64MulIntoF64Mul "f64.mul>f64.mul" { def [dst] use [a, b] imm [] }
     CopyThenI32Add "copy+i32.add" { def [dst] use [src] imm [] }
+    CopyIntoI32Add "copy>i32.add" { def [dst] use [src] imm [] }
     CopyThenBr "copy+br" { def [dst] use [src] imm [] }
     I32AddThenI32Load "i32.add+i32.load" { def [dst] use [a, b] imm [] }
+    I32AddIntoI32Load "i32.add>i32.load" { def [dst] use [a, b] imm [] }
     F64AddThenCopy "f64.add+copy" { def [dst] use [a, b] imm [] }
+    F64AddIntoCopy "f64.add>copy" { def [dst] use [a, b] imm [] }
     I32XorThenI32Shl "i32.xor+i32.shl" { def [dst] use [a, b] imm [] }
+    I32XorIntoI32Shl "i32.xor>i32.shl" { def [dst] use [a, b] imm [] }
     I32XorThenI32ShrU "i32.xor+i32.shr_u" { def [dst] use [a, b] imm [] }
+    I32XorIntoI32ShrU "i32.xor>i32.shr_u" { def [dst] use [a, b] imm [] }
     I32ShlThenI32Add "i32.shl+i32.add" { def [dst] use [a, b] imm [] }
+    I32ShlIntoI32Add "i32.shl>i32.add" { def [dst] use [a, b] imm [] }
 }

@@ -1087,30 +1087,52 @@ impl Lowerer<'_> {
             }
             match op {
                 Op::I32AddThenBrIfI32LtU { .. }
+                | Op::I32AddIntoBrIfI32LtU { .. }
                 | Op::I64AddThenI32Add { .. }
+                | Op::I64AddIntoI32Add { .. }
                 | Op::CopyThenCopy { .. }
+                | Op::CopyIntoCopy { .. }
                 | Op::I32AddThenI32Shl { .. }
+                | Op::I32AddIntoI32Shl { .. }
                 | Op::I32AddThenI32Add { .. }
+                | Op::I32AddIntoI32Add { .. }
                 | Op::I32AddThenBr { .. }
                 | Op::I32ShrUThenI32Xor { .. }
+                | Op::I32ShrUIntoI32Xor { .. }
                 | Op::F64MulThenF64Add { .. }
+                | Op::F64MulIntoF64Add { .. }
                 | Op::I64ExtendI32UThenI64Add { .. }
+                | Op::I64ExtendI32UIntoI64Add { .. }
                 | Op::I64AddThenCopy { .. }
+                | Op::I64AddIntoCopy { .. }
                 | Op::I32XorThenI32And { .. }
+                | Op::I32XorIntoI32And { .. }
                 | Op::I32ShlThenI32LoadSum { .. }
+                | Op::I32ShlIntoI32LoadSum { .. }
                 | Op::I32ShlThenI32Xor { .. }
+                | Op::I32ShlIntoI32Xor { .. }
                 | Op::I32MulThenI32Add { .. }
+                | Op::I32MulIntoI32Add { .. }
                 | Op::I32AddThenCopy { .. }
+                | Op::I32AddIntoCopy { .. }
                 | Op::CopyThenI32Sub { .. }
+                | Op::CopyIntoI32Sub { .. }
                 | Op::I32SubThenBr { .. }
                 | Op::F64MulThenF64Mul { .. }
+                | Op::F64MulIntoF64Mul { .. }
                 | Op::CopyThenI32Add { .. }
+                | Op::CopyIntoI32Add { .. }
                 | Op::CopyThenBr { .. }
                 | Op::I32AddThenI32Load { .. }
+                | Op::I32AddIntoI32Load { .. }
                 | Op::F64AddThenCopy { .. }
+                | Op::F64AddIntoCopy { .. }
                 | Op::I32XorThenI32Shl { .. }
+                | Op::I32XorIntoI32Shl { .. }
                 | Op::I32XorThenI32ShrU { .. }
-                | Op::I32ShlThenI32Add { .. } => {
+                | Op::I32XorIntoI32ShrU { .. }
+                | Op::I32ShlThenI32Add { .. }
+                | Op::I32ShlIntoI32Add { .. } => {
                     return Err(format!("fused instruction {op} left after unfusing"));
                 }
                 Op::Unreachable {} => self.m.trap(code_of(TrapCode::Unreachable)),
