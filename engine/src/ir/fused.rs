@@ -70,6 +70,10 @@ macro_rules! fused_pairs {
     };
 }
 
+// `[dst => a | b]`: the second reads the first's result as `a`, or as `b`
+// and commutes. Float `add` and `mul` commute up to which NaN's payload a
+// NaN result carries, which the specification leaves open; both tiers read
+// the swapped word, so they still agree with each other.
 fused_pairs! {
     I32AddThenBrIfI32LtU = I32Add { dst, a, b } then BrIfI32LtU => I32AddIntoBrIfI32LtU [dst => a];
     I64AddThenI32Add = I64Add { dst, a, b } then I32Add => I64AddIntoI32Add [dst => a | b];
@@ -78,7 +82,7 @@ fused_pairs! {
     I32AddThenI32Add = I32Add { dst, a, b } then I32Add => I32AddIntoI32Add [dst => a | b];
     I32AddThenBr = I32Add { dst, a, b } then Br;
     I32ShrUThenI32Xor = I32ShrU { dst, a, b } then I32Xor => I32ShrUIntoI32Xor [dst => a | b];
-    F64MulThenF64Add = F64Mul { dst, a, b } then F64Add => F64MulIntoF64Add [dst => a];
+    F64MulThenF64Add = F64Mul { dst, a, b } then F64Add => F64MulIntoF64Add [dst => a | b];
     I64ExtendI32UThenI64Add = I64ExtendI32U { dst, src } then I64Add => I64ExtendI32UIntoI64Add [dst => a | b];
     I64AddThenCopy = I64Add { dst, a, b } then Copy => I64AddIntoCopy [dst => src];
     I32XorThenI32And = I32Xor { dst, a, b } then I32And => I32XorIntoI32And [dst => a | b];
@@ -88,7 +92,7 @@ fused_pairs! {
     I32AddThenCopy = I32Add { dst, a, b } then Copy => I32AddIntoCopy [dst => src];
     CopyThenI32Sub = Copy { dst, src } then I32Sub => CopyIntoI32Sub [dst => a];
     I32SubThenBr = I32Sub { dst, a, b } then Br;
-    F64MulThenF64Mul = F64Mul { dst, a, b } then F64Mul => F64MulIntoF64Mul [dst => a];
+    F64MulThenF64Mul = F64Mul { dst, a, b } then F64Mul => F64MulIntoF64Mul [dst => a | b];
     CopyThenI32Add = Copy { dst, src } then I32Add => CopyIntoI32Add [dst => a | b];
     CopyThenBr = Copy { dst, src } then Br;
     I32AddThenI32Load = I32Add { dst, a, b } then I32Load => I32AddIntoI32Load [dst => ptr];
