@@ -35,6 +35,14 @@ macro_rules! fused_pairs {
                 }
             }
 
+            /// Whether `self` is the first word of a forwarding pair.
+            pub fn forwards(&self) -> bool {
+                match self {
+                    $($(Op::$into { .. } => true,)?)*
+                    _ => false,
+                }
+            }
+
             /// The fused first word of `self` followed by `next`, when the
             /// pair has one: the forwarding form (`Into`) when `next` reads
             /// what `self` writes as its forwarded operand. A commutative
@@ -102,19 +110,45 @@ fused_pairs! {
     I32ShlThenI32Add = I32Shl { dst, a, b } then I32Add => I32ShlIntoI32Add [dst => a | b];
 }
 
-/// Fuses the pairs of `code`, left to right. The second word of a fused
-/// pair is never itself rewritten: the first's handler relies on finding
-/// it as it was.
+/// Fuses the pairs of `code`. Pairs may overlap (`A B C` with both `A B`
+/// and `B C` fusable), so the choice is made for the whole code at once:
+/// the most forwarding pairs, then the most pairs, by dynamic programming
+/// over the instructions. The second word of a fused pair is never itself
+/// rewritten as a first: the first's handler relies on finding it as it was.
 pub fn fuse_pairs(code: &mut [Op<Reg>]) {
-    let mut i = 0;
-    while i + 1 < code.len() {
-        let (head, tail) = code.split_at_mut(i + 1);
-        match head[i].fuse_with(&mut tail[0]) {
-            Some(op) => {
-                code[i] = op;
-                i += 2;
+    let n = code.len();
+    // What fusing `code[i]` with `code[i + 1]` is worth: a forwarding pair
+    // saves a dispatch and a store-to-load delay, a plain one a dispatch.
+    let gain: Vec<u32> = (0..n.saturating_sub(1))
+        .map(|i| {
+            let mut next = code[i + 1];
+            match code[i].fuse_with(&mut next) {
+                Some(op) if op.forwards() => 3,
+                Some(_) => 2,
+                None => 0,
             }
-            None => i += 1,
+        })
+        .collect();
+    // best[i]: the most gain from pairs within `code[i..]`.
+    let mut best = vec![0u32; n + 2];
+    for i in (0..n).rev() {
+        best[i] = best[i + 1];
+        if let Some(&g) = gain.get(i) {
+            if g > 0 {
+                best[i] = best[i].max(g + best[i + 2]);
+            }
+        }
+    }
+    let mut i = 0;
+    while i + 1 < n {
+        if gain[i] > 0 && gain[i] + best[i + 2] == best[i] {
+            let (head, tail) = code.split_at_mut(i + 1);
+            if let Some(op) = head[i].fuse_with(&mut tail[0]) {
+                code[i] = op;
+            }
+            i += 2;
+        } else {
+            i += 1;
         }
     }
 }
@@ -205,6 +239,23 @@ mod tests {
         let f = xor.fuse_with(&mut shift).unwrap();
         assert_eq!(f.opcode(), Opcode::I32XorThenI32Shl);
         assert_eq!(shift, Op::I32Shl { dst: 4, a: 5, b: 1 });
+    }
+
+    #[test]
+    fn overlapping_pairs_prefer_the_forwarding_one() {
+        let first = Op::I32Add { dst: 1, a: 2, b: 3 };
+        let second = Op::I32Add { dst: 4, a: 5, b: 6 };
+        let load = Op::I32Load {
+            dst: 7,
+            ptr: 4,
+            offset: 0,
+        };
+        // Left to right would fuse the first two, a plain pair.
+        let mut code = [first, second, load];
+        fuse_pairs(&mut code);
+        assert_eq!(code[0], first);
+        assert_eq!(code[1].opcode(), Opcode::I32AddIntoI32Load);
+        assert_eq!(code[2], load);
     }
 
     #[test]
