@@ -220,6 +220,18 @@ impl Module {
         Module::from_binary(engine, &binary)
     }
 
+    /// Compiles a module from a file holding its binary or WAT text.
+    ///
+    /// # Errors
+    ///
+    /// Fails if the file cannot be read, or as [`Module::new`] does.
+    pub fn from_file(engine: &Engine, path: impl AsRef<std::path::Path>) -> Result<Module> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path)
+            .map_err(|e| Error::compile(format!("cannot read {}: {e}", path.display())))?;
+        Module::new(engine, bytes)
+    }
+
     /// Compiles a module from its binary encoding.
     pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module> {
         let inner = compile(engine, bytes)?;

@@ -17,7 +17,7 @@ pub(crate) mod value;
 pub use func::{Func, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmRet, WasmTy};
 pub use instance::{Extern, FuncStats, Instance};
 pub use limits::{ResourceLimiter, StoreLimits, StoreLimitsBuilder};
-pub use linker::Linker;
+pub use linker::{InstancePre, Linker};
 pub use memory::Memory;
 pub use store::{AsContext, AsContextMut, Caller, Store, StoreContextMut, UpdateDeadline};
 pub use table::{Global, Table};

@@ -1,0 +1,139 @@
+//! The per-request cost of a server that runs each request in a fresh
+//! instance: a new store, instantiation, one call into the module (which
+//! calls a host function), and dropping it all. The module has a one-page
+//! memory, a mutable global, a table with an element segment and one host
+//! import. Imports resolved on every instantiation (`Linker::instantiate`)
+//! and resolved once (`InstancePre`) are measured apart, with wasmtime and
+//! wasmi beside Strata: `cargo bench -p strata-benches --bench instantiate`.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use std::time::Duration;
+
+const MODULE: &str = r#"(module
+  (import "host" "log" (func $log (param i32)))
+  (memory (export "memory") 1)
+  (global $requests (mut i32) (i32.const 0))
+  (table 4 funcref)
+  (elem (i32.const 0) $answer $answer)
+  (func $answer (result i32) (i32.const 42))
+  (func (export "handle") (param i32) (result i32)
+    (global.set $requests (i32.add (global.get $requests) (i32.const 1)))
+    (i32.store (i32.const 16) (local.get 0))
+    (call $log (local.get 0))
+    (i32.add (call_indirect (result i32) (i32.const 1)) (i32.load (i32.const 16)))))"#;
+
+fn strata(c: &mut Criterion) {
+    use strata::{Caller, Config, Engine, Linker, Module, Store, Strategy};
+    let mut group = c.benchmark_group("instantiate/strata");
+    for (name, strategy) in [
+        ("interpreter", Strategy::Interpreter),
+        ("jit", Strategy::Jit),
+        ("tiered", Strategy::Tiered),
+    ] {
+        let engine = Engine::new(Config::new().strategy(strategy)).expect("engine");
+        let module = Module::new(&engine, MODULE).expect("module");
+        let mut linker = Linker::new(&engine);
+        linker
+            .func_wrap("host", "log", |mut caller: Caller<'_, u32>, x: i32| {
+                *caller.data_mut() += x as u32;
+            })
+            .expect("host function");
+        group.bench_function(format!("{name}/linker"), |b| {
+            b.iter(|| {
+                let mut store = Store::new(&engine, 0u32);
+                let instance = linker.instantiate(&mut store, &module).expect("instance");
+                let handle = instance
+                    .get_typed_func::<i32, i32>(&mut store, "handle")
+                    .expect("export");
+                assert_eq!(handle.call(&mut store, 1).expect("call"), 43);
+            })
+        });
+        let pre = linker.instantiate_pre(&module).expect("imports resolve");
+        group.bench_function(format!("{name}/instance_pre"), |b| {
+            b.iter(|| {
+                let mut store = Store::new(&engine, 0u32);
+                let instance = pre.instantiate(&mut store).expect("instance");
+                let handle = instance
+                    .get_typed_func::<i32, i32>(&mut store, "handle")
+                    .expect("export");
+                assert_eq!(handle.call(&mut store, 1).expect("call"), 43);
+            })
+        });
+    }
+    group.finish();
+}
+
+fn wasmtime(c: &mut Criterion) {
+    use wasmtime::{Caller, Config, Engine, Linker, Module, Store, Strategy};
+    let mut group = c.benchmark_group("instantiate/wasmtime");
+    for (name, strategy) in [
+        ("cranelift", Strategy::Cranelift),
+        ("winch", Strategy::Winch),
+    ] {
+        let mut config = Config::new();
+        config.strategy(strategy);
+        let engine = Engine::new(&config).expect("engine");
+        // This build of wasmtime reads binaries only.
+        let wasm = wat::parse_str(MODULE).expect("wat");
+        let module = Module::new(&engine, &wasm).expect("module");
+        let mut linker = Linker::new(&engine);
+        linker
+            .func_wrap("host", "log", |mut caller: Caller<'_, u32>, x: i32| {
+                *caller.data_mut() += x as u32;
+            })
+            .expect("host function");
+        let pre = linker.instantiate_pre(&module).expect("imports resolve");
+        group.bench_function(format!("{name}/instance_pre"), |b| {
+            b.iter(|| {
+                let mut store = Store::new(&engine, 0u32);
+                let instance = pre.instantiate(&mut store).expect("instance");
+                let handle = instance
+                    .get_typed_func::<i32, i32>(&mut store, "handle")
+                    .expect("export");
+                assert_eq!(handle.call(&mut store, 1).expect("call"), 43);
+            })
+        });
+    }
+    group.finish();
+}
+
+fn wasmi(c: &mut Criterion) {
+    use wasmi::{Caller, Engine, Linker, Module, Store};
+    let mut group = c.benchmark_group("instantiate/wasmi");
+    let engine = Engine::default();
+    let wasm = wat::parse_str(MODULE).expect("wat");
+    let module = Module::new(&engine, &wasm).expect("module");
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap("host", "log", |mut caller: Caller<'_, u32>, x: i32| {
+            *caller.data_mut() += x as u32;
+        })
+        .expect("host function");
+    group.bench_function("linker", |b| {
+        b.iter(|| {
+            let mut store = Store::new(&engine, 0u32);
+            let instance = linker
+                .instantiate_and_start(&mut store, &module)
+                .expect("instance");
+            let handle = instance
+                .get_typed_func::<i32, i32>(&store, "handle")
+                .expect("export");
+            assert_eq!(handle.call(&mut store, 1).expect("call"), 43);
+        })
+    });
+    group.finish();
+}
+
+fn configure() -> Criterion {
+    Criterion::default()
+        .sample_size(20)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(2))
+}
+
+criterion_group! {
+    name = benches;
+    config = configure();
+    targets = strata, wasmtime, wasmi
+}
+criterion_main!(benches);
