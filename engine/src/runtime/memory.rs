@@ -46,8 +46,16 @@ impl LinearMemory {
             Some(guard) => (MAX_PAGES * PAGE_SIZE + guard) as usize,
             None => (max_pages * PAGE_SIZE) as usize,
         };
+        let mut committed = 0;
         let base = if reserved == 0 {
             std::ptr::NonNull::<u8>::dangling().as_ptr()
+        } else if let Some(kept) = super::spare::take(reserved) {
+            // A dropped memory's reservation, emptied: its accessible
+            // prefix reads as zeros.
+            committed = kept.accessible;
+            let base = kept.base;
+            std::mem::forget(kept);
+            base
         } else {
             // SAFETY: a fresh anonymous private mapping with no access; the
             // kernel picks the address.
@@ -75,7 +83,20 @@ impl LinearMemory {
             max_pages,
             ty,
         };
-        if mem.grow(ty.minimum()).is_none() {
+        let wanted = (ty.minimum() * PAGE_SIZE) as usize;
+        if committed > wanted {
+            // SAFETY: the tail past the minimum lies inside the reservation.
+            let rc = unsafe {
+                libc::mprotect(base.add(wanted).cast(), committed - wanted, libc::PROT_NONE)
+            };
+            if rc != 0 {
+                return Err(Error::instantiate("cannot reuse a memory reservation"));
+            }
+            committed = wanted;
+        }
+        // Whole pages, from a reservation's accessible prefix.
+        mem.len = committed;
+        if mem.grow(ty.minimum() - mem.pages()).is_none() {
             return Err(Error::instantiate(
                 "cannot commit the linear memory's minimum size",
             ));
@@ -159,10 +180,9 @@ impl LinearMemory {
 impl Drop for LinearMemory {
     fn drop(&mut self) {
         if self.reserved > 0 {
-            // SAFETY: unmapping exactly the reservation made in `new`.
-            unsafe {
-                libc::munmap(self.base.cast(), self.reserved);
-            }
+            // SAFETY: the reservation made in `new`, whose first `len` bytes
+            // are accessible; its store is gone, and with it all its users.
+            unsafe { super::spare::give_back(self.base, self.reserved, self.len) }
         }
     }
 }

@@ -9,6 +9,7 @@ pub(crate) mod limits;
 pub(crate) mod linker;
 pub(crate) mod memory;
 pub(crate) mod native_stack;
+pub(crate) mod spare;
 pub(crate) mod stack;
 pub(crate) mod store;
 pub(crate) mod table;

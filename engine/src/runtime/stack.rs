@@ -5,14 +5,15 @@
 //! reached only through the raw base pointer, never through a reference, so
 //! a `&mut Store` handed to a host function does not alias a running frame.
 
+use super::spare;
 use memmap2::MmapMut;
 
 /// A fixed-size, lazily committed array of cells.
 pub(crate) struct ValueStack {
     base: *mut u64,
     len: usize,
-    // Keeps the mapping alive; never accessed after `base` is taken.
-    _map: Option<MmapMut>,
+    /// Whether `base` is a mapping of `len` cells this stack owns.
+    mapped: bool,
 }
 
 // SAFETY: the stack is owned by one store; the raw pointer is only used by the
@@ -22,20 +23,36 @@ unsafe impl Send for ValueStack {}
 unsafe impl Sync for ValueStack {}
 
 impl ValueStack {
-    /// A stack of `cells` cells; pages are committed by the OS on first touch.
+    /// A stack of `cells` cells; pages are committed by the OS on first
+    /// touch. The mapping of a dropped stack of the same size is reused
+    /// when this thread kept one (`spare`): it reads as zeros, like a new one.
     pub fn new(cells: usize) -> ValueStack {
-        match MmapMut::map_anon(cells * 8) {
-            Ok(mut map) => ValueStack {
-                base: map.as_mut_ptr().cast::<u64>(),
+        let bytes = cells * 8;
+        if let Some(kept) = spare::take(bytes) {
+            let base = kept.base.cast::<u64>();
+            std::mem::forget(kept);
+            return ValueStack {
+                base,
                 len: cells,
-                _map: Some(map),
-            },
+                mapped: true,
+            };
+        }
+        let Ok(mut map) = MmapMut::map_anon(bytes) else {
             // Out of address space: an empty stack makes every call trap as exhausted.
-            Err(_) => ValueStack {
+            return ValueStack {
                 base: std::ptr::NonNull::<u64>::dangling().as_ptr(),
                 len: 0,
-                _map: None,
-            },
+                mapped: false,
+            };
+        };
+        let p = map.as_mut_ptr();
+        // The stack owns the mapping from here on: `Drop` hands it to
+        // `spare`, which unmaps it or keeps it for reuse.
+        std::mem::forget(map);
+        ValueStack {
+            base: p.cast::<u64>(),
+            len: cells,
+            mapped: true,
         }
     }
 
@@ -63,5 +80,16 @@ impl ValueStack {
         assert!(at + vals.len() <= self.len);
         // SAFETY: bounds checked above.
         unsafe { std::ptr::copy_nonoverlapping(vals.as_ptr(), self.ptr(at), vals.len()) }
+    }
+}
+
+impl Drop for ValueStack {
+    fn drop(&mut self) {
+        if self.mapped {
+            let bytes = self.len * 8;
+            // SAFETY: the store that owned the stack is gone, and with it
+            // every frame on it.
+            unsafe { spare::give_back(self.base.cast(), bytes, bytes) }
+        }
     }
 }
