@@ -7,6 +7,10 @@
 //! its slot holds (`ir::Slot`), in tail position, which LLVM compiles to a
 //! jump: the state stays in argument registers, there is no shared dispatch
 //! branch, and finding the next handler is one load (direct threading).
+//! A handler that produces a value also passes it to the next handler as
+//! the accumulator (`Acc`, in the fourth argument register); the
+//! accumulator forms of instructions (`ir::acc`) read it instead of the
+//! cell the value was just stored to.
 //! Under the portable dispatch (unoptimised builds, where calls in tail
 //! position are not turned into jumps, or the `portable-dispatch` feature)
 //! a handler saves `ip` and `fp` and returns [`Flow::Next`] to the driver's
@@ -28,17 +32,31 @@ use crate::runtime::bulk;
 
 /// An instruction's handler. Each instruction's [`Slot`](crate::ir::Slot)
 /// holds the address of its own.
-pub(crate) type Handler = unsafe fn(Ip, *mut u64, *mut u8, Scratch, u64, *mut Exec) -> Flow;
+pub(crate) type Handler = unsafe fn(Ip, *mut u64, *mut u8, Acc, u64, *mut Exec) -> Flow;
 
-/// An argument that carries nothing, passed uninitialised (so no
-/// instruction sets it). It occupies the fourth argument register, rcx on
-/// x86_64, which a variable shift needs for its count: with the handlers'
-/// state elsewhere, a shift need not move it out of the way and back.
+/// The accumulator (`ir::acc`): the result of the instruction that ran
+/// last, when it produces one, handed to the next handler in a register
+/// (the fourth argument's). After any other instruction it is
+/// uninitialised, so that no instruction sets it; only an accumulator form
+/// reads it, and the translator gives that form only to an instruction
+/// that a producing one always runs just before.
 #[derive(Copy, Clone)]
-#[allow(dead_code)] // Never read: it only takes the register.
-pub(crate) struct Scratch(core::mem::MaybeUninit<u64>);
+pub(crate) struct Acc(core::mem::MaybeUninit<u64>);
 
-const SCRATCH: Scratch = Scratch(core::mem::MaybeUninit::uninit());
+impl Acc {
+    /// The value the producing instruction before left.
+    ///
+    /// # Safety
+    /// The instruction that ran just before produced one (`Op::passes_acc`).
+    #[inline(always)]
+    unsafe fn value(self) -> u64 {
+        // SAFETY: as the caller guarantees.
+        unsafe { self.0.assume_init() }
+    }
+}
+
+/// No accumulator: after an instruction that produces none.
+const NO_ACC: Acc = Acc(core::mem::MaybeUninit::uninit());
 
 /// Runs the instruction at `ip`.
 ///
@@ -52,7 +70,7 @@ unsafe fn dispatch(ip: Ip, fp: *mut u64, mem: *mut u8, len: u64, cx: *mut Exec) 
     unsafe {
         #[cfg(feature = "pair-stats")]
         crate::pair_stats::record((*ip).op.opcode() as u16);
-        ((*ip).handler)(ip, fp, mem, SCRATCH, len, cx)
+        ((*ip).handler)(ip, fp, mem, NO_ACC, len, cx)
     }
     #[cfg(not(strata_threaded))]
     // SAFETY: `cx` is live.
@@ -61,6 +79,34 @@ unsafe fn dispatch(ip: Ip, fp: *mut u64, mem: *mut u8, len: u64, cx: *mut Exec) 
         (*cx).ip = ip;
         (*cx).fp = fp;
         Flow::Next
+    }
+}
+
+/// [`dispatch`] after an instruction that produced `v`: the accumulator.
+///
+/// # Safety
+/// As [`dispatch`].
+#[inline(always)]
+unsafe fn dispatch_acc(
+    ip: Ip,
+    fp: *mut u64,
+    mem: *mut u8,
+    v: u64,
+    len: u64,
+    cx: *mut Exec,
+) -> Flow {
+    #[cfg(strata_threaded)]
+    // SAFETY: as `dispatch`.
+    unsafe {
+        #[cfg(feature = "pair-stats")]
+        crate::pair_stats::record((*ip).op.opcode() as u16);
+        ((*ip).handler)(ip, fp, mem, Acc(core::mem::MaybeUninit::new(v)), len, cx)
+    }
+    #[cfg(not(strata_threaded))]
+    // SAFETY: `cx` is live.
+    unsafe {
+        (*cx).acc = v;
+        dispatch(ip, fp, mem, len, cx)
     }
 }
 
@@ -73,7 +119,8 @@ pub(super) unsafe fn resume(cx: *mut Exec) -> Flow {
     // SAFETY: the caller upholds the invariants.
     unsafe {
         let (ip, fp, mem, len) = ((*cx).ip, (*cx).fp, (*cx).mem, (*cx).mem_len);
-        ((*ip).handler)(ip, fp, mem, SCRATCH, len, cx)
+        let acc = Acc(core::mem::MaybeUninit::new((*cx).acc));
+        ((*ip).handler)(ip, fp, mem, acc, len, cx)
     }
 }
 
@@ -332,9 +379,26 @@ macro_rules! handler {
     ($($name:ident($ip:ident, $fp:ident, $mem:ident, $len:ident, $cx:ident) $body:block)*) => {$(
         #[allow(non_snake_case, unused_variables, unused_mut)]
         #[inline]
-        unsafe fn $name(mut $ip: Ip, mut $fp: *mut u64, mut $mem: *mut u8, _: Scratch, mut $len: u64, $cx: *mut Exec) -> Flow {
+        unsafe fn $name(mut $ip: Ip, mut $fp: *mut u64, mut $mem: *mut u8, _: Acc, mut $len: u64, $cx: *mut Exec) -> Flow {
             // SAFETY: see the module documentation.
             unsafe { $body }
+        }
+    )*};
+}
+
+/// A handler of an accumulator form, which names the accumulator `$acc`:
+/// its value (the translator gave the form only where one is passed).
+macro_rules! handler_acc {
+    ($($name:ident($ip:ident, $fp:ident, $mem:ident, $acc:ident, $len:ident, $cx:ident) $body:block)*) => {$(
+        #[allow(non_snake_case, unused_variables, unused_mut)]
+        #[inline]
+        unsafe fn $name(mut $ip: Ip, mut $fp: *mut u64, mut $mem: *mut u8, $acc: Acc, mut $len: u64, $cx: *mut Exec) -> Flow {
+            // SAFETY: see the module documentation; `ir::acc` gives the
+            // form only after an instruction that passes the accumulator.
+            unsafe {
+                let $acc = $acc.value();
+                $body
+            }
         }
     )*};
 }
@@ -354,12 +418,18 @@ macro_rules! operands {
 // given as `v`, the cell the instruction before it just wrote: reading it
 // back from the frame would wait for the store.
 macro_rules! unary {
-    ($($name:ident $([$step:ident])? ($get:ident) |$x:ident| $e:expr;)*) => {$(
+    ($($name:ident $([$step:ident])? <$acc:ident> ($get:ident) |$x:ident| $e:expr;)*) => {$(
         handler! { $name(ip, fp, mem, len, cx) {
             operands!(ip, $name { dst, src });
             let $x = $get(fp, src);
-            put(fp, dst, $e);
-            dispatch(ip.add(1), fp, mem, len, cx)
+            let v = put_cell(fp, dst, $e);
+            dispatch_acc(ip.add(1), fp, mem, v, len, cx)
+        } }
+        handler_acc! { $acc(ip, fp, mem, acc, len, cx) {
+            operands!(ip, $acc { dst, src: _ });
+            let $x = given!($get, acc);
+            let v = put_cell(fp, dst, $e);
+            dispatch_acc(ip.add(1), fp, mem, v, len, cx)
         } }
         $(
             #[inline(always)]
@@ -375,13 +445,20 @@ macro_rules! unary {
 }
 
 macro_rules! binary {
-    ($($name:ident $([$step:ident])? $({$fwd:ident})? ($get:ident) |$x:ident, $y:ident| $e:expr;)*) => {$(
+    ($($name:ident $([$step:ident])? $({$fwd:ident})? <$acc:ident> ($get:ident) |$x:ident, $y:ident| $e:expr;)*) => {$(
         handler! { $name(ip, fp, mem, len, cx) {
             operands!(ip, $name { dst, a, b });
             let $x = $get(fp, a);
             let $y = $get(fp, b);
-            put(fp, dst, $e);
-            dispatch(ip.add(1), fp, mem, len, cx)
+            let v = put_cell(fp, dst, $e);
+            dispatch_acc(ip.add(1), fp, mem, v, len, cx)
+        } }
+        handler_acc! { $acc(ip, fp, mem, acc, len, cx) {
+            operands!(ip, $acc { dst, a: _, b });
+            let $x = given!($get, acc);
+            let $y = $get(fp, b);
+            let v = put_cell(fp, dst, $e);
+            dispatch_acc(ip.add(1), fp, mem, v, len, cx)
         } }
         $(
             #[inline(always)]
@@ -402,8 +479,8 @@ macro_rules! binary {
                     operands!(ip, $name { dst, a: _, b });
                     let $x = given!($get, v);
                     let $y = $get(fp, b);
-                    put(fp, dst, $e);
-                    dispatch(ip.add(1), fp, mem, len, cx)
+                    let v = put_cell(fp, dst, $e);
+                    dispatch_acc(ip.add(1), fp, mem, v, len, cx)
                 }
             }
         )?
@@ -432,7 +509,7 @@ macro_rules! fused {
         handler! { $fused(ip, fp, mem, len, cx) {
             let r = (&raw const (*ip).op).cast::<Reg>();
             $step(fp, *r.add(1), *r.add(2), *r.add(3));
-            $second(ip.add(1), fp, mem, SCRATCH, len, cx)
+            $second(ip.add(1), fp, mem, NO_ACC, len, cx)
         } }
         $(
             handler! { $into(ip, fp, mem, len, cx) {
@@ -442,6 +519,28 @@ macro_rules! fused {
             } }
         )?
     )*};
+}
+
+handler_acc! {
+    CopyAcc(ip, fp, mem, acc, len, cx) {
+        operands!(ip, CopyAcc { dst, src: _ });
+        put(fp, dst, acc);
+        dispatch_acc(ip.add(1), fp, mem, acc, len, cx)
+    }
+    BrIfNezAcc(ip, fp, mem, acc, len, cx) {
+        operands!(ip, BrIfNezAcc { cond: _, offset });
+        if acc as u32 != 0 {
+            return branch(ip, offset as isize, fp, mem, len, cx);
+        }
+        dispatch(ip.add(1), fp, mem, len, cx)
+    }
+    BrIfEqzAcc(ip, fp, mem, acc, len, cx) {
+        operands!(ip, BrIfEqzAcc { cond: _, offset });
+        if acc as u32 == 0 {
+            return branch(ip, offset as isize, fp, mem, len, cx);
+        }
+        dispatch(ip.add(1), fp, mem, len, cx)
+    }
 }
 
 /// `copy`'s effect, for the fused pairs it starts.
@@ -458,7 +557,7 @@ unsafe fn fwd_copy(ip: Ip, fp: *mut u64, mem: *mut u8, len: u64, cx: *mut Exec, 
     unsafe {
         operands!(ip, Copy { dst, src: _ });
         put(fp, dst, v);
-        dispatch(ip.add(1), fp, mem, len, cx)
+        dispatch_acc(ip.add(1), fp, mem, v, len, cx)
     }
 }
 
@@ -496,10 +595,19 @@ macro_rules! truncation {
 }
 
 macro_rules! compare_branch {
-    ($($name:ident $({$fwd:ident})? ($get:ident) |$x:ident, $y:ident| $e:expr;)*) => {$(
+    ($($name:ident $({$fwd:ident})? <$acc:ident> ($get:ident) |$x:ident, $y:ident| $e:expr;)*) => {$(
         handler! { $name(ip, fp, mem, len, cx) {
             operands!(ip, $name { a, b, offset });
             let $x = $get(fp, a);
+            let $y = $get(fp, b);
+            if $e {
+                return branch16(ip, offset, fp, mem, len, cx);
+            }
+            dispatch(ip.add(1), fp, mem, len, cx)
+        } }
+        handler_acc! { $acc(ip, fp, mem, acc, len, cx) {
+            operands!(ip, $acc { a: _, b, offset });
+            let $x = given!($get, acc);
             let $y = $get(fp, b);
             if $e {
                 return branch16(ip, offset, fp, mem, len, cx);
@@ -525,15 +633,25 @@ macro_rules! compare_branch {
 }
 
 macro_rules! load {
-    ($($name:ident $({$fwd:ident})? ($t:ty) |$v:ident| $e:expr;)*) => {$(
+    ($($name:ident $({$fwd:ident})? <$acc:ident> ($t:ty) |$v:ident| $e:expr;)*) => {$(
         handler! { $name(ip, fp, mem, len, cx) {
             operands!(ip, $name { dst, ptr, offset });
             let Some(p) = addr(fp, ptr, offset as u32, size_of::<$t>() as u64, mem, len) else {
                 return trap(cx, TrapCode::MemoryOutOfBounds);
             };
             let $v = <$t>::load(p);
-            put(fp, dst, $e);
-            dispatch(ip.add(1), fp, mem, len, cx)
+            let v = put_cell(fp, dst, $e);
+            dispatch_acc(ip.add(1), fp, mem, v, len, cx)
+        } }
+        handler_acc! { $acc(ip, fp, mem, acc, len, cx) {
+            operands!(ip, $acc { dst, ptr: _, offset });
+            let ea = acc as u32 as u64 + offset as u64;
+            if ea + size_of::<$t>() as u64 > len {
+                return trap(cx, TrapCode::MemoryOutOfBounds);
+            }
+            let $v = <$t>::load(mem.add(ea as usize));
+            let v = put_cell(fp, dst, $e);
+            dispatch_acc(ip.add(1), fp, mem, v, len, cx)
         } }
         $(
             #[inline(always)]
@@ -546,8 +664,8 @@ macro_rules! load {
                         return trap(cx, TrapCode::MemoryOutOfBounds);
                     }
                     let $v = <$t>::load(mem.add(ea as usize));
-                    put(fp, dst, $e);
-                    dispatch(ip.add(1), fp, mem, len, cx)
+                    let v = put_cell(fp, dst, $e);
+                    dispatch_acc(ip.add(1), fp, mem, v, len, cx)
                 }
             }
         )?
@@ -568,7 +686,7 @@ macro_rules! store {
 }
 
 macro_rules! load_sum {
-    ($($name:ident $({$fwd:ident})? ($t:ty) |$v:ident| $e:expr;)*) => {$(
+    ($($name:ident $({$fwd:ident})? <$acc:ident> ($t:ty) |$v:ident| $e:expr;)*) => {$(
         handler! { $name(ip, fp, mem, len, cx) {
             operands!(ip, $name { dst, a, b });
             let ea = u32_(fp, a).wrapping_add(u32_(fp, b)) as u64;
@@ -576,8 +694,18 @@ macro_rules! load_sum {
                 return trap(cx, TrapCode::MemoryOutOfBounds);
             }
             let $v = <$t>::load(mem.add(ea as usize));
-            put(fp, dst, $e);
-            dispatch(ip.add(1), fp, mem, len, cx)
+            let v = put_cell(fp, dst, $e);
+            dispatch_acc(ip.add(1), fp, mem, v, len, cx)
+        } }
+        handler_acc! { $acc(ip, fp, mem, acc, len, cx) {
+            operands!(ip, $acc { dst, a: _, b });
+            let ea = (acc as u32).wrapping_add(u32_(fp, b)) as u64;
+            if ea + size_of::<$t>() as u64 > len {
+                return trap(cx, TrapCode::MemoryOutOfBounds);
+            }
+            let $v = <$t>::load(mem.add(ea as usize));
+            let v = put_cell(fp, dst, $e);
+            dispatch_acc(ip.add(1), fp, mem, v, len, cx)
         } }
         $(
             #[inline(always)]
@@ -590,8 +718,8 @@ macro_rules! load_sum {
                         return trap(cx, TrapCode::MemoryOutOfBounds);
                     }
                     let $v = <$t>::load(mem.add(ea as usize));
-                    put(fp, dst, $e);
-                    dispatch(ip.add(1), fp, mem, len, cx)
+                    let v = put_cell(fp, dst, $e);
+                    dispatch_acc(ip.add(1), fp, mem, v, len, cx)
                 }
             }
         )?
@@ -637,8 +765,8 @@ handler! {
     }
     Copy(ip, fp, mem, len, cx) {
         operands!(ip, Copy { dst, src });
-        put(fp, dst, u64_(fp, src));
-        dispatch(ip.add(1), fp, mem, len, cx)
+        let v = put_cell(fp, dst, u64_(fp, src));
+        dispatch_acc(ip.add(1), fp, mem, v, len, cx)
     }
     Br(ip, fp, mem, len, cx) {
         operands!(ip, Br { offset });
@@ -1043,31 +1171,31 @@ unsafe fn finish_return(cx: *mut Exec) -> Flow {
 }
 
 load! {
-    I32Load {fwd_i32_load} (u32) |v| v;
-    I64Load(u64) |v| v;
-    F32Load(u32) |v| v;
-    F64Load(u64) |v| v;
-    I32Load8S(i8) |v| v as i32;
-    I32Load8U(u8) |v| v as u32;
-    I32Load16S(i16) |v| v as i32;
-    I32Load16U(u16) |v| v as u32;
-    I64Load8S(i8) |v| v as i64;
-    I64Load8U(u8) |v| v as u64;
-    I64Load16S(i16) |v| v as i64;
-    I64Load16U(u16) |v| v as u64;
-    I64Load32S(i32) |v| v as i64;
-    I64Load32U(u32) |v| v as u64;
+    I32Load {fwd_i32_load} <I32LoadAcc> (u32) |v| v;
+    I64Load <I64LoadAcc> (u64) |v| v;
+    F32Load <F32LoadAcc> (u32) |v| v;
+    F64Load <F64LoadAcc> (u64) |v| v;
+    I32Load8S <I32Load8SAcc> (i8) |v| v as i32;
+    I32Load8U <I32Load8UAcc> (u8) |v| v as u32;
+    I32Load16S <I32Load16SAcc> (i16) |v| v as i32;
+    I32Load16U <I32Load16UAcc> (u16) |v| v as u32;
+    I64Load8S <I64Load8SAcc> (i8) |v| v as i64;
+    I64Load8U <I64Load8UAcc> (u8) |v| v as u64;
+    I64Load16S <I64Load16SAcc> (i16) |v| v as i64;
+    I64Load16U <I64Load16UAcc> (u16) |v| v as u64;
+    I64Load32S <I64Load32SAcc> (i32) |v| v as i64;
+    I64Load32U <I64Load32UAcc> (u32) |v| v as u64;
 }
 
 load_sum! {
-    I32LoadSum {fwd_i32_load_sum} (u32) |v| v;
-    I64LoadSum(u64) |v| v;
-    F32LoadSum(u32) |v| v;
-    F64LoadSum(u64) |v| v;
-    I32Load8SSum(i8) |v| v as i32;
-    I32Load8USum(u8) |v| v as u32;
-    I32Load16SSum(i16) |v| v as i32;
-    I32Load16USum(u16) |v| v as u32;
+    I32LoadSum {fwd_i32_load_sum} <I32LoadSumAcc> (u32) |v| v;
+    I64LoadSum <I64LoadSumAcc> (u64) |v| v;
+    F32LoadSum <F32LoadSumAcc> (u32) |v| v;
+    F64LoadSum <F64LoadSumAcc> (u64) |v| v;
+    I32Load8SSum <I32Load8SSumAcc> (i8) |v| v as i32;
+    I32Load8USum <I32Load8USumAcc> (u8) |v| v as u32;
+    I32Load16SSum <I32Load16SSumAcc> (i16) |v| v as i32;
+    I32Load16USum <I32Load16USumAcc> (u16) |v| v as u32;
 }
 
 store_sum! {
@@ -1092,127 +1220,127 @@ store! {
 }
 
 unary! {
-    I32ReinterpretF32(u32_) |x| x;
-    I32Eqz(u32_) |x| x == 0;
-    I64Eqz(u64_) |x| x == 0;
-    I32Clz(u32_) |x| x.leading_zeros();
-    I32Ctz(u32_) |x| x.trailing_zeros();
-    I32Popcnt(u32_) |x| x.count_ones();
-    I64Clz(u64_) |x| x.leading_zeros();
-    I64Ctz(u64_) |x| x.trailing_zeros();
-    I64Popcnt(u64_) |x| x.count_ones();
-    F32Abs(u32_) |x| x & 0x7fff_ffff;
-    F32Neg(u32_) |x| x ^ 0x8000_0000;
-    F32Ceil(f32_) |x| quiet32(x.ceil());
-    F32Floor(f32_) |x| quiet32(x.floor());
-    F32Trunc(f32_) |x| quiet32(x.trunc());
-    F32Nearest(f32_) |x| quiet32(x.round_ties_even());
-    F32Sqrt(f32_) |x| x.sqrt();
-    F64Abs(u64_) |x| x & 0x7fff_ffff_ffff_ffff;
-    F64Neg(u64_) |x| x ^ 0x8000_0000_0000_0000;
-    F64Ceil(f64_) |x| quiet64(x.ceil());
-    F64Floor(f64_) |x| quiet64(x.floor());
-    F64Trunc(f64_) |x| quiet64(x.trunc());
-    F64Nearest(f64_) |x| quiet64(x.round_ties_even());
-    F64Sqrt(f64_) |x| x.sqrt();
-    I32WrapI64(u64_) |x| x as u32;
-    I64ExtendI32S(i32_) |x| x as i64;
-    I64ExtendI32U [i64_extend_i32_u](u32_) |x| x as u64;
-    F32ConvertI32S(i32_) |x| x as f32;
-    F32ConvertI32U(u32_) |x| x as f32;
-    F32ConvertI64S(i64_) |x| x as f32;
-    F32ConvertI64U(u64_) |x| x as f32;
-    F32DemoteF64(f64_) |x| x as f32;
-    F64ConvertI32S(i32_) |x| x as f64;
-    F64ConvertI32U(u32_) |x| x as f64;
-    F64ConvertI64S(i64_) |x| x as f64;
-    F64ConvertI64U(u64_) |x| x as f64;
-    F64PromoteF32(f32_) |x| x as f64;
-    I32Extend8S(u64_) |x| x as i8 as i32;
-    I32Extend16S(u64_) |x| x as i16 as i32;
-    I64Extend8S(u64_) |x| x as i8 as i64;
-    I64Extend16S(u64_) |x| x as i16 as i64;
-    I64Extend32S(u64_) |x| x as i32 as i64;
+    I32ReinterpretF32 <I32ReinterpretF32Acc> (u32_) |x| x;
+    I32Eqz <I32EqzAcc> (u32_) |x| x == 0;
+    I64Eqz <I64EqzAcc> (u64_) |x| x == 0;
+    I32Clz <I32ClzAcc> (u32_) |x| x.leading_zeros();
+    I32Ctz <I32CtzAcc> (u32_) |x| x.trailing_zeros();
+    I32Popcnt <I32PopcntAcc> (u32_) |x| x.count_ones();
+    I64Clz <I64ClzAcc> (u64_) |x| x.leading_zeros();
+    I64Ctz <I64CtzAcc> (u64_) |x| x.trailing_zeros();
+    I64Popcnt <I64PopcntAcc> (u64_) |x| x.count_ones();
+    F32Abs <F32AbsAcc> (u32_) |x| x & 0x7fff_ffff;
+    F32Neg <F32NegAcc> (u32_) |x| x ^ 0x8000_0000;
+    F32Ceil <F32CeilAcc> (f32_) |x| quiet32(x.ceil());
+    F32Floor <F32FloorAcc> (f32_) |x| quiet32(x.floor());
+    F32Trunc <F32TruncAcc> (f32_) |x| quiet32(x.trunc());
+    F32Nearest <F32NearestAcc> (f32_) |x| quiet32(x.round_ties_even());
+    F32Sqrt <F32SqrtAcc> (f32_) |x| x.sqrt();
+    F64Abs <F64AbsAcc> (u64_) |x| x & 0x7fff_ffff_ffff_ffff;
+    F64Neg <F64NegAcc> (u64_) |x| x ^ 0x8000_0000_0000_0000;
+    F64Ceil <F64CeilAcc> (f64_) |x| quiet64(x.ceil());
+    F64Floor <F64FloorAcc> (f64_) |x| quiet64(x.floor());
+    F64Trunc <F64TruncAcc> (f64_) |x| quiet64(x.trunc());
+    F64Nearest <F64NearestAcc> (f64_) |x| quiet64(x.round_ties_even());
+    F64Sqrt <F64SqrtAcc> (f64_) |x| x.sqrt();
+    I32WrapI64 <I32WrapI64Acc> (u64_) |x| x as u32;
+    I64ExtendI32S <I64ExtendI32SAcc> (i32_) |x| x as i64;
+    I64ExtendI32U [i64_extend_i32_u] <I64ExtendI32UAcc> (u32_) |x| x as u64;
+    F32ConvertI32S <F32ConvertI32SAcc> (i32_) |x| x as f32;
+    F32ConvertI32U <F32ConvertI32UAcc> (u32_) |x| x as f32;
+    F32ConvertI64S <F32ConvertI64SAcc> (i64_) |x| x as f32;
+    F32ConvertI64U <F32ConvertI64UAcc> (u64_) |x| x as f32;
+    F32DemoteF64 <F32DemoteF64Acc> (f64_) |x| x as f32;
+    F64ConvertI32S <F64ConvertI32SAcc> (i32_) |x| x as f64;
+    F64ConvertI32U <F64ConvertI32UAcc> (u32_) |x| x as f64;
+    F64ConvertI64S <F64ConvertI64SAcc> (i64_) |x| x as f64;
+    F64ConvertI64U <F64ConvertI64UAcc> (u64_) |x| x as f64;
+    F64PromoteF32 <F64PromoteF32Acc> (f32_) |x| x as f64;
+    I32Extend8S <I32Extend8SAcc> (u64_) |x| x as i8 as i32;
+    I32Extend16S <I32Extend16SAcc> (u64_) |x| x as i16 as i32;
+    I64Extend8S <I64Extend8SAcc> (u64_) |x| x as i8 as i64;
+    I64Extend16S <I64Extend16SAcc> (u64_) |x| x as i16 as i64;
+    I64Extend32S <I64Extend32SAcc> (u64_) |x| x as i32 as i64;
     // `as` from float to int saturates and maps NaN to zero, as these require.
-    I32TruncSatF32S(f32_) |x| x as i32;
-    I32TruncSatF32U(f32_) |x| x as u32;
-    I32TruncSatF64S(f64_) |x| x as i32;
-    I32TruncSatF64U(f64_) |x| x as u32;
-    I64TruncSatF32S(f32_) |x| x as i64;
-    I64TruncSatF32U(f32_) |x| x as u64;
-    I64TruncSatF64S(f64_) |x| x as i64;
-    I64TruncSatF64U(f64_) |x| x as u64;
+    I32TruncSatF32S <I32TruncSatF32SAcc> (f32_) |x| x as i32;
+    I32TruncSatF32U <I32TruncSatF32UAcc> (f32_) |x| x as u32;
+    I32TruncSatF64S <I32TruncSatF64SAcc> (f64_) |x| x as i32;
+    I32TruncSatF64U <I32TruncSatF64UAcc> (f64_) |x| x as u32;
+    I64TruncSatF32S <I64TruncSatF32SAcc> (f32_) |x| x as i64;
+    I64TruncSatF32U <I64TruncSatF32UAcc> (f32_) |x| x as u64;
+    I64TruncSatF64S <I64TruncSatF64SAcc> (f64_) |x| x as i64;
+    I64TruncSatF64U <I64TruncSatF64UAcc> (f64_) |x| x as u64;
 }
 
 binary! {
-    I32Eq(u32_) |x, y| x == y;
-    I32Ne(u32_) |x, y| x != y;
-    I32LtS(i32_) |x, y| x < y;
-    I32LtU(u32_) |x, y| x < y;
-    I32GtS(i32_) |x, y| x > y;
-    I32GtU(u32_) |x, y| x > y;
-    I32LeS(i32_) |x, y| x <= y;
-    I32LeU(u32_) |x, y| x <= y;
-    I32GeS(i32_) |x, y| x >= y;
-    I32GeU(u32_) |x, y| x >= y;
-    I64Eq(u64_) |x, y| x == y;
-    I64Ne(u64_) |x, y| x != y;
-    I64LtS(i64_) |x, y| x < y;
-    I64LtU(u64_) |x, y| x < y;
-    I64GtS(i64_) |x, y| x > y;
-    I64GtU(u64_) |x, y| x > y;
-    I64LeS(i64_) |x, y| x <= y;
-    I64LeU(u64_) |x, y| x <= y;
-    I64GeS(i64_) |x, y| x >= y;
-    I64GeU(u64_) |x, y| x >= y;
-    F32Eq(f32_) |x, y| x == y;
-    F32Ne(f32_) |x, y| x != y;
-    F32Lt(f32_) |x, y| x < y;
-    F32Gt(f32_) |x, y| x > y;
-    F32Le(f32_) |x, y| x <= y;
-    F32Ge(f32_) |x, y| x >= y;
-    F64Eq(f64_) |x, y| x == y;
-    F64Ne(f64_) |x, y| x != y;
-    F64Lt(f64_) |x, y| x < y;
-    F64Gt(f64_) |x, y| x > y;
-    F64Le(f64_) |x, y| x <= y;
-    F64Ge(f64_) |x, y| x >= y;
-    I32Add [i32_add] {fwd_i32_add} (u32_) |x, y| x.wrapping_add(y);
-    I32Sub [i32_sub] {fwd_i32_sub} (u32_) |x, y| x.wrapping_sub(y);
-    I32Mul [i32_mul](u32_) |x, y| x.wrapping_mul(y);
-    I32And {fwd_i32_and} (u32_) |x, y| x & y;
-    I32Or(u32_) |x, y| x | y;
-    I32Xor [i32_xor] {fwd_i32_xor} (u32_) |x, y| x ^ y;
-    I32Shl [i32_shl] {fwd_i32_shl} (u32_) |x, y| x.wrapping_shl(y);
-    I32ShrS(i32_) |x, y| x.wrapping_shr(y as u32);
-    I32ShrU [i32_shr_u] {fwd_i32_shr_u} (u32_) |x, y| x.wrapping_shr(y);
-    I32Rotl(u32_) |x, y| x.rotate_left(y);
-    I32Rotr(u32_) |x, y| x.rotate_right(y);
-    I64Add [i64_add] {fwd_i64_add} (u64_) |x, y| x.wrapping_add(y);
-    I64Sub(u64_) |x, y| x.wrapping_sub(y);
-    I64Mul(u64_) |x, y| x.wrapping_mul(y);
-    I64And(u64_) |x, y| x & y;
-    I64Or(u64_) |x, y| x | y;
-    I64Xor(u64_) |x, y| x ^ y;
-    I64Shl(u64_) |x, y| x.wrapping_shl(y as u32);
-    I64ShrS(i64_) |x, y| x.wrapping_shr(y as u32);
-    I64ShrU(u64_) |x, y| x.wrapping_shr(y as u32);
-    I64Rotl(u64_) |x, y| x.rotate_left((y & 63) as u32);
-    I64Rotr(u64_) |x, y| x.rotate_right((y & 63) as u32);
-    F32Add(f32_) |x, y| x + y;
-    F32Sub(f32_) |x, y| x - y;
-    F32Mul(f32_) |x, y| x * y;
-    F32Div(f32_) |x, y| x / y;
-    F32Min(f32_) |x, y| fmin32(x, y);
-    F32Max(f32_) |x, y| fmax32(x, y);
-    F32Copysign(u32_) |x, y| (x & 0x7fff_ffff) | (y & 0x8000_0000);
-    F64Add [f64_add] {fwd_f64_add} (f64_) |x, y| x + y;
-    F64Sub(f64_) |x, y| x - y;
-    F64Mul [f64_mul] {fwd_f64_mul} (f64_) |x, y| x * y;
-    F64Div(f64_) |x, y| x / y;
-    F64Min(f64_) |x, y| fmin64(x, y);
-    F64Max(f64_) |x, y| fmax64(x, y);
-    F64Copysign(u64_) |x, y| (x & 0x7fff_ffff_ffff_ffff) | (y & 0x8000_0000_0000_0000);
+    I32Eq <I32EqAcc> (u32_) |x, y| x == y;
+    I32Ne <I32NeAcc> (u32_) |x, y| x != y;
+    I32LtS <I32LtSAcc> (i32_) |x, y| x < y;
+    I32LtU <I32LtUAcc> (u32_) |x, y| x < y;
+    I32GtS <I32GtSAcc> (i32_) |x, y| x > y;
+    I32GtU <I32GtUAcc> (u32_) |x, y| x > y;
+    I32LeS <I32LeSAcc> (i32_) |x, y| x <= y;
+    I32LeU <I32LeUAcc> (u32_) |x, y| x <= y;
+    I32GeS <I32GeSAcc> (i32_) |x, y| x >= y;
+    I32GeU <I32GeUAcc> (u32_) |x, y| x >= y;
+    I64Eq <I64EqAcc> (u64_) |x, y| x == y;
+    I64Ne <I64NeAcc> (u64_) |x, y| x != y;
+    I64LtS <I64LtSAcc> (i64_) |x, y| x < y;
+    I64LtU <I64LtUAcc> (u64_) |x, y| x < y;
+    I64GtS <I64GtSAcc> (i64_) |x, y| x > y;
+    I64GtU <I64GtUAcc> (u64_) |x, y| x > y;
+    I64LeS <I64LeSAcc> (i64_) |x, y| x <= y;
+    I64LeU <I64LeUAcc> (u64_) |x, y| x <= y;
+    I64GeS <I64GeSAcc> (i64_) |x, y| x >= y;
+    I64GeU <I64GeUAcc> (u64_) |x, y| x >= y;
+    F32Eq <F32EqAcc> (f32_) |x, y| x == y;
+    F32Ne <F32NeAcc> (f32_) |x, y| x != y;
+    F32Lt <F32LtAcc> (f32_) |x, y| x < y;
+    F32Gt <F32GtAcc> (f32_) |x, y| x > y;
+    F32Le <F32LeAcc> (f32_) |x, y| x <= y;
+    F32Ge <F32GeAcc> (f32_) |x, y| x >= y;
+    F64Eq <F64EqAcc> (f64_) |x, y| x == y;
+    F64Ne <F64NeAcc> (f64_) |x, y| x != y;
+    F64Lt <F64LtAcc> (f64_) |x, y| x < y;
+    F64Gt <F64GtAcc> (f64_) |x, y| x > y;
+    F64Le <F64LeAcc> (f64_) |x, y| x <= y;
+    F64Ge <F64GeAcc> (f64_) |x, y| x >= y;
+    I32Add [i32_add] {fwd_i32_add} <I32AddAcc> (u32_) |x, y| x.wrapping_add(y);
+    I32Sub [i32_sub] {fwd_i32_sub} <I32SubAcc> (u32_) |x, y| x.wrapping_sub(y);
+    I32Mul [i32_mul] <I32MulAcc> (u32_) |x, y| x.wrapping_mul(y);
+    I32And {fwd_i32_and} <I32AndAcc> (u32_) |x, y| x & y;
+    I32Or <I32OrAcc> (u32_) |x, y| x | y;
+    I32Xor [i32_xor] {fwd_i32_xor} <I32XorAcc> (u32_) |x, y| x ^ y;
+    I32Shl [i32_shl] {fwd_i32_shl} <I32ShlAcc> (u32_) |x, y| x.wrapping_shl(y);
+    I32ShrS <I32ShrSAcc> (i32_) |x, y| x.wrapping_shr(y as u32);
+    I32ShrU [i32_shr_u] {fwd_i32_shr_u} <I32ShrUAcc> (u32_) |x, y| x.wrapping_shr(y);
+    I32Rotl <I32RotlAcc> (u32_) |x, y| x.rotate_left(y);
+    I32Rotr <I32RotrAcc> (u32_) |x, y| x.rotate_right(y);
+    I64Add [i64_add] {fwd_i64_add} <I64AddAcc> (u64_) |x, y| x.wrapping_add(y);
+    I64Sub <I64SubAcc> (u64_) |x, y| x.wrapping_sub(y);
+    I64Mul <I64MulAcc> (u64_) |x, y| x.wrapping_mul(y);
+    I64And <I64AndAcc> (u64_) |x, y| x & y;
+    I64Or <I64OrAcc> (u64_) |x, y| x | y;
+    I64Xor <I64XorAcc> (u64_) |x, y| x ^ y;
+    I64Shl <I64ShlAcc> (u64_) |x, y| x.wrapping_shl(y as u32);
+    I64ShrS <I64ShrSAcc> (i64_) |x, y| x.wrapping_shr(y as u32);
+    I64ShrU <I64ShrUAcc> (u64_) |x, y| x.wrapping_shr(y as u32);
+    I64Rotl <I64RotlAcc> (u64_) |x, y| x.rotate_left((y & 63) as u32);
+    I64Rotr <I64RotrAcc> (u64_) |x, y| x.rotate_right((y & 63) as u32);
+    F32Add <F32AddAcc> (f32_) |x, y| x + y;
+    F32Sub <F32SubAcc> (f32_) |x, y| x - y;
+    F32Mul <F32MulAcc> (f32_) |x, y| x * y;
+    F32Div <F32DivAcc> (f32_) |x, y| x / y;
+    F32Min <F32MinAcc> (f32_) |x, y| fmin32(x, y);
+    F32Max <F32MaxAcc> (f32_) |x, y| fmax32(x, y);
+    F32Copysign <F32CopysignAcc> (u32_) |x, y| (x & 0x7fff_ffff) | (y & 0x8000_0000);
+    F64Add [f64_add] {fwd_f64_add} <F64AddAcc> (f64_) |x, y| x + y;
+    F64Sub <F64SubAcc> (f64_) |x, y| x - y;
+    F64Mul [f64_mul] {fwd_f64_mul} <F64MulAcc> (f64_) |x, y| x * y;
+    F64Div <F64DivAcc> (f64_) |x, y| x / y;
+    F64Min <F64MinAcc> (f64_) |x, y| fmin64(x, y);
+    F64Max <F64MaxAcc> (f64_) |x, y| fmax64(x, y);
+    F64Copysign <F64CopysignAcc> (u64_) |x, y| (x & 0x7fff_ffff_ffff_ffff) | (y & 0x8000_0000_0000_0000);
 }
 
 division! {
@@ -1268,26 +1396,26 @@ fused! {
 }
 
 compare_branch! {
-    BrIfI32Eq(u32_) |x, y| x == y;
-    BrIfI32Ne(u32_) |x, y| x != y;
-    BrIfI32LtS(i32_) |x, y| x < y;
-    BrIfI32LtU {fwd_br_if_i32_lt_u} (u32_) |x, y| x < y;
-    BrIfI32GtS(i32_) |x, y| x > y;
-    BrIfI32GtU(u32_) |x, y| x > y;
-    BrIfI32LeS(i32_) |x, y| x <= y;
-    BrIfI32LeU(u32_) |x, y| x <= y;
-    BrIfI32GeS(i32_) |x, y| x >= y;
-    BrIfI32GeU(u32_) |x, y| x >= y;
-    BrIfI64Eq(u64_) |x, y| x == y;
-    BrIfI64Ne(u64_) |x, y| x != y;
-    BrIfI64LtS(i64_) |x, y| x < y;
-    BrIfI64LtU(u64_) |x, y| x < y;
-    BrIfI64GtS(i64_) |x, y| x > y;
-    BrIfI64GtU(u64_) |x, y| x > y;
-    BrIfI64LeS(i64_) |x, y| x <= y;
-    BrIfI64LeU(u64_) |x, y| x <= y;
-    BrIfI64GeS(i64_) |x, y| x >= y;
-    BrIfI64GeU(u64_) |x, y| x >= y;
+    BrIfI32Eq <BrIfI32EqAcc> (u32_) |x, y| x == y;
+    BrIfI32Ne <BrIfI32NeAcc> (u32_) |x, y| x != y;
+    BrIfI32LtS <BrIfI32LtSAcc> (i32_) |x, y| x < y;
+    BrIfI32LtU {fwd_br_if_i32_lt_u} <BrIfI32LtUAcc> (u32_) |x, y| x < y;
+    BrIfI32GtS <BrIfI32GtSAcc> (i32_) |x, y| x > y;
+    BrIfI32GtU <BrIfI32GtUAcc> (u32_) |x, y| x > y;
+    BrIfI32LeS <BrIfI32LeSAcc> (i32_) |x, y| x <= y;
+    BrIfI32LeU <BrIfI32LeUAcc> (u32_) |x, y| x <= y;
+    BrIfI32GeS <BrIfI32GeSAcc> (i32_) |x, y| x >= y;
+    BrIfI32GeU <BrIfI32GeUAcc> (u32_) |x, y| x >= y;
+    BrIfI64Eq <BrIfI64EqAcc> (u64_) |x, y| x == y;
+    BrIfI64Ne <BrIfI64NeAcc> (u64_) |x, y| x != y;
+    BrIfI64LtS <BrIfI64LtSAcc> (i64_) |x, y| x < y;
+    BrIfI64LtU <BrIfI64LtUAcc> (u64_) |x, y| x < y;
+    BrIfI64GtS <BrIfI64GtSAcc> (i64_) |x, y| x > y;
+    BrIfI64GtU <BrIfI64GtUAcc> (u64_) |x, y| x > y;
+    BrIfI64LeS <BrIfI64LeSAcc> (i64_) |x, y| x <= y;
+    BrIfI64LeU <BrIfI64LeUAcc> (u64_) |x, y| x <= y;
+    BrIfI64GeS <BrIfI64GeSAcc> (i64_) |x, y| x >= y;
+    BrIfI64GeU <BrIfI64GeUAcc> (u64_) |x, y| x >= y;
 }
 
 /// Lists every opcode's handler; the match is exhaustive, so an opcode
@@ -1336,6 +1464,30 @@ handler_table! {
     CopyThenI32Sub I32SubThenBr F64MulThenF64Mul CopyThenI32Add CopyThenBr I32AddThenI32Load
     F64AddThenCopy I32XorThenI32Shl I32XorThenI32ShrU I32ShlThenI32Add
     I32AddIntoBrIfI32LtU I64AddIntoI32Add CopyIntoCopy I32AddIntoI32Shl I32AddIntoI32Add I32ShrUIntoI32Xor F64MulIntoF64Add I64ExtendI32UIntoI64Add I64AddIntoCopy I32XorIntoI32And I32ShlIntoI32LoadSum I32ShlIntoI32Xor I32MulIntoI32Add I32AddIntoCopy CopyIntoI32Sub F64MulIntoF64Mul CopyIntoI32Add I32AddIntoI32Load F64AddIntoCopy I32XorIntoI32Shl I32XorIntoI32ShrU I32ShlIntoI32Add
+    I32ReinterpretF32Acc I32EqzAcc I64EqzAcc I32ClzAcc I32CtzAcc I32PopcntAcc I64ClzAcc
+    I64CtzAcc I64PopcntAcc F32AbsAcc F32NegAcc F32CeilAcc F32FloorAcc F32TruncAcc F32NearestAcc
+    F32SqrtAcc F64AbsAcc F64NegAcc F64CeilAcc F64FloorAcc F64TruncAcc F64NearestAcc F64SqrtAcc
+    I32WrapI64Acc I64ExtendI32SAcc I64ExtendI32UAcc F32ConvertI32SAcc F32ConvertI32UAcc
+    F32ConvertI64SAcc F32ConvertI64UAcc F32DemoteF64Acc F64ConvertI32SAcc F64ConvertI32UAcc
+    F64ConvertI64SAcc F64ConvertI64UAcc F64PromoteF32Acc I32Extend8SAcc I32Extend16SAcc
+    I64Extend8SAcc I64Extend16SAcc I64Extend32SAcc I32TruncSatF32SAcc I32TruncSatF32UAcc
+    I32TruncSatF64SAcc I32TruncSatF64UAcc I64TruncSatF32SAcc I64TruncSatF32UAcc
+    I64TruncSatF64SAcc I64TruncSatF64UAcc I32EqAcc I32NeAcc I32LtSAcc I32LtUAcc I32GtSAcc
+    I32GtUAcc I32LeSAcc I32LeUAcc I32GeSAcc I32GeUAcc I64EqAcc I64NeAcc I64LtSAcc I64LtUAcc
+    I64GtSAcc I64GtUAcc I64LeSAcc I64LeUAcc I64GeSAcc I64GeUAcc F32EqAcc F32NeAcc F32LtAcc
+    F32GtAcc F32LeAcc F32GeAcc F64EqAcc F64NeAcc F64LtAcc F64GtAcc F64LeAcc F64GeAcc I32AddAcc
+    I32SubAcc I32MulAcc I32AndAcc I32OrAcc I32XorAcc I32ShlAcc I32ShrSAcc I32ShrUAcc I32RotlAcc
+    I32RotrAcc I64AddAcc I64SubAcc I64MulAcc I64AndAcc I64OrAcc I64XorAcc I64ShlAcc I64ShrSAcc
+    I64ShrUAcc I64RotlAcc I64RotrAcc F32AddAcc F32SubAcc F32MulAcc F32DivAcc F32MinAcc F32MaxAcc
+    F32CopysignAcc F64AddAcc F64SubAcc F64MulAcc F64DivAcc F64MinAcc F64MaxAcc F64CopysignAcc
+    BrIfI32EqAcc BrIfI32NeAcc BrIfI32LtSAcc BrIfI32LtUAcc BrIfI32GtSAcc BrIfI32GtUAcc
+    BrIfI32LeSAcc BrIfI32LeUAcc BrIfI32GeSAcc BrIfI32GeUAcc BrIfI64EqAcc BrIfI64NeAcc
+    BrIfI64LtSAcc BrIfI64LtUAcc BrIfI64GtSAcc BrIfI64GtUAcc BrIfI64LeSAcc BrIfI64LeUAcc
+    BrIfI64GeSAcc BrIfI64GeUAcc I32LoadAcc I64LoadAcc F32LoadAcc F64LoadAcc I32Load8SAcc
+    I32Load8UAcc I32Load16SAcc I32Load16UAcc I64Load8SAcc I64Load8UAcc I64Load16SAcc
+    I64Load16UAcc I64Load32SAcc I64Load32UAcc I32LoadSumAcc I64LoadSumAcc F32LoadSumAcc
+    F64LoadSumAcc I32Load8SSumAcc I32Load8USumAcc I32Load16SSumAcc I32Load16USumAcc CopyAcc
+    BrIfNezAcc BrIfEqzAcc
 }
 
 /// Checks a float-to-integer truncation: `x` must lie strictly between

@@ -97,6 +97,9 @@ pub(crate) struct Exec {
     pub fp: *mut u64,
     pub mem: *mut u8,
     pub mem_len: u64,
+    /// The accumulator (`ir::acc`) across a return to the driver's loop,
+    /// under the portable dispatch.
+    pub acc: u64,
 
     // The running function and its instance's caches.
     pub instance: u32,
@@ -149,6 +152,7 @@ impl Exec {
             fp: std::ptr::null_mut(),
             mem: std::ptr::null_mut(),
             mem_len: 0,
+            acc: 0,
             instance,
             def: 0,
             base: 0,

@@ -6,9 +6,11 @@
 //! is zeroed (locals start at zero). Branch offsets are resolved, relative to
 //! the branching instruction. Instructions are 8 bytes.
 
+mod acc;
 mod fused;
 mod ops;
 
+pub use acc::forward_results;
 pub use fused::fuse_pairs;
 pub use ops::{Op, Opcode, OPCODES};
 
@@ -210,6 +212,36 @@ impl<R: Copy> Op<R> {
                 | Op::BrIfI64GeS { .. }
                 | Op::BrIfI64GeU { .. }
         )
+    }
+}
+
+impl<R: Copy> Op<R> {
+    /// The 16-bit offset of a fused compare-and-branch (`FuncBody::FAR` when
+    /// the real one is in `FuncBody::far_branches`).
+    pub fn branch16(&self) -> Option<i16> {
+        match *self {
+            Op::BrIfI32Eq { offset, .. }
+            | Op::BrIfI32Ne { offset, .. }
+            | Op::BrIfI32LtS { offset, .. }
+            | Op::BrIfI32LtU { offset, .. }
+            | Op::BrIfI32GtS { offset, .. }
+            | Op::BrIfI32GtU { offset, .. }
+            | Op::BrIfI32LeS { offset, .. }
+            | Op::BrIfI32LeU { offset, .. }
+            | Op::BrIfI32GeS { offset, .. }
+            | Op::BrIfI32GeU { offset, .. }
+            | Op::BrIfI64Eq { offset, .. }
+            | Op::BrIfI64Ne { offset, .. }
+            | Op::BrIfI64LtS { offset, .. }
+            | Op::BrIfI64LtU { offset, .. }
+            | Op::BrIfI64GtS { offset, .. }
+            | Op::BrIfI64GtU { offset, .. }
+            | Op::BrIfI64LeS { offset, .. }
+            | Op::BrIfI64LeU { offset, .. }
+            | Op::BrIfI64GeS { offset, .. }
+            | Op::BrIfI64GeU { offset, .. } => Some(offset),
+            _ => None,
+        }
     }
 }
 

@@ -447,4 +447,171 @@ define_ops! {
     I32XorIntoI32ShrU "i32.xor>i32.shr_u" { def [dst] use [a, b] imm [] }
     I32ShlThenI32Add "i32.shl+i32.add" { def [dst] use [a, b] imm [] }
     I32ShlIntoI32Add "i32.shl>i32.add" { def [dst] use [a, b] imm [] }
+
+    // Accumulator forms (`ir::acc`): the instruction with one operand taken
+    // from the register the instruction before it left its result in,
+    // instead of from that result's cell. Interpreter only; the JIT lowers
+    // each as its plain form (`Op::plain`).
+    I32ReinterpretF32Acc "i32.reinterpret_f32<acc" { def [dst] use [src] imm [] }
+    I32EqzAcc "i32.eqz<acc" { def [dst] use [src] imm [] }
+    I64EqzAcc "i64.eqz<acc" { def [dst] use [src] imm [] }
+    I32ClzAcc "i32.clz<acc" { def [dst] use [src] imm [] }
+    I32CtzAcc "i32.ctz<acc" { def [dst] use [src] imm [] }
+    I32PopcntAcc "i32.popcnt<acc" { def [dst] use [src] imm [] }
+    I64ClzAcc "i64.clz<acc" { def [dst] use [src] imm [] }
+    I64CtzAcc "i64.ctz<acc" { def [dst] use [src] imm [] }
+    I64PopcntAcc "i64.popcnt<acc" { def [dst] use [src] imm [] }
+    F32AbsAcc "f32.abs<acc" { def [dst] use [src] imm [] }
+    F32NegAcc "f32.neg<acc" { def [dst] use [src] imm [] }
+    F32CeilAcc "f32.ceil<acc" { def [dst] use [src] imm [] }
+    F32FloorAcc "f32.floor<acc" { def [dst] use [src] imm [] }
+    F32TruncAcc "f32.trunc<acc" { def [dst] use [src] imm [] }
+    F32NearestAcc "f32.nearest<acc" { def [dst] use [src] imm [] }
+    F32SqrtAcc "f32.sqrt<acc" { def [dst] use [src] imm [] }
+    F64AbsAcc "f64.abs<acc" { def [dst] use [src] imm [] }
+    F64NegAcc "f64.neg<acc" { def [dst] use [src] imm [] }
+    F64CeilAcc "f64.ceil<acc" { def [dst] use [src] imm [] }
+    F64FloorAcc "f64.floor<acc" { def [dst] use [src] imm [] }
+    F64TruncAcc "f64.trunc<acc" { def [dst] use [src] imm [] }
+    F64NearestAcc "f64.nearest<acc" { def [dst] use [src] imm [] }
+    F64SqrtAcc "f64.sqrt<acc" { def [dst] use [src] imm [] }
+    I32WrapI64Acc "i32.wrap_i64<acc" { def [dst] use [src] imm [] }
+    I64ExtendI32SAcc "i64.extend_i32_s<acc" { def [dst] use [src] imm [] }
+    I64ExtendI32UAcc "i64.extend_i32_u<acc" { def [dst] use [src] imm [] }
+    F32ConvertI32SAcc "f32.convert_i32_s<acc" { def [dst] use [src] imm [] }
+    F32ConvertI32UAcc "f32.convert_i32_u<acc" { def [dst] use [src] imm [] }
+    F32ConvertI64SAcc "f32.convert_i64_s<acc" { def [dst] use [src] imm [] }
+    F32ConvertI64UAcc "f32.convert_i64_u<acc" { def [dst] use [src] imm [] }
+    F32DemoteF64Acc "f32.demote_f64<acc" { def [dst] use [src] imm [] }
+    F64ConvertI32SAcc "f64.convert_i32_s<acc" { def [dst] use [src] imm [] }
+    F64ConvertI32UAcc "f64.convert_i32_u<acc" { def [dst] use [src] imm [] }
+    F64ConvertI64SAcc "f64.convert_i64_s<acc" { def [dst] use [src] imm [] }
+    F64ConvertI64UAcc "f64.convert_i64_u<acc" { def [dst] use [src] imm [] }
+    F64PromoteF32Acc "f64.promote_f32<acc" { def [dst] use [src] imm [] }
+    I32Extend8SAcc "i32.extend8_s<acc" { def [dst] use [src] imm [] }
+    I32Extend16SAcc "i32.extend16_s<acc" { def [dst] use [src] imm [] }
+    I64Extend8SAcc "i64.extend8_s<acc" { def [dst] use [src] imm [] }
+    I64Extend16SAcc "i64.extend16_s<acc" { def [dst] use [src] imm [] }
+    I64Extend32SAcc "i64.extend32_s<acc" { def [dst] use [src] imm [] }
+    I32TruncSatF32SAcc "i32.trunc_sat_f32_s<acc" { def [dst] use [src] imm [] }
+    I32TruncSatF32UAcc "i32.trunc_sat_f32_u<acc" { def [dst] use [src] imm [] }
+    I32TruncSatF64SAcc "i32.trunc_sat_f64_s<acc" { def [dst] use [src] imm [] }
+    I32TruncSatF64UAcc "i32.trunc_sat_f64_u<acc" { def [dst] use [src] imm [] }
+    I64TruncSatF32SAcc "i64.trunc_sat_f32_s<acc" { def [dst] use [src] imm [] }
+    I64TruncSatF32UAcc "i64.trunc_sat_f32_u<acc" { def [dst] use [src] imm [] }
+    I64TruncSatF64SAcc "i64.trunc_sat_f64_s<acc" { def [dst] use [src] imm [] }
+    I64TruncSatF64UAcc "i64.trunc_sat_f64_u<acc" { def [dst] use [src] imm [] }
+    I32EqAcc "i32.eq<acc" { def [dst] use [a, b] imm [] }
+    I32NeAcc "i32.ne<acc" { def [dst] use [a, b] imm [] }
+    I32LtSAcc "i32.lt_s<acc" { def [dst] use [a, b] imm [] }
+    I32LtUAcc "i32.lt_u<acc" { def [dst] use [a, b] imm [] }
+    I32GtSAcc "i32.gt_s<acc" { def [dst] use [a, b] imm [] }
+    I32GtUAcc "i32.gt_u<acc" { def [dst] use [a, b] imm [] }
+    I32LeSAcc "i32.le_s<acc" { def [dst] use [a, b] imm [] }
+    I32LeUAcc "i32.le_u<acc" { def [dst] use [a, b] imm [] }
+    I32GeSAcc "i32.ge_s<acc" { def [dst] use [a, b] imm [] }
+    I32GeUAcc "i32.ge_u<acc" { def [dst] use [a, b] imm [] }
+    I64EqAcc "i64.eq<acc" { def [dst] use [a, b] imm [] }
+    I64NeAcc "i64.ne<acc" { def [dst] use [a, b] imm [] }
+    I64LtSAcc "i64.lt_s<acc" { def [dst] use [a, b] imm [] }
+    I64LtUAcc "i64.lt_u<acc" { def [dst] use [a, b] imm [] }
+    I64GtSAcc "i64.gt_s<acc" { def [dst] use [a, b] imm [] }
+    I64GtUAcc "i64.gt_u<acc" { def [dst] use [a, b] imm [] }
+    I64LeSAcc "i64.le_s<acc" { def [dst] use [a, b] imm [] }
+    I64LeUAcc "i64.le_u<acc" { def [dst] use [a, b] imm [] }
+    I64GeSAcc "i64.ge_s<acc" { def [dst] use [a, b] imm [] }
+    I64GeUAcc "i64.ge_u<acc" { def [dst] use [a, b] imm [] }
+    F32EqAcc "f32.eq<acc" { def [dst] use [a, b] imm [] }
+    F32NeAcc "f32.ne<acc" { def [dst] use [a, b] imm [] }
+    F32LtAcc "f32.lt<acc" { def [dst] use [a, b] imm [] }
+    F32GtAcc "f32.gt<acc" { def [dst] use [a, b] imm [] }
+    F32LeAcc "f32.le<acc" { def [dst] use [a, b] imm [] }
+    F32GeAcc "f32.ge<acc" { def [dst] use [a, b] imm [] }
+    F64EqAcc "f64.eq<acc" { def [dst] use [a, b] imm [] }
+    F64NeAcc "f64.ne<acc" { def [dst] use [a, b] imm [] }
+    F64LtAcc "f64.lt<acc" { def [dst] use [a, b] imm [] }
+    F64GtAcc "f64.gt<acc" { def [dst] use [a, b] imm [] }
+    F64LeAcc "f64.le<acc" { def [dst] use [a, b] imm [] }
+    F64GeAcc "f64.ge<acc" { def [dst] use [a, b] imm [] }
+    I32AddAcc "i32.add<acc" { def [dst] use [a, b] imm [] }
+    I32SubAcc "i32.sub<acc" { def [dst] use [a, b] imm [] }
+    I32MulAcc "i32.mul<acc" { def [dst] use [a, b] imm [] }
+    I32AndAcc "i32.and<acc" { def [dst] use [a, b] imm [] }
+    I32OrAcc "i32.or<acc" { def [dst] use [a, b] imm [] }
+    I32XorAcc "i32.xor<acc" { def [dst] use [a, b] imm [] }
+    I32ShlAcc "i32.shl<acc" { def [dst] use [a, b] imm [] }
+    I32ShrSAcc "i32.shr_s<acc" { def [dst] use [a, b] imm [] }
+    I32ShrUAcc "i32.shr_u<acc" { def [dst] use [a, b] imm [] }
+    I32RotlAcc "i32.rotl<acc" { def [dst] use [a, b] imm [] }
+    I32RotrAcc "i32.rotr<acc" { def [dst] use [a, b] imm [] }
+    I64AddAcc "i64.add<acc" { def [dst] use [a, b] imm [] }
+    I64SubAcc "i64.sub<acc" { def [dst] use [a, b] imm [] }
+    I64MulAcc "i64.mul<acc" { def [dst] use [a, b] imm [] }
+    I64AndAcc "i64.and<acc" { def [dst] use [a, b] imm [] }
+    I64OrAcc "i64.or<acc" { def [dst] use [a, b] imm [] }
+    I64XorAcc "i64.xor<acc" { def [dst] use [a, b] imm [] }
+    I64ShlAcc "i64.shl<acc" { def [dst] use [a, b] imm [] }
+    I64ShrSAcc "i64.shr_s<acc" { def [dst] use [a, b] imm [] }
+    I64ShrUAcc "i64.shr_u<acc" { def [dst] use [a, b] imm [] }
+    I64RotlAcc "i64.rotl<acc" { def [dst] use [a, b] imm [] }
+    I64RotrAcc "i64.rotr<acc" { def [dst] use [a, b] imm [] }
+    F32AddAcc "f32.add<acc" { def [dst] use [a, b] imm [] }
+    F32SubAcc "f32.sub<acc" { def [dst] use [a, b] imm [] }
+    F32MulAcc "f32.mul<acc" { def [dst] use [a, b] imm [] }
+    F32DivAcc "f32.div<acc" { def [dst] use [a, b] imm [] }
+    F32MinAcc "f32.min<acc" { def [dst] use [a, b] imm [] }
+    F32MaxAcc "f32.max<acc" { def [dst] use [a, b] imm [] }
+    F32CopysignAcc "f32.copysign<acc" { def [dst] use [a, b] imm [] }
+    F64AddAcc "f64.add<acc" { def [dst] use [a, b] imm [] }
+    F64SubAcc "f64.sub<acc" { def [dst] use [a, b] imm [] }
+    F64MulAcc "f64.mul<acc" { def [dst] use [a, b] imm [] }
+    F64DivAcc "f64.div<acc" { def [dst] use [a, b] imm [] }
+    F64MinAcc "f64.min<acc" { def [dst] use [a, b] imm [] }
+    F64MaxAcc "f64.max<acc" { def [dst] use [a, b] imm [] }
+    F64CopysignAcc "f64.copysign<acc" { def [dst] use [a, b] imm [] }
+    BrIfI32EqAcc "br_if.i32.eq<acc" { def [] use [a, b] imm [offset: i16] }
+    BrIfI32NeAcc "br_if.i32.ne<acc" { def [] use [a, b] imm [offset: i16] }
+    BrIfI32LtSAcc "br_if.i32.lt_s<acc" { def [] use [a, b] imm [offset: i16] }
+    BrIfI32LtUAcc "br_if.i32.lt_u<acc" { def [] use [a, b] imm [offset: i16] }
+    BrIfI32GtSAcc "br_if.i32.gt_s<acc" { def [] use [a, b] imm [offset: i16] }
+    BrIfI32GtUAcc "br_if.i32.gt_u<acc" { def [] use [a, b] imm [offset: i16] }
+    BrIfI32LeSAcc "br_if.i32.le_s<acc" { def [] use [a, b] imm [offset: i16] }
+    BrIfI32LeUAcc "br_if.i32.le_u<acc" { def [] use [a, b] imm [offset: i16] }
+    BrIfI32GeSAcc "br_if.i32.ge_s<acc" { def [] use [a, b] imm [offset: i16] }
+    BrIfI32GeUAcc "br_if.i32.ge_u<acc" { def [] use [a, b] imm [offset: i16] }
+    BrIfI64EqAcc "br_if.i64.eq<acc" { def [] use [a, b] imm [offset: i16] }
+    BrIfI64NeAcc "br_if.i64.ne<acc" { def [] use [a, b] imm [offset: i16] }
+    BrIfI64LtSAcc "br_if.i64.lt_s<acc" { def [] use [a, b] imm [offset: i16] }
+    BrIfI64LtUAcc "br_if.i64.lt_u<acc" { def [] use [a, b] imm [offset: i16] }
+    BrIfI64GtSAcc "br_if.i64.gt_s<acc" { def [] use [a, b] imm [offset: i16] }
+    BrIfI64GtUAcc "br_if.i64.gt_u<acc" { def [] use [a, b] imm [offset: i16] }
+    BrIfI64LeSAcc "br_if.i64.le_s<acc" { def [] use [a, b] imm [offset: i16] }
+    BrIfI64LeUAcc "br_if.i64.le_u<acc" { def [] use [a, b] imm [offset: i16] }
+    BrIfI64GeSAcc "br_if.i64.ge_s<acc" { def [] use [a, b] imm [offset: i16] }
+    BrIfI64GeUAcc "br_if.i64.ge_u<acc" { def [] use [a, b] imm [offset: i16] }
+    I32LoadAcc "i32.load<acc" { def [dst] use [ptr] imm [offset: u16] }
+    I64LoadAcc "i64.load<acc" { def [dst] use [ptr] imm [offset: u16] }
+    F32LoadAcc "f32.load<acc" { def [dst] use [ptr] imm [offset: u16] }
+    F64LoadAcc "f64.load<acc" { def [dst] use [ptr] imm [offset: u16] }
+    I32Load8SAcc "i32.load8_s<acc" { def [dst] use [ptr] imm [offset: u16] }
+    I32Load8UAcc "i32.load8_u<acc" { def [dst] use [ptr] imm [offset: u16] }
+    I32Load16SAcc "i32.load16_s<acc" { def [dst] use [ptr] imm [offset: u16] }
+    I32Load16UAcc "i32.load16_u<acc" { def [dst] use [ptr] imm [offset: u16] }
+    I64Load8SAcc "i64.load8_s<acc" { def [dst] use [ptr] imm [offset: u16] }
+    I64Load8UAcc "i64.load8_u<acc" { def [dst] use [ptr] imm [offset: u16] }
+    I64Load16SAcc "i64.load16_s<acc" { def [dst] use [ptr] imm [offset: u16] }
+    I64Load16UAcc "i64.load16_u<acc" { def [dst] use [ptr] imm [offset: u16] }
+    I64Load32SAcc "i64.load32_s<acc" { def [dst] use [ptr] imm [offset: u16] }
+    I64Load32UAcc "i64.load32_u<acc" { def [dst] use [ptr] imm [offset: u16] }
+    I32LoadSumAcc "i32.load.sum<acc" { def [dst] use [a, b] imm [] }
+    I64LoadSumAcc "i64.load.sum<acc" { def [dst] use [a, b] imm [] }
+    F32LoadSumAcc "f32.load.sum<acc" { def [dst] use [a, b] imm [] }
+    F64LoadSumAcc "f64.load.sum<acc" { def [dst] use [a, b] imm [] }
+    I32Load8SSumAcc "i32.load8_s.sum<acc" { def [dst] use [a, b] imm [] }
+    I32Load8USumAcc "i32.load8_u.sum<acc" { def [dst] use [a, b] imm [] }
+    I32Load16SSumAcc "i32.load16_s.sum<acc" { def [dst] use [a, b] imm [] }
+    I32Load16USumAcc "i32.load16_u.sum<acc" { def [dst] use [a, b] imm [] }
+    CopyAcc "copy<acc" { def [dst] use [src] imm [] }
+    BrIfNezAcc "br_if.nez<acc" { def [] use [cond] imm [offset: i32] }
+    BrIfEqzAcc "br_if.eqz<acc" { def [] use [cond] imm [offset: i32] }
 }

@@ -188,7 +188,8 @@ impl Lowerer<'_> {
     /// Creates labels for every branch target, so backward branches find them.
     fn collect_targets(&mut self) {
         let code = &self.body.code;
-        for (i, op) in code.iter().map(|slot| &slot.op).enumerate() {
+        for (i, op) in code.iter().map(|slot| slot.op.plain()).enumerate() {
+            let op = &op;
             let off = match *op {
                 Op::Br { offset } | Op::BrIfNez { offset, .. } | Op::BrIfEqz { offset, .. } => {
                     Some(offset)
@@ -1069,7 +1070,7 @@ impl Lowerer<'_> {
                 self.m.bind(osr);
             }
             // A fused pair's first word is lowered as its instruction.
-            let op = code[i].op.unfused();
+            let op = code[i].op.plain();
             let next = i + 1;
             let mut skip = 0usize;
             // Registers live across a call wait in their home cells.
@@ -1132,8 +1133,170 @@ impl Lowerer<'_> {
                 | Op::I32XorThenI32ShrU { .. }
                 | Op::I32XorIntoI32ShrU { .. }
                 | Op::I32ShlThenI32Add { .. }
-                | Op::I32ShlIntoI32Add { .. } => {
-                    return Err(format!("fused instruction {op} left after unfusing"));
+                | Op::I32ShlIntoI32Add { .. }
+                | Op::I32ReinterpretF32Acc { .. }
+                | Op::I32EqzAcc { .. }
+                | Op::I64EqzAcc { .. }
+                | Op::I32ClzAcc { .. }
+                | Op::I32CtzAcc { .. }
+                | Op::I32PopcntAcc { .. }
+                | Op::I64ClzAcc { .. }
+                | Op::I64CtzAcc { .. }
+                | Op::I64PopcntAcc { .. }
+                | Op::F32AbsAcc { .. }
+                | Op::F32NegAcc { .. }
+                | Op::F32CeilAcc { .. }
+                | Op::F32FloorAcc { .. }
+                | Op::F32TruncAcc { .. }
+                | Op::F32NearestAcc { .. }
+                | Op::F32SqrtAcc { .. }
+                | Op::F64AbsAcc { .. }
+                | Op::F64NegAcc { .. }
+                | Op::F64CeilAcc { .. }
+                | Op::F64FloorAcc { .. }
+                | Op::F64TruncAcc { .. }
+                | Op::F64NearestAcc { .. }
+                | Op::F64SqrtAcc { .. }
+                | Op::I32WrapI64Acc { .. }
+                | Op::I64ExtendI32SAcc { .. }
+                | Op::I64ExtendI32UAcc { .. }
+                | Op::F32ConvertI32SAcc { .. }
+                | Op::F32ConvertI32UAcc { .. }
+                | Op::F32ConvertI64SAcc { .. }
+                | Op::F32ConvertI64UAcc { .. }
+                | Op::F32DemoteF64Acc { .. }
+                | Op::F64ConvertI32SAcc { .. }
+                | Op::F64ConvertI32UAcc { .. }
+                | Op::F64ConvertI64SAcc { .. }
+                | Op::F64ConvertI64UAcc { .. }
+                | Op::F64PromoteF32Acc { .. }
+                | Op::I32Extend8SAcc { .. }
+                | Op::I32Extend16SAcc { .. }
+                | Op::I64Extend8SAcc { .. }
+                | Op::I64Extend16SAcc { .. }
+                | Op::I64Extend32SAcc { .. }
+                | Op::I32TruncSatF32SAcc { .. }
+                | Op::I32TruncSatF32UAcc { .. }
+                | Op::I32TruncSatF64SAcc { .. }
+                | Op::I32TruncSatF64UAcc { .. }
+                | Op::I64TruncSatF32SAcc { .. }
+                | Op::I64TruncSatF32UAcc { .. }
+                | Op::I64TruncSatF64SAcc { .. }
+                | Op::I64TruncSatF64UAcc { .. }
+                | Op::I32EqAcc { .. }
+                | Op::I32NeAcc { .. }
+                | Op::I32LtSAcc { .. }
+                | Op::I32LtUAcc { .. }
+                | Op::I32GtSAcc { .. }
+                | Op::I32GtUAcc { .. }
+                | Op::I32LeSAcc { .. }
+                | Op::I32LeUAcc { .. }
+                | Op::I32GeSAcc { .. }
+                | Op::I32GeUAcc { .. }
+                | Op::I64EqAcc { .. }
+                | Op::I64NeAcc { .. }
+                | Op::I64LtSAcc { .. }
+                | Op::I64LtUAcc { .. }
+                | Op::I64GtSAcc { .. }
+                | Op::I64GtUAcc { .. }
+                | Op::I64LeSAcc { .. }
+                | Op::I64LeUAcc { .. }
+                | Op::I64GeSAcc { .. }
+                | Op::I64GeUAcc { .. }
+                | Op::F32EqAcc { .. }
+                | Op::F32NeAcc { .. }
+                | Op::F32LtAcc { .. }
+                | Op::F32GtAcc { .. }
+                | Op::F32LeAcc { .. }
+                | Op::F32GeAcc { .. }
+                | Op::F64EqAcc { .. }
+                | Op::F64NeAcc { .. }
+                | Op::F64LtAcc { .. }
+                | Op::F64GtAcc { .. }
+                | Op::F64LeAcc { .. }
+                | Op::F64GeAcc { .. }
+                | Op::I32AddAcc { .. }
+                | Op::I32SubAcc { .. }
+                | Op::I32MulAcc { .. }
+                | Op::I32AndAcc { .. }
+                | Op::I32OrAcc { .. }
+                | Op::I32XorAcc { .. }
+                | Op::I32ShlAcc { .. }
+                | Op::I32ShrSAcc { .. }
+                | Op::I32ShrUAcc { .. }
+                | Op::I32RotlAcc { .. }
+                | Op::I32RotrAcc { .. }
+                | Op::I64AddAcc { .. }
+                | Op::I64SubAcc { .. }
+                | Op::I64MulAcc { .. }
+                | Op::I64AndAcc { .. }
+                | Op::I64OrAcc { .. }
+                | Op::I64XorAcc { .. }
+                | Op::I64ShlAcc { .. }
+                | Op::I64ShrSAcc { .. }
+                | Op::I64ShrUAcc { .. }
+                | Op::I64RotlAcc { .. }
+                | Op::I64RotrAcc { .. }
+                | Op::F32AddAcc { .. }
+                | Op::F32SubAcc { .. }
+                | Op::F32MulAcc { .. }
+                | Op::F32DivAcc { .. }
+                | Op::F32MinAcc { .. }
+                | Op::F32MaxAcc { .. }
+                | Op::F32CopysignAcc { .. }
+                | Op::F64AddAcc { .. }
+                | Op::F64SubAcc { .. }
+                | Op::F64MulAcc { .. }
+                | Op::F64DivAcc { .. }
+                | Op::F64MinAcc { .. }
+                | Op::F64MaxAcc { .. }
+                | Op::F64CopysignAcc { .. }
+                | Op::BrIfI32EqAcc { .. }
+                | Op::BrIfI32NeAcc { .. }
+                | Op::BrIfI32LtSAcc { .. }
+                | Op::BrIfI32LtUAcc { .. }
+                | Op::BrIfI32GtSAcc { .. }
+                | Op::BrIfI32GtUAcc { .. }
+                | Op::BrIfI32LeSAcc { .. }
+                | Op::BrIfI32LeUAcc { .. }
+                | Op::BrIfI32GeSAcc { .. }
+                | Op::BrIfI32GeUAcc { .. }
+                | Op::BrIfI64EqAcc { .. }
+                | Op::BrIfI64NeAcc { .. }
+                | Op::BrIfI64LtSAcc { .. }
+                | Op::BrIfI64LtUAcc { .. }
+                | Op::BrIfI64GtSAcc { .. }
+                | Op::BrIfI64GtUAcc { .. }
+                | Op::BrIfI64LeSAcc { .. }
+                | Op::BrIfI64LeUAcc { .. }
+                | Op::BrIfI64GeSAcc { .. }
+                | Op::BrIfI64GeUAcc { .. }
+                | Op::I32LoadAcc { .. }
+                | Op::I64LoadAcc { .. }
+                | Op::F32LoadAcc { .. }
+                | Op::F64LoadAcc { .. }
+                | Op::I32Load8SAcc { .. }
+                | Op::I32Load8UAcc { .. }
+                | Op::I32Load16SAcc { .. }
+                | Op::I32Load16UAcc { .. }
+                | Op::I64Load8SAcc { .. }
+                | Op::I64Load8UAcc { .. }
+                | Op::I64Load16SAcc { .. }
+                | Op::I64Load16UAcc { .. }
+                | Op::I64Load32SAcc { .. }
+                | Op::I64Load32UAcc { .. }
+                | Op::I32LoadSumAcc { .. }
+                | Op::I64LoadSumAcc { .. }
+                | Op::F32LoadSumAcc { .. }
+                | Op::F64LoadSumAcc { .. }
+                | Op::I32Load8SSumAcc { .. }
+                | Op::I32Load8USumAcc { .. }
+                | Op::I32Load16SSumAcc { .. }
+                | Op::I32Load16USumAcc { .. }
+                | Op::CopyAcc { .. }
+                | Op::BrIfNezAcc { .. }
+                | Op::BrIfEqzAcc { .. } => {
+                    return Err(format!("fused or accumulator form {op} left after `plain`"));
                 }
                 Op::Unreachable {} => self.m.trap(code_of(TrapCode::Unreachable)),
                 Op::ConsumeFuel { amount } => {
