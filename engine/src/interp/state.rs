@@ -306,10 +306,18 @@ pub(super) unsafe fn operand(ip: Ip, k: usize) -> Reg {
 pub(super) unsafe fn registers_to_cells(words: Ip, from: *mut u64, to: *mut u64, n: usize) -> Ip {
     // SAFETY: as the function's contract.
     unsafe {
-        for k in 0..n {
-            *to.add(k) = *from.add(operand(words, k) as usize);
+        // Word by word, three registers each: `operand(words, k)` for each
+        // `k` would divide by three per register.
+        let mut k = 0;
+        let mut word = words;
+        while k < n {
+            for j in 0..(n - k).min(3) {
+                *to.add(k + j) = *from.add(operand(word, j) as usize);
+            }
+            k += 3;
+            word = word.add(1);
         }
-        words.add(n.div_ceil(3))
+        word
     }
 }
 
@@ -323,10 +331,16 @@ pub(super) unsafe fn registers_to_cells(words: Ip, from: *mut u64, to: *mut u64,
 pub(super) unsafe fn cells_to_registers(words: Ip, from: *mut u64, to: *mut u64, n: usize) -> Ip {
     // SAFETY: as the function's contract.
     unsafe {
-        for k in 0..n {
-            *to.add(operand(words, k) as usize) = *from.add(k);
+        let mut k = 0;
+        let mut word = words;
+        while k < n {
+            for j in 0..(n - k).min(3) {
+                *to.add(operand(word, j) as usize) = *from.add(k + j);
+            }
+            k += 3;
+            word = word.add(1);
         }
-        words.add(n.div_ceil(3))
+        word
     }
 }
 
