@@ -522,6 +522,25 @@ macro_rules! fused {
 }
 
 handler_acc! {
+    GlobalSetAcc(ip, fp, mem, acc, len, cx) {
+        operands!(ip, GlobalSetAcc { src: _, global });
+        **(*cx).globals.add(global as usize) = acc;
+        dispatch(ip.add(1), fp, mem, len, cx)
+    }
+    Return1Acc(ip, fp, mem, acc, len, cx) {
+        let c = &mut *cx;
+        match c.frames.last() {
+            Some(caller) if caller.instance == c.instance => {
+                let (results, caller_fp) = pop_frame(c);
+                put(caller_fp, super::state::operand(results, 0), acc);
+                dispatch(results.add(1), caller_fp, mem, len, cx)
+            }
+            _ => {
+                *fp = acc;
+                return_elsewhere(cx)
+            }
+        }
+    }
     CopyAcc(ip, fp, mem, acc, len, cx) {
         operands!(ip, CopyAcc { dst, src: _ });
         put(fp, dst, acc);
@@ -572,11 +591,11 @@ macro_rules! division {
             if $y == 0 {
                 return trap(cx, TrapCode::IntegerDivideByZero);
             }
-            match $e {
-                Some(v) => put(fp, dst, v),
+            let v = match $e {
+                Some(v) => put_cell(fp, dst, v),
                 None => return trap(cx, TrapCode::IntegerOverflow),
-            }
-            dispatch(ip.add(1), fp, mem, len, cx)
+            };
+            dispatch_acc(ip.add(1), fp, mem, v, len, cx)
         } }
     )*};
 }
@@ -673,13 +692,21 @@ macro_rules! load {
 }
 
 macro_rules! store {
-    ($($name:ident($t:ty);)*) => {$(
+    ($($name:ident <$acc:ident> ($t:ty);)*) => {$(
         handler! { $name(ip, fp, mem, len, cx) {
             operands!(ip, $name { ptr, val, offset });
             let Some(p) = addr(fp, ptr, offset as u32, size_of::<$t>() as u64, mem, len) else {
                 return trap(cx, TrapCode::MemoryOutOfBounds);
             };
             <$t>::store(p, u64_(fp, val) as $t);
+            dispatch(ip.add(1), fp, mem, len, cx)
+        } }
+        handler_acc! { $acc(ip, fp, mem, acc, len, cx) {
+            operands!(ip, $acc { ptr, val: _, offset });
+            let Some(p) = addr(fp, ptr, offset as u32, size_of::<$t>() as u64, mem, len) else {
+                return trap(cx, TrapCode::MemoryOutOfBounds);
+            };
+            <$t>::store(p, acc as $t);
             dispatch(ip.add(1), fp, mem, len, cx)
         } }
     )*};
@@ -727,7 +754,7 @@ macro_rules! load_sum {
 }
 
 macro_rules! store_sum {
-    ($($name:ident($t:ty);)*) => {$(
+    ($($name:ident <$acc:ident> ($t:ty);)*) => {$(
         handler! { $name(ip, fp, mem, len, cx) {
             operands!(ip, $name { a, b, val });
             let ea = u32_(fp, a).wrapping_add(u32_(fp, b)) as u64;
@@ -735,6 +762,15 @@ macro_rules! store_sum {
                 return trap(cx, TrapCode::MemoryOutOfBounds);
             }
             <$t>::store(mem.add(ea as usize), u64_(fp, val) as $t);
+            dispatch(ip.add(1), fp, mem, len, cx)
+        } }
+        handler_acc! { $acc(ip, fp, mem, acc, len, cx) {
+            operands!(ip, $acc { a, b, val: _ });
+            let ea = u32_(fp, a).wrapping_add(u32_(fp, b)) as u64;
+            if ea + size_of::<$t>() as u64 > len {
+                return trap(cx, TrapCode::MemoryOutOfBounds);
+            }
+            <$t>::store(mem.add(ea as usize), acc as $t);
             dispatch(ip.add(1), fp, mem, len, cx)
         } }
     )*};
@@ -903,8 +939,8 @@ handler! {
     GlobalGet(ip, fp, mem, len, cx) {
         operands!(ip, GlobalGet { dst, global });
         // Global pointers of the instance are stable and valid.
-        put(fp, dst, **(*cx).globals.add(global as usize));
-        dispatch(ip.add(1), fp, mem, len, cx)
+        let v = put_cell(fp, dst, **(*cx).globals.add(global as usize));
+        dispatch_acc(ip.add(1), fp, mem, v, len, cx)
     }
     GlobalSet(ip, fp, mem, len, cx) {
         operands!(ip, GlobalSet { src, global });
@@ -1199,24 +1235,24 @@ load_sum! {
 }
 
 store_sum! {
-    I32StoreSum(u32);
-    I64StoreSum(u64);
-    F32StoreSum(u32);
-    F64StoreSum(u64);
-    I32Store8Sum(u8);
-    I32Store16Sum(u16);
+    I32StoreSum <I32StoreSumAcc> (u32);
+    I64StoreSum <I64StoreSumAcc> (u64);
+    F32StoreSum <F32StoreSumAcc> (u32);
+    F64StoreSum <F64StoreSumAcc> (u64);
+    I32Store8Sum <I32Store8SumAcc> (u8);
+    I32Store16Sum <I32Store16SumAcc> (u16);
 }
 
 store! {
-    I32Store(u32);
-    I64Store(u64);
-    F32Store(u32);
-    F64Store(u64);
-    I32Store8(u8);
-    I32Store16(u16);
-    I64Store8(u8);
-    I64Store16(u16);
-    I64Store32(u32);
+    I32Store <I32StoreAcc> (u32);
+    I64Store <I64StoreAcc> (u64);
+    F32Store <F32StoreAcc> (u32);
+    F64Store <F64StoreAcc> (u64);
+    I32Store8 <I32Store8Acc> (u8);
+    I32Store16 <I32Store16Acc> (u16);
+    I64Store8 <I64Store8Acc> (u8);
+    I64Store16 <I64Store16Acc> (u16);
+    I64Store32 <I64Store32Acc> (u32);
 }
 
 unary! {
@@ -1488,6 +1524,9 @@ handler_table! {
     I64Load16UAcc I64Load32SAcc I64Load32UAcc I32LoadSumAcc I64LoadSumAcc F32LoadSumAcc
     F64LoadSumAcc I32Load8SSumAcc I32Load8USumAcc I32Load16SSumAcc I32Load16USumAcc CopyAcc
     BrIfNezAcc BrIfEqzAcc
+    I32StoreAcc I64StoreAcc F32StoreAcc F64StoreAcc I32Store8Acc I32Store16Acc I64Store8Acc
+    I64Store16Acc I64Store32Acc I32StoreSumAcc I64StoreSumAcc F32StoreSumAcc F64StoreSumAcc
+    I32Store8SumAcc I32Store16SumAcc GlobalSetAcc Return1Acc
 }
 
 /// Checks a float-to-integer truncation: `x` must lie strictly between

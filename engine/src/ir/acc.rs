@@ -37,9 +37,9 @@ macro_rules! acc_forms {
                 }
             }
 
-            /// Whether the interpreter's handler of `self` hands its result
-            /// to the next instruction in the accumulator register.
-            pub fn passes_acc(&self) -> bool {
+            /// Whether `self` is a producing instruction with an
+            /// accumulator form, or that form.
+            fn has_producing_form(&self) -> bool {
                 match self {
                     $($(Op::$name { .. } | Op::$acc { .. } => { let _ = stringify!($produces); true })?)*
                     _ => false,
@@ -234,6 +234,23 @@ acc_forms! {
     Copy { dst, src } => CopyAcc [src] produces;
     BrIfNez { cond, offset } => BrIfNezAcc [cond];
     BrIfEqz { cond, offset } => BrIfEqzAcc [cond];
+    I32Store { ptr, val, offset } => I32StoreAcc [val];
+    I64Store { ptr, val, offset } => I64StoreAcc [val];
+    F32Store { ptr, val, offset } => F32StoreAcc [val];
+    F64Store { ptr, val, offset } => F64StoreAcc [val];
+    I32Store8 { ptr, val, offset } => I32Store8Acc [val];
+    I32Store16 { ptr, val, offset } => I32Store16Acc [val];
+    I64Store8 { ptr, val, offset } => I64Store8Acc [val];
+    I64Store16 { ptr, val, offset } => I64Store16Acc [val];
+    I64Store32 { ptr, val, offset } => I64Store32Acc [val];
+    I32StoreSum { a, b, val } => I32StoreSumAcc [val];
+    I64StoreSum { a, b, val } => I64StoreSumAcc [val];
+    F32StoreSum { a, b, val } => F32StoreSumAcc [val];
+    F64StoreSum { a, b, val } => F64StoreSumAcc [val];
+    I32Store8Sum { a, b, val } => I32Store8SumAcc [val];
+    I32Store16Sum { a, b, val } => I32Store16SumAcc [val];
+    GlobalSet { src, global } => GlobalSetAcc [src];
+    Return1 { src } => Return1Acc [src];
 }
 
 impl<R: Copy + PartialEq> Op<R> {
@@ -241,6 +258,24 @@ impl<R: Copy + PartialEq> Op<R> {
     /// fused or accumulator form.
     pub fn plain(self) -> Op<R> {
         self.unfused().unacc()
+    }
+
+    /// Whether the interpreter's handler of `self` hands its result to the
+    /// next instruction in the accumulator register.
+    pub fn passes_acc(&self) -> bool {
+        self.has_producing_form()
+            || matches!(
+                self,
+                Op::GlobalGet { .. }
+                    | Op::I32DivS { .. }
+                    | Op::I32DivU { .. }
+                    | Op::I32RemS { .. }
+                    | Op::I32RemU { .. }
+                    | Op::I64DivS { .. }
+                    | Op::I64DivU { .. }
+                    | Op::I64RemS { .. }
+                    | Op::I64RemU { .. }
+            )
     }
 }
 

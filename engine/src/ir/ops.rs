@@ -614,4 +614,21 @@ define_ops! {
     CopyAcc "copy<acc" { def [dst] use [src] imm [] }
     BrIfNezAcc "br_if.nez<acc" { def [] use [cond] imm [offset: i32] }
     BrIfEqzAcc "br_if.eqz<acc" { def [] use [cond] imm [offset: i32] }
+    I32StoreAcc "i32.store<acc" { def [] use [ptr, val] imm [offset: u16] }
+    I64StoreAcc "i64.store<acc" { def [] use [ptr, val] imm [offset: u16] }
+    F32StoreAcc "f32.store<acc" { def [] use [ptr, val] imm [offset: u16] }
+    F64StoreAcc "f64.store<acc" { def [] use [ptr, val] imm [offset: u16] }
+    I32Store8Acc "i32.store8<acc" { def [] use [ptr, val] imm [offset: u16] }
+    I32Store16Acc "i32.store16<acc" { def [] use [ptr, val] imm [offset: u16] }
+    I64Store8Acc "i64.store8<acc" { def [] use [ptr, val] imm [offset: u16] }
+    I64Store16Acc "i64.store16<acc" { def [] use [ptr, val] imm [offset: u16] }
+    I64Store32Acc "i64.store32<acc" { def [] use [ptr, val] imm [offset: u16] }
+    I32StoreSumAcc "i32.store.sum<acc" { def [] use [a, b, val] imm [] }
+    I64StoreSumAcc "i64.store.sum<acc" { def [] use [a, b, val] imm [] }
+    F32StoreSumAcc "f32.store.sum<acc" { def [] use [a, b, val] imm [] }
+    F64StoreSumAcc "f64.store.sum<acc" { def [] use [a, b, val] imm [] }
+    I32Store8SumAcc "i32.store8.sum<acc" { def [] use [a, b, val] imm [] }
+    I32Store16SumAcc "i32.store16.sum<acc" { def [] use [a, b, val] imm [] }
+    GlobalSetAcc "global.set<acc" { def [] use [src] imm [global: u32] }
+    Return1Acc "return<acc" { def [] use [src] imm [] }
 }

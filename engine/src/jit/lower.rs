@@ -1295,7 +1295,24 @@ impl Lowerer<'_> {
                 | Op::I32Load16USumAcc { .. }
                 | Op::CopyAcc { .. }
                 | Op::BrIfNezAcc { .. }
-                | Op::BrIfEqzAcc { .. } => {
+                | Op::BrIfEqzAcc { .. }
+                | Op::I32StoreAcc { .. }
+                | Op::I64StoreAcc { .. }
+                | Op::F32StoreAcc { .. }
+                | Op::F64StoreAcc { .. }
+                | Op::I32Store8Acc { .. }
+                | Op::I32Store16Acc { .. }
+                | Op::I64Store8Acc { .. }
+                | Op::I64Store16Acc { .. }
+                | Op::I64Store32Acc { .. }
+                | Op::I32StoreSumAcc { .. }
+                | Op::I64StoreSumAcc { .. }
+                | Op::F32StoreSumAcc { .. }
+                | Op::F64StoreSumAcc { .. }
+                | Op::I32Store8SumAcc { .. }
+                | Op::I32Store16SumAcc { .. }
+                | Op::GlobalSetAcc { .. }
+                | Op::Return1Acc { .. } => {
                     return Err(format!("fused or accumulator form {op} left after `plain`"));
                 }
                 Op::Unreachable {} => self.m.trap(code_of(TrapCode::Unreachable)),
