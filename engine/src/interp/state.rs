@@ -295,6 +295,30 @@ pub(super) unsafe fn operand(ip: Ip, k: usize) -> Reg {
     }
 }
 
+/// Calls `f(k, register)` for the `n` registers named by the operand words
+/// at `words`; gives the instruction after the words. Word by word, three
+/// registers each: `operand(words, k)` for each `k` would divide by three
+/// per register.
+///
+/// # Safety
+/// `words` must hold `n` registers.
+#[inline(always)]
+unsafe fn for_each_operand(words: Ip, n: usize, mut f: impl FnMut(usize, Reg)) -> Ip {
+    // SAFETY: as the function's contract.
+    unsafe {
+        let mut k = 0;
+        let mut word = words;
+        while k < n {
+            for j in 0..(n - k).min(3) {
+                f(k + j, operand(word, j));
+            }
+            k += 3;
+            word = word.add(1);
+        }
+        word
+    }
+}
+
 /// Copies the `n` registers named by the operand words at `words`, read
 /// in the frame at `from`, to cells `0..n` of the frame at `to`; gives the
 /// instruction after the words. A call's arguments.
@@ -305,20 +329,7 @@ pub(super) unsafe fn operand(ip: Ip, k: usize) -> Reg {
 #[inline(always)]
 pub(super) unsafe fn registers_to_cells(words: Ip, from: *mut u64, to: *mut u64, n: usize) -> Ip {
     // SAFETY: as the function's contract.
-    unsafe {
-        // Word by word, three registers each: `operand(words, k)` for each
-        // `k` would divide by three per register.
-        let mut k = 0;
-        let mut word = words;
-        while k < n {
-            for j in 0..(n - k).min(3) {
-                *to.add(k + j) = *from.add(operand(word, j) as usize);
-            }
-            k += 3;
-            word = word.add(1);
-        }
-        word
-    }
+    unsafe { for_each_operand(words, n, |k, r| *to.add(k) = *from.add(r as usize)) }
 }
 
 /// Copies cells `0..n` of the frame at `from` to the `n` registers named
@@ -330,18 +341,7 @@ pub(super) unsafe fn registers_to_cells(words: Ip, from: *mut u64, to: *mut u64,
 #[inline(always)]
 pub(super) unsafe fn cells_to_registers(words: Ip, from: *mut u64, to: *mut u64, n: usize) -> Ip {
     // SAFETY: as the function's contract.
-    unsafe {
-        let mut k = 0;
-        let mut word = words;
-        while k < n {
-            for j in 0..(n - k).min(3) {
-                *to.add(operand(word, j) as usize) = *from.add(k + j);
-            }
-            k += 3;
-            word = word.add(1);
-        }
-        word
-    }
+    unsafe { for_each_operand(words, n, |k, r| *to.add(r as usize) = *from.add(k)) }
 }
 
 /// Counts a call into a frame of `body` at `base`: traps when the call

@@ -191,27 +191,7 @@ impl<R: Copy> Op<R> {
                 | Op::ReturnN { .. }
                 | Op::BrIfNez { .. }
                 | Op::BrIfEqz { .. }
-                | Op::BrIfI32Eq { .. }
-                | Op::BrIfI32Ne { .. }
-                | Op::BrIfI32LtS { .. }
-                | Op::BrIfI32LtU { .. }
-                | Op::BrIfI32GtS { .. }
-                | Op::BrIfI32GtU { .. }
-                | Op::BrIfI32LeS { .. }
-                | Op::BrIfI32LeU { .. }
-                | Op::BrIfI32GeS { .. }
-                | Op::BrIfI32GeU { .. }
-                | Op::BrIfI64Eq { .. }
-                | Op::BrIfI64Ne { .. }
-                | Op::BrIfI64LtS { .. }
-                | Op::BrIfI64LtU { .. }
-                | Op::BrIfI64GtS { .. }
-                | Op::BrIfI64GtU { .. }
-                | Op::BrIfI64LeS { .. }
-                | Op::BrIfI64LeU { .. }
-                | Op::BrIfI64GeS { .. }
-                | Op::BrIfI64GeU { .. }
-        )
+        ) || self.branch16().is_some()
     }
 }
 

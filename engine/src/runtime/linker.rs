@@ -6,7 +6,7 @@ use super::store::{AsContext, AsContextMut, Caller, Store};
 use super::value::Val;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
-use crate::module::Module;
+use crate::module::{ImportDecl, Module};
 use crate::types::{ExternType, FuncType};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -168,11 +168,26 @@ impl<T> Linker<T> {
         module: &Module,
     ) -> Result<Instance> {
         let store = store.as_context_mut();
-        let mut imports = Vec::with_capacity(module.inner.imports.len());
-        for decl in &module.inner.imports {
-            let ext = self
-                .resolve(store, &decl.module, &decl.name)
-                .ok_or_else(|| {
+        let imports: Vec<Extern> = self
+            .import_definitions(module)?
+            .into_iter()
+            .map(|(_, def)| def.to_extern(store))
+            .collect();
+        instantiate(store, module, &imports)
+    }
+
+    /// The definition of each of `module`'s imports, in order, beside the
+    /// import's type.
+    fn import_definitions<'a>(
+        &'a self,
+        module: &'a Module,
+    ) -> Result<Vec<(&'a ImportDecl, &'a Definition<T>)>> {
+        module
+            .inner
+            .imports
+            .iter()
+            .map(|decl| {
+                let def = self.definition(&decl.module, &decl.name).ok_or_else(|| {
                     Error::link(format!(
                         "unknown import: `{}`.`{}` ({}) is not defined",
                         decl.module,
@@ -180,9 +195,9 @@ impl<T> Linker<T> {
                         decl.ty.kind_name()
                     ))
                 })?;
-            imports.push(ext);
-        }
-        instantiate(store, module, &imports)
+                Ok((decl, def))
+            })
+            .collect()
     }
 
     /// Resolves `module`'s imports once, for any number of instantiations:
@@ -200,15 +215,7 @@ impl<T> Linker<T> {
             return Err(Error::link("module and linker belong to different engines"));
         }
         let mut imports = Vec::with_capacity(module.inner.imports.len());
-        for decl in &module.inner.imports {
-            let def = self.definition(&decl.module, &decl.name).ok_or_else(|| {
-                Error::link(format!(
-                    "unknown import: `{}`.`{}` ({}) is not defined",
-                    decl.module,
-                    decl.name,
-                    decl.ty.kind_name()
-                ))
-            })?;
+        for (decl, def) in self.import_definitions(module)? {
             if let Definition::HostFunc(ty, _) = def {
                 let actual = ExternType::Func(ty.clone());
                 if !import_matches(&actual, &decl.ty) {
