@@ -586,7 +586,17 @@ impl Lowerer<'_> {
     // ----- operation shapes -----
 
     fn int_bin(&mut self, op: AluOp, size: Size, dst: Reg, a: Reg, b: Reg) {
-        let (d, la, lb) = (self.loc(dst), self.loc(a), self.loc(b));
+        let (d, mut la, mut lb) = (self.loc(dst), self.loc(a), self.loc(b));
+        // `d = a op d` of a commutative op is `d op= a`: no copy of `a`
+        // into a scratch register and back. (The IR puts the operand it
+        // forwards first, whichever it was in the wasm.)
+        let commutes = matches!(
+            op,
+            AluOp::Add | AluOp::Mul | AluOp::And | AluOp::Or | AluOp::Xor
+        );
+        if commutes && lb == d && la != d {
+            (la, lb) = (lb, la);
+        }
         let rd = self.int_dst(d, lb);
         self.load_int(size, rd, la);
         let src = self.int_src(size, lb, S2);
@@ -662,7 +672,13 @@ impl Lowerer<'_> {
     }
 
     fn float_bin(&mut self, op: FBinOp, size: FSize, dst: Reg, a: Reg, b: Reg) {
-        let (d, la, lb) = (self.loc(dst), self.loc(a), self.loc(b));
+        let (d, mut la, mut lb) = (self.loc(dst), self.loc(a), self.loc(b));
+        // As `int_bin`. Which NaN's payload a NaN sum or product of two NaNs
+        // carries is left open by the specification, and the interpreter's
+        // own order is LLVM's choice, which treats these as commutative.
+        if matches!(op, FBinOp::Add | FBinOp::Mul) && lb == d && la != d {
+            (la, lb) = (lb, la);
+        }
         let fd = self.float_dst(d, lb);
         self.load_float(size, fd, la);
         let folded = match lb {
