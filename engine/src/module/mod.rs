@@ -556,6 +556,7 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
                     &body,
                     validator,
                     engine.config().consume_fuel,
+                    engine.config().strategy != crate::Strategy::Jit,
                 ) {
                     Ok(b) => bodies.push(b),
                     Err(e) if matches!(e.kind(), crate::ErrorKind::Unsupported(_)) => {

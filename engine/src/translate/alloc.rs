@@ -133,8 +133,10 @@ pub(super) fn finish(mut t: Translator<'_>) -> Result<FuncBody> {
     let mut far = t.far_branches;
     far.sort_unstable();
     let mut code: Vec<Op<Reg>> = t.code.iter().map(|op| op.map_regs(cell_of)).collect();
-    crate::ir::fuse_pairs(&mut code);
-    crate::ir::forward_results(&mut code, &far);
+    if t.interpreted {
+        crate::ir::fuse_pairs(&mut code);
+        crate::ir::forward_results(&mut code, &far);
+    }
     let code = code.into_iter().map(Slot::new).collect();
     let mut local_cells: Vec<Reg> = (np..np + num_locals)
         .filter(|&v| allocation.location(v - np).is_some())

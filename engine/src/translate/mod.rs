@@ -59,12 +59,15 @@ fn class_of(ty: ValType) -> Result<RegClass> {
 }
 
 /// Translates one function body; validation runs in the same pass.
+/// `interpreted`: whether the interpreter may run it, which alone needs its
+/// fused pairs and accumulator forms.
 pub(crate) fn translate_function(
     env: &ModuleEnv,
     func_index: u32,
     body: &FunctionBody<'_>,
     mut validator: FuncValidator<ValidatorResources>,
     fuel: bool,
+    interpreted: bool,
 ) -> Result<FuncBody> {
     let ty = env.func_type(func_index).clone();
     let mut reader = body.get_binary_reader();
@@ -83,6 +86,7 @@ pub(crate) fn translate_function(
     let mut t = match Translator::new(env, &local_types, ty.params().len() as u32, ty.results()) {
         Ok(mut t) => {
             t.fuel = fuel;
+            t.interpreted = interpreted;
             Some(t)
         }
         Err(e) if matches!(e.kind(), crate::ErrorKind::Unsupported(_)) => {
@@ -146,6 +150,9 @@ struct Translator<'a> {
     outgoing_cells: u32,
     /// Whether to charge fuel (`Config::consume_fuel`).
     fuel: bool,
+    /// Whether the interpreter may run the body: only then are fused pairs
+    /// and accumulator forms made (the JIT lowers their plain forms).
+    interpreted: bool,
     /// The `ConsumeFuel` instruction of the straight-line run being
     /// translated, once the run has a costly operator.
     fuel_at: Option<usize>,
@@ -186,6 +193,7 @@ impl<'a> Translator<'a> {
             wasm_ops: 0,
             outgoing_cells: 0,
             fuel: false,
+            interpreted: true,
             fuel_at: None,
         };
         let label = t.labels.new_label();
