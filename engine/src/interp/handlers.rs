@@ -528,18 +528,7 @@ handler_acc! {
         dispatch(ip.add(1), fp, mem, len, cx)
     }
     Return1Acc(ip, fp, mem, acc, len, cx) {
-        let c = &mut *cx;
-        match c.frames.last() {
-            Some(caller) if caller.instance == c.instance => {
-                let (results, caller_fp) = pop_frame(c);
-                put(caller_fp, super::state::operand(results, 0), acc);
-                dispatch(results.add(1), caller_fp, mem, len, cx)
-            }
-            _ => {
-                *fp = acc;
-                return_elsewhere(cx)
-            }
-        }
+        return_value(acc, fp, mem, len, cx)
     }
     CopyAcc(ip, fp, mem, acc, len, cx) {
         operands!(ip, CopyAcc { dst, src: _ });
@@ -851,19 +840,7 @@ handler! {
     }
     Return1(ip, fp, mem, len, cx) {
         operands!(ip, Return1 { src });
-        let v = u64_(fp, src);
-        let c = &mut *cx;
-        match c.frames.last() {
-            Some(caller) if caller.instance == c.instance => {
-                let (results, caller_fp) = pop_frame(c);
-                put(caller_fp, super::state::operand(results, 0), v);
-                dispatch(results.add(1), caller_fp, mem, len, cx)
-            }
-            _ => {
-                *fp = v;
-                return_elsewhere(cx)
-            }
-        }
+        return_value(u64_(fp, src), fp, mem, len, cx)
     }
     ReturnN(ip, fp, mem, len, cx) {
         operands!(ip, ReturnN { count });
@@ -1148,6 +1125,30 @@ unsafe fn call_interpreted(
             return epoch_on_entry(cx);
         }
         dispatch(c.ip, c.fp, mem, len, cx)
+    }
+}
+
+/// Returns `v` from the running frame at `fp`: into the caller's result
+/// register when the caller is interpreted in this instance.
+///
+/// # Safety
+/// As the handlers.
+#[inline(always)]
+unsafe fn return_value(v: u64, fp: *mut u64, mem: *mut u8, len: u64, cx: *mut Exec) -> Flow {
+    // SAFETY: as the handlers.
+    unsafe {
+        let c = &mut *cx;
+        match c.frames.last() {
+            Some(caller) if caller.instance == c.instance => {
+                let (results, caller_fp) = pop_frame(c);
+                put(caller_fp, super::state::operand(results, 0), v);
+                dispatch(results.add(1), caller_fp, mem, len, cx)
+            }
+            _ => {
+                *fp = v;
+                return_elsewhere(cx)
+            }
+        }
     }
 }
 

@@ -15,7 +15,7 @@
 //! The JIT lowers an accumulator form as its plain instruction
 //! ([`Op::plain`]), so these forms never change compiled code.
 
-use super::{FuncBody, Op, Reg};
+use super::{Op, Reg};
 
 macro_rules! acc_forms {
     ($($name:ident $fields:tt => $acc:ident [$first:ident $(| $other:ident)?] $($produces:ident)?;)*) => {
@@ -26,14 +26,6 @@ macro_rules! acc_forms {
                 match self {
                     $(Op::$acc $fields => Op::$name $fields,)*
                     op => op,
-                }
-            }
-
-            /// Whether `self` is an accumulator form.
-            pub fn is_acc(&self) -> bool {
-                match self {
-                    $(Op::$acc { .. } => true,)*
-                    _ => false,
                 }
             }
 
@@ -282,26 +274,14 @@ impl<R: Copy + PartialEq> Op<R> {
 /// Gives instructions their accumulator forms where the instruction before
 /// them hands over the value they read, in code already fused into pairs.
 /// `far` holds the far offsets of fused branches, as
-/// [`FuncBody::far_branches`].
+/// [`FuncBody::far_branches`](super::FuncBody::far_branches).
 pub fn forward_results(code: &mut [Op<Reg>], far: &[(u32, i32)]) {
     let n = code.len();
     // Instructions that something other than the one before them can
     // reach: branch targets.
     let mut target = vec![false; n + 1];
     for (i, op) in code.iter().enumerate() {
-        let offset = match op.plain() {
-            Op::Br { offset } | Op::BrIfNez { offset, .. } | Op::BrIfEqz { offset, .. } => {
-                Some(offset)
-            }
-            plain => plain.branch16().map(|off| {
-                if off == FuncBody::FAR {
-                    far.iter().find(|f| f.0 as usize == i).map_or(0, |f| f.1)
-                } else {
-                    off as i32
-                }
-            }),
-        };
-        if let Some(offset) = offset {
+        if let Some(offset) = op.branch_offset(i, far) {
             let t = i as i64 + offset as i64;
             if (0..=n as i64).contains(&t) {
                 target[t as usize] = true;

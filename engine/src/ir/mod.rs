@@ -225,20 +225,44 @@ impl<R: Copy> Op<R> {
     }
 }
 
+impl<R: Copy + PartialEq> Op<R> {
+    /// The offset, relative to instruction `pc`, by which the word `self`
+    /// branches when it does (`br`, `br_if`, compare-and-branch, in any
+    /// fused or accumulator form), with a far offset looked up in `far`
+    /// ([`FuncBody::far_branches`]).
+    pub fn branch_offset(&self, pc: usize, far: &[(u32, i32)]) -> Option<i32> {
+        match self.plain() {
+            Op::Br { offset } | Op::BrIfNez { offset, .. } | Op::BrIfEqz { offset, .. } => {
+                Some(offset)
+            }
+            plain => plain.branch16().map(|off| {
+                if off == FuncBody::FAR {
+                    far_offset(far, pc)
+                } else {
+                    off as i32
+                }
+            }),
+        }
+    }
+}
+
+/// The real offset of the far fused branch at instruction `pc`, in `far`
+/// sorted by instruction.
+fn far_offset(far: &[(u32, i32)], pc: usize) -> i32 {
+    match far.binary_search_by_key(&(pc as u32), |&(at, _)| at) {
+        Ok(i) => far[i].1,
+        // Translation records every far branch; unreachable for valid IR.
+        Err(_) => 0,
+    }
+}
+
 impl FuncBody {
     /// The sentinel a fused branch carries when its real offset is in `far_branches`.
     pub const FAR: i16 = i16::MIN;
 
     /// The real offset of the far fused branch at instruction `pc`.
     pub fn far_offset(&self, pc: usize) -> i32 {
-        match self
-            .far_branches
-            .binary_search_by_key(&(pc as u32), |&(at, _)| at)
-        {
-            Ok(i) => self.far_branches[i].1,
-            // Translation records every far branch; unreachable for valid IR.
-            Err(_) => 0,
-        }
+        far_offset(&self.far_branches, pc)
     }
 
     /// Cells of the value stack a call of the function needs from its

@@ -188,25 +188,12 @@ impl Lowerer<'_> {
     /// Creates labels for every branch target, so backward branches find them.
     fn collect_targets(&mut self) {
         let code = &self.body.code;
-        for (i, op) in code.iter().map(|slot| slot.op.plain()).enumerate() {
-            let op = &op;
-            let off = match *op {
-                Op::Br { offset } | Op::BrIfNez { offset, .. } | Op::BrIfEqz { offset, .. } => {
-                    Some(offset)
-                }
-                _ => fused(op).map(|(_, _, _, _, off)| {
-                    if off == FuncBody::FAR {
-                        self.body.far_offset(i)
-                    } else {
-                        off as i32
-                    }
-                }),
-            };
-            if let Some(off) = off {
+        for (i, slot) in code.iter().enumerate() {
+            if let Some(off) = slot.op.branch_offset(i, &self.body.far_branches) {
                 let t = (i as i64 + off as i64) as usize;
                 self.label(t);
             }
-            if let Op::LoopHeader { .. } = op {
+            if let Op::LoopHeader { .. } = slot.op {
                 self.label(i + 1);
             }
         }

@@ -52,9 +52,8 @@ impl LinearMemory {
         } else if let Some(kept) = super::spare::take(reserved) {
             // A dropped memory's reservation, emptied: its accessible
             // prefix reads as zeros.
-            committed = kept.accessible;
-            let base = kept.base;
-            std::mem::forget(kept);
+            let (base, accessible) = kept.into_raw();
+            committed = accessible;
             base
         } else {
             // SAFETY: a fresh anonymous private mapping with no access; the

@@ -22,9 +22,19 @@ const KEPT: usize = 8;
 /// `accessible` bytes are readable and writable (and zero) and the rest
 /// inaccessible.
 pub(crate) struct Reservation {
-    pub base: *mut u8,
-    pub len: usize,
-    pub accessible: usize,
+    base: *mut u8,
+    len: usize,
+    accessible: usize,
+}
+
+impl Reservation {
+    /// The mapping's base and accessible length, for a new owner that
+    /// will hand it back with [`give_back`] (or unmap it).
+    pub fn into_raw(self) -> (*mut u8, usize) {
+        let parts = (self.base, self.accessible);
+        std::mem::forget(self);
+        parts
+    }
 }
 
 impl Drop for Reservation {

@@ -29,10 +29,8 @@ impl ValueStack {
     pub fn new(cells: usize) -> ValueStack {
         let bytes = cells * 8;
         if let Some(kept) = spare::take(bytes) {
-            let base = kept.base.cast::<u64>();
-            std::mem::forget(kept);
             return ValueStack {
-                base,
+                base: kept.into_raw().0.cast::<u64>(),
                 len: cells,
                 mapped: true,
             };

@@ -194,27 +194,21 @@ fn access_weights(len: usize, loops: &[(u32, u32)]) -> Vec<u32> {
 /// the cost linear in the number of calls.
 fn dead_after(code: &[Op<u32>], np: u32) -> Vec<u32> {
     const LOOK_AHEAD: usize = 64;
+    // Values mentioned so far; `visit_regs` gives an instruction's reads
+    // before its writes, so a value an instruction both reads and writes
+    // is seen as read.
     let mut seen: Vec<u32> = Vec::new();
     let mut dead = Vec::new();
     for op in code.iter().take(LOOK_AHEAD) {
-        let mut read = Vec::new();
-        let mut written = Vec::new();
         op.visit_regs(|r, def| {
-            if r & CONST_BIT == 0 && r >= np {
-                if def {
-                    written.push(r - np)
-                } else {
-                    read.push(r - np)
-                }
+            if r & CONST_BIT != 0 || r < np || seen.contains(&(r - np)) {
+                return;
+            }
+            seen.push(r - np);
+            if def {
+                dead.push(r - np);
             }
         });
-        for v in written {
-            if !read.contains(&v) && !seen.contains(&v) {
-                dead.push(v);
-            }
-        }
-        seen.extend(read);
-        seen.extend(dead.iter().copied());
         if op.may_branch() {
             break;
         }
