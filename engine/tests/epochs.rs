@@ -15,6 +15,14 @@ const SPIN: &str = r#"(module
   (func $leaf (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
   (func (export "calls") (local i32)
     (loop $l (local.set 0 (call $leaf (local.get 0))) (br $l)))
+  ;; Tested at the top, so the `br` back becomes the negated test: the
+  ;; back-edge lands after the loop's first word.
+  (func (export "while") (local i32)
+    (block $done
+      (loop $l
+        (br_if $done (i32.eq (local.get 0) (i32.const -1)))
+        (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+        (br $l))))
   (func (export "quick") (result i32) (i32.const 7)))"#;
 
 /// Ticks the engine's epoch every millisecond until dropped.
@@ -57,7 +65,7 @@ fn a_runaway_loop_is_interrupted_in_every_strategy() {
             c.epoch_interruption(true).tier_up_back_edges(1000);
         },
         |strategy, engine| {
-            for name in ["spin", "calls"] {
+            for name in ["spin", "calls", "while"] {
                 let (mut store, instance) = instantiate(&engine, SPIN);
                 store.set_epoch_deadline(20);
                 let _ticker = Ticker::start(&engine);

@@ -27,8 +27,34 @@ const LOOP: &str = r#"(module
     (local.get $sum))
   (func (export "at") (param i32) (result i32) (i32.load (i32.shl (local.get 0) (i32.const 2)))))"#;
 
+/// [`LOOP`] with its test at the top, as a `while` loop: its `br` back
+/// becomes the negated test, a back-edge that lands after the test.
+const WHILE_LOOP: &str = r#"(module
+  (memory 1)
+  (global $iterations (export "iterations") (mut i32) (i32.const 0))
+  (func (export "run") (param $n i32) (result i64) (local $i i32) (local $sum i64)
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (i32.store (i32.shl (local.get $i) (i32.const 2)) (local.get $i))
+        (global.set $iterations (i32.add (global.get $iterations) (i32.const 1)))
+        (local.set $sum (i64.add (local.get $sum) (i64.extend_i32_u (local.get $i))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l)))
+    (local.get $sum))
+  (func (export "at") (param i32) (result i32) (i32.load (i32.shl (local.get 0) (i32.const 2)))))"#;
+
 #[test]
 fn a_running_loop_continues_in_compiled_code_by_osr_exactly_once() {
+    osr_exactly_once(LOOP);
+}
+
+#[test]
+fn a_rotated_loop_continues_in_compiled_code_by_osr_exactly_once() {
+    osr_exactly_once(WHILE_LOOP);
+}
+
+fn osr_exactly_once(wat: &str) {
     let Some(engine) = engine(|c| {
         c.strategy(Strategy::Tiered)
             .tier_up_back_edges(100)
@@ -36,7 +62,7 @@ fn a_running_loop_continues_in_compiled_code_by_osr_exactly_once() {
     }) else {
         return;
     };
-    let module = strata::Module::new(&engine, LOOP).unwrap();
+    let module = strata::Module::new(&engine, wat).unwrap();
     let mut store = strata::Store::new(&engine, ());
     let instance = strata::Linker::new(&engine)
         .instantiate(&mut store, &module)

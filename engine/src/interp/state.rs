@@ -578,10 +578,19 @@ pub(super) fn resume_frame(cx: &mut Exec, caller: &Frame) -> *mut u64 {
 /// The store must be live; `target` a branch target in the running function.
 #[inline(never)]
 pub(super) unsafe fn back_edge(cx: &mut Exec, target: Ip, fp: *mut u64) -> Option<Flow> {
-    // SAFETY: back-edge targets follow their loop's header, inside the code.
-    let Op::LoopHeader { loop_id } = (unsafe { (*target.sub(1)).op }) else {
+    // SAFETY: the running body is live and `target` inside its code.
+    let (code, at) = unsafe {
+        let code = &(*cx.body).code;
+        (code, target.offset_from(code.as_ptr()) as usize)
+    };
+    let header = crate::ir::back_edge_header(code, at)?;
+    let Op::LoopHeader { loop_id } = code[header].op else {
         return None;
     };
+    // A rotated back-edge resumes at its loop's test, where the usual
+    // back-edges land (and compiled code's loop entry is): the test reads
+    // what it read when it branched, so it branches the same way again.
+    let target = code[header + 1..].as_ptr();
     let global_loop = cx.loop_base + loop_id as usize;
     // SAFETY: the instance's counters cover every loop of its module.
     let count = unsafe {

@@ -8,10 +8,12 @@
 
 mod acc;
 mod fused;
+mod jumps;
 mod ops;
 
 pub use acc::forward_results;
 pub use fused::fuse_pairs;
+pub use jumps::{back_edge_header, thread_jumps};
 pub use ops::{Op, Opcode, OPCODES};
 
 use core::fmt;
@@ -199,7 +201,13 @@ impl<R: Copy> Op<R> {
     /// The 16-bit offset of a fused compare-and-branch (`FuncBody::FAR` when
     /// the real one is in `FuncBody::far_branches`).
     pub fn branch16(&self) -> Option<i16> {
-        match *self {
+        let mut op = *self;
+        op.branch16_mut().copied()
+    }
+
+    /// The 16-bit offset of a fused compare-and-branch, to be set.
+    pub fn branch16_mut(&mut self) -> Option<&mut i16> {
+        match self {
             Op::BrIfI32Eq { offset, .. }
             | Op::BrIfI32Ne { offset, .. }
             | Op::BrIfI32LtS { offset, .. }

@@ -1065,9 +1065,12 @@ impl Lowerer<'_> {
             if let Some(l) = self.labels[i] {
                 self.m.bind(l);
             }
-            if i > 0 && matches!(code[i - 1].op, Op::LoopHeader { .. }) {
-                // Entering the loop and every back-edge arrive here.
-                self.epoch_check();
+            match crate::ir::back_edge_header(code, i) {
+                // Entering the loop and every back-edge arrive here...
+                Some(h) if h + 1 == i => self.epoch_check(),
+                // ... or, for a rotated back-edge, one word further.
+                Some(_) if self.labels[i].is_some() => self.epoch_check(),
+                _ => {}
             }
             if let Some(osr) = self.osr_pending.take() {
                 self.m.bind(osr);

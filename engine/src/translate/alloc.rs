@@ -133,6 +133,7 @@ pub(super) fn finish(mut t: Translator<'_>) -> Result<FuncBody> {
     let mut far = t.far_branches;
     far.sort_unstable();
     let mut code: Vec<Op<Reg>> = t.code.iter().map(|op| op.map_regs(cell_of)).collect();
+    crate::ir::thread_jumps(&mut code, &far);
     if t.interpreted {
         crate::ir::fuse_pairs(&mut code);
         crate::ir::forward_results(&mut code, &far);

@@ -423,27 +423,10 @@ impl<'a> Translator<'a> {
             Op::Br { offset: o }
             | Op::BrIfNez { offset: o, .. }
             | Op::BrIfEqz { offset: o, .. } => *o = offset,
-            Op::BrIfI32Eq { offset: o, .. }
-            | Op::BrIfI32Ne { offset: o, .. }
-            | Op::BrIfI32LtS { offset: o, .. }
-            | Op::BrIfI32LtU { offset: o, .. }
-            | Op::BrIfI32GtS { offset: o, .. }
-            | Op::BrIfI32GtU { offset: o, .. }
-            | Op::BrIfI32LeS { offset: o, .. }
-            | Op::BrIfI32LeU { offset: o, .. }
-            | Op::BrIfI32GeS { offset: o, .. }
-            | Op::BrIfI32GeU { offset: o, .. }
-            | Op::BrIfI64Eq { offset: o, .. }
-            | Op::BrIfI64Ne { offset: o, .. }
-            | Op::BrIfI64LtS { offset: o, .. }
-            | Op::BrIfI64LtU { offset: o, .. }
-            | Op::BrIfI64GtS { offset: o, .. }
-            | Op::BrIfI64GtU { offset: o, .. }
-            | Op::BrIfI64LeS { offset: o, .. }
-            | Op::BrIfI64LeU { offset: o, .. }
-            | Op::BrIfI64GeS { offset: o, .. }
-            | Op::BrIfI64GeU { offset: o, .. } => *o = short(far),
-            other => unreachable!("patching a non-branch {other:?}"),
+            other => match other.branch16_mut() {
+                Some(o) => *o = short(far),
+                None => unreachable!("patching a non-branch {other:?}"),
+            },
         }
     }
 
