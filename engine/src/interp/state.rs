@@ -83,7 +83,6 @@ pub(crate) struct Frame {
     pub ip: Ip,
     pub body: *const FuncBody,
     pub base: usize,
-    pub loop_base: usize,
     pub instance: u32,
     pub def: u32,
 }
@@ -112,8 +111,6 @@ pub(crate) struct Exec {
     pub loop_counts: *mut u64,
     /// The `call_indirect` targets of the instance's table 0.
     pub table0: *const TargetsView,
-    /// The running function's first loop among the module's.
-    pub loop_base: usize,
 
     /// Whether back-edges take the slow path: they are counted (tiering)
     /// or check the epoch deadline.
@@ -162,7 +159,6 @@ impl Exec {
             call_counts: std::ptr::null_mut(),
             loop_counts: std::ptr::null_mut(),
             table0: &NO_TARGETS,
-            loop_base: 0,
             watch_back_edges: tiered || epochs,
             frames: Vec::new(),
             stack,
@@ -394,7 +390,6 @@ unsafe fn begin(cx: &mut Exec, def: u32, body: &FuncBody, base: usize) {
             *fp.add(cell as usize) = 0;
         }
         *cx.call_counts.add(def as usize) += 1;
-        cx.loop_base = *(&*cx.module).loop_offsets.get_unchecked(def as usize) as usize;
         cx.fp = fp;
     }
     cx.def = def;
@@ -445,7 +440,6 @@ pub(super) fn caller_frame(cx: &Exec, args: Ip) -> Frame {
         ip: args,
         body: cx.body,
         base: cx.base,
-        loop_base: cx.loop_base,
         instance: cx.instance,
         def: cx.def,
     }
@@ -565,7 +559,6 @@ pub(super) fn resume_frame(cx: &mut Exec, caller: &Frame) -> *mut u64 {
     cx.def = caller.def;
     cx.base = caller.base;
     cx.body = caller.body;
-    cx.loop_base = caller.loop_base;
     // SAFETY: the caller's frame is inside the stack.
     cx.fp = unsafe { cx.stack.add(caller.base) };
     cx.fp
@@ -591,7 +584,9 @@ pub(super) unsafe fn back_edge(cx: &mut Exec, target: Ip, fp: *mut u64) -> Optio
     // back-edges land (and compiled code's loop entry is): the test reads
     // what it read when it branched, so it branches the same way again.
     let target = code[header + 1..].as_ptr();
-    let global_loop = cx.loop_base + loop_id as usize;
+    // SAFETY: the module is live; its loop offsets cover its functions.
+    let loop_base = unsafe { (&*cx.module).loop_offsets[cx.def as usize] } as usize;
+    let global_loop = loop_base + loop_id as usize;
     // SAFETY: the instance's counters cover every loop of its module.
     let count = unsafe {
         let counter = cx.loop_counts.add(global_loop);
