@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use strata::{Module, Strategy};
+use strata::{CompilationMode, Module, Strategy};
 
 use crate::args::{option_value, tokenize, CliError, Token};
 use crate::{load, output};
@@ -53,7 +53,10 @@ pub fn main(argv: &[String]) -> Result<(), CliError> {
 
     // Every strategy starts from the same register IR, so the sizes and the
     // disassembly do not depend on it; the strategy only has to exist.
-    let engine = load::engine(strategy, |_| {})?;
+    // `compile` translates everything: that is what it measures.
+    let engine = load::engine(strategy, |config| {
+        config.compilation_mode(CompilationMode::Eager);
+    })?;
     let module = load::module(&engine, file)?;
     if emit_ir {
         output::print(&module.emit_ir())

@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use strata::{
-    Engine, Error, Extern, ExternType, Func, Instance, Linker, Module, Store, StoreLimits,
-    StoreLimitsBuilder, Strategy, Val,
+    CompilationMode, Engine, Error, Extern, ExternType, Func, Instance, Linker, Module, Store,
+    StoreLimits, StoreLimitsBuilder, Strategy, Val,
 };
 use strata_wasi::{WasiCtx, WasiCtxBuilder};
 
@@ -34,6 +34,9 @@ Options:
       --invoke <NAME>        Call the exported function NAME instead of `_start`
                              and print each result on its own line
       --strategy <KIND>      Execution strategy: interpreter, jit or tiered (default: tiered where supported)
+      --compilation <MODE>   When functions are translated (and compiled, under jit):
+                             lazy, at each one's first call, or eager, before the
+                             program starts (default: lazy; eager under jit)
       --fuel <N>             Give the module N units of fuel: each wasm instruction
                              costs about one, and running out traps
       --timeout <DURATION>   Interrupt the module after DURATION of wall-clock time:
@@ -73,6 +76,7 @@ const OPTIONS: &[&str] = &[
     "--env",
     "--invoke",
     "--strategy",
+    "--compilation",
     "--fuel",
     "--timeout",
     "--max-memory",
@@ -86,6 +90,8 @@ struct Request<'a> {
     file: &'a str,
     invoke: Option<&'a str>,
     strategy: Strategy,
+    /// The compilation mode, when not the strategy's default.
+    compilation: Option<CompilationMode>,
     /// `(host, guest)` directory pairs.
     dirs: Vec<(&'a str, &'a str)>,
     /// Variables; `None` takes the host's value.
@@ -118,6 +124,9 @@ pub fn main(argv: &[String]) -> Result<(), CliError> {
         config
             .consume_fuel(req.fuel.is_some())
             .epoch_interruption(req.timeout.is_some());
+        if let Some(mode) = req.compilation {
+            config.compilation_mode(mode);
+        }
     })?;
     let module = load::module(&engine, req.file)?;
     reject_foreign_imports(&module, req.file)?;
@@ -238,6 +247,7 @@ fn parse(argv: &[String]) -> Result<Option<Request<'_>>, CliError> {
         file: "",
         invoke: None,
         strategy: Strategy::default(),
+        compilation: None,
         dirs: Vec::new(),
         env: Vec::new(),
         fuel: None,
@@ -261,6 +271,17 @@ fn parse(argv: &[String]) -> Result<Option<Request<'_>>, CliError> {
             "--invoke" => req.invoke = Some(value_of(name, inline, &mut rest)?),
             "--strategy" => {
                 req.strategy = load::parse_strategy(value_of(name, inline, &mut rest)?)?
+            }
+            "--compilation" => {
+                req.compilation = Some(match value_of(name, inline, &mut rest)? {
+                    "lazy" => CompilationMode::Lazy,
+                    "eager" => CompilationMode::Eager,
+                    other => {
+                        return Err(CliError::Usage(format!(
+                            "unknown compilation mode `{other}` (expected lazy or eager)"
+                        )))
+                    }
+                })
             }
             "--dir" => req
                 .dirs

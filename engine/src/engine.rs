@@ -39,10 +39,39 @@ impl Strategy {
     }
 }
 
+/// When a module's functions are translated to the register IR (and, under
+/// `Strategy::Jit`, compiled to machine code).
+///
+/// Both modes validate the whole module in `Module::new`, so an invalid
+/// module is rejected there whichever functions run.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CompilationMode {
+    /// Every function in `Module::new`.
+    Eager,
+    /// Each function on its first call (the first compiled or interpreted
+    /// call of it in any store), once, whichever thread calls it: startup
+    /// pays only for validation and for the functions that run. A function
+    /// Strata cannot run for a reason validation does not see (a frame of
+    /// more than 65,536 cells) fails its first call instead of `Module::new`.
+    Lazy,
+}
+
+impl CompilationMode {
+    /// The lower-case name used on the command line and in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            CompilationMode::Eager => "eager",
+            CompilationMode::Lazy => "lazy",
+        }
+    }
+}
+
 /// Engine configuration.
 #[derive(Clone, Debug)]
 pub struct Config {
     pub(crate) strategy: Strategy,
+    /// `None`: the strategy's default (see [`Config::compilation_mode`]).
+    pub(crate) compilation_mode: Option<CompilationMode>,
     pub(crate) max_call_depth: usize,
     pub(crate) max_value_stack: usize,
     pub(crate) tier_up_calls: u64,
@@ -57,6 +86,7 @@ impl Default for Config {
     fn default() -> Config {
         Config {
             strategy: Strategy::default(),
+            compilation_mode: None,
             max_call_depth: 10_000,
             max_value_stack: 1 << 20,
             tier_up_calls: 1000,
@@ -79,6 +109,30 @@ impl Config {
     pub fn strategy(&mut self, strategy: Strategy) -> &mut Self {
         self.strategy = strategy;
         self
+    }
+
+    /// When functions are translated (and compiled, under `Strategy::Jit`):
+    /// up front or on first call. The default is `Lazy` for the
+    /// interpreter and tiered strategies, whose point is to start at once,
+    /// and `Eager` for `Strategy::Jit`, whose point is to have compiled
+    /// everything before anything runs.
+    pub fn compilation_mode(&mut self, mode: CompilationMode) -> &mut Self {
+        self.compilation_mode = Some(mode);
+        self
+    }
+
+    /// The compilation mode in effect (the strategy's default unless set).
+    pub fn get_compilation_mode(&self) -> CompilationMode {
+        self.compilation_mode.unwrap_or(match self.strategy {
+            Strategy::Jit => CompilationMode::Eager,
+            Strategy::Interpreter | Strategy::Tiered => CompilationMode::Lazy,
+        })
+    }
+
+    /// Whether functions are compiled to machine code on their first call
+    /// (`Strategy::Jit` with lazy compilation).
+    pub(crate) fn compiles_on_call(&self) -> bool {
+        self.strategy == Strategy::Jit && self.get_compilation_mode() == CompilationMode::Lazy
     }
 
     /// Maximum number of nested wasm calls before "call stack exhausted".

@@ -35,7 +35,7 @@ mod runtime;
 mod translate;
 mod types;
 
-pub use engine::{Config, Engine, Strategy};
+pub use engine::{CompilationMode, Config, Engine, Strategy};
 pub use error::{Error, ErrorKind, FrameInfo, Result, Trap, TrapCode};
 pub use module::{ExportType, ImportType, Module, ModuleStats, TierStats};
 pub use runtime::*;

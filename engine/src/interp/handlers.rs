@@ -1118,7 +1118,10 @@ unsafe fn call_interpreted(
     // SAFETY: as the handlers; the calling handler checked the frames' room.
     unsafe {
         let c = &mut *cx;
-        if let Err(code) = push_frame(c, caller_frame(c, args), fp, def) {
+        let Some(callee) = (*c.module).bodies.ready(def) else {
+            return call_untranslated(args, fp, def, mem, len, cx);
+        };
+        if let Err(code) = push_frame(c, caller_frame(c, args), fp, def, callee) {
             return trap(cx, code);
         }
         if c.epoch_reached() {
@@ -1148,6 +1151,27 @@ unsafe fn return_value(v: u64, fp: *mut u64, mem: *mut u8, len: u64, cx: *mut Ex
                 *fp = v;
                 return_elsewhere(cx)
             }
+        }
+    }
+}
+
+/// [`call_interpreted`] of a function not translated yet (lazy
+/// compilation): translates it, out of the calls' line.
+#[cold]
+#[inline(never)]
+unsafe fn call_untranslated(
+    args: Ip,
+    fp: *mut u64,
+    def: u32,
+    mem: *mut u8,
+    len: u64,
+    cx: *mut Exec,
+) -> Flow {
+    // SAFETY: as the handlers.
+    unsafe {
+        match (*(*cx).module).body(def) {
+            Ok(_) => call_interpreted(args, fp, def, mem, len, cx),
+            Err(e) => (*cx).fail(e),
         }
     }
 }

@@ -94,9 +94,10 @@ pub(crate) fn run_defined<T>(
     let module = inst.module.clone();
     let mut entry = module.inner.jit.compiled_entry(def);
     let config = store.inner.engine.config();
-    if entry.is_none() && config.strategy == crate::Strategy::Tiered {
+    if entry.is_none() && config.strategy != crate::Strategy::Interpreter {
         let calls = inst.call_counts[def as usize] + 1;
-        if calls >= config.tier_up_calls {
+        let tiered = config.strategy == crate::Strategy::Tiered;
+        if config.compiles_on_call() || tiered && calls >= config.tier_up_calls {
             crate::jit::compile(&module.inner, def)?;
             entry = module.inner.jit.compiled_entry(def);
         }

@@ -121,6 +121,9 @@ pub(crate) struct Exec {
     pub max_depth: usize,
 
     pub tiered: bool,
+    /// Whether a function without code is compiled at its call (`Jit`
+    /// with lazy compilation).
+    pub compile_on_call: bool,
     pub jit_enabled: bool,
     pub epochs: bool,
     pub tier_calls: u64,
@@ -138,6 +141,7 @@ impl Exec {
         let config = inner.engine.config();
         let tiered = config.strategy == crate::Strategy::Tiered;
         let jit_enabled = config.strategy != crate::Strategy::Interpreter;
+        let compile_on_call = config.compiles_on_call();
         let epochs = config.epoch_interruption;
         let (max_depth, tier_calls) = (config.max_call_depth, config.tier_up_calls);
         let tier_back_edges = config.tier_up_back_edges;
@@ -165,6 +169,7 @@ impl Exec {
             stack_len,
             max_depth,
             tiered,
+            compile_on_call,
             jit_enabled,
             epochs,
             tier_calls,
@@ -354,15 +359,18 @@ fn reserve_frame(cx: &mut Exec, body: &FuncBody, base: usize) -> Result<(), Trap
     Ok(())
 }
 
-/// Enters function `def` of the running instance with its frame at cell
-/// `base`, whose first cells already hold the arguments: the driver's
-/// first frame.
+/// Enters function `def` (translated as `body`) of the running instance
+/// with its frame at cell `base`, whose first cells already hold the
+/// arguments: the driver's first frame.
 ///
 /// # Safety
 /// The store must be live and `def` a function of the running module.
-pub(super) unsafe fn enter(cx: &mut Exec, def: u32, base: usize) -> Result<(), TrapCode> {
-    // SAFETY: the module outlives the store's instances.
-    let body = unsafe { (&*cx.module).bodies.get_unchecked(def as usize) };
+pub(super) unsafe fn enter(
+    cx: &mut Exec,
+    def: u32,
+    body: &FuncBody,
+    base: usize,
+) -> Result<(), TrapCode> {
     reserve_frame(cx, body, base)?;
     // SAFETY: the frame is inside the stack (checked above).
     unsafe { begin(cx, def, body, base) };
@@ -413,13 +421,13 @@ pub(super) unsafe fn push_frame(
     mut caller: Frame,
     fp: *mut u64,
     def: u32,
+    callee: &FuncBody,
 ) -> Result<(), TrapCode> {
     // SAFETY: the caller guarantees the store and module are live; the
     // caller's frame checked room for its calls' arguments on entry, and
     // the callee's frame is checked below before anything else is written.
     unsafe {
         let new_base = caller.base + (*caller.body).frame_size as usize;
-        let callee = (&*cx.module).bodies.get_unchecked(def as usize);
         reserve_frame(cx, callee, new_base)?;
         let new_fp = cx.stack.add(new_base);
         caller.ip = registers_to_cells(caller.ip, fp, new_fp, callee.num_params as usize);
@@ -471,7 +479,7 @@ pub(super) unsafe fn call_wasm(
         // SAFETY: the module is live.
         let module = unsafe { &*cx.module };
         let mut entry = module.jit.compiled_entry(def);
-        if entry.is_none() && cx.tiered && calls >= cx.tier_calls {
+        if entry.is_none() && (cx.compile_on_call || cx.tiered && calls >= cx.tier_calls) {
             if let Err(e) = crate::jit::compile(module, def) {
                 return cx.fail(e);
             }
@@ -493,9 +501,20 @@ pub(super) unsafe fn call_wasm(
             );
         }
     }
+    // SAFETY: the module outlives the store's instances.
+    let callee = match unsafe { &*cx.module }.body(def) {
+        Ok(body) => body,
+        Err(e) => {
+            if instance != caller.instance {
+                // SAFETY: as above.
+                unsafe { cx.switch_instance(caller.instance) };
+            }
+            return cx.fail(e);
+        }
+    };
     cx.frames.reserve(1);
     // SAFETY: as the function's contract; there is room for a frame.
-    if let Err(code) = unsafe { push_frame(cx, caller, fp, def) } {
+    if let Err(code) = unsafe { push_frame(cx, caller, fp, def, callee) } {
         return cx.trap(code);
     }
     if cx.epoch_reached() {

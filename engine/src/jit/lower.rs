@@ -100,9 +100,8 @@ struct Lowerer<'a> {
     osr_pending: Option<dynasmrt::DynamicLabel>,
 }
 
-/// Lowers function `def` of `module`.
-pub(crate) fn lower(module: &ModuleInner, def: u32) -> Result<Lowered, String> {
-    let body = &module.bodies[def as usize];
+/// Lowers a function of `module` translated as `body`.
+pub(crate) fn lower<'a>(module: &'a ModuleInner, body: &'a FuncBody) -> Result<Lowered, String> {
     let mut l = Lowerer {
         m: X64Assembler::new(),
         body,
@@ -1378,8 +1377,9 @@ impl Lowerer<'_> {
                 }
                 Op::Args { .. } | Op::Results { .. } | Op::Imm { .. } => {}
                 Op::CallInternal { func } => {
-                    let callee = &self.module.bodies[func as usize];
-                    let (np, nr) = (callee.num_params as usize, callee.num_results as usize);
+                    let env = &self.module.env;
+                    let callee = env.func_type(env.num_imported_funcs + func);
+                    let (np, nr) = (callee.params().len(), callee.results().len());
                     let args = self.operands(next, np);
                     let results = self.operands(next + np.div_ceil(3), nr);
                     self.call_args(&args);

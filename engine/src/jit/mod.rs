@@ -137,7 +137,8 @@ pub(crate) fn compile(module: &ModuleInner, def: u32) -> Result<()> {
     if jit.compiled[def as usize].load(Ordering::Acquire) {
         return Ok(());
     }
-    let lowered = lower::lower(module, def).map_err(lower_err)?;
+    let body = module.body(def)?;
+    let lowered = lower::lower(module, body).map_err(lower_err)?;
     let base = jit.publish(&lowered.code, lowered.trap_sites)?;
     jit.add_range(base, lowered.code.len(), def);
     let first_loop = module.loop_offsets[def as usize] as usize;
@@ -158,7 +159,8 @@ pub(crate) fn compile_all(module: &ModuleInner) -> Result<()> {
     let mut sites = Vec::new();
     let mut placed = Vec::with_capacity(module.bodies.len());
     for def in 0..module.bodies.len() as u32 {
-        let lowered = lower::lower(module, def).map_err(lower_err)?;
+        let body = module.body(def)?;
+        let lowered = lower::lower(module, body).map_err(lower_err)?;
         // Functions start 32-byte aligned (loops inside them are aligned to 32
         // bytes); the code is position-independent.
         code.resize(code.len().next_multiple_of(32), 0xcc);

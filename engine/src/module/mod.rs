@@ -1,7 +1,9 @@
 //! Modules: decoding, validation and translation of a wasm binary.
 
+mod bodies;
 mod const_expr;
 
+pub(crate) use bodies::Bodies;
 pub(crate) use const_expr::ConstExpr;
 
 use crate::engine::Engine;
@@ -139,7 +141,7 @@ pub(crate) struct ModuleInner {
     pub imports: Vec<ImportDecl>,
     pub exports: Vec<(String, ExportIndex)>,
     pub export_index: HashMap<String, ExportIndex>,
-    pub bodies: Vec<FuncBody>,
+    pub bodies: Bodies,
     pub table_inits: Vec<Option<ConstExpr>>,
     pub global_inits: Vec<ConstExpr>,
     pub elems: Vec<ElemSegment>,
@@ -237,6 +239,11 @@ impl Module {
         let inner = compile(engine, bytes)?;
         match engine.config().strategy {
             crate::Strategy::Interpreter => {}
+            // Compiled at each function's first call; until then compiled
+            // callers reach it through a stub, as under `Tiered`.
+            crate::Strategy::Jit if engine.config().compiles_on_call() => {
+                crate::jit::install_interpreter_stubs(&inner)?
+            }
             crate::Strategy::Jit => {
                 let started = std::time::Instant::now();
                 crate::jit::compile_all(&inner)?;
@@ -281,9 +288,19 @@ impl Module {
         })
     }
 
-    /// Sizes and counts of the compiled module.
+    /// Sizes and counts of the compiled module. Under lazy compilation
+    /// the IR counts cover the functions translated so far.
     pub fn stats(&self) -> ModuleStats {
-        self.inner.stats
+        let mut stats = self.inner.stats;
+        stats.wasm_ops = 0;
+        stats.ir_bytes = 0;
+        stats.ir_instrs = 0;
+        for b in self.inner.bodies.translated() {
+            stats.wasm_ops += b.wasm_ops as usize;
+            stats.ir_bytes += b.ir_bytes();
+            stats.ir_instrs += b.code.len();
+        }
+        stats
     }
 
     /// How far this module has tiered up: functions compiled to machine code
@@ -300,8 +317,8 @@ impl Module {
     pub fn emit_ir(&self) -> String {
         let m = &self.inner;
         let mut out = String::new();
-        for (i, body) in m.bodies.iter().enumerate() {
-            let index = m.env.num_imported_funcs + i as u32;
+        for def in 0..m.bodies.len() as u32 {
+            let index = m.env.num_imported_funcs + def;
             let name = m
                 .env
                 .func_names
@@ -309,13 +326,21 @@ impl Module {
                 .map(String::as_str)
                 .unwrap_or("");
             out.push_str(&format!("func {index} {name} {}\n", m.env.func_type(index)));
-            out.push_str(&body.to_string());
+            match m.body(def) {
+                Ok(body) => out.push_str(&body.to_string()),
+                Err(e) => out.push_str(&format!("  ; not translated: {e}\n")),
+            }
         }
         out
     }
 }
 
 impl ModuleInner {
+    /// Function `def`'s body, translated now if it is not yet.
+    pub fn body(&self, def: u32) -> Result<&FuncBody> {
+        self.bodies.get(&self.env, def)
+    }
+
     pub fn export_type(&self, idx: ExportIndex) -> ExternType {
         match idx {
             ExportIndex::Func(f) => ExternType::Func(self.env.func_type(f).clone()),
@@ -364,6 +389,13 @@ fn global_type(ty: wasmparser::GlobalType) -> Result<GlobalType> {
 fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
     let started = std::time::Instant::now();
     let features = wasmparser::WasmFeatures::WASM2;
+    let config = engine.config();
+    let lazy = config.get_compilation_mode() == crate::CompilationMode::Lazy;
+    let interpreted = config.strategy != crate::Strategy::Jit;
+    let mut allocs = wasmparser::FuncValidatorAllocations::default();
+    // Lazy: where each body lies, and its loops.
+    let mut sources = Vec::new();
+    let mut body_loops = Vec::new();
     let mut validator = Validator::new_with_features(features);
     // The reader decodes with the same features, so encodings only a later
     // proposal allows (multi-byte memory indices, 64-bit limits) are malformed.
@@ -549,14 +581,30 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
                     unreachable!("the validator hands out every function body");
                 };
                 let index = func.index;
+                if lazy {
+                    let validator = func.into_validator(std::mem::take(&mut allocs));
+                    let (result, reused) = bodies::validate_body(&env, index, &body, validator);
+                    allocs = reused;
+                    match result {
+                        Ok(loops) => body_loops.push(loops),
+                        Err(e) if matches!(e.kind(), crate::ErrorKind::Unsupported(_)) => {
+                            unsupported.get_or_insert(e);
+                            body_loops.push(0);
+                        }
+                        Err(e) => return Err(e),
+                    }
+                    let range = body.range();
+                    sources.push((range.start as usize, range.end as usize));
+                    continue;
+                }
                 let validator = func.into_validator(Default::default());
                 match translate_function(
                     &env,
                     index,
                     &body,
-                    validator,
-                    engine.config().consume_fuel,
-                    engine.config().strategy != crate::Strategy::Jit,
+                    Some(validator),
+                    config.consume_fuel,
+                    interpreted,
                 ) {
                     Ok(b) => bodies.push(b),
                     Err(e) if matches!(e.kind(), crate::ErrorKind::Unsupported(_)) => {
@@ -592,18 +640,23 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
     if env.memories.len() > 1 {
         return Err(Error::unsupported("multiple memories"));
     }
-    stats.num_funcs = bodies.len();
-    let num_funcs = bodies.len();
-    stats.wasm_ops = bodies.iter().map(|b| b.wasm_ops as usize).sum();
-    stats.ir_bytes = bodies.iter().map(FuncBody::ir_bytes).sum();
-    stats.ir_instrs = bodies.iter().map(|b| b.code.len()).sum();
-    let type_ids = env.types.iter().map(|t| engine.intern_type(t)).collect();
-    let mut loop_offsets = Vec::with_capacity(bodies.len());
-    let mut num_loops = 0;
-    for b in &bodies {
-        loop_offsets.push(num_loops);
-        num_loops += b.num_loops;
+    if !lazy {
+        body_loops = bodies.iter().map(|b| b.num_loops).collect();
     }
+    let num_funcs = body_loops.len();
+    stats.num_funcs = num_funcs;
+    let type_ids = env.types.iter().map(|t| engine.intern_type(t)).collect();
+    let mut loop_offsets = Vec::with_capacity(num_funcs);
+    let mut num_loops = 0;
+    for loops in body_loops {
+        loop_offsets.push(num_loops);
+        num_loops += loops;
+    }
+    let bodies = if lazy {
+        Bodies::lazy(bytes.into(), sources, config.consume_fuel, interpreted)
+    } else {
+        Bodies::eager(bodies.into_iter().map(Ok).collect())
+    };
     let export_index = exports.iter().cloned().collect();
     stats.compile_time = started.elapsed();
     Ok(ModuleInner {

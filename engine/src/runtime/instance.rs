@@ -309,15 +309,14 @@ impl Instance {
     pub fn func_stats(&self, store: impl AsContext) -> Vec<FuncStats> {
         let inst = self.entity(store.as_context());
         let m = &inst.module.inner;
-        m.bodies
-            .iter()
-            .enumerate()
-            .map(|(i, body)| {
+        (0..m.bodies.len())
+            .map(|i| {
                 let first = m.loop_offsets[i] as usize;
+                let end = m.loop_offsets.get(i + 1).map_or(m.num_loops, |&next| next) as usize;
                 FuncStats {
                     func_index: m.env.num_imported_funcs + i as u32,
                     calls: inst.call_counts[i],
-                    back_edges: inst.loop_counts[first..first + body.num_loops as usize].to_vec(),
+                    back_edges: inst.loop_counts[first..end].to_vec(),
                 }
             })
             .collect()

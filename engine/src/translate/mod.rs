@@ -58,27 +58,43 @@ fn class_of(ty: ValType) -> Result<RegClass> {
     }
 }
 
-/// Translates one function body; validation runs in the same pass.
-/// `interpreted`: whether the interpreter may run it, which alone needs its
-/// fused pairs and accumulator forms.
+/// Translates one function body. With a `validator`, validation runs in
+/// the same pass; without one the body must have been validated already
+/// (lazy translation: `Module::new` validated it). `interpreted`: whether
+/// the interpreter may run it, which alone needs its fused pairs and
+/// accumulator forms.
 pub(crate) fn translate_function(
     env: &ModuleEnv,
     func_index: u32,
     body: &FunctionBody<'_>,
-    mut validator: FuncValidator<ValidatorResources>,
+    mut validator: Option<FuncValidator<ValidatorResources>>,
     fuel: bool,
     interpreted: bool,
 ) -> Result<FuncBody> {
     let ty = env.func_type(func_index).clone();
-    let mut reader = body.get_binary_reader();
-    validator
-        .read_locals(&mut reader)
-        .map_err(|e| env.func_error(func_index, e))?;
+    let err = |e| env.func_error(func_index, e);
     let mut local_types: Vec<ValType> = ty.params().to_vec();
-    for i in ty.params().len() as u32..validator.len_locals() {
-        let wty = validator.get_local_type(i).expect("validated local");
-        local_types.push(ValType::from_wasm(wty).ok_or_else(|| Error::unsupported("local type"))?);
-    }
+    let reader = match validator.as_mut() {
+        Some(validator) => {
+            let mut reader = body.get_binary_reader();
+            validator.read_locals(&mut reader).map_err(err)?;
+            for i in ty.params().len() as u32..validator.len_locals() {
+                let wty = validator.get_local_type(i).expect("validated local");
+                local_types
+                    .push(ValType::from_wasm(wty).ok_or_else(|| Error::unsupported("local type"))?);
+            }
+            reader
+        }
+        None => {
+            let mut locals = body.get_locals_reader().map_err(err)?;
+            for _ in 0..locals.get_count() {
+                let (count, wty) = locals.read().map_err(err)?;
+                let t = ValType::from_wasm(wty).ok_or_else(|| Error::unsupported("local type"))?;
+                local_types.extend(std::iter::repeat_n(t, count as usize));
+            }
+            locals.get_binary_reader()
+        }
+    };
     // After anything Strata cannot run (a v128 local, an operator), the rest
     // of the body is still validated: an invalid module must be reported as
     // invalid, not as unsupported.
@@ -95,26 +111,30 @@ pub(crate) fn translate_function(
         }
         Err(e) => return Err(e),
     };
+    if validator.is_none() && unsupported.is_some() {
+        return Err(unsupported.take().expect("just checked"));
+    }
     let mut ops = wasmparser::OperatorsReader::new(reader);
     while !ops.eof() {
-        let (op, offset) = ops
-            .read_with_offset()
-            .map_err(|e| env.func_error(func_index, e))?;
-        validator
-            .op(offset, &op)
-            .map_err(|e| env.func_error(func_index, e))?;
+        let (op, offset) = ops.read_with_offset().map_err(err)?;
+        if let Some(validator) = validator.as_mut() {
+            validator.op(offset, &op).map_err(err)?;
+        }
         if let (None, Some(t)) = (&unsupported, t.as_mut()) {
             t.wasm_ops += 1;
             match t.translate(&op) {
                 Ok(()) => {}
                 Err(e) if matches!(e.kind(), crate::ErrorKind::Unsupported(_)) => {
+                    if validator.is_none() {
+                        return Err(e);
+                    }
                     unsupported = Some(e)
                 }
                 Err(e) => return Err(e),
             }
         }
     }
-    ops.finish().map_err(|e| env.func_error(func_index, e))?;
+    ops.finish().map_err(err)?;
     match (unsupported, t) {
         (None, Some(t)) => t.finish(),
         (Some(e), _) => Err(e),

@@ -4,7 +4,10 @@ use super::observe::{ItemState, Outcome, Run, Snapshot, Step, Value};
 use super::plan::{Arg, ExportKind, Plan, RefKind};
 use super::MAX_CALL_DEPTH;
 use std::sync::OnceLock;
-use strata::{Config, Engine, Error, ErrorKind, Instance, Linker, Module, Store, Strategy, Val};
+use strata::{
+    CompilationMode, Config, Engine, Error, ErrorKind, Instance, Linker, Module, Store, Strategy,
+    Val,
+};
 
 /// Calls and back-edges after which the tiered strategy compiles: low, so
 /// that short generated programs switch tiers mid-run, often mid-loop.
@@ -46,7 +49,10 @@ pub fn fuel_budget(wasm: &[u8]) -> u64 {
 }
 
 /// One engine per strategy this machine runs, built once per process; with
-/// `fuel`, engines that consume fuel.
+/// `fuel`, engines that consume fuel. Compilation modes differ so that
+/// every module compares eager translation with lazy: the interpreter is
+/// eager; the JIT and tiered engines are lazy, except those that consume
+/// fuel (half of all modules), which are eager.
 pub fn engines(fuel: bool) -> &'static [(Strategy, Engine)] {
     static ENGINES: OnceLock<Vec<(Strategy, Engine)>> = OnceLock::new();
     static FUELED: OnceLock<Vec<(Strategy, Engine)>> = OnceLock::new();
@@ -55,9 +61,15 @@ pub fn engines(fuel: bool) -> &'static [(Strategy, Engine)] {
         [Strategy::Interpreter, Strategy::Jit, Strategy::Tiered]
             .into_iter()
             .filter_map(|strategy| {
+                let mode = if fuel || strategy == Strategy::Interpreter {
+                    CompilationMode::Eager
+                } else {
+                    CompilationMode::Lazy
+                };
                 let mut config = Config::new();
                 config
                     .strategy(strategy)
+                    .compilation_mode(mode)
                     .consume_fuel(fuel)
                     .max_call_depth(MAX_CALL_DEPTH)
                     .tier_up_calls(TIER_UP_CALLS)

@@ -1,0 +1,165 @@
+//! A module's function bodies, translated up front or on first call.
+//!
+//! Under [`CompilationMode::Lazy`](crate::CompilationMode::Lazy)
+//! `Module::new` validates every body (counting its loops, which size the
+//! instances' back-edge counters and the OSR table) and keeps the binary;
+//! a body is translated the first time anything needs it, once, whichever
+//! thread asks first: the others wait for that translation and share it.
+
+use crate::error::{Error, Result};
+use crate::ir::FuncBody;
+use crate::module::ModuleEnv;
+use crate::translate::translate_function;
+use crate::types::ValType;
+use std::sync::{Arc, OnceLock};
+use wasmparser::{
+    BinaryReader, FuncValidator, FuncValidatorAllocations, FunctionBody, Operator,
+    ValidatorResources,
+};
+
+/// Every defined function's body, by defined index.
+pub(crate) struct Bodies {
+    /// The translation of each body, or why it cannot run; set once.
+    slots: Box<[OnceLock<Result<FuncBody>>]>,
+    /// The module's binary, kept while any body is untranslated.
+    wasm: Option<Arc<[u8]>>,
+    /// Where each body lies in `wasm` (empty when eager).
+    sources: Box<[(usize, usize)]>,
+    /// What translation needs to know: fuel metering, and whether the
+    /// interpreter may run the code.
+    fuel: bool,
+    interpreted: bool,
+}
+
+impl Bodies {
+    /// Bodies translated up front.
+    pub fn eager(bodies: Vec<Result<FuncBody>>) -> Bodies {
+        Bodies {
+            slots: bodies.into_iter().map(OnceLock::from).collect(),
+            wasm: None,
+            sources: Box::new([]),
+            fuel: false,
+            interpreted: false,
+        }
+    }
+
+    /// Bodies to translate on first use, from `sources` in `wasm`.
+    pub fn lazy(
+        wasm: Arc<[u8]>,
+        sources: Vec<(usize, usize)>,
+        fuel: bool,
+        interpreted: bool,
+    ) -> Bodies {
+        Bodies {
+            slots: sources.iter().map(|_| OnceLock::new()).collect(),
+            wasm: Some(wasm),
+            sources: sources.into_boxed_slice(),
+            fuel,
+            interpreted,
+        }
+    }
+
+    /// How many functions the module defines.
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Function `def`'s body if it is translated: the calls' fast path.
+    #[inline(always)]
+    pub fn ready(&self, def: u32) -> Option<&FuncBody> {
+        match self.slots.get(def as usize)?.get() {
+            Some(Ok(body)) => Some(body),
+            _ => None,
+        }
+    }
+
+    /// Function `def`'s body, translated now if it is not yet; `env` is
+    /// the module's.
+    pub fn get(&self, env: &ModuleEnv, def: u32) -> Result<&FuncBody> {
+        let slot = &self.slots[def as usize];
+        match slot.get_or_init(|| self.translate(env, def)) {
+            Ok(body) => Ok(body),
+            Err(e) => Err(e.clone()),
+        }
+    }
+
+    /// The bodies translated so far.
+    pub fn translated(&self) -> impl Iterator<Item = &FuncBody> {
+        self.slots.iter().filter_map(|s| match s.get() {
+            Some(Ok(body)) => Some(body),
+            _ => None,
+        })
+    }
+
+    #[cold]
+    fn translate(&self, env: &ModuleEnv, def: u32) -> Result<FuncBody> {
+        let (Some(wasm), Some(&(start, end))) = (&self.wasm, self.sources.get(def as usize)) else {
+            // Eager bodies are all set when the module is made.
+            return Err(Error::unsupported("function body missing"));
+        };
+        let body = FunctionBody::new(BinaryReader::new(&wasm[start..end], start as u64));
+        let index = env.num_imported_funcs + def;
+        translate_function(env, index, &body, None, self.fuel, self.interpreted)
+    }
+}
+
+/// Validates one function body without translating it, reusing `allocs`
+/// (handed back for the next body); gives the number of loops it has.
+/// What a translation would reject as unsupported whatever the body's
+/// size (a SIMD operator, a `v128` local) is an error here too, so both
+/// modes reject the same modules; the rest of the body is still validated
+/// first, so an invalid module is reported as invalid.
+pub(crate) fn validate_body(
+    env: &ModuleEnv,
+    index: u32,
+    body: &FunctionBody<'_>,
+    mut validator: FuncValidator<ValidatorResources>,
+) -> (Result<u32>, FuncValidatorAllocations) {
+    let err = |e| env.func_error(index, e);
+    let mut unsupported = None;
+    let mut check = || -> Result<u32> {
+        let mut reader = body.get_binary_reader();
+        validator.read_locals(&mut reader).map_err(err)?;
+        for i in 0..validator.len_locals() {
+            let wty = validator.get_local_type(i).expect("validated local");
+            if ValType::from_wasm(wty).is_none_or(|t| t == ValType::V128) {
+                unsupported.get_or_insert_with(|| {
+                    Error::unsupported("SIMD (v128) is validated but not executed yet")
+                });
+            }
+        }
+        let mut loops = 0;
+        let mut ops = wasmparser::OperatorsReader::new(reader);
+        while !ops.eof() {
+            let (op, offset) = ops.read_with_offset().map_err(err)?;
+            validator.op(offset, &op).map_err(err)?;
+            match op {
+                Operator::Loop { .. } => loops += 1,
+                ref op if is_simd(op) => {
+                    unsupported.get_or_insert_with(|| {
+                        Error::unsupported("SIMD (v128) is validated but not executed yet")
+                    });
+                }
+                _ => {}
+            }
+        }
+        ops.finish().map_err(err)?;
+        Ok(loops)
+    };
+    let result = check();
+    let result = match (result, unsupported) {
+        (Ok(_), Some(e)) => Err(e),
+        (result, _) => result,
+    };
+    (result, validator.into_allocations())
+}
+
+/// Whether `op` belongs to the `simd` or `relaxed-simd` proposal.
+fn is_simd(op: &Operator<'_>) -> bool {
+    macro_rules! simd_ops {
+        ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
+            matches!(op, $(Operator::$op { .. })|*)
+        };
+    }
+    wasmparser::for_each_visit_simd_operator!(simd_ops)
+}
