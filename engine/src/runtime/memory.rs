@@ -6,10 +6,12 @@
 //! keep it across `memory.grow`.
 
 use super::growth;
+use super::spare::Reuse;
 use super::store::AsContext;
 use super::store::AsContextMut;
 use super::value::{assert_store, check_store};
 use super::Store;
+use crate::engine::Engine;
 use crate::error::{Error, Result, TrapCode};
 use crate::types::MemoryType;
 
@@ -25,6 +27,8 @@ pub(crate) struct LinearMemory {
     len: usize,
     max_pages: u64,
     ty: MemoryType,
+    /// The engine whose pool the memory's slot belongs to, and the slot.
+    pooled: Option<(Engine, u32)>,
 }
 
 // SAFETY: the mapping is owned by one store and accessed by the thread that
@@ -37,12 +41,36 @@ impl LinearMemory {
     /// Reserves and commits a memory of type `ty`. With `guard`, the
     /// reservation is the whole 4 GiB a 32-bit index reaches plus `guard`
     /// bytes, so compiled code can access it without bounds checks.
-    pub fn new(ty: MemoryType, guard: Option<u64>) -> Result<LinearMemory> {
-        let max_pages = ty.maximum().unwrap_or(MAX_PAGES).min(MAX_PAGES);
+    pub fn new(ty: MemoryType, engine: &Engine) -> Result<LinearMemory> {
+        let mut max_pages = ty.maximum().unwrap_or(MAX_PAGES).min(MAX_PAGES);
         if ty.minimum() > max_pages {
             return Err(Error::instantiate("memory minimum exceeds its maximum"));
         }
-        let reserved = match guard {
+        if let Some(pools) = engine.pools() {
+            max_pages = max_pages.min(pools.max_memory_pages);
+            if ty.minimum() > max_pages {
+                return Err(Error::instantiate(format!(
+                    "memory minimum of {} pages exceeds the pool's limit of {max_pages} pages",
+                    ty.minimum()
+                )));
+            }
+            let slot = pools.memories.claim().ok_or_else(|| {
+                Error::instantiate(format!(
+                    "the pooling allocator's {} memory slots are all in use",
+                    pools.memories.count()
+                ))
+            })?;
+            let mem = LinearMemory {
+                base: slot.base,
+                reserved: pools.memories.slot_len(),
+                len: 0,
+                max_pages,
+                ty,
+                pooled: Some((engine.clone(), slot.index)),
+            };
+            return mem.commit(slot.accessible);
+        }
+        let reserved = match engine.config().memory_guard() {
             Some(guard) => (MAX_PAGES * PAGE_SIZE + guard) as usize,
             None => (max_pages * PAGE_SIZE) as usize,
         };
@@ -56,37 +84,34 @@ impl LinearMemory {
             committed = accessible;
             base
         } else {
-            // SAFETY: a fresh anonymous private mapping with no access; the
-            // kernel picks the address.
-            let p = unsafe {
-                libc::mmap(
-                    std::ptr::null_mut(),
-                    reserved,
-                    libc::PROT_NONE,
-                    libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
-                    -1,
-                    0,
-                )
-            };
-            if p == libc::MAP_FAILED {
-                return Err(Error::instantiate(
-                    "cannot reserve address space for a linear memory",
-                ));
-            }
-            p.cast::<u8>()
+            super::spare::reserve(reserved).ok_or_else(|| {
+                Error::instantiate("cannot reserve address space for a linear memory")
+            })?
         };
-        let mut mem = LinearMemory {
+        let mem = LinearMemory {
             base,
             reserved,
             len: 0,
             max_pages,
             ty,
+            pooled: None,
         };
-        let wanted = (ty.minimum() * PAGE_SIZE) as usize;
+        mem.commit(committed)
+    }
+
+    /// Makes the memory's declared minimum, and nothing past it, readable
+    /// and writable, from a reservation whose first `committed` bytes (zero)
+    /// are already.
+    fn commit(mut self, mut committed: usize) -> Result<LinearMemory> {
+        let wanted = (self.ty.minimum() * PAGE_SIZE) as usize;
         if committed > wanted {
             // SAFETY: the tail past the minimum lies inside the reservation.
             let rc = unsafe {
-                libc::mprotect(base.add(wanted).cast(), committed - wanted, libc::PROT_NONE)
+                libc::mprotect(
+                    self.base.add(wanted).cast(),
+                    committed - wanted,
+                    libc::PROT_NONE,
+                )
             };
             if rc != 0 {
                 return Err(Error::instantiate("cannot reuse a memory reservation"));
@@ -94,13 +119,13 @@ impl LinearMemory {
             committed = wanted;
         }
         // Whole pages, from a reservation's accessible prefix.
-        mem.len = committed;
-        if mem.grow(ty.minimum() - mem.pages()).is_none() {
+        self.len = committed;
+        if self.grow(self.ty.minimum() - self.pages()).is_none() {
             return Err(Error::instantiate(
                 "cannot commit the linear memory's minimum size",
             ));
         }
-        Ok(mem)
+        Ok(self)
     }
 
     /// Base address; stable for the memory's lifetime.
@@ -178,10 +203,16 @@ impl LinearMemory {
 
 impl Drop for LinearMemory {
     fn drop(&mut self) {
-        if self.reserved > 0 {
+        if let Some((engine, slot)) = &self.pooled {
+            if let Some(pools) = engine.pools() {
+                // SAFETY: the slot claimed in `new`, whose first `len` bytes
+                // are accessible; its store is gone, and with it all its users.
+                unsafe { pools.memories.give_back(*slot, self.len, Reuse::Zeroed) }
+            }
+        } else if self.reserved > 0 {
             // SAFETY: the reservation made in `new`, whose first `len` bytes
             // are accessible; its store is gone, and with it all its users.
-            unsafe { super::spare::give_back(self.base, self.reserved, self.len) }
+            unsafe { super::spare::give_back(self.base, self.reserved, self.len, Reuse::Zeroed) }
         }
     }
 }
@@ -198,7 +229,7 @@ impl Memory {
     pub fn new(mut store: impl AsContextMut, ty: MemoryType) -> Result<Memory> {
         let store = store.as_context_mut();
         growth::admit_memory(store, 0, ty.minimum(), ty.maximum())?;
-        let mem = LinearMemory::new(ty, store.inner.engine.config().memory_guard())?;
+        let mem = LinearMemory::new(ty, &store.inner.engine)?;
         store.inner.memories.push(mem);
         Ok(Memory {
             store: store.inner.id,

@@ -4,11 +4,12 @@
 //! when created, and unmaps them when dropped. For a server that runs each
 //! request in a fresh store, those `mmap`/`munmap` calls (and the kernel's
 //! page-table teardown behind `munmap`) cost most of an instantiation. So a
-//! dropped reservation is emptied instead (`MADV_DONTNEED`: its pages go
-//! back to the kernel and read as zeros when next touched, so nothing of a
-//! previous tenant survives) and kept, a few per thread, for the next one
-//! of the same size. Per thread, so that no lock is shared between threads
-//! that instantiate at once.
+//! dropped reservation is kept instead, a few per thread, for the next one
+//! of the same size, emptied as its use needs ([`Reuse`]): a memory's pages
+//! are zeroed (in place when few, else by `MADV_DONTNEED`, which returns
+//! them to the kernel), so nothing of a previous tenant survives. Per
+//! thread, so that no lock is shared between threads that instantiate at
+//! once.
 
 use std::cell::RefCell;
 
@@ -46,6 +47,25 @@ impl Drop for Reservation {
     }
 }
 
+/// A fresh reservation of `len` bytes of address space, inaccessible
+/// (and costing no memory) until parts of it are made read-write; `None`
+/// when the address space is exhausted.
+pub(crate) fn reserve(len: usize) -> Option<*mut u8> {
+    // SAFETY: a fresh anonymous private mapping with no access; the kernel
+    // picks the address.
+    let p = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            len,
+            libc::PROT_NONE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+            -1,
+            0,
+        )
+    };
+    (p != libc::MAP_FAILED).then_some(p.cast::<u8>())
+}
+
 thread_local! {
     static KEPT_RESERVATIONS: RefCell<Vec<Reservation>> = const { RefCell::new(Vec::new()) };
 }
@@ -62,22 +82,69 @@ pub(crate) fn take(len: usize) -> Option<Reservation> {
         .flatten()
 }
 
-/// Empties the mapping at `base` (`len` bytes, the first `accessible` of
-/// them readable and writable) and keeps it for [`take`], or unmaps it when
-/// this thread keeps enough already or is exiting.
+/// Accessible prefixes up to this size are zeroed in place rather than
+/// given back to the kernel. `MADV_DONTNEED` must flush the range from the
+/// TLB of every core running the process: an interrupt to each of them,
+/// which is what kept two threads that instantiate at once from going any
+/// faster than one. Zeroing 64 KiB costs about as much as the page fault
+/// that would follow the `madvise`, and keeps the pages resident (at most
+/// `KEPT` × this per thread).
+const ZERO_IN_PLACE: usize = 256 << 10;
+
+/// What a reservation given back holds for its next owner.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Reuse {
+    /// Zeros, as a fresh mapping: a linear memory, whose next tenant can
+    /// read any byte.
+    Zeroed,
+    /// Whatever it held: a value stack, whose cells are always written
+    /// before they are read (the frame contract), so nothing of a previous
+    /// store is ever read from it.
+    AsLeft,
+}
+
+/// Empties the read-write range of `accessible` bytes at `base` as `reuse`
+/// says; gives the bytes that stay read-write, or `None` when the kernel
+/// refused.
+///
+/// # Safety
+/// The caller owns the range and nothing else uses it.
+pub(crate) unsafe fn empty(base: *mut u8, accessible: usize, reuse: Reuse) -> Option<usize> {
+    match reuse {
+        Reuse::AsLeft => Some(accessible),
+        _ if accessible == 0 => Some(0),
+        Reuse::Zeroed if accessible <= ZERO_IN_PLACE => {
+            // SAFETY: the caller owns the range, which is read-write.
+            unsafe { std::ptr::write_bytes(base, 0, accessible) };
+            Some(accessible)
+        }
+        // SAFETY: the caller owns the range; after this it reads as zeros.
+        Reuse::Zeroed => unsafe {
+            (libc::madvise(base.cast(), accessible, libc::MADV_DONTNEED) == 0).then_some(accessible)
+        },
+    }
+}
+
+/// Keeps the mapping at `base` (`len` bytes, the first `accessible` of them
+/// readable and writable) for [`take`], emptied as `reuse` says, or unmaps
+/// it when this thread keeps enough already or is exiting.
 ///
 /// # Safety
 /// The caller owns the mapping and gives it up: nothing uses it afterwards.
-pub(crate) unsafe fn give_back(base: *mut u8, len: usize, accessible: usize) {
+pub(crate) unsafe fn give_back(base: *mut u8, len: usize, accessible: usize, reuse: Reuse) {
     let reservation = Reservation {
         base,
         len,
         accessible,
     };
-    // SAFETY: the caller owns the range; after this it reads as zeros.
-    let emptied = accessible == 0
-        || unsafe { libc::madvise(base.cast(), accessible, libc::MADV_DONTNEED) } == 0;
-    if !emptied {
+    let room = KEPT_RESERVATIONS
+        .try_with(|kept| kept.borrow().len() < KEPT)
+        .unwrap_or(false);
+    if !room {
+        return; // Dropped: unmapped.
+    }
+    // SAFETY: as the function's contract.
+    if unsafe { empty(base, accessible, reuse) }.is_none() {
         return; // Dropped: unmapped.
     }
     let _ = KEPT_RESERVATIONS.try_with(move |kept| {
@@ -111,18 +178,33 @@ mod tests {
 
     #[test]
     fn a_kept_reservation_comes_back_zeroed_and_only_for_its_size() {
-        let len = 1 << 16;
+        // Zeroed in place, and given back to the kernel.
+        for len in [1 << 16, 4 * ZERO_IN_PLACE] {
+            let base = map(len);
+            // SAFETY: the mapping is ours and read-write.
+            unsafe { base.add(100).write(0xAB) };
+            // SAFETY: given up.
+            unsafe { give_back(base, len, len, Reuse::Zeroed) };
+            assert!(take(len + 4096).is_none());
+            let r = take(len).expect("kept");
+            assert_eq!((r.base, r.len, r.accessible), (base, len, len));
+            // SAFETY: still mapped read-write.
+            assert_eq!(unsafe { r.base.add(100).read() }, 0);
+            assert!(take(len).is_none());
+        }
+    }
+
+    #[test]
+    fn a_stack_comes_back_as_it_was_left() {
+        let len = 5 << 16;
         let base = map(len);
         // SAFETY: the mapping is ours and read-write.
         unsafe { base.add(100).write(0xAB) };
         // SAFETY: given up.
-        unsafe { give_back(base, len, len) };
-        assert!(take(len + 4096).is_none());
+        unsafe { give_back(base, len, len, Reuse::AsLeft) };
         let r = take(len).expect("kept");
-        assert_eq!((r.base, r.len, r.accessible), (base, len, len));
         // SAFETY: still mapped read-write.
-        assert_eq!(unsafe { r.base.add(100).read() }, 0);
-        assert!(take(len).is_none());
+        assert_eq!(unsafe { r.base.add(100).read() }, 0xAB);
     }
 
     #[test]
@@ -130,7 +212,7 @@ mod tests {
         let len = 3 << 16;
         for _ in 0..KEPT + 3 {
             // SAFETY: given up.
-            unsafe { give_back(map(len), len, len) };
+            unsafe { give_back(map(len), len, len, Reuse::Zeroed) };
         }
         let mut kept = Vec::new();
         while let Some(r) = take(len) {

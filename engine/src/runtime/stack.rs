@@ -6,6 +6,7 @@
 //! a `&mut Store` handed to a host function does not alias a running frame.
 
 use super::spare;
+use crate::engine::Engine;
 use memmap2::MmapMut;
 
 /// A fixed-size, lazily committed array of cells.
@@ -14,6 +15,8 @@ pub(crate) struct ValueStack {
     len: usize,
     /// Whether `base` is a mapping of `len` cells this stack owns.
     mapped: bool,
+    /// The engine whose pool the stack's slot belongs to, and the slot.
+    pooled: Option<(Engine, u32)>,
 }
 
 // SAFETY: the stack is owned by one store; the raw pointer is only used by the
@@ -23,16 +26,34 @@ unsafe impl Send for ValueStack {}
 unsafe impl Sync for ValueStack {}
 
 impl ValueStack {
-    /// A stack of `cells` cells; pages are committed by the OS on first
+    /// A stack of the engine's `max_value_stack` cells, from its pool
+    /// under the pooling strategy; pages are committed by the OS on first
     /// touch. The mapping of a dropped stack of the same size is reused
-    /// when this thread kept one (`spare`): it reads as zeros, like a new one.
-    pub fn new(cells: usize) -> ValueStack {
+    /// when this thread kept one (`spare`), as that stack left it: frames
+    /// write every cell before reading it.
+    pub fn new(engine: &Engine) -> ValueStack {
+        let cells = engine.config().max_value_stack;
         let bytes = cells * 8;
+        if let Some(slot) = engine.pools().and_then(|p| p.stacks.claim()) {
+            // SAFETY: the slot is ours; its first use makes it read-write.
+            let ready = slot.accessible == bytes
+                || unsafe {
+                    libc::mprotect(slot.base.cast(), bytes, libc::PROT_READ | libc::PROT_WRITE)
+                } == 0;
+            let stack = ValueStack {
+                base: slot.base.cast::<u64>(),
+                len: if ready { cells } else { 0 },
+                mapped: false,
+                pooled: Some((engine.clone(), slot.index)),
+            };
+            return stack;
+        }
         if let Some(kept) = spare::take(bytes) {
             return ValueStack {
                 base: kept.into_raw().0.cast::<u64>(),
                 len: cells,
                 mapped: true,
+                pooled: None,
             };
         }
         let Ok(mut map) = MmapMut::map_anon(bytes) else {
@@ -41,6 +62,7 @@ impl ValueStack {
                 base: std::ptr::NonNull::<u64>::dangling().as_ptr(),
                 len: 0,
                 mapped: false,
+                pooled: None,
             };
         };
         let p = map.as_mut_ptr();
@@ -51,6 +73,7 @@ impl ValueStack {
             base: p.cast::<u64>(),
             len: cells,
             mapped: true,
+            pooled: None,
         }
     }
 
@@ -83,11 +106,21 @@ impl ValueStack {
 
 impl Drop for ValueStack {
     fn drop(&mut self) {
-        if self.mapped {
+        if let Some((engine, slot)) = &self.pooled {
+            if let Some(pools) = engine.pools() {
+                // SAFETY: the slot claimed in `new`; its store is gone, and
+                // with it every frame on it.
+                unsafe {
+                    pools
+                        .stacks
+                        .give_back(*slot, self.len * 8, spare::Reuse::AsLeft)
+                }
+            }
+        } else if self.mapped {
             let bytes = self.len * 8;
             // SAFETY: the store that owned the stack is gone, and with it
             // every frame on it.
-            unsafe { spare::give_back(self.base.cast(), bytes, bytes) }
+            unsafe { spare::give_back(self.base.cast(), bytes, bytes, spare::Reuse::AsLeft) }
         }
     }
 }

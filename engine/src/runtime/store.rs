@@ -207,7 +207,7 @@ impl<T> Store<T> {
                 globals: Vec::new(),
                 instances: Vec::new(),
                 externrefs: Vec::new(),
-                stack: ValueStack::new(engine.config().max_value_stack),
+                stack: ValueStack::new(engine),
                 stack_top: 0,
                 depth: 0,
                 activations: 0,

@@ -5,8 +5,8 @@ use super::plan::{Arg, ExportKind, Plan, RefKind};
 use super::MAX_CALL_DEPTH;
 use std::sync::OnceLock;
 use strata::{
-    CompilationMode, Config, Engine, Error, ErrorKind, Instance, Linker, Module, Store, Strategy,
-    Val,
+    CompilationMode, Config, Engine, Error, ErrorKind, Instance, InstanceAllocationStrategy,
+    Linker, Module, PoolingAllocationConfig, Store, Strategy, Val,
 };
 
 /// Calls and back-edges after which the tiered strategy compiles: low, so
@@ -52,7 +52,8 @@ pub fn fuel_budget(wasm: &[u8]) -> u64 {
 /// `fuel`, engines that consume fuel. Compilation modes differ so that
 /// every module compares eager translation with lazy: the interpreter is
 /// eager; the JIT and tiered engines are lazy, except those that consume
-/// fuel (half of all modules), which are eager.
+/// fuel (half of all modules), which are eager. The lazy ones also take
+/// their memories and value stacks from the pooling allocator.
 pub fn engines(fuel: bool) -> &'static [(Strategy, Engine)] {
     static ENGINES: OnceLock<Vec<(Strategy, Engine)>> = OnceLock::new();
     static FUELED: OnceLock<Vec<(Strategy, Engine)>> = OnceLock::new();
@@ -74,6 +75,11 @@ pub fn engines(fuel: bool) -> &'static [(Strategy, Engine)] {
                     .max_call_depth(MAX_CALL_DEPTH)
                     .tier_up_calls(TIER_UP_CALLS)
                     .tier_up_back_edges(TIER_UP_BACK_EDGES);
+                if mode == CompilationMode::Lazy {
+                    let mut pool = PoolingAllocationConfig::new();
+                    pool.total_memories(100).total_stores(100);
+                    config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+                }
                 match Engine::new(&config) {
                     Ok(engine) => Some((strategy, engine)),
                     Err(e) => {
