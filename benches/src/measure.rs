@@ -126,6 +126,26 @@ pub fn instantiation<'a>(runtime: &dyn Runtime, input: &CompileInput) -> Result<
 }
 
 /// How long one probe runs before the next one's turn.
+/// Module creation to first result, in the engine's startup
+/// configuration: compile, instantiate in a new store, call `run(arg)`.
+pub fn startup<'a>(
+    runtime: &'a dyn Runtime,
+    input: &'a CompileInput,
+    arg: i32,
+) -> Result<Probe<'a>, String> {
+    let once = move || -> Result<i64, String> {
+        let module = runtime.compile_for_startup(&input.wasm)?;
+        let mut instance = module.instantiate()?;
+        instance.run(arg)
+    };
+    once()?;
+    Ok(Box::new(move || {
+        let (result, t) = time(once);
+        result?;
+        Ok(t)
+    }))
+}
+
 const SLICE: Duration = Duration::from_millis(20);
 
 /// Samples `probe` for one turn: once, or for as many short samples as fit

@@ -77,6 +77,9 @@ pub struct Report {
     pub compilation: Vec<Row<Samples>>,
     /// Median time to instantiate a compiled module in a new store.
     pub instantiation: Vec<Row<Samples>>,
+    /// Median time from module bytes to the first result, each engine in
+    /// its startup configuration.
+    pub startup: Vec<Row<Samples>>,
     /// Resident memory of compiling and holding a module.
     pub memory: Vec<Row<Footprint>>,
     /// Failures and other remarks, one per line.
@@ -364,6 +367,15 @@ impl Report {
              compiled module in a new store (and look up its `run` export).\n\n",
         );
         self.time_table(&mut out, &self.instantiation, "module", "size");
+        out.push_str(
+            "\n## Startup\n\nMedian time from a module's bytes to its first \
+             result: create the module, instantiate it in a new store, call \
+             `run(7)` once. Each engine in the configuration that starts \
+             soonest: Strata and wasmi translate lazily (their defaults, \
+             except Strata's JIT, which this table runs lazily too), the \
+             others as in the compilation table.\n\n",
+        );
+        self.time_table(&mut out, &self.startup, "module", "size");
         out.push_str(
             "\n## Memory\n\nResident memory, measured in a fresh process per cell: \
              peak growth while compiling / kept while the compiled module is alive / \

@@ -138,6 +138,18 @@ pub fn run(options: &Options, header: Header) -> Result<Report, String> {
             &mut report.notes,
         ));
     }
+    for input in inputs.iter().filter(|i| i.instantiable) {
+        let detail = size_detail(input.wasm.len());
+        report.startup.push(measured_row(
+            &engines,
+            &input.name,
+            detail,
+            options.plan,
+            "startup",
+            &mut report.notes,
+            |rt| measure::startup(rt, input, AGREEMENT_ARG),
+        ));
+    }
     if let Some(exe) = &options.probe_exe {
         for input in &inputs {
             report
@@ -198,10 +210,13 @@ fn instantiate_row(
     })
 }
 
+/// The argument compile inputs are run with.
+const AGREEMENT_ARG: i32 = 7;
+
 /// Runs a compile input once on every engine; the generated modules have no
 /// native model, so the engines must at least agree with each other.
 fn check_agreement(e: &Engines, input: &CompileInput, notes: &mut Vec<String>) {
-    const ARG: i32 = 7;
+    const ARG: i32 = AGREEMENT_ARG;
     let mut answers: Vec<(EngineId, Result<i64, String>)> = Vec::new();
     for (id, rt) in &e.ready {
         let answer = rt

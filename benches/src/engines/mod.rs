@@ -149,6 +149,13 @@ impl fmt::Display for Unavailable {
 pub trait Runtime {
     /// Validates and compiles (or translates) `wasm`.
     fn compile(&self, wasm: &[u8]) -> Result<Box<dyn Compiled>, String>;
+
+    /// As [`Runtime::compile`], in the engine's startup configuration: the
+    /// one that starts running soonest (lazy translation, where the engine
+    /// has it). By default the same as `compile`.
+    fn compile_for_startup(&self, wasm: &[u8]) -> Result<Box<dyn Compiled>, String> {
+        self.compile(wasm)
+    }
 }
 
 /// A compiled module.

@@ -7,6 +7,8 @@ use strata::{
 
 struct StrataRuntime {
     engine: Engine,
+    /// The same configuration with lazy compilation, for startup figures.
+    lazy: Engine,
     guard: Guard,
 }
 
@@ -52,23 +54,39 @@ pub fn create_guarded(strategy: Strategy, guard: Guard) -> Result<Box<dyn Runtim
         .compilation_mode(CompilationMode::Eager)
         .consume_fuel(guard == Guard::Fuel)
         .epoch_interruption(guard == Guard::Epochs);
-    match Engine::new(&config) {
-        Ok(engine) => Ok(Box::new(StrataRuntime { engine, guard })),
-        Err(e) if matches!(e.kind(), ErrorKind::Unsupported(_)) => {
+    let mut lazy = config.clone();
+    lazy.compilation_mode(CompilationMode::Lazy);
+    match (Engine::new(&config), Engine::new(&lazy)) {
+        (Ok(engine), Ok(lazy)) => Ok(Box::new(StrataRuntime {
+            engine,
+            lazy,
+            guard,
+        })),
+        (Err(e), _) | (_, Err(e)) if matches!(e.kind(), ErrorKind::Unsupported(_)) => {
             Err(Unavailable::NotImplemented(e.to_string()))
         }
-        Err(e) => Err(Unavailable::Failed(e.to_string())),
+        (Err(e), _) | (_, Err(e)) => Err(Unavailable::Failed(e.to_string())),
+    }
+}
+
+impl StrataRuntime {
+    fn compile_on(&self, engine: &Engine, wasm: &[u8]) -> Result<Box<dyn Compiled>, String> {
+        let module = Module::new(engine, wasm).map_err(|e| e.to_string())?;
+        Ok(Box::new(StrataModule {
+            engine: engine.clone(),
+            module,
+            guard: self.guard,
+        }))
     }
 }
 
 impl Runtime for StrataRuntime {
     fn compile(&self, wasm: &[u8]) -> Result<Box<dyn Compiled>, String> {
-        let module = Module::new(&self.engine, wasm).map_err(|e| e.to_string())?;
-        Ok(Box::new(StrataModule {
-            engine: self.engine.clone(),
-            module,
-            guard: self.guard,
-        }))
+        self.compile_on(&self.engine, wasm)
+    }
+
+    fn compile_for_startup(&self, wasm: &[u8]) -> Result<Box<dyn Compiled>, String> {
+        self.compile_on(&self.lazy, wasm)
     }
 }
 

@@ -11,6 +11,8 @@ pub(super) const DESCRIPTION: &str =
 
 struct WasmiRuntime {
     engine: Engine,
+    /// The default configuration (lazy translation), for startup figures.
+    default: Engine,
 }
 
 pub(super) fn create() -> Result<Box<dyn Runtime>, Unavailable> {
@@ -18,16 +20,25 @@ pub(super) fn create() -> Result<Box<dyn Runtime>, Unavailable> {
     config.compilation_mode(CompilationMode::Eager);
     Ok(Box::new(WasmiRuntime {
         engine: Engine::new(&config),
+        default: Engine::default(),
+    }))
+}
+
+fn compile_on(engine: &Engine, wasm: &[u8]) -> Result<Box<dyn Compiled>, String> {
+    let module = Module::new(engine, wasm).map_err(|e| e.to_string())?;
+    Ok(Box::new(WasmiModule {
+        engine: engine.clone(),
+        module,
     }))
 }
 
 impl Runtime for WasmiRuntime {
     fn compile(&self, wasm: &[u8]) -> Result<Box<dyn Compiled>, String> {
-        let module = Module::new(&self.engine, wasm).map_err(|e| e.to_string())?;
-        Ok(Box::new(WasmiModule {
-            engine: self.engine.clone(),
-            module,
-        }))
+        compile_on(&self.engine, wasm)
+    }
+
+    fn compile_for_startup(&self, wasm: &[u8]) -> Result<Box<dyn Compiled>, String> {
+        compile_on(&self.default, wasm)
     }
 }
 
