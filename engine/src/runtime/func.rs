@@ -41,6 +41,16 @@ impl Func {
 
     pub(crate) fn from_host<T>(store: &mut Store<T>, ty: FuncType, host: HostFn<T>) -> Func {
         let type_id = store.inner.engine.intern_type(&ty);
+        Func::from_interned_host(store, ty, type_id, host)
+    }
+
+    /// [`Func::from_host`] with `ty` already interned as `type_id`.
+    pub(crate) fn from_interned_host<T>(
+        store: &mut Store<T>,
+        ty: FuncType,
+        type_id: u32,
+        host: HostFn<T>,
+    ) -> Func {
         store.host_funcs.push(host);
         store.inner.funcs.push(FuncEntity::Host {
             host: store.host_funcs.len() as u32 - 1,

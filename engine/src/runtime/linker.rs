@@ -14,7 +14,9 @@ use std::sync::Arc;
 /// A definition: an item of some store, or a host function to create per store.
 enum Definition<T> {
     Extern(Extern),
-    HostFunc(FuncType, HostFn<T>),
+    /// A host function, its type and that type's engine-wide id (interned
+    /// once here, not per instantiation: interning takes the engine's lock).
+    HostFunc(FuncType, u32, HostFn<T>),
 }
 
 impl<T> Definition<T> {
@@ -23,9 +25,12 @@ impl<T> Definition<T> {
     fn to_extern(&self, store: &mut Store<T>) -> Extern {
         match self {
             Definition::Extern(e) => *e,
-            Definition::HostFunc(ty, f) => {
-                Extern::Func(Func::from_host(store, ty.clone(), f.clone()))
-            }
+            Definition::HostFunc(ty, type_id, f) => Extern::Func(Func::from_interned_host(
+                store,
+                ty.clone(),
+                *type_id,
+                f.clone(),
+            )),
         }
     }
 }
@@ -34,7 +39,7 @@ impl<T> Clone for Definition<T> {
     fn clone(&self) -> Self {
         match self {
             Definition::Extern(e) => Definition::Extern(*e),
-            Definition::HostFunc(ty, f) => Definition::HostFunc(ty.clone(), f.clone()),
+            Definition::HostFunc(ty, id, f) => Definition::HostFunc(ty.clone(), *id, f.clone()),
         }
     }
 }
@@ -73,7 +78,8 @@ impl<T> Linker<T> {
         f: impl IntoFunc<T, Params, Results>,
     ) -> Result<&mut Self> {
         let (ty, host) = f.into_host();
-        self.insert(module, name, Definition::HostFunc(ty, host));
+        let id = self.engine.intern_type(&ty);
+        self.insert(module, name, Definition::HostFunc(ty, id, host));
         Ok(self)
     }
 
@@ -86,7 +92,8 @@ impl<T> Linker<T> {
         f: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync + 'static,
     ) -> Result<&mut Self> {
         let host = untyped(ty.clone(), f);
-        self.insert(module, name, Definition::HostFunc(ty, host));
+        let id = self.engine.intern_type(&ty);
+        self.insert(module, name, Definition::HostFunc(ty, id, host));
         Ok(self)
     }
 
@@ -216,7 +223,7 @@ impl<T> Linker<T> {
         }
         let mut imports = Vec::with_capacity(module.inner.imports.len());
         for (decl, def) in self.import_definitions(module)? {
-            if let Definition::HostFunc(ty, _) = def {
+            if let Definition::HostFunc(ty, _, _) = def {
                 let actual = ExternType::Func(ty.clone());
                 if !import_matches(&actual, &decl.ty) {
                     return Err(Error::link(format!(
