@@ -51,7 +51,7 @@ pub use verify::verify;
 
 use std::borrow::Cow;
 use std::cmp::Reverse;
-use std::collections::{BTreeSet, BinaryHeap};
+use std::collections::BinaryHeap;
 
 /// A register class: values of one class can only live in registers of
 /// that class. `class as usize` indexes [`Allocation::regs_used`].
@@ -317,25 +317,89 @@ enum Placement {
     Spill,
 }
 
+/// A set of registers, as a bitmap: the few a class has make a word or two.
+#[derive(Clone, Debug, Default)]
+struct RegSet {
+    words: Vec<u64>,
+}
+
+impl RegSet {
+    fn of(regs: std::ops::Range<u16>) -> RegSet {
+        let mut set = RegSet {
+            words: vec![0; (regs.end as usize).div_ceil(64)],
+        };
+        for r in regs {
+            set.insert(r);
+        }
+        set
+    }
+
+    fn insert(&mut self, reg: u16) {
+        self.words[reg as usize / 64] |= 1 << (reg % 64);
+    }
+
+    /// Takes the lowest-numbered register.
+    fn pop_first(&mut self) -> Option<u16> {
+        let (w, word) = self.words.iter_mut().enumerate().find(|(_, w)| **w != 0)?;
+        let bit = word.trailing_zeros();
+        *word &= *word - 1;
+        Some((w * 64) as u16 + bit as u16)
+    }
+}
+
+/// Holders of registers as (end, rank, register), in ascending order: a
+/// sorted vector, as they are one per register.
+#[derive(Clone, Debug, Default)]
+struct Holders {
+    sorted: Vec<(u32, usize, u16)>,
+}
+
+impl Holders {
+    fn insert(&mut self, held: (u32, usize, u16)) {
+        let at = self.sorted.partition_point(|&h| h < held);
+        self.sorted.insert(at, held);
+    }
+
+    fn remove(&mut self, held: &(u32, usize, u16)) {
+        if let Ok(at) = self.sorted.binary_search(held) {
+            self.sorted.remove(at);
+        }
+    }
+
+    fn iter(&self) -> std::slice::Iter<'_, (u32, usize, u16)> {
+        self.sorted.iter()
+    }
+
+    /// Removes the holders whose intervals end before `pos`, giving their
+    /// registers to `free`.
+    fn expire(&mut self, pos: u32, free: &mut RegSet) {
+        let ended = self.sorted.partition_point(|&(end, _, _)| end < pos);
+        for &(_, _, reg) in &self.sorted[..ended] {
+            free.insert(reg);
+        }
+        self.sorted.drain(..ended);
+    }
+}
+
 /// Register state of one class during the scan.
 struct RegFile {
     callee_saved: u16,
-    free_callee: BTreeSet<u16>,
-    free_caller: BTreeSet<u16>,
-    // Holders as (end, rank, register), kept apart by group because an
-    // interval live across a call may only evict a callee-saved holder.
-    active_callee: BTreeSet<(u32, usize, u16)>,
-    active_caller: BTreeSet<(u32, usize, u16)>,
+    free_callee: RegSet,
+    free_caller: RegSet,
+    // Holders, kept apart by group because an interval live across a call
+    // may only evict a callee-saved holder.
+    active_callee: Holders,
+    active_caller: Holders,
 }
 
 impl RegFile {
     fn new((total, callee_saved): (u16, u16)) -> Self {
         RegFile {
             callee_saved,
-            free_callee: (0..callee_saved).collect(),
-            free_caller: (callee_saved..total).collect(),
-            active_callee: BTreeSet::new(),
-            active_caller: BTreeSet::new(),
+            free_callee: RegSet::of(0..callee_saved),
+            free_caller: RegSet::of(callee_saved..total),
+            active_callee: Holders::default(),
+            active_caller: Holders::default(),
         }
     }
 
@@ -345,18 +409,8 @@ impl RegFile {
 
     /// Frees the registers of intervals ending before `pos`.
     fn expire(&mut self, pos: u32) {
-        for (active, free) in [
-            (&mut self.active_callee, &mut self.free_callee),
-            (&mut self.active_caller, &mut self.free_caller),
-        ] {
-            while let Some(&(end, _, reg)) = active.first() {
-                if end >= pos {
-                    break;
-                }
-                active.pop_first();
-                free.insert(reg);
-            }
-        }
+        self.active_callee.expire(pos, &mut self.free_callee);
+        self.active_caller.expire(pos, &mut self.free_caller);
     }
 
     fn hold(&mut self, end: u32, rank: usize, reg: u16) {

@@ -99,7 +99,16 @@ impl Bodies {
         };
         let body = FunctionBody::new(BinaryReader::new(&wasm[start..end], start as u64));
         let index = env.num_imported_funcs + def;
-        translate_function(env, index, &body, None, self.fuel, self.interpreted)
+        let mut unused = Default::default();
+        translate_function(
+            env,
+            index,
+            &body,
+            None,
+            &mut unused,
+            self.fuel,
+            self.interpreted,
+        )
     }
 }
 

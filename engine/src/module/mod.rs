@@ -597,12 +597,13 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
                     sources.push((range.start as usize, range.end as usize));
                     continue;
                 }
-                let validator = func.into_validator(Default::default());
+                let validator = func.into_validator(std::mem::take(&mut allocs));
                 match translate_function(
                     &env,
                     index,
                     &body,
                     Some(validator),
+                    &mut allocs,
                     config.consume_fuel,
                     interpreted,
                 ) {

@@ -18,7 +18,9 @@ use crate::types::ValType;
 use control::{Control, ControlKind, LabelId, Labels};
 use std::collections::HashMap;
 use strata_regalloc::RegClass;
-use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
+use wasmparser::{
+    BlockType, FuncValidator, FuncValidatorAllocations, FunctionBody, Operator, ValidatorResources,
+};
 
 /// Virtual registers with this bit set index the constant pool.
 pub(crate) const CONST_BIT: u32 = 1 << 31;
@@ -59,7 +61,8 @@ fn class_of(ty: ValType) -> Result<RegClass> {
 }
 
 /// Translates one function body. With a `validator`, validation runs in
-/// the same pass; without one the body must have been validated already
+/// the same pass (and its allocations are left in `reuse` for the next
+/// body's); without one the body must have been validated already
 /// (lazy translation: `Module::new` validated it). `interpreted`: whether
 /// the interpreter may run it, which alone needs its fused pairs and
 /// accumulator forms.
@@ -68,6 +71,7 @@ pub(crate) fn translate_function(
     func_index: u32,
     body: &FunctionBody<'_>,
     mut validator: Option<FuncValidator<ValidatorResources>>,
+    reuse: &mut FuncValidatorAllocations,
     fuel: bool,
     interpreted: bool,
 ) -> Result<FuncBody> {
@@ -135,12 +139,18 @@ pub(crate) fn translate_function(
         }
     }
     ops.finish().map_err(err)?;
+    if let Some(validator) = validator {
+        *reuse = validator.into_allocations();
+    }
     match (unsupported, t) {
         (None, Some(t)) => t.finish(),
         (Some(e), _) => Err(e),
         (None, None) => Err(Error::unsupported("function could not be translated")),
     }
 }
+
+/// Constants found by scanning the pool, before it is indexed.
+const SCANNED_CONSTS: usize = 16;
 
 struct Translator<'a> {
     env: &'a ModuleEnv,
@@ -245,7 +255,19 @@ impl<'a> Translator<'a> {
 
     fn const_reg(&mut self, bits: u64) -> u32 {
         let next = self.consts.len() as u32;
-        let k = *self.const_index.entry(bits).or_insert(next);
+        // Most functions have a handful of constants: a scan of them beats
+        // hashing; the index takes over once there are many.
+        let k = if self.consts.len() < SCANNED_CONSTS {
+            match self.consts.iter().position(|&c| c == bits) {
+                Some(k) => k as u32,
+                None => next,
+            }
+        } else {
+            if self.const_index.is_empty() {
+                self.const_index = self.consts.iter().zip(0..).map(|(&c, k)| (c, k)).collect();
+            }
+            *self.const_index.entry(bits).or_insert(next)
+        };
         if k == next {
             self.consts.push(bits);
         }
