@@ -6,6 +6,7 @@
 //! keep it across `memory.grow`.
 
 use super::growth;
+use super::pool::Pools;
 use super::spare::Reuse;
 use super::store::AsContext;
 use super::store::AsContextMut;
@@ -27,8 +28,12 @@ pub(crate) struct LinearMemory {
     len: usize,
     max_pages: u64,
     ty: MemoryType,
-    /// The engine whose pool the memory's slot belongs to, and the slot.
-    pooled: Option<(Engine, u32)>,
+    /// The pools the memory's slot belongs to, and the slot. The pools are
+    /// the engine's, which the owning store keeps alive until after its
+    /// memories are dropped (`StoreInner::engine` is its last field); a
+    /// pointer rather than an `Engine` so that no reference count shared
+    /// by all threads changes per instantiation.
+    pooled: Option<(*const Pools, u32)>,
 }
 
 // SAFETY: the mapping is owned by one store and accessed by the thread that
@@ -66,7 +71,7 @@ impl LinearMemory {
                 len: 0,
                 max_pages,
                 ty,
-                pooled: Some((engine.clone(), slot.index)),
+                pooled: Some((pools as *const Pools, slot.index)),
             };
             return mem.commit(slot.accessible);
         }
@@ -203,12 +208,11 @@ impl LinearMemory {
 
 impl Drop for LinearMemory {
     fn drop(&mut self) {
-        if let Some((engine, slot)) = &self.pooled {
-            if let Some(pools) = engine.pools() {
-                // SAFETY: the slot claimed in `new`, whose first `len` bytes
-                // are accessible; its store is gone, and with it all its users.
-                unsafe { pools.memories.give_back(*slot, self.len, Reuse::Zeroed) }
-            }
+        if let Some((pools, slot)) = self.pooled {
+            // SAFETY: the pools outlive the memory (see `pooled`); the slot
+            // is the one claimed in `new`, whose first `len` bytes are
+            // accessible; its store is going, and with it all its users.
+            unsafe { (*pools).memories.give_back(slot, self.len, Reuse::Zeroed) }
         } else if self.reserved > 0 {
             // SAFETY: the reservation made in `new`, whose first `len` bytes
             // are accessible; its store is gone, and with it all its users.

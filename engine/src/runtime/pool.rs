@@ -106,8 +106,10 @@ pub(crate) struct SlotPool {
     base: *mut u8,
     slot_len: usize,
     count: u32,
-    /// One bit per slot, set while the slot is free.
-    free: Box<[AtomicU64]>,
+    /// One bit per slot, set while the slot is free; a word per cache
+    /// line, so threads that start their search at different words do
+    /// not contend.
+    free: Box<[FreeWord]>,
     /// The read-write prefix of each slot, as its last user left it.
     accessible: Box<[AtomicUsize]>,
 }
@@ -117,6 +119,10 @@ pub(crate) struct SlotPool {
 unsafe impl Send for SlotPool {}
 // SAFETY: as above.
 unsafe impl Sync for SlotPool {}
+
+/// 64 slots' free bits, alone in a cache line.
+#[repr(align(64))]
+struct FreeWord(AtomicU64);
 
 /// A slot claimed from a pool: its base and the read-write prefix it has.
 pub(crate) struct Slot {
@@ -143,11 +149,11 @@ impl SlotPool {
         let free = (0..words)
             .map(|w| {
                 let bits = (count as usize - w * 64).min(64);
-                AtomicU64::new(if bits == 64 {
+                FreeWord(AtomicU64::new(if bits == 64 {
                     u64::MAX
                 } else {
                     (1 << bits) - 1
-                })
+                }))
             })
             .collect();
         Ok(SlotPool {
@@ -166,7 +172,10 @@ impl SlotPool {
 
     /// Claims a free slot, or `None` when all are in use.
     pub fn claim(&self) -> Option<Slot> {
-        for (w, word) in self.free.iter().enumerate() {
+        let words = self.free.len();
+        let first = START_WORD.with(|s| *s) % words.max(1);
+        for w in (first..words).chain(0..first) {
+            let word = &self.free[w].0;
             let mut bits = word.load(Ordering::Relaxed);
             while bits != 0 {
                 let bit = bits.trailing_zeros();
@@ -214,13 +223,22 @@ impl SlotPool {
         });
         self.accessible[index as usize].store(accessible, Ordering::Relaxed);
         let (w, bit) = (index as usize / 64, index % 64);
-        self.free[w].fetch_or(1 << bit, Ordering::Release);
+        self.free[w].0.fetch_or(1 << bit, Ordering::Release);
     }
 
     /// Slots in the pool.
     pub fn count(&self) -> u32 {
         self.count
     }
+}
+
+thread_local! {
+    /// Where this thread starts looking for a free slot: threads spread
+    /// over the bitmap's words (a thread's slots come back to its word).
+    static START_WORD: usize = {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    };
 }
 
 const FIXED_NONE: libc::c_int =

@@ -5,6 +5,7 @@
 //! reached only through the raw base pointer, never through a reference, so
 //! a `&mut Store` handed to a host function does not alias a running frame.
 
+use super::pool::Pools;
 use super::spare;
 use crate::engine::Engine;
 use memmap2::MmapMut;
@@ -15,8 +16,9 @@ pub(crate) struct ValueStack {
     len: usize,
     /// Whether `base` is a mapping of `len` cells this stack owns.
     mapped: bool,
-    /// The engine whose pool the stack's slot belongs to, and the slot.
-    pooled: Option<(Engine, u32)>,
+    /// The pools the stack's slot belongs to, and the slot; alive while
+    /// the stack is, as a pooled memory's (`LinearMemory::pooled`).
+    pooled: Option<(*const Pools, u32)>,
 }
 
 // SAFETY: the stack is owned by one store; the raw pointer is only used by the
@@ -34,7 +36,8 @@ impl ValueStack {
     pub fn new(engine: &Engine) -> ValueStack {
         let cells = engine.config().max_value_stack;
         let bytes = cells * 8;
-        if let Some(slot) = engine.pools().and_then(|p| p.stacks.claim()) {
+        let pools = engine.pools();
+        if let Some((pools, slot)) = pools.and_then(|p| Some((p, p.stacks.claim()?))) {
             // SAFETY: the slot is ours; its first use makes it read-write.
             let ready = slot.accessible == bytes
                 || unsafe {
@@ -44,7 +47,7 @@ impl ValueStack {
                 base: slot.base.cast::<u64>(),
                 len: if ready { cells } else { 0 },
                 mapped: false,
-                pooled: Some((engine.clone(), slot.index)),
+                pooled: Some((pools as *const Pools, slot.index)),
             };
             return stack;
         }
@@ -106,15 +109,14 @@ impl ValueStack {
 
 impl Drop for ValueStack {
     fn drop(&mut self) {
-        if let Some((engine, slot)) = &self.pooled {
-            if let Some(pools) = engine.pools() {
-                // SAFETY: the slot claimed in `new`; its store is gone, and
-                // with it every frame on it.
-                unsafe {
-                    pools
-                        .stacks
-                        .give_back(*slot, self.len * 8, spare::Reuse::AsLeft)
-                }
+        if let Some((pools, slot)) = self.pooled {
+            // SAFETY: the pools outlive the stack (see `pooled`); the slot
+            // is the one claimed in `new`; its store is going, and with it
+            // every frame on it.
+            unsafe {
+                (*pools)
+                    .stacks
+                    .give_back(slot, self.len * 8, spare::Reuse::AsLeft)
             }
         } else if self.mapped {
             let bytes = self.len * 8;

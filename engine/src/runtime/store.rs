@@ -83,7 +83,6 @@ unsafe impl Send for InstanceEntity {}
 /// The untyped part of a store.
 pub(crate) struct StoreInner {
     pub id: u64,
-    pub engine: Engine,
     pub funcs: Vec<FuncEntity>,
     pub memories: Vec<LinearMemory>,
     pub tables: Vec<TableEntity>,
@@ -112,6 +111,9 @@ pub(crate) struct StoreInner {
     /// A host function's panic on its way out to the embedder: carried
     /// across wasm frames as an error, resumed at the embedder's call.
     pub panic: Option<Box<dyn Any + Send>>,
+    /// Declared last, so dropped last: pooled memories and the value stack
+    /// give their slots back to the engine's pools as they drop.
+    pub engine: Engine,
 }
 
 /// A collection of instances and their state, owned by one embedder context `T`.
