@@ -15,19 +15,39 @@ use std::time::{Duration, Instant};
 
 /// Runs `request` `iters` times on each of `threads` threads at once, for
 /// criterion's `iter_custom`: the wall time divided by the thread count.
+/// The threads live for the whole benchmark, as a server's workers do, so
+/// what they keep per thread (reservations for reuse) is kept.
 fn on_threads(b: &mut Bencher<'_>, threads: u32, request: impl Fn() + Sync) {
-    b.iter_custom(|iters| {
-        let started = Instant::now();
-        std::thread::scope(|s| {
-            for _ in 0..threads {
-                s.spawn(|| {
-                    for _ in 0..iters {
-                        request();
+    use std::sync::mpsc;
+    std::thread::scope(|s| {
+        let (done_tx, done_rx) = mpsc::channel::<()>();
+        let workers: Vec<mpsc::Sender<u64>> = (0..threads)
+            .map(|_| {
+                let (tx, rx) = mpsc::channel::<u64>();
+                let (done, request) = (done_tx.clone(), &request);
+                s.spawn(move || {
+                    for iters in rx {
+                        for _ in 0..iters {
+                            request();
+                        }
+                        done.send(()).expect("the benchmark waits");
                     }
                 });
+                tx
+            })
+            .collect();
+        b.iter_custom(|iters| {
+            let started = Instant::now();
+            for w in &workers {
+                w.send(iters).expect("the worker runs");
             }
+            for _ in 0..threads {
+                done_rx.recv().expect("a worker finishes");
+            }
+            started.elapsed() / threads
         });
-        started.elapsed() / threads
+        // Closing the channels ends the workers.
+        drop(workers);
     });
 }
 
