@@ -125,7 +125,9 @@ pub struct ModuleStats {
     pub ir_bytes: usize,
     /// IR instructions.
     pub ir_instrs: usize,
-    /// Wall-clock time of decoding, validation, translation and allocation.
+    /// Wall-clock time of decoding, validation, translation and allocation
+    /// in `Module::new` (under lazy compilation, of decoding and validation:
+    /// functions are translated later).
     pub compile_time: std::time::Duration,
     /// Wall-clock time of compiling every function to machine code
     /// (`Strategy::Jit` only; tiered compilation happens later, per function).
