@@ -1,7 +1,6 @@
 //! The engine: configuration shared by modules and stores.
 
 use crate::error::{Error, Result};
-use crate::runtime::memory::{MAX_PAGES, PAGE_SIZE};
 use crate::runtime::pool::{InstanceAllocationStrategy, Pools};
 use crate::types::FuncType;
 use std::collections::HashMap;
@@ -139,6 +138,13 @@ impl Config {
         self.strategy == Strategy::Jit && self.get_compilation_mode() == CompilationMode::Lazy
     }
 
+    /// Whether a function with no machine code yet is compiled at its call
+    /// number `calls` (counting this one): at its first under lazy `Jit`,
+    /// once it is hot under `Tiered`.
+    pub(crate) fn compiles_at_call(&self, calls: u64) -> bool {
+        self.compiles_on_call() || self.strategy == Strategy::Tiered && calls >= self.tier_up_calls
+    }
+
     /// Maximum number of nested wasm calls before "call stack exhausted".
     pub fn max_call_depth(&mut self, frames: usize) -> &mut Self {
         self.max_call_depth = frames.max(1);
@@ -260,7 +266,7 @@ impl std::fmt::Debug for Engine {
 
 impl Default for Engine {
     fn default() -> Engine {
-        Engine::build(Config::default())
+        Engine::build(Config::default(), None)
     }
 }
 
@@ -275,28 +281,20 @@ impl Engine {
         }
         let pools = match &config.allocation {
             InstanceAllocationStrategy::OnDemand => None,
-            InstanceAllocationStrategy::Pooling(pooling) => {
-                let memory_slot = match config.memory_guard() {
-                    Some(guard) => (MAX_PAGES * PAGE_SIZE + guard) as usize,
-                    None => (pooling.max_memory_size as u64 / PAGE_SIZE * PAGE_SIZE) as usize,
-                };
-                Some(Pools::new(
-                    pooling,
-                    memory_slot,
-                    config.max_value_stack * 8,
-                )?)
-            }
+            InstanceAllocationStrategy::Pooling(pooling) => Some(Pools::new(
+                pooling,
+                config.memory_guard(),
+                config.max_value_stack * 8,
+            )?),
         };
-        let mut engine = Engine::build(config.clone());
-        Arc::get_mut(&mut engine.inner).expect("just built").pools = pools;
-        Ok(engine)
+        Ok(Engine::build(config.clone(), pools))
     }
 
-    fn build(config: Config) -> Engine {
+    fn build(config: Config, pools: Option<Pools>) -> Engine {
         Engine {
             inner: Arc::new(EngineInner {
                 config,
-                pools: None,
+                pools,
                 types: Mutex::new(HashMap::new()),
                 epoch: AtomicU64::new(0),
             }),

@@ -94,13 +94,9 @@ pub(crate) fn run_defined<T>(
     let module = inst.module.clone();
     let mut entry = module.inner.jit.compiled_entry(def);
     let config = store.inner.engine.config();
-    if entry.is_none() && config.strategy != crate::Strategy::Interpreter {
-        let calls = inst.call_counts[def as usize] + 1;
-        let tiered = config.strategy == crate::Strategy::Tiered;
-        if config.compiles_on_call() || tiered && calls >= config.tier_up_calls {
-            crate::jit::compile(&module.inner, def)?;
-            entry = module.inner.jit.compiled_entry(def);
-        }
+    if entry.is_none() && config.compiles_at_call(inst.call_counts[def as usize] + 1) {
+        crate::jit::compile(&module.inner, def)?;
+        entry = module.inner.jit.compiled_entry(def);
     }
     match entry {
         Some(entry) => {

@@ -121,12 +121,8 @@ pub(crate) struct Exec {
     pub max_depth: usize,
 
     pub tiered: bool,
-    /// Whether a function without code is compiled at its call (`Jit`
-    /// with lazy compilation).
-    pub compile_on_call: bool,
     pub jit_enabled: bool,
     pub epochs: bool,
-    pub tier_calls: u64,
     pub tier_back_edges: u64,
     pub epoch: *const AtomicU64,
 
@@ -141,9 +137,8 @@ impl Exec {
         let config = inner.engine.config();
         let tiered = config.strategy == crate::Strategy::Tiered;
         let jit_enabled = config.strategy != crate::Strategy::Interpreter;
-        let compile_on_call = config.compiles_on_call();
         let epochs = config.epoch_interruption;
-        let (max_depth, tier_calls) = (config.max_call_depth, config.tier_up_calls);
+        let max_depth = config.max_call_depth;
         let tier_back_edges = config.tier_up_back_edges;
         let epoch: *const AtomicU64 = inner.engine.epoch_counter();
         let (stack, stack_len) = (inner.stack.ptr(0), inner.stack.len());
@@ -169,10 +164,8 @@ impl Exec {
             stack_len,
             max_depth,
             tiered,
-            compile_on_call,
             jit_enabled,
             epochs,
-            tier_calls,
             tier_back_edges,
             epoch,
             trap: TrapCode::Unreachable,
@@ -479,7 +472,9 @@ pub(super) unsafe fn call_wasm(
         // SAFETY: the module is live.
         let module = unsafe { &*cx.module };
         let mut entry = module.jit.compiled_entry(def);
-        if entry.is_none() && (cx.compile_on_call || cx.tiered && calls >= cx.tier_calls) {
+        // SAFETY: the store is live while wasm runs.
+        let config = unsafe { (*cx.inner).engine.config() };
+        if entry.is_none() && config.compiles_at_call(calls) {
             if let Err(e) = crate::jit::compile(module, def) {
                 return cx.fail(e);
             }

@@ -7,7 +7,7 @@
 //! word by one that does what the original did followed by what it
 //! reached, reading the same cells, so both tiers run the result.
 
-use super::{FuncBody, Op, Reg, Slot};
+use super::{Op, Reg, Slot};
 
 /// Threads the branches of `code` (whose far offsets are in `far`):
 /// - a forward `br` or conditional branch to a `br` goes to its target;
@@ -37,8 +37,10 @@ pub fn thread_jumps(code: &mut [Op<Reg>], far: &[(u32, i32)]) {
             .branch_offset(t, far)
             .is_some_and(|o| t as i64 + o as i64 == i as i64 + 1);
         if exits_after {
-            if let Some(rotated) = negated(test).and_then(|n| retarget(n, offset + 1)) {
-                code[i] = rotated;
+            if let Some(mut rotated) = test.negated() {
+                if rotated.set_branch_offset(offset + 1) {
+                    code[i] = rotated;
+                }
             }
         }
     }
@@ -65,7 +67,10 @@ pub fn thread_jumps(code: &mut [Op<Reg>], far: &[(u32, i32)]) {
             end += offset as usize;
         }
         if end != t {
-            code[i] = retarget(code[i], (end - i) as i32).unwrap_or(code[i]);
+            let mut threaded = code[i];
+            if threaded.set_branch_offset((end - i) as i32) {
+                code[i] = threaded;
+            }
         }
         if let (Op::Br { .. }, false) = (code[i], i < table_end) {
             if let target @ (Op::Return0 {} | Op::Return1 { .. }) = code[end] {
@@ -92,7 +97,7 @@ pub fn back_edge_header(code: &[Slot], target: usize) -> Option<usize> {
     }
     let header = before.checked_sub(1)?;
     match code[header].op {
-        Op::LoopHeader { .. } if negated(code[before].op.plain()).is_some() => Some(header),
+        Op::LoopHeader { .. } if code[before].op.plain().negated().is_some() => Some(header),
         _ => None,
     }
 }
@@ -105,54 +110,6 @@ impl<R: Copy> Op<R> {
             self,
             Op::Br { .. } | Op::BrIfNez { .. } | Op::BrIfEqz { .. }
         ) || self.branch16().is_some()
-    }
-}
-
-/// `op` (a plain branch) with its offset set to `offset`; `None` when a
-/// compare-and-branch cannot hold it in 16 bits.
-fn retarget(op: Op<Reg>, offset: i32) -> Option<Op<Reg>> {
-    let short = match i16::try_from(offset) {
-        Ok(o) if o != FuncBody::FAR => Some(o),
-        _ => None,
-    };
-    let mut op = op;
-    match &mut op {
-        Op::Br { offset: o } | Op::BrIfNez { offset: o, .. } | Op::BrIfEqz { offset: o, .. } => {
-            *o = offset;
-        }
-        other => *other.branch16_mut()? = short?,
-    }
-    Some(op)
-}
-
-/// The conditional branch taken exactly when `op` (a plain conditional
-/// branch) is not, with the same offset. Integer comparisons only, whose
-/// negation is exact.
-fn negated(op: Op<Reg>) -> Option<Op<Reg>> {
-    macro_rules! negate {
-        ($($x:ident <=> $y:ident),* $(,)?) => {
-            match op {
-                Op::BrIfNez { cond, offset } => Some(Op::BrIfEqz { cond, offset }),
-                Op::BrIfEqz { cond, offset } => Some(Op::BrIfNez { cond, offset }),
-                $(
-                    Op::$x { a, b, offset } => Some(Op::$y { a, b, offset }),
-                    Op::$y { a, b, offset } => Some(Op::$x { a, b, offset }),
-                )*
-                _ => None,
-            }
-        };
-    }
-    negate! {
-        BrIfI32Eq <=> BrIfI32Ne,
-        BrIfI32LtS <=> BrIfI32GeS,
-        BrIfI32LtU <=> BrIfI32GeU,
-        BrIfI32GtS <=> BrIfI32LeS,
-        BrIfI32GtU <=> BrIfI32LeU,
-        BrIfI64Eq <=> BrIfI64Ne,
-        BrIfI64LtS <=> BrIfI64GeS,
-        BrIfI64LtU <=> BrIfI64GeU,
-        BrIfI64GtS <=> BrIfI64LeS,
-        BrIfI64GtU <=> BrIfI64LeU,
     }
 }
 

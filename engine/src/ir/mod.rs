@@ -205,6 +205,59 @@ impl<R: Copy> Op<R> {
         op.branch16_mut().copied()
     }
 
+    /// Sets the offset of `self`, a plain branch (`br`, `br_if`, or a
+    /// compare-and-branch); false, leaving it unchanged, when `self` is no
+    /// branch or a compare-and-branch whose 16 bits cannot hold `offset`
+    /// (the sentinel [`FuncBody::FAR`] included).
+    pub fn set_branch_offset(&mut self, offset: i32) -> bool {
+        match self {
+            Op::Br { offset: o }
+            | Op::BrIfNez { offset: o, .. }
+            | Op::BrIfEqz { offset: o, .. } => {
+                *o = offset;
+                true
+            }
+            other => match (other.branch16_mut(), i16::try_from(offset)) {
+                (Some(o), Ok(short)) if short != FuncBody::FAR => {
+                    *o = short;
+                    true
+                }
+                _ => false,
+            },
+        }
+    }
+
+    /// The conditional branch taken exactly when `self` (a plain `br_if`
+    /// or integer compare-and-branch) is not, with the same offset: integer
+    /// comparisons only, whose negation is exact.
+    pub fn negated(self) -> Option<Op<R>> {
+        macro_rules! negate {
+            ($($x:ident <=> $y:ident),* $(,)?) => {
+                match self {
+                    Op::BrIfNez { cond, offset } => Some(Op::BrIfEqz { cond, offset }),
+                    Op::BrIfEqz { cond, offset } => Some(Op::BrIfNez { cond, offset }),
+                    $(
+                        Op::$x { a, b, offset } => Some(Op::$y { a, b, offset }),
+                        Op::$y { a, b, offset } => Some(Op::$x { a, b, offset }),
+                    )*
+                    _ => None,
+                }
+            };
+        }
+        negate! {
+            BrIfI32Eq <=> BrIfI32Ne,
+            BrIfI32LtS <=> BrIfI32GeS,
+            BrIfI32LtU <=> BrIfI32GeU,
+            BrIfI32GtS <=> BrIfI32LeS,
+            BrIfI32GtU <=> BrIfI32LeU,
+            BrIfI64Eq <=> BrIfI64Ne,
+            BrIfI64LtS <=> BrIfI64GeS,
+            BrIfI64LtU <=> BrIfI64GeU,
+            BrIfI64GtS <=> BrIfI64LeS,
+            BrIfI64GtU <=> BrIfI64LeU,
+        }
+    }
+
     /// The 16-bit offset of a fused compare-and-branch, to be set.
     pub fn branch16_mut(&mut self) -> Option<&mut i16> {
         match self {

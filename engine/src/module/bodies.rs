@@ -9,7 +9,7 @@
 use crate::error::{Error, Result};
 use crate::ir::FuncBody;
 use crate::module::ModuleEnv;
-use crate::translate::translate_function;
+use crate::translate::{class_of, translate_function, unsupported_operator};
 use crate::types::ValType;
 use std::sync::{Arc, OnceLock};
 use wasmparser::{
@@ -131,10 +131,13 @@ pub(crate) fn validate_body(
         validator.read_locals(&mut reader).map_err(err)?;
         for i in 0..validator.len_locals() {
             let wty = validator.get_local_type(i).expect("validated local");
-            if ValType::from_wasm(wty).is_none_or(|t| t == ValType::V128) {
-                unsupported.get_or_insert_with(|| {
-                    Error::unsupported("SIMD (v128) is validated but not executed yet")
-                });
+            // As the translator rejects it (`Translator::new`).
+            let rejected = match ValType::from_wasm(wty) {
+                Some(t) => class_of(t).err(),
+                None => Some(Error::unsupported("local type")),
+            };
+            if unsupported.is_none() {
+                unsupported = rejected;
             }
         }
         let mut loops = 0;
@@ -145,9 +148,7 @@ pub(crate) fn validate_body(
             match op {
                 Operator::Loop { .. } => loops += 1,
                 ref op if is_simd(op) => {
-                    unsupported.get_or_insert_with(|| {
-                        Error::unsupported("SIMD (v128) is validated but not executed yet")
-                    });
+                    unsupported.get_or_insert_with(|| unsupported_operator(op));
                 }
                 _ => {}
             }

@@ -583,8 +583,8 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
                     unreachable!("the validator hands out every function body");
                 };
                 let index = func.index;
+                let validator = func.into_validator(std::mem::take(&mut allocs));
                 if lazy {
-                    let validator = func.into_validator(std::mem::take(&mut allocs));
                     let (result, reused) = bodies::validate_body(&env, index, &body, validator);
                     allocs = reused;
                     match result {
@@ -599,7 +599,6 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
                     sources.push((range.start as usize, range.end as usize));
                     continue;
                 }
-                let validator = func.into_validator(std::mem::take(&mut allocs));
                 match translate_function(
                     &env,
                     index,

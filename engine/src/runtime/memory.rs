@@ -42,10 +42,21 @@ unsafe impl Send for LinearMemory {}
 // SAFETY: shared access only reads `len` and the type.
 unsafe impl Sync for LinearMemory {}
 
+/// The address space a memory of at most `max_pages` reserves: with a
+/// `guard` (compiled code), the whole 4 GiB a 32-bit index reaches plus the
+/// guard, so compiled code can access it without bounds checks; without,
+/// its maximum.
+pub(crate) fn reservation_len(guard: Option<u64>, max_pages: u64) -> usize {
+    match guard {
+        Some(guard) => (MAX_PAGES * PAGE_SIZE + guard) as usize,
+        None => (max_pages * PAGE_SIZE) as usize,
+    }
+}
+
 impl LinearMemory {
-    /// Reserves and commits a memory of type `ty`. With `guard`, the
-    /// reservation is the whole 4 GiB a 32-bit index reaches plus `guard`
-    /// bytes, so compiled code can access it without bounds checks.
+    /// Reserves (or, under the pooling strategy, takes a slot of the
+    /// engine's pool) and commits a memory of type `ty`, reserved as
+    /// [`reservation_len`] says.
     pub fn new(ty: MemoryType, engine: &Engine) -> Result<LinearMemory> {
         let mut max_pages = ty.maximum().unwrap_or(MAX_PAGES).min(MAX_PAGES);
         if ty.minimum() > max_pages {
@@ -75,10 +86,7 @@ impl LinearMemory {
             };
             return mem.commit(slot.accessible);
         }
-        let reserved = match engine.config().memory_guard() {
-            Some(guard) => (MAX_PAGES * PAGE_SIZE + guard) as usize,
-            None => (max_pages * PAGE_SIZE) as usize,
-        };
+        let reserved = reservation_len(engine.config().memory_guard(), max_pages);
         let mut committed = 0;
         let base = if reserved == 0 {
             std::ptr::NonNull::<u8>::dangling().as_ptr()

@@ -86,17 +86,19 @@ pub(crate) struct Pools {
 }
 
 impl Pools {
-    /// Reserves `config`'s slots: memory slots of `memory_slot` bytes,
-    /// stack slots of `stack_bytes`.
+    /// Reserves `config`'s slots: memory slots as a memory with `guard`
+    /// reserves (`memory::reservation_len`), stack slots of `stack_bytes`.
     pub fn new(
         config: &PoolingAllocationConfig,
-        memory_slot: usize,
+        guard: Option<u64>,
         stack_bytes: usize,
     ) -> Result<Pools> {
+        let max_memory_pages = config.max_memory_size as u64 / super::memory::PAGE_SIZE;
+        let memory_slot = super::memory::reservation_len(guard, max_memory_pages);
         Ok(Pools {
             memories: SlotPool::new(config.total_memories, memory_slot)?,
             stacks: SlotPool::new(config.total_stores, stack_bytes)?,
-            max_memory_pages: (config.max_memory_size as u64) / super::memory::PAGE_SIZE,
+            max_memory_pages,
         })
     }
 }

@@ -15,8 +15,9 @@ use std::cell::RefCell;
 
 /// Reservations kept per thread; more are unmapped. A memory's reservation
 /// under the JIT is 4 GiB plus its guard region, so a thread keeps at most
-/// about 50 GiB of address space (of the 128 TiB a process has), and no
-/// memory: emptied pages are returned to the kernel.
+/// about 50 GiB of address space (of the 128 TiB a process has). What stays
+/// resident: small memories' zeroed pages (see [`ZERO_IN_PLACE`]) and the
+/// pages value stacks touched, which are kept as they were left.
 const KEPT: usize = 8;
 
 /// An anonymous private mapping of `len` bytes at `base`, whose first
@@ -87,8 +88,7 @@ pub(crate) fn take(len: usize) -> Option<Reservation> {
 /// TLB of every core running the process: an interrupt to each of them,
 /// which is what kept two threads that instantiate at once from going any
 /// faster than one. Zeroing 64 KiB costs about as much as the page fault
-/// that would follow the `madvise`, and keeps the pages resident (at most
-/// `KEPT` × this per thread).
+/// that would follow the `madvise`, and keeps the pages resident.
 const ZERO_IN_PLACE: usize = 256 << 10;
 
 /// What a reservation given back holds for its next owner.

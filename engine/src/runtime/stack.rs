@@ -43,13 +43,12 @@ impl ValueStack {
                 || unsafe {
                     libc::mprotect(slot.base.cast(), bytes, libc::PROT_READ | libc::PROT_WRITE)
                 } == 0;
-            let stack = ValueStack {
+            return ValueStack {
                 base: slot.base.cast::<u64>(),
                 len: if ready { cells } else { 0 },
                 mapped: false,
                 pooled: Some((pools as *const Pools, slot.index)),
             };
-            return stack;
         }
         if let Some(kept) = spare::take(bytes) {
             return ValueStack {

@@ -50,7 +50,7 @@ impl Entry {
     }
 }
 
-fn class_of(ty: ValType) -> Result<RegClass> {
+pub(crate) fn class_of(ty: ValType) -> Result<RegClass> {
     match ty {
         ValType::I32 | ValType::I64 | ValType::FuncRef | ValType::ExternRef => Ok(RegClass::Int),
         ValType::F32 | ValType::F64 => Ok(RegClass::Float),
@@ -453,22 +453,15 @@ impl<'a> Translator<'a> {
         let offset = target as i64 - site as i64;
         let offset =
             i32::try_from(offset).expect("functions are far smaller than 2^31 instructions");
-        let far = &mut self.far_branches;
-        let short = |far: &mut Vec<(u32, i32)>| match i16::try_from(offset) {
-            Ok(o) if o != FuncBody::FAR => o,
-            _ => {
-                far.push((site, offset));
-                FuncBody::FAR
+        let op = &mut self.code[site as usize];
+        if !op.set_branch_offset(offset) {
+            // A compare-and-branch too far for its 16 bits: the body's table
+            // holds the real offset.
+            match op.branch16_mut() {
+                Some(o) => *o = FuncBody::FAR,
+                None => unreachable!("patching a non-branch {op:?}"),
             }
-        };
-        match &mut self.code[site as usize] {
-            Op::Br { offset: o }
-            | Op::BrIfNez { offset: o, .. }
-            | Op::BrIfEqz { offset: o, .. } => *o = offset,
-            other => match other.branch16_mut() {
-                Some(o) => *o = short(far),
-                None => unreachable!("patching a non-branch {other:?}"),
-            },
+            self.far_branches.push((site, offset));
         }
     }
 
@@ -1385,12 +1378,7 @@ impl<'a> Translator<'a> {
             Operator::I64TruncSatF32U => un!(I64TruncSatF32U, I64),
             Operator::I64TruncSatF64S => un!(I64TruncSatF64S, I64),
             Operator::I64TruncSatF64U => un!(I64TruncSatF64U, I64),
-            ref other => {
-                return Err(Error::unsupported(format!(
-                    "operator {} is validated but not executed yet",
-                    operator_name(other)
-                )))
-            }
+            ref other => return Err(unsupported_operator(other)),
         }
         Ok(())
     }
@@ -1416,6 +1404,14 @@ fn fuel_cost(op: &Operator<'_>) -> u32 {
     }
 }
 
+/// The error for a valid operator Strata does not execute.
+pub(crate) fn unsupported_operator(op: &Operator<'_>) -> Error {
+    Error::unsupported(format!(
+        "operator {} is validated but not executed yet",
+        operator_name(op)
+    ))
+}
+
 fn operator_name(op: &Operator<'_>) -> String {
     let dbg = format!("{op:?}");
     dbg.split([' ', '{', '(']).next().unwrap_or("?").to_string()
@@ -1428,45 +1424,40 @@ fn table_u16(table: u32) -> Result<u16> {
 /// If `op` is a compare defining `v`, the fused branch on it (or its negation).
 fn fuse_compare(op: Op<u32>, v: u32, negate: bool) -> Option<Op<u32>> {
     macro_rules! fuse {
-        ($($cmp:ident => $br:ident / $neg:ident),* $(,)?) => {
+        ($($cmp:ident => $br:ident),* $(,)?) => {
             match op {
-                Op::I32Eqz { dst, src } if dst == v => Some(if negate {
-                    Op::BrIfNez { cond: src, offset: 0 }
-                } else {
-                    Op::BrIfEqz { cond: src, offset: 0 }
-                }),
-                $(
-                    Op::$cmp { dst, a, b } if dst == v => Some(if negate {
-                        Op::$neg { a, b, offset: 0 }
-                    } else {
-                        Op::$br { a, b, offset: 0 }
-                    }),
-                )*
+                Op::I32Eqz { dst, src } if dst == v => Some(Op::BrIfEqz { cond: src, offset: 0 }),
+                $(Op::$cmp { dst, a, b } if dst == v => Some(Op::$br { a, b, offset: 0 }),)*
                 _ => None,
             }
         };
     }
-    fuse! {
-        I32Eq => BrIfI32Eq / BrIfI32Ne,
-        I32Ne => BrIfI32Ne / BrIfI32Eq,
-        I32LtS => BrIfI32LtS / BrIfI32GeS,
-        I32LtU => BrIfI32LtU / BrIfI32GeU,
-        I32GtS => BrIfI32GtS / BrIfI32LeS,
-        I32GtU => BrIfI32GtU / BrIfI32LeU,
-        I32LeS => BrIfI32LeS / BrIfI32GtS,
-        I32LeU => BrIfI32LeU / BrIfI32GtU,
-        I32GeS => BrIfI32GeS / BrIfI32LtS,
-        I32GeU => BrIfI32GeU / BrIfI32LtU,
-        I64Eq => BrIfI64Eq / BrIfI64Ne,
-        I64Ne => BrIfI64Ne / BrIfI64Eq,
-        I64LtS => BrIfI64LtS / BrIfI64GeS,
-        I64LtU => BrIfI64LtU / BrIfI64GeU,
-        I64GtS => BrIfI64GtS / BrIfI64LeS,
-        I64GtU => BrIfI64GtU / BrIfI64LeU,
-        I64LeS => BrIfI64LeS / BrIfI64GtS,
-        I64LeU => BrIfI64LeU / BrIfI64GtU,
-        I64GeS => BrIfI64GeS / BrIfI64LtS,
-        I64GeU => BrIfI64GeU / BrIfI64LtU,
+    let branch = fuse! {
+        I32Eq => BrIfI32Eq,
+        I32Ne => BrIfI32Ne,
+        I32LtS => BrIfI32LtS,
+        I32LtU => BrIfI32LtU,
+        I32GtS => BrIfI32GtS,
+        I32GtU => BrIfI32GtU,
+        I32LeS => BrIfI32LeS,
+        I32LeU => BrIfI32LeU,
+        I32GeS => BrIfI32GeS,
+        I32GeU => BrIfI32GeU,
+        I64Eq => BrIfI64Eq,
+        I64Ne => BrIfI64Ne,
+        I64LtS => BrIfI64LtS,
+        I64LtU => BrIfI64LtU,
+        I64GtS => BrIfI64GtS,
+        I64GtU => BrIfI64GtU,
+        I64LeS => BrIfI64LeS,
+        I64LeU => BrIfI64LeU,
+        I64GeS => BrIfI64GeS,
+        I64GeU => BrIfI64GeU,
+    }?;
+    if negate {
+        branch.negated()
+    } else {
+        Some(branch)
     }
 }
 
