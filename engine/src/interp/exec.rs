@@ -52,7 +52,7 @@ fn backtrace(inner: &StoreInner, frames: &[Frame], instance: u32, def: u32) -> V
             .iter()
             .rev()
             .take(MAX_BACKTRACE - 1)
-            .map(|f| info(f.instance, f.def)),
+            .map(|f| info(f.instance, f.def())),
     );
     out
 }
@@ -60,10 +60,12 @@ fn backtrace(inner: &StoreInner, frames: &[Frame], instance: u32, def: u32) -> V
 /// Runs defined function `def` of `instance` with its frame at `base`.
 pub(super) fn run<T>(store: &mut Store<T>, instance: u32, def: u32, base: usize) -> Result<()> {
     let mut cx = Exec::new(&mut store.inner, instance);
-    match drive(store, &mut cx, def, base) {
+    let result = drive(store, &mut cx, def, base);
+    store.inner.depth = cx.depth0;
+    match result {
         Ok(()) => Ok(()),
         Err(Exit::Trap(code)) => {
-            let bt = backtrace(&store.inner, &cx.frames, cx.instance, cx.def);
+            let bt = backtrace(&store.inner, &cx.frames, cx.instance, cx.def());
             Err(Trap::new(code, bt).into())
         }
         Err(Exit::Error(e)) => Err(e),
@@ -142,7 +144,7 @@ fn native_entry<T>(
     let result = call(store);
     store.inner.activations -= 1;
     if let Err(e) = result {
-        let outer = backtrace(&store.inner, &cx.frames, cx.instance, cx.def);
+        let outer = backtrace(&store.inner, &cx.frames, cx.instance, cx.def());
         return Err(Exit::Error(e.with_outer_frames(outer)));
     }
     cx.inner = &mut store.inner;
@@ -177,6 +179,9 @@ fn take_results(cx: &mut Exec, new_fp: *mut u64, results: usize) {
 /// Does the handlers' request in `cx.slow`; `Done` when that returned
 /// from the entry frame.
 fn do_slow<T>(store: &mut Store<T>, cx: &mut Exec) -> Result<Flow, Exit> {
+    // Whatever runs next (compiled code, a host function, a callback that
+    // calls wasm) counts its calls from here.
+    cx.sync_depth();
     match cx.slow {
         Slow::CallCompiled {
             instance,
@@ -225,13 +230,14 @@ fn do_slow<T>(store: &mut Store<T>, cx: &mut Exec) -> Result<Flow, Exit> {
                 .jit
                 .osr_count
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let (instance, def, base) = (cx.instance, cx.def, cx.base);
+            let (instance, def, base) = (cx.instance, cx.def(), cx.base());
             native_entry(store, cx, |store| {
                 crate::jit::enter(store, instance, def, entry, base)
             })?;
             // The compiled code returned from the function: so does its frame.
             // SAFETY: the store is live; the frame's results are in place.
-            return Ok(unsafe { return_to_caller(cx) });
+            let fp = cx.fp;
+            return Ok(unsafe { return_to_caller(cx, fp) });
         }
         Slow::MemoryGrow { dst, delta } => {
             let m = store.inner.instances[cx.instance as usize].memories[0] as usize;

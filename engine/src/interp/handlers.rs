@@ -21,10 +21,10 @@
 //! and memory as described there.
 
 use core::hint::unreachable_unchecked;
+use std::sync::atomic::Ordering;
 
 use super::state::{
-    back_edge, call_func, call_wasm, caller_frame, push_frame, resume_frame, return_to_caller,
-    Exec, Flow, Ip, Slow,
+    back_edge, call_func, call_wasm, push_frame, return_to_caller, Exec, Flow, Ip, Slow,
 };
 use crate::error::TrapCode;
 use crate::ir::{FuncBody, MemKind, Op, Opcode, Reg};
@@ -835,7 +835,7 @@ handler! {
                 let (caller_ip, caller_fp) = pop_frame(c);
                 dispatch(caller_ip, caller_fp, mem, len, cx)
             }
-            _ => return_elsewhere(cx),
+            _ => return_elsewhere(fp, cx),
         }
     }
     Return1(ip, fp, mem, len, cx) {
@@ -845,7 +845,7 @@ handler! {
     ReturnN(ip, fp, mem, len, cx) {
         operands!(ip, ReturnN { count });
         move_results(ip.add(1), fp, count as usize);
-        finish_return(cx)
+        finish_return(fp, cx)
     }
     // Operand words are consumed by their instruction and never run.
     Args(ip, fp, mem, len, cx) {
@@ -861,12 +861,8 @@ handler! {
     // on the way; compiled code and tier-up take `call_tiered`.
     CallInternal(ip, fp, mem, len, cx) {
         operands!(ip, CallInternal { func });
-        let c = &mut *cx;
-        if c.jit_enabled {
+        if (*cx).jit_enabled {
             return call_tiered(ip, fp, mem, len, cx);
-        }
-        if c.frames.len() == c.frames.capacity() {
-            return grow_frames(ip, fp, mem, len, cx);
         }
         call_interpreted(ip.add(1), fp, func, mem, len, cx)
     }
@@ -888,7 +884,7 @@ handler! {
         let Op::Imm { value: table } = (*ip.add(1)).op else { unreachable_unchecked() };
         let c = &mut *cx;
         let i = u32_(fp, index) as u64;
-        if table == 0 && !c.jit_enabled && c.frames.len() < c.frames.capacity() {
+        if table == 0 && !c.jit_enabled {
             let type_id = (&*c.module).type_ids[ty as usize];
             if let Some(def) = (*c.table0).direct_callee(i, c.instance, type_id) {
                 return call_interpreted(ip.add(2), fp, def, mem, len, cx);
@@ -1095,17 +1091,16 @@ unsafe fn move_results(args: Ip, fp: *mut u64, n: usize) {
 /// instance; gives the caller's results words and frame.
 #[inline(always)]
 unsafe fn pop_frame(cx: &mut Exec) -> (Ip, *mut u64) {
-    // SAFETY: the caller checked there is a frame; the store is live.
+    // SAFETY: the caller checked there is a frame.
     unsafe {
         let caller = cx.frames.pop().unwrap_unchecked();
-        (*cx.inner).depth -= 1;
-        (caller.ip, resume_frame(cx, &caller))
+        cx.body = caller.body;
+        (caller.ip, caller.fp)
     }
 }
 
 /// Enters interpreted function `def` of the running instance, called by
-/// the running function with its operand words at `args`; the frames have
-/// room for one more.
+/// the running function with its operand words at `args`.
 #[inline(always)]
 unsafe fn call_interpreted(
     args: Ip,
@@ -1115,19 +1110,49 @@ unsafe fn call_interpreted(
     len: u64,
     cx: *mut Exec,
 ) -> Flow {
-    // SAFETY: as the handlers; the calling handler checked the frames' room.
+    // SAFETY: as the handlers; `ready` covers the module's functions, and
+    // a body it points to lives as long as the module.
     unsafe {
         let c = &mut *cx;
-        let Some(callee) = (*c.module).bodies.ready(def) else {
+        let callee = (*c.ready.add(def as usize)).load(Ordering::Acquire);
+        if callee.is_null() {
             return call_untranslated(args, fp, def, mem, len, cx);
-        };
-        if let Err(code) = push_frame(c, caller_frame(c, args), fp, def, callee) {
-            return trap(cx, code);
         }
+        if c.frames.len() >= c.frame_limit {
+            return call_needs_room(args, fp, def, mem, len, cx);
+        }
+        let callee = &*callee;
+        let new_fp = match push_frame(c, c.instance, args, fp, def, callee) {
+            Ok(new_fp) => new_fp,
+            Err(code) => return trap(cx, code),
+        };
+        let code = callee.code.as_ptr();
         if c.epoch_reached() {
+            (c.ip, c.fp) = (code, new_fp);
             return epoch_on_entry(cx);
         }
-        dispatch(c.ip, c.fp, mem, len, cx)
+        dispatch(code, new_fp, mem, len, cx)
+    }
+}
+
+/// [`call_interpreted`] when `frames` is full: grows it, or traps at the
+/// call depth limit.
+#[cold]
+#[inline(never)]
+unsafe fn call_needs_room(
+    args: Ip,
+    fp: *mut u64,
+    def: u32,
+    mem: *mut u8,
+    len: u64,
+    cx: *mut Exec,
+) -> Flow {
+    // SAFETY: as the handlers.
+    unsafe {
+        if let Err(code) = (*cx).make_room() {
+            return trap(cx, code);
+        }
+        call_interpreted(args, fp, def, mem, len, cx)
     }
 }
 
@@ -1149,7 +1174,7 @@ unsafe fn return_value(v: u64, fp: *mut u64, mem: *mut u8, len: u64, cx: *mut Ex
             }
             _ => {
                 *fp = v;
-                return_elsewhere(cx)
+                return_elsewhere(fp, cx)
             }
         }
     }
@@ -1179,9 +1204,9 @@ unsafe fn call_untranslated(
 /// A return to another instance or out of the entry frame, out of line
 /// so that the handlers' fast paths save no registers.
 #[inline(never)]
-unsafe fn return_elsewhere(cx: *mut Exec) -> Flow {
+unsafe fn return_elsewhere(fp: *mut u64, cx: *mut Exec) -> Flow {
     // SAFETY: as the handlers.
-    unsafe { finish_return(cx) }
+    unsafe { finish_return(fp, cx) }
 }
 
 /// `call` when the callee may be compiled or due to be.
@@ -1201,17 +1226,6 @@ unsafe fn call_tiered(ip: Ip, fp: *mut u64, _: *mut u8, _: u64, cx: *mut Exec) -
     }
 }
 
-/// Makes room for more frames, then runs the call at `ip` again.
-#[inline(never)]
-unsafe fn grow_frames(ip: Ip, fp: *mut u64, mem: *mut u8, len: u64, cx: *mut Exec) -> Flow {
-    // SAFETY: as the handlers.
-    unsafe {
-        let frames = &mut (*cx).frames;
-        frames.reserve(frames.len().max(16));
-        dispatch(ip, fp, mem, len, cx)
-    }
-}
-
 /// A call found the epoch deadline reached on entering its callee.
 #[inline(never)]
 unsafe fn epoch_on_entry(cx: *mut Exec) -> Flow {
@@ -1219,12 +1233,12 @@ unsafe fn epoch_on_entry(cx: *mut Exec) -> Flow {
     unsafe { (*cx).epoch_on_entry() }
 }
 
-/// Returns from the running function, whose results are in place.
+/// Returns from the running function at `fp`, whose results are in place.
 #[inline(always)]
-unsafe fn finish_return(cx: *mut Exec) -> Flow {
+unsafe fn finish_return(fp: *mut u64, cx: *mut Exec) -> Flow {
     // SAFETY: see the module documentation.
     unsafe {
-        match return_to_caller(&mut *cx) {
+        match return_to_caller(&mut *cx, fp) {
             Flow::Next => go_on(cx),
             flow => flow,
         }

@@ -17,7 +17,7 @@
 //!   grow memory or switch instances updates them in [`Exec`], from which
 //!   handlers reload them.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
 
 use crate::error::{Error, TrapCode};
 use crate::ir::{FuncBody, Op, Reg, Slot};
@@ -82,9 +82,17 @@ pub(crate) struct Frame {
     /// Where to resume: the caller's `results` words.
     pub ip: Ip,
     pub body: *const FuncBody,
-    pub base: usize,
+    /// The caller's frame.
+    pub fp: *mut u64,
     pub instance: u32,
-    pub def: u32,
+}
+
+impl Frame {
+    /// The caller's defined function index.
+    pub fn def(&self) -> u32 {
+        // SAFETY: a frame's body belongs to a module its store keeps alive.
+        unsafe { (*self.body).def }
+    }
 }
 
 /// Everything the handlers reach through memory.
@@ -102,10 +110,10 @@ pub(crate) struct Exec {
 
     // The running function and its instance's caches.
     pub instance: u32,
-    pub def: u32,
-    pub base: usize,
     pub body: *const FuncBody,
     pub module: *const ModuleInner,
+    /// The module's translated bodies by defined index (`Bodies::ready_table`).
+    pub ready: *const AtomicPtr<FuncBody>,
     pub globals: *const *mut u64,
     pub call_counts: *mut u64,
     pub loop_counts: *mut u64,
@@ -118,7 +126,19 @@ pub(crate) struct Exec {
     pub frames: Vec<Frame>,
     pub stack: *mut u64,
     pub stack_len: usize,
+    /// The cell past the value stack.
+    pub stack_end: *mut u64,
     pub max_depth: usize,
+    /// The store's call depth outside this run (`StoreInner::depth`, which
+    /// is not updated for each interpreted call: the running depth is
+    /// `depth0 + 1 + frames.len()`, written back by [`Exec::sync_depth`]
+    /// before anything else can read it).
+    pub depth0: usize,
+    /// How many frames `max_depth` allows this run to suspend.
+    pub depth_limit: usize,
+    /// Frames that may be pushed without growing `frames` or exceeding
+    /// `depth_limit`: the calls' one check.
+    pub frame_limit: usize,
 
     pub tiered: bool,
     pub jit_enabled: bool,
@@ -142,6 +162,7 @@ impl Exec {
         let tier_back_edges = config.tier_up_back_edges;
         let epoch: *const AtomicU64 = inner.engine.epoch_counter();
         let (stack, stack_len) = (inner.stack.ptr(0), inner.stack.len());
+        let depth0 = inner.depth;
         let mut cx = Exec {
             inner,
             ip: std::ptr::null(),
@@ -150,10 +171,9 @@ impl Exec {
             mem_len: 0,
             acc: 0,
             instance,
-            def: 0,
-            base: 0,
             body: std::ptr::null(),
             module: std::ptr::null(),
+            ready: std::ptr::null(),
             globals: std::ptr::null(),
             call_counts: std::ptr::null_mut(),
             loop_counts: std::ptr::null_mut(),
@@ -162,7 +182,12 @@ impl Exec {
             frames: Vec::new(),
             stack,
             stack_len,
+            // SAFETY: one past the stack's cells.
+            stack_end: unsafe { stack.add(stack_len) },
             max_depth,
+            depth0,
+            depth_limit: 0,
+            frame_limit: 0,
             tiered,
             jit_enabled,
             epochs,
@@ -187,6 +212,7 @@ impl Exec {
         let inst = &mut inner.instances[instance as usize];
         self.instance = instance;
         self.module = &*inst.module.inner;
+        self.ready = inst.module.inner.bodies.ready_table();
         self.globals = inst.global_ptrs.as_ptr();
         self.call_counts = inst.call_counts.as_mut_ptr();
         self.loop_counts = inst.loop_counts.as_mut_ptr();
@@ -223,10 +249,46 @@ impl Exec {
         };
     }
 
-    /// The value-stack cell past the running frame.
+    /// The running function's defined index.
+    pub fn def(&self) -> u32 {
+        // SAFETY: body is the running function's, live.
+        unsafe { (*self.body).def }
+    }
+
+    /// The value-stack cell where the running frame starts, when `fp` is
+    /// saved (in the driver).
+    pub fn base(&self) -> usize {
+        // SAFETY: `fp` points into the stack.
+        unsafe { self.fp.offset_from(self.stack) as usize }
+    }
+
+    /// The value-stack cell past the running frame, when `fp` is saved.
     pub fn frame_top(&self) -> usize {
         // SAFETY: body is the running function's, live.
-        self.base + unsafe { (*self.body).frame_size } as usize
+        self.base() + unsafe { (*self.body).frame_size } as usize
+    }
+
+    /// Writes the running call depth back to the store, for whatever the
+    /// driver is about to run.
+    pub fn sync_depth(&mut self) {
+        // SAFETY: the store is live while wasm runs.
+        unsafe { (*self.inner).depth = self.depth0 + 1 + self.frames.len() };
+    }
+
+    /// Makes room to push a frame: traps when the call depth allows no
+    /// more, else grows `frames` if full.
+    #[cold]
+    #[inline(never)]
+    pub fn make_room(&mut self) -> Result<(), TrapCode> {
+        let n = self.frames.len();
+        if n >= self.depth_limit {
+            return Err(TrapCode::StackOverflow);
+        }
+        if n == self.frames.capacity() {
+            self.frames.reserve(n.max(16));
+        }
+        self.frame_limit = self.frames.capacity().min(self.depth_limit);
+        Ok(())
     }
 
     /// Whether the epoch deadline has been reached.
@@ -338,23 +400,36 @@ pub(super) unsafe fn cells_to_registers(words: Ip, from: *mut u64, to: *mut u64,
     unsafe { for_each_operand(words, n, |k, r| *to.add(r as usize) = *from.add(k)) }
 }
 
-/// Counts a call into a frame of `body` at `base`: traps when the call
-/// depth or the value stack (the frame and its calls' argument cells, as
-/// compiled code checks) would be exceeded.
+/// Writes the constants and zeroes the locals of a new frame of `body`
+/// at `fp`, whose arguments are in place.
+///
+/// # Safety
+/// The frame's cells must be inside the value stack.
 #[inline(always)]
-fn reserve_frame(cx: &mut Exec, body: &FuncBody, base: usize) -> Result<(), TrapCode> {
-    // SAFETY: the store is live while wasm runs.
-    let inner = unsafe { &mut *cx.inner };
-    if inner.depth >= cx.max_depth || base + body.stack_cells() as usize > cx.stack_len {
-        return Err(TrapCode::StackOverflow);
+unsafe fn init_frame(fp: *mut u64, body: &FuncBody) {
+    // SAFETY: the caller guarantees the frame's cells; local cells are
+    // frame cells. Frames are small: plain loops beat memcpy/memset here.
+    unsafe {
+        let consts = fp.add(body.num_params as usize);
+        let (mut from, n) = (body.consts.as_ptr(), body.consts.len());
+        let mut to = consts;
+        let end = consts.add(n);
+        while to < end {
+            *to = *from;
+            to = to.add(1);
+            from = from.add(1);
+        }
+        for &cell in body.local_cells.iter() {
+            *fp.add(cell as usize) = 0;
+        }
     }
-    inner.depth += 1;
-    Ok(())
 }
 
 /// Enters function `def` (translated as `body`) of the running instance
 /// with its frame at cell `base`, whose first cells already hold the
-/// arguments: the driver's first frame.
+/// arguments: the driver's first frame. Traps when the call depth or the
+/// value stack (the frame and its calls' argument cells, as compiled code
+/// checks) would be exceeded.
 ///
 /// # Safety
 /// The store must be live and `def` a function of the running module.
@@ -364,85 +439,71 @@ pub(super) unsafe fn enter(
     body: &FuncBody,
     base: usize,
 ) -> Result<(), TrapCode> {
-    reserve_frame(cx, body, base)?;
-    // SAFETY: the frame is inside the stack (checked above).
-    unsafe { begin(cx, def, body, base) };
-    Ok(())
-}
-
-/// Makes `body` (function `def`) the running function with its frame at
-/// `base`, after its arguments: loads constants, zeroes locals, counts
-/// the call.
-///
-/// # Safety
-/// The frame must be inside the value stack; `body` must be `def`'s.
-#[inline(always)]
-unsafe fn begin(cx: &mut Exec, def: u32, body: &FuncBody, base: usize) {
-    // SAFETY: the caller guarantees the frame's cells; local cells are
-    // frame cells, and the counters cover the module's functions.
-    // Frames are small: plain loops beat memcpy/memset here.
+    // SAFETY: the store is live while wasm runs.
+    let inner = unsafe { &mut *cx.inner };
+    if inner.depth >= cx.max_depth || base + body.stack_cells() as usize > cx.stack_len {
+        return Err(TrapCode::StackOverflow);
+    }
+    cx.depth0 = inner.depth;
+    inner.depth += 1;
+    cx.depth_limit = cx.max_depth - cx.depth0 - 1;
+    cx.frame_limit = cx.frames.capacity().min(cx.depth_limit);
+    // SAFETY: the frame is inside the stack (checked above); the counters
+    // cover the module's functions.
     unsafe {
         let fp = cx.stack.add(base);
-        let np = body.num_params as usize;
-        for (i, &c) in body.consts.iter().enumerate() {
-            *fp.add(np + i) = c;
-        }
-        for &cell in body.local_cells.iter() {
-            *fp.add(cell as usize) = 0;
-        }
+        init_frame(fp, body);
         *cx.call_counts.add(def as usize) += 1;
         cx.fp = fp;
     }
-    cx.def = def;
-    cx.base = base;
     cx.body = body;
     cx.ip = body.code.as_ptr();
+    Ok(())
 }
 
-/// Pushes an interpreted frame for a call of `def` of the running
-/// instance (switched to the callee's already) by `caller`, whose `ip` is
-/// the call's operand words and whose frame is at `fp`; leaves `cx` at the
-/// callee's first instruction.
+/// Pushes an interpreted frame for a call of `callee` (function `def` of
+/// the running instance, switched to already) by the running function of
+/// `caller_instance`, suspended at its call's operand words `args` with
+/// its frame at `fp`; makes the callee the running function and gives its
+/// frame. Traps when the value stack would be exceeded.
 ///
 /// # Safety
-/// The store must be live; `caller.ip` the call's operand words; `def` a
-/// function of the running module; `cx.frames` must have room for one
-/// more frame without growing.
+/// The store must be live; `args` the call's operand words in the running
+/// function; `def` a function of the running module; `frames` must have
+/// room for one more frame within the call depth (`frame_limit`).
 #[inline(always)]
 pub(super) unsafe fn push_frame(
     cx: &mut Exec,
-    mut caller: Frame,
+    caller_instance: u32,
+    args: Ip,
     fp: *mut u64,
     def: u32,
     callee: &FuncBody,
-) -> Result<(), TrapCode> {
+) -> Result<*mut u64, TrapCode> {
     // SAFETY: the caller guarantees the store and module are live; the
     // caller's frame checked room for its calls' arguments on entry, and
     // the callee's frame is checked below before anything else is written.
     unsafe {
-        let new_base = caller.base + (*caller.body).frame_size as usize;
-        reserve_frame(cx, callee, new_base)?;
-        let new_fp = cx.stack.add(new_base);
-        caller.ip = registers_to_cells(caller.ip, fp, new_fp, callee.num_params as usize);
+        let caller_body = cx.body;
+        let new_fp = fp.add((*caller_body).frame_size as usize);
+        if new_fp.add(callee.stack_cells() as usize) > cx.stack_end {
+            return Err(TrapCode::StackOverflow);
+        }
+        let results = registers_to_cells(args, fp, new_fp, callee.num_params as usize);
+        init_frame(new_fp, callee);
         // Not `push`: its growth path is a call, which would make every
         // caller of this save registers.
         let n = cx.frames.len();
-        cx.frames.as_mut_ptr().add(n).write(caller);
+        cx.frames.as_mut_ptr().add(n).write(Frame {
+            ip: results,
+            body: caller_body,
+            fp,
+            instance: caller_instance,
+        });
         cx.frames.set_len(n + 1);
-        begin(cx, def, callee, new_base);
-    }
-    Ok(())
-}
-
-/// The running function as a caller suspended at the operand words `args`.
-#[inline(always)]
-pub(super) fn caller_frame(cx: &Exec, args: Ip) -> Frame {
-    Frame {
-        ip: args,
-        body: cx.body,
-        base: cx.base,
-        instance: cx.instance,
-        def: cx.def,
+        *cx.call_counts.add(def as usize) += 1;
+        cx.body = callee;
+        Ok(new_fp)
     }
 }
 
@@ -461,7 +522,7 @@ pub(super) unsafe fn call_wasm(
     instance: u32,
     def: u32,
 ) -> Flow {
-    let caller = caller_frame(cx, args);
+    let caller_instance = cx.instance;
     if instance != cx.instance {
         // SAFETY: the store is live and `instance` one of its instances.
         unsafe { cx.switch_instance(instance) };
@@ -481,9 +542,9 @@ pub(super) unsafe fn call_wasm(
             entry = module.jit.compiled_entry(def);
         }
         if let Some(entry) = entry {
-            if instance != caller.instance {
+            if instance != caller_instance {
                 // SAFETY: as above.
-                unsafe { cx.switch_instance(caller.instance) };
+                unsafe { cx.switch_instance(caller_instance) };
             }
             return cx.slow(
                 Slow::CallCompiled {
@@ -500,17 +561,33 @@ pub(super) unsafe fn call_wasm(
     let callee = match unsafe { &*cx.module }.body(def) {
         Ok(body) => body,
         Err(e) => {
-            if instance != caller.instance {
+            if instance != caller_instance {
                 // SAFETY: as above.
-                unsafe { cx.switch_instance(caller.instance) };
+                unsafe { cx.switch_instance(caller_instance) };
             }
             return cx.fail(e);
         }
     };
-    cx.frames.reserve(1);
+    let pushed = if cx.frames.len() >= cx.frame_limit {
+        cx.make_room()
+    } else {
+        Ok(())
+    }
     // SAFETY: as the function's contract; there is room for a frame.
-    if let Err(code) = unsafe { push_frame(cx, caller, fp, def, callee) } {
-        return cx.trap(code);
+    .and_then(|()| unsafe { push_frame(cx, caller_instance, args, fp, def, callee) });
+    match pushed {
+        Ok(new_fp) => {
+            cx.fp = new_fp;
+            cx.ip = callee.code.as_ptr();
+        }
+        Err(code) => {
+            // The trap is the caller's: its backtrace starts there.
+            if instance != caller_instance {
+                // SAFETY: as above.
+                unsafe { cx.switch_instance(caller_instance) };
+            }
+            return cx.trap(code);
+        }
     }
     if cx.epoch_reached() {
         return cx.epoch_on_entry();
@@ -540,42 +617,29 @@ pub(super) unsafe fn call_func(cx: &mut Exec, args: Ip, fp: *mut u64, func: u32)
     }
 }
 
-/// Pops the running frame, whose results are in its cells `0..n`, and
-/// resumes its caller at [`Exec::ip`]; `Done` when it was the entry frame.
+/// Pops the running frame at `fp`, whose results are in its cells
+/// `0..n`, and resumes its caller at [`Exec::ip`] and [`Exec::fp`];
+/// `Done` when it was the entry frame.
 ///
 /// # Safety
 /// The store must be live and the running frame's results written.
 #[inline(always)]
-pub(super) unsafe fn return_to_caller(cx: &mut Exec) -> Flow {
-    // SAFETY: the store is live.
-    unsafe { (*cx.inner).depth -= 1 };
+pub(super) unsafe fn return_to_caller(cx: &mut Exec, fp: *mut u64) -> Flow {
     let Some(caller) = cx.frames.pop() else {
         return Flow::Done;
     };
-    let callee_fp = cx.fp;
     // SAFETY: body is live.
     let nr = unsafe { (*cx.body).num_results } as usize;
     if caller.instance != cx.instance {
         // SAFETY: the store is live; the caller's instance is one of its.
         unsafe { cx.switch_back(caller.instance) };
     }
-    let fp = resume_frame(cx, &caller);
+    cx.body = caller.body;
+    cx.fp = caller.fp;
     // SAFETY: results words follow the call site; both frames' cells are
     // in bounds.
-    cx.ip = unsafe { cells_to_registers(caller.ip, callee_fp, fp, nr) };
+    cx.ip = unsafe { cells_to_registers(caller.ip, fp, caller.fp, nr) };
     Flow::Next
-}
-
-/// Makes popped frame `caller` (of the running instance) the running
-/// function again; gives its frame pointer.
-#[inline(always)]
-pub(super) fn resume_frame(cx: &mut Exec, caller: &Frame) -> *mut u64 {
-    cx.def = caller.def;
-    cx.base = caller.base;
-    cx.body = caller.body;
-    // SAFETY: the caller's frame is inside the stack.
-    cx.fp = unsafe { cx.stack.add(caller.base) };
-    cx.fp
 }
 
 /// A watched back-edge: counts it, checks the epoch deadline and tiers
@@ -599,7 +663,7 @@ pub(super) unsafe fn back_edge(cx: &mut Exec, target: Ip, fp: *mut u64) -> Optio
     // what it read when it branched, so it branches the same way again.
     let target = code[header + 1..].as_ptr();
     // SAFETY: the module is live; its loop offsets cover its functions.
-    let loop_base = unsafe { (&*cx.module).loop_offsets[cx.def as usize] } as usize;
+    let loop_base = unsafe { (&*cx.module).loop_offsets[cx.def() as usize] } as usize;
     let global_loop = loop_base + loop_id as usize;
     // SAFETY: the instance's counters cover every loop of its module.
     let count = unsafe {
@@ -613,7 +677,7 @@ pub(super) unsafe fn back_edge(cx: &mut Exec, target: Ip, fp: *mut u64) -> Optio
     if cx.tiered && count >= cx.tier_back_edges {
         // SAFETY: the module is live.
         let module = unsafe { &*cx.module };
-        if let Err(e) = crate::jit::compile(module, cx.def) {
+        if let Err(e) = crate::jit::compile(module, cx.def()) {
             return Some(cx.fail(e));
         }
         if let Some(entry) = module.jit.osr_entry(global_loop) {

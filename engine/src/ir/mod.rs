@@ -93,6 +93,8 @@ impl fmt::Debug for Slot {
 /// A translated and allocated function body, ready for the interpreter.
 #[derive(Debug, Clone)]
 pub struct FuncBody {
+    /// The function's defined index in its module.
+    pub def: u32,
     /// The instructions, each with its interpreter handler.
     pub code: Box<[Slot]>,
     /// Constant pool, copied to cells `num_params..num_params + consts.len()` at entry.

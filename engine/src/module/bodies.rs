@@ -11,6 +11,7 @@ use crate::ir::FuncBody;
 use crate::module::ModuleEnv;
 use crate::translate::{class_of, translate_function, unsupported_operator};
 use crate::types::ValType;
+use std::sync::atomic::{AtomicPtr, Ordering};
 use std::sync::{Arc, OnceLock};
 use wasmparser::{
     BinaryReader, FuncValidator, FuncValidatorAllocations, FunctionBody, Operator,
@@ -21,6 +22,9 @@ use wasmparser::{
 pub(crate) struct Bodies {
     /// The translation of each body, or why it cannot run; set once.
     slots: Box<[OnceLock<Result<FuncBody>>]>,
+    /// Each translated body's address (null until then), published after
+    /// its slot is set: a call finds its callee in one indexed load.
+    ready: Box<[AtomicPtr<FuncBody>]>,
     /// The module's binary, kept while any body is untranslated.
     wasm: Option<Arc<[u8]>>,
     /// Where each body lies in `wasm` (empty when eager).
@@ -34,8 +38,12 @@ pub(crate) struct Bodies {
 impl Bodies {
     /// Bodies translated up front.
     pub fn eager(bodies: Vec<Result<FuncBody>>) -> Bodies {
+        let slots: Box<[OnceLock<Result<FuncBody>>]> =
+            bodies.into_iter().map(OnceLock::from).collect();
+        let ready = slots.iter().map(|s| AtomicPtr::new(body_ptr(s))).collect();
         Bodies {
-            slots: bodies.into_iter().map(OnceLock::from).collect(),
+            slots,
+            ready,
             wasm: None,
             sources: Box::new([]),
             fuel: false,
@@ -52,6 +60,10 @@ impl Bodies {
     ) -> Bodies {
         Bodies {
             slots: sources.iter().map(|_| OnceLock::new()).collect(),
+            ready: sources
+                .iter()
+                .map(|_| AtomicPtr::new(std::ptr::null_mut()))
+                .collect(),
             wasm: Some(wasm),
             sources: sources.into_boxed_slice(),
             fuel,
@@ -64,13 +76,11 @@ impl Bodies {
         self.slots.len()
     }
 
-    /// Function `def`'s body if it is translated: the calls' fast path.
-    #[inline(always)]
-    pub fn ready(&self, def: u32) -> Option<&FuncBody> {
-        match self.slots.get(def as usize)?.get() {
-            Some(Ok(body)) => Some(body),
-            _ => None,
-        }
+    /// The translated bodies' addresses by defined index, null where a
+    /// body is not translated (yet, or ever: its translation failed). An
+    /// address, once set, stays valid as long as the module.
+    pub fn ready_table(&self) -> *const AtomicPtr<FuncBody> {
+        self.ready.as_ptr()
     }
 
     /// Function `def`'s body, translated now if it is not yet; `env` is
@@ -78,7 +88,11 @@ impl Bodies {
     pub fn get(&self, env: &ModuleEnv, def: u32) -> Result<&FuncBody> {
         let slot = &self.slots[def as usize];
         match slot.get_or_init(|| self.translate(env, def)) {
-            Ok(body) => Ok(body),
+            Ok(body) => {
+                // Release: a thread that reads the address sees the body.
+                self.ready[def as usize].store(body_ptr(slot), Ordering::Release);
+                Ok(body)
+            }
             Err(e) => Err(e.clone()),
         }
     }
@@ -109,6 +123,14 @@ impl Bodies {
             self.fuel,
             self.interpreted,
         )
+    }
+}
+
+/// The address of a slot's body, null unless it holds one.
+fn body_ptr(slot: &OnceLock<Result<FuncBody>>) -> *mut FuncBody {
+    match slot.get() {
+        Some(Ok(body)) => (body as *const FuncBody).cast_mut(),
+        _ => std::ptr::null_mut(),
     }
 }
 

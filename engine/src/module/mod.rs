@@ -684,6 +684,7 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
 
 fn placeholder_body() -> FuncBody {
     FuncBody {
+        def: 0,
         code: Box::new([crate::ir::Slot::new(crate::ir::Op::Unreachable {})]),
         consts: Box::new([]),
         num_params: 0,

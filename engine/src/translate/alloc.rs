@@ -146,6 +146,7 @@ pub(super) fn finish(mut t: Translator<'_>) -> Result<FuncBody> {
     local_cells.sort_unstable();
     local_cells.dedup();
     Ok(FuncBody {
+        def: 0, // set by `translate_function`, which knows the index
         code,
         consts: t.consts.into_boxed_slice(),
         num_params: np,

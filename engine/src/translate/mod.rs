@@ -143,7 +143,11 @@ pub(crate) fn translate_function(
         *reuse = validator.into_allocations();
     }
     match (unsupported, t) {
-        (None, Some(t)) => t.finish(),
+        (None, Some(t)) => {
+            let mut body = t.finish()?;
+            body.def = func_index - env.num_imported_funcs;
+            Ok(body)
+        }
         (Some(e), _) => Err(e),
         (None, None) => Err(Error::unsupported("function could not be translated")),
     }
