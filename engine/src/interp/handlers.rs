@@ -1491,6 +1491,26 @@ compare_branch! {
     BrIfI64LeU <BrIfI64LeUAcc> (u64_) |x, y| x <= y;
     BrIfI64GeS <BrIfI64GeSAcc> (i64_) |x, y| x >= y;
     BrIfI64GeU <BrIfI64GeUAcc> (u64_) |x, y| x >= y;
+    BrIfF32Eq <BrIfF32EqAcc> (f32_) |x, y| x == y;
+    BrIfF32Ne <BrIfF32NeAcc> (f32_) |x, y| x != y;
+    BrIfF32Lt <BrIfF32LtAcc> (f32_) |x, y| x < y;
+    BrIfF32Gt <BrIfF32GtAcc> (f32_) |x, y| x > y;
+    BrIfF32Le <BrIfF32LeAcc> (f32_) |x, y| x <= y;
+    BrIfF32Ge <BrIfF32GeAcc> (f32_) |x, y| x >= y;
+    BrIfF32NotLt <BrIfF32NotLtAcc> (f32_) |x, y| !x.lt(&y);
+    BrIfF32NotGt <BrIfF32NotGtAcc> (f32_) |x, y| !x.gt(&y);
+    BrIfF32NotLe <BrIfF32NotLeAcc> (f32_) |x, y| !x.le(&y);
+    BrIfF32NotGe <BrIfF32NotGeAcc> (f32_) |x, y| !x.ge(&y);
+    BrIfF64Eq <BrIfF64EqAcc> (f64_) |x, y| x == y;
+    BrIfF64Ne <BrIfF64NeAcc> (f64_) |x, y| x != y;
+    BrIfF64Lt <BrIfF64LtAcc> (f64_) |x, y| x < y;
+    BrIfF64Gt <BrIfF64GtAcc> (f64_) |x, y| x > y;
+    BrIfF64Le <BrIfF64LeAcc> (f64_) |x, y| x <= y;
+    BrIfF64Ge <BrIfF64GeAcc> (f64_) |x, y| x >= y;
+    BrIfF64NotLt <BrIfF64NotLtAcc> (f64_) |x, y| !x.lt(&y);
+    BrIfF64NotGt <BrIfF64NotGtAcc> (f64_) |x, y| !x.gt(&y);
+    BrIfF64NotLe <BrIfF64NotLeAcc> (f64_) |x, y| !x.le(&y);
+    BrIfF64NotGe <BrIfF64NotGeAcc> (f64_) |x, y| !x.ge(&y);
 }
 
 /// Lists every opcode's handler; the match is exhaustive, so an opcode
@@ -1521,7 +1541,8 @@ handler_table! {
     I64GeU F32Eq F32Ne F32Lt F32Gt F32Le F32Ge F64Eq F64Ne F64Lt F64Gt F64Le F64Ge BrIfI32Eq
     BrIfI32Ne BrIfI32LtS BrIfI32LtU BrIfI32GtS BrIfI32GtU BrIfI32LeS BrIfI32LeU BrIfI32GeS
     BrIfI32GeU BrIfI64Eq BrIfI64Ne BrIfI64LtS BrIfI64LtU BrIfI64GtS BrIfI64GtU BrIfI64LeS
-    BrIfI64LeU BrIfI64GeS BrIfI64GeU I32Clz I32Ctz I32Popcnt I32Add I32Sub I32Mul I32DivS I32DivU
+    BrIfI64LeU BrIfI64GeS BrIfI64GeU BrIfF32Eq BrIfF32Ne BrIfF32Lt BrIfF32Gt BrIfF32Le BrIfF32Ge BrIfF32NotLt BrIfF32NotGt BrIfF32NotLe BrIfF32NotGe BrIfF64Eq BrIfF64Ne BrIfF64Lt BrIfF64Gt BrIfF64Le BrIfF64Ge BrIfF64NotLt BrIfF64NotGt BrIfF64NotLe BrIfF64NotGe
+    I32Clz I32Ctz I32Popcnt I32Add I32Sub I32Mul I32DivS I32DivU
     I32RemS I32RemU I32And I32Or I32Xor I32Shl I32ShrS I32ShrU I32Rotl I32Rotr I64Clz I64Ctz
     I64Popcnt I64Add I64Sub I64Mul I64DivS I64DivU I64RemS I64RemU I64And I64Or I64Xor I64Shl
     I64ShrS I64ShrU I64Rotl I64Rotr F32Abs F32Neg F32Ceil F32Floor F32Trunc F32Nearest F32Sqrt
@@ -1558,7 +1579,8 @@ handler_table! {
     BrIfI32EqAcc BrIfI32NeAcc BrIfI32LtSAcc BrIfI32LtUAcc BrIfI32GtSAcc BrIfI32GtUAcc
     BrIfI32LeSAcc BrIfI32LeUAcc BrIfI32GeSAcc BrIfI32GeUAcc BrIfI64EqAcc BrIfI64NeAcc
     BrIfI64LtSAcc BrIfI64LtUAcc BrIfI64GtSAcc BrIfI64GtUAcc BrIfI64LeSAcc BrIfI64LeUAcc
-    BrIfI64GeSAcc BrIfI64GeUAcc I32LoadAcc I64LoadAcc F32LoadAcc F64LoadAcc I32Load8SAcc
+    BrIfI64GeSAcc BrIfI64GeUAcc BrIfF32EqAcc BrIfF32NeAcc BrIfF32LtAcc BrIfF32GtAcc BrIfF32LeAcc BrIfF32GeAcc BrIfF32NotLtAcc BrIfF32NotGtAcc BrIfF32NotLeAcc BrIfF32NotGeAcc BrIfF64EqAcc BrIfF64NeAcc BrIfF64LtAcc BrIfF64GtAcc BrIfF64LeAcc BrIfF64GeAcc BrIfF64NotLtAcc BrIfF64NotGtAcc BrIfF64NotLeAcc BrIfF64NotGeAcc
+    I32LoadAcc I64LoadAcc F32LoadAcc F64LoadAcc I32Load8SAcc
     I32Load8UAcc I32Load16SAcc I32Load16UAcc I64Load8SAcc I64Load8UAcc I64Load16SAcc
     I64Load16UAcc I64Load32SAcc I64Load32UAcc I32LoadSumAcc I64LoadSumAcc F32LoadSumAcc
     F64LoadSumAcc I32Load8SSumAcc I32Load8USumAcc I32Load16SSumAcc I32Load16USumAcc CopyAcc

@@ -230,8 +230,9 @@ impl<R: Copy> Op<R> {
     }
 
     /// The conditional branch taken exactly when `self` (a plain `br_if`
-    /// or integer compare-and-branch) is not, with the same offset: integer
-    /// comparisons only, whose negation is exact.
+    /// or compare-and-branch) is not, with the same offset. A float
+    /// comparison's negation is its `Not` form, never the opposite
+    /// comparison, which NaN operands would make differ.
     pub fn negated(self) -> Option<Op<R>> {
         macro_rules! negate {
             ($($x:ident <=> $y:ident),* $(,)?) => {
@@ -257,6 +258,16 @@ impl<R: Copy> Op<R> {
             BrIfI64LtU <=> BrIfI64GeU,
             BrIfI64GtS <=> BrIfI64LeS,
             BrIfI64GtU <=> BrIfI64LeU,
+            BrIfF32Eq <=> BrIfF32Ne,
+            BrIfF32Lt <=> BrIfF32NotLt,
+            BrIfF32Gt <=> BrIfF32NotGt,
+            BrIfF32Le <=> BrIfF32NotLe,
+            BrIfF32Ge <=> BrIfF32NotGe,
+            BrIfF64Eq <=> BrIfF64Ne,
+            BrIfF64Lt <=> BrIfF64NotLt,
+            BrIfF64Gt <=> BrIfF64NotGt,
+            BrIfF64Le <=> BrIfF64NotLe,
+            BrIfF64Ge <=> BrIfF64NotGe,
         }
     }
 
@@ -282,7 +293,27 @@ impl<R: Copy> Op<R> {
             | Op::BrIfI64LeS { offset, .. }
             | Op::BrIfI64LeU { offset, .. }
             | Op::BrIfI64GeS { offset, .. }
-            | Op::BrIfI64GeU { offset, .. } => Some(offset),
+            | Op::BrIfI64GeU { offset, .. }
+            | Op::BrIfF32Eq { offset, .. }
+            | Op::BrIfF32Ne { offset, .. }
+            | Op::BrIfF32Lt { offset, .. }
+            | Op::BrIfF32Gt { offset, .. }
+            | Op::BrIfF32Le { offset, .. }
+            | Op::BrIfF32Ge { offset, .. }
+            | Op::BrIfF32NotLt { offset, .. }
+            | Op::BrIfF32NotGt { offset, .. }
+            | Op::BrIfF32NotLe { offset, .. }
+            | Op::BrIfF32NotGe { offset, .. }
+            | Op::BrIfF64Eq { offset, .. }
+            | Op::BrIfF64Ne { offset, .. }
+            | Op::BrIfF64Lt { offset, .. }
+            | Op::BrIfF64Gt { offset, .. }
+            | Op::BrIfF64Le { offset, .. }
+            | Op::BrIfF64Ge { offset, .. }
+            | Op::BrIfF64NotLt { offset, .. }
+            | Op::BrIfF64NotGt { offset, .. }
+            | Op::BrIfF64NotLe { offset, .. }
+            | Op::BrIfF64NotGe { offset, .. } => Some(offset),
             _ => None,
         }
     }

@@ -292,6 +292,29 @@ define_ops! {
     BrIfI64LeU "br_if.i64.le_u" { def [] use [a, b] imm [offset: i16] }
     BrIfI64GeS "br_if.i64.ge_s" { def [] use [a, b] imm [offset: i16] }
     BrIfI64GeU "br_if.i64.ge_u" { def [] use [a, b] imm [offset: i16] }
+    // Float compare-and-branch. A `Not` form branches when the comparison
+    // is false (NaN operands included): the exact negation of its plain
+    // form, which `if` and loop rotation need.
+    BrIfF32Eq "br_if.f32.eq" { def [] use [a, b] imm [offset: i16] }
+    BrIfF32Ne "br_if.f32.ne" { def [] use [a, b] imm [offset: i16] }
+    BrIfF32Lt "br_if.f32.lt" { def [] use [a, b] imm [offset: i16] }
+    BrIfF32Gt "br_if.f32.gt" { def [] use [a, b] imm [offset: i16] }
+    BrIfF32Le "br_if.f32.le" { def [] use [a, b] imm [offset: i16] }
+    BrIfF32Ge "br_if.f32.ge" { def [] use [a, b] imm [offset: i16] }
+    BrIfF32NotLt "br_if.f32.not_lt" { def [] use [a, b] imm [offset: i16] }
+    BrIfF32NotGt "br_if.f32.not_gt" { def [] use [a, b] imm [offset: i16] }
+    BrIfF32NotLe "br_if.f32.not_le" { def [] use [a, b] imm [offset: i16] }
+    BrIfF32NotGe "br_if.f32.not_ge" { def [] use [a, b] imm [offset: i16] }
+    BrIfF64Eq "br_if.f64.eq" { def [] use [a, b] imm [offset: i16] }
+    BrIfF64Ne "br_if.f64.ne" { def [] use [a, b] imm [offset: i16] }
+    BrIfF64Lt "br_if.f64.lt" { def [] use [a, b] imm [offset: i16] }
+    BrIfF64Gt "br_if.f64.gt" { def [] use [a, b] imm [offset: i16] }
+    BrIfF64Le "br_if.f64.le" { def [] use [a, b] imm [offset: i16] }
+    BrIfF64Ge "br_if.f64.ge" { def [] use [a, b] imm [offset: i16] }
+    BrIfF64NotLt "br_if.f64.not_lt" { def [] use [a, b] imm [offset: i16] }
+    BrIfF64NotGt "br_if.f64.not_gt" { def [] use [a, b] imm [offset: i16] }
+    BrIfF64NotLe "br_if.f64.not_le" { def [] use [a, b] imm [offset: i16] }
+    BrIfF64NotGe "br_if.f64.not_ge" { def [] use [a, b] imm [offset: i16] }
 
     I32Clz "i32.clz" { def [dst] use [src] imm [] }
     I32Ctz "i32.ctz" { def [dst] use [src] imm [] }
@@ -589,6 +612,26 @@ define_ops! {
     BrIfI64LeUAcc "br_if.i64.le_u<acc" { def [] use [a, b] imm [offset: i16] }
     BrIfI64GeSAcc "br_if.i64.ge_s<acc" { def [] use [a, b] imm [offset: i16] }
     BrIfI64GeUAcc "br_if.i64.ge_u<acc" { def [] use [a, b] imm [offset: i16] }
+    BrIfF32EqAcc "br_if.f32.eq<acc" { def [] use [a, b] imm [offset: i16] }
+    BrIfF32NeAcc "br_if.f32.ne<acc" { def [] use [a, b] imm [offset: i16] }
+    BrIfF32LtAcc "br_if.f32.lt<acc" { def [] use [a, b] imm [offset: i16] }
+    BrIfF32GtAcc "br_if.f32.gt<acc" { def [] use [a, b] imm [offset: i16] }
+    BrIfF32LeAcc "br_if.f32.le<acc" { def [] use [a, b] imm [offset: i16] }
+    BrIfF32GeAcc "br_if.f32.ge<acc" { def [] use [a, b] imm [offset: i16] }
+    BrIfF32NotLtAcc "br_if.f32.not_lt<acc" { def [] use [a, b] imm [offset: i16] }
+    BrIfF32NotGtAcc "br_if.f32.not_gt<acc" { def [] use [a, b] imm [offset: i16] }
+    BrIfF32NotLeAcc "br_if.f32.not_le<acc" { def [] use [a, b] imm [offset: i16] }
+    BrIfF32NotGeAcc "br_if.f32.not_ge<acc" { def [] use [a, b] imm [offset: i16] }
+    BrIfF64EqAcc "br_if.f64.eq<acc" { def [] use [a, b] imm [offset: i16] }
+    BrIfF64NeAcc "br_if.f64.ne<acc" { def [] use [a, b] imm [offset: i16] }
+    BrIfF64LtAcc "br_if.f64.lt<acc" { def [] use [a, b] imm [offset: i16] }
+    BrIfF64GtAcc "br_if.f64.gt<acc" { def [] use [a, b] imm [offset: i16] }
+    BrIfF64LeAcc "br_if.f64.le<acc" { def [] use [a, b] imm [offset: i16] }
+    BrIfF64GeAcc "br_if.f64.ge<acc" { def [] use [a, b] imm [offset: i16] }
+    BrIfF64NotLtAcc "br_if.f64.not_lt<acc" { def [] use [a, b] imm [offset: i16] }
+    BrIfF64NotGtAcc "br_if.f64.not_gt<acc" { def [] use [a, b] imm [offset: i16] }
+    BrIfF64NotLeAcc "br_if.f64.not_le<acc" { def [] use [a, b] imm [offset: i16] }
+    BrIfF64NotGeAcc "br_if.f64.not_ge<acc" { def [] use [a, b] imm [offset: i16] }
     I32LoadAcc "i32.load<acc" { def [dst] use [ptr] imm [offset: u16] }
     I64LoadAcc "i64.load<acc" { def [dst] use [ptr] imm [offset: u16] }
     F32LoadAcc "f32.load<acc" { def [dst] use [ptr] imm [offset: u16] }

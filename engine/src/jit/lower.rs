@@ -1276,6 +1276,26 @@ impl Lowerer<'_> {
                 | Op::BrIfI64LeUAcc { .. }
                 | Op::BrIfI64GeSAcc { .. }
                 | Op::BrIfI64GeUAcc { .. }
+                | Op::BrIfF32EqAcc { .. }
+                | Op::BrIfF32NeAcc { .. }
+                | Op::BrIfF32LtAcc { .. }
+                | Op::BrIfF32GtAcc { .. }
+                | Op::BrIfF32LeAcc { .. }
+                | Op::BrIfF32GeAcc { .. }
+                | Op::BrIfF32NotLtAcc { .. }
+                | Op::BrIfF32NotGtAcc { .. }
+                | Op::BrIfF32NotLeAcc { .. }
+                | Op::BrIfF32NotGeAcc { .. }
+                | Op::BrIfF64EqAcc { .. }
+                | Op::BrIfF64NeAcc { .. }
+                | Op::BrIfF64LtAcc { .. }
+                | Op::BrIfF64GtAcc { .. }
+                | Op::BrIfF64LeAcc { .. }
+                | Op::BrIfF64GeAcc { .. }
+                | Op::BrIfF64NotLtAcc { .. }
+                | Op::BrIfF64NotGtAcc { .. }
+                | Op::BrIfF64NotLeAcc { .. }
+                | Op::BrIfF64NotGeAcc { .. }
                 | Op::I32LoadAcc { .. }
                 | Op::I64LoadAcc { .. }
                 | Op::F32LoadAcc { .. }
@@ -1787,6 +1807,43 @@ impl Lowerer<'_> {
                     self.m.jcc(cond, t);
                 }
 
+                Op::BrIfF32Eq { .. }
+                | Op::BrIfF32Ne { .. }
+                | Op::BrIfF32Lt { .. }
+                | Op::BrIfF32Gt { .. }
+                | Op::BrIfF32Le { .. }
+                | Op::BrIfF32Ge { .. }
+                | Op::BrIfF32NotLt { .. }
+                | Op::BrIfF32NotGt { .. }
+                | Op::BrIfF32NotLe { .. }
+                | Op::BrIfF32NotGe { .. }
+                | Op::BrIfF64Eq { .. }
+                | Op::BrIfF64Ne { .. }
+                | Op::BrIfF64Lt { .. }
+                | Op::BrIfF64Gt { .. }
+                | Op::BrIfF64Le { .. }
+                | Op::BrIfF64Ge { .. }
+                | Op::BrIfF64NotLt { .. }
+                | Op::BrIfF64NotGt { .. }
+                | Op::BrIfF64NotLe { .. }
+                | Op::BrIfF64NotGe { .. } => {
+                    let Some((cond, size, when, a, b, off)) = float_fused(&op) else {
+                        return Err("fused float branch shape".into());
+                    };
+                    let off = if off == FuncBody::FAR {
+                        self.body.far_offset(i)
+                    } else {
+                        off as i32
+                    };
+                    let t = self.branch_target(i, off);
+                    let (la, lb) = (self.loc(a), self.loc(b));
+                    let fa = self.float_reg(size, la, FS1);
+                    let fb = self.float_reg(size, lb, FS2);
+                    self.m.fcmp_set(cond, size, S1, fa, fb);
+                    self.m.cmp(Size::S32, S1, Src::Imm(0));
+                    self.m.jcc(if when { Cond::Ne } else { Cond::Eq }, t);
+                }
+
                 Op::I32Clz { dst, src } => {
                     self.int_unary(S32, dst, src, |m, d, s| m.bit(BitOp::Clz, S32, d, s))
                 }
@@ -1928,6 +1985,36 @@ impl Lowerer<'_> {
         }
         Ok(())
     }
+}
+
+/// The parts of a fused float compare-and-branch: condition, width,
+/// whether it branches when the condition holds (else when it does not),
+/// operands, offset.
+fn float_fused(op: &Op<Reg>) -> Option<(FCond, FSize, bool, Reg, Reg, i16)> {
+    use FSize::{F32, F64};
+    Some(match *op {
+        Op::BrIfF32Eq { a, b, offset } => (FCond::Eq, F32, true, a, b, offset),
+        Op::BrIfF32Ne { a, b, offset } => (FCond::Ne, F32, true, a, b, offset),
+        Op::BrIfF32Lt { a, b, offset } => (FCond::Lt, F32, true, a, b, offset),
+        Op::BrIfF32Gt { a, b, offset } => (FCond::Gt, F32, true, a, b, offset),
+        Op::BrIfF32Le { a, b, offset } => (FCond::Le, F32, true, a, b, offset),
+        Op::BrIfF32Ge { a, b, offset } => (FCond::Ge, F32, true, a, b, offset),
+        Op::BrIfF32NotLt { a, b, offset } => (FCond::Lt, F32, false, a, b, offset),
+        Op::BrIfF32NotGt { a, b, offset } => (FCond::Gt, F32, false, a, b, offset),
+        Op::BrIfF32NotLe { a, b, offset } => (FCond::Le, F32, false, a, b, offset),
+        Op::BrIfF32NotGe { a, b, offset } => (FCond::Ge, F32, false, a, b, offset),
+        Op::BrIfF64Eq { a, b, offset } => (FCond::Eq, F64, true, a, b, offset),
+        Op::BrIfF64Ne { a, b, offset } => (FCond::Ne, F64, true, a, b, offset),
+        Op::BrIfF64Lt { a, b, offset } => (FCond::Lt, F64, true, a, b, offset),
+        Op::BrIfF64Gt { a, b, offset } => (FCond::Gt, F64, true, a, b, offset),
+        Op::BrIfF64Le { a, b, offset } => (FCond::Le, F64, true, a, b, offset),
+        Op::BrIfF64Ge { a, b, offset } => (FCond::Ge, F64, true, a, b, offset),
+        Op::BrIfF64NotLt { a, b, offset } => (FCond::Lt, F64, false, a, b, offset),
+        Op::BrIfF64NotGt { a, b, offset } => (FCond::Gt, F64, false, a, b, offset),
+        Op::BrIfF64NotLe { a, b, offset } => (FCond::Le, F64, false, a, b, offset),
+        Op::BrIfF64NotGe { a, b, offset } => (FCond::Ge, F64, false, a, b, offset),
+        _ => return None,
+    })
 }
 
 /// The parts of a fused compare-and-branch: condition, width, operands, offset.

@@ -175,6 +175,10 @@ struct Translator<'a> {
     dead_depth: u32,
     /// The last instruction, when its single def is the temp on top of the stack.
     last_def: Option<usize>,
+    /// An `i32.eqz` just emitted (at `.0`) on the result of the compare
+    /// emitted just before it (at `.1`): a branch on it becomes the
+    /// compare's negated compare-and-branch.
+    eqz_of_compare: Option<(usize, usize)>,
     /// Loop extents as (first body instruction, last instruction) indices.
     loops: Vec<(u32, u32)>,
     results: Vec<ValType>,
@@ -221,6 +225,7 @@ impl<'a> Translator<'a> {
             reachable: true,
             dead_depth: 0,
             last_def: None,
+            eqz_of_compare: None,
             loops: Vec::new(),
             results: results.to_vec(),
             far_branches: Vec::new(),
@@ -313,6 +318,7 @@ impl<'a> Translator<'a> {
     fn emit(&mut self, op: Op<u32>) -> usize {
         self.code.push(op);
         self.last_def = None;
+        self.eqz_of_compare = None;
         self.code.len() - 1
     }
 
@@ -441,9 +447,9 @@ impl<'a> Translator<'a> {
             None => {
                 // Runs begin after labels, branches and calls, where no
                 // instruction is waiting to be retargeted or fused.
-                let last_def = self.last_def;
+                let (last_def, eqz) = (self.last_def, self.eqz_of_compare);
                 let at = self.emit(Op::ConsumeFuel { amount: 0 });
-                self.last_def = last_def;
+                (self.last_def, self.eqz_of_compare) = (last_def, eqz);
                 self.fuel_at = Some(at);
                 at
             }
@@ -485,9 +491,17 @@ impl<'a> Translator<'a> {
     /// fusing a compare that produced `cond` just before.
     fn emit_cond_br(&mut self, cond: Entry, negate: bool, label: LabelId) {
         let fused = match (cond.op, self.last_def) {
-            (Operand::Temp(v), Some(at)) => {
-                fuse_compare(self.code[at], v, negate).map(|op| (at, op))
-            }
+            (Operand::Temp(v), Some(at)) => match (self.code[at], self.eqz_of_compare) {
+                // `eqz(compare)`: the eqz goes, the compare branches on its
+                // own negation.
+                (Op::I32Eqz { dst, src }, Some((eqz, cmp))) if dst == v && eqz == at => {
+                    fuse_compare(self.code[cmp], src, !negate).map(|op| {
+                        self.code.pop();
+                        (cmp, op)
+                    })
+                }
+                (op, _) => fuse_compare(op, v, negate).map(|op| (at, op)),
+            },
             _ => None,
         };
         let site = match fused {
@@ -1243,7 +1257,16 @@ impl<'a> Translator<'a> {
                 let c = self.const_reg(value.bits());
                 self.push(Operand::Const(c), F64);
             }
-            Operator::I32Eqz => un!(I32Eqz, I32),
+            Operator::I32Eqz => {
+                let compare = match (self.stack.last().map(|e| e.op), self.last_def) {
+                    (Some(Operand::Temp(w)), Some(at)) => {
+                        fuse_compare(self.code[at], w, false).map(|_| at)
+                    }
+                    _ => None,
+                };
+                un!(I32Eqz, I32);
+                self.eqz_of_compare = compare.zip(self.last_def).map(|(cmp, eqz)| (eqz, cmp));
+            }
             Operator::I32Eq => bin!(I32Eq, I32),
             Operator::I32Ne => bin!(I32Ne, I32),
             Operator::I32LtS => bin!(I32LtS, I32),
@@ -1457,6 +1480,18 @@ fn fuse_compare(op: Op<u32>, v: u32, negate: bool) -> Option<Op<u32>> {
         I64LeU => BrIfI64LeU,
         I64GeS => BrIfI64GeS,
         I64GeU => BrIfI64GeU,
+        F32Eq => BrIfF32Eq,
+        F32Ne => BrIfF32Ne,
+        F32Lt => BrIfF32Lt,
+        F32Gt => BrIfF32Gt,
+        F32Le => BrIfF32Le,
+        F32Ge => BrIfF32Ge,
+        F64Eq => BrIfF64Eq,
+        F64Ne => BrIfF64Ne,
+        F64Lt => BrIfF64Lt,
+        F64Gt => BrIfF64Gt,
+        F64Le => BrIfF64Le,
+        F64Ge => BrIfF64Ge,
     }?;
     if negate {
         branch.negated()
