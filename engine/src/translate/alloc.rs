@@ -58,9 +58,16 @@ pub(super) fn finish(mut t: Translator<'_>) -> Result<FuncBody> {
             *cost = cost.saturating_add(weights[i as usize]);
         });
     }
-    for range in ranges.iter_mut().take(num_locals as usize) {
-        if range.0 != u32::MAX {
+    // A declared local lives from entry, where it is zero, unless the
+    // straight-line code that starts the function writes it before any
+    // read: then it needs no zeroing, and lives from that write.
+    let prefix = 2 * straight_prefix(&t.code, &t.far_branches) as u32 + 2;
+    let mut zeroed = vec![false; num_locals as usize];
+    for (range, zeroed) in ranges.iter_mut().zip(zeroed.iter_mut()) {
+        let written_first = range.0 % 2 == 1 && range.0 < prefix;
+        if range.0 != u32::MAX && !written_first {
             range.0 = 0;
+            *zeroed = true;
         }
     }
     for &(start, end) in &t.loops {
@@ -140,7 +147,7 @@ pub(super) fn finish(mut t: Translator<'_>) -> Result<FuncBody> {
     }
     let code = code.into_iter().map(Slot::new).collect();
     let mut local_cells: Vec<Reg> = (np..np + num_locals)
-        .filter(|&v| allocation.location(v - np).is_some())
+        .filter(|&v| zeroed[(v - np) as usize] && allocation.location(v - np).is_some())
         .map(cell_of)
         .collect();
     local_cells.sort_unstable();
@@ -162,6 +169,22 @@ pub(super) fn finish(mut t: Translator<'_>) -> Result<FuncBody> {
         call_saves,
         outgoing_cells: t.outgoing_cells,
     })
+}
+
+/// How many instructions at the start of `code` run, whenever the
+/// function is entered, one after the other from the first: up to the
+/// first that may branch or that a branch targets.
+fn straight_prefix(code: &[Op<u32>], far: &[(u32, i32)]) -> usize {
+    let mut end = code.len();
+    for (i, op) in code.iter().enumerate() {
+        if let Some(off) = op.branch_offset(i, far) {
+            end = end.min((i as i64 + off as i64).max(0) as usize);
+        }
+        if op.may_branch() || matches!(op, Op::LoopHeader { .. }) {
+            end = end.min(i);
+        }
+    }
+    end
 }
 
 /// How much one access at each instruction costs when its value is in
