@@ -3,6 +3,7 @@
 
 use crate::engines::{Compiled, Instance, Runtime};
 use crate::workloads::{CompileInput, Workload};
+use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
 /// How long to measure each input: engines take turns in rounds (see
@@ -143,6 +144,63 @@ pub fn startup<'a>(
         let (result, t) = time(once);
         result?;
         Ok(t)
+    }))
+}
+
+/// Requests per thread in one sample of [`requests`]: enough that waking
+/// the second thread is a small part of the sample.
+const REQUESTS_PER_SAMPLE: u32 = 1024;
+
+/// A server's request on `module`: a new store, instantiation, one call of
+/// `run`, dropping it all, on `threads` threads at once (1 or 2); each
+/// sample is the wall time per request (of all threads together: half of
+/// the one-thread figure is perfect scaling). The second thread lives as
+/// long as the probe, as a server's worker does.
+pub fn requests(
+    module: Arc<dyn Compiled>,
+    request: &Workload,
+    threads: u32,
+) -> Result<Probe<'static>, String> {
+    let (arg, expected) = (request.arg, request.expected);
+    let serve = move |module: &dyn Compiled, n: u32| -> Result<(), String> {
+        for _ in 0..n {
+            let got = module.instantiate()?.run(arg)?;
+            if got != expected {
+                return Err(format!("request returned {got}, expected {expected}"));
+            }
+        }
+        Ok(())
+    };
+    serve(&*module, 1)?;
+    let worker = match threads {
+        1 => None,
+        _ => {
+            let (go, jobs) = mpsc::channel::<u32>();
+            let (done, finished) = mpsc::channel::<Result<(), String>>();
+            let module = module.clone();
+            std::thread::spawn(move || {
+                for n in jobs {
+                    if done.send(serve(&*module, n)).is_err() {
+                        break;
+                    }
+                }
+            });
+            Some((go, finished))
+        }
+    };
+    Ok(Box::new(move || {
+        let start = Instant::now();
+        if let Some((go, _)) = &worker {
+            go.send(REQUESTS_PER_SAMPLE)
+                .map_err(|_| "the request worker stopped")?;
+        }
+        serve(&*module, REQUESTS_PER_SAMPLE)?;
+        if let Some((_, finished)) = &worker {
+            finished
+                .recv()
+                .map_err(|_| "the request worker stopped".to_string())??;
+        }
+        Ok(start.elapsed() / (REQUESTS_PER_SAMPLE * threads))
     }))
 }
 

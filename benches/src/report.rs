@@ -80,6 +80,9 @@ pub struct Report {
     /// Median time from module bytes to the first result, each engine in
     /// its startup configuration.
     pub startup: Vec<Row<Samples>>,
+    /// Median time per request (new store, instantiate, call, drop) of
+    /// the request module, per allocation strategy and thread count.
+    pub requests: Vec<Row<Samples>>,
     /// Resident memory of compiling and holding a module.
     pub memory: Vec<Row<Footprint>>,
     /// Failures and other remarks, one per line.
@@ -376,6 +379,16 @@ impl Report {
              others as in the compilation table.\n\n",
         );
         self.time_table(&mut out, &self.startup, "module", "size");
+        out.push_str(
+            "\n## Requests\n\nMedian time per request of a server that runs \
+             each request in a fresh instance: a new store, instantiation of a \
+             small module (`benches/workloads/wat/request.wat`: a memory page, \
+             a global, a table), one call, dropping it all. Instances come \
+             from the engine's default allocator or from its pooling one; on \
+             two threads the figure is wall time per request of both together \
+             (half the one-thread figure is perfect scaling).\n\n",
+        );
+        self.time_table(&mut out, &self.requests, "threads", "allocation");
         out.push_str(
             "\n## Memory\n\nResident memory, measured in a fresh process per cell: \
              peak growth while compiling / kept while the compiled module is alive / \

@@ -8,6 +8,7 @@ use crate::report::{size_detail, Header, Outcome, Report, Row};
 use crate::workloads::{self, CompileInput, Workload};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// What to measure.
 #[derive(Clone, Debug)]
@@ -150,6 +151,21 @@ pub fn run(options: &Options, header: Header) -> Result<Report, String> {
             |rt| measure::startup(rt, input, AGREEMENT_ARG),
         ));
     }
+    if options.compilation && "request".contains(options.filter.as_str()) {
+        let request = workloads::request()?;
+        for pooling in [false, true] {
+            for threads in [1, 2] {
+                report.requests.push(requests_row(
+                    &engines,
+                    &request,
+                    pooling,
+                    threads,
+                    options.plan,
+                    &mut report.notes,
+                ));
+            }
+        }
+    }
     if let Some(exe) = &options.probe_exe {
         for input in &inputs {
             report
@@ -208,6 +224,51 @@ fn instantiate_row(
     measured_row(e, &input.name, detail, plan, "instantiate", notes, |rt| {
         measure::instantiation(rt, input)
     })
+}
+
+/// Requests on `threads` threads, each engine allocating instances on
+/// demand or from its pool (a cell that says so where it has none).
+fn requests_row(
+    e: &Engines,
+    request: &Workload,
+    pooling: bool,
+    threads: u32,
+    plan: Plan,
+    notes: &mut Vec<String>,
+) -> Row<Samples> {
+    let name = match threads {
+        1 => "1 thread".to_string(),
+        n => format!("{n} threads"),
+    };
+    let allocation = if pooling { "pooling" } else { "on demand" };
+    let mut row = e.row(&name, allocation.to_string());
+    let mut measured = Vec::new();
+    let mut probes = Vec::new();
+    for (id, rt) in &e.ready {
+        let runtime = match pooling {
+            false => Ok(None),
+            true => rt.pooling().map(Some),
+        };
+        match runtime {
+            Ok(pooled) => {
+                let rt = pooled.as_deref().unwrap_or(rt.as_ref());
+                let probe = rt
+                    .compile(&request.wasm)
+                    .and_then(|m| measure::requests(Arc::from(m), request, threads));
+                measured.push(*id);
+                probes.push(probe);
+            }
+            Err(why) => {
+                row.cells.insert(*id, Outcome::Unavailable(why));
+            }
+        }
+    }
+    let section = format!("requests ({allocation})");
+    for (id, result) in measured.into_iter().zip(measure::interleaved(plan, probes)) {
+        progress(&section, &name, id, &result);
+        record(&mut row, notes, id, &section, result);
+    }
+    row
 }
 
 /// The argument compile inputs are run with.

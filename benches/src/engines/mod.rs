@@ -124,6 +124,8 @@ pub enum Unavailable {
     NotImplemented(String),
     /// The engine failed to start for another reason.
     Failed(String),
+    /// The engine has no such configuration (a pooling allocator).
+    NotOffered(String),
 }
 
 impl Unavailable {
@@ -132,6 +134,7 @@ impl Unavailable {
         match self {
             Unavailable::NotImplemented(_) => "n/a (not implemented)",
             Unavailable::Failed(_) => "n/a (failed)",
+            Unavailable::NotOffered(_) => "n/a",
         }
     }
 }
@@ -141,6 +144,7 @@ impl fmt::Display for Unavailable {
         match self {
             Unavailable::NotImplemented(m) => write!(f, "not implemented: {m}"),
             Unavailable::Failed(m) => write!(f, "failed: {m}"),
+            Unavailable::NotOffered(m) => write!(f, "not offered: {m}"),
         }
     }
 }
@@ -156,10 +160,16 @@ pub trait Runtime {
     fn compile_for_startup(&self, wasm: &[u8]) -> Result<Box<dyn Compiled>, String> {
         self.compile(wasm)
     }
+
+    /// The same engine with its pooling instance allocator, for the
+    /// requests table; by default, none.
+    fn pooling(&self) -> Result<Box<dyn Runtime>, Unavailable> {
+        Err(Unavailable::NotOffered("no pooling allocator".into()))
+    }
 }
 
-/// A compiled module.
-pub trait Compiled {
+/// A compiled module, which threads may share.
+pub trait Compiled: Send + Sync {
     /// Instantiates the module in a new store, with no imports.
     fn instantiate(&self) -> Result<Box<dyn Instance>, String>;
 }

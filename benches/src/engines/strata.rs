@@ -2,10 +2,12 @@
 
 use super::{Compiled, Instance, Runtime, Unavailable};
 use strata::{
-    CompilationMode, Config, Engine, ErrorKind, Linker, Module, Store, Strategy, TypedFunc,
+    CompilationMode, Config, Engine, ErrorKind, InstanceAllocationStrategy, Linker, Module,
+    PoolingAllocationConfig, Store, Strategy, TypedFunc,
 };
 
 struct StrataRuntime {
+    config: Config,
     engine: Engine,
     /// The same configuration with lazy compilation, for startup figures.
     lazy: Engine,
@@ -54,10 +56,16 @@ pub fn create_guarded(strategy: Strategy, guard: Guard) -> Result<Box<dyn Runtim
         .compilation_mode(CompilationMode::Eager)
         .consume_fuel(guard == Guard::Fuel)
         .epoch_interruption(guard == Guard::Epochs);
+    with_config(config, guard)
+}
+
+/// A runtime for `config`, with a lazy twin for startup figures.
+fn with_config(config: Config, guard: Guard) -> Result<Box<dyn Runtime>, Unavailable> {
     let mut lazy = config.clone();
     lazy.compilation_mode(CompilationMode::Lazy);
     match (Engine::new(&config), Engine::new(&lazy)) {
         (Ok(engine), Ok(lazy)) => Ok(Box::new(StrataRuntime {
+            config,
             engine,
             lazy,
             guard,
@@ -87,6 +95,14 @@ impl Runtime for StrataRuntime {
 
     fn compile_for_startup(&self, wasm: &[u8]) -> Result<Box<dyn Compiled>, String> {
         self.compile_on(&self.lazy, wasm)
+    }
+
+    fn pooling(&self) -> Result<Box<dyn Runtime>, Unavailable> {
+        let mut config = self.config.clone();
+        config.allocation_strategy(InstanceAllocationStrategy::Pooling(
+            PoolingAllocationConfig::default(),
+        ));
+        with_config(config, self.guard)
     }
 }
 

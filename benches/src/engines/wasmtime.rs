@@ -14,14 +14,19 @@ pub(super) const WINCH: &str =
     "wasmtime 48.0.8, Strategy::Winch, default settings, one compile thread";
 
 struct WasmtimeRuntime {
+    config: Config,
     engine: Engine,
 }
 
 pub(super) fn create(strategy: Strategy) -> Result<Box<dyn Runtime>, Unavailable> {
     let mut config = Config::new();
     config.strategy(strategy);
+    with_config(config)
+}
+
+fn with_config(config: Config) -> Result<Box<dyn Runtime>, Unavailable> {
     let engine = Engine::new(&config).map_err(|e| Unavailable::Failed(format!("{e:#}")))?;
-    Ok(Box::new(WasmtimeRuntime { engine }))
+    Ok(Box::new(WasmtimeRuntime { config, engine }))
 }
 
 impl Runtime for WasmtimeRuntime {
@@ -31,6 +36,14 @@ impl Runtime for WasmtimeRuntime {
             engine: self.engine.clone(),
             module,
         }))
+    }
+
+    fn pooling(&self) -> Result<Box<dyn Runtime>, Unavailable> {
+        let mut config = self.config.clone();
+        config.allocation_strategy(wasmtime::InstanceAllocationStrategy::Pooling(
+            wasmtime::PoolingAllocationConfig::default(),
+        ));
+        with_config(config)
     }
 }
 

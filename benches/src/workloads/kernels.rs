@@ -74,6 +74,19 @@ const KERNELS: &[Kernel] = &[
 
 /// The kernels whose name contains `filter`, assembled once to binary so
 /// every engine gets the same bytes.
+/// The request module of the requests table: `run(n)` in a fresh
+/// instance returns `n + 42 + 1`.
+pub(super) fn request() -> Result<Workload, String> {
+    const ARG: i32 = 7;
+    let wasm = wat::parse_str(wat!("request.wat")).map_err(|e| format!("request: {e}"))?;
+    Ok(Workload {
+        name: "request".into(),
+        wasm: wasm.into(),
+        arg: ARG,
+        expected: ARG as i64 + 42 + 1,
+    })
+}
+
 pub(super) fn matching(filter: &str) -> Result<Vec<Workload>, String> {
     KERNELS
         .iter()

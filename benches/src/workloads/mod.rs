@@ -61,6 +61,12 @@ pub fn execution(filter: &str) -> Result<Vec<Workload>, String> {
     Ok(all)
 }
 
+/// The module of the requests table: a small module instantiated, called
+/// once and dropped per request.
+pub fn request() -> Result<Workload, String> {
+    kernels::request()
+}
+
 /// The compile inputs whose name contains `filter`, largest first.
 pub fn compile_inputs(filter: &str) -> Result<Vec<CompileInput>, String> {
     let generated = [
