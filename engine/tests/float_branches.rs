@@ -7,6 +7,7 @@
 mod common;
 
 use common::{for_each_strategy, instantiate};
+use strata::{Instance, Store};
 
 const CMPS: [&str; 6] = ["eq", "ne", "lt", "gt", "le", "ge"];
 
@@ -59,25 +60,23 @@ const VALUES: [f64; 8] = [
     f64::NEG_INFINITY,
 ];
 
-#[test]
-fn f64_compare_and_branch_matches_the_comparison() {
+/// Checks every shape of every comparison of type `t` over all pairs of
+/// `VALUES`, calling through `call(store, instance, export, a, b)`.
+fn check(t: &str, call: impl Fn(&mut Store<()>, &Instance, &str, f64, f64) -> i32) {
     for_each_strategy(
         |_| {},
         |strategy, engine| {
-            let (mut store, instance) = instantiate(&engine, &module("f64"));
+            let (mut store, instance) = instantiate(&engine, &module(t));
             for cmp in CMPS {
                 for shape in ["br_if", "if", "while"] {
-                    let f = instance
-                        .get_typed_func::<(f64, f64), i32>(&mut store, &format!("{shape}_{cmp}"))
-                        .unwrap();
                     for a in VALUES {
                         for b in VALUES {
                             let expected = match (shape, holds(cmp, a, b)) {
                                 ("while", true) => 3,
                                 (_, holds) => holds as i32,
                             };
-                            let got = f.call(&mut store, (a, b)).unwrap();
-                            assert_eq!(got, expected, "{strategy:?} {shape} f64.{cmp} {a} {b}");
+                            let got = call(&mut store, &instance, &format!("{shape}_{cmp}"), a, b);
+                            assert_eq!(got, expected, "{strategy:?} {shape} {t}.{cmp} {a} {b}");
                         }
                     }
                 }
@@ -87,31 +86,25 @@ fn f64_compare_and_branch_matches_the_comparison() {
 }
 
 #[test]
+fn f64_compare_and_branch_matches_the_comparison() {
+    check("f64", |store, instance, name, a, b| {
+        let f = instance
+            .get_typed_func::<(f64, f64), i32>(&mut *store, name)
+            .unwrap();
+        f.call(store, (a, b)).unwrap()
+    });
+}
+
+#[test]
 fn f32_compare_and_branch_matches_the_comparison() {
-    for_each_strategy(
-        |_| {},
-        |strategy, engine| {
-            let (mut store, instance) = instantiate(&engine, &module("f32"));
-            for cmp in CMPS {
-                for shape in ["br_if", "if", "while"] {
-                    let f = instance
-                        .get_typed_func::<(f32, f32), i32>(&mut store, &format!("{shape}_{cmp}"))
-                        .unwrap();
-                    for a in VALUES {
-                        for b in VALUES {
-                            let (a, b) = (a as f32, b as f32);
-                            let expected = match (shape, holds(cmp, a as f64, b as f64)) {
-                                ("while", true) => 3,
-                                (_, holds) => holds as i32,
-                            };
-                            let got = f.call(&mut store, (a, b)).unwrap();
-                            assert_eq!(got, expected, "{strategy:?} {shape} f32.{cmp} {a} {b}");
-                        }
-                    }
-                }
-            }
-        },
-    );
+    // Every value in `VALUES` is exact in f32, so the f64 comparison of
+    // the converted values is the f32 one.
+    check("f32", |store, instance, name, a, b| {
+        let f = instance
+            .get_typed_func::<(f32, f32), i32>(&mut *store, name)
+            .unwrap();
+        f.call(store, (a as f32, b as f32)).unwrap()
+    });
 }
 
 #[test]

@@ -1047,6 +1047,16 @@ impl Lowerer<'_> {
         self.label((i as i64 + offset as i64) as usize)
     }
 
+    /// The target of the fused compare-and-branch at `i` with 16-bit
+    /// offset `off`, or its far offset from the body's table.
+    fn fused_target(&mut self, i: usize, off: i16) -> dynasmrt::DynamicLabel {
+        let off = match off {
+            FuncBody::FAR => self.body.far_offset(i),
+            short => short as i32,
+        };
+        self.branch_target(i, off)
+    }
+
     #[allow(clippy::too_many_lines)]
     fn body(&mut self) -> Result<(), String> {
         use FSize::{F32, F64};
@@ -1794,12 +1804,7 @@ impl Lowerer<'_> {
                     let Some((cond, size, a, b, off)) = fused(&op) else {
                         return Err("fused branch shape".into());
                     };
-                    let off = if off == FuncBody::FAR {
-                        self.body.far_offset(i)
-                    } else {
-                        off as i32
-                    };
-                    let t = self.branch_target(i, off);
+                    let t = self.fused_target(i, off);
                     let (la, lb) = (self.loc(a), self.loc(b));
                     let ra = self.int_reg(size, la, S1);
                     let src = self.int_src(size, lb, S2);
@@ -1830,12 +1835,7 @@ impl Lowerer<'_> {
                     let Some((cond, size, when, a, b, off)) = float_fused(&op) else {
                         return Err("fused float branch shape".into());
                     };
-                    let off = if off == FuncBody::FAR {
-                        self.body.far_offset(i)
-                    } else {
-                        off as i32
-                    };
-                    let t = self.branch_target(i, off);
+                    let t = self.fused_target(i, off);
                     let (la, lb) = (self.loc(a), self.loc(b));
                     let fa = self.float_reg(size, la, FS1);
                     let fb = self.float_reg(size, lb, FS2);
