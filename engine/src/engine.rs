@@ -82,6 +82,7 @@ pub struct Config {
     pub(crate) epoch_interruption: bool,
     pub(crate) max_wasm_stack: usize,
     pub(crate) allocation: InstanceAllocationStrategy,
+    pub(crate) wasm_extended_const: bool,
 }
 
 impl Default for Config {
@@ -98,6 +99,7 @@ impl Default for Config {
             epoch_interruption: false,
             max_wasm_stack: 512 * 1024,
             allocation: InstanceAllocationStrategy::OnDemand,
+            wasm_extended_const: true,
         }
     }
 }
@@ -193,6 +195,15 @@ impl Config {
     /// strategy charges exactly the same amounts at the same points.
     pub fn consume_fuel(&mut self, enable: bool) -> &mut Self {
         self.consume_fuel = enable;
+        self
+    }
+
+    /// Whether constant expressions (global initializers, segment offsets
+    /// and items) may use `i32`/`i64` `add`, `sub` and `mul`: the extended
+    /// constant expressions of WebAssembly 3.0 (default on). Off, a module
+    /// that uses them is rejected as invalid.
+    pub fn wasm_extended_const(&mut self, enable: bool) -> &mut Self {
+        self.wasm_extended_const = enable;
         self
     }
 

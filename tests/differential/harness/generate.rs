@@ -9,8 +9,8 @@ pub const MAX_MEMORY_BYTES: u64 = 4 * 65536;
 /// Largest table a generated module may declare or grow to.
 pub const MAX_TABLE_ELEMENTS: u64 = 64;
 
-/// A wasm-smith configuration for Wasm 2.0 without SIMD, imports or
-/// unbounded memories and tables.
+/// A wasm-smith configuration for Wasm 2.0 without SIMD, plus extended
+/// constant expressions, without imports or unbounded memories and tables.
 pub fn config() -> wasm_smith::Config {
     wasm_smith::Config {
         // Wasm 2.0 minus SIMD, which Strata validates but does not execute.
@@ -27,7 +27,7 @@ pub fn config() -> wasm_smith::Config {
         threads_enabled: false,
         memory64_enabled: false,
         wide_arithmetic_enabled: false,
-        extended_const_enabled: false,
+        extended_const_enabled: true,
         custom_page_sizes_enabled: false,
         compact_imports_enabled: false,
         max_memories: 1,

@@ -5,6 +5,10 @@ use super::run_strata::engines;
 use strata::{ErrorKind, Module, Strategy};
 use wasmparser::{Validator, WasmFeatures};
 
+/// What Strata's default configuration accepts: Wasm 2.0 and extended
+/// constant expressions.
+const FEATURES: WasmFeatures = WasmFeatures::WASM2.union(WasmFeatures::EXTENDED_CONST);
+
 /// Strata's verdict differed from wasmparser's.
 #[derive(Clone, Debug)]
 pub struct Mismatch {
@@ -27,7 +31,7 @@ pub fn check(bytes: &[u8]) -> Result<(), Mismatch> {
     };
     let oracle = binary
         .as_ref()
-        .map(|b| Validator::new_with_features(WasmFeatures::WASM2).validate_all(b));
+        .map(|b| Validator::new_with_features(FEATURES).validate_all(b));
     let oracle_valid = matches!(oracle, Some(Ok(_)));
     for (strategy, engine) in engines(super::run_strata::fuel_for(bytes)) {
         let verdict = Module::new(engine, bytes);
