@@ -439,13 +439,12 @@ pub(super) unsafe fn enter(
     body: &FuncBody,
     base: usize,
 ) -> Result<(), TrapCode> {
-    // SAFETY: the store is live while wasm runs.
-    let inner = unsafe { &mut *cx.inner };
-    if inner.depth >= cx.max_depth || base + body.stack_cells() as usize > cx.stack_len {
+    // `depth0` is the store's depth, taken when `cx` was made.
+    if cx.depth0 >= cx.max_depth || base + body.stack_cells() as usize > cx.stack_len {
         return Err(TrapCode::StackOverflow);
     }
-    cx.depth0 = inner.depth;
-    inner.depth += 1;
+    // SAFETY: the store is live while wasm runs.
+    unsafe { (*cx.inner).depth = cx.depth0 + 1 };
     cx.depth_limit = cx.max_depth - cx.depth0 - 1;
     cx.frame_limit = cx.frames.capacity().min(cx.depth_limit);
     // SAFETY: the frame is inside the stack (checked above); the counters

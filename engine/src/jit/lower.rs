@@ -1840,8 +1840,7 @@ impl Lowerer<'_> {
                     let fa = self.float_reg(size, la, FS1);
                     let fb = self.float_reg(size, lb, FS2);
                     self.m.fcmp_set(cond, size, S1, fa, fb);
-                    self.m.cmp(Size::S32, S1, Src::Imm(0));
-                    self.m.jcc(if when { Cond::Ne } else { Cond::Eq }, t);
+                    self.m.branch_zero(S32, S1, !when, t);
                 }
 
                 Op::I32Clz { dst, src } => {

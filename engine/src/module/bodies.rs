@@ -89,8 +89,14 @@ impl Bodies {
         let slot = &self.slots[def as usize];
         match slot.get_or_init(|| self.translate(env, def)) {
             Ok(body) => {
-                // Release: a thread that reads the address sees the body.
-                self.ready[def as usize].store(body_ptr(slot), Ordering::Release);
+                // Published by whichever caller finds it unpublished (a
+                // load, not a store, on the calls that find it done: the
+                // table's lines stay shared between threads). Release: a
+                // thread that reads the address sees the body.
+                let ready = &self.ready[def as usize];
+                if ready.load(Ordering::Relaxed).is_null() {
+                    ready.store(body_ptr(slot), Ordering::Release);
+                }
                 Ok(body)
             }
             Err(e) => Err(e.clone()),
