@@ -83,6 +83,7 @@ pub struct Config {
     pub(crate) max_wasm_stack: usize,
     pub(crate) allocation: InstanceAllocationStrategy,
     pub(crate) wasm_extended_const: bool,
+    pub(crate) wasm_tail_call: bool,
 }
 
 impl Default for Config {
@@ -100,6 +101,7 @@ impl Default for Config {
             max_wasm_stack: 512 * 1024,
             allocation: InstanceAllocationStrategy::OnDemand,
             wasm_extended_const: true,
+            wasm_tail_call: true,
         }
     }
 }
@@ -204,6 +206,15 @@ impl Config {
     /// that uses them is rejected as invalid.
     pub fn wasm_extended_const(&mut self, enable: bool) -> &mut Self {
         self.wasm_extended_const = enable;
+        self
+    }
+
+    /// Whether functions may use `return_call` and `return_call_indirect`:
+    /// the tail calls of WebAssembly 3.0 (default on). A tail call's callee
+    /// replaces its caller, so a chain of them runs in constant stack in
+    /// every strategy. Off, a module that uses them is rejected as invalid.
+    pub fn wasm_tail_call(&mut self, enable: bool) -> &mut Self {
+        self.wasm_tail_call = enable;
         self
     }
 

@@ -359,6 +359,10 @@ pub trait MacroAssembler {
     fn call_abs(&mut self, addr: usize);
     /// Calls the address in `reg`.
     fn call_reg(&mut self, reg: Gpr);
+    /// Jumps to the code whose address is stored at `mem` (a tail call).
+    fn jmp_mem(&mut self, mem: Mem);
+    /// Jumps to the address in `reg` (a tail call).
+    fn jmp_reg(&mut self, reg: Gpr);
     /// Pushes a register.
     fn push(&mut self, reg: Gpr);
     /// Pops a register.

@@ -924,6 +924,15 @@ impl MacroAssembler for X64Assembler {
         dynasm!(self.ops ; .arch x64 ; call Rq(r));
     }
 
+    fn jmp_mem(&mut self, mem: Mem) {
+        mem_last!(self, mem, jmp QWORD);
+    }
+
+    fn jmp_reg(&mut self, reg: Gpr) {
+        let r = reg.0;
+        dynasm!(self.ops ; .arch x64 ; jmp Rq(r));
+    }
+
     fn push(&mut self, reg: Gpr) {
         let r = reg.0;
         dynasm!(self.ops ; .arch x64 ; push Rq(r));

@@ -76,6 +76,7 @@ const VERSIONS: &[(&str, Suite)] = &[
     ("v1", Suite::Spec(SpecVersion::V1)),
     ("v2", Suite::Spec(SpecVersion::V2)),
     ("extended-const", Suite::Proposal(Proposal::ExtendedConst)),
+    ("tail-call", Suite::Proposal(Proposal::TailCall)),
     ("regress", Suite::Dir(REGRESSIONS)),
 ];
 

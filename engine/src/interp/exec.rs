@@ -9,6 +9,8 @@ use crate::error::{Error, FrameInfo, Result, Trap, TrapCode};
 use crate::runtime::growth;
 use crate::runtime::store::{catching, Caller, Store, StoreInner};
 
+use super::CompiledTail;
+
 /// Frames kept in a trap's backtrace, innermost first.
 const MAX_BACKTRACE: usize = 100;
 
@@ -57,13 +59,20 @@ fn backtrace(inner: &StoreInner, frames: &[Frame], instance: u32, def: u32) -> V
     out
 }
 
-/// Runs defined function `def` of `instance` with its frame at `base`.
-pub(super) fn run<T>(store: &mut Store<T>, instance: u32, def: u32, base: usize) -> Result<()> {
+/// Runs defined function `def` of `instance` with its frame at `base`;
+/// gives back a tail call from its entry frame to compiled code, for the
+/// caller to make (see [`CompiledTail`]).
+pub(super) fn run<T>(
+    store: &mut Store<T>,
+    instance: u32,
+    def: u32,
+    base: usize,
+) -> Result<Option<CompiledTail>> {
     let mut cx = Exec::new(&mut store.inner, instance);
     let result = drive(store, &mut cx, def, base);
     store.inner.depth = cx.depth0;
     match result {
-        Ok(()) => Ok(()),
+        Ok(tail) => Ok(tail),
         Err(Exit::Trap(code)) => {
             let bt = backtrace(&store.inner, &cx.frames, cx.instance, cx.def());
             Err(Trap::new(code, bt).into())
@@ -100,7 +109,12 @@ fn epoch_exit(e: Error) -> Exit {
     }
 }
 
-fn drive<T>(store: &mut Store<T>, cx: &mut Exec, def: u32, base: usize) -> Result<(), Exit> {
+fn drive<T>(
+    store: &mut Store<T>,
+    cx: &mut Exec,
+    def: u32,
+    base: usize,
+) -> Result<Option<CompiledTail>, Exit> {
     // SAFETY: the module outlives the store's instances.
     let body = unsafe { &*cx.module }.body(def)?;
     // SAFETY: the store is live and `def` a function of the instance.
@@ -116,7 +130,7 @@ fn drive<T>(store: &mut Store<T>, cx: &mut Exec, def: u32, base: usize) -> Resul
         // SAFETY: `cx` describes the running frame (state.rs invariants).
         match unsafe { resume(cx) } {
             Flow::Next => {}
-            Flow::Done => return Ok(()),
+            Flow::Done => return Ok(None),
             Flow::Trap => return Err(Exit::Trap(cx.trap)),
             Flow::Error => {
                 let e = cx.error.take();
@@ -125,8 +139,22 @@ fn drive<T>(store: &mut Store<T>, cx: &mut Exec, def: u32, base: usize) -> Resul
                 ));
             }
             Flow::Slow => {
+                if let Slow::TailCallCompiled {
+                    instance,
+                    def,
+                    entry,
+                } = cx.slow
+                {
+                    if cx.frames.is_empty() {
+                        return Ok(Some(CompiledTail {
+                            instance,
+                            def,
+                            entry,
+                        }));
+                    }
+                }
                 if do_slow(store, cx)? == Flow::Done {
-                    return Ok(());
+                    return Ok(None);
                 }
             }
         }
@@ -215,6 +243,43 @@ fn do_slow<T>(store: &mut Store<T>, cx: &mut Exec) -> Result<Flow, Exit> {
             // The host may have grown memory.
             // SAFETY: the store is live.
             unsafe { cx.refresh_memory() };
+        }
+        Slow::TailCallCompiled {
+            instance,
+            def,
+            entry,
+        } => {
+            // The callee replaces the running frame, which `sync_depth`
+            // counted.
+            store.inner.depth -= 1;
+            let base = cx.base();
+            let tail = CompiledTail {
+                instance,
+                def,
+                entry,
+            };
+            native_entry(store, cx, |store| super::enter_tail(store, tail, base))?;
+            let fp = cx.fp;
+            // SAFETY: the store is live; the callee left its results where
+            // the running frame's go.
+            return Ok(unsafe { return_to_caller(cx, fp) });
+        }
+        Slow::TailCallHost {
+            host,
+            params,
+            results,
+        } => {
+            let cells = params.max(results) as usize;
+            let caller = Some(cx.instance);
+            call_host(store, host, cx.base(), cells, caller)?;
+            cx.inner = &mut store.inner;
+            // SAFETY: the store is live; the host function's results are
+            // where the running frame's go.
+            unsafe {
+                cx.refresh_memory();
+                let fp = cx.fp;
+                return Ok(return_to_caller(cx, fp));
+            }
         }
         Slow::Epoch => {
             let top = cx.frame_top();

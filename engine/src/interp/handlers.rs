@@ -24,7 +24,8 @@ use core::hint::unreachable_unchecked;
 use std::sync::atomic::Ordering;
 
 use super::state::{
-    back_edge, call_func, call_wasm, push_frame, return_to_caller, Exec, Flow, Ip, Slow,
+    back_edge, call_func, call_wasm, push_frame, return_to_caller, tail_call_func, tail_call_wasm,
+    Exec, Flow, Ip, Slow,
 };
 use crate::error::TrapCode;
 use crate::ir::{FuncBody, MemKind, Op, Opcode, Reg};
@@ -899,6 +900,39 @@ handler! {
             flow => flow,
         }
     }
+    // Tail calls replace the running frame (`tail_call_wasm`).
+    ReturnCallInternal(ip, fp, mem, len, cx) {
+        operands!(ip, ReturnCallInternal { func });
+        let c = &mut *cx;
+        let instance = c.instance;
+        match tail_call_wasm(c, ip.add(1), fp, instance, func) {
+            Flow::Next => go_on(cx),
+            flow => flow,
+        }
+    }
+    ReturnCallImported(ip, fp, mem, len, cx) {
+        operands!(ip, ReturnCallImported { func });
+        let c = &mut *cx;
+        let f = (&*c.inner).instances[c.instance as usize].funcs[func as usize];
+        match tail_call_func(c, ip.add(1), fp, f) {
+            Flow::Next => go_on(cx),
+            flow => flow,
+        }
+    }
+    ReturnCallIndirect(ip, fp, mem, len, cx) {
+        operands!(ip, ReturnCallIndirect { index, ty });
+        let Op::Imm { value: table } = (*ip.add(1)).op else { unreachable_unchecked() };
+        let c = &mut *cx;
+        let i = u32_(fp, index);
+        let f = match bulk::indirect_callee(&*c.inner, c.instance, table, i, ty) {
+            Ok(f) => f,
+            Err(code) => return trap(cx, code),
+        };
+        match tail_call_func(c, ip.add(2), fp, f) {
+            Flow::Next => go_on(cx),
+            flow => flow,
+        }
+    }
     Select(ip, fp, mem, len, cx) {
         operands!(ip, Select { dst, a, b });
         let cond = super::state::operand(ip.add(1), 0);
@@ -1528,7 +1562,8 @@ macro_rules! handler_table {
 
 handler_table! {
     Unreachable ConsumeFuel Copy I32ReinterpretF32 Br LoopHeader BrIfNez BrIfEqz BrTable Return0
-    Return1 ReturnN Args Results Imm CallInternal CallImported CallIndirect Select GlobalGet
+    Return1 ReturnN Args Results Imm CallInternal CallImported CallIndirect ReturnCallInternal
+    ReturnCallImported ReturnCallIndirect Select GlobalGet
     GlobalSet I32Load I64Load F32Load F64Load I32Load8S I32Load8U I32Load16S I32Load16U I64Load8S
     I64Load8U I64Load16S I64Load16U I64Load32S I64Load32U I32Store I64Store F32Store F64Store
     I32Store8 I32Store16 I64Store8 I64Store16 I64Store32

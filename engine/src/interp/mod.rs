@@ -89,6 +89,38 @@ pub(crate) fn run_defined<T>(
     def: u32,
     base: usize,
 ) -> Result<()> {
+    match run_defined_or_tail(store, instance, def, base)? {
+        None => Ok(()),
+        Some(tail) => enter_tail(store, tail, base),
+    }
+}
+
+/// A compiled function that an interpreted function's entry frame
+/// tail-called, whose arguments are in place in that frame: the caller of
+/// the interpreter runs it, so that the native stack does not grow.
+#[derive(Copy, Clone, Debug)]
+pub(crate) struct CompiledTail {
+    pub instance: u32,
+    pub def: u32,
+    /// Its compiled code's entry.
+    pub entry: usize,
+}
+
+/// Runs the tail-called compiled function `tail` with its frame at `base`.
+pub(crate) fn enter_tail<T>(store: &mut Store<T>, tail: CompiledTail, base: usize) -> Result<()> {
+    let inst = &mut store.inner.instances[tail.instance as usize];
+    inst.call_counts[tail.def as usize] += 1;
+    crate::jit::enter(store, tail.instance, tail.def, tail.entry, base)
+}
+
+/// As [`run_defined`], but an interpreted function that ends in a tail call
+/// to compiled code gives that call back instead of making it.
+pub(crate) fn run_defined_or_tail<T>(
+    store: &mut Store<T>,
+    instance: u32,
+    def: u32,
+    base: usize,
+) -> Result<Option<CompiledTail>> {
     check_native_stack(&store.inner)?;
     let inst = &mut store.inner.instances[instance as usize];
     let module = inst.module.clone();
@@ -101,7 +133,7 @@ pub(crate) fn run_defined<T>(
     match entry {
         Some(entry) => {
             store.inner.instances[instance as usize].call_counts[def as usize] += 1;
-            crate::jit::enter(store, instance, def, entry, base)
+            crate::jit::enter(store, instance, def, entry, base).map(|()| None)
         }
         None => exec::run(store, instance, def, base),
     }

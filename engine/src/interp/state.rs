@@ -61,6 +61,22 @@ pub(crate) enum Slow {
         params: u32,
         results: u32,
     },
+    /// Tail-call compiled function `def` of `instance` at `entry`, whose
+    /// arguments are in the running frame's first cells; then return from
+    /// the running function. From the entry frame the driver's caller
+    /// makes the call instead (`interp::CompiledTail`).
+    TailCallCompiled {
+        instance: u32,
+        def: u32,
+        entry: usize,
+    },
+    /// Tail-call host function `host`, whose arguments are in the running
+    /// frame's first cells; then return from the running function.
+    TailCallHost {
+        host: u32,
+        params: u32,
+        results: u32,
+    },
     /// The epoch deadline was reached.
     Epoch,
     /// Continue the running function in compiled code at `entry` (a loop's
@@ -230,6 +246,18 @@ impl Exec {
     pub unsafe fn switch_back(&mut self, instance: u32) {
         // SAFETY: as the function's contract.
         unsafe { self.switch_instance(instance) }
+    }
+
+    /// Switches the instance caches back to `instance` if they were switched
+    /// away from it.
+    ///
+    /// # Safety
+    /// As [`Exec::switch_instance`].
+    pub unsafe fn switch_back_to(&mut self, instance: u32) {
+        if instance != self.instance {
+            // SAFETY: as the function's contract.
+            unsafe { self.switch_back(instance) }
+        }
     }
 
     /// Reloads memory 0's base and length, which a grow may have changed.
@@ -611,6 +639,135 @@ pub(super) unsafe fn call_func(cx: &mut Exec, args: Ip, fp: *mut u64, func: u32)
                 params: ty.params().len() as u32,
                 results: ty.results().len() as u32,
             };
+            cx.slow(slow, args, fp)
+        }
+    }
+}
+
+/// Moves a tail call's `n` arguments, named by the operand words at
+/// `args`, to the first cells of the running frame at `fp`, where the
+/// callee's frame will start. They go through the cells past the frame
+/// (the translator reserves `n` there): an argument may be read from one
+/// of the cells it is written to.
+///
+/// # Safety
+/// As [`registers_to_cells`]; the running frame's `n` cells past its end
+/// are in bounds (checked with the frame on entry).
+#[inline(always)]
+unsafe fn stage_tail_arguments(cx: &Exec, args: Ip, fp: *mut u64, n: usize) {
+    // SAFETY: as the function's contract.
+    unsafe {
+        let staging = fp.add((*cx.body).frame_size as usize);
+        registers_to_cells(args, fp, staging, n);
+        core::ptr::copy(staging, fp, n);
+    }
+}
+
+/// Tail-calls function `def` of `instance` from the running function at
+/// `fp`, whose call's operand words start at `args`: its frame replaces
+/// the running one, or the driver runs its compiled code there and
+/// returns.
+///
+/// # Safety
+/// As [`call_wasm`].
+#[inline(never)]
+pub(super) unsafe fn tail_call_wasm(
+    cx: &mut Exec,
+    args: Ip,
+    fp: *mut u64,
+    instance: u32,
+    def: u32,
+) -> Flow {
+    let caller_instance = cx.instance;
+    if instance != cx.instance {
+        // SAFETY: the store is live and `instance` one of its instances.
+        unsafe { cx.switch_instance(instance) };
+    }
+    // SAFETY: the module outlives the store's instances.
+    let module = unsafe { &*cx.module };
+    let np = module
+        .env
+        .func_type(module.env.num_imported_funcs + def)
+        .params()
+        .len();
+    // SAFETY: as the function's contract.
+    unsafe { stage_tail_arguments(cx, args, fp, np) };
+    if cx.jit_enabled {
+        // SAFETY: the counters cover the instance's functions.
+        let calls = unsafe { *cx.call_counts.add(def as usize) } + 1;
+        let mut entry = module.jit.compiled_entry(def);
+        // SAFETY: the store is live while wasm runs.
+        let config = unsafe { (*cx.inner).engine.config() };
+        if entry.is_none() && config.compiles_at_call(calls) {
+            if let Err(e) = crate::jit::compile(module, def) {
+                // SAFETY: as above.
+                unsafe { cx.switch_back_to(caller_instance) };
+                return cx.fail(e);
+            }
+            entry = module.jit.compiled_entry(def);
+        }
+        if let Some(entry) = entry {
+            // The running frame stays the caller's until the driver makes
+            // the call.
+            // SAFETY: as above.
+            unsafe { cx.switch_back_to(caller_instance) };
+            let slow = Slow::TailCallCompiled {
+                instance,
+                def,
+                entry,
+            };
+            return cx.slow(slow, args, fp);
+        }
+    }
+    // Until the callee's frame is made, the running function is the
+    // caller's, which a trap's backtrace starts at.
+    let callee = match module.body(def) {
+        Ok(body) => body,
+        Err(e) => {
+            // SAFETY: as above.
+            unsafe { cx.switch_back_to(caller_instance) };
+            return cx.fail(e);
+        }
+    };
+    // SAFETY: the frame is checked against the stack before it is
+    // written; the counters cover the instance's functions.
+    unsafe {
+        if fp.add(callee.stack_cells() as usize) > cx.stack_end {
+            cx.switch_back_to(caller_instance);
+            return cx.trap(TrapCode::StackOverflow);
+        }
+        init_frame(fp, callee);
+        *cx.call_counts.add(def as usize) += 1;
+    }
+    cx.body = callee;
+    cx.fp = fp;
+    cx.ip = callee.code.as_ptr();
+    if cx.epoch_reached() {
+        return cx.epoch_on_entry();
+    }
+    Flow::Next
+}
+
+/// Tail-calls store function `func` (wasm of any instance, or a host
+/// function), as [`tail_call_wasm`].
+///
+/// # Safety
+/// As [`call_wasm`].
+#[inline(never)]
+pub(super) unsafe fn tail_call_func(cx: &mut Exec, args: Ip, fp: *mut u64, func: u32) -> Flow {
+    // SAFETY: the store is live.
+    match unsafe { &(&*cx.inner).funcs[func as usize] } {
+        &FuncEntity::Wasm { instance, def, .. } => unsafe {
+            tail_call_wasm(cx, args, fp, instance, def)
+        },
+        FuncEntity::Host { host, ty, .. } => {
+            let slow = Slow::TailCallHost {
+                host: *host,
+                params: ty.params().len() as u32,
+                results: ty.results().len() as u32,
+            };
+            // SAFETY: as the function's contract.
+            unsafe { stage_tail_arguments(cx, args, fp, ty.params().len()) };
             cx.slow(slow, args, fp)
         }
     }

@@ -193,6 +193,9 @@ impl<R: Copy> Op<R> {
                 | Op::Return0 { .. }
                 | Op::Return1 { .. }
                 | Op::ReturnN { .. }
+                | Op::ReturnCallInternal { .. }
+                | Op::ReturnCallImported { .. }
+                | Op::ReturnCallIndirect { .. }
                 | Op::BrIfNez { .. }
                 | Op::BrIfEqz { .. }
         ) || self.branch16().is_some()

@@ -165,6 +165,14 @@ define_ops! {
     CallImported "call.import" { def [] use [] imm [func: u32] }
     /// Calls through a table entry; an `imm` word with the table index follows.
     CallIndirect "call_indirect" { def [] use [index] imm [ty: u32] }
+    /// Tail-calls a function defined in this module: its frame replaces the
+    /// running one (`args` words follow).
+    ReturnCallInternal "return_call" { def [] use [] imm [func: u32] }
+    /// Tail-calls an imported function (`args` words follow).
+    ReturnCallImported "return_call.import" { def [] use [] imm [func: u32] }
+    /// Tail-calls through a table entry; an `imm` word with the table index
+    /// follows, then the `args` words.
+    ReturnCallIndirect "return_call_indirect" { def [] use [index] imm [ty: u32] }
     /// `dst = cond != 0 ? a : b`; an `args` word with `cond` follows.
     Select "select" { def [dst] use [a, b] imm [] }
     /// Reads a global.

@@ -404,12 +404,19 @@ impl Lowerer<'_> {
     }
 
     fn epilogue(&mut self) {
+        self.leave();
+        self.m.ret();
+    }
+
+    /// Undoes the prologue, up to the return: what a tail call does before
+    /// it jumps to its callee, which then returns to this function's caller.
+    /// Leaves rax as it was.
+    fn leave(&mut self) {
         self.fuel_to_memory();
         self.m
             .mov(Size::S64, S1, Src::Mem(Mem::at(CTX, vmctx::DEPTH)));
         self.m.add_mem_imm(Size::S64, Mem::at(S1, 0), -1);
         self.m.adjust_sp(8);
-        self.m.ret();
     }
 
     // ----- moving values -----
@@ -933,6 +940,13 @@ impl Lowerer<'_> {
 
     /// Writes result values to cells `0..n` and returns.
     fn ret(&mut self, srcs: &[Reg]) {
+        self.move_to_cells(srcs);
+        self.epilogue();
+    }
+
+    /// Writes `srcs` to cells `0..n` of this frame: results, or a tail
+    /// call's arguments. Uses only `S1`.
+    fn move_to_cells(&mut self, srcs: &[Reg]) {
         match srcs {
             [] => {}
             [s] => {
@@ -952,7 +966,6 @@ impl Lowerer<'_> {
                 }
             }
         }
-        self.epilogue();
     }
 
     /// Stores call arguments into the callee's frame, which starts at this
@@ -1422,6 +1435,70 @@ impl Lowerer<'_> {
                     self.fuel_from_memory();
                     self.call_results(&results);
                     skip = np.div_ceil(3) + nr.div_ceil(3);
+                }
+                // Tail calls: the arguments go to this frame's first cells,
+                // where the callee's frame starts, and the callee returns to
+                // this function's caller.
+                Op::ReturnCallInternal { func } => {
+                    let env = &self.module.env;
+                    let np = env.func_type(env.num_imported_funcs + func).params().len();
+                    let args = self.operands(next, np);
+                    self.move_to_cells(&args);
+                    self.leave();
+                    self.m.mov(S64, S1, Src::Mem(Mem::at(CTX, vmctx::ENTRIES)));
+                    self.m.jmp_mem(Mem::at(S1, 8 * func as i32));
+                    skip = np.div_ceil(3);
+                }
+                // Another instance's function or a host function runs on
+                // this frame through the hook; then this function returns.
+                Op::ReturnCallImported { func } => {
+                    let np = self.module.env.func_type(func).params().len();
+                    let args = self.operands(next, np);
+                    self.move_to_cells(&args);
+                    self.m.mov(S64, x::RDI, Src::Reg(CTX));
+                    self.m.mov(S64, x::RSI, Src::Reg(FP));
+                    self.m.mov(S32, x::RDX, Src::Imm(func as i32));
+                    self.fuel_to_memory();
+                    self.m
+                        .mov(S64, x::RAX, Src::Mem(Mem::at(CTX, vmctx::CALL_IMPORT)));
+                    self.m.call_reg(x::RAX);
+                    self.fuel_from_memory();
+                    self.m.raise_if_nonzero(x::RAX);
+                    self.epilogue();
+                    skip = np.div_ceil(3);
+                }
+                Op::ReturnCallIndirect { index, ty } => {
+                    let table = self.imm(next);
+                    let np = self.module.env.type_at(ty).params().len();
+                    let args = self.operands(next + 1, np);
+                    let li = self.loc(index);
+                    self.load_int(S32, S2, li);
+                    self.move_to_cells(&args);
+                    self.fuel_to_memory();
+                    let (slow, direct) = (self.m.new_label(), self.m.new_label());
+                    if table == 0 {
+                        self.indirect_fast_path(ty, slow, direct);
+                    }
+                    self.m.bind(slow);
+                    self.m.mov(S64, x::RDI, Src::Reg(CTX));
+                    self.m.mov(S64, x::RSI, Src::Reg(FP));
+                    self.m.mov(S64, x::RDX, Src::Reg(S2));
+                    self.m.mov(S32, x::RCX, Src::Imm(ty as i32));
+                    self.m.mov(S32, x::R8, Src::Imm(table as i32));
+                    self.m
+                        .mov(S64, x::RAX, Src::Mem(Mem::at(CTX, vmctx::CALL_INDIRECT)));
+                    self.m.call_reg(x::RAX);
+                    self.m
+                        .cmp(S64, x::RAX, Src::Imm(super::DIRECT_ENTRY_MIN as i32));
+                    self.m.jcc(Cond::GeU, direct);
+                    // The hook made the call: its results are in place.
+                    self.fuel_from_memory();
+                    self.m.raise_if_nonzero(x::RAX);
+                    self.epilogue();
+                    self.m.bind(direct);
+                    self.leave();
+                    self.m.jmp_reg(x::RAX);
+                    skip = 1 + np.div_ceil(3);
                 }
                 Op::CallImported { func } => {
                     let ty = self.module.env.func_type(func).clone();

@@ -16,7 +16,7 @@ use crate::runtime::store::{catching, FuncEntity, Store, StoreInner};
 use crate::runtime::{bulk, growth};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
-use strata_jit::masm::{MacroAssembler, Mem, Size, Src};
+use strata_jit::masm::{Cond, MacroAssembler, Mem, Size, Src};
 use strata_jit::x64::{self as x, X64Assembler};
 use strata_jit::{CodeMemory, Registration};
 use vmctx::VmCtx;
@@ -209,6 +209,15 @@ pub(crate) fn install_interpreter_stubs(module: &ModuleInner) -> Result<()> {
         Src::Mem(Mem::at(x::R15, vmctx::CALL_INTERP)),
     );
     m.call_reg(x::RAX);
+    // The interpreted function ended in a tail call to a compiled function
+    // of this instance, whose frame is in place: jump to it, so that tail
+    // calls back and forth between the tiers keep the native stack flat.
+    let made = m.new_label();
+    m.cmp(Size::S64, x::RAX, Src::Imm(DIRECT_ENTRY_MIN as i32));
+    m.jcc(Cond::LtU, made);
+    m.adjust_sp(8);
+    m.jmp_reg(x::RAX);
+    m.bind(made);
     if module.engine.config().consume_fuel {
         // The interpreter charged the store; a raise hands r13 back as the
         // fuel left (see `lower::FUEL`), so it must hold the store's value.
@@ -492,11 +501,25 @@ unsafe extern "sysv64" fn call_indirect<T>(
     }
 }
 
+/// Runs a function not compiled yet for compiled code, through its entry's
+/// stub. When the function ends in a tail call to a compiled function of
+/// this instance, gives back that function's entry (at or above
+/// [`DIRECT_ENTRY_MIN`]) for the stub to jump to, its frame in place.
 unsafe extern "sysv64" fn call_interp<T>(ctx: *mut VmCtx, fp: *mut u64, def: u64) -> u64 {
     // SAFETY: called by compiled code with its live context.
     let (store, instance, base) = unsafe { hook_parts::<T>(ctx, fp) };
     let result = catching(store, |store| {
-        crate::interp::run_defined(store, instance, def as u32, base)
+        match crate::interp::run_defined_or_tail(store, instance, def as u32, base)? {
+            None => Ok(0),
+            Some(tail) if tail.instance == instance => {
+                store.inner.instances[instance as usize].call_counts[tail.def as usize] += 1;
+                Ok(tail.entry as u64)
+            }
+            Some(tail) => crate::interp::enter_tail(store, tail, base).map(|()| 0),
+        }
     });
-    pending(store, result)
+    match result {
+        Ok(code) => code,
+        Err(e) => pending(store, Err(e)),
+    }
 }

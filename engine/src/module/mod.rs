@@ -396,6 +396,7 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
         wasmparser::WasmFeatures::EXTENDED_CONST,
         config.wasm_extended_const,
     );
+    features.set(wasmparser::WasmFeatures::TAIL_CALL, config.wasm_tail_call);
     let lazy = config.get_compilation_mode() == crate::CompilationMode::Lazy;
     let interpreted = config.strategy != crate::Strategy::Jit;
     let mut allocs = wasmparser::FuncValidatorAllocations::default();

@@ -900,11 +900,7 @@ impl<'a> Translator<'a> {
 
     fn call(&mut self, func: u32) -> Result<()> {
         let ty = self.env.func_type(func).clone();
-        let args: Vec<u32> = self
-            .pop_n(ty.params().len())
-            .iter()
-            .map(|e| e.reg())
-            .collect();
+        let args = self.pop_regs(ty.params().len());
         let op = if func < self.env.num_imported_funcs {
             Op::CallImported { func }
         } else {
@@ -914,6 +910,36 @@ impl<'a> Translator<'a> {
         };
         self.emit(op);
         self.finish_call(&args, ty.results())
+    }
+
+    /// `return_call`: the callee's frame replaces this function's.
+    fn return_call(&mut self, func: u32) -> Result<()> {
+        let ty = self.env.func_type(func).clone();
+        let args = self.pop_regs(ty.params().len());
+        let op = if func < self.env.num_imported_funcs {
+            Op::ReturnCallImported { func }
+        } else {
+            Op::ReturnCallInternal {
+                func: func - self.env.num_imported_funcs,
+            }
+        };
+        self.emit(op);
+        self.finish_return_call(&args);
+        Ok(())
+    }
+
+    /// The arguments of a tail call, after its instruction (and its `imm`
+    /// word): the interpreter stages them past the frame before moving them
+    /// to its first cells, which they may be read from.
+    fn finish_return_call(&mut self, args: &[u32]) {
+        self.outgoing_cells = self.outgoing_cells.max(args.len() as u32);
+        self.emit_args(args);
+        self.reachable = false;
+    }
+
+    /// The registers of the top `n` operands, popped.
+    fn pop_regs(&mut self, n: usize) -> Vec<u32> {
+        self.pop_n(n).iter().map(|e| e.reg()).collect()
     }
 
     fn finish_call(&mut self, args: &[u32], results: &[ValType]) -> Result<()> {
@@ -1028,17 +1054,28 @@ impl<'a> Translator<'a> {
                 self.reachable = false;
             }
             Operator::Call { function_index } => self.call(function_index)?,
+            Operator::ReturnCall { function_index } => self.return_call(function_index)?,
+            Operator::ReturnCallIndirect {
+                type_index,
+                table_index,
+            } => {
+                let ty = self.env.type_at(type_index).clone();
+                let index = self.pop().reg();
+                let args = self.pop_regs(ty.params().len());
+                self.emit(Op::ReturnCallIndirect {
+                    index,
+                    ty: type_index,
+                });
+                self.emit(Op::Imm { value: table_index });
+                self.finish_return_call(&args);
+            }
             Operator::CallIndirect {
                 type_index,
                 table_index,
             } => {
                 let ty = self.env.type_at(type_index).clone();
                 let index = self.pop().reg();
-                let args: Vec<u32> = self
-                    .pop_n(ty.params().len())
-                    .iter()
-                    .map(|e| e.reg())
-                    .collect();
+                let args = self.pop_regs(ty.params().len());
                 self.emit(Op::CallIndirect {
                     index,
                     ty: type_index,
