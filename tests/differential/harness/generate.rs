@@ -10,7 +10,8 @@ pub const MAX_MEMORY_BYTES: u64 = 4 * 65536;
 pub const MAX_TABLE_ELEMENTS: u64 = 64;
 
 /// A wasm-smith configuration for Wasm 2.0 without SIMD, plus extended
-/// constant expressions, without imports or unbounded memories and tables.
+/// constant expressions and tail calls, without imports or unbounded
+/// memories and tables.
 pub fn config() -> wasm_smith::Config {
     wasm_smith::Config {
         // Wasm 2.0 minus SIMD, which Strata validates but does not execute.
@@ -23,7 +24,7 @@ pub fn config() -> wasm_smith::Config {
         sign_extension_ops_enabled: true,
         exceptions_enabled: false,
         gc_enabled: false,
-        tail_call_enabled: false,
+        tail_call_enabled: true,
         threads_enabled: false,
         memory64_enabled: false,
         wide_arithmetic_enabled: false,

@@ -11,8 +11,8 @@ use wasmi::{
 };
 
 /// The wasmi engine: eager compilation (so invalid code is rejected up front,
-/// like Strata does) and exactly the feature set Strata accepts: Wasm 2.0 and
-/// extended constant expressions.
+/// like Strata does) and exactly the feature set Strata accepts: Wasm 2.0,
+/// extended constant expressions and tail calls.
 fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
     ENGINE.get_or_init(|| {
@@ -20,7 +20,7 @@ fn engine() -> &'static Engine {
         config
             .compilation_mode(CompilationMode::Eager)
             .set_max_recursion_depth(MAX_CALL_DEPTH)
-            .wasm_tail_call(false)
+            .wasm_tail_call(true)
             .wasm_memory64(false)
             .wasm_multi_memory(false)
             .wasm_wide_arithmetic(false)

@@ -5,9 +5,11 @@ use super::run_strata::engines;
 use strata::{ErrorKind, Module, Strategy};
 use wasmparser::{Validator, WasmFeatures};
 
-/// What Strata's default configuration accepts: Wasm 2.0 and extended
-/// constant expressions.
-const FEATURES: WasmFeatures = WasmFeatures::WASM2.union(WasmFeatures::EXTENDED_CONST);
+/// What Strata's default configuration accepts: Wasm 2.0, extended
+/// constant expressions and tail calls.
+const FEATURES: WasmFeatures = WasmFeatures::WASM2
+    .union(WasmFeatures::EXTENDED_CONST)
+    .union(WasmFeatures::TAIL_CALL);
 
 /// Strata's verdict differed from wasmparser's.
 #[derive(Clone, Debug)]
