@@ -24,8 +24,8 @@ use core::hint::unreachable_unchecked;
 use std::sync::atomic::Ordering;
 
 use super::state::{
-    back_edge, call_func, call_wasm, push_frame, return_to_caller, tail_call_func, tail_call_wasm,
-    Exec, Flow, Ip, Slow,
+    back_edge, call_func, call_wasm, push_frame, replace_frame, return_to_caller,
+    stage_tail_arguments, tail_call_func, tail_call_wasm, Exec, Flow, Ip, Slow,
 };
 use crate::error::TrapCode;
 use crate::ir::{FuncBody, MemKind, Op, Opcode, Reg};
@@ -900,15 +900,26 @@ handler! {
             flow => flow,
         }
     }
-    // Tail calls replace the running frame (`tail_call_wasm`).
+    // Tail calls replace the running frame; an interpreted callee of this
+    // instance is entered here, anything else takes `tail_call_wasm`.
     ReturnCallInternal(ip, fp, mem, len, cx) {
         operands!(ip, ReturnCallInternal { func });
         let c = &mut *cx;
-        let instance = c.instance;
-        match tail_call_wasm(c, ip.add(1), fp, instance, func) {
-            Flow::Next => go_on(cx),
-            flow => flow,
+        let callee = (*c.ready.add(func as usize)).load(Ordering::Acquire);
+        if c.jit_enabled || callee.is_null() {
+            return tail_call_elsewhere(ip, fp, mem, len, cx);
         }
+        let callee = &*callee;
+        stage_tail_arguments(c, ip.add(1), fp, callee.num_params as usize);
+        if let Err(code) = replace_frame(c, fp, func, callee) {
+            return trap(cx, code);
+        }
+        let code = callee.code.as_ptr();
+        if c.epoch_reached() {
+            (c.ip, c.fp) = (code, fp);
+            return epoch_on_entry(cx);
+        }
+        dispatch(code, fp, mem, len, cx)
     }
     ReturnCallImported(ip, fp, mem, len, cx) {
         operands!(ip, ReturnCallImported { func });
@@ -1254,6 +1265,24 @@ unsafe fn call_tiered(ip: Ip, fp: *mut u64, _: *mut u8, _: u64, cx: *mut Exec) -
         let c = &mut *cx;
         let instance = c.instance;
         match call_wasm(c, ip.add(1), fp, instance, func) {
+            Flow::Next => go_on(cx),
+            flow => flow,
+        }
+    }
+}
+
+/// `return_call` when the callee may be compiled or due to be, or is not
+/// translated yet.
+#[inline(never)]
+unsafe fn tail_call_elsewhere(ip: Ip, fp: *mut u64, _: *mut u8, _: u64, cx: *mut Exec) -> Flow {
+    // SAFETY: as the handlers.
+    unsafe {
+        let Op::ReturnCallInternal { func } = (*ip).op else {
+            unreachable_unchecked()
+        };
+        let c = &mut *cx;
+        let instance = c.instance;
+        match tail_call_wasm(c, ip.add(1), fp, instance, func) {
             Flow::Next => go_on(cx),
             flow => flow,
         }

@@ -654,12 +654,17 @@ pub(super) unsafe fn call_func(cx: &mut Exec, args: Ip, fp: *mut u64, func: u32)
 /// As [`registers_to_cells`]; the running frame's `n` cells past its end
 /// are in bounds (checked with the frame on entry).
 #[inline(always)]
-unsafe fn stage_tail_arguments(cx: &Exec, args: Ip, fp: *mut u64, n: usize) {
+pub(super) unsafe fn stage_tail_arguments(cx: &Exec, args: Ip, fp: *mut u64, n: usize) {
     // SAFETY: as the function's contract.
     unsafe {
         let staging = fp.add((*cx.body).frame_size as usize);
         registers_to_cells(args, fp, staging, n);
-        core::ptr::copy(staging, fp, n);
+        // Forward, one cell at a time: the staging cells lie above the
+        // frame's first ones (so an overlap is read before it is written),
+        // and there are few, where `memmove` would be a call.
+        for k in 0..n {
+            *fp.add(k) = *staging.add(k);
+        }
     }
 }
 
@@ -729,23 +734,45 @@ pub(super) unsafe fn tail_call_wasm(
             return cx.fail(e);
         }
     };
-    // SAFETY: the frame is checked against the stack before it is
-    // written; the counters cover the instance's functions.
-    unsafe {
-        if fp.add(callee.stack_cells() as usize) > cx.stack_end {
-            cx.switch_back_to(caller_instance);
-            return cx.trap(TrapCode::StackOverflow);
-        }
-        init_frame(fp, callee);
-        *cx.call_counts.add(def as usize) += 1;
+    // SAFETY: as the function's contract.
+    if let Err(code) = unsafe { replace_frame(cx, fp, def, callee) } {
+        // SAFETY: as above.
+        unsafe { cx.switch_back_to(caller_instance) };
+        return cx.trap(code);
     }
-    cx.body = callee;
     cx.fp = fp;
     cx.ip = callee.code.as_ptr();
     if cx.epoch_reached() {
         return cx.epoch_on_entry();
     }
     Flow::Next
+}
+
+/// Makes the running frame at `fp`, whose first cells hold the arguments,
+/// a frame of `callee` (function `def` of the running instance), which
+/// becomes the running function. Traps when the value stack would be
+/// exceeded.
+///
+/// # Safety
+/// The store must be live; `def` a function of the running module.
+#[inline(always)]
+pub(super) unsafe fn replace_frame(
+    cx: &mut Exec,
+    fp: *mut u64,
+    def: u32,
+    callee: &FuncBody,
+) -> Result<(), TrapCode> {
+    // SAFETY: the frame is checked against the stack before it is
+    // written; the counters cover the instance's functions.
+    unsafe {
+        if fp.add(callee.stack_cells() as usize) > cx.stack_end {
+            return Err(TrapCode::StackOverflow);
+        }
+        init_frame(fp, callee);
+        *cx.call_counts.add(def as usize) += 1;
+    }
+    cx.body = callee;
+    Ok(())
 }
 
 /// Tail-calls store function `func` (wasm of any instance, or a host
