@@ -84,6 +84,7 @@ pub struct Config {
     pub(crate) allocation: InstanceAllocationStrategy,
     pub(crate) wasm_extended_const: bool,
     pub(crate) wasm_tail_call: bool,
+    pub(crate) parallel_compilation: bool,
 }
 
 impl Default for Config {
@@ -102,6 +103,7 @@ impl Default for Config {
             allocation: InstanceAllocationStrategy::OnDemand,
             wasm_extended_const: true,
             wasm_tail_call: true,
+            parallel_compilation: std::thread::available_parallelism().is_ok_and(|n| n.get() > 1),
         }
     }
 }
@@ -164,6 +166,18 @@ impl Config {
     /// Under `Strategy::Tiered`, calls after which a function is compiled.
     pub fn tier_up_calls(&mut self, calls: u64) -> &mut Self {
         self.tier_up_calls = calls.max(1);
+        self
+    }
+
+    /// Under `Strategy::Tiered`, whether a function that gets hot is compiled
+    /// on a background thread (one per engine) while the interpreter keeps
+    /// running it, instead of by the call or back-edge that found it hot,
+    /// which then waits. Compiled code is entered by the first call, or the
+    /// first back-edge of a running loop, after it is ready. On by default
+    /// where the machine has more than one core; off, tier-up happens at
+    /// exactly the thresholds, which makes runs repeatable.
+    pub fn parallel_compilation(&mut self, enable: bool) -> &mut Self {
+        self.parallel_compilation = enable;
         self
     }
 
@@ -270,6 +284,8 @@ struct EngineInner {
     types: Mutex<HashMap<FuncType, u32>>,
     /// The epoch counter stores' deadlines are compared with.
     epoch: AtomicU64,
+    /// The compiler thread of background tier-up.
+    background: crate::jit::background::Background,
 }
 
 /// Compilation and runtime settings shared by modules and stores.
@@ -319,8 +335,14 @@ impl Engine {
                 pools,
                 types: Mutex::new(HashMap::new()),
                 epoch: AtomicU64::new(0),
+                background: crate::jit::background::Background::new(),
             }),
         }
+    }
+
+    /// The compiler thread of background tier-up.
+    pub(crate) fn background(&self) -> &crate::jit::background::Background {
+        &self.inner.background
     }
 
     /// The pools stores allocate from, under the pooling strategy.

@@ -44,6 +44,7 @@ fn fueled(strategy: Strategy) -> Option<Engine> {
     let mut config = Config::new();
     config
         .strategy(strategy)
+        .parallel_compilation(false)
         .consume_fuel(true)
         .tier_up_calls(3)
         .tier_up_back_edges(50);

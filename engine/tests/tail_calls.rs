@@ -124,6 +124,7 @@ fn tail_calls_between_tiers_run_in_constant_stack() {
             let mut config = Config::new();
             config
                 .strategy(Strategy::Tiered)
+                .parallel_compilation(false)
                 .tier_up_calls(u64::MAX)
                 .tier_up_back_edges(10);
             let Ok(engine) = Engine::new(&config) else {

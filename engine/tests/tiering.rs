@@ -6,8 +6,11 @@ mod common;
 use common::instantiate;
 use strata::{Config, Engine, Strategy};
 
+/// An engine configured by `f` on top of synchronous tier-up, whose
+/// thresholds are exact.
 fn engine(f: impl FnOnce(&mut Config)) -> Option<Engine> {
     let mut config = Config::new();
+    config.parallel_compilation(false);
     f(&mut config);
     Engine::new(&config).ok()
 }

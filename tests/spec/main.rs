@@ -54,11 +54,14 @@ use script::Script;
 /// every function up front (`CompilationMode::Eager`), the `-lazy-pooled`
 /// runs at its first call, with memories and value stacks from the pooling
 /// allocator. The `-fuel` runs consume fuel, and the fuel each `invoke`
-/// consumed is compared between them.
+/// consumed is compared between them. Tiered runs tier up synchronously,
+/// at exactly their thresholds, except `tiered-background`, whose compiler
+/// thread races the interpreter.
 const STRATEGIES: &[&str] = &[
     "interpreter",
     "jit",
     "tiered",
+    "tiered-background",
     "interpreter-lazy-pooled",
     "jit-lazy-pooled",
     "tiered-lazy-pooled",
@@ -144,23 +147,45 @@ const FAILURES_SHOWN: usize = 5;
 
 const KNOWN_FAILURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/spec/known-failures.txt");
 
-/// Every strategy the engine defines, and whether it consumes fuel, so the
-/// known list can name strategies that are not (yet) in [`STRATEGIES`].
-fn strategy_named(name: &str) -> Option<(Strategy, bool, CompilationMode, bool)> {
-    let (base, fuel, mode, pooled) = if let Some(base) = name.strip_suffix("-fuel") {
-        (base, true, CompilationMode::Eager, false)
-    } else if let Some(base) = name.strip_suffix("-lazy-pooled") {
-        (base, false, CompilationMode::Lazy, true)
-    } else {
-        (name, false, CompilationMode::Eager, false)
+/// How a strategy's engine is configured.
+struct Variant {
+    strategy: Strategy,
+    fuel: bool,
+    mode: CompilationMode,
+    pooled: bool,
+    /// Background tier-up (`Config::parallel_compilation`).
+    background: bool,
+}
+
+/// Every strategy the engine defines, so the known list can name
+/// strategies that are not (yet) in [`STRATEGIES`].
+fn strategy_named(name: &str) -> Option<Variant> {
+    let mut v = Variant {
+        strategy: Strategy::Interpreter,
+        fuel: false,
+        mode: CompilationMode::Eager,
+        pooled: false,
+        background: false,
     };
-    let strategy = match base {
+    let base = if let Some(base) = name.strip_suffix("-fuel") {
+        v.fuel = true;
+        base
+    } else if let Some(base) = name.strip_suffix("-lazy-pooled") {
+        (v.mode, v.pooled) = (CompilationMode::Lazy, true);
+        base
+    } else if let Some(base) = name.strip_suffix("-background") {
+        v.background = true;
+        base
+    } else {
+        name
+    };
+    v.strategy = match base {
         "interpreter" => Strategy::Interpreter,
         "jit" => Strategy::Jit,
         "tiered" => Strategy::Tiered,
         _ => return None,
     };
-    Some((strategy, fuel, mode, pooled))
+    Some(v)
 }
 
 /// Developer settings read from the environment.
@@ -275,22 +300,23 @@ impl Run {
 }
 
 fn make_engine(name: &str) -> Result<Engine, String> {
-    let (strategy, fuel, mode, pooled) =
-        strategy_named(name).ok_or_else(|| format!("unknown strategy {name:?}"))?;
+    let v = strategy_named(name).ok_or_else(|| format!("unknown strategy {name:?}"))?;
     panics::catch(|| {
         let mut config = Config::new();
         config
-            .strategy(strategy)
-            .consume_fuel(fuel)
-            .compilation_mode(mode);
-        if pooled {
+            .strategy(v.strategy)
+            .consume_fuel(v.fuel)
+            .compilation_mode(v.mode)
+            .parallel_compilation(v.background);
+        if v.pooled {
             let mut pool = PoolingAllocationConfig::new();
             pool.total_memories(200).total_stores(200);
             config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
         }
-        if strategy == Strategy::Tiered {
+        if v.strategy == Strategy::Tiered {
             // Every function's first call is interpreted and leaves its loops
-            // by OSR at their first back-edge; its second call runs compiled.
+            // by OSR at their first back-edge; its second call runs compiled
+            // (with background tier-up: as soon as its code is ready).
             config.tier_up_calls(2).tier_up_back_edges(1);
         }
         // Errors may carry detail lines; the report wants one line.

@@ -127,8 +127,7 @@ pub(crate) fn run_defined_or_tail<T>(
     let mut entry = module.inner.jit.compiled_entry(def);
     let config = store.inner.engine.config();
     if entry.is_none() && config.compiles_at_call(inst.call_counts[def as usize] + 1) {
-        crate::jit::compile(&module.inner, def)?;
-        entry = module.inner.jit.compiled_entry(def);
+        entry = crate::jit::tier_up(&module.inner, def)?;
     }
     match entry {
         Some(entry) => {

@@ -534,6 +534,34 @@ pub(super) unsafe fn push_frame(
     }
 }
 
+/// The compiled entry of function `def` of the running instance (switched
+/// to for the call), tiering it up if this call makes it hot. On an error,
+/// switches back to `caller_instance` and stops.
+///
+/// # Safety
+/// The store must be live and `def` a function of the running instance.
+unsafe fn compiled_callee(
+    cx: &mut Exec,
+    def: u32,
+    caller_instance: u32,
+) -> Result<Option<usize>, Flow> {
+    // SAFETY: the counters cover the instance's functions.
+    let calls = unsafe { *cx.call_counts.add(def as usize) } + 1;
+    // SAFETY: the module is live.
+    let module = unsafe { &*cx.module };
+    let entry = module.jit.compiled_entry(def);
+    // SAFETY: the store is live while wasm runs.
+    let config = unsafe { (*cx.inner).engine.config() };
+    if entry.is_some() || !config.compiles_at_call(calls) {
+        return Ok(entry);
+    }
+    crate::jit::tier_up(module, def).map_err(|e| {
+        // SAFETY: as the function's contract.
+        unsafe { cx.switch_back_to(caller_instance) };
+        cx.fail(e)
+    })
+}
+
 /// Calls function `def` of `instance` from the running function, whose
 /// call's operand words start at `args`: pushes an interpreted frame, or
 /// asks the driver to run the callee's compiled code.
@@ -555,24 +583,14 @@ pub(super) unsafe fn call_wasm(
         unsafe { cx.switch_instance(instance) };
     }
     if cx.jit_enabled {
-        // SAFETY: the counters cover the instance's functions.
-        let calls = unsafe { *cx.call_counts.add(def as usize) } + 1;
-        // SAFETY: the module is live.
-        let module = unsafe { &*cx.module };
-        let mut entry = module.jit.compiled_entry(def);
-        // SAFETY: the store is live while wasm runs.
-        let config = unsafe { (*cx.inner).engine.config() };
-        if entry.is_none() && config.compiles_at_call(calls) {
-            if let Err(e) = crate::jit::compile(module, def) {
-                return cx.fail(e);
-            }
-            entry = module.jit.compiled_entry(def);
-        }
+        // SAFETY: as the function's contract.
+        let entry = match unsafe { compiled_callee(cx, def, caller_instance) } {
+            Ok(entry) => entry,
+            Err(flow) => return flow,
+        };
         if let Some(entry) = entry {
-            if instance != caller_instance {
-                // SAFETY: as above.
-                unsafe { cx.switch_instance(caller_instance) };
-            }
+            // SAFETY: as above.
+            unsafe { cx.switch_back_to(caller_instance) };
             return cx.slow(
                 Slow::CallCompiled {
                     instance,
@@ -588,10 +606,8 @@ pub(super) unsafe fn call_wasm(
     let callee = match unsafe { &*cx.module }.body(def) {
         Ok(body) => body,
         Err(e) => {
-            if instance != caller_instance {
-                // SAFETY: as above.
-                unsafe { cx.switch_instance(caller_instance) };
-            }
+            // SAFETY: as above.
+            unsafe { cx.switch_back_to(caller_instance) };
             return cx.fail(e);
         }
     };
@@ -609,10 +625,8 @@ pub(super) unsafe fn call_wasm(
         }
         Err(code) => {
             // The trap is the caller's: its backtrace starts there.
-            if instance != caller_instance {
-                // SAFETY: as above.
-                unsafe { cx.switch_instance(caller_instance) };
-            }
+            // SAFETY: as above.
+            unsafe { cx.switch_back_to(caller_instance) };
             return cx.trap(code);
         }
     }
@@ -698,19 +712,11 @@ pub(super) unsafe fn tail_call_wasm(
     // SAFETY: as the function's contract.
     unsafe { stage_tail_arguments(cx, args, fp, np) };
     if cx.jit_enabled {
-        // SAFETY: the counters cover the instance's functions.
-        let calls = unsafe { *cx.call_counts.add(def as usize) } + 1;
-        let mut entry = module.jit.compiled_entry(def);
-        // SAFETY: the store is live while wasm runs.
-        let config = unsafe { (*cx.inner).engine.config() };
-        if entry.is_none() && config.compiles_at_call(calls) {
-            if let Err(e) = crate::jit::compile(module, def) {
-                // SAFETY: as above.
-                unsafe { cx.switch_back_to(caller_instance) };
-                return cx.fail(e);
-            }
-            entry = module.jit.compiled_entry(def);
-        }
+        // SAFETY: as the function's contract.
+        let entry = match unsafe { compiled_callee(cx, def, caller_instance) } {
+            Ok(entry) => entry,
+            Err(flow) => return flow,
+        };
         if let Some(entry) = entry {
             // The running frame stays the caller's until the driver makes
             // the call.
@@ -860,7 +866,9 @@ pub(super) unsafe fn back_edge(cx: &mut Exec, target: Ip, fp: *mut u64) -> Optio
     if cx.tiered && count >= cx.tier_back_edges {
         // SAFETY: the module is live.
         let module = unsafe { &*cx.module };
-        if let Err(e) = crate::jit::compile(module, cx.def()) {
+        // Under background tier-up the loop goes on interpreted until its
+        // code is ready: each later back-edge looks for it.
+        if let Err(e) = crate::jit::tier_up(module, cx.def()) {
             return Some(cx.fail(e));
         }
         if let Some(entry) = module.jit.osr_entry(global_loop) {

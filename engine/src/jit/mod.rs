@@ -6,6 +6,7 @@
 //! function is one store of its entry address. Until then (tiered strategy)
 //! the slot points at a stub that runs the function in the interpreter.
 
+pub(crate) mod background;
 mod libcalls;
 mod lower;
 pub(crate) mod vmctx;
@@ -54,6 +55,8 @@ pub(crate) struct JitState {
     pub entries: Box<[AtomicUsize]>,
     /// Whether each defined function's entry is compiled code.
     compiled: Box<[AtomicBool]>,
+    /// Whether each defined function was queued for background tier-up.
+    queued: Box<[AtomicBool]>,
     /// OSR entry of every loop, indexed like the back-edge counters.
     osr: Box<[AtomicUsize]>,
     chunks: Mutex<Vec<Chunk>>,
@@ -70,6 +73,7 @@ impl JitState {
         JitState {
             entries: (0..funcs).map(|_| AtomicUsize::new(0)).collect(),
             compiled: (0..funcs).map(|_| AtomicBool::new(false)).collect(),
+            queued: (0..funcs).map(|_| AtomicBool::new(false)).collect(),
             osr: (0..loops).map(|_| AtomicUsize::new(0)).collect(),
             chunks: Mutex::new(Vec::new()),
             ranges: Mutex::new(Vec::new()),
@@ -150,6 +154,28 @@ pub(crate) fn compile(module: &ModuleInner, def: u32) -> Result<()> {
         jit.compiled_count.fetch_add(1, Ordering::Relaxed);
     }
     Ok(())
+}
+
+/// Tiers function `def` of `module` up, now that it is hot: compiles it
+/// here, or, with `Config::parallel_compilation` under `Strategy::Tiered`,
+/// queues it for the engine's compiler thread (once) and goes on without
+/// waiting. Gives its compiled entry when it has one.
+pub(crate) fn tier_up(module: &ModuleInner, def: u32) -> Result<Option<usize>> {
+    let jit = &module.jit;
+    let config = module.engine.config();
+    let background = config.parallel_compilation && config.strategy == crate::Strategy::Tiered;
+    if background {
+        let queued = &jit.queued[def as usize];
+        if !queued.load(Ordering::Relaxed)
+            && !queued.swap(true, Ordering::Relaxed)
+            && !module.engine.background().submit(module.me.clone(), def)
+        {
+            compile(module, def)?;
+        }
+    } else {
+        compile(module, def)?;
+    }
+    Ok(jit.compiled_entry(def))
 }
 
 /// Compiles every defined function of `module` into one block of code.

@@ -155,6 +155,9 @@ pub(crate) struct ModuleInner {
     pub stats: ModuleStats,
     /// Compiled code and entry slots.
     pub jit: crate::jit::JitState,
+    /// This module, for the jobs of background tier-up, which must not
+    /// keep it alive.
+    pub me: std::sync::Weak<ModuleInner>,
 }
 
 /// A compiled WebAssembly module, shared by all its instances.
@@ -251,15 +254,21 @@ impl Module {
                 crate::jit::compile_all(&inner)?;
                 let mut inner = inner;
                 inner.stats.jit_time = started.elapsed();
-                return Ok(Module {
-                    inner: Arc::new(inner),
-                });
+                return Ok(Module::shared(inner));
             }
             crate::Strategy::Tiered => crate::jit::install_interpreter_stubs(&inner)?,
         }
-        Ok(Module {
-            inner: Arc::new(inner),
-        })
+        Ok(Module::shared(inner))
+    }
+
+    /// A handle on `inner`, which learns its own address.
+    fn shared(inner: ModuleInner) -> Module {
+        Module {
+            inner: Arc::new_cyclic(|me| ModuleInner {
+                me: me.clone(),
+                ..inner
+            }),
+        }
     }
 
     /// Validates a binary without keeping the result.
@@ -684,6 +693,7 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
         num_loops,
         stats,
         jit: crate::jit::JitState::new(num_funcs, num_loops as usize),
+        me: std::sync::Weak::new(),
     })
 }
 

@@ -7,11 +7,13 @@ use strata::{Config, Engine, Instance, Linker, Module, Store, Strategy};
 pub const STRATEGIES: [Strategy; 3] = [Strategy::Interpreter, Strategy::Jit, Strategy::Tiered];
 
 /// Runs `f` once per strategy that this machine supports, with an engine
-/// configured by `configure` on top of that strategy.
+/// configured by `configure` on top of that strategy. Tier-up is
+/// synchronous (at exactly the thresholds) unless `configure` says
+/// otherwise, so that runs are repeatable.
 pub fn for_each_strategy(configure: impl Fn(&mut Config), f: impl Fn(Strategy, Engine)) {
     for strategy in STRATEGIES {
         let mut config = Config::new();
-        config.strategy(strategy);
+        config.strategy(strategy).parallel_compilation(false);
         configure(&mut config);
         match Engine::new(&config) {
             Ok(engine) => f(strategy, engine),

@@ -73,6 +73,8 @@ pub fn engines(fuel: bool) -> &'static [(Strategy, Engine)] {
                     .compilation_mode(mode)
                     .consume_fuel(fuel)
                     .max_call_depth(MAX_CALL_DEPTH)
+                    // At exactly the thresholds, so a seed's run repeats.
+                    .parallel_compilation(false)
                     .tier_up_calls(TIER_UP_CALLS)
                     .tier_up_back_edges(TIER_UP_BACK_EDGES);
                 if mode == CompilationMode::Lazy {
