@@ -2,63 +2,47 @@
 
 use std::fmt::Write as _;
 
-use strata::{CompilationMode, Module, Strategy};
+use clap::Args;
+use strata::{CompilationMode, Module};
 
-use crate::args::{option_value, tokenize, CliError, Token};
+use crate::args::CliError;
+use crate::options::{EngineOptions, WasmSettings};
 use crate::{load, output};
 
-/// Usage of `strata compile`.
-pub const HELP: &str = "\
-Validate and translate a module, then print its sizes or its register IR
+/// `strata compile`'s command line.
+#[derive(Args, Debug)]
+#[command(
+    after_help = "Exit status: 0 if the module is valid, 1 if it is not (the error says \
+                        what and where), 2 for a bad command line."
+)]
+pub struct CompileArgs {
+    /// Print the register-IR disassembly of every function instead of sizes
+    #[arg(long)]
+    emit_ir: bool,
+    #[command(flatten)]
+    engine: EngineOptions,
+    /// Wasm features, comma-separated, repeatable: tail-call=y|n,
+    /// extended-const=y|n
+    #[arg(short = 'W', long = "wasm", value_name = "KEY=VALUE,...")]
+    wasm: Vec<String>,
+    /// A binary .wasm module or a .wat text module
+    #[arg(value_name = "FILE")]
+    file: String,
+}
 
-Usage: strata compile [OPTIONS] <FILE>
-
-Arguments:
-  <FILE>  A binary .wasm module or a .wat text module
-
-Options:
-      --emit-ir          Print the register-IR disassembly of every function instead of sizes
-      --strategy <KIND>  Execution strategy to compile for: interpreter, jit or tiered (default: tiered where supported)
-  -h, --help             Print help
-
-Exit status: 0 if the module is valid, 1 if it is not (the error says what
-and where), 2 for a bad command line.
-";
-
-/// Runs `strata compile` with the arguments after the command name.
-pub fn main(argv: &[String]) -> Result<(), CliError> {
-    let mut file = None;
-    let mut emit_ir = false;
-    let mut strategy = Strategy::default();
-    let mut tokens = tokenize(argv).into_iter();
-    while let Some(token) = tokens.next() {
-        match token {
-            Token::Opt("-h" | "--help", None) => return output::print(HELP),
-            Token::Opt("--emit-ir", None) => emit_ir = true,
-            Token::Opt(name @ "--strategy", inline) => {
-                strategy = load::parse_strategy(option_value(name, inline, &mut tokens)?)?
-            }
-            Token::Opt(name, _) => {
-                return Err(CliError::Usage(format!(
-                    "unknown option `{name}` for `compile`"
-                )))
-            }
-            Token::Positional(path) if file.is_none() => file = Some(path),
-            Token::Positional(extra) => {
-                return Err(CliError::Usage(format!("unexpected argument `{extra}`")))
-            }
-        }
-    }
-    let file = file.ok_or_else(|| CliError::Usage("`compile` needs a FILE".into()))?;
-
+/// Runs `strata compile`.
+pub fn main(args: &CompileArgs) -> Result<(), CliError> {
+    let mut wasm = WasmSettings::default();
+    wasm.apply(&args.wasm)?;
+    wasm.features_only("compile")?;
     // Every strategy starts from the same register IR, so the sizes and the
     // disassembly do not depend on it; the strategy only has to exist.
     // `compile` translates everything: that is what it measures.
-    let engine = load::engine(strategy, |config| {
+    let engine = args.engine.engine(&wasm, |config| {
         config.compilation_mode(CompilationMode::Eager);
     })?;
-    let module = load::module(&engine, file)?;
-    if emit_ir {
+    let module = load::module(&engine, &args.file)?;
+    if args.emit_ir {
         output::print(&module.emit_ir())
     } else {
         output::print(&stats_report(&module))

@@ -1,67 +1,73 @@
 //! `strata`: run and inspect WebAssembly modules from the command line.
 //!
-//! The argument handling is hand-written rather than generated: the grammar is
-//! small, and `run` must accept negative numbers such as `-5` as arguments
-//! rather than mistaking them for options.
+//! Built on clap in wasmtime's shape: options before FILE, everything after
+//! FILE for the program, `-W` for wasm limits and features, `-C` for engine
+//! settings.
 
 mod args;
 mod compile;
 mod load;
+mod options;
 mod output;
 mod run;
+mod settings;
 mod value;
+mod wast;
 
 use std::process::ExitCode;
 
-use args::CliError;
+use clap::{CommandFactory, Parser, Subcommand};
 
-/// Top-level usage, printed for `strata --help`.
-const HELP: &str = "\
-strata: a tiered WebAssembly engine
+/// strata: a tiered WebAssembly engine
+#[derive(Parser, Debug)]
+#[command(name = "strata", version, arg_required_else_help = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-Usage: strata <COMMAND> [OPTIONS]
-
-Commands:
-  run      Run a WASI program's `_start`, or an exported function
-  compile  Validate and translate a module; print sizes or the register IR
-  help     Print this message or the help of a command
-
-Options:
-  -h, --help     Print help
-  -V, --version  Print version
-
-Run `strata <COMMAND> --help` for the options of a command.
-";
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run a WASI program's `_start`, or an exported function
+    Run(run::RunArgs),
+    /// Validate and translate a module; print sizes or the register IR
+    Compile(compile::CompileArgs),
+    /// Run WebAssembly script files (.wast), such as the spec tests
+    Wast(wast::WastArgs),
+    /// Print what this build and machine run, and the engine's defaults
+    Settings,
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completion {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
+}
 
 fn main() -> ExitCode {
-    let argv: Vec<String> = std::env::args().skip(1).collect();
-    match dispatch(&argv) {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Run(args) => run::main(args),
+        Command::Compile(args) => compile::main(args),
+        Command::Wast(args) => wast::main(args),
+        Command::Settings => settings::main(),
+        Command::Completion { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "strata", &mut script);
+            output::print(&String::from_utf8_lossy(&script))
+        }
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => err.report(),
     }
 }
 
-/// Chooses the command named by the first argument.
-fn dispatch(argv: &[String]) -> Result<(), CliError> {
-    let Some((command, rest)) = argv.split_first() else {
-        // Bare `strata` is most likely a user exploring the tool; show the
-        // usage, but exit non-zero because nothing was done.
-        eprint!("{HELP}");
-        return Err(CliError::Silent(2));
-    };
-    match command.as_str() {
-        "run" => run::main(rest),
-        "compile" => compile::main(rest),
-        "-h" | "--help" => output::print(HELP),
-        "-V" | "--version" => output::print(&format!("strata {}\n", env!("CARGO_PKG_VERSION"))),
-        "help" => match rest.first().map(String::as_str) {
-            None => output::print(HELP),
-            Some("run") => output::print(run::HELP),
-            Some("compile") => output::print(compile::HELP),
-            Some(other) => Err(CliError::Usage(format!("unknown command `{other}`"))),
-        },
-        other => Err(CliError::Usage(format!(
-            "unknown command `{other}` (expected `run` or `compile`; see `strata --help`)"
-        ))),
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
     }
 }

