@@ -84,6 +84,7 @@ pub struct Config {
     pub(crate) allocation: InstanceAllocationStrategy,
     pub(crate) wasm_extended_const: bool,
     pub(crate) wasm_tail_call: bool,
+    pub(crate) wasm_multi_memory: bool,
     pub(crate) parallel_compilation: bool,
 }
 
@@ -103,6 +104,7 @@ impl Default for Config {
             allocation: InstanceAllocationStrategy::OnDemand,
             wasm_extended_const: true,
             wasm_tail_call: true,
+            wasm_multi_memory: true,
             parallel_compilation: std::thread::available_parallelism().is_ok_and(|n| n.get() > 1),
         }
     }
@@ -220,6 +222,16 @@ impl Config {
     /// that uses them is rejected as invalid.
     pub fn wasm_extended_const(&mut self, enable: bool) -> &mut Self {
         self.wasm_extended_const = enable;
+        self
+    }
+
+    /// Whether a module may have more than one memory, and instructions name
+    /// the memory they access: the multiple memories of WebAssembly 3.0
+    /// (default on). Memory 0 keeps the fastest paths in every tier; the
+    /// others are reached through the instance, with the same guard-page
+    /// bounds checks in compiled code. Off, such a module is invalid.
+    pub fn wasm_multi_memory(&mut self, enable: bool) -> &mut Self {
+        self.wasm_multi_memory = enable;
         self
     }
 

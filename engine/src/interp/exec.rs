@@ -304,8 +304,9 @@ fn do_slow<T>(store: &mut Store<T>, cx: &mut Exec) -> Result<Flow, Exit> {
             let fp = cx.fp;
             return Ok(unsafe { return_to_caller(cx, fp) });
         }
-        Slow::MemoryGrow { dst, delta } => {
-            let m = store.inner.instances[cx.instance as usize].memories[0] as usize;
+        Slow::MemoryGrow { dst, delta, memory } => {
+            let inst = &store.inner.instances[cx.instance as usize];
+            let m = inst.memories[memory as usize] as usize;
             let old = catching(store, |store| growth::grow_memory(store, m, delta as u64))?;
             cx.inner = &mut store.inner;
             // SAFETY: the store is live; `dst` is a frame cell.

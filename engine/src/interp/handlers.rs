@@ -341,6 +341,60 @@ unsafe fn addr(
     }
 }
 
+/// The base and length of the running instance's memory `memory`, looked
+/// up in the store (memory 0's are kept in the handlers' registers).
+#[inline(never)]
+unsafe fn memory_view(cx: *mut Exec, memory: u32) -> (*mut u8, u64) {
+    // SAFETY: the store is live while wasm runs; validation keeps `memory`
+    // below the instance's memory count.
+    unsafe {
+        let inner = &*(*cx).inner;
+        let m = inner.instances[(*cx).instance as usize].memories[memory as usize];
+        let m = &inner.memories[m as usize];
+        (m.base(), m.len() as u64)
+    }
+}
+
+/// The value of kind `kind` (a load) at `p`, as a cell.
+///
+/// # Safety
+/// `p` must point at `kind.size()` bytes of a memory.
+#[inline(always)]
+unsafe fn load_kind(p: *mut u8, kind: MemKind) -> u64 {
+    // SAFETY: as the function's contract.
+    unsafe {
+        match kind {
+            MemKind::I32Load | MemKind::F32Load | MemKind::I64Load32U => u32::load(p) as u64,
+            MemKind::I64Load | MemKind::F64Load => u64::load(p),
+            MemKind::I32Load8S => i8::load(p) as i32 as u32 as u64,
+            MemKind::I32Load16S => i16::load(p) as i32 as u32 as u64,
+            MemKind::I64Load8S => i8::load(p) as i64 as u64,
+            MemKind::I64Load16S => i16::load(p) as i64 as u64,
+            MemKind::I64Load32S => i32::load(p) as i64 as u64,
+            MemKind::I32Load16U | MemKind::I64Load16U => u16::load(p) as u64,
+            // The 8-bit unsigned loads; the translator emits no store kinds here.
+            _ => u8::load(p) as u64,
+        }
+    }
+}
+
+/// Stores `v` with kind `kind` (a store) at `p`.
+///
+/// # Safety
+/// As [`load_kind`].
+#[inline(always)]
+unsafe fn store_kind(p: *mut u8, kind: MemKind, v: u64) {
+    // SAFETY: as the function's contract.
+    unsafe {
+        match kind.size() {
+            8 => u64::store(p, v),
+            4 => u32::store(p, v as u32),
+            2 => u16::store(p, v as u16),
+            _ => u8::store(p, v as u8),
+        }
+    }
+}
+
 #[inline(always)]
 unsafe fn trap(cx: *mut Exec, code: TrapCode) -> Flow {
     // SAFETY: `cx` is live.
@@ -968,78 +1022,73 @@ handler! {
     LoadWide(ip, fp, mem, len, cx) {
         operands!(ip, LoadWide { dst, ptr, kind });
         let Op::Imm { value: offset } = (*ip.add(1)).op else { unreachable_unchecked() };
-        let size = match kind {
-            MemKind::I64Load | MemKind::F64Load => 8,
-            MemKind::I32Load | MemKind::F32Load | MemKind::I64Load32S | MemKind::I64Load32U => 4,
-            MemKind::I32Load16S | MemKind::I32Load16U | MemKind::I64Load16S | MemKind::I64Load16U => 2,
-            _ => 1,
-        };
-        let Some(p) = addr(fp, ptr, offset, size, mem, len) else {
+        let Some(p) = addr(fp, ptr, offset, kind.size(), mem, len) else {
             return trap(cx, TrapCode::MemoryOutOfBounds);
         };
-        let v: u64 = match kind {
-            MemKind::I32Load | MemKind::F32Load | MemKind::I64Load32U => u32::load(p) as u64,
-            MemKind::I64Load | MemKind::F64Load => u64::load(p),
-            MemKind::I32Load8S => i8::load(p) as i32 as u32 as u64,
-            MemKind::I32Load16S => i16::load(p) as i32 as u32 as u64,
-            MemKind::I64Load8S => i8::load(p) as i64 as u64,
-            MemKind::I64Load16S => i16::load(p) as i64 as u64,
-            MemKind::I64Load32S => i32::load(p) as i64 as u64,
-            MemKind::I32Load16U | MemKind::I64Load16U => u16::load(p) as u64,
-            // The 8-bit unsigned loads; the translator emits no store kinds here.
-            _ => u8::load(p) as u64,
-        };
-        put(fp, dst, v);
+        put(fp, dst, load_kind(p, kind));
         dispatch(ip.add(2), fp, mem, len, cx)
     }
     StoreWide(ip, fp, mem, len, cx) {
         operands!(ip, StoreWide { ptr, val, kind });
         let Op::Imm { value: offset } = (*ip.add(1)).op else { unreachable_unchecked() };
-        let size = match kind {
-            MemKind::I64Store | MemKind::F64Store => 8,
-            MemKind::I32Store | MemKind::F32Store | MemKind::I64Store32 => 4,
-            MemKind::I32Store16 | MemKind::I64Store16 => 2,
-            _ => 1,
-        };
-        let Some(p) = addr(fp, ptr, offset, size, mem, len) else {
+        let Some(p) = addr(fp, ptr, offset, kind.size(), mem, len) else {
             return trap(cx, TrapCode::MemoryOutOfBounds);
         };
-        let v = u64_(fp, val);
-        match size {
-            8 => u64::store(p, v),
-            4 => u32::store(p, v as u32),
-            2 => u16::store(p, v as u16),
-            _ => u8::store(p, v as u8),
-        }
+        store_kind(p, kind, u64_(fp, val));
         dispatch(ip.add(2), fp, mem, len, cx)
     }
+    LoadMem(ip, fp, mem, len, cx) {
+        operands!(ip, LoadMem { dst, ptr, kind });
+        let Op::Imm { value: offset } = (*ip.add(1)).op else { unreachable_unchecked() };
+        let Op::Imm { value: memory } = (*ip.add(2)).op else { unreachable_unchecked() };
+        let (base, size) = memory_view(cx, memory);
+        let Some(p) = addr(fp, ptr, offset, kind.size(), base, size) else {
+            return trap(cx, TrapCode::MemoryOutOfBounds);
+        };
+        put(fp, dst, load_kind(p, kind));
+        dispatch(ip.add(3), fp, mem, len, cx)
+    }
+    StoreMem(ip, fp, mem, len, cx) {
+        operands!(ip, StoreMem { ptr, val, kind });
+        let Op::Imm { value: offset } = (*ip.add(1)).op else { unreachable_unchecked() };
+        let Op::Imm { value: memory } = (*ip.add(2)).op else { unreachable_unchecked() };
+        let (base, size) = memory_view(cx, memory);
+        let Some(p) = addr(fp, ptr, offset, kind.size(), base, size) else {
+            return trap(cx, TrapCode::MemoryOutOfBounds);
+        };
+        store_kind(p, kind, u64_(fp, val));
+        dispatch(ip.add(3), fp, mem, len, cx)
+    }
     MemorySize(ip, fp, mem, len, cx) {
-        operands!(ip, MemorySize { dst });
-        put(fp, dst, len / crate::runtime::memory::PAGE_SIZE);
+        operands!(ip, MemorySize { dst, memory });
+        let bytes = if memory == 0 { len } else { memory_view(cx, memory).1 };
+        put(fp, dst, bytes / crate::runtime::memory::PAGE_SIZE);
         dispatch(ip.add(1), fp, mem, len, cx)
     }
     MemoryGrow(ip, fp, mem, len, cx) {
-        operands!(ip, MemoryGrow { dst, delta });
+        operands!(ip, MemoryGrow { dst, delta, memory });
         let delta = u32_(fp, delta);
-        (*cx).slow(Slow::MemoryGrow { dst, delta }, ip.add(1), fp)
+        (*cx).slow(Slow::MemoryGrow { dst, delta, memory }, ip.add(1), fp)
     }
     MemoryFill(ip, fp, mem, len, cx) {
         operands!(ip, MemoryFill { dst, val, len: n });
+        let Op::Imm { value: memory } = (*ip.add(1)).op else { unreachable_unchecked() };
         let (d, v, n) = (u32_(fp, dst), u64_(fp, val) as u8, u32_(fp, n));
-        on_store!(ip, fp, mem, len, cx, 1, bulk::memory_fill(&mut *(*cx).inner, (*cx).instance, d, v, n))
+        on_store!(ip, fp, mem, len, cx, 2, bulk::memory_fill(&mut *(*cx).inner, (*cx).instance, memory, d, v, n))
     }
     MemoryCopy(ip, fp, mem, len, cx) {
         operands!(ip, MemoryCopy { dst, src, len: n });
+        let Op::Imm { value: memories } = (*ip.add(1)).op else { unreachable_unchecked() };
         let (d, s, n) = (u32_(fp, dst), u32_(fp, src), u32_(fp, n));
-        on_store!(ip, fp, mem, len, cx, 1, bulk::memory_copy(&mut *(*cx).inner, (*cx).instance, d, s, n))
+        on_store!(ip, fp, mem, len, cx, 2, bulk::memory_copy(&mut *(*cx).inner, (*cx).instance, memories, d, s, n))
     }
     MemoryInit(ip, fp, mem, len, cx) {
-        operands!(ip, MemoryInit { data });
+        operands!(ip, MemoryInit { memory, data });
         let args = ip.add(1);
         let d = u32_(fp, super::state::operand(args, 0));
         let s = u32_(fp, super::state::operand(args, 1));
         let n = u32_(fp, super::state::operand(args, 2));
-        on_store!(ip, fp, mem, len, cx, 2, bulk::memory_init(&mut *(*cx).inner, (*cx).instance, data, d, s, n))
+        on_store!(ip, fp, mem, len, cx, 2, bulk::memory_init(&mut *(*cx).inner, (*cx).instance, memory as u32, data, d, s, n))
     }
     DataDrop(ip, fp, mem, len, cx) {
         operands!(ip, DataDrop { data });
@@ -1598,7 +1647,7 @@ handler_table! {
     I32Store8 I32Store16 I64Store8 I64Store16 I64Store32
     I32LoadSum I64LoadSum F32LoadSum F64LoadSum I32Load8SSum I32Load8USum I32Load16SSum
     I32Load16USum I32StoreSum I64StoreSum F32StoreSum F64StoreSum I32Store8Sum I32Store16Sum
-    LoadWide StoreWide MemorySize MemoryGrow
+    LoadWide StoreWide LoadMem StoreMem MemorySize MemoryGrow
     MemoryFill MemoryCopy MemoryInit DataDrop TableGet TableSet TableSize TableGrow TableFill
     TableCopy TableInit ElemDrop RefFunc I32Eqz I32Eq I32Ne I32LtS I32LtU I32GtS I32GtU I32LeS
     I32LeU I32GeS I32GeU I64Eqz I64Eq I64Ne I64LtS I64LtU I64GtS I64GtU I64LeS I64LeU I64GeS

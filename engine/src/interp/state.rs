@@ -82,8 +82,8 @@ pub(crate) enum Slow {
     /// Continue the running function in compiled code at `entry` (a loop's
     /// OSR entry), then return from it.
     Osr { entry: usize },
-    /// `memory.grow`.
-    MemoryGrow { dst: Reg, delta: u32 },
+    /// `memory.grow` of the running instance's memory `memory`.
+    MemoryGrow { dst: Reg, delta: u32, memory: u16 },
     /// `table.grow`.
     TableGrow {
         dst: Reg,

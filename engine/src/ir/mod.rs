@@ -51,6 +51,19 @@ pub enum MemKind {
     I64Store32,
 }
 
+impl MemKind {
+    /// Bytes the access reads or writes.
+    pub fn size(self) -> u64 {
+        use MemKind::*;
+        match self {
+            I64Load | F64Load | I64Store | F64Store => 8,
+            I32Load | F32Load | I64Load32S | I64Load32U | I32Store | F32Store | I64Store32 => 4,
+            I32Load16S | I32Load16U | I64Load16S | I64Load16U | I32Store16 | I64Store16 => 2,
+            I32Load8S | I32Load8U | I64Load8S | I64Load8U | I32Store8 | I64Store8 => 1,
+        }
+    }
+}
+
 impl fmt::Display for MemKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(self, f)

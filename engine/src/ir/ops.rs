@@ -223,13 +223,21 @@ define_ops! {
     LoadWide "load.wide" { def [dst] use [ptr] imm [kind: MemKind] }
     /// A store whose offset does not fit 16 bits; an `imm` word holds it.
     StoreWide "store.wide" { def [] use [ptr, val] imm [kind: MemKind] }
+    /// A load from a memory other than memory 0; two `imm` words follow:
+    /// the offset, then the memory index.
+    LoadMem "load.mem" { def [dst] use [ptr] imm [kind: MemKind] }
+    /// A store to a memory other than memory 0; `imm` words as `load.mem`.
+    StoreMem "store.mem" { def [] use [ptr, val] imm [kind: MemKind] }
 
-    MemorySize "memory.size" { def [dst] use [] imm [] }
-    MemoryGrow "memory.grow" { def [dst] use [delta] imm [] }
+    MemorySize "memory.size" { def [dst] use [] imm [memory: u32] }
+    MemoryGrow "memory.grow" { def [dst] use [delta] imm [memory: u16] }
+    /// An `imm` word with the memory index follows.
     MemoryFill "memory.fill" { def [] use [dst, val, len] imm [] }
+    /// An `imm` word follows: the destination memory's index in its low 16
+    /// bits, the source memory's in its high 16.
     MemoryCopy "memory.copy" { def [] use [dst, src, len] imm [] }
     /// An `args` word with destination, source and length follows.
-    MemoryInit "memory.init" { def [] use [] imm [data: u32] }
+    MemoryInit "memory.init" { def [] use [] imm [memory: u16, data: u32] }
     DataDrop "data.drop" { def [] use [] imm [data: u32] }
     TableGet "table.get" { def [dst] use [index] imm [table: u16] }
     TableSet "table.set" { def [] use [index, val] imm [table: u16] }

@@ -29,17 +29,17 @@ fn fail(ctx: *mut VmCtx, code: TrapCode) -> u64 {
     0
 }
 
-/// `memory.size` of memory 0.
+/// `memory.size` of memory `memory`.
 pub(crate) unsafe extern "sysv64" fn memory_size(
     ctx: *mut VmCtx,
-    _: u64,
+    memory: u64,
     _: u64,
     _: u64,
     _: u64,
 ) -> u64 {
     // SAFETY: helper contract.
     let (inner, inst) = unsafe { parts(ctx) };
-    let m = inner.instances[inst].memories[0] as usize;
+    let m = inner.instances[inst].memories[memory as usize] as usize;
     inner.memories[m].len() as u64 / PAGE_SIZE
 }
 
@@ -54,35 +54,39 @@ fn report<T: Into<u64>>(ctx: *mut VmCtx, result: Result<T, TrapCode>) -> u64 {
     }
 }
 
-/// `memory.fill`.
+/// `memory.fill`: destination, value, length, memory.
 pub(crate) unsafe extern "sysv64" fn memory_fill(
     ctx: *mut VmCtx,
     dst: u64,
     val: u64,
     len: u64,
-    _: u64,
+    memory: u64,
 ) -> u64 {
     // SAFETY: helper contract.
     let (inner, inst) = unsafe { parts(ctx) };
-    let r = bulk::memory_fill(inner, inst as u32, dst as u32, val as u8, len as u32);
+    let (d, v, n) = (dst as u32, val as u8, len as u32);
+    let r = bulk::memory_fill(inner, inst as u32, memory as u32, d, v, n);
     report(ctx, r.map(|()| 0u64))
 }
 
-/// `memory.copy` within memory 0.
+/// `memory.copy`: destination, source, length, and the memories as
+/// `bulk::memory_copy` takes them.
 pub(crate) unsafe extern "sysv64" fn memory_copy(
     ctx: *mut VmCtx,
     dst: u64,
     src: u64,
     len: u64,
-    _: u64,
+    memories: u64,
 ) -> u64 {
     // SAFETY: helper contract.
     let (inner, inst) = unsafe { parts(ctx) };
-    let r = bulk::memory_copy(inner, inst as u32, dst as u32, src as u32, len as u32);
+    let (d, s, n) = (dst as u32, src as u32, len as u32);
+    let r = bulk::memory_copy(inner, inst as u32, memories as u32, d, s, n);
     report(ctx, r.map(|()| 0u64))
 }
 
-/// `memory.init`: data segment, destination, source, length.
+/// `memory.init`: data segment (the memory's index in the high 32 bits),
+/// destination, source, length.
 pub(crate) unsafe extern "sysv64" fn memory_init(
     ctx: *mut VmCtx,
     data: u64,
@@ -95,6 +99,7 @@ pub(crate) unsafe extern "sysv64" fn memory_init(
     let r = bulk::memory_init(
         inner,
         inst as u32,
+        (data >> 32) as u32,
         data as u32,
         dst as u32,
         src as u32,

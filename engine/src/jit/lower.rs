@@ -100,6 +100,40 @@ struct Lowerer<'a> {
     osr_pending: Option<dynasmrt::DynamicLabel>,
 }
 
+/// The machine load of an IR load kind.
+fn load_kind(kind: crate::ir::MemKind) -> Result<(LoadKind, Option<FSize>), String> {
+    use crate::ir::MemKind as K;
+    Ok(match kind {
+        K::I32Load => (LoadKind::U32, None),
+        K::F32Load => (LoadKind::U32, Some(FSize::F32)),
+        K::I64Load => (LoadKind::U64, None),
+        K::F64Load => (LoadKind::U64, Some(FSize::F64)),
+        K::I32Load8S => (LoadKind::S8To32, None),
+        K::I32Load8U | K::I64Load8U => (LoadKind::U8, None),
+        K::I32Load16S => (LoadKind::S16To32, None),
+        K::I32Load16U | K::I64Load16U => (LoadKind::U16, None),
+        K::I64Load8S => (LoadKind::S8To64, None),
+        K::I64Load16S => (LoadKind::S16To64, None),
+        K::I64Load32S => (LoadKind::S32To64, None),
+        K::I64Load32U => (LoadKind::U32, None),
+        _ => return Err("store kind in a load".into()),
+    })
+}
+
+/// The machine store of an IR store kind.
+fn store_kind(kind: crate::ir::MemKind) -> Result<(StoreKind, Option<FSize>), String> {
+    use crate::ir::MemKind as K;
+    Ok(match kind {
+        K::I32Store | K::I64Store32 => (StoreKind::B32, None),
+        K::F32Store => (StoreKind::B32, Some(FSize::F32)),
+        K::I64Store => (StoreKind::B64, None),
+        K::F64Store => (StoreKind::B64, Some(FSize::F64)),
+        K::I32Store8 | K::I64Store8 => (StoreKind::B8, None),
+        K::I32Store16 | K::I64Store16 => (StoreKind::B16, None),
+        _ => return Err("load kind in a store".into()),
+    })
+}
+
 /// Lowers a function of `module` translated as `body`.
 pub(crate) fn lower<'a>(module: &'a ModuleInner, body: &'a FuncBody) -> Result<Lowered, String> {
     let mut l = Lowerer {
@@ -763,34 +797,45 @@ impl Lowerer<'_> {
         self.int_unary(size, dst, src, |m, rd, rs| m.extend(kind, rd, rs));
     }
 
-    /// The address `[heap + ptr + offset]`; offsets past i32 are added first
-    /// and checked against the reservation.
-    fn address(&mut self, ptr: Reg, offset: u32) -> Mem {
+    /// The address `[base + ptr + offset]` in memory `memory`; offsets past
+    /// i32 are added first and checked against the reservation. Memory 0's
+    /// base is in `HEAP`; another memory's is loaded into rax.
+    fn address_in(&mut self, memory: u32, ptr: Reg, offset: u32) -> Mem {
         let lp = self.loc(ptr);
         let rp = self.int_reg(Size::S32, lp, S1);
         // Up to 8 bytes at ptr + offset stay inside the reservation of
         // 4 GiB + guard while offset + 8 fits in the guard.
         let guard = self.module.engine.config().memory_guard_size;
-        if offset <= i32::MAX as u32 && offset as u64 + 8 <= guard {
-            return Mem {
-                base: HEAP,
-                index: Some(rp),
-                disp: offset as i32,
-            };
-        }
-        // ptr + offset >= 4 GiB is outside any 32-bit memory: trap before
-        // reaching past the guard region.
-        self.m.mov_imm64(S2, offset as u64);
-        self.m.alu(AluOp::Add, Size::S64, S2, Src::Reg(rp));
-        self.m.mov(Size::S64, x::RAX, Src::Reg(S2));
-        self.m.shift(ShiftOp::ShrU, Size::S64, x::RAX, Src::Imm(32));
-        self.m.cmp(Size::S64, x::RAX, Src::Imm(0));
-        self.m
-            .trap_if(Cond::Ne, code_of(TrapCode::MemoryOutOfBounds));
+        let (index, disp) = if offset <= i32::MAX as u32 && offset as u64 + 8 <= guard {
+            (rp, offset as i32)
+        } else {
+            // ptr + offset >= 4 GiB is outside any 32-bit memory: trap before
+            // reaching past the guard region.
+            self.m.mov_imm64(S2, offset as u64);
+            self.m.alu(AluOp::Add, Size::S64, S2, Src::Reg(rp));
+            self.m.mov(Size::S64, x::RAX, Src::Reg(S2));
+            self.m.shift(ShiftOp::ShrU, Size::S64, x::RAX, Src::Imm(32));
+            self.m.cmp(Size::S64, x::RAX, Src::Imm(0));
+            self.m
+                .trap_if(Cond::Ne, code_of(TrapCode::MemoryOutOfBounds));
+            (S2, 0)
+        };
+        let base = if memory == 0 {
+            HEAP
+        } else {
+            self.m
+                .mov(Size::S64, x::RAX, Src::Mem(Mem::at(CTX, vmctx::MEM_BASES)));
+            self.m.mov(
+                Size::S64,
+                x::RAX,
+                Src::Mem(Mem::at(x::RAX, 8 * memory as i32)),
+            );
+            x::RAX
+        };
         Mem {
-            base: HEAP,
-            index: Some(S2),
-            disp: 0,
+            base,
+            index: Some(index),
+            disp,
         }
     }
 
@@ -809,7 +854,19 @@ impl Lowerer<'_> {
     }
 
     fn load(&mut self, dst: Reg, ptr: Reg, offset: u32, kind: LoadKind, float: Option<FSize>) {
-        let mem = self.address(ptr, offset);
+        self.load_in(0, dst, ptr, offset, (kind, float));
+    }
+
+    /// A load from memory `memory`.
+    fn load_in(
+        &mut self,
+        memory: u32,
+        dst: Reg,
+        ptr: Reg,
+        offset: u32,
+        (kind, float): (LoadKind, Option<FSize>),
+    ) {
+        let mem = self.address_in(memory, ptr, offset);
         self.load_at(dst, mem, kind, float);
     }
 
@@ -838,7 +895,21 @@ impl Lowerer<'_> {
     }
 
     fn store(&mut self, ptr: Reg, val: Reg, offset: u32, kind: StoreKind, float: Option<FSize>) {
-        self.store_to(val, kind, float, |this| this.address(ptr, offset));
+        self.store_in(0, ptr, val, offset, (kind, float));
+    }
+
+    /// A store to memory `memory`.
+    fn store_in(
+        &mut self,
+        memory: u32,
+        ptr: Reg,
+        val: Reg,
+        offset: u32,
+        (kind, float): (StoreKind, Option<FSize>),
+    ) {
+        self.store_to(val, kind, float, |this| {
+            this.address_in(memory, ptr, offset)
+        });
     }
 
     fn store_sum(&mut self, a: Reg, b: Reg, val: Reg, kind: StoreKind, float: Option<FSize>) {
@@ -1702,57 +1773,48 @@ impl Lowerer<'_> {
                 Op::I32Store16Sum { a, b, val } => self.store_sum(a, b, val, StoreKind::B16, None),
                 Op::LoadWide { dst, ptr, kind } => {
                     let offset = self.imm(next);
-                    use crate::ir::MemKind as K;
-                    let (lk, fl) = match kind {
-                        K::I32Load => (LoadKind::U32, None),
-                        K::F32Load => (LoadKind::U32, Some(F32)),
-                        K::I64Load => (LoadKind::U64, None),
-                        K::F64Load => (LoadKind::U64, Some(F64)),
-                        K::I32Load8S => (LoadKind::S8To32, None),
-                        K::I32Load8U | K::I64Load8U => (LoadKind::U8, None),
-                        K::I32Load16S => (LoadKind::S16To32, None),
-                        K::I32Load16U | K::I64Load16U => (LoadKind::U16, None),
-                        K::I64Load8S => (LoadKind::S8To64, None),
-                        K::I64Load16S => (LoadKind::S16To64, None),
-                        K::I64Load32S => (LoadKind::S32To64, None),
-                        K::I64Load32U => (LoadKind::U32, None),
-                        _ => return Err("store kind in a wide load".into()),
-                    };
-                    self.load(dst, ptr, offset, lk, fl);
+                    self.load_in(0, dst, ptr, offset, load_kind(kind)?);
                     skip = 1;
                 }
                 Op::StoreWide { ptr, val, kind } => {
                     let offset = self.imm(next);
-                    use crate::ir::MemKind as K;
-                    let (sk, fl) = match kind {
-                        K::I32Store | K::I64Store32 => (StoreKind::B32, None),
-                        K::F32Store => (StoreKind::B32, Some(F32)),
-                        K::I64Store => (StoreKind::B64, None),
-                        K::F64Store => (StoreKind::B64, Some(F64)),
-                        K::I32Store8 | K::I64Store8 => (StoreKind::B8, None),
-                        K::I32Store16 | K::I64Store16 => (StoreKind::B16, None),
-                        _ => return Err("load kind in a wide store".into()),
-                    };
-                    self.store(ptr, val, offset, sk, fl);
+                    self.store_in(0, ptr, val, offset, store_kind(kind)?);
                     skip = 1;
                 }
-                Op::MemorySize { dst } => self.helper(super::libcalls::memory_size, &[], Some(dst)),
-                Op::MemoryGrow { dst, delta } => {
-                    let l = self.loc(delta);
-                    self.store_helper(vmctx::MEMORY_GROW, &[l], Some(dst));
+                Op::LoadMem { dst, ptr, kind } => {
+                    let (offset, memory) = (self.imm(next), self.imm(next + 1));
+                    self.load_in(memory, dst, ptr, offset, load_kind(kind)?);
+                    skip = 2;
+                }
+                Op::StoreMem { ptr, val, kind } => {
+                    let (offset, memory) = (self.imm(next), self.imm(next + 1));
+                    self.store_in(memory, ptr, val, offset, store_kind(kind)?);
+                    skip = 2;
+                }
+                Op::MemorySize { dst, memory } => {
+                    let a = [Loc::K(memory as u64)];
+                    self.helper(super::libcalls::memory_size, &a, Some(dst))
+                }
+                Op::MemoryGrow { dst, delta, memory } => {
+                    let a = [self.loc(delta), Loc::K(memory as u64)];
+                    self.store_helper(vmctx::MEMORY_GROW, &a, Some(dst));
                 }
                 Op::MemoryFill { dst, val, len } => {
-                    let a = [self.loc(dst), self.loc(val), self.loc(len)];
+                    let memory = Loc::K(self.imm(next) as u64);
+                    let a = [self.loc(dst), self.loc(val), self.loc(len), memory];
                     self.bulk_helper(super::libcalls::memory_fill, &a);
+                    skip = 1;
                 }
                 Op::MemoryCopy { dst, src, len } => {
-                    let a = [self.loc(dst), self.loc(src), self.loc(len)];
+                    let memories = Loc::K(self.imm(next) as u64);
+                    let a = [self.loc(dst), self.loc(src), self.loc(len), memories];
                     self.bulk_helper(super::libcalls::memory_copy, &a);
+                    skip = 1;
                 }
-                Op::MemoryInit { data } => {
+                Op::MemoryInit { memory, data } => {
                     let ops = self.operands(next, 3);
                     let a = [
-                        Loc::K(data as u64),
+                        Loc::K((memory as u64) << 32 | data as u64),
                         self.loc(ops[0]),
                         self.loc(ops[1]),
                         self.loc(ops[2]),

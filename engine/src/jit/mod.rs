@@ -269,12 +269,13 @@ pub(crate) fn install_interpreter_stubs(module: &ModuleInner) -> Result<()> {
 pub(crate) fn new_vmctx<T>(
     instance: u32,
     module: &ModuleInner,
-    mem_base: *mut u8,
+    mem_bases: &[*mut u8],
     globals: *const *mut u64,
     table0: *const crate::runtime::call_targets::TargetsView,
 ) -> Box<VmCtx> {
     Box::new(VmCtx {
-        mem_base,
+        mem_base: mem_bases.first().copied().unwrap_or(std::ptr::null_mut()),
+        mem_bases: mem_bases.as_ptr(),
         globals,
         entries: module.jit.entries.as_ptr().cast(),
         depth: std::ptr::null_mut(),
@@ -441,18 +442,18 @@ fn grown<T>(ctx: *mut VmCtx, store: &mut Store<T>, result: Result<Option<u64>>) 
     }
 }
 
-/// `memory.grow` of memory 0, asking the store's limiter.
+/// `memory.grow` of memory `memory`, asking the store's limiter.
 unsafe extern "sysv64" fn memory_grow<T>(
     ctx: *mut VmCtx,
     delta: u64,
-    _: u64,
+    memory: u64,
     _: u64,
     _: u64,
 ) -> u64 {
     // SAFETY: called by compiled code with its live, refreshed context.
     let (store, instance) = unsafe { hook_store::<T>(ctx) };
     let result = catching(store, |store| {
-        let m = store.inner.instances[instance as usize].memories[0] as usize;
+        let m = store.inner.instances[instance as usize].memories[memory as usize] as usize;
         growth::grow_memory(store, m, delta as u32 as u64)
     });
     grown(ctx, store, result)

@@ -13,6 +13,9 @@ pub(crate) type Helper = unsafe extern "sysv64" fn(*mut VmCtx, u64, u64, u64, u6
 pub(crate) struct VmCtx {
     /// Base of memory 0 (stable for the memory's lifetime).
     pub mem_base: *mut u8,
+    /// Bases of all the instance's memories, by memory index (stable too:
+    /// compiled code runs only on reserved memories).
+    pub mem_bases: *const *mut u8,
     /// This instance's global cells.
     pub globals: *const *mut u64,
     /// Entry addresses of the module's defined functions.
@@ -48,7 +51,7 @@ pub(crate) struct VmCtx {
     /// running frame (its outgoing-argument cells included): 0 to continue,
     /// or a trap code (or the pending-error code) to raise.
     pub epoch_reached: unsafe extern "sysv64" fn(*mut VmCtx, *mut u64) -> u64,
-    /// `memory.grow` of memory 0 under the store's limiter: delta.
+    /// `memory.grow` under the store's limiter: delta, memory.
     pub memory_grow: Helper,
     /// `table.grow` under the store's limiter: table, init, delta.
     pub table_grow: Helper,
@@ -59,6 +62,7 @@ pub(crate) struct VmCtx {
 
 // Offsets the emitted code uses.
 pub(crate) const MEM_BASE: i32 = offset_of!(VmCtx, mem_base) as i32;
+pub(crate) const MEM_BASES: i32 = offset_of!(VmCtx, mem_bases) as i32;
 pub(crate) const GLOBALS: i32 = offset_of!(VmCtx, globals) as i32;
 pub(crate) const ENTRIES: i32 = offset_of!(VmCtx, entries) as i32;
 pub(crate) const DEPTH: i32 = offset_of!(VmCtx, depth) as i32;

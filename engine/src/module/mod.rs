@@ -406,6 +406,10 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
         config.wasm_extended_const,
     );
     features.set(wasmparser::WasmFeatures::TAIL_CALL, config.wasm_tail_call);
+    features.set(
+        wasmparser::WasmFeatures::MULTI_MEMORY,
+        config.wasm_multi_memory,
+    );
     let lazy = config.get_compilation_mode() == crate::CompilationMode::Lazy;
     let interpreted = config.strategy != crate::Strategy::Jit;
     let mut allocs = wasmparser::FuncValidatorAllocations::default();
@@ -652,9 +656,6 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
     }
     if let Some(e) = unsupported {
         return Err(e);
-    }
-    if env.memories.len() > 1 {
-        return Err(Error::unsupported("multiple memories"));
     }
     if !lazy {
         body_loops = bodies.iter().map(|b| b.num_loops).collect();

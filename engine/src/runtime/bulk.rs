@@ -31,47 +31,65 @@ fn charge(inner: &mut StoreInner, len: u32, per_unit: u32) -> Res<()> {
     Ok(())
 }
 
-fn memory0(inner: &StoreInner, inst: u32) -> usize {
-    inner.instances[inst as usize].memories[0] as usize
+/// The store's index of the instance's memory `memory`.
+fn memory(inner: &StoreInner, inst: u32, memory: u32) -> usize {
+    inner.instances[inst as usize].memories[memory as usize] as usize
 }
 
-/// `memory.fill`.
+/// `memory.fill` of the instance's memory `memory`.
 pub(crate) fn memory_fill(
     inner: &mut StoreInner,
     inst: u32,
+    memory_index: u32,
     dst: u32,
     val: u8,
     len: u32,
 ) -> Res<()> {
     charge(inner, len, FUEL_BYTES_PER_UNIT)?;
-    let m = memory0(inner, inst);
+    let m = memory(inner, inst, memory_index);
     let mem = &mut inner.memories[m];
     let at = mem.check(dst as u64, len as u64)?;
     mem.data_mut()[at..at + len as usize].fill(val);
     Ok(())
 }
 
-/// `memory.copy` within memory 0; the ranges may overlap.
+/// `memory.copy`; `memories` holds the destination memory's index in its
+/// low 16 bits and the source's in its high 16 (as the IR's `imm` word).
+/// Within one memory the ranges may overlap.
 pub(crate) fn memory_copy(
     inner: &mut StoreInner,
     inst: u32,
+    memories: u32,
     dst: u32,
     src: u32,
     len: u32,
 ) -> Res<()> {
     charge(inner, len, FUEL_BYTES_PER_UNIT)?;
-    let m = memory0(inner, inst);
-    let mem = &mut inner.memories[m];
-    let d = mem.check(dst as u64, len as u64)?;
-    let s = mem.check(src as u64, len as u64)?;
-    mem.data_mut().copy_within(s..s + len as usize, d);
+    let dm = memory(inner, inst, memories & 0xffff);
+    let sm = memory(inner, inst, memories >> 16);
+    let d = inner.memories[dm].check(dst as u64, len as u64)?;
+    let s = inner.memories[sm].check(src as u64, len as u64)?;
+    let n = len as usize;
+    if dm == sm {
+        inner.memories[dm].data_mut().copy_within(s..s + n, d);
+        return Ok(());
+    }
+    let (to, from) = if dm < sm {
+        let (low, high) = inner.memories.split_at_mut(sm);
+        (&mut low[dm], &high[0])
+    } else {
+        let (low, high) = inner.memories.split_at_mut(dm);
+        (&mut high[0], &low[sm])
+    };
+    to.data_mut()[d..d + n].copy_from_slice(&from.data()[s..s + n]);
     Ok(())
 }
 
-/// `memory.init` from data segment `data`.
+/// `memory.init` of the instance's memory `memory` from data segment `data`.
 pub(crate) fn memory_init(
     inner: &mut StoreInner,
     inst: u32,
+    memory_index: u32,
     data: u32,
     dst: u32,
     src: u32,
@@ -89,7 +107,7 @@ pub(crate) fn memory_init(
     if s + n > seg.len() {
         return Err(TrapCode::MemoryOutOfBounds);
     }
-    let m = memory0(inner, inst);
+    let m = memory(inner, inst, memory_index);
     let mem = &mut inner.memories[m];
     let d = mem.check(dst as u64, len as u64)?;
     mem.data_mut()[d..d + n].copy_from_slice(&seg[s..s + n]);

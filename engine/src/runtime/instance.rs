@@ -458,17 +458,20 @@ pub(crate) fn instantiate<T>(
                 .collect()
         })
         .collect();
-    let mem_base = memories.first().map_or(std::ptr::null_mut(), |&m| {
-        store.inner.memories[m as usize].base()
-    });
+    let memory_bases: Box<[*mut u8]> = memories
+        .iter()
+        .map(|&m| store.inner.memories[m as usize].base())
+        .collect();
     let table0 = tables
         .first()
         .map_or(&super::call_targets::NO_TARGETS as *const _, |&t| {
             store.inner.tables[t as usize].view()
         });
-    let vmctx = crate::jit::new_vmctx::<T>(inst_index, m, mem_base, global_ptrs.as_ptr(), table0);
+    let vmctx =
+        crate::jit::new_vmctx::<T>(inst_index, m, &memory_bases, global_ptrs.as_ptr(), table0);
     store.inner.instances.push(InstanceEntity {
         vmctx,
+        _memory_bases: memory_bases,
         module: module.clone(),
         funcs,
         tables,

@@ -72,6 +72,9 @@ pub(crate) struct InstanceEntity {
     pub loop_counts: Box<[u64]>,
     /// What compiled code of this instance reads; boxed for a stable address.
     pub vmctx: Box<crate::jit::vmctx::VmCtx>,
+    /// The bases of its memories, which the context points at: kept here
+    /// for as long as the context.
+    pub _memory_bases: Box<[*mut u8]>,
 }
 
 // SAFETY: the raw pointers an instance holds (global cells, its compiled

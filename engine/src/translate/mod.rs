@@ -19,7 +19,8 @@ use control::{Control, ControlKind, LabelId, Labels};
 use std::collections::HashMap;
 use strata_regalloc::RegClass;
 use wasmparser::{
-    BlockType, FuncValidator, FuncValidatorAllocations, FunctionBody, Operator, ValidatorResources,
+    BlockType, FuncValidator, FuncValidatorAllocations, FunctionBody, MemArg, Operator,
+    ValidatorResources,
 };
 
 /// Virtual registers with this bit set index the constant pool.
@@ -824,7 +825,16 @@ impl<'a> Translator<'a> {
         }
     }
 
-    fn load(&mut self, kind: MemKind, offset: u64, ty: ValType) -> Result<()> {
+    fn load(&mut self, kind: MemKind, memarg: MemArg, ty: ValType) -> Result<()> {
+        let offset = memarg.offset;
+        if memory_of(memarg)? != 0 {
+            let ptr = self.pop().reg();
+            let dst = self.new_temp(ty)?;
+            self.emit(Op::LoadMem { dst, ptr, kind });
+            self.emit_memarg(memarg)?;
+            self.push(Operand::Temp(dst), ty);
+            return Ok(());
+        }
         let entry = self.pop();
         let ptr = entry.reg();
         let dst = self.new_temp(ty)?;
@@ -852,8 +862,15 @@ impl<'a> Translator<'a> {
         Ok(())
     }
 
-    fn store(&mut self, kind: MemKind, offset: u64) -> Result<()> {
+    fn store(&mut self, kind: MemKind, memarg: MemArg) -> Result<()> {
+        let offset = memarg.offset;
         let val = self.pop().reg();
+        if memory_of(memarg)? != 0 {
+            let ptr = self.pop().reg();
+            self.emit(Op::StoreMem { ptr, val, kind });
+            self.emit_memarg(memarg)?;
+            return Ok(());
+        }
         let entry = self.pop();
         let ptr = entry.reg();
         // The sum is the last instruction, so `val` was computed before it.
@@ -875,6 +892,17 @@ impl<'a> Translator<'a> {
                 });
             }
         }
+        Ok(())
+    }
+
+    /// The `imm` words of `load.mem` and `store.mem`: offset, then memory.
+    fn emit_memarg(&mut self, memarg: MemArg) -> Result<()> {
+        // 32-bit memories: validation keeps offsets below 2^32.
+        self.emit(Op::Imm {
+            value: memarg.offset as u32,
+        });
+        let memory = memory_of(memarg)?;
+        self.emit(Op::Imm { value: memory });
         Ok(())
     }
 
@@ -1128,63 +1156,61 @@ impl<'a> Translator<'a> {
                     global: global_index,
                 });
             }
-            Operator::I32Load { memarg } => self.load(MemKind::I32Load, memarg.offset, I32)?,
-            Operator::I64Load { memarg } => self.load(MemKind::I64Load, memarg.offset, I64)?,
-            Operator::F32Load { memarg } => self.load(MemKind::F32Load, memarg.offset, F32)?,
-            Operator::F64Load { memarg } => self.load(MemKind::F64Load, memarg.offset, F64)?,
-            Operator::I32Load8S { memarg } => self.load(MemKind::I32Load8S, memarg.offset, I32)?,
-            Operator::I32Load8U { memarg } => self.load(MemKind::I32Load8U, memarg.offset, I32)?,
-            Operator::I32Load16S { memarg } => {
-                self.load(MemKind::I32Load16S, memarg.offset, I32)?
-            }
-            Operator::I32Load16U { memarg } => {
-                self.load(MemKind::I32Load16U, memarg.offset, I32)?
-            }
-            Operator::I64Load8S { memarg } => self.load(MemKind::I64Load8S, memarg.offset, I64)?,
-            Operator::I64Load8U { memarg } => self.load(MemKind::I64Load8U, memarg.offset, I64)?,
-            Operator::I64Load16S { memarg } => {
-                self.load(MemKind::I64Load16S, memarg.offset, I64)?
-            }
-            Operator::I64Load16U { memarg } => {
-                self.load(MemKind::I64Load16U, memarg.offset, I64)?
-            }
-            Operator::I64Load32S { memarg } => {
-                self.load(MemKind::I64Load32S, memarg.offset, I64)?
-            }
-            Operator::I64Load32U { memarg } => {
-                self.load(MemKind::I64Load32U, memarg.offset, I64)?
-            }
-            Operator::I32Store { memarg } => self.store(MemKind::I32Store, memarg.offset)?,
-            Operator::I64Store { memarg } => self.store(MemKind::I64Store, memarg.offset)?,
-            Operator::F32Store { memarg } => self.store(MemKind::F32Store, memarg.offset)?,
-            Operator::F64Store { memarg } => self.store(MemKind::F64Store, memarg.offset)?,
-            Operator::I32Store8 { memarg } => self.store(MemKind::I32Store8, memarg.offset)?,
-            Operator::I32Store16 { memarg } => self.store(MemKind::I32Store16, memarg.offset)?,
-            Operator::I64Store8 { memarg } => self.store(MemKind::I64Store8, memarg.offset)?,
-            Operator::I64Store16 { memarg } => self.store(MemKind::I64Store16, memarg.offset)?,
-            Operator::I64Store32 { memarg } => self.store(MemKind::I64Store32, memarg.offset)?,
-            Operator::MemorySize { .. } => {
+            Operator::I32Load { memarg } => self.load(MemKind::I32Load, memarg, I32)?,
+            Operator::I64Load { memarg } => self.load(MemKind::I64Load, memarg, I64)?,
+            Operator::F32Load { memarg } => self.load(MemKind::F32Load, memarg, F32)?,
+            Operator::F64Load { memarg } => self.load(MemKind::F64Load, memarg, F64)?,
+            Operator::I32Load8S { memarg } => self.load(MemKind::I32Load8S, memarg, I32)?,
+            Operator::I32Load8U { memarg } => self.load(MemKind::I32Load8U, memarg, I32)?,
+            Operator::I32Load16S { memarg } => self.load(MemKind::I32Load16S, memarg, I32)?,
+            Operator::I32Load16U { memarg } => self.load(MemKind::I32Load16U, memarg, I32)?,
+            Operator::I64Load8S { memarg } => self.load(MemKind::I64Load8S, memarg, I64)?,
+            Operator::I64Load8U { memarg } => self.load(MemKind::I64Load8U, memarg, I64)?,
+            Operator::I64Load16S { memarg } => self.load(MemKind::I64Load16S, memarg, I64)?,
+            Operator::I64Load16U { memarg } => self.load(MemKind::I64Load16U, memarg, I64)?,
+            Operator::I64Load32S { memarg } => self.load(MemKind::I64Load32S, memarg, I64)?,
+            Operator::I64Load32U { memarg } => self.load(MemKind::I64Load32U, memarg, I64)?,
+            Operator::I32Store { memarg } => self.store(MemKind::I32Store, memarg)?,
+            Operator::I64Store { memarg } => self.store(MemKind::I64Store, memarg)?,
+            Operator::F32Store { memarg } => self.store(MemKind::F32Store, memarg)?,
+            Operator::F64Store { memarg } => self.store(MemKind::F64Store, memarg)?,
+            Operator::I32Store8 { memarg } => self.store(MemKind::I32Store8, memarg)?,
+            Operator::I32Store16 { memarg } => self.store(MemKind::I32Store16, memarg)?,
+            Operator::I64Store8 { memarg } => self.store(MemKind::I64Store8, memarg)?,
+            Operator::I64Store16 { memarg } => self.store(MemKind::I64Store16, memarg)?,
+            Operator::I64Store32 { memarg } => self.store(MemKind::I64Store32, memarg)?,
+            Operator::MemorySize { mem } => {
                 let dst = self.new_temp(I32)?;
-                self.emit_def(Op::MemorySize { dst }, dst, I32);
+                self.emit_def(Op::MemorySize { dst, memory: mem }, dst, I32);
             }
-            Operator::MemoryGrow { .. } => {
-                self.unary(|dst, delta| Op::MemoryGrow { dst, delta }, I32)?
+            Operator::MemoryGrow { mem } => {
+                let memory = memory_index(mem)?;
+                let delta = self.pop().reg();
+                let dst = self.new_temp(I32)?;
+                self.emit_def(Op::MemoryGrow { dst, delta, memory }, dst, I32);
             }
-            Operator::MemoryFill { .. } => {
+            Operator::MemoryFill { mem } => {
                 let len = self.pop().reg();
                 let val = self.pop().reg();
                 let dst = self.pop().reg();
                 self.emit(Op::MemoryFill { dst, val, len });
+                self.emit(Op::Imm { value: mem });
             }
-            Operator::MemoryCopy { .. } => {
+            Operator::MemoryCopy { dst_mem, src_mem } => {
                 let len = self.pop().reg();
                 let src = self.pop().reg();
                 let dst = self.pop().reg();
                 self.emit(Op::MemoryCopy { dst, src, len });
+                let value = memory_index(dst_mem)? as u32 | (memory_index(src_mem)? as u32) << 16;
+                self.emit(Op::Imm { value });
             }
-            Operator::MemoryInit { data_index, .. } => {
-                let args: Vec<u32> = self.pop_n(3).iter().map(|e| e.reg()).collect();
-                self.emit(Op::MemoryInit { data: data_index });
+            Operator::MemoryInit { data_index, mem } => {
+                let args = self.pop_regs(3);
+                let memory = memory_index(mem)?;
+                self.emit(Op::MemoryInit {
+                    memory,
+                    data: data_index,
+                });
                 self.emit_args(&args);
             }
             Operator::DataDrop { data_index } => {
@@ -1450,6 +1476,20 @@ impl<'a> Translator<'a> {
     fn finish(self) -> Result<FuncBody> {
         alloc::finish(self)
     }
+}
+
+/// The linear memory a load or store accesses.
+fn memory_of(memarg: MemArg) -> Result<u32> {
+    match memarg.target {
+        wasmparser::MemArgTarget::Memory(m) => Ok(m),
+        wasmparser::MemArgTarget::Array(_) => Err(Error::unsupported("array access")),
+    }
+}
+
+/// A memory index as the IR holds it: 16 bits, far more memories than a
+/// module may declare.
+fn memory_index(memory: u32) -> Result<u16> {
+    u16::try_from(memory).map_err(|_| Error::unsupported("memory index above 65535"))
 }
 
 /// The fuel an operator costs: operators that only structure code or
