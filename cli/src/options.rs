@@ -42,11 +42,13 @@ pub struct WasmSettings {
     pub tail_call: Option<bool>,
     /// `extended-const=y|n`.
     pub extended_const: Option<bool>,
+    /// `multi-memory=y|n`.
+    pub multi_memory: Option<bool>,
 }
 
 /// The `-W` keys, for errors.
-const WASM_KEYS: &str =
-    "fuel=N, timeout=DURATION, max-memory=BYTES, tail-call=y|n or extended-const=y|n";
+const WASM_KEYS: &str = "fuel=N, timeout=DURATION, max-memory=BYTES, tail-call=y|n, \
+                         extended-const=y|n or multi-memory=y|n";
 
 /// The `-C` keys, for errors.
 const CODEGEN_KEYS: &str = "strategy=KIND, compilation=MODE, tier-up-calls=N, \
@@ -103,6 +105,9 @@ impl EngineOptions {
         if let Some(on) = wasm.extended_const {
             config.wasm_extended_const(on);
         }
+        if let Some(on) = wasm.multi_memory {
+            config.wasm_multi_memory(on);
+        }
         configure(&mut config);
         Engine::new(&config).map_err(|err| CliError::Failed(err.to_string()))
     }
@@ -116,12 +121,13 @@ impl WasmSettings {
                 "fuel" | "timeout" | "max-memory" | "max-memory-size" => {
                     self.set_limit(key, value, &shown)?
                 }
-                "tail-call" | "extended-const" => {
+                "tail-call" | "extended-const" | "multi-memory" => {
                     let on = parse_flag(value)
                         .ok_or_else(|| CliError::Usage(format!("`{shown}`: expected y or n")))?;
                     match key {
                         "tail-call" => self.tail_call = Some(on),
-                        _ => self.extended_const = Some(on),
+                        "extended-const" => self.extended_const = Some(on),
+                        _ => self.multi_memory = Some(on),
                     }
                 }
                 _ => {

@@ -10,8 +10,8 @@ pub const MAX_MEMORY_BYTES: u64 = 4 * 65536;
 pub const MAX_TABLE_ELEMENTS: u64 = 64;
 
 /// A wasm-smith configuration for Wasm 2.0 without SIMD, plus extended
-/// constant expressions and tail calls, without imports or unbounded
-/// memories and tables.
+/// constant expressions, tail calls and multiple memories, without imports
+/// or unbounded memories and tables.
 pub fn config() -> wasm_smith::Config {
     wasm_smith::Config {
         // Wasm 2.0 minus SIMD, which Strata validates but does not execute.
@@ -31,7 +31,8 @@ pub fn config() -> wasm_smith::Config {
         extended_const_enabled: true,
         custom_page_sizes_enabled: false,
         compact_imports_enabled: false,
-        max_memories: 1,
+        // More than one enables multiple memories (Wasm 3.0).
+        max_memories: 3,
         max_tables: 2,
         max_imports: 0,
         max_memory32_bytes: MAX_MEMORY_BYTES,

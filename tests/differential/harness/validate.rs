@@ -6,10 +6,11 @@ use strata::{ErrorKind, Module, Strategy};
 use wasmparser::{Validator, WasmFeatures};
 
 /// What Strata's default configuration accepts: Wasm 2.0, extended
-/// constant expressions and tail calls.
+/// constant expressions, tail calls and multiple memories.
 const FEATURES: WasmFeatures = WasmFeatures::WASM2
     .union(WasmFeatures::EXTENDED_CONST)
-    .union(WasmFeatures::TAIL_CALL);
+    .union(WasmFeatures::TAIL_CALL)
+    .union(WasmFeatures::MULTI_MEMORY);
 
 /// Strata's verdict differed from wasmparser's.
 #[derive(Clone, Debug)]
