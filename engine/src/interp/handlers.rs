@@ -25,7 +25,7 @@ use std::sync::atomic::Ordering;
 
 use super::state::{
     back_edge, call_func, call_wasm, push_frame, replace_frame, return_to_caller,
-    stage_tail_arguments, tail_call_func, tail_call_wasm, Exec, Flow, Ip, Slow,
+    stage_tail_arguments, tail_call_wasm, Exec, Flow, Ip, Slow,
 };
 use crate::error::TrapCode;
 use crate::ir::{FuncBody, MemKind, Op, Opcode, Reg};
@@ -925,7 +925,7 @@ handler! {
         operands!(ip, CallImported { func });
         let c = &mut *cx;
         let f = (&*c.inner).instances[c.instance as usize].funcs[func as usize];
-        match call_func(c, ip.add(1), fp, f) {
+        match call_func(c, ip.add(1), fp, f, false) {
             Flow::Next => go_on(cx),
             flow => flow,
         }
@@ -949,7 +949,7 @@ handler! {
             Ok(f) => f,
             Err(code) => return trap(cx, code),
         };
-        match call_func(c, ip.add(2), fp, f) {
+        match call_func(c, ip.add(2), fp, f, false) {
             Flow::Next => go_on(cx),
             flow => flow,
         }
@@ -979,7 +979,7 @@ handler! {
         operands!(ip, ReturnCallImported { func });
         let c = &mut *cx;
         let f = (&*c.inner).instances[c.instance as usize].funcs[func as usize];
-        match tail_call_func(c, ip.add(1), fp, f) {
+        match call_func(c, ip.add(1), fp, f, true) {
             Flow::Next => go_on(cx),
             flow => flow,
         }
@@ -993,7 +993,7 @@ handler! {
             Ok(f) => f,
             Err(code) => return trap(cx, code),
         };
-        match tail_call_func(c, ip.add(2), fp, f) {
+        match call_func(c, ip.add(2), fp, f, true) {
             Flow::Next => go_on(cx),
             flow => flow,
         }

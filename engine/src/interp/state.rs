@@ -636,22 +636,43 @@ pub(super) unsafe fn call_wasm(
     Flow::Next
 }
 
-/// Calls store function `func` (wasm of any instance, or a host function).
+/// Calls store function `func` (wasm of any instance, or a host
+/// function), or with `tail` tail-calls it, as [`tail_call_wasm`].
 ///
 /// # Safety
 /// As [`call_wasm`].
 #[inline(never)]
-pub(super) unsafe fn call_func(cx: &mut Exec, args: Ip, fp: *mut u64, func: u32) -> Flow {
+pub(super) unsafe fn call_func(
+    cx: &mut Exec,
+    args: Ip,
+    fp: *mut u64,
+    func: u32,
+    tail: bool,
+) -> Flow {
     // SAFETY: the store is live.
     match unsafe { &(&*cx.inner).funcs[func as usize] } {
+        &FuncEntity::Wasm { instance, def, .. } if tail => unsafe {
+            tail_call_wasm(cx, args, fp, instance, def)
+        },
         &FuncEntity::Wasm { instance, def, .. } => unsafe {
             call_wasm(cx, args, fp, instance, def)
         },
         FuncEntity::Host { host, ty, .. } => {
-            let slow = Slow::CallHost {
-                host: *host,
-                params: ty.params().len() as u32,
-                results: ty.results().len() as u32,
+            let (host, params, results) = (*host, ty.params().len(), ty.results().len());
+            let slow = if tail {
+                // SAFETY: as the function's contract.
+                unsafe { stage_tail_arguments(cx, args, fp, params) };
+                Slow::TailCallHost {
+                    host,
+                    params: params as u32,
+                    results: results as u32,
+                }
+            } else {
+                Slow::CallHost {
+                    host,
+                    params: params as u32,
+                    results: results as u32,
+                }
             };
             cx.slow(slow, args, fp)
         }
@@ -779,31 +800,6 @@ pub(super) unsafe fn replace_frame(
     }
     cx.body = callee;
     Ok(())
-}
-
-/// Tail-calls store function `func` (wasm of any instance, or a host
-/// function), as [`tail_call_wasm`].
-///
-/// # Safety
-/// As [`call_wasm`].
-#[inline(never)]
-pub(super) unsafe fn tail_call_func(cx: &mut Exec, args: Ip, fp: *mut u64, func: u32) -> Flow {
-    // SAFETY: the store is live.
-    match unsafe { &(&*cx.inner).funcs[func as usize] } {
-        &FuncEntity::Wasm { instance, def, .. } => unsafe {
-            tail_call_wasm(cx, args, fp, instance, def)
-        },
-        FuncEntity::Host { host, ty, .. } => {
-            let slow = Slow::TailCallHost {
-                host: *host,
-                params: ty.params().len() as u32,
-                results: ty.results().len() as u32,
-            };
-            // SAFETY: as the function's contract.
-            unsafe { stage_tail_arguments(cx, args, fp, ty.params().len()) };
-            cx.slow(slow, args, fp)
-        }
-    }
 }
 
 /// Pops the running frame at `fp`, whose results are in its cells

@@ -1009,6 +1009,25 @@ impl Lowerer<'_> {
         self.m.jmp(direct);
     }
 
+    /// Calls the `call_indirect` hook with the callee's frame at `FP +
+    /// frame` bytes and the element index in `S2`, then compares what it
+    /// gave back with `DIRECT_ENTRY_MIN` (at or above: an entry to call).
+    fn call_indirect_hook(&mut self, frame: i32, ty: u32, table: u32) {
+        self.m.mov(Size::S64, x::RDI, Src::Reg(CTX));
+        self.m.lea(x::RSI, Mem::at(FP, frame));
+        self.m.mov(Size::S64, x::RDX, Src::Reg(S2));
+        self.m.mov(Size::S32, x::RCX, Src::Imm(ty as i32));
+        self.m.mov(Size::S32, x::R8, Src::Imm(table as i32));
+        self.m.mov(
+            Size::S64,
+            x::RAX,
+            Src::Mem(Mem::at(CTX, vmctx::CALL_INDIRECT)),
+        );
+        self.m.call_reg(x::RAX);
+        self.m
+            .cmp(Size::S64, x::RAX, Src::Imm(super::DIRECT_ENTRY_MIN as i32));
+    }
+
     /// Writes result values to cells `0..n` and returns.
     fn ret(&mut self, srcs: &[Reg]) {
         self.move_to_cells(srcs);
@@ -1551,16 +1570,7 @@ impl Lowerer<'_> {
                         self.indirect_fast_path(ty, slow, direct);
                     }
                     self.m.bind(slow);
-                    self.m.mov(S64, x::RDI, Src::Reg(CTX));
-                    self.m.mov(S64, x::RSI, Src::Reg(FP));
-                    self.m.mov(S64, x::RDX, Src::Reg(S2));
-                    self.m.mov(S32, x::RCX, Src::Imm(ty as i32));
-                    self.m.mov(S32, x::R8, Src::Imm(table as i32));
-                    self.m
-                        .mov(S64, x::RAX, Src::Mem(Mem::at(CTX, vmctx::CALL_INDIRECT)));
-                    self.m.call_reg(x::RAX);
-                    self.m
-                        .cmp(S64, x::RAX, Src::Imm(super::DIRECT_ENTRY_MIN as i32));
+                    self.call_indirect_hook(0, ty, table);
                     self.m.jcc(Cond::GeU, direct);
                     // The hook made the call: its results are in place.
                     self.fuel_from_memory();
@@ -1610,18 +1620,9 @@ impl Lowerer<'_> {
                     // Other tables, other instances' functions, host
                     // functions and every trap: the hook.
                     self.m.bind(slow);
-                    self.m.mov(S64, x::RDI, Src::Reg(CTX));
-                    self.m.lea(x::RSI, Mem::at(FP, fs));
-                    self.m.mov(S64, x::RDX, Src::Reg(S2));
-                    self.m.mov(S32, x::RCX, Src::Imm(ty as i32));
-                    self.m.mov(S32, x::R8, Src::Imm(table as i32));
-                    self.m
-                        .mov(S64, x::RAX, Src::Mem(Mem::at(CTX, vmctx::CALL_INDIRECT)));
-                    self.m.call_reg(x::RAX);
+                    self.call_indirect_hook(fs, ty, table);
                     // An entry of this instance comes back to be called from
                     // here, as a direct call is (see `DIRECT_ENTRY_MIN`).
-                    self.m
-                        .cmp(S64, x::RAX, Src::Imm(super::DIRECT_ENTRY_MIN as i32));
                     self.m.jcc(Cond::LtU, made);
                     self.m.bind(direct);
                     self.m.lea(FP, Mem::at(FP, fs));

@@ -965,6 +965,31 @@ impl<'a> Translator<'a> {
         self.reachable = false;
     }
 
+    /// `call_indirect`, or with `tail` `return_call_indirect`: the
+    /// instruction, an `imm` word with the table, then the operand words.
+    fn call_indirect(&mut self, type_index: u32, table_index: u32, tail: bool) -> Result<()> {
+        let ty = self.env.type_at(type_index).clone();
+        let index = self.pop().reg();
+        let args = self.pop_regs(ty.params().len());
+        self.emit(match tail {
+            true => Op::ReturnCallIndirect {
+                index,
+                ty: type_index,
+            },
+            false => Op::CallIndirect {
+                index,
+                ty: type_index,
+            },
+        });
+        self.emit(Op::Imm { value: table_index });
+        if tail {
+            self.finish_return_call(&args);
+            Ok(())
+        } else {
+            self.finish_call(&args, ty.results())
+        }
+    }
+
     /// The registers of the top `n` operands, popped.
     fn pop_regs(&mut self, n: usize) -> Vec<u32> {
         self.pop_n(n).iter().map(|e| e.reg()).collect()
@@ -1086,31 +1111,11 @@ impl<'a> Translator<'a> {
             Operator::ReturnCallIndirect {
                 type_index,
                 table_index,
-            } => {
-                let ty = self.env.type_at(type_index).clone();
-                let index = self.pop().reg();
-                let args = self.pop_regs(ty.params().len());
-                self.emit(Op::ReturnCallIndirect {
-                    index,
-                    ty: type_index,
-                });
-                self.emit(Op::Imm { value: table_index });
-                self.finish_return_call(&args);
-            }
+            } => self.call_indirect(type_index, table_index, true)?,
             Operator::CallIndirect {
                 type_index,
                 table_index,
-            } => {
-                let ty = self.env.type_at(type_index).clone();
-                let index = self.pop().reg();
-                let args = self.pop_regs(ty.params().len());
-                self.emit(Op::CallIndirect {
-                    index,
-                    ty: type_index,
-                });
-                self.emit(Op::Imm { value: table_index });
-                self.finish_call(&args, ty.results())?;
-            }
+            } => self.call_indirect(type_index, table_index, false)?,
             Operator::Drop => {
                 self.pop();
             }
