@@ -352,6 +352,16 @@ impl Engine {
         }
     }
 
+    /// Compiles `bytes` (binary or WAT) and returns its precompiled form,
+    /// as [`Module::serialize`](crate::Module::serialize) of the module.
+    ///
+    /// # Errors
+    ///
+    /// As [`Module::new`](crate::Module::new).
+    pub fn precompile_module(&self, bytes: impl AsRef<[u8]>) -> Result<Vec<u8>> {
+        crate::Module::new(self, bytes)?.serialize()
+    }
+
     /// The compiler thread of background tier-up.
     pub(crate) fn background(&self) -> &crate::jit::background::Background {
         &self.inner.background

@@ -48,12 +48,15 @@ use strata_wast::{ir_stats, panics, watchdog, Failure, Script};
 /// allocator. The `-fuel` runs consume fuel, and the fuel each `invoke`
 /// consumed is compared between them. Tiered runs tier up synchronously,
 /// at exactly their thresholds, except `tiered-background`, whose compiler
-/// thread races the interpreter.
+/// thread races the interpreter. The `-serialized` runs take every module
+/// through `Module::serialize` and `Module::deserialize` before using it.
 const STRATEGIES: &[&str] = &[
     "interpreter",
     "jit",
     "tiered",
     "tiered-background",
+    "interpreter-serialized",
+    "jit-serialized",
     "interpreter-lazy-pooled",
     "jit-lazy-pooled",
     "tiered-lazy-pooled",
@@ -160,6 +163,8 @@ struct Variant {
     pooled: bool,
     /// Background tier-up (`Config::parallel_compilation`).
     background: bool,
+    /// Modules go through `Module::serialize` and `Module::deserialize`.
+    serialized: bool,
 }
 
 /// Every strategy the engine defines, so the known list can name
@@ -171,6 +176,7 @@ fn strategy_named(name: &str) -> Option<Variant> {
         mode: CompilationMode::Eager,
         pooled: false,
         background: false,
+        serialized: false,
     };
     let base = if let Some(base) = name.strip_suffix("-fuel") {
         v.fuel = true;
@@ -180,6 +186,9 @@ fn strategy_named(name: &str) -> Option<Variant> {
         base
     } else if let Some(base) = name.strip_suffix("-background") {
         v.background = true;
+        base
+    } else if let Some(base) = name.strip_suffix("-serialized") {
+        v.serialized = true;
         base
     } else {
         name
@@ -442,7 +451,9 @@ fn run_version(run: &mut Run, version: &str, suite: Suite) {
             let (passed, failures, notes) = match &script {
                 Script::Parsed(directives) => {
                     let label = format!("{version} {strategy} {}", file.name);
-                    let outcome = strata_wast::run(engine, directives, &label);
+                    let serialize = strategy_named(strategy).is_some_and(|v| v.serialized);
+                    let options = strata_wast::Options { serialize };
+                    let outcome = strata_wast::run_with(engine, directives, &label, options);
                     if strategy.ends_with("-fuel") {
                         fuel_runs.push((strategy, outcome.fuel));
                     }

@@ -22,5 +22,5 @@ mod spectest;
 mod values;
 pub mod watchdog;
 
-pub use runner::{run, Failure, Outcome};
+pub use runner::{run, run_with, Failure, Options, Outcome};
 pub use script::{parse, Directive, Script};

@@ -38,12 +38,25 @@ pub struct Outcome {
 /// than any spec test runs on, so running out is never what is tested.
 const FUEL_BUDGET: u64 = 1 << 60;
 
+/// How scripts are run.
+#[derive(Copy, Clone, Debug, Default)]
+pub struct Options {
+    /// Take every module through a precompiled-module round trip
+    /// (`Module::serialize`, then `Module::deserialize`) before using it.
+    pub serialize: bool,
+}
+
 /// Runs every directive of `script` in a fresh store; `label` names the
 /// file and strategy if the watchdog has to give up on a directive.
 pub fn run(engine: &Engine, script: &[Directive], label: &str) -> Outcome {
+    run_with(engine, script, label, Options::default())
+}
+
+/// [`run`] with `options`.
+pub fn run_with(engine: &Engine, script: &[Directive], label: &str, options: Options) -> Outcome {
     let mut outcome = Outcome::default();
     watchdog::begin(label, 0);
-    let mut state = match panics::catch(|| State::new(engine)) {
+    let mut state = match panics::catch(|| State::new(engine, options)) {
         Ok(Ok(state)) => state,
         Ok(Err(reason)) | Err(reason) => {
             outcome.failures.push(Failure {
@@ -118,13 +131,14 @@ struct State {
     fuel_used: Vec<(usize, u64)>,
     /// The line of the directive being executed.
     line: usize,
+    options: Options,
 }
 
 /// `Ok(Some(note))` passes with detail for verbose output.
 type Verdict = Result<Option<String>, String>;
 
 impl State {
-    fn new(engine: &Engine) -> Result<State, String> {
+    fn new(engine: &Engine, options: Options) -> Result<State, String> {
         let mut store = Store::new(engine, ());
         let fuel = store.set_fuel(FUEL_BUDGET).is_ok();
         let mut linker = Linker::new(engine);
@@ -142,6 +156,7 @@ impl State {
             fuel,
             fuel_used: Vec::new(),
             line: 0,
+            options,
         })
     }
 
@@ -245,7 +260,15 @@ impl State {
         let module = Module::from_binary(&self.engine, bytes)
             .map_err(|e| format!("compilation failed: {}", first_line(&e)))?;
         crate::ir_stats::record(&module);
-        Ok(module)
+        if !self.options.serialize {
+            return Ok(module);
+        }
+        let artifact = module
+            .serialize()
+            .map_err(|e| format!("serialization failed: {}", first_line(&e)))?;
+        // SAFETY: the artifact was just made by this engine.
+        unsafe { Module::deserialize(&self.engine, artifact) }
+            .map_err(|e| format!("deserialization failed: {}", first_line(&e)))
     }
 
     fn instance(&self, name: Option<&str>) -> Result<Instance, String> {

@@ -10,6 +10,7 @@ mod acc;
 mod fused;
 mod jumps;
 mod ops;
+pub(crate) mod wire;
 
 pub use acc::forward_results;
 pub use fused::fuse_pairs;
@@ -52,6 +53,16 @@ pub enum MemKind {
 }
 
 impl MemKind {
+    /// Every kind, in discriminant order.
+    pub const ALL: [MemKind; 23] = {
+        use MemKind::*;
+        [
+            I32Load, I64Load, F32Load, F64Load, I32Load8S, I32Load8U, I32Load16S, I32Load16U,
+            I64Load8S, I64Load8U, I64Load16S, I64Load16U, I64Load32S, I64Load32U, I32Store,
+            I64Store, F32Store, F64Store, I32Store8, I32Store16, I64Store8, I64Store16, I64Store32,
+        ]
+    };
+
     /// Bytes the access reads or writes.
     pub fn size(self) -> u64 {
         use MemKind::*;

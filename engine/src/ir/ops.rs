@@ -107,6 +107,38 @@ macro_rules! define_ops {
             }
         }
 
+        impl Op<super::Reg> {
+            /// Appends the instruction's encoding (`ir::wire`): its opcode,
+            /// then its operands in field order.
+            pub(crate) fn encode(&self, out: &mut Vec<u8>) {
+                use super::wire::Wire;
+                (self.opcode() as u16).put(out);
+                #[allow(unused_variables)]
+                match *self {
+                    $(
+                        Op::$name { $($d,)* $($u,)* $($i,)* } => {
+                            $($d.put(out);)* $($u.put(out);)* $($i.put(out);)*
+                        }
+                    )*
+                }
+            }
+
+            /// Takes an instruction's encoding from the front of `input`.
+            pub(crate) fn decode(input: &mut &[u8]) -> Option<Self> {
+                use super::wire::Wire;
+                let opcode = *OPCODES.get(u16::get(input)? as usize)?;
+                Some(match opcode {
+                    $(
+                        Opcode::$name => Op::$name {
+                            $($d: Wire::get(input)?,)*
+                            $($u: Wire::get(input)?,)*
+                            $($i: Wire::get(input)?,)*
+                        },
+                    )*
+                })
+            }
+        }
+
         impl<R: Copy + core::fmt::Display> core::fmt::Display for Op<R> {
             fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
                 #[allow(unused_variables)]

@@ -67,6 +67,50 @@ impl ConstExpr {
         }
     }
 
+    /// Appends the expression's encoding (`ir::wire`).
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        use crate::ir::wire::Wire;
+        (self.ops.len() as u32).put(out);
+        for op in &self.ops {
+            let (tag, arg) = match *op {
+                ConstOp::Bits(b) => (0u8, b),
+                ConstOp::RefFunc(f) => (1, f as u64),
+                ConstOp::GlobalGet(g) => (2, g as u64),
+                ConstOp::I32Add => (3, 0),
+                ConstOp::I32Sub => (4, 0),
+                ConstOp::I32Mul => (5, 0),
+                ConstOp::I64Add => (6, 0),
+                ConstOp::I64Sub => (7, 0),
+                ConstOp::I64Mul => (8, 0),
+            };
+            tag.put(out);
+            arg.put(out);
+        }
+    }
+
+    /// Takes an expression's encoding from the front of `input`.
+    pub fn decode(input: &mut &[u8]) -> Option<ConstExpr> {
+        use crate::ir::wire::Wire;
+        let n = u32::get(input)? as usize;
+        let mut ops = Vec::with_capacity(n.min(input.len() / 9));
+        for _ in 0..n {
+            let (tag, arg) = (u8::get(input)?, u64::get(input)?);
+            ops.push(match tag {
+                0 => ConstOp::Bits(arg),
+                1 => ConstOp::RefFunc(u32::try_from(arg).ok()?),
+                2 => ConstOp::GlobalGet(u32::try_from(arg).ok()?),
+                3 => ConstOp::I32Add,
+                4 => ConstOp::I32Sub,
+                5 => ConstOp::I32Mul,
+                6 => ConstOp::I64Add,
+                7 => ConstOp::I64Sub,
+                8 => ConstOp::I64Mul,
+                _ => return None,
+            });
+        }
+        Some(ConstExpr { ops })
+    }
+
     /// Evaluates to cell bits, resolving functions and globals of the instance.
     pub fn eval(&self, func_ref: impl Fn(u32) -> u64, global: impl Fn(u32) -> u64) -> u64 {
         let mut stack: Vec<u64> = Vec::with_capacity(2);

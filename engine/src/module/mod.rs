@@ -1,5 +1,6 @@
 //! Modules: decoding, validation and translation of a wasm binary.
 
+mod artifact;
 mod bodies;
 mod const_expr;
 
@@ -241,7 +242,71 @@ impl Module {
 
     /// Compiles a module from its binary encoding.
     pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module> {
-        let inner = compile(engine, bytes)?;
+        Module::ready(engine, compile(engine, bytes)?)
+    }
+
+    /// The module's precompiled form: its validated structure and every
+    /// function's register IR, for [`Module::deserialize`] to load without
+    /// decoding, validating or translating anything (as wasmtime's
+    /// `Module::serialize`). The artifact records the Strata version, the
+    /// target and the engine settings that change the IR; loading it with
+    /// other ones is an error. Machine code is not stored: under `Jit` and
+    /// `Tiered` it is compiled again from the IR, which takes a fraction of
+    /// translating.
+    ///
+    /// # Errors
+    ///
+    /// Fails only when a function not translated yet (lazy compilation)
+    /// fails to translate now.
+    pub fn serialize(&self) -> Result<Vec<u8>> {
+        artifact::serialize(&self.inner)
+    }
+
+    /// Loads a module from an artifact of [`Module::serialize`] or
+    /// [`Engine::precompile_module`].
+    ///
+    /// # Errors
+    ///
+    /// A truncated or damaged artifact (its checksum does not match), one
+    /// from another Strata version or target, and one made by an engine with
+    /// other settings are errors.
+    ///
+    /// # Safety
+    ///
+    /// The bytes must come from Strata's serialization, as with wasmtime's
+    /// `Module::deserialize`: the checksum catches damage, not a forged
+    /// artifact, and the IR in it is run as it is, unvalidated.
+    pub unsafe fn deserialize(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<Module> {
+        Module::ready(engine, artifact::deserialize(engine, bytes.as_ref())?)
+    }
+
+    /// [`Module::deserialize`] of a file, read through a memory map.
+    ///
+    /// # Errors
+    ///
+    /// As [`Module::deserialize`], and when the file cannot be read.
+    ///
+    /// # Safety
+    ///
+    /// As [`Module::deserialize`]; the file must not change while it loads.
+    pub unsafe fn deserialize_file(
+        engine: &Engine,
+        path: impl AsRef<std::path::Path>,
+    ) -> Result<Module> {
+        let path = path.as_ref();
+        let cannot =
+            |e: std::io::Error| Error::compile(format!("cannot read {}: {e}", path.display()));
+        let file = std::fs::File::open(path).map_err(cannot)?;
+        // SAFETY: the caller guarantees the file does not change while the
+        // map is read; the map is dropped before this returns.
+        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(cannot)?;
+        // SAFETY: as the function's contract.
+        unsafe { Module::deserialize(engine, &map[..]) }
+    }
+
+    /// A module from its compiled form, with what its strategy needs before
+    /// a call: machine code (eager `Jit`) or stubs for compiled callers.
+    fn ready(engine: &Engine, inner: ModuleInner) -> Result<Module> {
         match engine.config().strategy {
             crate::Strategy::Interpreter => {}
             // Compiled at each function's first call; until then compiled

@@ -1,0 +1,655 @@
+//! Precompiled modules: a module's validated form and register IR as
+//! bytes, so that loading it does no decoding, validation or translation.
+//!
+//! Layout: a magic, the format version, the Strata version, the target, the
+//! settings that change the IR (each a mismatch error when loading), then
+//! the module, then an FNV-1a checksum of everything before it. Integers
+//! are little-endian (`ir::wire`). Machine code is not stored: under `Jit`
+//! and `Tiered` the loaded IR is compiled as a fresh module's would be.
+
+use std::collections::HashMap;
+
+use super::{
+    const_expr::ConstExpr, Bodies, DataSegment, ElemSegment, ExportIndex, ImportDecl, ModuleEnv,
+    ModuleInner, ModuleStats, SegmentMode,
+};
+use crate::engine::Engine;
+use crate::error::{Error, Result};
+use crate::ir::wire::Wire;
+use crate::ir::{CallSave, FuncBody, Op, Slot};
+use crate::types::{ExternType, FuncType, GlobalType, MemoryType, Mutability, TableType, ValType};
+
+const MAGIC: &[u8; 8] = b"\0strata\x01";
+
+/// Bumped whenever the encoding changes.
+const FORMAT: u32 = 1;
+
+/// What must match between the engine that wrote an artifact and the one
+/// that loads it: the IR differs with each of these.
+fn settings(engine: &Engine) -> String {
+    let c = engine.config();
+    format!(
+        "strategy={} fuel={} epochs={} extended-const={} tail-call={} multi-memory={}",
+        c.strategy.name(),
+        c.consume_fuel,
+        c.epoch_interruption,
+        c.wasm_extended_const,
+        c.wasm_tail_call,
+        c.wasm_multi_memory,
+    )
+}
+
+fn target() -> String {
+    format!("{}-{}", std::env::consts::ARCH, std::env::consts::OS)
+}
+
+/// 64-bit FNV-1a.
+fn checksum(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// The artifact of `m`, whose bodies are all translated (any untranslated
+/// one is translated now).
+pub(crate) fn serialize(m: &ModuleInner) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(1024);
+    out.extend_from_slice(MAGIC);
+    FORMAT.put(&mut out);
+    put_str(&mut out, env!("CARGO_PKG_VERSION"));
+    put_str(&mut out, &target());
+    put_str(&mut out, &settings(&m.engine));
+
+    put_opt_str(&mut out, m.name.as_deref());
+    put_env(&mut out, &m.env);
+    put_len(&mut out, m.imports.len());
+    for i in &m.imports {
+        put_str(&mut out, &i.module);
+        put_str(&mut out, &i.name);
+        put_extern(&mut out, &i.ty);
+    }
+    put_len(&mut out, m.exports.len());
+    for (name, index) in &m.exports {
+        put_str(&mut out, name);
+        let (tag, i) = match *index {
+            ExportIndex::Func(i) => (0u8, i),
+            ExportIndex::Table(i) => (1, i),
+            ExportIndex::Memory(i) => (2, i),
+            ExportIndex::Global(i) => (3, i),
+        };
+        tag.put(&mut out);
+        i.put(&mut out);
+    }
+    put_len(&mut out, m.table_inits.len());
+    for init in &m.table_inits {
+        match init {
+            None => 0u8.put(&mut out),
+            Some(e) => {
+                1u8.put(&mut out);
+                e.encode(&mut out);
+            }
+        }
+    }
+    put_len(&mut out, m.global_inits.len());
+    for e in &m.global_inits {
+        e.encode(&mut out);
+    }
+    put_len(&mut out, m.elems.len());
+    for seg in &m.elems {
+        put_mode(&mut out, &seg.mode);
+        put_len(&mut out, seg.items.len());
+        for e in &seg.items {
+            e.encode(&mut out);
+        }
+    }
+    put_len(&mut out, m.datas.len());
+    for seg in &m.datas {
+        put_mode(&mut out, &seg.mode);
+        put_bytes(&mut out, &seg.bytes);
+    }
+    match m.start {
+        None => 0u8.put(&mut out),
+        Some(s) => {
+            1u8.put(&mut out);
+            s.put(&mut out);
+        }
+    }
+    put_u32s(&mut out, &m.loop_offsets);
+    m.num_loops.put(&mut out);
+    (m.stats.wasm_bytes as u64).put(&mut out);
+    (m.stats.code_bytes as u64).put(&mut out);
+    put_len(&mut out, m.bodies.len());
+    for def in 0..m.bodies.len() as u32 {
+        match m.body(def) {
+            Ok(body) => {
+                0u8.put(&mut out);
+                put_body(&mut out, body);
+            }
+            // Valid but not runnable here (SIMD): it fails when called, as
+            // in the module it came from.
+            Err(e) => {
+                1u8.put(&mut out);
+                put_str(&mut out, &e.to_string());
+            }
+        }
+    }
+    checksum(&out).put(&mut out);
+    Ok(out)
+}
+
+/// A module from `bytes`, an artifact of [`serialize`] made by an engine
+/// with the same settings as `engine`.
+pub(crate) fn deserialize(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
+    let started = std::time::Instant::now();
+    let bad = |what: &str| Error::compile(format!("not a Strata precompiled module: {what}"));
+    let Some((body, sum)) = bytes.split_last_chunk::<8>() else {
+        return Err(bad("too short"));
+    };
+    if !body.starts_with(MAGIC) {
+        return Err(bad("wrong magic number"));
+    }
+    if checksum(body) != u64::from_le_bytes(*sum) {
+        return Err(bad("checksum mismatch (truncated or corrupted)"));
+    }
+    let mut input = &body[MAGIC.len()..];
+    let r = &mut input;
+    let format = u32::get(r).ok_or_else(|| bad("no format"))?;
+    let version = get_str(r).ok_or_else(|| bad("no version"))?;
+    if format != FORMAT || version != env!("CARGO_PKG_VERSION") {
+        return Err(Error::compile(format!(
+            "precompiled module from Strata {version} (format {format}); this is Strata {} \
+             (format {FORMAT}): compile it again",
+            env!("CARGO_PKG_VERSION")
+        )));
+    }
+    let their_target = get_str(r).ok_or_else(|| bad("no target"))?;
+    if their_target != target() {
+        return Err(Error::compile(format!(
+            "precompiled module for {their_target}, not for this machine ({})",
+            target()
+        )));
+    }
+    let theirs = get_str(r).ok_or_else(|| bad("no settings"))?;
+    let ours = settings(engine);
+    if theirs != ours {
+        return Err(Error::compile(format!(
+            "precompiled module for an engine with other settings ({theirs}); this engine: {ours}"
+        )));
+    }
+    let inner = read_module(engine, r).ok_or_else(|| bad("malformed contents"))?;
+    if !r.is_empty() {
+        return Err(bad("trailing bytes"));
+    }
+    let mut inner = inner;
+    inner.stats.compile_time = started.elapsed();
+    Ok(inner)
+}
+
+fn read_module(engine: &Engine, r: &mut &[u8]) -> Option<ModuleInner> {
+    let name = get_opt_str(r)?;
+    let env = get_env(r)?;
+    let imports = get_vec(r, |r| {
+        Some(ImportDecl {
+            module: get_str(r)?,
+            name: get_str(r)?,
+            ty: get_extern(r)?,
+        })
+    })?;
+    let exports: Vec<(String, ExportIndex)> = get_vec(r, |r| {
+        let name = get_str(r)?;
+        let (tag, i) = (u8::get(r)?, u32::get(r)?);
+        let index = match tag {
+            0 => ExportIndex::Func(i),
+            1 => ExportIndex::Table(i),
+            2 => ExportIndex::Memory(i),
+            3 => ExportIndex::Global(i),
+            _ => return None,
+        };
+        Some((name, index))
+    })?;
+    let table_inits = get_vec(r, |r| match u8::get(r)? {
+        0 => Some(None),
+        1 => Some(Some(ConstExpr::decode(r)?)),
+        _ => None,
+    })?;
+    let global_inits = get_vec(r, ConstExpr::decode)?;
+    let elems = get_vec(r, |r| {
+        Some(ElemSegment {
+            mode: get_mode(r)?,
+            items: get_vec(r, ConstExpr::decode)?,
+        })
+    })?;
+    let datas = get_vec(r, |r| {
+        Some(DataSegment {
+            mode: get_mode(r)?,
+            bytes: get_bytes(r)?.into(),
+        })
+    })?;
+    let start = match u8::get(r)? {
+        0 => None,
+        1 => Some(u32::get(r)?),
+        _ => return None,
+    };
+    let loop_offsets = get_u32s(r)?;
+    let num_loops = u32::get(r)?;
+    let wasm_bytes = u64::get(r)? as usize;
+    let code_bytes = u64::get(r)? as usize;
+    let bodies: Vec<Result<FuncBody>> = get_vec(r, |r| match u8::get(r)? {
+        0 => get_body(r).map(Ok),
+        1 => Some(Err(Error::unsupported(get_str(r)?))),
+        _ => None,
+    })?;
+    // What the code indexes must be there: a body per defined function, a
+    // loop offset per body.
+    let defined = env
+        .funcs
+        .len()
+        .checked_sub(env.num_imported_funcs as usize)?;
+    if bodies.len() != defined
+        || loop_offsets.len() != defined
+        || env.funcs.iter().any(|&t| t as usize >= env.types.len())
+    {
+        return None;
+    }
+    let type_ids = env.types.iter().map(|t| engine.intern_type(t)).collect();
+    let export_index: HashMap<String, ExportIndex> = exports.iter().cloned().collect();
+    let stats = ModuleStats {
+        wasm_bytes,
+        code_bytes,
+        num_funcs: defined,
+        ..ModuleStats::default()
+    };
+    Some(ModuleInner {
+        engine: engine.clone(),
+        name,
+        env,
+        type_ids,
+        imports,
+        exports,
+        export_index,
+        bodies: Bodies::eager(bodies),
+        table_inits,
+        global_inits,
+        elems,
+        datas,
+        start,
+        loop_offsets,
+        num_loops,
+        stats,
+        jit: crate::jit::JitState::new(defined, num_loops as usize),
+        me: std::sync::Weak::new(),
+    })
+}
+
+// ----- primitives -----
+
+fn put_len(out: &mut Vec<u8>, n: usize) {
+    (n as u32).put(out);
+}
+
+fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
+    put_len(out, b.len());
+    out.extend_from_slice(b);
+}
+
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    put_bytes(out, s.as_bytes());
+}
+
+fn put_opt_str(out: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        None => 0u8.put(out),
+        Some(s) => {
+            1u8.put(out);
+            put_str(out, s);
+        }
+    }
+}
+
+fn put_u32s(out: &mut Vec<u8>, v: &[u32]) {
+    put_len(out, v.len());
+    for &x in v {
+        x.put(out);
+    }
+}
+
+fn get_vec<T>(r: &mut &[u8], mut item: impl FnMut(&mut &[u8]) -> Option<T>) -> Option<Vec<T>> {
+    let n = u32::get(r)? as usize;
+    // Every item takes at least a byte: a count past the input is damage.
+    if n > r.len() {
+        return None;
+    }
+    let mut v = Vec::with_capacity(n);
+    for _ in 0..n {
+        v.push(item(r)?);
+    }
+    Some(v)
+}
+
+fn get_bytes(r: &mut &[u8]) -> Option<Vec<u8>> {
+    let n = u32::get(r)? as usize;
+    let (b, rest) = r.split_at_checked(n)?;
+    *r = rest;
+    Some(b.to_vec())
+}
+
+fn get_str(r: &mut &[u8]) -> Option<String> {
+    String::from_utf8(get_bytes(r)?).ok()
+}
+
+fn get_opt_str(r: &mut &[u8]) -> Option<Option<String>> {
+    match u8::get(r)? {
+        0 => Some(None),
+        1 => Some(Some(get_str(r)?)),
+        _ => None,
+    }
+}
+
+fn get_u32s(r: &mut &[u8]) -> Option<Vec<u32>> {
+    get_vec(r, u32::get)
+}
+
+fn put_opt_u64(out: &mut Vec<u8>, v: Option<u64>) {
+    match v {
+        None => 0u8.put(out),
+        Some(v) => {
+            1u8.put(out);
+            v.put(out);
+        }
+    }
+}
+
+fn get_opt_u64(r: &mut &[u8]) -> Option<Option<u64>> {
+    match u8::get(r)? {
+        0 => Some(None),
+        1 => Some(Some(u64::get(r)?)),
+        _ => None,
+    }
+}
+
+// ----- types -----
+
+const VAL_TYPES: [ValType; 7] = [
+    ValType::I32,
+    ValType::I64,
+    ValType::F32,
+    ValType::F64,
+    ValType::V128,
+    ValType::FuncRef,
+    ValType::ExternRef,
+];
+
+fn put_val(out: &mut Vec<u8>, t: ValType) {
+    let tag = VAL_TYPES.iter().position(|&v| v == t).unwrap_or(0) as u8;
+    tag.put(out);
+}
+
+fn get_val(r: &mut &[u8]) -> Option<ValType> {
+    VAL_TYPES.get(u8::get(r)? as usize).copied()
+}
+
+fn put_func_type(out: &mut Vec<u8>, t: &FuncType) {
+    for list in [t.params(), t.results()] {
+        put_len(out, list.len());
+        for &v in list {
+            put_val(out, v);
+        }
+    }
+}
+
+fn get_func_type(r: &mut &[u8]) -> Option<FuncType> {
+    let params = get_vec(r, get_val)?;
+    let results = get_vec(r, get_val)?;
+    Some(FuncType::new(params, results))
+}
+
+fn put_table(out: &mut Vec<u8>, t: &TableType) {
+    put_val(out, t.element());
+    t.minimum().put(out);
+    put_opt_u64(out, t.maximum());
+}
+
+fn get_table(r: &mut &[u8]) -> Option<TableType> {
+    let element = get_val(r)?;
+    Some(TableType::from_limits(
+        element,
+        u64::get(r)?,
+        get_opt_u64(r)?,
+    ))
+}
+
+fn put_memory(out: &mut Vec<u8>, t: &MemoryType) {
+    t.minimum().put(out);
+    put_opt_u64(out, t.maximum());
+}
+
+fn get_memory(r: &mut &[u8]) -> Option<MemoryType> {
+    Some(MemoryType::from_limits(u64::get(r)?, get_opt_u64(r)?))
+}
+
+fn put_global(out: &mut Vec<u8>, t: &GlobalType) {
+    put_val(out, t.content());
+    u8::from(t.mutability() == Mutability::Var).put(out);
+}
+
+fn get_global(r: &mut &[u8]) -> Option<GlobalType> {
+    let content = get_val(r)?;
+    let mutability = match u8::get(r)? {
+        0 => Mutability::Const,
+        1 => Mutability::Var,
+        _ => return None,
+    };
+    Some(GlobalType::new(content, mutability))
+}
+
+fn put_extern(out: &mut Vec<u8>, t: &ExternType) {
+    match t {
+        ExternType::Func(f) => {
+            0u8.put(out);
+            put_func_type(out, f);
+        }
+        ExternType::Memory(m) => {
+            1u8.put(out);
+            put_memory(out, m);
+        }
+        ExternType::Table(t) => {
+            2u8.put(out);
+            put_table(out, t);
+        }
+        ExternType::Global(g) => {
+            3u8.put(out);
+            put_global(out, g);
+        }
+    }
+}
+
+fn get_extern(r: &mut &[u8]) -> Option<ExternType> {
+    Some(match u8::get(r)? {
+        0 => ExternType::Func(get_func_type(r)?),
+        1 => ExternType::Memory(get_memory(r)?),
+        2 => ExternType::Table(get_table(r)?),
+        3 => ExternType::Global(get_global(r)?),
+        _ => return None,
+    })
+}
+
+fn put_env(out: &mut Vec<u8>, env: &ModuleEnv) {
+    put_len(out, env.types.len());
+    for t in &env.types {
+        put_func_type(out, t);
+    }
+    put_u32s(out, &env.funcs);
+    env.num_imported_funcs.put(out);
+    put_len(out, env.tables.len());
+    for t in &env.tables {
+        put_table(out, t);
+    }
+    env.num_imported_tables.put(out);
+    put_len(out, env.memories.len());
+    for m in &env.memories {
+        put_memory(out, m);
+    }
+    env.num_imported_memories.put(out);
+    put_len(out, env.globals.len());
+    for g in &env.globals {
+        put_global(out, g);
+    }
+    env.num_imported_globals.put(out);
+    let mut names: Vec<(&u32, &String)> = env.func_names.iter().collect();
+    names.sort();
+    put_len(out, names.len());
+    for (&i, name) in names {
+        i.put(out);
+        put_str(out, name);
+    }
+}
+
+fn get_env(r: &mut &[u8]) -> Option<ModuleEnv> {
+    let types = get_vec(r, get_func_type)?;
+    let funcs = get_u32s(r)?;
+    let num_imported_funcs = u32::get(r)?;
+    let tables = get_vec(r, get_table)?;
+    let num_imported_tables = u32::get(r)?;
+    let memories = get_vec(r, get_memory)?;
+    let num_imported_memories = u32::get(r)?;
+    let globals = get_vec(r, get_global)?;
+    let num_imported_globals = u32::get(r)?;
+    let func_names = get_vec(r, |r| Some((u32::get(r)?, get_str(r)?)))?
+        .into_iter()
+        .collect();
+    let within = |n: u32, of: usize| n as usize <= of;
+    if !(within(num_imported_funcs, funcs.len())
+        && within(num_imported_tables, tables.len())
+        && within(num_imported_memories, memories.len())
+        && within(num_imported_globals, globals.len()))
+    {
+        return None;
+    }
+    Some(ModuleEnv {
+        types,
+        funcs,
+        num_imported_funcs,
+        tables,
+        num_imported_tables,
+        memories,
+        num_imported_memories,
+        globals,
+        num_imported_globals,
+        func_names,
+    })
+}
+
+fn put_mode(out: &mut Vec<u8>, mode: &SegmentMode) {
+    match mode {
+        SegmentMode::Passive => 0u8.put(out),
+        SegmentMode::Declared => 1u8.put(out),
+        SegmentMode::Active { index, offset } => {
+            2u8.put(out);
+            index.put(out);
+            offset.encode(out);
+        }
+    }
+}
+
+fn get_mode(r: &mut &[u8]) -> Option<SegmentMode> {
+    Some(match u8::get(r)? {
+        0 => SegmentMode::Passive,
+        1 => SegmentMode::Declared,
+        2 => SegmentMode::Active {
+            index: u32::get(r)?,
+            offset: ConstExpr::decode(r)?,
+        },
+        _ => return None,
+    })
+}
+
+// ----- bodies -----
+
+fn put_body(out: &mut Vec<u8>, b: &FuncBody) {
+    b.def.put(out);
+    put_len(out, b.code.len());
+    for slot in b.code.iter() {
+        slot.op.encode(out);
+    }
+    put_len(out, b.consts.len());
+    for &c in b.consts.iter() {
+        c.put(out);
+    }
+    for n in [
+        b.num_params,
+        b.num_results,
+        b.frame_size,
+        b.num_loops,
+        b.reg_base,
+        b.int_regs,
+        b.float_regs,
+        b.wasm_ops,
+        b.outgoing_cells,
+    ] {
+        n.put(out);
+    }
+    put_len(out, b.local_cells.len());
+    for &c in b.local_cells.iter() {
+        c.put(out);
+    }
+    put_len(out, b.far_branches.len());
+    for &(at, offset) in b.far_branches.iter() {
+        at.put(out);
+        offset.put(out);
+    }
+    put_len(out, b.call_saves.len());
+    for s in b.call_saves.iter() {
+        s.at.put(out);
+        s.ints.put(out);
+        s.floats.put(out);
+    }
+}
+
+fn get_body(r: &mut &[u8]) -> Option<FuncBody> {
+    let def = u32::get(r)?;
+    let code: Box<[Slot]> = get_vec(r, |r| Op::decode(r).map(Slot::new))?.into();
+    let consts = get_vec(r, u64::get)?.into();
+    let mut n = [0u32; 9];
+    for x in &mut n {
+        *x = u32::get(r)?;
+    }
+    let [num_params, num_results, frame_size, num_loops, reg_base, int_regs, float_regs, wasm_ops, outgoing_cells] =
+        n;
+    let local_cells: Box<[u16]> = get_vec(r, u16::get)?.into();
+    let far_branches = get_vec(r, |r| Some((u32::get(r)?, i32::get(r)?)))?.into();
+    let call_saves = get_vec(r, |r| {
+        Some(CallSave {
+            at: u32::get(r)?,
+            ints: u32::get(r)?,
+            floats: u32::get(r)?,
+        })
+    })?
+    .into();
+    // Every register the code names is a cell of the frame, as the
+    // interpreter relies on without checking.
+    let mut in_frame = local_cells.iter().all(|&c| (c as u32) < frame_size);
+    for slot in code.iter() {
+        slot.op
+            .visit_regs(|reg, _| in_frame &= (reg as u32) < frame_size);
+    }
+    if !in_frame || code.is_empty() || num_params > frame_size || num_results > frame_size {
+        return None;
+    }
+    Some(FuncBody {
+        def,
+        code,
+        consts,
+        num_params,
+        num_results,
+        frame_size,
+        num_loops,
+        reg_base,
+        int_regs,
+        float_regs,
+        local_cells,
+        far_branches,
+        wasm_ops,
+        outgoing_cells,
+        call_saves,
+    })
+}
