@@ -19,6 +19,11 @@ pub struct CompileArgs {
     /// Print the register-IR disassembly of every function instead of sizes
     #[arg(long)]
     emit_ir: bool,
+    /// Write the precompiled module to OUT (for `strata run
+    /// --allow-precompiled OUT`), made for the same --strategy, -C and -W
+    /// settings as the run that loads it
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    output: Option<String>,
     #[command(flatten)]
     engine: EngineOptions,
     /// Wasm features, comma-separated, repeatable: tail-call=y|n,
@@ -41,7 +46,14 @@ pub fn main(args: &CompileArgs) -> Result<(), CliError> {
     let engine = args.engine.engine(&wasm, |config| {
         config.compilation_mode(CompilationMode::Eager);
     })?;
-    let module = load::module(&engine, &args.file)?;
+    let module = load::module(&engine, &args.file, false)?;
+    if let Some(out) = &args.output {
+        let artifact = module
+            .serialize()
+            .map_err(|err| CliError::Failed(format!("{}: {err}", args.file)))?;
+        return std::fs::write(out, artifact)
+            .map_err(|err| CliError::Failed(format!("cannot write {out}: {err}")));
+    }
     if args.emit_ir {
         output::print(&module.emit_ir())
     } else {

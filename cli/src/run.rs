@@ -53,6 +53,9 @@ pub struct RunArgs {
     /// result on its own line
     #[arg(long, value_name = "NAME")]
     invoke: Option<String>,
+    /// Accept a precompiled module (`strata compile -o`) as FILE
+    #[arg(long)]
+    allow_precompiled: bool,
     #[command(flatten)]
     engine: EngineOptions,
     /// Give the module N units of fuel: each wasm instruction costs about
@@ -92,6 +95,7 @@ const OPTIONS: &[&str] = &[
     "--dir",
     "--env",
     "--invoke",
+    "--allow-precompiled",
     "--strategy",
     "--compilation",
     "-C",
@@ -135,7 +139,7 @@ pub fn main(args: &RunArgs) -> Result<(), CliError> {
             .consume_fuel(req.wasm.fuel.is_some())
             .epoch_interruption(req.wasm.timeout.is_some());
     })?;
-    let module = load::module(&engine, req.file)?;
+    let module = load::module(&engine, req.file, args.allow_precompiled)?;
     reject_foreign_imports(&module, req.file)?;
 
     let mut limits = StoreLimitsBuilder::new();

@@ -471,3 +471,45 @@ fn settings_and_completions_print() {
     }
     assert_eq!(strata(&["completion", "cmd.exe"]).status.code(), Some(2));
 }
+
+#[test]
+fn compile_writes_a_precompiled_module_that_run_loads_when_allowed() {
+    let out = std::env::temp_dir().join(format!("strata-cli-fib-{}.swasm", std::process::id()));
+    let out = out.to_str().unwrap();
+    for strategy in strategies() {
+        let made = strata(&[
+            "compile",
+            "--strategy",
+            strategy,
+            "-o",
+            out,
+            "examples/fib.wat",
+        ]);
+        assert_eq!(made.status.code(), Some(0), "{strategy}: {}", stderr(&made));
+        let args = ["run", "--strategy", strategy, "--allow-precompiled"];
+        let ran = strata(&[&args[..], &["--invoke", "fib", out, "20"]].concat());
+        assert_eq!(stdout(&ran), "6765\n", "{strategy}: {}", stderr(&ran));
+        // Not without the flag, and not for other settings.
+        let refused = strata(&["run", "--strategy", strategy, "--invoke", "fib", out, "20"]);
+        assert_eq!(refused.status.code(), Some(1), "{strategy}");
+        assert!(
+            stderr(&refused).contains("--allow-precompiled"),
+            "{}",
+            stderr(&refused)
+        );
+        let other = strata(
+            &[
+                &args[..],
+                &["-W", "tail-call=n", "--invoke", "fib", out, "20"],
+            ]
+            .concat(),
+        );
+        assert_eq!(other.status.code(), Some(1), "{strategy}");
+        assert!(
+            stderr(&other).contains("other settings"),
+            "{}",
+            stderr(&other)
+        );
+    }
+    std::fs::remove_file(out).ok();
+}

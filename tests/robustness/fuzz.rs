@@ -381,3 +381,57 @@ fn random_sections_never_panic() {
 fn random_bytes_never_panic() {
     fuzz(Mutation::Random, 1000, 7);
 }
+
+/// Damaged precompiled modules: every kind of mutation, applied to the
+/// artifacts of the seeds, must be rejected by `Module::deserialize` (the
+/// checksum) without a panic, in every strategy.
+#[test]
+fn damaged_precompiled_modules_are_rejected_without_panics() {
+    let seeds = seeds::all();
+    for_each_strategy(|strategy| {
+        let engine = Engine::new(Config::new().strategy(strategy)).expect("engine");
+        let artifacts: Vec<Vec<u8>> = seeds
+            .iter()
+            .map(|s| engine.precompile_module(&s.wasm).expect("seeds compile"))
+            .collect();
+        let mut rng = XorShift::new(8);
+        let mut rejected = 0;
+        for mutation in [
+            Mutation::Truncate,
+            Mutation::BitFlip,
+            Mutation::Insert,
+            Mutation::Delete,
+            Mutation::Overwrite,
+        ] {
+            for case in 0..400 {
+                let artifact = &artifacts[case % artifacts.len()];
+                let damaged = mutate::apply(mutation, artifact, &mut rng);
+                // SAFETY: the damage is what is tested: it must be caught
+                // before anything in the artifact is used.
+                let result = std::panic::catch_unwind(|| unsafe {
+                    Module::deserialize(&engine, &damaged).is_ok()
+                });
+                match result {
+                    Ok(true) => assert_eq!(
+                        &damaged,
+                        artifact,
+                        "{mutation:?}/{}: a damaged artifact was accepted: {}",
+                        strategy.name(),
+                        hex(&damaged)
+                    ),
+                    Ok(false) => rejected += 1,
+                    Err(_) => panic!(
+                        "{mutation:?}/{}: deserialize panicked on {}",
+                        strategy.name(),
+                        hex(&damaged)
+                    ),
+                }
+            }
+        }
+        assert!(
+            rejected > 1500,
+            "{}: only {rejected} rejected",
+            strategy.name()
+        );
+    });
+}

@@ -1,0 +1,67 @@
+//! Load time of precompiled modules (`Module::deserialize`) against
+//! compiling the same modules (`Module::new`, eager), per strategy, over
+//! the compile inputs of `benches/`. Prints a markdown table of medians.
+
+use std::time::{Duration, Instant};
+use strata::{CompilationMode, Config, Engine, Module, Strategy};
+use strata_benches::workloads;
+
+/// Samples per figure.
+const ROUNDS: usize = 15;
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort_unstable();
+    v[v.len() / 2]
+}
+
+fn show(d: Duration) -> String {
+    let us = d.as_secs_f64() * 1e6;
+    if us >= 1000.0 {
+        format!("{:.2} ms", us / 1000.0)
+    } else {
+        format!("{us:.1} µs")
+    }
+}
+
+fn main() -> Result<(), String> {
+    println!("| module | strategy | compile | load precompiled | speedup | artifact |");
+    println!("| --- | --- | ---: | ---: | ---: | ---: |");
+    for input in workloads::compile_inputs("")? {
+        for strategy in [Strategy::Interpreter, Strategy::Jit, Strategy::Tiered] {
+            let mut config = Config::new();
+            config
+                .strategy(strategy)
+                .compilation_mode(CompilationMode::Eager);
+            let Ok(engine) = Engine::new(&config) else {
+                continue;
+            };
+            let artifact = engine
+                .precompile_module(&input.wasm)
+                .map_err(|e| e.to_string())?;
+            let (mut compile, mut load) = (Vec::new(), Vec::new());
+            for _ in 0..ROUNDS {
+                let t = Instant::now();
+                drop(Module::new(&engine, &input.wasm).map_err(|e| e.to_string())?);
+                compile.push(t.elapsed());
+                let t = Instant::now();
+                // SAFETY: made just above by this engine.
+                drop(
+                    unsafe { Module::deserialize(&engine, &artifact) }
+                        .map_err(|e| e.to_string())?,
+                );
+                load.push(t.elapsed());
+            }
+            let (c, l) = (median(compile), median(load));
+            println!(
+                "| {} | {} | {} | {} | {:.1}x | {} KiB |",
+                input.name,
+                strategy.name(),
+                show(c),
+                show(l),
+                c.as_secs_f64() / l.as_secs_f64(),
+                artifact.len() / 1024
+            );
+        }
+    }
+    Ok(())
+}
