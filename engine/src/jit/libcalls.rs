@@ -7,11 +7,47 @@
 //! reference to the store's untyped part from the context is sound.
 
 use super::code_of;
-use super::vmctx::VmCtx;
+use super::vmctx::{Helper, VmCtx};
 use crate::error::TrapCode;
 use crate::runtime::bulk;
 use crate::runtime::memory::PAGE_SIZE;
 use crate::runtime::store::StoreInner;
+
+/// A runtime helper compiled code calls through the context's table
+/// ([`LIBCALLS`]), which keeps the code free of absolute addresses.
+#[derive(Copy, Clone, Debug)]
+pub(crate) enum Libcall {
+    MemorySize,
+    MemoryFill,
+    MemoryCopy,
+    MemoryInit,
+    DataDrop,
+    TableGet,
+    TableSet,
+    TableSize,
+    TableFill,
+    TableCopy,
+    TableInit,
+    ElemDrop,
+    RefFunc,
+}
+
+/// Every [`Libcall`], indexed by it.
+pub(crate) static LIBCALLS: [Helper; 13] = [
+    memory_size,
+    memory_fill,
+    memory_copy,
+    memory_init,
+    data_drop,
+    table_get,
+    table_set,
+    table_size,
+    table_fill,
+    table_copy,
+    table_init,
+    elem_drop,
+    ref_func,
+];
 
 /// The store and instance index behind `ctx`.
 ///

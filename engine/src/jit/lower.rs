@@ -11,6 +11,7 @@
 //! register across a call (the allocator puts such values in cells).
 
 use super::code_of;
+use super::libcalls::Libcall;
 use super::vmctx;
 use crate::error::TrapCode;
 use crate::ir::{FuncBody, Op, Reg};
@@ -67,8 +68,8 @@ enum Loc {
 /// Where a runtime helper's address comes from.
 #[derive(Copy, Clone)]
 enum HelperAt {
-    /// A helper that works on the untyped store.
-    Fixed(vmctx::Helper),
+    /// A helper that works on the untyped store, in the context's table.
+    Fixed(Libcall),
     /// A context field holding a helper instantiated for the store's data type.
     Context(i32),
 }
@@ -276,10 +277,11 @@ impl Lowerer<'_> {
         }
         let slow = self.m.new_label();
         let resume = self.m.new_label();
-        // The engine's counter lives as long as the module's code: its
-        // address is a constant of the code. rax is free between instructions.
-        let epoch = self.module.engine.epoch_counter().as_ptr() as u64;
-        self.m.load_absolute(x::RAX, epoch);
+        // Through the context, so that the code holds no absolute address.
+        // rax is free between instructions.
+        self.m
+            .mov(Size::S64, x::RAX, Src::Mem(Mem::at(CTX, vmctx::EPOCH)));
+        self.m.mov(Size::S64, x::RAX, Src::Mem(Mem::at(x::RAX, 0)));
         self.m.cmp(
             Size::S64,
             x::RAX,
@@ -1078,14 +1080,14 @@ impl Lowerer<'_> {
 
     /// Calls a runtime helper `f(ctx, args...)`, raising its trap if it
     /// reported one, and writes its result to `dst`.
-    fn helper(&mut self, f: vmctx::Helper, args: &[Loc], dst: Option<Reg>) {
+    fn helper(&mut self, f: Libcall, args: &[Loc], dst: Option<Reg>) {
         self.call_helper(HelperAt::Fixed(f), args, dst, false)
     }
 
     /// As [`Lowerer::helper`], for a bulk operation, which charges the
     /// store's fuel by its length: the fuel register is written back first
     /// and reloaded after.
-    fn bulk_helper(&mut self, f: vmctx::Helper, args: &[Loc]) {
+    fn bulk_helper(&mut self, f: Libcall, args: &[Loc]) {
         self.call_helper(HelperAt::Fixed(f), args, None, true)
     }
 
@@ -1110,7 +1112,11 @@ impl Lowerer<'_> {
             self.fuel_to_memory();
         }
         match f {
-            HelperAt::Fixed(f) => self.m.call_abs(f as usize),
+            HelperAt::Fixed(f) => {
+                self.m
+                    .mov(Size::S64, x::RAX, Src::Mem(Mem::at(CTX, vmctx::LIBCALLS)));
+                self.m.call_mem(Mem::at(x::RAX, 8 * f as i32));
+            }
             HelperAt::Context(field) => self.m.call_mem(Mem::at(CTX, field)),
         }
         if fuel {
@@ -1794,7 +1800,7 @@ impl Lowerer<'_> {
                 }
                 Op::MemorySize { dst, memory } => {
                     let a = [Loc::K(memory as u64)];
-                    self.helper(super::libcalls::memory_size, &a, Some(dst))
+                    self.helper(Libcall::MemorySize, &a, Some(dst))
                 }
                 Op::MemoryGrow { dst, delta, memory } => {
                     let a = [self.loc(delta), Loc::K(memory as u64)];
@@ -1803,13 +1809,13 @@ impl Lowerer<'_> {
                 Op::MemoryFill { dst, val, len } => {
                     let memory = Loc::K(self.imm(next) as u64);
                     let a = [self.loc(dst), self.loc(val), self.loc(len), memory];
-                    self.bulk_helper(super::libcalls::memory_fill, &a);
+                    self.bulk_helper(Libcall::MemoryFill, &a);
                     skip = 1;
                 }
                 Op::MemoryCopy { dst, src, len } => {
                     let memories = Loc::K(self.imm(next) as u64);
                     let a = [self.loc(dst), self.loc(src), self.loc(len), memories];
-                    self.bulk_helper(super::libcalls::memory_copy, &a);
+                    self.bulk_helper(Libcall::MemoryCopy, &a);
                     skip = 1;
                 }
                 Op::MemoryInit { memory, data } => {
@@ -1820,25 +1826,23 @@ impl Lowerer<'_> {
                         self.loc(ops[1]),
                         self.loc(ops[2]),
                     ];
-                    self.bulk_helper(super::libcalls::memory_init, &a);
+                    self.bulk_helper(Libcall::MemoryInit, &a);
                     skip = 1;
                 }
                 Op::DataDrop { data } => {
-                    self.helper(super::libcalls::data_drop, &[Loc::K(data as u64)], None)
+                    self.helper(Libcall::DataDrop, &[Loc::K(data as u64)], None)
                 }
                 Op::TableGet { dst, index, table } => {
                     let a = [Loc::K(table as u64), self.loc(index)];
-                    self.helper(super::libcalls::table_get, &a, Some(dst));
+                    self.helper(Libcall::TableGet, &a, Some(dst));
                 }
                 Op::TableSet { index, val, table } => {
                     let a = [Loc::K(table as u64), self.loc(index), self.loc(val)];
-                    self.helper(super::libcalls::table_set, &a, None);
+                    self.helper(Libcall::TableSet, &a, None);
                 }
-                Op::TableSize { dst, table } => self.helper(
-                    super::libcalls::table_size,
-                    &[Loc::K(table as u64)],
-                    Some(dst),
-                ),
+                Op::TableSize { dst, table } => {
+                    self.helper(Libcall::TableSize, &[Loc::K(table as u64)], Some(dst))
+                }
                 Op::TableGrow { dst, init, delta } => {
                     let table = self.imm(next);
                     let a = [Loc::K(table as u64), self.loc(init), self.loc(delta)];
@@ -1853,7 +1857,7 @@ impl Lowerer<'_> {
                         self.loc(val),
                         self.loc(len),
                     ];
-                    self.bulk_helper(super::libcalls::table_fill, &a);
+                    self.bulk_helper(Libcall::TableFill, &a);
                     skip = 1;
                 }
                 Op::TableCopy { dst, src, len } => {
@@ -1864,7 +1868,7 @@ impl Lowerer<'_> {
                         self.loc(src),
                         self.loc(len),
                     ];
-                    self.bulk_helper(super::libcalls::table_copy, &a);
+                    self.bulk_helper(Libcall::TableCopy, &a);
                     skip = 1;
                 }
                 Op::TableInit { table, elem } => {
@@ -1876,14 +1880,14 @@ impl Lowerer<'_> {
                         self.loc(ops[1]),
                         self.loc(ops[2]),
                     ];
-                    self.bulk_helper(super::libcalls::table_init, &a);
+                    self.bulk_helper(Libcall::TableInit, &a);
                     skip = 1;
                 }
                 Op::ElemDrop { elem } => {
-                    self.helper(super::libcalls::elem_drop, &[Loc::K(elem as u64)], None)
+                    self.helper(Libcall::ElemDrop, &[Loc::K(elem as u64)], None)
                 }
                 Op::RefFunc { dst, func } => {
-                    self.helper(super::libcalls::ref_func, &[Loc::K(func as u64)], Some(dst))
+                    self.helper(Libcall::RefFunc, &[Loc::K(func as u64)], Some(dst))
                 }
 
                 Op::I32Eqz { dst, src } => self.int_eqz(S32, dst, src),

@@ -294,6 +294,8 @@ pub(crate) fn new_vmctx<T>(
         epoch_reached: epoch_reached::<T>,
         memory_grow: memory_grow::<T>,
         table_grow: table_grow::<T>,
+        libcalls: libcalls::LIBCALLS.as_ptr(),
+        epoch: module.engine.epoch_counter(),
         table0,
     })
 }

@@ -55,6 +55,10 @@ pub(crate) struct VmCtx {
     pub memory_grow: Helper,
     /// `table.grow` under the store's limiter: table, init, delta.
     pub table_grow: Helper,
+    /// The helpers on the untyped store (`libcalls::LIBCALLS`).
+    pub libcalls: *const Helper,
+    /// The engine's epoch counter.
+    pub epoch: *const std::sync::atomic::AtomicU64,
     /// The `call_indirect` targets of table 0 (`runtime::call_targets`),
     /// at an address stable for the table's life.
     pub table0: *const crate::runtime::call_targets::TargetsView,
@@ -78,5 +82,7 @@ pub(crate) const EPOCH_DEADLINE: i32 = offset_of!(VmCtx, epoch_deadline) as i32;
 pub(crate) const EPOCH_REACHED: i32 = offset_of!(VmCtx, epoch_reached) as i32;
 pub(crate) const MEMORY_GROW: i32 = offset_of!(VmCtx, memory_grow) as i32;
 pub(crate) const TABLE_GROW: i32 = offset_of!(VmCtx, table_grow) as i32;
+pub(crate) const LIBCALLS: i32 = offset_of!(VmCtx, libcalls) as i32;
+pub(crate) const EPOCH: i32 = offset_of!(VmCtx, epoch) as i32;
 pub(crate) const TABLE0: i32 = offset_of!(VmCtx, table0) as i32;
 pub(crate) const INSTANCE: i32 = offset_of!(VmCtx, instance) as i32;
