@@ -178,34 +178,75 @@ pub(crate) fn tier_up(module: &ModuleInner, def: u32) -> Result<Option<usize>> {
     Ok(jit.compiled_entry(def))
 }
 
+/// Machine code of every defined function of a module in one block, not
+/// yet published: what a precompiled `Jit` module stores.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Assembled {
+    /// The code, position-independent.
+    pub code: Vec<u8>,
+    /// Trap sites, offsets into `code`.
+    pub sites: Vec<strata_jit::TrapSite>,
+    /// Each function's start and length in `code`, and its loops' OSR
+    /// entries as offsets from its start.
+    pub funcs: Vec<(u32, u32, Vec<u32>)>,
+}
+
 /// Compiles every defined function of `module` into one block of code.
 pub(crate) fn compile_all(module: &ModuleInner) -> Result<()> {
-    let jit = &module.jit;
-    let mut code = Vec::new();
-    let mut sites = Vec::new();
-    let mut placed = Vec::with_capacity(module.bodies.len());
+    install_all(module, &assemble_all(module)?)
+}
+
+/// Lowers every defined function of `module` into one block.
+pub(crate) fn assemble_all(module: &ModuleInner) -> Result<Assembled> {
+    let mut out = Assembled {
+        code: Vec::new(),
+        sites: Vec::new(),
+        funcs: Vec::with_capacity(module.bodies.len()),
+    };
     for def in 0..module.bodies.len() as u32 {
         let body = module.body(def)?;
         let lowered = lower::lower(module, body).map_err(lower_err)?;
         // Functions start 32-byte aligned (loops inside them are aligned to 32
         // bytes); the code is position-independent.
-        code.resize(code.len().next_multiple_of(32), 0xcc);
-        let start = code.len() as u32;
-        code.extend_from_slice(&lowered.code);
-        sites.extend(lowered.trap_sites.iter().map(|s| strata_jit::TrapSite {
-            offset: s.offset + start,
-            code: s.code,
-        }));
-        placed.push((start, lowered.code.len(), lowered.osr));
+        out.code.resize(out.code.len().next_multiple_of(32), 0xcc);
+        let start = out.code.len() as u32;
+        out.code.extend_from_slice(&lowered.code);
+        out.sites
+            .extend(lowered.trap_sites.iter().map(|s| strata_jit::TrapSite {
+                offset: s.offset + start,
+                code: s.code,
+            }));
+        out.funcs
+            .push((start, lowered.code.len() as u32, lowered.osr));
     }
-    let base = jit.publish(&code, sites)?;
-    for (def, (start, len, osr)) in placed.into_iter().enumerate() {
-        jit.add_range(base + start as usize, len, def as u32);
+    Ok(out)
+}
+
+/// Publishes `asm`, the code of every defined function of `module`, and
+/// makes it each function's entry.
+pub(crate) fn install_all(module: &ModuleInner, asm: &Assembled) -> Result<()> {
+    let jit = &module.jit;
+    let inside = |off: u32| (off as usize) < asm.code.len();
+    if asm.funcs.len() != module.bodies.len()
+        || asm.sites.iter().any(|s| !inside(s.offset))
+        || asm.funcs.iter().any(|(start, len, _)| {
+            (*start as usize)
+                .checked_add(*len as usize)
+                .is_none_or(|end| end > asm.code.len())
+        })
+    {
+        return Err(Error::compile("machine code does not fit its module"));
+    }
+    let base = jit.publish(&asm.code, asm.sites.clone())?;
+    for (def, (start, len, osr)) in asm.funcs.iter().enumerate() {
+        jit.add_range(base + *start as usize, *len as usize, def as u32);
         let first_loop = module.loop_offsets[def] as usize;
-        for (i, off) in osr.into_iter().enumerate() {
-            jit.osr[first_loop + i].store(base + (start + off) as usize, Ordering::Release);
+        for (i, off) in osr.iter().enumerate() {
+            if let Some(slot) = jit.osr.get(first_loop + i) {
+                slot.store(base + (start + off) as usize, Ordering::Release);
+            }
         }
-        jit.entries[def].store(base + start as usize, Ordering::Release);
+        jit.entries[def].store(base + *start as usize, Ordering::Release);
         jit.compiled[def].store(true, Ordering::Release);
     }
     jit.compiled_count

@@ -2,10 +2,12 @@
 //! bytes, so that loading it does no decoding, validation or translation.
 //!
 //! Layout: a magic, the format version, the Strata version, the target, the
-//! settings that change the IR (each a mismatch error when loading), then
-//! the module, then an FNV-1a checksum of everything before it. Integers
-//! are little-endian (`ir::wire`). Machine code is not stored: under `Jit`
-//! and `Tiered` the loaded IR is compiled as a fresh module's would be.
+//! settings that change the code (each a mismatch error when loading), then
+//! the module, then under `Jit` the machine code of every function (which
+//! is position-independent: it reaches the runtime through its context),
+//! then an FNV-1a checksum (by words) of everything before it. Integers are
+//! little-endian (`ir::wire`). `Tiered` artifacts hold the IR only: their
+//! functions are compiled when they get hot, as in a fresh module.
 
 use std::collections::HashMap;
 
@@ -17,6 +19,7 @@ use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::ir::wire::Wire;
 use crate::ir::{CallSave, FuncBody, Op, Slot};
+use crate::jit::Assembled;
 use crate::types::{ExternType, FuncType, GlobalType, MemoryType, Mutability, TableType, ValType};
 
 const MAGIC: &[u8; 8] = b"\0strata\x01";
@@ -25,17 +28,20 @@ const MAGIC: &[u8; 8] = b"\0strata\x01";
 const FORMAT: u32 = 1;
 
 /// What must match between the engine that wrote an artifact and the one
-/// that loads it: the IR differs with each of these.
+/// that loads it: the IR or the machine code differs with each of these.
 fn settings(engine: &Engine) -> String {
     let c = engine.config();
     format!(
-        "strategy={} fuel={} epochs={} extended-const={} tail-call={} multi-memory={}",
+        "strategy={} fuel={} epochs={} extended-const={} tail-call={} multi-memory={} \
+         max-call-depth={} memory-guard={}",
         c.strategy.name(),
         c.consume_fuel,
         c.epoch_interruption,
         c.wasm_extended_const,
         c.wasm_tail_call,
         c.wasm_multi_memory,
+        c.max_call_depth,
+        c.memory_guard_size,
     )
 }
 
@@ -43,11 +49,16 @@ fn target() -> String {
     format!("{}-{}", std::env::consts::ARCH, std::env::consts::OS)
 }
 
-/// 64-bit FNV-1a.
+/// FNV-1a over 8-byte words (then the last bytes one by one): each step is
+/// a bijection of the running hash, so any one damaged word changes it.
 fn checksum(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
-    })
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let (words, rest) = bytes.as_chunks::<8>();
+    let h = words.iter().fold(0xcbf2_9ce4_8422_2325, |h, w| {
+        (h ^ u64::from_le_bytes(*w)).wrapping_mul(PRIME)
+    });
+    rest.iter()
+        .fold(h, |h, &b| (h ^ b as u64).wrapping_mul(PRIME))
 }
 
 /// The artifact of `m`, whose bodies are all translated (any untranslated
@@ -133,13 +144,49 @@ pub(crate) fn serialize(m: &ModuleInner) -> Result<Vec<u8>> {
             }
         }
     }
+    if m.engine.config().strategy == crate::Strategy::Jit {
+        1u8.put(&mut out);
+        put_code(&mut out, &crate::jit::assemble_all(m)?);
+    } else {
+        0u8.put(&mut out);
+    }
     checksum(&out).put(&mut out);
     Ok(out)
 }
 
+fn put_code(out: &mut Vec<u8>, asm: &Assembled) {
+    put_bytes(out, &asm.code);
+    put_len(out, asm.sites.len());
+    for s in &asm.sites {
+        s.offset.put(out);
+        s.code.put(out);
+    }
+    put_len(out, asm.funcs.len());
+    for (start, len, osr) in &asm.funcs {
+        start.put(out);
+        len.put(out);
+        put_u32s(out, osr);
+    }
+}
+
+fn get_code(r: &mut &[u8]) -> Option<Assembled> {
+    let code = get_bytes(r)?;
+    let sites = get_vec(r, |r| {
+        Some(strata_jit::TrapSite {
+            offset: u32::get(r)?,
+            code: u32::get(r)?,
+        })
+    })?;
+    let funcs = get_vec(r, |r| Some((u32::get(r)?, u32::get(r)?, get_u32s(r)?)))?;
+    Some(Assembled { code, sites, funcs })
+}
+
 /// A module from `bytes`, an artifact of [`serialize`] made by an engine
-/// with the same settings as `engine`.
-pub(crate) fn deserialize(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
+/// with the same settings as `engine`, and its machine code if it has any.
+pub(crate) fn deserialize(
+    engine: &Engine,
+    bytes: &[u8],
+) -> Result<(ModuleInner, Option<Assembled>)> {
     let started = std::time::Instant::now();
     let bad = |what: &str| Error::compile(format!("not a Strata precompiled module: {what}"));
     let Some((body, sum)) = bytes.split_last_chunk::<8>() else {
@@ -177,12 +224,17 @@ pub(crate) fn deserialize(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> 
         )));
     }
     let inner = read_module(engine, r).ok_or_else(|| bad("malformed contents"))?;
+    let code = match u8::get(r) {
+        Some(0) => None,
+        Some(1) => Some(get_code(r).ok_or_else(|| bad("malformed machine code"))?),
+        _ => return Err(bad("malformed machine code")),
+    };
     if !r.is_empty() {
         return Err(bad("trailing bytes"));
     }
     let mut inner = inner;
     inner.stats.compile_time = started.elapsed();
-    Ok(inner)
+    Ok((inner, code))
 }
 
 fn read_module(engine: &Engine, r: &mut &[u8]) -> Option<ModuleInner> {

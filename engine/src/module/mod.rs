@@ -250,9 +250,9 @@ impl Module {
     /// decoding, validating or translating anything (as wasmtime's
     /// `Module::serialize`). The artifact records the Strata version, the
     /// target and the engine settings that change the IR; loading it with
-    /// other ones is an error. Machine code is not stored: under `Jit` and
-    /// `Tiered` it is compiled again from the IR, which takes a fraction of
-    /// translating.
+    /// other ones is an error. Under `Jit` it holds every function's machine
+    /// code too, which loading maps without compiling; a `Tiered` module
+    /// stores its IR only, and compiles functions as they get hot.
     ///
     /// # Errors
     ///
@@ -277,7 +277,17 @@ impl Module {
     /// `Module::deserialize`: the checksum catches damage, not a forged
     /// artifact, and the IR in it is run as it is, unvalidated.
     pub unsafe fn deserialize(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<Module> {
-        Module::ready(engine, artifact::deserialize(engine, bytes.as_ref())?)
+        let (inner, code) = artifact::deserialize(engine, bytes.as_ref())?;
+        match code {
+            Some(code) => {
+                let started = std::time::Instant::now();
+                crate::jit::install_all(&inner, &code)?;
+                let mut inner = inner;
+                inner.stats.jit_time = started.elapsed();
+                Ok(Module::shared(inner))
+            }
+            None => Module::ready(engine, inner),
+        }
     }
 
     /// [`Module::deserialize`] of a file, read through a memory map.
