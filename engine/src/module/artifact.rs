@@ -5,7 +5,7 @@
 //! settings that change the code (each a mismatch error when loading), then
 //! the module, then under `Jit` the machine code of every function (which
 //! is position-independent: it reaches the runtime through its context),
-//! then an FNV-1a checksum (by words) of everything before it. Integers are
+//! then a checksum of everything before it. Integers are
 //! little-endian (`ir::wire`). `Tiered` artifacts hold the IR only: their
 //! functions are compiled when they get hot, as in a fresh module.
 
@@ -49,16 +49,24 @@ fn target() -> String {
     format!("{}-{}", std::env::consts::ARCH, std::env::consts::OS)
 }
 
-/// FNV-1a over 8-byte words (then the last bytes one by one): each step is
-/// a bijection of the running hash, so any one damaged word changes it.
+/// A 64-bit hash of 8-byte words (the last bytes padded with zeros, and the
+/// length mixed in): each step is a bijection of the running hash (xor, odd
+/// multiply, xor-shift), so any one damaged word changes it, and the
+/// xor-shift carries high bits down so that damage in two words does not
+/// cancel out as it can with a multiply alone.
 fn checksum(bytes: &[u8]) -> u64 {
     const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let step = |h: u64, w: u64| {
+        let h = (h ^ w).wrapping_mul(PRIME);
+        h ^ (h >> 29)
+    };
     let (words, rest) = bytes.as_chunks::<8>();
     let h = words.iter().fold(0xcbf2_9ce4_8422_2325, |h, w| {
-        (h ^ u64::from_le_bytes(*w)).wrapping_mul(PRIME)
+        step(h, u64::from_le_bytes(*w))
     });
-    rest.iter()
-        .fold(h, |h, &b| (h ^ b as u64).wrapping_mul(PRIME))
+    let mut last = [0u8; 8];
+    last[..rest.len()].copy_from_slice(rest);
+    step(step(h, u64::from_le_bytes(last)), bytes.len() as u64)
 }
 
 /// The artifact of `m`, whose bodies are all translated (any untranslated
