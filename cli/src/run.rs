@@ -70,6 +70,10 @@ pub struct RunArgs {
     /// M/MiB, G/GiB); memory.grow beyond it returns -1
     #[arg(long, value_name = "BYTES")]
     max_memory: Option<String>,
+    /// WASI settings, comma-separated, repeatable: inherit-env=y|n (give the
+    /// program the whole host environment; --env still adds and overrides)
+    #[arg(short = 'S', long = "wasi", value_name = "KEY=VALUE,...")]
+    wasi: Vec<String>,
     /// Wasm limits and features, comma-separated, repeatable: fuel=N,
     /// timeout=DURATION, max-memory=BYTES (or max-memory-size=BYTES),
     /// tail-call=y|n, extended-const=y|n, multi-memory=y|n
@@ -105,6 +109,8 @@ const OPTIONS: &[&str] = &[
     "--max-memory",
     "-W",
     "--wasm",
+    "-S",
+    "--wasi",
 ];
 
 /// What the command line asked for.
@@ -118,6 +124,8 @@ struct Request<'a> {
     env: Vec<(&'a str, Option<&'a str>)>,
     /// Limits and features.
     wasm: WasmSettings,
+    /// Whether the program gets the host's whole environment.
+    inherit_env: bool,
     /// Everything after FILE: the program's or the function's arguments.
     args: Vec<String>,
 }
@@ -267,6 +275,18 @@ fn request(args: &RunArgs) -> Result<Request<'_>, CliError> {
         }
     }
     wasm.apply(&args.wasm)?;
+    let mut inherit_env = false;
+    for item in args.wasi.iter().flat_map(|list| list.split(',')) {
+        inherit_env = match item {
+            "inherit-env" | "inherit-env=y" | "inherit-env=yes" | "inherit-env=true" => true,
+            "inherit-env=n" | "inherit-env=no" | "inherit-env=false" => false,
+            _ => {
+                return Err(CliError::Usage(format!(
+                    "unknown -S setting `{item}` (expected inherit-env=y|n)"
+                )))
+            }
+        };
+    }
     Ok(Request {
         file,
         invoke: args.invoke.as_deref(),
@@ -281,6 +301,7 @@ fn request(args: &RunArgs) -> Result<Request<'_>, CliError> {
             .map(|(k, v)| (k.as_str(), v.as_deref()))
             .collect(),
         wasm,
+        inherit_env,
         args: rest.to_vec(),
     })
 }
@@ -313,6 +334,13 @@ fn wasi_context(req: &Request<'_>) -> Result<WasiCtx, CliError> {
     builder.inherit_stdio().arg(req.file);
     if req.invoke.is_none() {
         builder.args(&req.args);
+    }
+    if req.inherit_env {
+        // --env adds to the host's variables and overrides them.
+        let given = |key: &str| req.env.iter().any(|&(k, _)| k == key);
+        for (key, value) in std::env::vars().filter(|(key, _)| !given(key)) {
+            builder.env(key, value);
+        }
     }
     for &(key, value) in &req.env {
         match value {

@@ -299,3 +299,43 @@ fn compile_reports_sizes_of_a_c_program_in_every_strategy() {
         );
     }
 }
+
+#[test]
+fn inherit_env_gives_the_program_the_host_environment() {
+    let prog = program("args_env");
+    for strategy in strategies() {
+        let args = [
+            "-S",
+            "inherit-env=y",
+            "--env",
+            "GREETING=hi",
+            path_str(&prog),
+        ];
+        let out = run(strategy, Path::new("."), &args, "");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{strategy}: {}",
+            text(&out.stderr)
+        );
+        let stdout = text(&out.stdout);
+        assert!(
+            stdout.contains("env STRATA_TEST_INHERITED=from the host\n"),
+            "{stdout}"
+        );
+        assert!(stdout.contains("env GREETING=hi\n"), "{stdout}");
+        // Without it, only what --env names.
+        let out = run(strategy, Path::new("."), &[path_str(&prog)], "");
+        assert!(
+            !text(&out.stdout).contains("STRATA_TEST_INHERITED"),
+            "{strategy}"
+        );
+        let out = run(
+            strategy,
+            Path::new("."),
+            &["-S", "bogus=1", path_str(&prog)],
+            "",
+        );
+        assert_eq!(out.status.code(), Some(2), "{strategy}");
+    }
+}

@@ -57,6 +57,7 @@ const STRATEGIES: &[&str] = &[
     "tiered-background",
     "interpreter-serialized",
     "jit-serialized",
+    "tiered-serialized",
     "interpreter-lazy-pooled",
     "jit-lazy-pooled",
     "tiered-lazy-pooled",

@@ -45,8 +45,14 @@ fn settings(engine: &Engine) -> String {
     )
 }
 
-fn target() -> String {
-    format!("{}-{}", std::env::consts::ARCH, std::env::consts::OS)
+/// The machine an artifact is for: under `Jit`, the CPU features its
+/// machine code needs too.
+fn target(engine: &Engine) -> String {
+    let machine = format!("{}-{}", std::env::consts::ARCH, std::env::consts::OS);
+    match engine.config().strategy {
+        crate::Strategy::Jit => format!("{machine} (sse4.1, popcnt, lzcnt, bmi1)"),
+        _ => machine,
+    }
 }
 
 /// A 64-bit hash of 8-byte words (the last bytes padded with zeros, and the
@@ -76,7 +82,7 @@ pub(crate) fn serialize(m: &ModuleInner) -> Result<Vec<u8>> {
     out.extend_from_slice(MAGIC);
     FORMAT.put(&mut out);
     put_str(&mut out, env!("CARGO_PKG_VERSION"));
-    put_str(&mut out, &target());
+    put_str(&mut out, &target(&m.engine));
     put_str(&mut out, &settings(&m.engine));
 
     put_opt_str(&mut out, m.name.as_deref());
@@ -218,10 +224,10 @@ pub(crate) fn deserialize(
         )));
     }
     let their_target = get_str(r).ok_or_else(|| bad("no target"))?;
-    if their_target != target() {
+    if their_target != target(engine) {
         return Err(Error::compile(format!(
-            "precompiled module for {their_target}, not for this machine ({})",
-            target()
+            "precompiled module for {their_target}, not for this engine ({})",
+            target(engine)
         )));
     }
     let theirs = get_str(r).ok_or_else(|| bad("no settings"))?;
