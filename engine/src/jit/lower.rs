@@ -1011,6 +1011,24 @@ impl Lowerer<'_> {
         self.m.jmp(direct);
     }
 
+    /// Calls imported function `func` through the hook, with its frame at
+    /// `FP + frame` bytes, and raises its trap if it reported one.
+    fn call_import_hook(&mut self, frame: i32, func: u32) {
+        self.m.mov(Size::S64, x::RDI, Src::Reg(CTX));
+        self.m.lea(x::RSI, Mem::at(FP, frame));
+        self.m.mov(Size::S32, x::RDX, Src::Imm(func as i32));
+        self.fuel_to_memory();
+        self.m.mov(
+            Size::S64,
+            x::RAX,
+            Src::Mem(Mem::at(CTX, vmctx::CALL_IMPORT)),
+        );
+        self.m.call_reg(x::RAX);
+        // Before a raise: the trap hands the register back.
+        self.fuel_from_memory();
+        self.m.raise_if_nonzero(x::RAX);
+    }
+
     /// Calls the `call_indirect` hook with the callee's frame at `FP +
     /// frame` bytes and the element index in `S2`, then compares what it
     /// gave back with `DIRECT_ENTRY_MIN` (at or above: an entry to call).
@@ -1551,15 +1569,7 @@ impl Lowerer<'_> {
                     let np = self.module.env.func_type(func).params().len();
                     let args = self.operands(next, np);
                     self.move_to_cells(&args);
-                    self.m.mov(S64, x::RDI, Src::Reg(CTX));
-                    self.m.mov(S64, x::RSI, Src::Reg(FP));
-                    self.m.mov(S32, x::RDX, Src::Imm(func as i32));
-                    self.fuel_to_memory();
-                    self.m
-                        .mov(S64, x::RAX, Src::Mem(Mem::at(CTX, vmctx::CALL_IMPORT)));
-                    self.m.call_reg(x::RAX);
-                    self.fuel_from_memory();
-                    self.m.raise_if_nonzero(x::RAX);
+                    self.call_import_hook(0, func);
                     self.epilogue();
                     skip = np.div_ceil(3);
                 }
@@ -1593,17 +1603,7 @@ impl Lowerer<'_> {
                     let args = self.operands(next, np);
                     let results = self.operands(next + np.div_ceil(3), nr);
                     self.call_args(&args);
-                    let fs = 8 * self.body.frame_size as i32;
-                    self.m.mov(S64, x::RDI, Src::Reg(CTX));
-                    self.m.lea(x::RSI, Mem::at(FP, fs));
-                    self.m.mov(S32, x::RDX, Src::Imm(func as i32));
-                    self.fuel_to_memory();
-                    self.m
-                        .mov(S64, x::RAX, Src::Mem(Mem::at(CTX, vmctx::CALL_IMPORT)));
-                    self.m.call_reg(x::RAX);
-                    // Before a raise: the trap hands the register back.
-                    self.fuel_from_memory();
-                    self.m.raise_if_nonzero(x::RAX);
+                    self.call_import_hook(8 * self.body.frame_size as i32, func);
                     self.call_results(&results);
                     skip = np.div_ceil(3) + nr.div_ceil(3);
                 }
