@@ -40,6 +40,14 @@ pub struct Samples {
     sorted: Vec<Duration>,
 }
 
+impl From<Vec<Duration>> for Samples {
+    /// The samples `durations`, in any order; there must be at least one.
+    fn from(mut durations: Vec<Duration>) -> Samples {
+        durations.sort_unstable();
+        Samples { sorted: durations }
+    }
+}
+
 impl Samples {
     /// The median, the figure the tables report: unlike the mean it ignores
     /// the occasional sample slowed by the rest of the machine.
@@ -55,6 +63,17 @@ impl Samples {
     /// The fastest sample.
     pub fn min(&self) -> Duration {
         self.sorted[0]
+    }
+
+    /// The slowest sample.
+    pub fn max(&self) -> Duration {
+        self.sorted[self.sorted.len() - 1]
+    }
+
+    /// The sample at quantile `q` (0 the fastest, 1 the slowest), the
+    /// nearest rank.
+    pub fn quantile(&self, q: f64) -> Duration {
+        self.sorted[((self.sorted.len() - 1) as f64 * q).round() as usize]
     }
 
     /// Number of samples.
@@ -264,13 +283,5 @@ pub fn interleaved(
         }
         rounds += 1;
     }
-    taken
-        .into_iter()
-        .map(|t| {
-            t.map(|mut sorted| {
-                sorted.sort();
-                Samples { sorted }
-            })
-        })
-        .collect()
+    taken.into_iter().map(|t| t.map(Samples::from)).collect()
 }

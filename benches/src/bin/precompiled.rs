@@ -2,26 +2,14 @@
 //! compiling the same modules (`Module::new`, eager), per strategy, over
 //! the compile inputs of `benches/`. Prints a markdown table of medians.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use strata::{CompilationMode, Config, Engine, Module, Strategy};
+use strata_benches::measure::Samples;
+use strata_benches::report::duration;
 use strata_benches::workloads;
 
 /// Samples per figure.
 const ROUNDS: usize = 15;
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort_unstable();
-    v[v.len() / 2]
-}
-
-fn show(d: Duration) -> String {
-    let us = d.as_secs_f64() * 1e6;
-    if us >= 1000.0 {
-        format!("{:.2} ms", us / 1000.0)
-    } else {
-        format!("{us:.1} µs")
-    }
-}
 
 fn main() -> Result<(), String> {
     println!("| module | strategy | compile | load precompiled | speedup | artifact |");
@@ -51,13 +39,16 @@ fn main() -> Result<(), String> {
                 );
                 load.push(t.elapsed());
             }
-            let (c, l) = (median(compile), median(load));
+            let (c, l) = (
+                Samples::from(compile).median(),
+                Samples::from(load).median(),
+            );
             println!(
                 "| {} | {} | {} | {} | {:.1}x | {} KiB |",
                 input.name,
                 strategy.name(),
-                show(c),
-                show(l),
+                duration(c),
+                duration(l),
                 c.as_secs_f64() / l.as_secs_f64(),
                 artifact.len() / 1024
             );

@@ -14,6 +14,8 @@
 
 use std::time::{Duration, Instant};
 use strata::{CompilationMode, Config, Engine, Linker, Module, Store, Strategy};
+use strata_benches::measure::Samples;
+use strata_benches::report::duration;
 use strata_benches::workloads;
 
 const USAGE: &str = "usage: tierup [--rounds N] [--filter TEXT]";
@@ -92,10 +94,8 @@ fn run() -> Result<(), String> {
                 calls.extend(round);
             }
         }
-        for (background, mut calls, mut totals) in modes {
-            calls.sort_unstable();
-            totals.sort_unstable();
-            let at = |q: f64| calls[((calls.len() - 1) as f64 * q).round() as usize];
+        for (background, calls, totals) in modes {
+            let (calls, totals) = (Samples::from(calls), Samples::from(totals));
             println!(
                 "| {} | {} | {} | {} | {} | {} |",
                 name,
@@ -104,10 +104,10 @@ fn run() -> Result<(), String> {
                 } else {
                     "synchronous"
                 },
-                show(at(0.5)),
-                show(at(0.99)),
-                show(calls[calls.len() - 1]),
-                show(totals[totals.len() / 2]),
+                duration(calls.quantile(0.5)),
+                duration(calls.quantile(0.99)),
+                duration(calls.max()),
+                duration(totals.median()),
             );
         }
     }
@@ -174,13 +174,4 @@ fn call_all(
         check(k, got)?;
     }
     Ok(out)
-}
-
-fn show(d: Duration) -> String {
-    let us = d.as_secs_f64() * 1e6;
-    if us >= 1000.0 {
-        format!("{:.2} ms", us / 1000.0)
-    } else {
-        format!("{us:.1} µs")
-    }
 }

@@ -534,32 +534,55 @@ pub(super) unsafe fn push_frame(
     }
 }
 
-/// The compiled entry of function `def` of the running instance (switched
-/// to for the call), tiering it up if this call makes it hot. On an error,
-/// switches back to `caller_instance` and stops.
+/// What a call of a wasm function runs.
+enum Callee<'a> {
+    /// Compiled code at `entry`, taking `params` arguments; the caller's
+    /// instance is the running one (the driver makes the call).
+    Compiled { entry: usize, params: usize },
+    /// The function's body; the callee's instance is the running one.
+    Interpreted(&'a FuncBody),
+}
+
+/// Switches to `instance` and finds what a call of its function `def` runs:
+/// its compiled code (tiering it up if this call makes it hot) or its body.
+/// On an error, switches back to the caller's instance and stops.
 ///
 /// # Safety
-/// The store must be live and `def` a function of the running instance.
-unsafe fn compiled_callee(
-    cx: &mut Exec,
-    def: u32,
-    caller_instance: u32,
-) -> Result<Option<usize>, Flow> {
-    // SAFETY: the counters cover the instance's functions.
-    let calls = unsafe { *cx.call_counts.add(def as usize) } + 1;
-    // SAFETY: the module is live.
-    let module = unsafe { &*cx.module };
-    let entry = module.jit.compiled_entry(def);
-    // SAFETY: the store is live while wasm runs.
-    let config = unsafe { (*cx.inner).engine.config() };
-    if entry.is_some() || !config.compiles_at_call(calls) {
-        return Ok(entry);
+/// The store must be live and `def` a function of `instance`.
+unsafe fn callee_of<'a>(cx: &mut Exec, instance: u32, def: u32) -> Result<Callee<'a>, Flow> {
+    let caller_instance = cx.instance;
+    if instance != cx.instance {
+        // SAFETY: the store is live and `instance` one of its instances.
+        unsafe { cx.switch_instance(instance) };
     }
-    crate::jit::tier_up(module, def).map_err(|e| {
+    // SAFETY: the module outlives the store's instances.
+    let module: &'a ModuleInner = unsafe { &*cx.module };
+    let fail = |cx: &mut Exec, e| {
         // SAFETY: as the function's contract.
         unsafe { cx.switch_back_to(caller_instance) };
         cx.fail(e)
-    })
+    };
+    if cx.jit_enabled {
+        // SAFETY: the counters cover the instance's functions.
+        let calls = unsafe { *cx.call_counts.add(def as usize) } + 1;
+        let mut entry = module.jit.compiled_entry(def);
+        // SAFETY: the store is live while wasm runs.
+        let config = unsafe { (*cx.inner).engine.config() };
+        if entry.is_none() && config.compiles_at_call(calls) {
+            entry = crate::jit::tier_up(module, def).map_err(|e| fail(cx, e))?;
+        }
+        if let Some(entry) = entry {
+            let env = &module.env;
+            let params = env.func_type(env.num_imported_funcs + def).params().len();
+            // SAFETY: as above.
+            unsafe { cx.switch_back_to(caller_instance) };
+            return Ok(Callee::Compiled { entry, params });
+        }
+    }
+    module
+        .body(def)
+        .map(Callee::Interpreted)
+        .map_err(|e| fail(cx, e))
 }
 
 /// Calls function `def` of `instance` from the running function, whose
@@ -578,38 +601,18 @@ pub(super) unsafe fn call_wasm(
     def: u32,
 ) -> Flow {
     let caller_instance = cx.instance;
-    if instance != cx.instance {
-        // SAFETY: the store is live and `instance` one of its instances.
-        unsafe { cx.switch_instance(instance) };
-    }
-    if cx.jit_enabled {
-        // SAFETY: as the function's contract.
-        let entry = match unsafe { compiled_callee(cx, def, caller_instance) } {
-            Ok(entry) => entry,
-            Err(flow) => return flow,
-        };
-        if let Some(entry) = entry {
-            // SAFETY: as above.
-            unsafe { cx.switch_back_to(caller_instance) };
-            return cx.slow(
-                Slow::CallCompiled {
-                    instance,
-                    def,
-                    entry,
-                },
-                args,
-                fp,
-            );
+    // SAFETY: as the function's contract.
+    let callee = match unsafe { callee_of(cx, instance, def) } {
+        Ok(Callee::Interpreted(body)) => body,
+        Ok(Callee::Compiled { entry, .. }) => {
+            let slow = Slow::CallCompiled {
+                instance,
+                def,
+                entry,
+            };
+            return cx.slow(slow, args, fp);
         }
-    }
-    // SAFETY: the module outlives the store's instances.
-    let callee = match unsafe { &*cx.module }.body(def) {
-        Ok(body) => body,
-        Err(e) => {
-            // SAFETY: as above.
-            unsafe { cx.switch_back_to(caller_instance) };
-            return cx.fail(e);
-        }
+        Err(flow) => return flow,
     };
     let pushed = if cx.frames.len() >= cx.frame_limit {
         cx.make_room()
@@ -719,30 +722,14 @@ pub(super) unsafe fn tail_call_wasm(
     def: u32,
 ) -> Flow {
     let caller_instance = cx.instance;
-    if instance != cx.instance {
-        // SAFETY: the store is live and `instance` one of its instances.
-        unsafe { cx.switch_instance(instance) };
-    }
-    // SAFETY: the module outlives the store's instances.
-    let module = unsafe { &*cx.module };
-    let np = module
-        .env
-        .func_type(module.env.num_imported_funcs + def)
-        .params()
-        .len();
     // SAFETY: as the function's contract.
-    unsafe { stage_tail_arguments(cx, args, fp, np) };
-    if cx.jit_enabled {
-        // SAFETY: as the function's contract.
-        let entry = match unsafe { compiled_callee(cx, def, caller_instance) } {
-            Ok(entry) => entry,
-            Err(flow) => return flow,
-        };
-        if let Some(entry) = entry {
-            // The running frame stays the caller's until the driver makes
-            // the call.
-            // SAFETY: as above.
-            unsafe { cx.switch_back_to(caller_instance) };
+    let callee = match unsafe { callee_of(cx, instance, def) } {
+        Ok(Callee::Interpreted(body)) => body,
+        // The running frame stays the caller's until the driver makes the
+        // call, with the arguments in place.
+        Ok(Callee::Compiled { entry, params }) => {
+            // SAFETY: as the function's contract.
+            unsafe { stage_tail_arguments(cx, args, fp, params) };
             let slow = Slow::TailCallCompiled {
                 instance,
                 def,
@@ -750,17 +737,12 @@ pub(super) unsafe fn tail_call_wasm(
             };
             return cx.slow(slow, args, fp);
         }
-    }
+        Err(flow) => return flow,
+    };
     // Until the callee's frame is made, the running function is the
     // caller's, which a trap's backtrace starts at.
-    let callee = match module.body(def) {
-        Ok(body) => body,
-        Err(e) => {
-            // SAFETY: as above.
-            unsafe { cx.switch_back_to(caller_instance) };
-            return cx.fail(e);
-        }
-    };
+    // SAFETY: as the function's contract.
+    unsafe { stage_tail_arguments(cx, args, fp, callee.num_params as usize) };
     // SAFETY: as the function's contract.
     if let Err(code) = unsafe { replace_frame(cx, fp, def, callee) } {
         // SAFETY: as above.

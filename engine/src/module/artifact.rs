@@ -85,60 +85,37 @@ pub(crate) fn serialize(m: &ModuleInner) -> Result<Vec<u8>> {
     put_str(&mut out, &target(&m.engine));
     put_str(&mut out, &settings(&m.engine));
 
-    put_opt_str(&mut out, m.name.as_deref());
+    put_opt(&mut out, m.name.as_deref(), put_str);
     put_env(&mut out, &m.env);
-    put_len(&mut out, m.imports.len());
-    for i in &m.imports {
-        put_str(&mut out, &i.module);
-        put_str(&mut out, &i.name);
-        put_extern(&mut out, &i.ty);
-    }
-    put_len(&mut out, m.exports.len());
-    for (name, index) in &m.exports {
-        put_str(&mut out, name);
+    put_vec(&mut out, &m.imports, |out, i| {
+        put_str(out, &i.module);
+        put_str(out, &i.name);
+        put_extern(out, &i.ty);
+    });
+    put_vec(&mut out, &m.exports, |out, (name, index)| {
+        put_str(out, name);
         let (tag, i) = match *index {
             ExportIndex::Func(i) => (0u8, i),
             ExportIndex::Table(i) => (1, i),
             ExportIndex::Memory(i) => (2, i),
             ExportIndex::Global(i) => (3, i),
         };
-        tag.put(&mut out);
-        i.put(&mut out);
-    }
-    put_len(&mut out, m.table_inits.len());
-    for init in &m.table_inits {
-        match init {
-            None => 0u8.put(&mut out),
-            Some(e) => {
-                1u8.put(&mut out);
-                e.encode(&mut out);
-            }
-        }
-    }
-    put_len(&mut out, m.global_inits.len());
-    for e in &m.global_inits {
-        e.encode(&mut out);
-    }
-    put_len(&mut out, m.elems.len());
-    for seg in &m.elems {
-        put_mode(&mut out, &seg.mode);
-        put_len(&mut out, seg.items.len());
-        for e in &seg.items {
-            e.encode(&mut out);
-        }
-    }
-    put_len(&mut out, m.datas.len());
-    for seg in &m.datas {
-        put_mode(&mut out, &seg.mode);
-        put_bytes(&mut out, &seg.bytes);
-    }
-    match m.start {
-        None => 0u8.put(&mut out),
-        Some(s) => {
-            1u8.put(&mut out);
-            s.put(&mut out);
-        }
-    }
+        tag.put(out);
+        i.put(out);
+    });
+    put_vec(&mut out, &m.table_inits, |out, init| {
+        put_opt(out, init.as_ref(), |out, e| e.encode(out))
+    });
+    put_vec(&mut out, &m.global_inits, |out, e| e.encode(out));
+    put_vec(&mut out, &m.elems, |out, seg| {
+        put_mode(out, &seg.mode);
+        put_vec(out, &seg.items, |out, e| e.encode(out));
+    });
+    put_vec(&mut out, &m.datas, |out, seg| {
+        put_mode(out, &seg.mode);
+        put_bytes(out, &seg.bytes);
+    });
+    put_opt(&mut out, m.start, |out, s| s.put(out));
     put_u32s(&mut out, &m.loop_offsets);
     m.num_loops.put(&mut out);
     (m.stats.wasm_bytes as u64).put(&mut out);
@@ -170,17 +147,15 @@ pub(crate) fn serialize(m: &ModuleInner) -> Result<Vec<u8>> {
 
 fn put_code(out: &mut Vec<u8>, asm: &Assembled) {
     put_bytes(out, &asm.code);
-    put_len(out, asm.sites.len());
-    for s in &asm.sites {
+    put_vec(out, &asm.sites, |out, s| {
         s.offset.put(out);
         s.code.put(out);
-    }
-    put_len(out, asm.funcs.len());
-    for (start, len, osr) in &asm.funcs {
+    });
+    put_vec(out, &asm.funcs, |out, (start, len, osr)| {
         start.put(out);
         len.put(out);
         put_u32s(out, osr);
-    }
+    });
 }
 
 fn get_code(r: &mut &[u8]) -> Option<Assembled> {
@@ -252,7 +227,7 @@ pub(crate) fn deserialize(
 }
 
 fn read_module(engine: &Engine, r: &mut &[u8]) -> Option<ModuleInner> {
-    let name = get_opt_str(r)?;
+    let name = get_opt(r, get_str)?;
     let env = get_env(r)?;
     let imports = get_vec(r, |r| {
         Some(ImportDecl {
@@ -273,11 +248,7 @@ fn read_module(engine: &Engine, r: &mut &[u8]) -> Option<ModuleInner> {
         };
         Some((name, index))
     })?;
-    let table_inits = get_vec(r, |r| match u8::get(r)? {
-        0 => Some(None),
-        1 => Some(Some(ConstExpr::decode(r)?)),
-        _ => None,
-    })?;
+    let table_inits = get_vec(r, |r| get_opt(r, ConstExpr::decode))?;
     let global_inits = get_vec(r, ConstExpr::decode)?;
     let elems = get_vec(r, |r| {
         Some(ElemSegment {
@@ -291,11 +262,7 @@ fn read_module(engine: &Engine, r: &mut &[u8]) -> Option<ModuleInner> {
             bytes: get_bytes(r)?.into(),
         })
     })?;
-    let start = match u8::get(r)? {
-        0 => None,
-        1 => Some(u32::get(r)?),
-        _ => return None,
-    };
+    let start = get_opt(r, u32::get)?;
     let loop_offsets = get_u32s(r)?;
     let num_loops = u32::get(r)?;
     let wasm_bytes = u64::get(r)? as usize;
@@ -362,21 +329,36 @@ fn put_str(out: &mut Vec<u8>, s: &str) {
     put_bytes(out, s.as_bytes());
 }
 
-fn put_opt_str(out: &mut Vec<u8>, s: Option<&str>) {
-    match s {
+/// `items`: their count, then each as `item` writes it.
+fn put_vec<T>(out: &mut Vec<u8>, items: &[T], mut item: impl FnMut(&mut Vec<u8>, &T)) {
+    put_len(out, items.len());
+    for x in items {
+        item(out, x);
+    }
+}
+
+/// `v`: a 0 byte for `None`, else a 1 byte and the value as `value` writes it.
+fn put_opt<T>(out: &mut Vec<u8>, v: Option<T>, value: impl FnOnce(&mut Vec<u8>, T)) {
+    match v {
         None => 0u8.put(out),
-        Some(s) => {
+        Some(v) => {
             1u8.put(out);
-            put_str(out, s);
+            value(out, v);
         }
     }
 }
 
-fn put_u32s(out: &mut Vec<u8>, v: &[u32]) {
-    put_len(out, v.len());
-    for &x in v {
-        x.put(out);
+/// Takes what [`put_opt`] wrote.
+fn get_opt<T>(r: &mut &[u8], value: impl FnOnce(&mut &[u8]) -> Option<T>) -> Option<Option<T>> {
+    match u8::get(r)? {
+        0 => Some(None),
+        1 => Some(Some(value(r)?)),
+        _ => None,
     }
+}
+
+fn put_u32s(out: &mut Vec<u8>, v: &[u32]) {
+    put_vec(out, v, |out, &x| x.put(out));
 }
 
 fn get_vec<T>(r: &mut &[u8], mut item: impl FnMut(&mut &[u8]) -> Option<T>) -> Option<Vec<T>> {
@@ -403,34 +385,8 @@ fn get_str(r: &mut &[u8]) -> Option<String> {
     String::from_utf8(get_bytes(r)?).ok()
 }
 
-fn get_opt_str(r: &mut &[u8]) -> Option<Option<String>> {
-    match u8::get(r)? {
-        0 => Some(None),
-        1 => Some(Some(get_str(r)?)),
-        _ => None,
-    }
-}
-
 fn get_u32s(r: &mut &[u8]) -> Option<Vec<u32>> {
     get_vec(r, u32::get)
-}
-
-fn put_opt_u64(out: &mut Vec<u8>, v: Option<u64>) {
-    match v {
-        None => 0u8.put(out),
-        Some(v) => {
-            1u8.put(out);
-            v.put(out);
-        }
-    }
-}
-
-fn get_opt_u64(r: &mut &[u8]) -> Option<Option<u64>> {
-    match u8::get(r)? {
-        0 => Some(None),
-        1 => Some(Some(u64::get(r)?)),
-        _ => None,
-    }
 }
 
 // ----- types -----
@@ -456,10 +412,7 @@ fn get_val(r: &mut &[u8]) -> Option<ValType> {
 
 fn put_func_type(out: &mut Vec<u8>, t: &FuncType) {
     for list in [t.params(), t.results()] {
-        put_len(out, list.len());
-        for &v in list {
-            put_val(out, v);
-        }
+        put_vec(out, list, |out, &v| put_val(out, v));
     }
 }
 
@@ -472,7 +425,7 @@ fn get_func_type(r: &mut &[u8]) -> Option<FuncType> {
 fn put_table(out: &mut Vec<u8>, t: &TableType) {
     put_val(out, t.element());
     t.minimum().put(out);
-    put_opt_u64(out, t.maximum());
+    put_opt(out, t.maximum(), |out, v| v.put(out));
 }
 
 fn get_table(r: &mut &[u8]) -> Option<TableType> {
@@ -480,17 +433,17 @@ fn get_table(r: &mut &[u8]) -> Option<TableType> {
     Some(TableType::from_limits(
         element,
         u64::get(r)?,
-        get_opt_u64(r)?,
+        get_opt(r, u64::get)?,
     ))
 }
 
 fn put_memory(out: &mut Vec<u8>, t: &MemoryType) {
     t.minimum().put(out);
-    put_opt_u64(out, t.maximum());
+    put_opt(out, t.maximum(), |out, v| v.put(out));
 }
 
 fn get_memory(r: &mut &[u8]) -> Option<MemoryType> {
-    Some(MemoryType::from_limits(u64::get(r)?, get_opt_u64(r)?))
+    Some(MemoryType::from_limits(u64::get(r)?, get_opt(r, u64::get)?))
 }
 
 fn put_global(out: &mut Vec<u8>, t: &GlobalType) {
@@ -540,34 +493,21 @@ fn get_extern(r: &mut &[u8]) -> Option<ExternType> {
 }
 
 fn put_env(out: &mut Vec<u8>, env: &ModuleEnv) {
-    put_len(out, env.types.len());
-    for t in &env.types {
-        put_func_type(out, t);
-    }
+    put_vec(out, &env.types, put_func_type);
     put_u32s(out, &env.funcs);
     env.num_imported_funcs.put(out);
-    put_len(out, env.tables.len());
-    for t in &env.tables {
-        put_table(out, t);
-    }
+    put_vec(out, &env.tables, put_table);
     env.num_imported_tables.put(out);
-    put_len(out, env.memories.len());
-    for m in &env.memories {
-        put_memory(out, m);
-    }
+    put_vec(out, &env.memories, put_memory);
     env.num_imported_memories.put(out);
-    put_len(out, env.globals.len());
-    for g in &env.globals {
-        put_global(out, g);
-    }
+    put_vec(out, &env.globals, put_global);
     env.num_imported_globals.put(out);
     let mut names: Vec<(&u32, &String)> = env.func_names.iter().collect();
     names.sort();
-    put_len(out, names.len());
-    for (&i, name) in names {
+    put_vec(out, &names, |out, &(&i, name)| {
         i.put(out);
         put_str(out, name);
-    }
+    });
 }
 
 fn get_env(r: &mut &[u8]) -> Option<ModuleEnv> {
@@ -633,14 +573,8 @@ fn get_mode(r: &mut &[u8]) -> Option<SegmentMode> {
 
 fn put_body(out: &mut Vec<u8>, b: &FuncBody) {
     b.def.put(out);
-    put_len(out, b.code.len());
-    for slot in b.code.iter() {
-        slot.op.encode(out);
-    }
-    put_len(out, b.consts.len());
-    for &c in b.consts.iter() {
-        c.put(out);
-    }
+    put_vec(out, &b.code, |out, slot| slot.op.encode(out));
+    put_vec(out, &b.consts, |out, &c| c.put(out));
     for n in [
         b.num_params,
         b.num_results,
@@ -654,21 +588,16 @@ fn put_body(out: &mut Vec<u8>, b: &FuncBody) {
     ] {
         n.put(out);
     }
-    put_len(out, b.local_cells.len());
-    for &c in b.local_cells.iter() {
-        c.put(out);
-    }
-    put_len(out, b.far_branches.len());
-    for &(at, offset) in b.far_branches.iter() {
+    put_vec(out, &b.local_cells, |out, &c| c.put(out));
+    put_vec(out, &b.far_branches, |out, &(at, offset)| {
         at.put(out);
         offset.put(out);
-    }
-    put_len(out, b.call_saves.len());
-    for s in b.call_saves.iter() {
+    });
+    put_vec(out, &b.call_saves, |out, s| {
         s.at.put(out);
         s.ints.put(out);
         s.floats.put(out);
-    }
+    });
 }
 
 fn get_body(r: &mut &[u8]) -> Option<FuncBody> {
