@@ -621,14 +621,29 @@ pub(super) unsafe fn call_wasm(
     }
     // SAFETY: as the function's contract; there is room for a frame.
     .and_then(|()| unsafe { push_frame(cx, caller_instance, args, fp, def, callee) });
-    match pushed {
-        Ok(new_fp) => {
-            cx.fp = new_fp;
+    // SAFETY: as the function's contract.
+    unsafe { enter_callee(cx, caller_instance, pushed, callee) }
+}
+
+/// Makes `callee`, whose frame was made at the `Ok` address, the running
+/// function; or traps with the error making it gave, as the caller's (its
+/// backtrace starts there), switched back to `caller_instance`.
+///
+/// # Safety
+/// The store must be live.
+unsafe fn enter_callee(
+    cx: &mut Exec,
+    caller_instance: u32,
+    made: Result<*mut u64, TrapCode>,
+    callee: &FuncBody,
+) -> Flow {
+    match made {
+        Ok(fp) => {
+            cx.fp = fp;
             cx.ip = callee.code.as_ptr();
         }
         Err(code) => {
-            // The trap is the caller's: its backtrace starts there.
-            // SAFETY: as above.
+            // SAFETY: as the function's contract.
             unsafe { cx.switch_back_to(caller_instance) };
             return cx.trap(code);
         }
@@ -744,17 +759,9 @@ pub(super) unsafe fn tail_call_wasm(
     // SAFETY: as the function's contract.
     unsafe { stage_tail_arguments(cx, args, fp, callee.num_params as usize) };
     // SAFETY: as the function's contract.
-    if let Err(code) = unsafe { replace_frame(cx, fp, def, callee) } {
-        // SAFETY: as above.
-        unsafe { cx.switch_back_to(caller_instance) };
-        return cx.trap(code);
-    }
-    cx.fp = fp;
-    cx.ip = callee.code.as_ptr();
-    if cx.epoch_reached() {
-        return cx.epoch_on_entry();
-    }
-    Flow::Next
+    let made = unsafe { replace_frame(cx, fp, def, callee) }.map(|()| fp);
+    // SAFETY: as the function's contract.
+    unsafe { enter_callee(cx, caller_instance, made, callee) }
 }
 
 /// Makes the running frame at `fp`, whose first cells hold the arguments,
