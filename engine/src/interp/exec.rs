@@ -307,12 +307,12 @@ fn do_slow<T>(store: &mut Store<T>, cx: &mut Exec) -> Result<Flow, Exit> {
         Slow::MemoryGrow { dst, delta, memory } => {
             let inst = &store.inner.instances[cx.instance as usize];
             let m = inst.memories[memory as usize] as usize;
-            let old = catching(store, |store| growth::grow_memory(store, m, delta as u64))?;
+            let result = catching(store, |store| growth::memory_grow_op(store, m, delta))?;
             cx.inner = &mut store.inner;
             // SAFETY: the store is live; `dst` is a frame cell.
             unsafe {
                 cx.refresh_memory();
-                *cx.fp.add(dst as usize) = old.map_or(-1i32, |o| o as i32) as u32 as u64;
+                *cx.fp.add(dst as usize) = result;
             }
         }
         Slow::TableGrow {
@@ -322,12 +322,10 @@ fn do_slow<T>(store: &mut Store<T>, cx: &mut Exec) -> Result<Flow, Exit> {
             delta,
         } => {
             let t = store.inner.instances[cx.instance as usize].tables[table as usize] as usize;
-            let old = catching(store, |store| {
-                growth::grow_table(store, t, delta as u64, init)
-            })?;
+            let result = catching(store, |store| growth::table_grow_op(store, t, delta, init))?;
             cx.inner = &mut store.inner;
             // SAFETY: `dst` is a frame cell.
-            unsafe { *cx.fp.add(dst as usize) = old.map_or(-1i32, |o| o as i32) as u32 as u64 };
+            unsafe { *cx.fp.add(dst as usize) = result };
         }
     }
     Ok(Flow::Next)

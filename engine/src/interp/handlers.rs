@@ -341,6 +341,45 @@ unsafe fn addr(
     }
 }
 
+/// The address of `size` bytes at `ptr + offset` in the 64-bit memory of a
+/// `load.mem64` or `store.mem64` at `ip` (whose `imm` words give the offset
+/// and memory), if in bounds: checked in 64 bits, overflow included.
+#[inline(always)]
+unsafe fn addr64(
+    ip: Ip,
+    fp: *mut u64,
+    ptr: Reg,
+    size: u64,
+    mem: *mut u8,
+    len: u64,
+    cx: *mut Exec,
+) -> Option<*mut u8> {
+    // SAFETY: the `imm` words follow the instruction; register operands
+    // are frame cells; the range is checked.
+    unsafe {
+        let Op::Imm { value: lo } = (*ip.add(1)).op else {
+            unreachable_unchecked()
+        };
+        let Op::Imm { value: hi } = (*ip.add(2)).op else {
+            unreachable_unchecked()
+        };
+        let Op::Imm { value: memory } = (*ip.add(3)).op else {
+            unreachable_unchecked()
+        };
+        let offset = (hi as u64) << 32 | lo as u64;
+        let (base, bytes) = if memory == 0 {
+            (mem, len)
+        } else {
+            memory_view(cx, memory)
+        };
+        let ea = u64_(fp, ptr).checked_add(offset)?;
+        if ea > bytes.checked_sub(size)? {
+            return None;
+        }
+        Some(base.add(ea as usize))
+    }
+}
+
 /// The base and length of the running instance's memory `memory`, looked
 /// up in the store (memory 0's are kept in the handlers' registers).
 #[inline(never)]
@@ -1059,6 +1098,27 @@ handler! {
         store_kind(p, kind, u64_(fp, val));
         dispatch(ip.add(3), fp, mem, len, cx)
     }
+    LoadMem64(ip, fp, mem, len, cx) {
+        operands!(ip, LoadMem64 { dst, ptr, kind });
+        let Some(p) = addr64(ip, fp, ptr, kind.size(), mem, len, cx) else {
+            return trap(cx, TrapCode::MemoryOutOfBounds);
+        };
+        put(fp, dst, load_kind(p, kind));
+        dispatch(ip.add(4), fp, mem, len, cx)
+    }
+    StoreMem64(ip, fp, mem, len, cx) {
+        operands!(ip, StoreMem64 { ptr, val, kind });
+        let Some(p) = addr64(ip, fp, ptr, kind.size(), mem, len, cx) else {
+            return trap(cx, TrapCode::MemoryOutOfBounds);
+        };
+        store_kind(p, kind, u64_(fp, val));
+        dispatch(ip.add(4), fp, mem, len, cx)
+    }
+    IndexSat(ip, fp, mem, len, cx) {
+        operands!(ip, IndexSat { dst, src });
+        put(fp, dst, u64_(fp, src).min(u32::MAX as u64));
+        dispatch(ip.add(1), fp, mem, len, cx)
+    }
     MemorySize(ip, fp, mem, len, cx) {
         operands!(ip, MemorySize { dst, memory });
         let bytes = if memory == 0 { len } else { memory_view(cx, memory).1 };
@@ -1067,27 +1127,27 @@ handler! {
     }
     MemoryGrow(ip, fp, mem, len, cx) {
         operands!(ip, MemoryGrow { dst, delta, memory });
-        let delta = u32_(fp, delta);
+        let delta = u64_(fp, delta);
         (*cx).slow(Slow::MemoryGrow { dst, delta, memory }, ip.add(1), fp)
     }
     MemoryFill(ip, fp, mem, len, cx) {
         operands!(ip, MemoryFill { dst, val, len: n });
         let Op::Imm { value: memory } = (*ip.add(1)).op else { unreachable_unchecked() };
-        let (d, v, n) = (u32_(fp, dst), u64_(fp, val) as u8, u32_(fp, n));
+        let (d, v, n) = (u64_(fp, dst), u64_(fp, val) as u8, u64_(fp, n));
         on_store!(ip, fp, mem, len, cx, 2, bulk::memory_fill(&mut *(*cx).inner, (*cx).instance, memory, d, v, n))
     }
     MemoryCopy(ip, fp, mem, len, cx) {
         operands!(ip, MemoryCopy { dst, src, len: n });
         let Op::Imm { value: memories } = (*ip.add(1)).op else { unreachable_unchecked() };
-        let (d, s, n) = (u32_(fp, dst), u32_(fp, src), u32_(fp, n));
+        let (d, s, n) = (u64_(fp, dst), u64_(fp, src), u64_(fp, n));
         on_store!(ip, fp, mem, len, cx, 2, bulk::memory_copy(&mut *(*cx).inner, (*cx).instance, memories, d, s, n))
     }
     MemoryInit(ip, fp, mem, len, cx) {
         operands!(ip, MemoryInit { memory, data });
         let args = ip.add(1);
-        let d = u32_(fp, super::state::operand(args, 0));
-        let s = u32_(fp, super::state::operand(args, 1));
-        let n = u32_(fp, super::state::operand(args, 2));
+        let d = u64_(fp, super::state::operand(args, 0));
+        let s = u64_(fp, super::state::operand(args, 1));
+        let n = u64_(fp, super::state::operand(args, 2));
         on_store!(ip, fp, mem, len, cx, 2, bulk::memory_init(&mut *(*cx).inner, (*cx).instance, memory as u32, data, d, s, n))
     }
     DataDrop(ip, fp, mem, len, cx) {
@@ -1097,7 +1157,7 @@ handler! {
     }
     TableGet(ip, fp, mem, len, cx) {
         operands!(ip, TableGet { dst, index, table });
-        match bulk::table_get(&*(*cx).inner, (*cx).instance, table as u32, u32_(fp, index)) {
+        match bulk::table_get(&*(*cx).inner, (*cx).instance, table as u32, u64_(fp, index)) {
             Ok(v) => put(fp, dst, v),
             Err(code) => return trap(cx, code),
         }
@@ -1105,7 +1165,7 @@ handler! {
     }
     TableSet(ip, fp, mem, len, cx) {
         operands!(ip, TableSet { index, val, table });
-        let (i, v) = (u32_(fp, index), u64_(fp, val));
+        let (i, v) = (u64_(fp, index), u64_(fp, val));
         on_store!(ip, fp, mem, len, cx, 1, bulk::table_set(&mut *(*cx).inner, (*cx).instance, table as u32, i, v))
     }
     TableSize(ip, fp, mem, len, cx) {
@@ -1116,28 +1176,28 @@ handler! {
     TableGrow(ip, fp, mem, len, cx) {
         operands!(ip, TableGrow { dst, init, delta });
         let Op::Imm { value: table } = (*ip.add(1)).op else { unreachable_unchecked() };
-        let (init, delta) = (u64_(fp, init), u32_(fp, delta));
+        let (init, delta) = (u64_(fp, init), u64_(fp, delta));
         (*cx).slow(Slow::TableGrow { dst, table, init, delta }, ip.add(2), fp)
     }
     TableFill(ip, fp, mem, len, cx) {
         operands!(ip, TableFill { index, val, len: n });
         let Op::Imm { value: table } = (*ip.add(1)).op else { unreachable_unchecked() };
-        let (i, v, n) = (u32_(fp, index), u64_(fp, val), u32_(fp, n));
+        let (i, v, n) = (u64_(fp, index), u64_(fp, val), u64_(fp, n));
         on_store!(ip, fp, mem, len, cx, 2, bulk::table_fill(&mut *(*cx).inner, (*cx).instance, table, i, v, n))
     }
     TableCopy(ip, fp, mem, len, cx) {
         operands!(ip, TableCopy { dst, src, len: n });
         let Op::Imm { value: tables } = (*ip.add(1)).op else { unreachable_unchecked() };
-        let (d, s, n) = (u32_(fp, dst), u32_(fp, src), u32_(fp, n));
+        let (d, s, n) = (u64_(fp, dst), u64_(fp, src), u64_(fp, n));
         let (td, ts) = (tables & 0xffff, tables >> 16);
         on_store!(ip, fp, mem, len, cx, 2, bulk::table_copy(&mut *(*cx).inner, (*cx).instance, td, ts, d, s, n))
     }
     TableInit(ip, fp, mem, len, cx) {
         operands!(ip, TableInit { table, elem });
         let args = ip.add(1);
-        let d = u32_(fp, super::state::operand(args, 0));
-        let s = u32_(fp, super::state::operand(args, 1));
-        let n = u32_(fp, super::state::operand(args, 2));
+        let d = u64_(fp, super::state::operand(args, 0));
+        let s = u64_(fp, super::state::operand(args, 1));
+        let n = u64_(fp, super::state::operand(args, 2));
         let inner = &mut *(*cx).inner;
         on_store!(ip, fp, mem, len, cx, 2, bulk::table_init(inner, (*cx).instance, table as u32, elem, d, s, n))
     }
@@ -1647,7 +1707,7 @@ handler_table! {
     I32Store8 I32Store16 I64Store8 I64Store16 I64Store32
     I32LoadSum I64LoadSum F32LoadSum F64LoadSum I32Load8SSum I32Load8USum I32Load16SSum
     I32Load16USum I32StoreSum I64StoreSum F32StoreSum F64StoreSum I32Store8Sum I32Store16Sum
-    LoadWide StoreWide LoadMem StoreMem MemorySize MemoryGrow
+    LoadWide StoreWide LoadMem StoreMem LoadMem64 StoreMem64 IndexSat MemorySize MemoryGrow
     MemoryFill MemoryCopy MemoryInit DataDrop TableGet TableSet TableSize TableGrow TableFill
     TableCopy TableInit ElemDrop RefFunc I32Eqz I32Eq I32Ne I32LtS I32LtU I32GtS I32GtU I32LeS
     I32LeU I32GeS I32GeU I64Eqz I64Eq I64Ne I64LtS I64LtU I64GtS I64GtU I64LeS I64LeU I64GeS

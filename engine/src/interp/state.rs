@@ -83,13 +83,17 @@ pub(crate) enum Slow {
     /// OSR entry), then return from it.
     Osr { entry: usize },
     /// `memory.grow` of the running instance's memory `memory`.
-    MemoryGrow { dst: Reg, delta: u32, memory: u16 },
+    /// `delta` is the operand's cell, as [`growth::index_operand`] takes it.
+    ///
+    /// [`growth::index_operand`]: crate::runtime::growth::index_operand
+    MemoryGrow { dst: Reg, delta: u64, memory: u16 },
     /// `table.grow`.
     TableGrow {
         dst: Reg,
         table: u32,
         init: u64,
-        delta: u32,
+        /// The operand's cell, as `MemoryGrow`'s.
+        delta: u64,
     },
 }
 

@@ -260,6 +260,17 @@ define_ops! {
     LoadMem "load.mem" { def [dst] use [ptr] imm [kind: MemKind] }
     /// A store to a memory other than memory 0; `imm` words as `load.mem`.
     StoreMem "store.mem" { def [] use [ptr, val] imm [kind: MemKind] }
+    /// A load from a 64-bit memory (`memory64`), any index, bounds-checked
+    /// explicitly; three `imm` words follow: the offset's low and high 32
+    /// bits, then the memory index.
+    LoadMem64 "load.mem64" { def [dst] use [ptr] imm [kind: MemKind] }
+    /// A store to a 64-bit memory; `imm` words as `load.mem64`.
+    StoreMem64 "store.mem64" { def [] use [ptr, val] imm [kind: MemKind] }
+    /// `dst = min(src, 2^32 - 1)` (i64 to i32, saturating): a 64-bit
+    /// table's element index, narrowed for `call_indirect`. Tables never
+    /// reach 2^32 - 1 elements (`MAX_TABLE_ELEMS`), so an index that does
+    /// not fit stays out of bounds.
+    IndexSat "index.sat" { def [dst] use [src] imm [] }
 
     MemorySize "memory.size" { def [dst] use [] imm [memory: u32] }
     MemoryGrow "memory.grow" { def [dst] use [delta] imm [memory: u16] }

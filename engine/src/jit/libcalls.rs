@@ -100,8 +100,7 @@ pub(crate) unsafe extern "sysv64" fn memory_fill(
 ) -> u64 {
     // SAFETY: helper contract.
     let (inner, inst) = unsafe { parts(ctx) };
-    let (d, v, n) = (dst as u32, val as u8, len as u32);
-    let r = bulk::memory_fill(inner, inst as u32, memory as u32, d, v, n);
+    let r = bulk::memory_fill(inner, inst as u32, memory as u32, dst, val as u8, len);
     report(ctx, r.map(|()| 0u64))
 }
 
@@ -116,8 +115,7 @@ pub(crate) unsafe extern "sysv64" fn memory_copy(
 ) -> u64 {
     // SAFETY: helper contract.
     let (inner, inst) = unsafe { parts(ctx) };
-    let (d, s, n) = (dst as u32, src as u32, len as u32);
-    let r = bulk::memory_copy(inner, inst as u32, memories as u32, d, s, n);
+    let r = bulk::memory_copy(inner, inst as u32, memories as u32, dst, src, len);
     report(ctx, r.map(|()| 0u64))
 }
 
@@ -137,9 +135,9 @@ pub(crate) unsafe extern "sysv64" fn memory_init(
         inst as u32,
         (data >> 32) as u32,
         data as u32,
-        dst as u32,
-        src as u32,
-        len as u32,
+        dst,
+        src,
+        len,
     );
     report(ctx, r.map(|()| 0u64))
 }
@@ -170,7 +168,7 @@ pub(crate) unsafe extern "sysv64" fn table_get(
     let (inner, inst) = unsafe { parts(ctx) };
     report(
         ctx,
-        bulk::table_get(inner, inst as u32, table as u32, index as u32),
+        bulk::table_get(inner, inst as u32, table as u32, index),
     )
 }
 
@@ -184,7 +182,7 @@ pub(crate) unsafe extern "sysv64" fn table_set(
 ) -> u64 {
     // SAFETY: helper contract.
     let (inner, inst) = unsafe { parts(ctx) };
-    let r = bulk::table_set(inner, inst as u32, table as u32, index as u32, val);
+    let r = bulk::table_set(inner, inst as u32, table as u32, index, val);
     report(ctx, r.map(|()| 0u64))
 }
 
@@ -211,14 +209,7 @@ pub(crate) unsafe extern "sysv64" fn table_fill(
 ) -> u64 {
     // SAFETY: helper contract.
     let (inner, inst) = unsafe { parts(ctx) };
-    let r = bulk::table_fill(
-        inner,
-        inst as u32,
-        table as u32,
-        index as u32,
-        val,
-        len as u32,
-    );
+    let r = bulk::table_fill(inner, inst as u32, table as u32, index, val, len);
     report(ctx, r.map(|()| 0u64))
 }
 
@@ -233,15 +224,7 @@ pub(crate) unsafe extern "sysv64" fn table_copy(
     // SAFETY: helper contract.
     let (inner, inst) = unsafe { parts(ctx) };
     let (td, ts) = ((tables & 0xffff) as u32, ((tables >> 16) & 0xffff) as u32);
-    let r = bulk::table_copy(
-        inner,
-        inst as u32,
-        td,
-        ts,
-        dst as u32,
-        src as u32,
-        len as u32,
-    );
+    let r = bulk::table_copy(inner, inst as u32, td, ts, dst, src, len);
     report(ctx, r.map(|()| 0u64))
 }
 
@@ -256,15 +239,7 @@ pub(crate) unsafe extern "sysv64" fn table_init(
     // SAFETY: helper contract.
     let (inner, inst) = unsafe { parts(ctx) };
     let (table, elem) = ((packed & 0xffff_ffff) as u32, (packed >> 32) as u32);
-    let r = bulk::table_init(
-        inner,
-        inst as u32,
-        table,
-        elem,
-        dst as u32,
-        src as u32,
-        len as u32,
-    );
+    let r = bulk::table_init(inner, inst as u32, table, elem, dst, src, len);
     report(ctx, r.map(|()| 0u64))
 }
 

@@ -841,6 +841,60 @@ impl Lowerer<'_> {
         }
     }
 
+    /// The offset and memory of the `imm` words of a `load.mem64` or
+    /// `store.mem64`, starting at `at`.
+    fn memarg64(&self, at: usize) -> (u64, u32) {
+        let offset = (self.imm(at + 1) as u64) << 32 | self.imm(at) as u64;
+        (offset, self.imm(at + 2))
+    }
+
+    /// The address of `size` bytes at `ptr + offset` in 64-bit memory
+    /// `memory`, checked against the memory's current size (no guard region
+    /// covers a 64-bit address): the sum and the end must not wrap, and the
+    /// end must be within the size the context's bound holds. The memory's
+    /// base is in `HEAP` (memory 0) or rax.
+    fn address64(&mut self, memory: u32, ptr: Reg, offset: u64, size: u64) -> Mem {
+        let oob = code_of(TrapCode::MemoryOutOfBounds);
+        let lp = self.loc(ptr);
+        self.load_int(Size::S64, S1, lp);
+        self.m.mov_imm64(S2, offset);
+        self.m.alu(AluOp::Add, Size::S64, S2, Src::Reg(S1));
+        // A carry: past 2^64.
+        self.m.trap_if(Cond::LtU, oob);
+        self.m
+            .mov(Size::S64, x::RAX, Src::Mem(Mem::at(CTX, vmctx::MEM_BOUNDS)));
+        self.m.mov(
+            Size::S64,
+            x::RAX,
+            Src::Mem(Mem::at(x::RAX, 8 * memory as i32)),
+        );
+        self.m.mov(Size::S64, x::RAX, Src::Mem(Mem::at(x::RAX, 0)));
+        // The last address an access of `size` bytes may start at; a borrow
+        // means the memory is smaller than the access.
+        self.m
+            .alu(AluOp::Sub, Size::S64, x::RAX, Src::Imm(size as i32));
+        self.m.trap_if(Cond::LtU, oob);
+        self.m.cmp(Size::S64, S2, Src::Reg(x::RAX));
+        self.m.trap_if(Cond::GtU, oob);
+        let base = if memory == 0 {
+            HEAP
+        } else {
+            self.m
+                .mov(Size::S64, x::RAX, Src::Mem(Mem::at(CTX, vmctx::MEM_BASES)));
+            self.m.mov(
+                Size::S64,
+                x::RAX,
+                Src::Mem(Mem::at(x::RAX, 8 * memory as i32)),
+            );
+            x::RAX
+        };
+        Mem {
+            base,
+            index: Some(S2),
+            disp: 0,
+        }
+    }
+
     /// The address `[heap + (a + b) mod 2^32]` of a fused `*Sum` access.
     fn sum_address(&mut self, a: Reg, b: Reg) -> Mem {
         let (la, lb) = (self.loc(a), self.loc(b));
@@ -1797,6 +1851,33 @@ impl Lowerer<'_> {
                     let (offset, memory) = (self.imm(next), self.imm(next + 1));
                     self.store_in(memory, ptr, val, offset, store_kind(kind)?);
                     skip = 2;
+                }
+                Op::LoadMem64 { dst, ptr, kind } => {
+                    let (offset, memory) = self.memarg64(next);
+                    let mem = self.address64(memory, ptr, offset, kind.size());
+                    let (kind, float) = load_kind(kind)?;
+                    self.load_at(dst, mem, kind, float);
+                    skip = 3;
+                }
+                Op::StoreMem64 { ptr, val, kind } => {
+                    let (offset, memory) = self.memarg64(next);
+                    let size = kind.size();
+                    let (kind, float) = store_kind(kind)?;
+                    self.store_to(val, kind, float, |this| {
+                        this.address64(memory, ptr, offset, size)
+                    });
+                    skip = 3;
+                }
+                Op::IndexSat { dst, src } => {
+                    let (d, ls) = (self.loc(dst), self.loc(src));
+                    self.load_int(Size::S64, S1, ls);
+                    self.m.mov_imm64(S2, u32::MAX as u64);
+                    self.m.cmp(Size::S64, S1, Src::Reg(S2));
+                    let fits = self.m.new_label();
+                    self.m.jcc(Cond::LeU, fits);
+                    self.m.mov(Size::S64, S1, Src::Reg(S2));
+                    self.m.bind(fits);
+                    self.store_int(d, S1);
                 }
                 Op::MemorySize { dst, memory } => {
                     let a = [Loc::K(memory as u64)];

@@ -306,17 +306,32 @@ pub(crate) fn install_interpreter_stubs(module: &ModuleInner) -> Result<()> {
     Ok(())
 }
 
+/// An instance's memories as its context sees them: arrays the instance
+/// owns, at addresses stable for its life.
+pub(crate) struct MemoriesView<'a> {
+    /// Every memory's base.
+    pub bases: &'a [*mut u8],
+    /// Where every memory's size is kept (`LinearMemory::bound_ptr`), or
+    /// empty when no memory is 64-bit.
+    pub bounds: &'a [*const u64],
+}
+
 /// A fresh context for an instance; its store fields are set on each entry.
 pub(crate) fn new_vmctx<T>(
     instance: u32,
     module: &ModuleInner,
-    mem_bases: &[*mut u8],
+    memories: MemoriesView<'_>,
     globals: *const *mut u64,
     table0: *const crate::runtime::call_targets::TargetsView,
 ) -> Box<VmCtx> {
     Box::new(VmCtx {
-        mem_base: mem_bases.first().copied().unwrap_or(std::ptr::null_mut()),
-        mem_bases: mem_bases.as_ptr(),
+        mem_base: memories
+            .bases
+            .first()
+            .copied()
+            .unwrap_or(std::ptr::null_mut()),
+        mem_bases: memories.bases.as_ptr(),
+        mem_bounds: memories.bounds.as_ptr(),
         globals,
         entries: module.jit.entries.as_ptr().cast(),
         depth: std::ptr::null_mut(),
@@ -472,10 +487,9 @@ unsafe extern "sysv64" fn call_import<T>(ctx: *mut VmCtx, fp: *mut u64, func: u6
 
 /// Reports a growth's outcome to compiled code: the old size, or -1, or
 /// (through the context) the error the limiter raised.
-fn grown<T>(ctx: *mut VmCtx, store: &mut Store<T>, result: Result<Option<u64>>) -> u64 {
+fn grown<T>(ctx: *mut VmCtx, store: &mut Store<T>, result: Result<u64>) -> u64 {
     match result {
-        Ok(Some(old)) => old,
-        Ok(None) => u32::MAX as u64,
+        Ok(result) => result,
         Err(e) => {
             store.inner.pending = Some(e);
             // SAFETY: the live context of the running code.
@@ -497,7 +511,7 @@ unsafe extern "sysv64" fn memory_grow<T>(
     let (store, instance) = unsafe { hook_store::<T>(ctx) };
     let result = catching(store, |store| {
         let m = store.inner.instances[instance as usize].memories[memory as usize] as usize;
-        growth::grow_memory(store, m, delta as u32 as u64)
+        growth::memory_grow_op(store, m, delta)
     });
     grown(ctx, store, result)
 }
@@ -514,7 +528,7 @@ unsafe extern "sysv64" fn table_grow<T>(
     let (store, instance) = unsafe { hook_store::<T>(ctx) };
     let result = catching(store, |store| {
         let t = store.inner.instances[instance as usize].tables[table as usize] as usize;
-        growth::grow_table(store, t, delta as u32 as u64, init)
+        growth::table_grow_op(store, t, delta, init)
     });
     grown(ctx, store, result)
 }

@@ -16,6 +16,9 @@ pub(crate) struct VmCtx {
     /// Bases of all the instance's memories, by memory index (stable too:
     /// compiled code runs only on reserved memories).
     pub mem_bases: *const *mut u8,
+    /// Where each memory's size in bytes is kept, by memory index, when the
+    /// instance has a 64-bit memory (whose accesses are checked against it).
+    pub mem_bounds: *const *const u64,
     /// This instance's global cells.
     pub globals: *const *mut u64,
     /// Entry addresses of the module's defined functions.
@@ -67,6 +70,7 @@ pub(crate) struct VmCtx {
 // Offsets the emitted code uses.
 pub(crate) const MEM_BASE: i32 = offset_of!(VmCtx, mem_base) as i32;
 pub(crate) const MEM_BASES: i32 = offset_of!(VmCtx, mem_bases) as i32;
+pub(crate) const MEM_BOUNDS: i32 = offset_of!(VmCtx, mem_bounds) as i32;
 pub(crate) const GLOBALS: i32 = offset_of!(VmCtx, globals) as i32;
 pub(crate) const ENTRIES: i32 = offset_of!(VmCtx, entries) as i32;
 pub(crate) const DEPTH: i32 = offset_of!(VmCtx, depth) as i32;

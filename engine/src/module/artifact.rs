@@ -25,7 +25,7 @@ use crate::types::{ExternType, FuncType, GlobalType, MemoryType, Mutability, Tab
 const MAGIC: &[u8; 8] = b"\0strata\x01";
 
 /// Bumped whenever the encoding changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// What must match between the engine that wrote an artifact and the one
 /// that loads it: the IR or the machine code differs with each of these.
@@ -33,13 +33,14 @@ fn settings(engine: &Engine) -> String {
     let c = engine.config();
     format!(
         "strategy={} fuel={} epochs={} extended-const={} tail-call={} multi-memory={} \
-         max-call-depth={} memory-guard={}",
+         memory64={} max-call-depth={} memory-guard={}",
         c.strategy.name(),
         c.consume_fuel,
         c.epoch_interruption,
         c.wasm_extended_const,
         c.wasm_tail_call,
         c.wasm_multi_memory,
+        c.wasm_memory64,
         c.max_call_depth,
         c.memory_guard_size,
     )
@@ -426,24 +427,38 @@ fn put_table(out: &mut Vec<u8>, t: &TableType) {
     put_val(out, t.element());
     t.minimum().put(out);
     put_opt(out, t.maximum(), |out, v| v.put(out));
+    u8::from(t.is_64()).put(out);
 }
 
 fn get_table(r: &mut &[u8]) -> Option<TableType> {
     let element = get_val(r)?;
+    let (minimum, maximum) = (u64::get(r)?, get_opt(r, u64::get)?);
     Some(TableType::from_limits(
         element,
-        u64::get(r)?,
-        get_opt(r, u64::get)?,
+        minimum,
+        maximum,
+        get_bool(r)?,
     ))
 }
 
 fn put_memory(out: &mut Vec<u8>, t: &MemoryType) {
     t.minimum().put(out);
     put_opt(out, t.maximum(), |out, v| v.put(out));
+    u8::from(t.is_64()).put(out);
 }
 
 fn get_memory(r: &mut &[u8]) -> Option<MemoryType> {
-    Some(MemoryType::from_limits(u64::get(r)?, get_opt(r, u64::get)?))
+    let (minimum, maximum) = (u64::get(r)?, get_opt(r, u64::get)?);
+    Some(MemoryType::from_limits(minimum, maximum, get_bool(r)?))
+}
+
+/// A flag written as one byte, 0 or 1.
+fn get_bool(r: &mut &[u8]) -> Option<bool> {
+    match u8::get(r)? {
+        0 => Some(false),
+        1 => Some(true),
+        _ => None,
+    }
 }
 
 fn put_global(out: &mut Vec<u8>, t: &GlobalType) {

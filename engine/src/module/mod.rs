@@ -447,18 +447,18 @@ fn invalid(e: wasmparser::BinaryReaderError) -> Error {
 }
 
 fn memory_type(ty: wasmparser::MemoryType) -> Result<MemoryType> {
-    if ty.memory64 || ty.shared || ty.page_size_log2.is_some() {
-        return Err(Error::unsupported(
-            "memory64, shared memories and custom page sizes",
-        ));
+    if ty.shared || ty.page_size_log2.is_some() {
+        return Err(Error::unsupported("shared memories and custom page sizes"));
     }
-    Ok(MemoryType::from_limits(ty.initial, ty.maximum))
+    Ok(MemoryType::from_limits(ty.initial, ty.maximum, ty.memory64))
 }
 
 fn table_type(ty: wasmparser::TableType) -> Result<TableType> {
     let element = ValType::from_ref(ty.element_type)
         .ok_or_else(|| Error::unsupported("typed function references"))?;
-    Ok(TableType::from_limits(element, ty.initial, ty.maximum))
+    Ok(TableType::from_limits(
+        element, ty.initial, ty.maximum, ty.table64,
+    ))
 }
 
 fn global_type(ty: wasmparser::GlobalType) -> Result<GlobalType> {
@@ -485,6 +485,7 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
         wasmparser::WasmFeatures::MULTI_MEMORY,
         config.wasm_multi_memory,
     );
+    features.set(wasmparser::WasmFeatures::MEMORY64, config.wasm_memory64);
     let lazy = config.get_compilation_mode() == crate::CompilationMode::Lazy;
     let interpreted = config.strategy != crate::Strategy::Jit;
     let mut allocs = wasmparser::FuncValidatorAllocations::default();

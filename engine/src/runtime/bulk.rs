@@ -1,9 +1,12 @@
 //! Table and bulk-memory operations on the store, shared by the interpreter
 //! and the JIT's runtime helpers so both tiers have one implementation.
 //!
-//! Indices are the instance's own (table, segment); lengths and offsets are
-//! the wasm i32 operands, zero-extended.
+//! Indices are the instance's own (table, segment). Addresses, lengths and
+//! offsets are the operands' cells as the tiers read them: what of a cell
+//! is the operand depends on the memory's or table's index type
+//! ([`index_operand`]); segment offsets and lengths are always `i32`.
 
+use super::growth::index_operand;
 use super::store::StoreInner;
 use crate::error::TrapCode;
 
@@ -13,17 +16,23 @@ fn table(inner: &StoreInner, inst: u32, table: u32) -> usize {
     inner.instances[inst as usize].tables[table as usize] as usize
 }
 
+/// The value of operand cell `cell` of store table `t` (an index or size).
+fn table_operand(inner: &StoreInner, t: usize, cell: u64) -> usize {
+    index_operand(cell, inner.tables[t].ty.is_64()) as usize
+}
+
 /// Bytes of a bulk memory operation that cost one unit of fuel, on top of
 /// the operator's own unit.
-pub(crate) const FUEL_BYTES_PER_UNIT: u32 = 64;
+pub(crate) const FUEL_BYTES_PER_UNIT: u64 = 64;
 /// Elements of a bulk table operation that cost one unit of fuel.
-pub(crate) const FUEL_ELEMS_PER_UNIT: u32 = 8;
+pub(crate) const FUEL_ELEMS_PER_UNIT: u64 = 8;
 
-/// Charges the fuel a bulk operation's length costs, before it runs (when
-/// the engine consumes fuel): both tiers charge here, so alike.
-fn charge(inner: &mut StoreInner, len: u32, per_unit: u32) -> Res<()> {
+/// Charges the fuel a bulk operation's length costs, after its bounds are
+/// checked and before it runs (when the engine consumes fuel): both tiers
+/// charge here, so alike.
+fn charge(inner: &mut StoreInner, len: u64, per_unit: u64) -> Res<()> {
     if inner.engine.config().consume_fuel {
-        inner.fuel -= (len / per_unit) as i64;
+        inner.fuel = inner.fuel.saturating_sub((len / per_unit) as i64);
         if inner.fuel < 0 {
             return Err(TrapCode::OutOfFuel);
         }
@@ -41,15 +50,16 @@ pub(crate) fn memory_fill(
     inner: &mut StoreInner,
     inst: u32,
     memory_index: u32,
-    dst: u32,
+    dst: u64,
     val: u8,
-    len: u32,
+    len: u64,
 ) -> Res<()> {
-    charge(inner, len, FUEL_BYTES_PER_UNIT)?;
     let m = memory(inner, inst, memory_index);
-    let mem = &mut inner.memories[m];
-    let at = mem.check(dst as u64, len as u64)?;
-    mem.data_mut()[at..at + len as usize].fill(val);
+    let is_64 = inner.memories[m].is_64();
+    let (dst, len) = (index_operand(dst, is_64), index_operand(len, is_64));
+    let at = inner.memories[m].check(dst, len)?;
+    charge(inner, len, FUEL_BYTES_PER_UNIT)?;
+    inner.memories[m].data_mut()[at..at + len as usize].fill(val);
     Ok(())
 }
 
@@ -60,15 +70,18 @@ pub(crate) fn memory_copy(
     inner: &mut StoreInner,
     inst: u32,
     memories: u32,
-    dst: u32,
-    src: u32,
-    len: u32,
+    dst: u64,
+    src: u64,
+    len: u64,
 ) -> Res<()> {
-    charge(inner, len, FUEL_BYTES_PER_UNIT)?;
     let dm = memory(inner, inst, memories & 0xffff);
     let sm = memory(inner, inst, memories >> 16);
-    let d = inner.memories[dm].check(dst as u64, len as u64)?;
-    let s = inner.memories[sm].check(src as u64, len as u64)?;
+    let (d64, s64) = (inner.memories[dm].is_64(), inner.memories[sm].is_64());
+    // The length has the narrower of the two index types.
+    let len = index_operand(len, d64 && s64);
+    let d = inner.memories[dm].check(index_operand(dst, d64), len)?;
+    let s = inner.memories[sm].check(index_operand(src, s64), len)?;
+    charge(inner, len, FUEL_BYTES_PER_UNIT)?;
     let n = len as usize;
     if dm == sm {
         inner.memories[dm].data_mut().copy_within(s..s + n, d);
@@ -91,11 +104,10 @@ pub(crate) fn memory_init(
     inst: u32,
     memory_index: u32,
     data: u32,
-    dst: u32,
-    src: u32,
-    len: u32,
+    dst: u64,
+    src: u64,
+    len: u64,
 ) -> Res<()> {
-    charge(inner, len, FUEL_BYTES_PER_UNIT)?;
     let instance = &inner.instances[inst as usize];
     let module = instance.module.clone();
     let seg: &[u8] = if instance.data_dropped[data as usize] {
@@ -103,14 +115,15 @@ pub(crate) fn memory_init(
     } else {
         &module.inner.datas[data as usize].bytes
     };
-    let (s, n) = (src as usize, len as usize);
+    let (s, n) = (src as u32 as usize, len as u32 as usize);
     if s + n > seg.len() {
         return Err(TrapCode::MemoryOutOfBounds);
     }
     let m = memory(inner, inst, memory_index);
-    let mem = &mut inner.memories[m];
-    let d = mem.check(dst as u64, len as u64)?;
-    mem.data_mut()[d..d + n].copy_from_slice(&seg[s..s + n]);
+    let dst = index_operand(dst, inner.memories[m].is_64());
+    let d = inner.memories[m].check(dst, n as u64)?;
+    charge(inner, n as u64, FUEL_BYTES_PER_UNIT)?;
+    inner.memories[m].data_mut()[d..d + n].copy_from_slice(&seg[s..s + n]);
     Ok(())
 }
 
@@ -120,11 +133,11 @@ pub(crate) fn data_drop(inner: &mut StoreInner, inst: u32, data: u32) {
 }
 
 /// `table.get`.
-pub(crate) fn table_get(inner: &StoreInner, inst: u32, t: u32, index: u32) -> Res<u64> {
+pub(crate) fn table_get(inner: &StoreInner, inst: u32, t: u32, index: u64) -> Res<u64> {
     let t = table(inner, inst, t);
     inner.tables[t]
         .elems()
-        .get(index as usize)
+        .get(table_operand(inner, t, index))
         .copied()
         .ok_or(TrapCode::TableOutOfBounds)
 }
@@ -134,15 +147,16 @@ pub(crate) fn table_set(
     inner: &mut StoreInner,
     inst: u32,
     t: u32,
-    index: u32,
+    index: u64,
     val: u64,
 ) -> Res<()> {
     let t = table(inner, inst, t);
+    let index = table_operand(inner, t, index);
     let table = &mut inner.tables[t];
-    if index as usize >= table.elems().len() {
+    if index >= table.elems().len() {
         return Err(TrapCode::TableOutOfBounds);
     }
-    table.set(index as usize, val, &inner.funcs);
+    table.set(index, val, &inner.funcs);
     Ok(())
 }
 
@@ -181,18 +195,19 @@ pub(crate) fn table_fill(
     inner: &mut StoreInner,
     inst: u32,
     t: u32,
-    index: u32,
+    index: u64,
     val: u64,
-    len: u32,
+    len: u64,
 ) -> Res<()> {
-    charge(inner, len, FUEL_ELEMS_PER_UNIT)?;
     let t = table(inner, inst, t);
-    let table = &mut inner.tables[t];
-    let (i, n) = (index as usize, len as usize);
-    if i + n > table.elems().len() {
+    let (i, n) = (table_operand(inner, t, index), table_operand(inner, t, len));
+    if i.checked_add(n)
+        .is_none_or(|end| end > inner.tables[t].elems().len())
+    {
         return Err(TrapCode::TableOutOfBounds);
     }
-    table.fill(i, n, val, &inner.funcs);
+    charge(inner, n as u64, FUEL_ELEMS_PER_UNIT)?;
+    inner.tables[t].fill(i, n, val, &inner.funcs);
     Ok(())
 }
 
@@ -203,17 +218,27 @@ pub(crate) fn table_copy(
     inst: u32,
     dst_table: u32,
     src_table: u32,
-    dst: u32,
-    src: u32,
-    len: u32,
+    dst: u64,
+    src: u64,
+    len: u64,
 ) -> Res<()> {
-    charge(inner, len, FUEL_ELEMS_PER_UNIT)?;
     let td = table(inner, inst, dst_table);
     let ts = table(inner, inst, src_table);
-    let (d, s, n) = (dst as usize, src as usize, len as usize);
-    if s + n > inner.tables[ts].elems().len() || d + n > inner.tables[td].elems().len() {
+    let (d64, s64) = (inner.tables[td].ty.is_64(), inner.tables[ts].ty.is_64());
+    // The length has the narrower of the two index types.
+    let n = index_operand(len, d64 && s64) as usize;
+    let (d, s) = (
+        index_operand(dst, d64) as usize,
+        index_operand(src, s64) as usize,
+    );
+    let fits = |at: usize, t: usize| {
+        at.checked_add(n)
+            .is_some_and(|end| end <= inner.tables[t].elems().len())
+    };
+    if !fits(s, ts) || !fits(d, td) {
         return Err(TrapCode::TableOutOfBounds);
     }
+    charge(inner, n as u64, FUEL_ELEMS_PER_UNIT)?;
     if td == ts {
         inner.tables[td].copy_within(s, d, n);
     } else {
@@ -229,17 +254,22 @@ pub(crate) fn table_init(
     inst: u32,
     t: u32,
     elem: u32,
-    dst: u32,
-    src: u32,
-    len: u32,
+    dst: u64,
+    src: u64,
+    len: u64,
 ) -> Res<()> {
-    charge(inner, len, FUEL_ELEMS_PER_UNIT)?;
     let t = table(inner, inst, t);
     let seg = &inner.instances[inst as usize].elems[elem as usize];
-    let (d, s, n) = (dst as usize, src as usize, len as usize);
-    if s + n > seg.len() || d + n > inner.tables[t].elems().len() {
+    let d = table_operand(inner, t, dst);
+    let (s, n) = (src as u32 as usize, len as u32 as usize);
+    if s + n > seg.len()
+        || d.checked_add(n)
+            .is_none_or(|end| end > inner.tables[t].elems().len())
+    {
         return Err(TrapCode::TableOutOfBounds);
     }
+    charge(inner, n as u64, FUEL_ELEMS_PER_UNIT)?;
+    let seg = &inner.instances[inst as usize].elems[elem as usize];
     let items: Vec<u64> = seg[s..s + n].to_vec();
     inner.tables[t].write(d, &items, &inner.funcs);
     Ok(())

@@ -44,6 +44,48 @@ pub(crate) fn grow_memory<T>(store: &mut Store<T>, m: usize, delta: u64) -> Resu
     }
 }
 
+/// The value of an index or size operand (address, length, delta) of a
+/// memory or table with index type `is_64`: a 32-bit one is the low half
+/// of its cell, whatever the tier that wrote the cell left above it.
+#[inline]
+pub(crate) fn index_operand(cell: u64, is_64: bool) -> u64 {
+    if is_64 {
+        cell
+    } else {
+        cell as u32 as u64
+    }
+}
+
+/// `memory.grow` and `table.grow` as wasm sees their result: the old size,
+/// or -1 of the index type (zero-extended to the cell when 32-bit).
+fn grow_result(old: Option<u64>, is_64: bool) -> u64 {
+    match old {
+        Some(old) => old,
+        None => index_operand(u64::MAX, is_64),
+    }
+}
+
+/// `memory.grow` of store memory `m` by the operand in cell `delta`, for
+/// both tiers: the instruction's result.
+pub(crate) fn memory_grow_op<T>(store: &mut Store<T>, m: usize, delta: u64) -> Result<u64> {
+    let is_64 = store.inner.memories[m].is_64();
+    let old = grow_memory(store, m, index_operand(delta, is_64))?;
+    Ok(grow_result(old, is_64))
+}
+
+/// `table.grow` of store table `t` by the operand in cell `delta`, new
+/// elements set to `init`, for both tiers: the instruction's result.
+pub(crate) fn table_grow_op<T>(
+    store: &mut Store<T>,
+    t: usize,
+    delta: u64,
+    init: u64,
+) -> Result<u64> {
+    let is_64 = store.inner.tables[t].ty.is_64();
+    let old = grow_table(store, t, index_operand(delta, is_64), init)?;
+    Ok(grow_result(old, is_64))
+}
+
 /// Grows store table `t` by `delta` elements set to `init`, as
 /// [`grow_memory`] does memories.
 pub(crate) fn grow_table<T>(

@@ -1,7 +1,7 @@
 //! Instances: instantiation (linking, segment initialization, start) and exports.
 
 use super::func::{Func, WasmParams, WasmResults};
-use super::growth;
+use super::growth::{self, index_operand};
 use super::memory::{LinearMemory, Memory};
 use super::store::{
     AsContext, AsContextMut, FuncEntity, GlobalEntity, InstanceEntity, Store, TableEntity,
@@ -142,10 +142,12 @@ pub(crate) fn import_matches(actual: &ExternType, expected: &ExternType) -> bool
         (ExternType::Func(a), ExternType::Func(e)) => a == e,
         (ExternType::Global(a), ExternType::Global(e)) => a == e,
         (ExternType::Memory(a), ExternType::Memory(e)) => {
-            limits_match(a.minimum(), a.maximum(), e.minimum(), e.maximum())
+            a.is_64() == e.is_64()
+                && limits_match(a.minimum(), a.maximum(), e.minimum(), e.maximum())
         }
         (ExternType::Table(a), ExternType::Table(e)) => {
             a.element() == e.element()
+                && a.is_64() == e.is_64()
                 && limits_match(a.minimum(), a.maximum(), e.minimum(), e.maximum())
         }
         _ => false,
@@ -462,16 +464,30 @@ pub(crate) fn instantiate<T>(
         .iter()
         .map(|&m| store.inner.memories[m as usize].base())
         .collect();
+    // Compiled code checks a 64-bit memory's accesses against its size.
+    let memory_bounds: Box<[*const u64]> = if m.env.memories.iter().any(|t| t.is_64()) {
+        memories
+            .iter()
+            .map(|&m| store.inner.memories[m as usize].bound_ptr())
+            .collect()
+    } else {
+        Box::new([])
+    };
     let table0 = tables
         .first()
         .map_or(&super::call_targets::NO_TARGETS as *const _, |&t| {
             store.inner.tables[t as usize].view()
         });
+    let memories_view = crate::jit::MemoriesView {
+        bases: &memory_bases,
+        bounds: &memory_bounds,
+    };
     let vmctx =
-        crate::jit::new_vmctx::<T>(inst_index, m, &memory_bases, global_ptrs.as_ptr(), table0);
+        crate::jit::new_vmctx::<T>(inst_index, m, memories_view, global_ptrs.as_ptr(), table0);
     store.inner.instances.push(InstanceEntity {
         vmctx,
         _memory_bases: memory_bases,
+        _memory_bounds: memory_bounds,
         module: module.clone(),
         funcs,
         tables,
@@ -508,12 +524,13 @@ fn initialize_segments<T>(store: &mut Store<T>, inst_index: u32) -> Result<()> {
     for (i, seg) in m.elems.iter().enumerate() {
         match &seg.mode {
             SegmentMode::Active { index, offset } => {
-                let at = offset.eval(|_| 0, |g| global_value(inner, g)) as u32 as u64;
+                let at = offset.eval(|_| 0, |g| global_value(inner, g));
                 let inst = &mut inner.instances[inst_index as usize];
                 let items = std::mem::take(&mut inst.elems[i]);
                 let table = &mut inner.tables[inst.tables[*index as usize] as usize];
-                let end = at + items.len() as u64;
-                if end > table.elems().len() as u64 {
+                let at = index_operand(at, table.ty.is_64());
+                let end = at.checked_add(items.len() as u64);
+                if end.is_none_or(|end| end > table.elems().len() as u64) {
                     return Err(Error::trap(TrapCode::TableOutOfBounds));
                 }
                 table.write(at as usize, &items, &inner.funcs);
@@ -526,10 +543,11 @@ fn initialize_segments<T>(store: &mut Store<T>, inst_index: u32) -> Result<()> {
     }
     for (i, seg) in m.datas.iter().enumerate() {
         if let SegmentMode::Active { index, offset } = &seg.mode {
-            let at = offset.eval(|_| 0, |g| global_value(inner, g)) as u32 as u64;
+            let at = offset.eval(|_| 0, |g| global_value(inner, g));
             let inst = &mut inner.instances[inst_index as usize];
             inst.data_dropped[i] = true;
             let mem = &mut inner.memories[inst.memories[*index as usize] as usize];
+            let at = index_operand(at, mem.is_64());
             let start = mem.check(at, seg.bytes.len() as u64).map_err(Error::trap)?;
             mem.data_mut()[start..start + seg.bytes.len()].copy_from_slice(&seg.bytes);
         }

@@ -20,12 +20,19 @@ use crate::types::MemoryType;
 pub const PAGE_SIZE: u64 = 65536;
 /// The most pages a 32-bit memory can have.
 pub const MAX_PAGES: u64 = 65536;
+/// The most pages a 64-bit memory (`memory64`) grows to here, whatever its
+/// type allows: 16 GiB, reserved as address space when the memory is
+/// created. Growing past it fails as `memory.grow` may (-1).
+pub const MAX_PAGES_64: u64 = 1 << 18;
 
 /// The backing store of one linear memory.
 pub(crate) struct LinearMemory {
     base: *mut u8,
     reserved: usize,
     len: usize,
+    /// A copy of `len` at a stable address, for a 64-bit memory, whose
+    /// accesses compiled code bounds-checks against it (`vmctx::MEM_BOUNDS`).
+    bound: Option<Box<u64>>,
     max_pages: u64,
     ty: MemoryType,
     /// The pools the memory's slot belongs to, and the slot. The pools are
@@ -43,9 +50,9 @@ unsafe impl Send for LinearMemory {}
 unsafe impl Sync for LinearMemory {}
 
 /// The address space a memory of at most `max_pages` reserves: with a
-/// `guard` (compiled code), the whole 4 GiB a 32-bit index reaches plus the
-/// guard, so compiled code can access it without bounds checks; without,
-/// its maximum.
+/// `guard` (compiled code, 32-bit memories), the whole 4 GiB a 32-bit index
+/// reaches plus the guard, so compiled code can access it without bounds
+/// checks; without, its maximum.
 pub(crate) fn reservation_len(guard: Option<u64>, max_pages: u64) -> usize {
     match guard {
         Some(guard) => (MAX_PAGES * PAGE_SIZE + guard) as usize,
@@ -58,7 +65,8 @@ impl LinearMemory {
     /// engine's pool) and commits a memory of type `ty`, reserved as
     /// [`reservation_len`] says.
     pub fn new(ty: MemoryType, engine: &Engine) -> Result<LinearMemory> {
-        let mut max_pages = ty.maximum().unwrap_or(MAX_PAGES).min(MAX_PAGES);
+        let limit = if ty.is_64() { MAX_PAGES_64 } else { MAX_PAGES };
+        let mut max_pages = ty.maximum().unwrap_or(limit).min(limit);
         if ty.minimum() > max_pages {
             return Err(Error::instantiate("memory minimum exceeds its maximum"));
         }
@@ -80,13 +88,15 @@ impl LinearMemory {
                 base: slot.base,
                 reserved: pools.memories.slot_len(),
                 len: 0,
+                bound: ty.is_64().then(|| Box::new(0)),
                 max_pages,
                 ty,
                 pooled: Some((pools as *const Pools, slot.index)),
             };
             return mem.commit(slot.accessible);
         }
-        let reserved = reservation_len(engine.config().memory_guard(), max_pages);
+        let guard = engine.config().memory_guard().filter(|_| !ty.is_64());
+        let reserved = reservation_len(guard, max_pages);
         let mut committed = 0;
         let base = if reserved == 0 {
             std::ptr::NonNull::<u8>::dangling().as_ptr()
@@ -105,6 +115,7 @@ impl LinearMemory {
             base,
             reserved,
             len: 0,
+            bound: ty.is_64().then(|| Box::new(0)),
             max_pages,
             ty,
             pooled: None,
@@ -132,7 +143,7 @@ impl LinearMemory {
             committed = wanted;
         }
         // Whole pages, from a reservation's accessible prefix.
-        self.len = committed;
+        self.set_len(committed);
         if self.grow(self.ty.minimum() - self.pages()).is_none() {
             return Err(Error::instantiate(
                 "cannot commit the linear memory's minimum size",
@@ -156,13 +167,18 @@ impl LinearMemory {
         self.len as u64 / PAGE_SIZE
     }
 
-    /// The memory's type, with its current size as minimum.
-    pub fn ty(&self) -> MemoryType {
-        MemoryType::from_limits(self.pages(), self.ty.maximum())
+    /// Whether the memory is indexed by `i64`.
+    pub fn is_64(&self) -> bool {
+        self.ty.is_64()
     }
 
-    /// Pages the memory may grow to: its declared maximum, within what a
-    /// 32-bit memory can index.
+    /// The memory's type, with its current size as minimum.
+    pub fn ty(&self) -> MemoryType {
+        MemoryType::from_limits(self.pages(), self.ty.maximum(), self.ty.is_64())
+    }
+
+    /// Pages the memory may grow to: its declared maximum, within what its
+    /// index type reaches ([`MAX_PAGES`], [`MAX_PAGES_64`]).
     pub fn max_pages(&self) -> u64 {
         self.max_pages
     }
@@ -188,9 +204,24 @@ impl LinearMemory {
             if rc != 0 {
                 return None;
             }
-            self.len = new_len;
+            self.set_len(new_len);
         }
         Some(old)
+    }
+
+    fn set_len(&mut self, len: usize) {
+        self.len = len;
+        if let Some(bound) = &mut self.bound {
+            **bound = len as u64;
+        }
+    }
+
+    /// Where a 64-bit memory's size in bytes is kept for compiled code
+    /// (null for a 32-bit memory, whose accesses the guard region checks).
+    pub fn bound_ptr(&self) -> *const u64 {
+        self.bound
+            .as_deref()
+            .map_or(std::ptr::null(), |b| b as *const u64)
     }
 
     /// The accessible bytes.

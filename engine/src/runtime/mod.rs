@@ -20,7 +20,7 @@ pub use func::{Func, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmRet, Wasm
 pub use instance::{Extern, FuncStats, Instance};
 pub use limits::{ResourceLimiter, StoreLimits, StoreLimitsBuilder};
 pub use linker::{InstancePre, Linker};
-pub use memory::Memory;
+pub use memory::{Memory, MAX_PAGES_64};
 pub use pool::{InstanceAllocationStrategy, PoolingAllocationConfig};
 pub use store::{AsContext, AsContextMut, Caller, Store, StoreContextMut, UpdateDeadline};
 pub use table::{Global, Table};

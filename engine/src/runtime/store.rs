@@ -75,6 +75,9 @@ pub(crate) struct InstanceEntity {
     /// The bases of its memories, which the context points at: kept here
     /// for as long as the context.
     pub _memory_bases: Box<[*mut u8]>,
+    /// Where each memory's size is kept, when one is 64-bit (else empty):
+    /// the array `VmCtx::mem_bounds` points at.
+    pub _memory_bounds: Box<[*const u64]>,
 }
 
 // SAFETY: the raw pointers an instance holds (global cells, its compiled

@@ -101,7 +101,12 @@ impl Table {
     /// other than its own.
     pub fn ty(&self, store: impl AsContext) -> TableType {
         let t = self.entity(store.as_context());
-        TableType::from_limits(t.ty.element(), t.elems().len() as u64, t.ty.maximum())
+        TableType::from_limits(
+            t.ty.element(),
+            t.elems().len() as u64,
+            t.ty.maximum(),
+            t.ty.is_64(),
+        )
     }
 
     /// Current size in elements.

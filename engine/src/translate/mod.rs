@@ -827,6 +827,14 @@ impl<'a> Translator<'a> {
 
     fn load(&mut self, kind: MemKind, memarg: MemArg, ty: ValType) -> Result<()> {
         let offset = memarg.offset;
+        if self.is_memory64(memarg)? {
+            let ptr = self.pop().reg();
+            let dst = self.new_temp(ty)?;
+            self.emit(Op::LoadMem64 { dst, ptr, kind });
+            self.emit_memarg64(memarg)?;
+            self.push(Operand::Temp(dst), ty);
+            return Ok(());
+        }
         if memory_of(memarg)? != 0 {
             let ptr = self.pop().reg();
             let dst = self.new_temp(ty)?;
@@ -865,6 +873,12 @@ impl<'a> Translator<'a> {
     fn store(&mut self, kind: MemKind, memarg: MemArg) -> Result<()> {
         let offset = memarg.offset;
         let val = self.pop().reg();
+        if self.is_memory64(memarg)? {
+            let ptr = self.pop().reg();
+            self.emit(Op::StoreMem64 { ptr, val, kind });
+            self.emit_memarg64(memarg)?;
+            return Ok(());
+        }
         if memory_of(memarg)? != 0 {
             let ptr = self.pop().reg();
             self.emit(Op::StoreMem { ptr, val, kind });
@@ -900,6 +914,26 @@ impl<'a> Translator<'a> {
         // 32-bit memories: validation keeps offsets below 2^32.
         self.emit(Op::Imm {
             value: memarg.offset as u32,
+        });
+        let memory = memory_of(memarg)?;
+        self.emit(Op::Imm { value: memory });
+        Ok(())
+    }
+
+    /// Whether a load or store accesses a 64-bit memory.
+    fn is_memory64(&self, memarg: MemArg) -> Result<bool> {
+        let memory = memory_of(memarg)?;
+        Ok(self.env.memories[memory as usize].is_64())
+    }
+
+    /// The `imm` words of `load.mem64` and `store.mem64`: the offset's low
+    /// and high halves, then the memory.
+    fn emit_memarg64(&mut self, memarg: MemArg) -> Result<()> {
+        self.emit(Op::Imm {
+            value: memarg.offset as u32,
+        });
+        self.emit(Op::Imm {
+            value: (memarg.offset >> 32) as u32,
         });
         let memory = memory_of(memarg)?;
         self.emit(Op::Imm { value: memory });
@@ -969,7 +1003,15 @@ impl<'a> Translator<'a> {
     /// instruction, an `imm` word with the table, then the operand words.
     fn call_indirect(&mut self, type_index: u32, table_index: u32, tail: bool) -> Result<()> {
         let ty = self.env.type_at(type_index).clone();
-        let index = self.pop().reg();
+        let mut index = self.pop().reg();
+        if self.env.tables[table_index as usize].is_64() {
+            let narrow = self.new_temp(ValType::I32)?;
+            self.emit(Op::IndexSat {
+                dst: narrow,
+                src: index,
+            });
+            index = narrow;
+        }
         let args = self.pop_regs(ty.params().len());
         self.emit(match tail {
             true => Op::ReturnCallIndirect {
