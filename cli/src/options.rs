@@ -44,11 +44,13 @@ pub struct WasmSettings {
     pub extended_const: Option<bool>,
     /// `multi-memory=y|n`.
     pub multi_memory: Option<bool>,
+    /// `memory64=y|n`.
+    pub memory64: Option<bool>,
 }
 
 /// The `-W` keys, for errors.
 const WASM_KEYS: &str = "fuel=N, timeout=DURATION, max-memory=BYTES, tail-call=y|n, \
-                         extended-const=y|n or multi-memory=y|n";
+                         extended-const=y|n, multi-memory=y|n or memory64=y|n";
 
 /// The `-C` keys, for errors.
 const CODEGEN_KEYS: &str = "strategy=KIND, compilation=MODE, tier-up-calls=N, \
@@ -108,6 +110,9 @@ impl EngineOptions {
         if let Some(on) = wasm.multi_memory {
             config.wasm_multi_memory(on);
         }
+        if let Some(on) = wasm.memory64 {
+            config.wasm_memory64(on);
+        }
         configure(&mut config);
         Engine::new(&config).map_err(|err| CliError::Failed(err.to_string()))
     }
@@ -121,13 +126,14 @@ impl WasmSettings {
                 "fuel" | "timeout" | "max-memory" | "max-memory-size" => {
                     self.set_limit(key, value, &shown)?
                 }
-                "tail-call" | "extended-const" | "multi-memory" => {
+                "tail-call" | "extended-const" | "multi-memory" | "memory64" => {
                     let on = parse_flag(value)
                         .ok_or_else(|| CliError::Usage(format!("`{shown}`: expected y or n")))?;
                     match key {
                         "tail-call" => self.tail_call = Some(on),
                         "extended-const" => self.extended_const = Some(on),
-                        _ => self.multi_memory = Some(on),
+                        "multi-memory" => self.multi_memory = Some(on),
+                        _ => self.memory64 = Some(on),
                     }
                 }
                 _ => {

@@ -437,6 +437,17 @@ fn engine_and_feature_settings_in_wasmtimes_spelling() {
     let out = strata(&["run", "-W", "tail-call=n", "--invoke", "f", tail, "1"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("tail call"), "{}", stderr(&out));
+    let wide = temp_module(
+        "memory64.wat",
+        r#"(module (memory i64 1) (func (export "f") (param i64) (result i32)
+             (i32.load8_u (local.get 0))))"#,
+    );
+    let wide = wide.to_str().unwrap();
+    let out = strata(&["run", "--invoke", "f", wide, "65535"]);
+    assert_eq!(stdout(&out), "0\n", "{}", stderr(&out));
+    let out = strata(&["run", "-W", "memory64=n", "--invoke", "f", wide, "0"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("memory64"), "{}", stderr(&out));
     for strategy in strategies() {
         let setting = format!("strategy={strategy},tier-up-calls=2,parallel-compilation=n");
         let out = strata(&["run", "-C", &setting, "--invoke", "f", tail, "1000"]);

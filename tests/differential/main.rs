@@ -67,6 +67,7 @@ fn main() {
     }
     eprintln!(
         "differential: {} modules ({} generated, {} regressions), {} calls ({} returned, {} trapped), \
+         {} with a 64-bit memory or table, \
          tiered: {} functions compiled and {} OSR entries, \
          {} calls' fuel compared between strategies ({} ran out of fuel), \
          {} calls compared with wasmi, \
@@ -77,6 +78,7 @@ fn main() {
         tally.calls,
         tally.returned,
         tally.trapped,
+        tally.index64,
         tally.tier_ups,
         tally.osr_entries,
         tally.fuel_calls,
@@ -110,6 +112,8 @@ struct Tally {
     trapped: usize,
     tier_ups: u64,
     osr_entries: u64,
+    /// Modules with a 64-bit memory or table.
+    index64: usize,
     known: usize,
     seen: Vec<String>,
     failures: Vec<String>,
@@ -129,6 +133,7 @@ impl Tally {
             return;
         };
         self.modules += 1;
+        self.index64 += usize::from(has_64_bit_index(&wasm));
         let result = catch_unwind(AssertUnwindSafe(|| harness::check(&wasm, args)));
         let failure = match result {
             Ok(Ok(verdict)) => {
@@ -256,5 +261,16 @@ fn splitmix(x: u64) -> u64 {
 fn fnv(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
         (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// Whether a module declares a 64-bit memory or table, for the summary: it
+/// shows that the generator's `memory64` option is exercised.
+fn has_64_bit_index(wasm: &[u8]) -> bool {
+    use wasmparser::{Parser, Payload};
+    Parser::new(0).parse_all(wasm).any(|payload| match payload {
+        Ok(Payload::MemorySection(s)) => s.into_iter().any(|m| m.is_ok_and(|m| m.memory64)),
+        Ok(Payload::TableSection(s)) => s.into_iter().any(|t| t.is_ok_and(|t| t.ty.table64)),
+        _ => false,
     })
 }

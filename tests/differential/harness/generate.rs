@@ -10,8 +10,8 @@ pub const MAX_MEMORY_BYTES: u64 = 4 * 65536;
 pub const MAX_TABLE_ELEMENTS: u64 = 64;
 
 /// A wasm-smith configuration for Wasm 2.0 without SIMD, plus extended
-/// constant expressions, tail calls and multiple memories, without imports
-/// or unbounded memories and tables.
+/// constant expressions, tail calls, multiple memories and 64-bit memories
+/// and tables, without imports or unbounded memories and tables.
 pub fn config() -> wasm_smith::Config {
     wasm_smith::Config {
         // Wasm 2.0 minus SIMD, which Strata validates but does not execute.
@@ -26,7 +26,8 @@ pub fn config() -> wasm_smith::Config {
         gc_enabled: false,
         tail_call_enabled: true,
         threads_enabled: false,
-        memory64_enabled: false,
+        // 64-bit memories and tables (Wasm 3.0).
+        memory64_enabled: true,
         wide_arithmetic_enabled: false,
         extended_const_enabled: true,
         custom_page_sizes_enabled: false,
@@ -36,6 +37,7 @@ pub fn config() -> wasm_smith::Config {
         max_tables: 2,
         max_imports: 0,
         max_memory32_bytes: MAX_MEMORY_BYTES,
+        max_memory64_bytes: MAX_MEMORY_BYTES as u128,
         memory_max_size_required: true,
         max_table_elements: MAX_TABLE_ELEMENTS,
         table_max_size_required: true,

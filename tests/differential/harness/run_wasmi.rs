@@ -12,7 +12,8 @@ use wasmi::{
 
 /// The wasmi engine: eager compilation (so invalid code is rejected up front,
 /// like Strata does) and exactly the feature set Strata accepts: Wasm 2.0,
-/// extended constant expressions, tail calls and multiple memories.
+/// extended constant expressions, tail calls, multiple memories and 64-bit
+/// memories and tables.
 fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
     ENGINE.get_or_init(|| {
@@ -21,7 +22,7 @@ fn engine() -> &'static Engine {
             .compilation_mode(CompilationMode::Eager)
             .set_max_recursion_depth(MAX_CALL_DEPTH)
             .wasm_tail_call(true)
-            .wasm_memory64(false)
+            .wasm_memory64(true)
             .wasm_multi_memory(true)
             .wasm_wide_arithmetic(false)
             .wasm_custom_page_sizes(false);

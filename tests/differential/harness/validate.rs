@@ -6,11 +6,13 @@ use strata::{ErrorKind, Module, Strategy};
 use wasmparser::{Validator, WasmFeatures};
 
 /// What Strata's default configuration accepts: Wasm 2.0, extended
-/// constant expressions, tail calls and multiple memories.
+/// constant expressions, tail calls, multiple memories and 64-bit memories
+/// and tables.
 const FEATURES: WasmFeatures = WasmFeatures::WASM2
     .union(WasmFeatures::EXTENDED_CONST)
     .union(WasmFeatures::TAIL_CALL)
-    .union(WasmFeatures::MULTI_MEMORY);
+    .union(WasmFeatures::MULTI_MEMORY)
+    .union(WasmFeatures::MEMORY64);
 
 /// Strata's verdict differed from wasmparser's.
 #[derive(Clone, Debug)]
