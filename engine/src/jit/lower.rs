@@ -822,23 +822,33 @@ impl Lowerer<'_> {
                 .trap_if(Cond::Ne, code_of(TrapCode::MemoryOutOfBounds));
             (S2, 0)
         };
-        let base = if memory == 0 {
-            HEAP
-        } else {
-            self.m
-                .mov(Size::S64, x::RAX, Src::Mem(Mem::at(CTX, vmctx::MEM_BASES)));
-            self.m.mov(
-                Size::S64,
-                x::RAX,
-                Src::Mem(Mem::at(x::RAX, 8 * memory as i32)),
-            );
-            x::RAX
-        };
+        let base = self.memory_base(memory);
         Mem {
             base,
             index: Some(index),
             disp,
         }
+    }
+
+    /// The register holding memory `memory`'s base: `HEAP` for memory 0,
+    /// else rax, loaded from the context's memory bases.
+    fn memory_base(&mut self, memory: u32) -> Gpr {
+        if memory == 0 {
+            return HEAP;
+        }
+        self.context_array_entry(vmctx::MEM_BASES, memory);
+        x::RAX
+    }
+
+    /// Loads entry `index` of the array whose address is in the context at
+    /// byte offset `field` into rax.
+    fn context_array_entry(&mut self, field: i32, index: u32) {
+        self.m.mov(Size::S64, x::RAX, Src::Mem(Mem::at(CTX, field)));
+        self.m.mov(
+            Size::S64,
+            x::RAX,
+            Src::Mem(Mem::at(x::RAX, 8 * index as i32)),
+        );
     }
 
     /// The offset and memory of the `imm` words of a `load.mem64` or
@@ -861,13 +871,7 @@ impl Lowerer<'_> {
         self.m.alu(AluOp::Add, Size::S64, S2, Src::Reg(S1));
         // A carry: past 2^64.
         self.m.trap_if(Cond::LtU, oob);
-        self.m
-            .mov(Size::S64, x::RAX, Src::Mem(Mem::at(CTX, vmctx::MEM_BOUNDS)));
-        self.m.mov(
-            Size::S64,
-            x::RAX,
-            Src::Mem(Mem::at(x::RAX, 8 * memory as i32)),
-        );
+        self.context_array_entry(vmctx::MEM_BOUNDS, memory);
         self.m.mov(Size::S64, x::RAX, Src::Mem(Mem::at(x::RAX, 0)));
         // The last address an access of `size` bytes may start at; a borrow
         // means the memory is smaller than the access.
@@ -876,18 +880,7 @@ impl Lowerer<'_> {
         self.m.trap_if(Cond::LtU, oob);
         self.m.cmp(Size::S64, S2, Src::Reg(x::RAX));
         self.m.trap_if(Cond::GtU, oob);
-        let base = if memory == 0 {
-            HEAP
-        } else {
-            self.m
-                .mov(Size::S64, x::RAX, Src::Mem(Mem::at(CTX, vmctx::MEM_BASES)));
-            self.m.mov(
-                Size::S64,
-                x::RAX,
-                Src::Mem(Mem::at(x::RAX, 8 * memory as i32)),
-            );
-            x::RAX
-        };
+        let base = self.memory_base(memory);
         Mem {
             base,
             index: Some(S2),
