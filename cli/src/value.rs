@@ -31,6 +31,10 @@ pub fn parse(text: &str, ty: ValType) -> Result<Val, String> {
         ValType::ExternRef if text == "null" => Ok(Val::ExternRef(None)),
         ValType::FuncRef => Err(bad("funcref (only `null` can be passed)")),
         ValType::ExternRef => Err(bad("externref (only `null` can be passed)")),
+        ValType::Ref(r) if r.is_nullable() && text == "null" => Ok(Val::default_for(ty)),
+        ValType::Ref(_) => Err(bad(&format!(
+            "{ty} (only `null`, where the type allows it, can be passed)"
+        ))),
     }
 }
 

@@ -86,6 +86,7 @@ pub struct Config {
     pub(crate) wasm_tail_call: bool,
     pub(crate) wasm_multi_memory: bool,
     pub(crate) wasm_memory64: bool,
+    pub(crate) wasm_function_references: bool,
     pub(crate) parallel_compilation: bool,
 }
 
@@ -107,6 +108,7 @@ impl Default for Config {
             wasm_tail_call: true,
             wasm_multi_memory: true,
             wasm_memory64: true,
+            wasm_function_references: true,
             parallel_compilation: std::thread::available_parallelism().is_ok_and(|n| n.get() > 1),
         }
     }
@@ -249,6 +251,17 @@ impl Config {
         self
     }
 
+    /// Whether types may name references to functions of a given type, or
+    /// exclude null (`(ref null? $t)`, `(ref func)`), and functions may use
+    /// `call_ref`, `return_call_ref`, `ref.as_non_null`, `br_on_null` and
+    /// `br_on_non_null`: the typed function references of WebAssembly 3.0
+    /// (default on). Tables may then have an initializer expression. Off,
+    /// a module that uses them is invalid.
+    pub fn wasm_function_references(&mut self, enable: bool) -> &mut Self {
+        self.wasm_function_references = enable;
+        self
+    }
+
     /// Whether functions may use `return_call` and `return_call_indirect`:
     /// the tail calls of WebAssembly 3.0 (default on). A tail call's callee
     /// replaces its caller, so a chain of them runs in constant stack in
@@ -301,13 +314,22 @@ impl Config {
     }
 }
 
+/// The engine's function types, each with its id.
+#[derive(Default)]
+struct TypeRegistry {
+    ids: HashMap<FuncType, u32>,
+    /// By id.
+    types: Vec<FuncType>,
+}
+
 struct EngineInner {
     config: Config,
     /// The pools of `InstanceAllocationStrategy::Pooling`.
     pools: Option<Pools>,
     /// Interned function types: equal signatures get equal ids engine-wide,
-    /// which is what `call_indirect` compares.
-    types: Mutex<HashMap<FuncType, u32>>,
+    /// which is what `call_indirect` compares and what typed references
+    /// name (`HeapType::ConcreteFunc`).
+    types: Mutex<TypeRegistry>,
     /// The epoch counter stores' deadlines are compared with.
     epoch: AtomicU64,
     /// The compiler thread of background tier-up.
@@ -359,7 +381,7 @@ impl Engine {
             inner: Arc::new(EngineInner {
                 config,
                 pools,
-                types: Mutex::new(HashMap::new()),
+                types: Mutex::new(TypeRegistry::default()),
                 epoch: AtomicU64::new(0),
                 background: crate::jit::background::Background::new(),
             }),
@@ -415,7 +437,18 @@ impl Engine {
 
     pub(crate) fn intern_type(&self, ty: &FuncType) -> u32 {
         let mut types = self.inner.types.lock().unwrap_or_else(|p| p.into_inner());
-        let next = types.len() as u32;
-        *types.entry(ty.clone()).or_insert(next)
+        let TypeRegistry { ids, types } = &mut *types;
+        *ids.entry(ty.clone()).or_insert_with(|| {
+            types.push(ty.clone());
+            types.len() as u32 - 1
+        })
+    }
+
+    /// The function type with engine id `id` (as a
+    /// [`HeapType::ConcreteFunc`](crate::HeapType::ConcreteFunc) names it),
+    /// if this engine has one.
+    pub fn func_type_of(&self, id: u32) -> Option<FuncType> {
+        let types = self.inner.types.lock().unwrap_or_else(|p| p.into_inner());
+        types.types.get(id as usize).cloned()
     }
 }

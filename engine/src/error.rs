@@ -29,11 +29,15 @@ pub enum TrapCode {
     OutOfFuel,
     /// The store's epoch deadline passed (`Config::epoch_interruption`).
     Interrupt,
+    /// `ref.as_non_null` of null.
+    NullReference,
+    /// `call_ref` or `return_call_ref` of null.
+    NullFunctionReference,
 }
 
 impl TrapCode {
     /// Every trap code.
-    pub const ALL: [TrapCode; 12] = [
+    pub const ALL: [TrapCode; 14] = [
         TrapCode::Unreachable,
         TrapCode::MemoryOutOfBounds,
         TrapCode::TableOutOfBounds,
@@ -46,6 +50,8 @@ impl TrapCode {
         TrapCode::StackOverflow,
         TrapCode::OutOfFuel,
         TrapCode::Interrupt,
+        TrapCode::NullReference,
+        TrapCode::NullFunctionReference,
     ];
 
     /// The trap's message, as the specification words it.
@@ -63,6 +69,8 @@ impl TrapCode {
             TrapCode::StackOverflow => "call stack exhausted",
             TrapCode::OutOfFuel => "all fuel consumed by WebAssembly",
             TrapCode::Interrupt => "interrupt",
+            TrapCode::NullReference => "null reference",
+            TrapCode::NullFunctionReference => "null function reference",
         }
     }
 }

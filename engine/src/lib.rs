@@ -39,4 +39,6 @@ pub use engine::{CompilationMode, Config, Engine, Strategy};
 pub use error::{Error, ErrorKind, FrameInfo, Result, Trap, TrapCode};
 pub use module::{ExportType, ImportType, Module, ModuleStats, TierStats};
 pub use runtime::*;
-pub use types::{ExternType, FuncType, GlobalType, MemoryType, Mutability, TableType, ValType};
+pub use types::{
+    ExternType, FuncType, GlobalType, HeapType, MemoryType, Mutability, RefType, TableType, ValType,
+};

@@ -16,35 +16,148 @@ pub enum ValType {
     F64,
     /// 128-bit vector.
     V128,
-    /// Nullable function reference.
+    /// Nullable function reference: `(ref null func)`.
     FuncRef,
-    /// Nullable host reference.
+    /// Nullable host reference: `(ref null extern)`.
     ExternRef,
+    /// Any other reference type (typed function references, Wasm 3.0): a
+    /// non-nullable one, or one to functions of a given type. The two
+    /// above are never spelled this way ([`ValType::reference`]), so that
+    /// equal types compare equal.
+    Ref(RefType),
+}
+
+/// What a reference points at.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum HeapType {
+    /// Any function.
+    Func,
+    /// Any host reference.
+    Extern,
+    /// Functions of one type, named by the engine's id of that function
+    /// type ([`Engine::func_type_of`](crate::Engine::func_type_of)): the same
+    /// signature has the same id in every module of the engine.
+    ConcreteFunc(u32),
+}
+
+/// A reference type: a heap type, and whether null is a value of it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RefType {
+    nullable: bool,
+    heap: HeapType,
+}
+
+impl RefType {
+    /// `(ref null? heap)`.
+    pub const fn new(nullable: bool, heap: HeapType) -> RefType {
+        RefType { nullable, heap }
+    }
+
+    /// Whether null is a value of the type.
+    pub fn is_nullable(&self) -> bool {
+        self.nullable
+    }
+
+    /// What the reference points at.
+    pub fn heap_type(&self) -> HeapType {
+        self.heap
+    }
+
+    /// Whether every value of `self` is a value of `other`: a function of
+    /// a given type is a function, and a non-null reference is a nullable
+    /// one.
+    pub fn matches(&self, other: &RefType) -> bool {
+        (other.nullable || !self.nullable)
+            && match (self.heap, other.heap) {
+                (a, b) if a == b => true,
+                (HeapType::ConcreteFunc(_), HeapType::Func) => true,
+                _ => false,
+            }
+    }
 }
 
 impl ValType {
     /// Whether this is a reference type.
     pub fn is_ref(self) -> bool {
-        matches!(self, ValType::FuncRef | ValType::ExternRef)
+        self.as_ref_type().is_some()
     }
 
-    pub(crate) fn from_wasm(ty: wasmparser::ValType) -> Option<ValType> {
-        Some(match ty {
+    /// The value type of reference type `ty`.
+    pub fn reference(ty: RefType) -> ValType {
+        match (ty.nullable, ty.heap) {
+            (true, HeapType::Func) => ValType::FuncRef,
+            (true, HeapType::Extern) => ValType::ExternRef,
+            _ => ValType::Ref(ty),
+        }
+    }
+
+    /// The reference type this is, if it is one.
+    pub fn as_ref_type(self) -> Option<RefType> {
+        match self {
+            ValType::FuncRef => Some(RefType::new(true, HeapType::Func)),
+            ValType::ExternRef => Some(RefType::new(true, HeapType::Extern)),
+            ValType::Ref(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// Whether every value of `self` is a value of `other` (subtyping: the
+    /// same type, or a reference type that matches a wider one).
+    pub fn matches(self, other: ValType) -> bool {
+        match (self.as_ref_type(), other.as_ref_type()) {
+            (Some(a), Some(b)) => a.matches(&b),
+            _ => self == other,
+        }
+    }
+
+    /// Whether values of this type are functions or null (rather than host
+    /// references).
+    pub(crate) fn is_func_ref(self) -> bool {
+        self.as_ref_type()
+            .is_some_and(|r| r.heap != HeapType::Extern)
+    }
+
+    /// The value type of a wasmparser type in a module whose types so far
+    /// have the engine ids `type_ids`.
+    pub(crate) fn from_wasm(ty: wasmparser::ValType, type_ids: &[u32]) -> crate::Result<ValType> {
+        Ok(match ty {
             wasmparser::ValType::I32 => ValType::I32,
             wasmparser::ValType::I64 => ValType::I64,
             wasmparser::ValType::F32 => ValType::F32,
             wasmparser::ValType::F64 => ValType::F64,
             wasmparser::ValType::V128 => ValType::V128,
-            wasmparser::ValType::Ref(r) if r == wasmparser::RefType::FUNCREF => ValType::FuncRef,
-            wasmparser::ValType::Ref(r) if r == wasmparser::RefType::EXTERNREF => {
-                ValType::ExternRef
-            }
-            wasmparser::ValType::Ref(_) => return None,
+            wasmparser::ValType::Ref(r) => Self::from_ref(r, type_ids)?,
         })
     }
 
-    pub(crate) fn from_ref(ty: wasmparser::RefType) -> Option<ValType> {
-        Self::from_wasm(wasmparser::ValType::Ref(ty))
+    /// As [`ValType::from_wasm`], for a reference type.
+    pub(crate) fn from_ref(ty: wasmparser::RefType, type_ids: &[u32]) -> crate::Result<ValType> {
+        use wasmparser::{AbstractHeapType as A, HeapType as H, UnpackedIndex};
+        let unsupported = |what: &str| crate::Error::unsupported(what.to_string());
+        let heap = match ty.heap_type() {
+            H::Abstract {
+                shared: false,
+                ty: A::Func,
+            } => HeapType::Func,
+            H::Abstract {
+                shared: false,
+                ty: A::Extern,
+            } => HeapType::Extern,
+            H::Concrete(UnpackedIndex::Module(i)) => {
+                match type_ids.get(i as usize) {
+                    Some(&id) => HeapType::ConcreteFunc(id),
+                    // Only a type that refers to itself (or a later one in
+                    // its recursion group) gets here.
+                    None => return Err(unsupported("recursive types")),
+                }
+            }
+            _ => {
+                return Err(unsupported(
+                    "garbage collection and exception reference types",
+                ))
+            }
+        };
+        Ok(ValType::reference(RefType::new(ty.is_nullable(), heap)))
     }
 }
 
@@ -58,7 +171,19 @@ impl fmt::Display for ValType {
             ValType::V128 => "v128",
             ValType::FuncRef => "funcref",
             ValType::ExternRef => "externref",
+            ValType::Ref(r) => return fmt::Display::fmt(r, f),
         })
+    }
+}
+
+impl fmt::Display for RefType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let null = if self.nullable { "null " } else { "" };
+        match self.heap {
+            HeapType::Func => write!(f, "(ref {null}func)"),
+            HeapType::Extern => write!(f, "(ref {null}extern)"),
+            HeapType::ConcreteFunc(id) => write!(f, "(ref {null}{id})"),
+        }
     }
 }
 

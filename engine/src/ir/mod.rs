@@ -169,6 +169,11 @@ pub struct CallSave {
     pub floats: u32,
 }
 
+/// The table index of a `call_indirect` or `return_call_indirect` that is
+/// a `call_ref` or `return_call_ref`: no table has it (a module has far
+/// fewer than 2^32 - 1).
+pub const CALL_REF: u32 = u32::MAX;
+
 /// Register budgets of the allocation both tiers share: what the x86_64 JIT
 /// can keep in machine registers (see `jit::regs`).
 pub const INT_REGS: u16 = 7;

@@ -195,15 +195,19 @@ define_ops! {
     CallInternal "call" { def [] use [] imm [func: u32] }
     /// Calls an imported function.
     CallImported "call.import" { def [] use [] imm [func: u32] }
-    /// Calls through a table entry; an `imm` word with the table index follows.
+    /// Calls through a table entry; an `imm` word with the table index
+    /// follows. Table [`CALL_REF`](crate::ir::CALL_REF) is `call_ref`:
+    /// `index` is the function reference itself, whose type validation
+    /// checked.
     CallIndirect "call_indirect" { def [] use [index] imm [ty: u32] }
     /// Tail-calls a function defined in this module: its frame replaces the
     /// running one (`args` words follow).
     ReturnCallInternal "return_call" { def [] use [] imm [func: u32] }
     /// Tail-calls an imported function (`args` words follow).
     ReturnCallImported "return_call.import" { def [] use [] imm [func: u32] }
-    /// Tail-calls through a table entry; an `imm` word with the table index
-    /// follows, then the `args` words.
+    /// Tail-calls through a table entry (or, as `call_indirect`, a function
+    /// reference); an `imm` word with the table index follows, then the
+    /// `args` words.
     ReturnCallIndirect "return_call_indirect" { def [] use [index] imm [ty: u32] }
     /// `dst = cond != 0 ? a : b`; an `args` word with `cond` follows.
     Select "select" { def [dst] use [a, b] imm [] }
@@ -271,6 +275,8 @@ define_ops! {
     /// reach 2^32 - 1 elements (`MAX_TABLE_ELEMS`), so an index that does
     /// not fit stays out of bounds.
     IndexSat "index.sat" { def [dst] use [src] imm [] }
+    /// Traps with "null reference" when `src` (a reference) is null.
+    RefAsNonNull "ref.as_non_null" { def [] use [src] imm [] }
 
     MemorySize "memory.size" { def [dst] use [] imm [memory: u32] }
     MemoryGrow "memory.grow" { def [dst] use [delta] imm [memory: u16] }

@@ -1014,7 +1014,7 @@ impl Lowerer<'_> {
         direct: dynasmrt::DynamicLabel,
     ) {
         use crate::runtime::call_targets as ct;
-        let canonical = self.module.type_ids[ty as usize];
+        let canonical = self.module.env.type_ids[ty as usize];
         self.m
             .mov(Size::S64, S1, Src::Mem(Mem::at(CTX, vmctx::TABLE0)));
         self.m
@@ -1860,6 +1860,12 @@ impl Lowerer<'_> {
                         this.address64(memory, ptr, offset, size)
                     });
                     skip = 3;
+                }
+                Op::RefAsNonNull { src } => {
+                    let ls = self.loc(src);
+                    let r = self.int_reg(Size::S64, ls, S1);
+                    self.m.cmp(Size::S64, r, Src::Imm(0));
+                    self.m.trap_if(Cond::Eq, code_of(TrapCode::NullReference));
                 }
                 Op::IndexSat { dst, src } => {
                     let (d, ls) = (self.loc(dst), self.loc(src));

@@ -20,7 +20,9 @@ use crate::error::{Error, Result};
 use crate::ir::wire::Wire;
 use crate::ir::{CallSave, FuncBody, Op, Slot};
 use crate::jit::Assembled;
-use crate::types::{ExternType, FuncType, GlobalType, MemoryType, Mutability, TableType, ValType};
+use crate::types::{
+    ExternType, FuncType, GlobalType, HeapType, MemoryType, Mutability, RefType, TableType, ValType,
+};
 
 const MAGIC: &[u8; 8] = b"\0strata\x01";
 
@@ -33,7 +35,7 @@ fn settings(engine: &Engine) -> String {
     let c = engine.config();
     format!(
         "strategy={} fuel={} epochs={} extended-const={} tail-call={} multi-memory={} \
-         memory64={} max-call-depth={} memory-guard={}",
+         memory64={} function-references={} max-call-depth={} memory-guard={}",
         c.strategy.name(),
         c.consume_fuel,
         c.epoch_interruption,
@@ -41,6 +43,7 @@ fn settings(engine: &Engine) -> String {
         c.wasm_tail_call,
         c.wasm_multi_memory,
         c.wasm_memory64,
+        c.wasm_function_references,
         c.max_call_depth,
         c.memory_guard_size,
     )
@@ -91,7 +94,7 @@ pub(crate) fn serialize(m: &ModuleInner) -> Result<Vec<u8>> {
     put_vec(&mut out, &m.imports, |out, i| {
         put_str(out, &i.module);
         put_str(out, &i.name);
-        put_extern(out, &i.ty);
+        put_extern(out, &m.env.type_ids, &i.ty);
     });
     put_vec(&mut out, &m.exports, |out, (name, index)| {
         put_str(out, name);
@@ -229,12 +232,12 @@ pub(crate) fn deserialize(
 
 fn read_module(engine: &Engine, r: &mut &[u8]) -> Option<ModuleInner> {
     let name = get_opt(r, get_str)?;
-    let env = get_env(r)?;
+    let env = get_env(r, engine)?;
     let imports = get_vec(r, |r| {
         Some(ImportDecl {
             module: get_str(r)?,
             name: get_str(r)?,
-            ty: get_extern(r)?,
+            ty: get_extern(r, &env.type_ids)?,
         })
     })?;
     let exports: Vec<(String, ExportIndex)> = get_vec(r, |r| {
@@ -285,7 +288,6 @@ fn read_module(engine: &Engine, r: &mut &[u8]) -> Option<ModuleInner> {
     {
         return None;
     }
-    let type_ids = env.types.iter().map(|t| engine.intern_type(t)).collect();
     let export_index: HashMap<String, ExportIndex> = exports.iter().cloned().collect();
     let stats = ModuleStats {
         wasm_bytes,
@@ -297,7 +299,6 @@ fn read_module(engine: &Engine, r: &mut &[u8]) -> Option<ModuleInner> {
         engine: engine.clone(),
         name,
         env,
-        type_ids,
         imports,
         exports,
         export_index,
@@ -391,6 +392,11 @@ fn get_u32s(r: &mut &[u8]) -> Option<Vec<u32>> {
 }
 
 // ----- types -----
+//
+// A typed reference names a function type by the engine's id, which is
+// not the same in another engine: the artifact names it by the module's
+// type index instead (`ids` maps between them: the engine id of each type
+// index, those read so far when reading).
 
 const VAL_TYPES: [ValType; 7] = [
     ValType::I32,
@@ -402,36 +408,67 @@ const VAL_TYPES: [ValType; 7] = [
     ValType::ExternRef,
 ];
 
-fn put_val(out: &mut Vec<u8>, t: ValType) {
-    let tag = VAL_TYPES.iter().position(|&v| v == t).unwrap_or(0) as u8;
-    tag.put(out);
-}
+/// The tag of a [`ValType::Ref`], after those of [`VAL_TYPES`].
+const REF_TAG: u8 = VAL_TYPES.len() as u8;
 
-fn get_val(r: &mut &[u8]) -> Option<ValType> {
-    VAL_TYPES.get(u8::get(r)? as usize).copied()
-}
-
-fn put_func_type(out: &mut Vec<u8>, t: &FuncType) {
-    for list in [t.params(), t.results()] {
-        put_vec(out, list, |out, &v| put_val(out, v));
+fn put_val(out: &mut Vec<u8>, ids: &[u32], t: ValType) {
+    let ValType::Ref(r) = t else {
+        let tag = VAL_TYPES.iter().position(|&v| v == t).unwrap_or(0) as u8;
+        return tag.put(out);
+    };
+    REF_TAG.put(out);
+    u8::from(r.is_nullable()).put(out);
+    match r.heap_type() {
+        HeapType::Func => 0u8.put(out),
+        HeapType::Extern => 1u8.put(out),
+        HeapType::ConcreteFunc(id) => {
+            2u8.put(out);
+            // Every function type a module's types mention is its own.
+            let index = ids.iter().position(|&i| i == id).unwrap_or(0);
+            (index as u32).put(out);
+        }
     }
 }
 
-fn get_func_type(r: &mut &[u8]) -> Option<FuncType> {
-    let params = get_vec(r, get_val)?;
-    let results = get_vec(r, get_val)?;
+fn get_val(r: &mut &[u8], ids: &[u32]) -> Option<ValType> {
+    let tag = u8::get(r)?;
+    if tag != REF_TAG {
+        return VAL_TYPES.get(tag as usize).copied();
+    }
+    let nullable = get_bool(r)?;
+    let heap = match u8::get(r)? {
+        0 => HeapType::Func,
+        1 => HeapType::Extern,
+        2 => HeapType::ConcreteFunc(*ids.get(u32::get(r)? as usize)?),
+        _ => return None,
+    };
+    Some(ValType::reference(RefType::new(nullable, heap)))
+}
+
+fn put_func_type(out: &mut Vec<u8>, ids: &[u32], t: &FuncType) {
+    for list in [t.params(), t.results()] {
+        put_vec(out, list, |out, &v| put_val(out, ids, v));
+    }
+}
+
+fn get_func_type(r: &mut &[u8], ids: &[u32]) -> Option<FuncType> {
+    let params = get_vec(r, |r| get_val(r, ids))?;
+    let results = get_vec(r, |r| get_val(r, ids))?;
     Some(FuncType::new(params, results))
 }
 
-fn put_table(out: &mut Vec<u8>, t: &TableType) {
-    put_val(out, t.element());
+fn put_table(out: &mut Vec<u8>, ids: &[u32], t: &TableType) {
+    put_val(out, ids, t.element());
     t.minimum().put(out);
     put_opt(out, t.maximum(), |out, v| v.put(out));
     u8::from(t.is_64()).put(out);
 }
 
-fn get_table(r: &mut &[u8]) -> Option<TableType> {
-    let element = get_val(r)?;
+fn get_table(r: &mut &[u8], ids: &[u32]) -> Option<TableType> {
+    let element = get_val(r, ids)?;
+    if !element.is_ref() {
+        return None;
+    }
     let (minimum, maximum) = (u64::get(r)?, get_opt(r, u64::get)?);
     Some(TableType::from_limits(
         element,
@@ -461,13 +498,13 @@ fn get_bool(r: &mut &[u8]) -> Option<bool> {
     }
 }
 
-fn put_global(out: &mut Vec<u8>, t: &GlobalType) {
-    put_val(out, t.content());
+fn put_global(out: &mut Vec<u8>, ids: &[u32], t: &GlobalType) {
+    put_val(out, ids, t.content());
     u8::from(t.mutability() == Mutability::Var).put(out);
 }
 
-fn get_global(r: &mut &[u8]) -> Option<GlobalType> {
-    let content = get_val(r)?;
+fn get_global(r: &mut &[u8], ids: &[u32]) -> Option<GlobalType> {
+    let content = get_val(r, ids)?;
     let mutability = match u8::get(r)? {
         0 => Mutability::Const,
         1 => Mutability::Var,
@@ -476,11 +513,11 @@ fn get_global(r: &mut &[u8]) -> Option<GlobalType> {
     Some(GlobalType::new(content, mutability))
 }
 
-fn put_extern(out: &mut Vec<u8>, t: &ExternType) {
+fn put_extern(out: &mut Vec<u8>, ids: &[u32], t: &ExternType) {
     match t {
         ExternType::Func(f) => {
             0u8.put(out);
-            put_func_type(out, f);
+            put_func_type(out, ids, f);
         }
         ExternType::Memory(m) => {
             1u8.put(out);
@@ -488,34 +525,35 @@ fn put_extern(out: &mut Vec<u8>, t: &ExternType) {
         }
         ExternType::Table(t) => {
             2u8.put(out);
-            put_table(out, t);
+            put_table(out, ids, t);
         }
         ExternType::Global(g) => {
             3u8.put(out);
-            put_global(out, g);
+            put_global(out, ids, g);
         }
     }
 }
 
-fn get_extern(r: &mut &[u8]) -> Option<ExternType> {
+fn get_extern(r: &mut &[u8], ids: &[u32]) -> Option<ExternType> {
     Some(match u8::get(r)? {
-        0 => ExternType::Func(get_func_type(r)?),
+        0 => ExternType::Func(get_func_type(r, ids)?),
         1 => ExternType::Memory(get_memory(r)?),
-        2 => ExternType::Table(get_table(r)?),
-        3 => ExternType::Global(get_global(r)?),
+        2 => ExternType::Table(get_table(r, ids)?),
+        3 => ExternType::Global(get_global(r, ids)?),
         _ => return None,
     })
 }
 
 fn put_env(out: &mut Vec<u8>, env: &ModuleEnv) {
-    put_vec(out, &env.types, put_func_type);
+    let ids = &env.type_ids;
+    put_vec(out, &env.types, |out, t| put_func_type(out, ids, t));
     put_u32s(out, &env.funcs);
     env.num_imported_funcs.put(out);
-    put_vec(out, &env.tables, put_table);
+    put_vec(out, &env.tables, |out, t| put_table(out, ids, t));
     env.num_imported_tables.put(out);
     put_vec(out, &env.memories, put_memory);
     env.num_imported_memories.put(out);
-    put_vec(out, &env.globals, put_global);
+    put_vec(out, &env.globals, |out, g| put_global(out, ids, g));
     env.num_imported_globals.put(out);
     let mut names: Vec<(&u32, &String)> = env.func_names.iter().collect();
     names.sort();
@@ -525,15 +563,26 @@ fn put_env(out: &mut Vec<u8>, env: &ModuleEnv) {
     });
 }
 
-fn get_env(r: &mut &[u8]) -> Option<ModuleEnv> {
-    let types = get_vec(r, get_func_type)?;
+/// The module's types are interned as they are read: each may name the
+/// ones before it.
+fn get_env(r: &mut &[u8], engine: &Engine) -> Option<ModuleEnv> {
+    let count = u32::get(r)? as usize;
+    if count > r.len() {
+        return None;
+    }
+    let (mut types, mut type_ids) = (Vec::new(), Vec::new());
+    for _ in 0..count {
+        let ty = get_func_type(r, &type_ids)?;
+        type_ids.push(engine.intern_type(&ty));
+        types.push(ty);
+    }
     let funcs = get_u32s(r)?;
     let num_imported_funcs = u32::get(r)?;
-    let tables = get_vec(r, get_table)?;
+    let tables = get_vec(r, |r| get_table(r, &type_ids))?;
     let num_imported_tables = u32::get(r)?;
     let memories = get_vec(r, get_memory)?;
     let num_imported_memories = u32::get(r)?;
-    let globals = get_vec(r, get_global)?;
+    let globals = get_vec(r, |r| get_global(r, &type_ids))?;
     let num_imported_globals = u32::get(r)?;
     let func_names = get_vec(r, |r| Some((u32::get(r)?, get_str(r)?)))?
         .into_iter()
@@ -548,6 +597,7 @@ fn get_env(r: &mut &[u8]) -> Option<ModuleEnv> {
     }
     Some(ModuleEnv {
         types,
+        type_ids,
         funcs,
         num_imported_funcs,
         tables,

@@ -157,13 +157,14 @@ pub(crate) fn validate_body(
     let mut check = || -> Result<u32> {
         let mut reader = body.get_binary_reader();
         validator.read_locals(&mut reader).map_err(err)?;
-        for i in 0..validator.len_locals() {
-            let wty = validator.get_local_type(i).expect("validated local");
-            // As the translator rejects it (`Translator::new`).
-            let rejected = match ValType::from_wasm(wty) {
-                Some(t) => class_of(t).err(),
-                None => Some(Error::unsupported("local type")),
-            };
+        // As the translator rejects them (`translate_function`), from the
+        // types as the body spells them.
+        let mut locals = body.get_locals_reader().map_err(err)?;
+        for _ in 0..locals.get_count() {
+            let (_, wty) = locals.read().map_err(err)?;
+            let rejected = ValType::from_wasm(wty, &env.type_ids)
+                .and_then(class_of)
+                .err();
             if unsupported.is_none() {
                 unsupported = rejected;
             }
@@ -175,7 +176,7 @@ pub(crate) fn validate_body(
             validator.op(offset, &op).map_err(err)?;
             match op {
                 Operator::Loop { .. } => loops += 1,
-                ref op if is_simd(op) => {
+                ref op if is_simd(op) || is_gc(op) => {
                     unsupported.get_or_insert_with(|| unsupported_operator(op));
                 }
                 _ => {}
@@ -190,6 +191,22 @@ pub(crate) fn validate_body(
         (result, _) => result,
     };
     (result, validator.into_allocations())
+}
+
+/// Whether `op` is one of garbage collection's instructions, which Strata
+/// validates (with typed function references) but does not run.
+fn is_gc(op: &Operator<'_>) -> bool {
+    macro_rules! gc_ops {
+        ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
+            match op {
+                $(Operator::$op { .. } => gc_ops!(@is $proposal),)*
+                _ => false,
+            }
+        };
+        (@is gc) => { true };
+        (@is $other:ident) => { false };
+    }
+    wasmparser::for_each_visit_operator!(gc_ops)
 }
 
 /// Whether `op` belongs to the `simd` or `relaxed-simd` proposal.

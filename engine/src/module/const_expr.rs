@@ -50,9 +50,11 @@ impl ConstExpr {
                 Operator::V128Const { .. } => {
                     return Err(Error::unsupported("SIMD (v128) constants"))
                 }
+                // The validator has accepted the expression: what is left
+                // is garbage collection's (`struct.new`, `ref.i31`, ...).
                 other => {
-                    return Err(Error::compile(format!(
-                        "constant expression operator not supported: {other:?}"
+                    return Err(Error::unsupported(format!(
+                        "constant expression operator {other:?}"
                     )))
                 }
             });

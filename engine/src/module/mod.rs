@@ -24,6 +24,9 @@ use wasmparser::{
 pub(crate) struct ModuleEnv {
     /// Function types by type index.
     pub types: Vec<FuncType>,
+    /// The engine's id of each function type (`Engine::intern_type`), by
+    /// type index: what `call_indirect` compares and typed references name.
+    pub type_ids: Vec<u32>,
     /// Type index of every function, imported first.
     pub funcs: Vec<u32>,
     pub num_imported_funcs: u32,
@@ -139,8 +142,6 @@ pub(crate) struct ModuleInner {
     pub engine: Engine,
     pub name: Option<String>,
     pub env: ModuleEnv,
-    /// Engine-wide type id of each type index, for signature checks.
-    pub type_ids: Vec<u32>,
     pub imports: Vec<ImportDecl>,
     pub exports: Vec<(String, ExportIndex)>,
     pub export_index: HashMap<String, ExportIndex>,
@@ -453,17 +454,15 @@ fn memory_type(ty: wasmparser::MemoryType) -> Result<MemoryType> {
     Ok(MemoryType::from_limits(ty.initial, ty.maximum, ty.memory64))
 }
 
-fn table_type(ty: wasmparser::TableType) -> Result<TableType> {
-    let element = ValType::from_ref(ty.element_type)
-        .ok_or_else(|| Error::unsupported("typed function references"))?;
+fn table_type(ty: wasmparser::TableType, type_ids: &[u32]) -> Result<TableType> {
+    let element = ValType::from_ref(ty.element_type, type_ids)?;
     Ok(TableType::from_limits(
         element, ty.initial, ty.maximum, ty.table64,
     ))
 }
 
-fn global_type(ty: wasmparser::GlobalType) -> Result<GlobalType> {
-    let content = ValType::from_wasm(ty.content_type)
-        .ok_or_else(|| Error::unsupported("typed function references"))?;
+fn global_type(ty: wasmparser::GlobalType, type_ids: &[u32]) -> Result<GlobalType> {
+    let content = ValType::from_wasm(ty.content_type, type_ids)?;
     let mutability = if ty.mutable {
         Mutability::Var
     } else {
@@ -486,6 +485,19 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
         config.wasm_multi_memory,
     );
     features.set(wasmparser::WasmFeatures::MEMORY64, config.wasm_memory64);
+    // The validator ties two rules of Wasm 3.0 besides typed references
+    // to garbage collection: constant expressions reading any immutable
+    // global, and its subtyping of function types. So it validates
+    // garbage collection's types and instructions with them, which Strata
+    // then reports as unsupported rather than invalid.
+    features.set(
+        wasmparser::WasmFeatures::FUNCTION_REFERENCES,
+        config.wasm_function_references,
+    );
+    features.set(
+        wasmparser::WasmFeatures::GC,
+        config.wasm_function_references,
+    );
     let lazy = config.get_compilation_mode() == crate::CompilationMode::Lazy;
     let interpreted = config.strategy != crate::Strategy::Jit;
     let mut allocs = wasmparser::FuncValidatorAllocations::default();
@@ -518,21 +530,33 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
         match payload {
             Payload::TypeSection(reader) => {
                 for group in reader {
-                    for sub in group.map_err(invalid)?.into_types() {
+                    let group = group.map_err(invalid)?;
+                    // Garbage collection's types: recursion groups of more
+                    // than one type, declared subtypes, struct and array
+                    // types.
+                    if group.types().len() > 1 {
+                        return Err(Error::unsupported("recursion groups (garbage collection)"));
+                    }
+                    for sub in group.into_types() {
+                        if !sub.supertype_idxs.is_empty() || !sub.is_final {
+                            return Err(Error::unsupported(
+                                "subtyping declarations (garbage collection)",
+                            ));
+                        }
                         let wasmparser::CompositeInnerType::Func(f) = &sub.composite_type.inner
                         else {
-                            return Err(Error::unsupported("non-function types"));
+                            return Err(Error::unsupported(
+                                "struct and array types (garbage collection)",
+                            ));
                         };
                         let conv = |tys: &[wasmparser::ValType]| {
                             tys.iter()
-                                .map(|&t| {
-                                    ValType::from_wasm(t)
-                                        .ok_or_else(|| Error::unsupported("typed references"))
-                                })
+                                .map(|&t| ValType::from_wasm(t, &env.type_ids))
                                 .collect::<Result<Vec<_>>>()
                         };
-                        env.types
-                            .push(FuncType::new(conv(f.params())?, conv(f.results())?));
+                        let ty = FuncType::new(conv(f.params())?, conv(f.results())?);
+                        env.type_ids.push(engine.intern_type(&ty));
+                        env.types.push(ty);
                     }
                 }
             }
@@ -546,7 +570,7 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
                             ExternType::Func(env.types[idx as usize].clone())
                         }
                         TypeRef::Table(t) => {
-                            let t = table_type(t)?;
+                            let t = table_type(t, &env.type_ids)?;
                             env.tables.push(t);
                             env.num_imported_tables += 1;
                             ExternType::Table(t)
@@ -558,7 +582,7 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
                             ExternType::Memory(m)
                         }
                         TypeRef::Global(g) => {
-                            let g = global_type(g)?;
+                            let g = global_type(g, &env.type_ids)?;
                             env.globals.push(g);
                             env.num_imported_globals += 1;
                             ExternType::Global(g)
@@ -580,7 +604,7 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
             Payload::TableSection(reader) => {
                 for table in reader {
                     let table = table.map_err(invalid)?;
-                    env.tables.push(table_type(table.ty)?);
+                    env.tables.push(table_type(table.ty, &env.type_ids)?);
                     table_inits.push(match table.init {
                         wasmparser::TableInit::RefNull => None,
                         wasmparser::TableInit::Expr(e) => Some(ConstExpr::parse(&e)?),
@@ -595,7 +619,7 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
             Payload::GlobalSection(reader) => {
                 for global in reader {
                     let global = global.map_err(invalid)?;
-                    env.globals.push(global_type(global.ty)?);
+                    env.globals.push(global_type(global.ty, &env.type_ids)?);
                     global_inits.push(ConstExpr::parse(&global.init_expr)?);
                 }
             }
@@ -738,7 +762,6 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
     }
     let num_funcs = body_loops.len();
     stats.num_funcs = num_funcs;
-    let type_ids = env.types.iter().map(|t| engine.intern_type(t)).collect();
     let mut loop_offsets = Vec::with_capacity(num_funcs);
     let mut num_loops = 0;
     for loops in body_loops {
@@ -756,7 +779,6 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
         engine: engine.clone(),
         name,
         env,
-        type_ids,
         imports,
         exports,
         export_index,

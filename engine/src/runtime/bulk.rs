@@ -166,7 +166,9 @@ pub(crate) fn table_size(inner: &StoreInner, inst: u32, t: u32) -> u32 {
 }
 
 /// The store function `call_indirect` calls: entry `index` of table `t`
-/// of instance `inst`, which must be set and of the module's type `ty`.
+/// of instance `inst`, which must be set and of the module's type `ty`; or,
+/// for table [`CALL_REF`](crate::ir::CALL_REF), the function reference
+/// `index`, which must not be null.
 #[inline]
 pub(crate) fn indirect_callee(
     inner: &StoreInner,
@@ -175,6 +177,10 @@ pub(crate) fn indirect_callee(
     index: u32,
     ty: u32,
 ) -> Res<u32> {
+    if t == crate::ir::CALL_REF {
+        // `call_ref`: validation checked the reference's type.
+        return index.checked_sub(1).ok_or(TrapCode::NullFunctionReference);
+    }
     let instance = &inner.instances[inst as usize];
     let cell = *inner.tables[table(inner, inst, t)]
         .elems()
@@ -184,7 +190,7 @@ pub(crate) fn indirect_callee(
         return Err(TrapCode::UninitializedElement);
     }
     let f = (cell - 1) as u32;
-    if inner.funcs[f as usize].type_id() != instance.module.inner.type_ids[ty as usize] {
+    if inner.funcs[f as usize].type_id() != instance.module.inner.env.type_ids[ty as usize] {
         return Err(TrapCode::IndirectCallTypeMismatch);
     }
     Ok(f)

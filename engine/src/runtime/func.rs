@@ -102,7 +102,7 @@ impl Func {
         }
         let mut cells = vec![0u64; params.len().max(results.len())];
         for (i, (p, &want)) in params.iter().zip(ty.params()).enumerate() {
-            if p.ty() != want {
+            if !p.matches(&store.inner, want) {
                 return Err(Error::ty(format!(
                     "argument {i} of {ty} must be {want}, got {}",
                     p.ty()
@@ -166,29 +166,31 @@ fn untyped_host<T>(
     ty: FuncType,
     f: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync + 'static,
 ) -> HostFn<T> {
-    Arc::new(move |caller: Caller<'_, T>, cells: &mut [u64]| {
-        let id = caller.store.inner.id;
-        let params: Vec<Val> = ty
-            .params()
-            .iter()
-            .enumerate()
-            .map(|(i, &t)| Val::from_cell(cells[i], t, id))
-            .collect();
-        let mut results: Vec<Val> = ty.results().iter().map(|&t| Val::default_for(t)).collect();
-        f(caller, &params, &mut results)?;
-        for (i, (r, &want)) in results.iter().zip(ty.results()).enumerate() {
-            if r.ty() != want {
-                return Err(Error::ty(format!(
-                    "host function returned {} for result {i}, expected {want}",
-                    r.ty()
-                )));
+    Arc::new(
+        move |Caller { store, instance }: Caller<'_, T>, cells: &mut [u64]| {
+            let id = store.inner.id;
+            let params: Vec<Val> = ty
+                .params()
+                .iter()
+                .enumerate()
+                .map(|(i, &t)| Val::from_cell(cells[i], t, id))
+                .collect();
+            let mut results: Vec<Val> = ty.results().iter().map(|&t| Val::default_for(t)).collect();
+            f(Caller { store, instance }, &params, &mut results)?;
+            for (i, (r, &want)) in results.iter().zip(ty.results()).enumerate() {
+                if !r.matches(&store.inner, want) {
+                    return Err(Error::ty(format!(
+                        "host function returned {} for result {i}, expected {want}",
+                        r.ty()
+                    )));
+                }
+                cells[i] = r.to_cell(id).ok_or_else(|| {
+                    Error::ty("host function returned a reference from another store")
+                })?;
             }
-            cells[i] = r.to_cell(id).ok_or_else(|| {
-                Error::ty("host function returned a reference from another store")
-            })?;
-        }
-        Ok(())
-    })
+            Ok(())
+        },
+    )
 }
 
 /// A function whose signature was checked once, called with Rust values.

@@ -140,7 +140,15 @@ fn limits_match(min: u64, max: Option<u64>, want_min: u64, want_max: Option<u64>
 pub(crate) fn import_matches(actual: &ExternType, expected: &ExternType) -> bool {
     match (actual, expected) {
         (ExternType::Func(a), ExternType::Func(e)) => a == e,
-        (ExternType::Global(a), ExternType::Global(e)) => a == e,
+        // An immutable global of a narrower reference type serves; a
+        // mutable one must be of the same type, as it is written too.
+        (ExternType::Global(a), ExternType::Global(e)) => {
+            a.mutability() == e.mutability()
+                && match a.mutability() {
+                    crate::Mutability::Const => a.content().matches(e.content()),
+                    crate::Mutability::Var => a.content() == e.content(),
+                }
+        }
         (ExternType::Memory(a), ExternType::Memory(e)) => {
             a.is_64() == e.is_64()
                 && limits_match(a.minimum(), a.maximum(), e.minimum(), e.maximum())
@@ -401,7 +409,7 @@ pub(crate) fn instantiate<T>(
         store.inner.funcs.push(FuncEntity::Wasm {
             instance: inst_index,
             def: def as u32,
-            type_id: m.type_ids[ty as usize],
+            type_id: m.env.type_ids[ty as usize],
         });
         funcs.push(store.inner.funcs.len() as u32 - 1);
     }

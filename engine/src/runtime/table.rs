@@ -39,7 +39,7 @@ impl TableEntity {
 }
 
 fn cell_of<T>(store: &Store<T>, val: Val, want: crate::ValType) -> Result<u64> {
-    if val.ty() != want {
+    if !val.matches(&store.inner, want) {
         return Err(Error::ty(format!(
             "expected a {want} value, got {}",
             val.ty()

@@ -4,9 +4,9 @@
 //! their bits, references as a store index plus one (0 is null).
 
 use super::func::Func;
-use super::store::{AsContext, AsContextMut};
+use super::store::{AsContext, AsContextMut, StoreInner};
 use crate::error::{Error, Result};
-use crate::types::ValType;
+use crate::types::{HeapType, ValType};
 use std::any::Any;
 
 /// Fails unless a handle of kind `what` owned by store `owner` is used with
@@ -93,7 +93,8 @@ impl Val {
         }
     }
 
-    /// The zero or null value of `ty`.
+    /// The zero or null value of `ty` (null of a non-nullable reference
+    /// type too, which is not a value of it: a placeholder to overwrite).
     pub fn default_for(ty: ValType) -> Val {
         match ty {
             ValType::I32 => Val::I32(0),
@@ -101,8 +102,36 @@ impl Val {
             ValType::F32 => Val::F32(0),
             ValType::F64 => Val::F64(0),
             ValType::V128 => Val::V128(0),
-            ValType::FuncRef => Val::FuncRef(None),
             ValType::ExternRef => Val::ExternRef(None),
+            ValType::Ref(r) if r.heap_type() == HeapType::Extern => Val::ExternRef(None),
+            ValType::FuncRef | ValType::Ref(_) => Val::FuncRef(None),
+        }
+    }
+
+    /// Whether the value is one of type `ty` in the store `inner`: of that
+    /// type, or a reference that matches it (a function of the type a
+    /// typed reference names, non-null where null is not allowed).
+    pub(crate) fn matches(&self, inner: &StoreInner, ty: ValType) -> bool {
+        let Some(r) = ty.as_ref_type() else {
+            return self.ty() == ty;
+        };
+        let extern_ = r.heap_type() == HeapType::Extern;
+        match *self {
+            Val::FuncRef(None) => r.is_nullable() && !extern_,
+            Val::ExternRef(None) => r.is_nullable() && extern_,
+            Val::ExternRef(Some(_)) => extern_,
+            Val::FuncRef(Some(f)) => match r.heap_type() {
+                HeapType::Func => true,
+                HeapType::Extern => false,
+                HeapType::ConcreteFunc(id) => {
+                    f.store == inner.id
+                        && inner
+                            .funcs
+                            .get(f.index as usize)
+                            .is_some_and(|e| e.type_id() == id)
+                }
+            },
+            _ => false,
         }
     }
 
@@ -186,14 +215,18 @@ impl Val {
             ValType::F32 => Val::F32(cell as u32),
             ValType::F64 => Val::F64(cell),
             ValType::V128 => Val::V128(cell as u128),
-            ValType::FuncRef => Val::FuncRef(cell.checked_sub(1).map(|i| Func {
-                store: store_id,
-                index: i as u32,
-            })),
-            ValType::ExternRef => Val::ExternRef(cell.checked_sub(1).map(|i| ExternRef {
-                store: store_id,
-                index: i as u32,
-            })),
+            ValType::FuncRef | ValType::ExternRef | ValType::Ref(_) if ty.is_func_ref() => {
+                Val::FuncRef(cell.checked_sub(1).map(|i| Func {
+                    store: store_id,
+                    index: i as u32,
+                }))
+            }
+            ValType::FuncRef | ValType::ExternRef | ValType::Ref(_) => {
+                Val::ExternRef(cell.checked_sub(1).map(|i| ExternRef {
+                    store: store_id,
+                    index: i as u32,
+                }))
+            }
         }
     }
 }

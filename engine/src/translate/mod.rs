@@ -53,7 +53,9 @@ impl Entry {
 
 pub(crate) fn class_of(ty: ValType) -> Result<RegClass> {
     match ty {
-        ValType::I32 | ValType::I64 | ValType::FuncRef | ValType::ExternRef => Ok(RegClass::Int),
+        ValType::I32 | ValType::I64 | ValType::FuncRef | ValType::ExternRef | ValType::Ref(_) => {
+            Ok(RegClass::Int)
+        }
         ValType::F32 | ValType::F64 => Ok(RegClass::Float),
         ValType::V128 => Err(Error::unsupported(
             "SIMD (v128) is validated but not executed yet",
@@ -79,32 +81,38 @@ pub(crate) fn translate_function(
     let ty = env.func_type(func_index).clone();
     let err = |e| env.func_error(func_index, e);
     let mut local_types: Vec<ValType> = ty.params().to_vec();
-    let reader = match validator.as_mut() {
+    // The validator checks the declarations first (their count is bounded
+    // only by validation).
+    let validated = match validator.as_mut() {
         Some(validator) => {
             let mut reader = body.get_binary_reader();
             validator.read_locals(&mut reader).map_err(err)?;
-            for i in ty.params().len() as u32..validator.len_locals() {
-                let wty = validator.get_local_type(i).expect("validated local");
-                local_types
-                    .push(ValType::from_wasm(wty).ok_or_else(|| Error::unsupported("local type"))?);
-            }
-            reader
+            Some(reader)
         }
-        None => {
-            let mut locals = body.get_locals_reader().map_err(err)?;
-            for _ in 0..locals.get_count() {
-                let (count, wty) = locals.read().map_err(err)?;
-                let t = ValType::from_wasm(wty).ok_or_else(|| Error::unsupported("local type"))?;
-                local_types.extend(std::iter::repeat_n(t, count as usize));
-            }
-            locals.get_binary_reader()
-        }
+        None => None,
     };
+    // The types as the body spells them (the validator keeps its own,
+    // canonical form of typed references).
+    let mut locals = body.get_locals_reader().map_err(err)?;
+    let mut local_type = Ok(());
+    for _ in 0..locals.get_count() {
+        let (count, wty) = locals.read().map_err(err)?;
+        // A type Strata cannot run (garbage collection's) is reported after
+        // the body is validated, as the unsupported cases below.
+        let t = ValType::from_wasm(wty, &env.type_ids).unwrap_or_else(|e| {
+            local_type = local_type.clone().and(Err(e));
+            ValType::I32
+        });
+        local_types.extend(std::iter::repeat_n(t, count as usize));
+    }
+    let reader = validated.unwrap_or_else(|| locals.get_binary_reader());
     // After anything Strata cannot run (a v128 local, an operator), the rest
     // of the body is still validated: an invalid module must be reported as
     // invalid, not as unsupported.
     let mut unsupported = None;
-    let mut t = match Translator::new(env, &local_types, ty.params().len() as u32, ty.results()) {
+    let translator = local_type
+        .and_then(|()| Translator::new(env, &local_types, ty.params().len() as u32, ty.results()));
+    let mut t = match translator {
         Ok(mut t) => {
             t.fuel = fuel;
             t.interpreted = interpreted;
@@ -601,22 +609,19 @@ impl<'a> Translator<'a> {
         Ok(())
     }
 
-    fn block_types(&self, bt: BlockType) -> (Vec<ValType>, Vec<ValType>) {
-        match bt {
+    fn block_types(&self, bt: BlockType) -> Result<(Vec<ValType>, Vec<ValType>)> {
+        Ok(match bt {
             BlockType::Empty => (Vec::new(), Vec::new()),
-            BlockType::Type(t) => (
-                Vec::new(),
-                vec![ValType::from_wasm(t).unwrap_or(ValType::V128)],
-            ),
+            BlockType::Type(t) => (Vec::new(), vec![ValType::from_wasm(t, &self.env.type_ids)?]),
             BlockType::FuncType(idx) => {
                 let ft = self.env.type_at(idx);
                 (ft.params().to_vec(), ft.results().to_vec())
             }
-        }
+        })
     }
 
     fn push_control(&mut self, kind: ControlKind, bt: BlockType) -> Result<()> {
-        let (params, results) = self.block_types(bt);
+        let (params, results) = self.block_types(bt)?;
         for &t in params.iter().chain(&results) {
             class_of(t)?;
         }
@@ -1002,7 +1007,6 @@ impl<'a> Translator<'a> {
     /// `call_indirect`, or with `tail` `return_call_indirect`: the
     /// instruction, an `imm` word with the table, then the operand words.
     fn call_indirect(&mut self, type_index: u32, table_index: u32, tail: bool) -> Result<()> {
-        let ty = self.env.type_at(type_index).clone();
         let mut index = self.pop().reg();
         if self.env.tables[table_index as usize].is_64() {
             let narrow = self.new_temp(ValType::I32)?;
@@ -1012,6 +1016,21 @@ impl<'a> Translator<'a> {
             });
             index = narrow;
         }
+        self.emit_indirect(index, type_index, table_index, tail)
+    }
+
+    /// `call_ref`, or with `tail` `return_call_ref`: a `call_indirect` of
+    /// table [`CALL_REF`](crate::ir::CALL_REF), whose index is the
+    /// function reference.
+    fn call_ref(&mut self, type_index: u32, tail: bool) -> Result<()> {
+        let func = self.pop().reg();
+        self.emit_indirect(func, type_index, crate::ir::CALL_REF, tail)
+    }
+
+    /// A call through `table` at `index` (popped) with the arguments of
+    /// type `type_index` on the stack.
+    fn emit_indirect(&mut self, index: u32, type_index: u32, table: u32, tail: bool) -> Result<()> {
+        let ty = self.env.type_at(type_index).clone();
         let args = self.pop_regs(ty.params().len());
         self.emit(match tail {
             true => Op::ReturnCallIndirect {
@@ -1023,7 +1042,7 @@ impl<'a> Translator<'a> {
                 ty: type_index,
             },
         });
-        self.emit(Op::Imm { value: table_index });
+        self.emit(Op::Imm { value: table });
         if tail {
             self.finish_return_call(&args);
             Ok(())
@@ -1158,6 +1177,37 @@ impl<'a> Translator<'a> {
                 type_index,
                 table_index,
             } => self.call_indirect(type_index, table_index, false)?,
+            Operator::CallRef { type_index } => self.call_ref(type_index, false)?,
+            Operator::ReturnCallRef { type_index } => self.call_ref(type_index, true)?,
+            Operator::RefAsNonNull => {
+                let r = self.pop();
+                self.emit(Op::RefAsNonNull { src: r.reg() });
+                self.push(r.op, non_null(r.ty));
+            }
+            Operator::BrOnNull { relative_depth } => {
+                let r = self.pop();
+                let (label, merge, is_fn) = self.branch_target(relative_depth)?;
+                if merge.is_empty() && !is_fn {
+                    self.emit_cond_br(r, true, label);
+                } else {
+                    let skip = self.labels.new_label();
+                    self.emit_cond_br(r, false, skip);
+                    self.branch_to(relative_depth)?;
+                    self.bind(skip);
+                }
+                self.push(r.op, non_null(r.ty));
+            }
+            Operator::BrOnNonNull { relative_depth } => {
+                // The branch carries the reference; null falls through
+                // without it.
+                let r = self.pop();
+                let skip = self.labels.new_label();
+                self.emit_cond_br(r, true, skip);
+                self.push(r.op, non_null(r.ty));
+                self.branch_to(relative_depth)?;
+                self.pop();
+                self.bind(skip);
+            }
             Operator::Drop => {
                 self.pop();
             }
@@ -1522,6 +1572,15 @@ impl<'a> Translator<'a> {
 
     fn finish(self) -> Result<FuncBody> {
         alloc::finish(self)
+    }
+}
+
+/// The type of a reference known not to be null: its class is the same,
+/// which is all the translator keeps of it.
+fn non_null(ty: ValType) -> ValType {
+    match ty.as_ref_type() {
+        Some(r) => ValType::reference(crate::types::RefType::new(false, r.heap_type())),
+        None => ty,
     }
 }
 
