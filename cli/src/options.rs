@@ -46,11 +46,14 @@ pub struct WasmSettings {
     pub multi_memory: Option<bool>,
     /// `memory64=y|n`.
     pub memory64: Option<bool>,
+    /// `function-references=y|n`.
+    pub function_references: Option<bool>,
 }
 
 /// The `-W` keys, for errors.
 const WASM_KEYS: &str = "fuel=N, timeout=DURATION, max-memory=BYTES, tail-call=y|n, \
-                         extended-const=y|n, multi-memory=y|n or memory64=y|n";
+                         extended-const=y|n, multi-memory=y|n, memory64=y|n or \
+                         function-references=y|n";
 
 /// The `-C` keys, for errors.
 const CODEGEN_KEYS: &str = "strategy=KIND, compilation=MODE, tier-up-calls=N, \
@@ -113,6 +116,9 @@ impl EngineOptions {
         if let Some(on) = wasm.memory64 {
             config.wasm_memory64(on);
         }
+        if let Some(on) = wasm.function_references {
+            config.wasm_function_references(on);
+        }
         configure(&mut config);
         Engine::new(&config).map_err(|err| CliError::Failed(err.to_string()))
     }
@@ -126,14 +132,19 @@ impl WasmSettings {
                 "fuel" | "timeout" | "max-memory" | "max-memory-size" => {
                     self.set_limit(key, value, &shown)?
                 }
-                "tail-call" | "extended-const" | "multi-memory" | "memory64" => {
+                "tail-call"
+                | "extended-const"
+                | "multi-memory"
+                | "memory64"
+                | "function-references" => {
                     let on = parse_flag(value)
                         .ok_or_else(|| CliError::Usage(format!("`{shown}`: expected y or n")))?;
                     match key {
                         "tail-call" => self.tail_call = Some(on),
                         "extended-const" => self.extended_const = Some(on),
                         "multi-memory" => self.multi_memory = Some(on),
-                        _ => self.memory64 = Some(on),
+                        "memory64" => self.memory64 = Some(on),
+                        _ => self.function_references = Some(on),
                     }
                 }
                 _ => {

@@ -71,6 +71,7 @@ fn main() {
          tiered: {} functions compiled and {} OSR entries, \
          {} calls' fuel compared between strategies ({} ran out of fuel), \
          {} calls compared with wasmi, \
+         {} with typed function references (among strategies only: wasmi lacks them), \
          {} differences attributed to known wasmi bugs, {} unsupported, {} known failures, in {:.1?}",
         tally.modules,
         cases,
@@ -84,6 +85,7 @@ fn main() {
         tally.fuel_calls,
         tally.out_of_fuel,
         tally.wasmi_calls,
+        tally.beyond_wasmi,
         tally.oracle_bugs,
         tally.unsupported,
         tally.known,
@@ -108,6 +110,7 @@ struct Tally {
     wasmi_calls: usize,
     oracle_bugs: usize,
     unsupported: usize,
+    beyond_wasmi: usize,
     returned: usize,
     trapped: usize,
     tier_ups: u64,
@@ -143,6 +146,7 @@ impl Tally {
                 self.wasmi_calls += verdict.calls_checked_against_wasmi;
                 self.oracle_bugs += usize::from(verdict.oracle_bug.is_some());
                 self.unsupported += usize::from(verdict.unsupported);
+                self.beyond_wasmi += usize::from(verdict.beyond_wasmi);
                 self.returned += verdict.returned;
                 self.trapped += verdict.trapped;
                 self.tier_ups += verdict.tier_ups;

@@ -176,7 +176,7 @@ pub(crate) fn validate_body(
             validator.op(offset, &op).map_err(err)?;
             match op {
                 Operator::Loop { .. } => loops += 1,
-                ref op if is_simd(op) || is_gc(op) => {
+                ref op if never_executed(op) => {
                     unsupported.get_or_insert_with(|| unsupported_operator(op));
                 }
                 _ => {}
@@ -191,6 +191,13 @@ pub(crate) fn validate_body(
         (result, _) => result,
     };
     (result, validator.into_allocations())
+}
+
+/// Whether `op` is an instruction Strata validates but does not run (SIMD,
+/// garbage collection): a body with one is unsupported wherever it is,
+/// unreachable code included, in both translation modes.
+pub(crate) fn never_executed(op: &Operator<'_>) -> bool {
+    is_simd(op) || is_gc(op)
 }
 
 /// Whether `op` is one of garbage collection's instructions, which Strata

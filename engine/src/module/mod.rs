@@ -4,7 +4,7 @@ mod artifact;
 mod bodies;
 mod const_expr;
 
-pub(crate) use bodies::Bodies;
+pub(crate) use bodies::{never_executed, Bodies};
 pub(crate) use const_expr::ConstExpr;
 
 use crate::engine::Engine;

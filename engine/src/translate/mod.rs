@@ -133,6 +133,14 @@ pub(crate) fn translate_function(
         if let Some(validator) = validator.as_mut() {
             validator.op(offset, &op).map_err(err)?;
         }
+        if unsupported.is_none() && crate::module::never_executed(&op) {
+            // Even in unreachable code, which is not translated: lazy
+            // translation rejects the body in `Module::new` all the same.
+            if validator.is_none() {
+                return Err(unsupported_operator(&op));
+            }
+            unsupported = Some(unsupported_operator(&op));
+        }
         if let (None, Some(t)) = (&unsupported, t.as_mut()) {
             t.wasm_ops += 1;
             match t.translate(&op) {

@@ -44,6 +44,9 @@ pub struct Verdict {
     pub oracle_bug: Option<&'static str>,
     /// Set when Strata reported the module as valid but unsupported.
     pub unsupported: bool,
+    /// Set when the module uses a feature wasmi lacks (typed function
+    /// references): only Strata's strategies were compared.
+    pub beyond_wasmi: bool,
     /// Calls that returned, in Strata.
     pub returned: usize,
     /// Calls that trapped, in Strata.
@@ -148,6 +151,10 @@ pub fn check(wasm: &[u8], arg_bytes: &[u8]) -> Result<Verdict, Disagreement> {
     }
     if run_strata::is_unsupported(reference) {
         verdict.unsupported = true;
+        return Ok(verdict);
+    }
+    if run_wasmi::beyond_wasmi(wasm) {
+        verdict.beyond_wasmi = true;
         return Ok(verdict);
     }
     let wasmi = match run_wasmi::run_contained(wasm, &plan) {

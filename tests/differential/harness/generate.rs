@@ -11,7 +11,9 @@ pub const MAX_TABLE_ELEMENTS: u64 = 64;
 
 /// A wasm-smith configuration for Wasm 2.0 without SIMD, plus extended
 /// constant expressions, tail calls, multiple memories and 64-bit memories
-/// and tables, without imports or unbounded memories and tables.
+/// and tables, without imports or unbounded memories and tables. `module`
+/// turns on garbage collection for some modules, the only way wasm-smith
+/// generates typed function references.
 pub fn config() -> wasm_smith::Config {
     wasm_smith::Config {
         // Wasm 2.0 minus SIMD, which Strata validates but does not execute.
@@ -79,6 +81,9 @@ pub fn module(u: &mut Unstructured<'_>) -> arbitrary::Result<Vec<u8>> {
             K::Memory,
         ]);
     }
+    // Garbage collection's types and instructions make a module unsupported;
+    // the modules without them exercise typed function references.
+    config.gc_enabled = u.ratio(1, 4)?;
     let fuel = u.int_in_range(64..=5000)?;
     let mut module = wasm_smith::Module::new(config, u)?;
     if !straight_line {

@@ -30,6 +30,20 @@ fn engine() -> &'static Engine {
     })
 }
 
+/// Whether `wasm` needs a feature wasmi 2.0 does not have (typed function
+/// references): valid for Strata, invalid with wasmi's feature set.
+pub fn beyond_wasmi(wasm: &[u8]) -> bool {
+    use wasmparser::{Validator, WasmFeatures};
+    let wasmi_features = WasmFeatures::WASM2
+        .union(WasmFeatures::EXTENDED_CONST)
+        .union(WasmFeatures::TAIL_CALL)
+        .union(WasmFeatures::MULTI_MEMORY)
+        .union(WasmFeatures::MEMORY64);
+    Validator::new_with_features(wasmi_features)
+        .validate_all(wasm)
+        .is_err()
+}
+
 /// [`run`], with a panic inside wasmi caught and returned as `Err`: the
 /// oracle failing says nothing about Strata.
 pub fn run_contained(wasm: &[u8], plan: &Plan) -> Result<Run, &'static str> {

@@ -6,13 +6,16 @@ use strata::{ErrorKind, Module, Strategy};
 use wasmparser::{Validator, WasmFeatures};
 
 /// What Strata's default configuration accepts: Wasm 2.0, extended
-/// constant expressions, tail calls, multiple memories and 64-bit memories
-/// and tables.
+/// constant expressions, tail calls, multiple memories, 64-bit memories
+/// and tables, and typed function references, with garbage collection
+/// validated (and then unsupported).
 const FEATURES: WasmFeatures = WasmFeatures::WASM2
     .union(WasmFeatures::EXTENDED_CONST)
     .union(WasmFeatures::TAIL_CALL)
     .union(WasmFeatures::MULTI_MEMORY)
-    .union(WasmFeatures::MEMORY64);
+    .union(WasmFeatures::MEMORY64)
+    .union(WasmFeatures::FUNCTION_REFERENCES)
+    .union(WasmFeatures::GC);
 
 /// Strata's verdict differed from wasmparser's.
 #[derive(Clone, Debug)]
