@@ -87,6 +87,8 @@ pub struct Config {
     pub(crate) wasm_multi_memory: bool,
     pub(crate) wasm_memory64: bool,
     pub(crate) wasm_function_references: bool,
+    pub(crate) wasm_simd: bool,
+    pub(crate) wasm_relaxed_simd: bool,
     pub(crate) parallel_compilation: bool,
 }
 
@@ -109,6 +111,8 @@ impl Default for Config {
             wasm_multi_memory: true,
             wasm_memory64: true,
             wasm_function_references: true,
+            wasm_simd: true,
+            wasm_relaxed_simd: false,
             parallel_compilation: std::thread::available_parallelism().is_ok_and(|n| n.get() > 1),
         }
     }
@@ -259,6 +263,23 @@ impl Config {
     /// a module that uses them is invalid.
     pub fn wasm_function_references(&mut self, enable: bool) -> &mut Self {
         self.wasm_function_references = enable;
+        self
+    }
+
+    /// Whether modules may use 128-bit SIMD (`v128`, Wasm 2.0; default on).
+    /// SIMD is validated but not executed yet: a valid module that uses it
+    /// is an [`Unsupported`](crate::ErrorKind::Unsupported) error. Off, it
+    /// is invalid.
+    pub fn wasm_simd(&mut self, enable: bool) -> &mut Self {
+        self.wasm_simd = enable;
+        self
+    }
+
+    /// Whether modules may use relaxed SIMD (Wasm 3.0; default off). It is
+    /// validated but not executed yet, as [`Config::wasm_simd`]; on, it
+    /// needs SIMD on too.
+    pub fn wasm_relaxed_simd(&mut self, enable: bool) -> &mut Self {
+        self.wasm_relaxed_simd = enable;
         self
     }
 

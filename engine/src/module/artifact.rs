@@ -35,7 +35,8 @@ fn settings(engine: &Engine) -> String {
     let c = engine.config();
     format!(
         "strategy={} fuel={} epochs={} extended-const={} tail-call={} multi-memory={} \
-         memory64={} function-references={} max-call-depth={} memory-guard={}",
+         memory64={} function-references={} simd={} relaxed-simd={} max-call-depth={} \
+         memory-guard={}",
         c.strategy.name(),
         c.consume_fuel,
         c.epoch_interruption,
@@ -44,6 +45,8 @@ fn settings(engine: &Engine) -> String {
         c.wasm_multi_memory,
         c.wasm_memory64,
         c.wasm_function_references,
+        c.wasm_simd,
+        c.wasm_relaxed_simd,
         c.max_call_depth,
         c.memory_guard_size,
     )

@@ -485,6 +485,11 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
         config.wasm_multi_memory,
     );
     features.set(wasmparser::WasmFeatures::MEMORY64, config.wasm_memory64);
+    features.set(wasmparser::WasmFeatures::SIMD, config.wasm_simd);
+    features.set(
+        wasmparser::WasmFeatures::RELAXED_SIMD,
+        config.wasm_simd && config.wasm_relaxed_simd,
+    );
     // The validator ties two rules of Wasm 3.0 besides typed references
     // to garbage collection: constant expressions reading any immutable
     // global, and its subtyping of function types. So it validates
