@@ -38,25 +38,47 @@ pub(super) struct Control {
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub(super) struct LabelId(u32);
 
+/// Every label of a function. The branch sites waiting for a label are a
+/// chain through one array (newest first), so labels allocate nothing of
+/// their own.
 #[derive(Default)]
 pub(super) struct Labels {
     bound: Vec<Option<u32>>,
-    pending: Vec<Vec<u32>>,
+    /// Per label, the newest waiting site's link, or [`NO_LINK`].
+    pending: Vec<u32>,
+    /// Waiting sites: the branch instruction, and the next older link.
+    links: Vec<(u32, u32)>,
     used: Vec<bool>,
 }
+
+/// The end of a chain of waiting sites.
+const NO_LINK: u32 = u32::MAX;
+
+/// The branch sites that waited for a label, from [`Labels::bind`].
+pub(super) struct Waiting(u32);
 
 impl Labels {
     pub fn new_label(&mut self) -> LabelId {
         self.bound.push(None);
-        self.pending.push(Vec::new());
+        self.pending.push(NO_LINK);
         self.used.push(false);
         LabelId(self.bound.len() as u32 - 1)
     }
 
-    /// Binds `label` at `pos`, returning the sites to patch.
-    pub fn bind(&mut self, label: LabelId, pos: u32) -> Vec<u32> {
+    /// Binds `label` at `pos`, giving the sites to patch ([`Labels::next`]).
+    pub fn bind(&mut self, label: LabelId, pos: u32) -> Waiting {
         self.bound[label.0 as usize] = Some(pos);
-        std::mem::take(&mut self.pending[label.0 as usize])
+        Waiting(std::mem::replace(
+            &mut self.pending[label.0 as usize],
+            NO_LINK,
+        ))
+    }
+
+    /// The next site to patch of `waiting`.
+    pub fn next(&self, waiting: &mut Waiting) -> Option<u32> {
+        let &(site, older) = self.links.get(waiting.0 as usize)?;
+        waiting.0 = older;
+        Some(site)
     }
 
     /// Records a branch at `site`; returns the position if already bound.
@@ -64,7 +86,9 @@ impl Labels {
         self.used[label.0 as usize] = true;
         let pos = self.bound[label.0 as usize];
         if pos.is_none() {
-            self.pending[label.0 as usize].push(site);
+            let head = &mut self.pending[label.0 as usize];
+            self.links.push((site, *head));
+            *head = self.links.len() as u32 - 1;
         }
         pos
     }

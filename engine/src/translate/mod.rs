@@ -446,7 +446,8 @@ impl<'a> Translator<'a> {
 
     fn bind(&mut self, label: LabelId) {
         let pos = self.code.len() as u32;
-        for site in self.labels.bind(label, pos) {
+        let mut waiting = self.labels.bind(label, pos);
+        while let Some(site) = self.labels.next(&mut waiting) {
             self.patch(site, pos);
         }
         self.last_def = None;
