@@ -454,6 +454,72 @@ fn memory_type(ty: wasmparser::MemoryType) -> Result<MemoryType> {
     Ok(MemoryType::from_limits(ty.initial, ty.maximum, ty.memory64))
 }
 
+/// `result`, unless it is an `Unsupported` error: that is kept in
+/// `unsupported` (the first one) to be reported once the whole module is
+/// validated, as an invalid module must be reported invalid, and the item
+/// gets `stand_in`, never run.
+fn defer<T>(
+    unsupported: &mut Option<Error>,
+    result: Result<T>,
+    stand_in: impl FnOnce() -> T,
+) -> Result<T> {
+    match result {
+        Err(e) if matches!(e.kind(), crate::ErrorKind::Unsupported(_)) => {
+            unsupported.get_or_insert(e);
+            Ok(stand_in())
+        }
+        result => result,
+    }
+}
+
+/// A constant expression, or (deferring what Strata cannot run, as
+/// [`defer`]) a stand-in.
+fn const_expr(
+    unsupported: &mut Option<Error>,
+    expr: &wasmparser::ConstExpr<'_>,
+) -> Result<ConstExpr> {
+    defer(unsupported, ConstExpr::parse(expr), || {
+        ConstExpr::ref_func(0)
+    })
+}
+
+fn stand_in_table() -> TableType {
+    TableType::from_limits(ValType::FuncRef, 0, None, false)
+}
+
+fn stand_in_memory() -> MemoryType {
+    MemoryType::from_limits(0, None, false)
+}
+
+fn stand_in_global() -> GlobalType {
+    GlobalType::new(ValType::I32, Mutability::Const)
+}
+
+/// A type of the type section, in a recursion group of `in_group` types:
+/// garbage collection's (groups of more than one, declared subtypes, struct
+/// and array types) are unsupported.
+fn func_type(sub: &wasmparser::SubType, in_group: usize, type_ids: &[u32]) -> Result<FuncType> {
+    if in_group > 1 {
+        return Err(Error::unsupported("recursion groups (garbage collection)"));
+    }
+    if !sub.supertype_idxs.is_empty() || !sub.is_final {
+        return Err(Error::unsupported(
+            "subtyping declarations (garbage collection)",
+        ));
+    }
+    let wasmparser::CompositeInnerType::Func(f) = &sub.composite_type.inner else {
+        return Err(Error::unsupported(
+            "struct and array types (garbage collection)",
+        ));
+    };
+    let conv = |tys: &[wasmparser::ValType]| {
+        tys.iter()
+            .map(|&t| ValType::from_wasm(t, type_ids))
+            .collect::<Result<Vec<_>>>()
+    };
+    Ok(FuncType::new(conv(f.params())?, conv(f.results())?))
+}
+
 fn table_type(ty: wasmparser::TableType, type_ids: &[u32]) -> Result<TableType> {
     let element = ValType::from_ref(ty.element_type, type_ids)?;
     Ok(TableType::from_limits(
@@ -536,30 +602,10 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
             Payload::TypeSection(reader) => {
                 for group in reader {
                     let group = group.map_err(invalid)?;
-                    // Garbage collection's types: recursion groups of more
-                    // than one type, declared subtypes, struct and array
-                    // types.
-                    if group.types().len() > 1 {
-                        return Err(Error::unsupported("recursion groups (garbage collection)"));
-                    }
+                    let in_group = group.types().len();
                     for sub in group.into_types() {
-                        if !sub.supertype_idxs.is_empty() || !sub.is_final {
-                            return Err(Error::unsupported(
-                                "subtyping declarations (garbage collection)",
-                            ));
-                        }
-                        let wasmparser::CompositeInnerType::Func(f) = &sub.composite_type.inner
-                        else {
-                            return Err(Error::unsupported(
-                                "struct and array types (garbage collection)",
-                            ));
-                        };
-                        let conv = |tys: &[wasmparser::ValType]| {
-                            tys.iter()
-                                .map(|&t| ValType::from_wasm(t, &env.type_ids))
-                                .collect::<Result<Vec<_>>>()
-                        };
-                        let ty = FuncType::new(conv(f.params())?, conv(f.results())?);
+                        let ty = func_type(&sub, in_group, &env.type_ids);
+                        let ty = defer(&mut unsupported, ty, || FuncType::new([], []))?;
                         env.type_ids.push(engine.intern_type(&ty));
                         env.types.push(ty);
                     }
@@ -575,19 +621,21 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
                             ExternType::Func(env.types[idx as usize].clone())
                         }
                         TypeRef::Table(t) => {
-                            let t = table_type(t, &env.type_ids)?;
+                            let t = table_type(t, &env.type_ids);
+                            let t = defer(&mut unsupported, t, stand_in_table)?;
                             env.tables.push(t);
                             env.num_imported_tables += 1;
                             ExternType::Table(t)
                         }
                         TypeRef::Memory(m) => {
-                            let m = memory_type(m)?;
+                            let m = defer(&mut unsupported, memory_type(m), stand_in_memory)?;
                             env.memories.push(m);
                             env.num_imported_memories += 1;
                             ExternType::Memory(m)
                         }
                         TypeRef::Global(g) => {
-                            let g = global_type(g, &env.type_ids)?;
+                            let g = global_type(g, &env.type_ids);
+                            let g = defer(&mut unsupported, g, stand_in_global)?;
                             env.globals.push(g);
                             env.num_imported_globals += 1;
                             ExternType::Global(g)
@@ -609,23 +657,29 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
             Payload::TableSection(reader) => {
                 for table in reader {
                     let table = table.map_err(invalid)?;
-                    env.tables.push(table_type(table.ty, &env.type_ids)?);
+                    let ty = table_type(table.ty, &env.type_ids);
+                    env.tables
+                        .push(defer(&mut unsupported, ty, stand_in_table)?);
                     table_inits.push(match table.init {
                         wasmparser::TableInit::RefNull => None,
-                        wasmparser::TableInit::Expr(e) => Some(ConstExpr::parse(&e)?),
+                        wasmparser::TableInit::Expr(e) => Some(const_expr(&mut unsupported, &e)?),
                     });
                 }
             }
             Payload::MemorySection(reader) => {
                 for mem in reader {
-                    env.memories.push(memory_type(mem.map_err(invalid)?)?);
+                    let ty = memory_type(mem.map_err(invalid)?);
+                    env.memories
+                        .push(defer(&mut unsupported, ty, stand_in_memory)?);
                 }
             }
             Payload::GlobalSection(reader) => {
                 for global in reader {
                     let global = global.map_err(invalid)?;
-                    env.globals.push(global_type(global.ty, &env.type_ids)?);
-                    global_inits.push(ConstExpr::parse(&global.init_expr)?);
+                    let ty = global_type(global.ty, &env.type_ids);
+                    env.globals
+                        .push(defer(&mut unsupported, ty, stand_in_global)?);
+                    global_inits.push(const_expr(&mut unsupported, &global.init_expr)?);
                 }
             }
             Payload::ExportSection(reader) => {
@@ -655,7 +709,7 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
                             offset_expr,
                         } => SegmentMode::Active {
                             index: table_index.unwrap_or(0),
-                            offset: ConstExpr::parse(&offset_expr)?,
+                            offset: const_expr(&mut unsupported, &offset_expr)?,
                         },
                     };
                     let items = match elem.items {
@@ -665,7 +719,7 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
                             .collect::<Result<Vec<_>>>()?,
                         ElementItems::Expressions(_, exprs) => exprs
                             .into_iter()
-                            .map(|e| ConstExpr::parse(&e.map_err(invalid)?))
+                            .map(|e| const_expr(&mut unsupported, &e.map_err(invalid)?))
                             .collect::<Result<Vec<_>>>()?,
                     };
                     elems.push(ElemSegment { mode, items });
@@ -681,7 +735,7 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
                             offset_expr,
                         } => SegmentMode::Active {
                             index: memory_index,
-                            offset: ConstExpr::parse(&offset_expr)?,
+                            offset: const_expr(&mut unsupported, &offset_expr)?,
                         },
                     };
                     datas.push(DataSegment {
@@ -707,7 +761,9 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
                 };
                 let index = func.index;
                 let validator = func.into_validator(std::mem::take(&mut allocs));
-                if lazy {
+                // After something unsupported, the module is only validated:
+                // its stand-ins (`defer`) are not for translating.
+                if lazy || unsupported.is_some() {
                     let (result, reused) = bodies::validate_body(&env, index, &body, validator);
                     allocs = reused;
                     match result {
