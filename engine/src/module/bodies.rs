@@ -119,16 +119,24 @@ impl Bodies {
         };
         let body = FunctionBody::new(BinaryReader::new(&wasm[start..end], start as u64));
         let index = env.num_imported_funcs + def;
-        let mut unused = Default::default();
-        translate_function(
-            env,
-            index,
-            &body,
-            None,
-            &mut unused,
-            self.fuel,
-            self.interpreted,
-        )
+        // Each thread keeps its own buffers for the functions it translates.
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<crate::translate::Scratch> = Default::default();
+        }
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            let body = translate_function(
+                env,
+                index,
+                &body,
+                None,
+                &mut scratch,
+                self.fuel,
+                self.interpreted,
+            );
+            scratch.trim();
+            body
+        })
     }
 }
 

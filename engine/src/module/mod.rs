@@ -571,7 +571,7 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
     );
     let lazy = config.get_compilation_mode() == crate::CompilationMode::Lazy;
     let interpreted = config.strategy != crate::Strategy::Jit;
-    let mut allocs = wasmparser::FuncValidatorAllocations::default();
+    let mut scratch = crate::translate::Scratch::default();
     // Lazy: where each body lies, and its loops.
     let mut sources = Vec::new();
     let mut body_loops = Vec::new();
@@ -760,12 +760,12 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
                     unreachable!("the validator hands out every function body");
                 };
                 let index = func.index;
-                let validator = func.into_validator(std::mem::take(&mut allocs));
+                let validator = func.into_validator(std::mem::take(&mut scratch.validator));
                 // After something unsupported, the module is only validated:
                 // its stand-ins (`defer`) are not for translating.
                 if lazy || unsupported.is_some() {
                     let (result, reused) = bodies::validate_body(&env, index, &body, validator);
-                    allocs = reused;
+                    scratch.validator = reused;
                     match result {
                         Ok(loops) => body_loops.push(loops),
                         Err(e) if matches!(e.kind(), crate::ErrorKind::Unsupported(_)) => {
@@ -783,7 +783,7 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
                     index,
                     &body,
                     Some(validator),
-                    &mut allocs,
+                    &mut scratch,
                     config.consume_fuel,
                     interpreted,
                 ) {

@@ -7,21 +7,47 @@
 //! instruction is inside their intervals. A value live into a loop from before it stays live to the
 //! loop's end, since a back-edge may read it again.
 
-use super::{Translator, CONST_BIT};
+use super::{reused, Scratch, Translator, CONST_BIT};
 use crate::error::{Error, Result};
 use crate::ir::{CallSave, FuncBody, Op, Reg, Slot};
 use strata_regalloc::{allocate, Allocation, Budgets, Interval, Location, RegClass};
 
-pub(super) fn finish(mut t: Translator<'_>) -> Result<FuncBody> {
-    written_params_to_values(&mut t)?;
+/// The allocator's buffers, kept across functions in [`Scratch`].
+#[derive(Default)]
+pub(super) struct Buffers {
+    ranges: Vec<(u32, u32)>,
+    costs: Vec<u32>,
+    weights: Vec<u32>,
+    intervals: Vec<Interval>,
+    code: Vec<Op<Reg>>,
+}
+
+/// Allocates `t`'s values and makes its body; its buffers, and this step's,
+/// go back to `scratch`.
+pub(super) fn finish(mut t: Translator<'_>, scratch: &mut Scratch) -> Result<FuncBody> {
+    let result = finish_with(&mut t, &mut scratch.alloc);
+    let translator = Translator {
+        consts: Vec::new(),
+        far_branches: Vec::new(),
+        ..t
+    };
+    translator.give_back(scratch);
+    result
+}
+
+fn finish_with(t: &mut Translator<'_>, buffers: &mut Buffers) -> Result<FuncBody> {
+    written_params_to_values(t)?;
     let np = t.num_params;
     let nc = t.consts.len() as u32;
     let num_locals = t.local_types.len() as u32 - np;
     let nv = t.classes.len();
     const NONE: (u32, u32) = (u32::MAX, 0);
-    let mut ranges = vec![NONE; nv];
-    let mut costs = vec![0u32; nv];
-    let weights = access_weights(t.code.len(), &t.loops);
+    let mut ranges = reused(&mut buffers.ranges);
+    ranges.resize(nv, NONE);
+    let mut costs = reused(&mut buffers.costs);
+    costs.resize(nv, 0);
+    let mut weights = reused(&mut buffers.weights);
+    access_weights(t.code.len(), &t.loops, &mut weights);
     let mut calls = Vec::new();
     for (i, op) in t.code.iter().enumerate() {
         if op.is_call() {
@@ -78,19 +104,21 @@ pub(super) fn finish(mut t: Translator<'_>) -> Result<FuncBody> {
             }
         }
     }
-    let intervals: Vec<Interval> = ranges
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.0 != u32::MAX)
-        .map(|(v, &(start, end))| Interval {
-            vreg: v as u32,
-            class: t.classes[v],
-            start,
-            end,
-            width: 1,
-            cost: costs[v],
-        })
-        .collect();
+    let mut intervals = reused(&mut buffers.intervals);
+    intervals.extend(
+        ranges
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.0 != u32::MAX)
+            .map(|(v, &(start, end))| Interval {
+                vreg: v as u32,
+                class: t.classes[v],
+                start,
+                end,
+                width: 1,
+                cost: costs[v],
+            }),
+    );
     // One allocation serves both tiers: registers for the JIT, each with a
     // home cell the interpreter uses. Values live across calls take
     // registers too: compiled code stores them to their home cells before
@@ -137,25 +165,33 @@ pub(super) fn finish(mut t: Translator<'_>) -> Result<FuncBody> {
             }
         }
     };
-    let mut far = t.far_branches;
+    let mut far = std::mem::take(&mut t.far_branches);
     far.sort_unstable();
-    let mut code: Vec<Op<Reg>> = t.code.iter().map(|op| op.map_regs(cell_of)).collect();
+    let mut code = reused(&mut buffers.code);
+    code.extend(t.code.iter().map(|op| op.map_regs(cell_of)));
     crate::ir::thread_jumps(&mut code, &far);
     if t.interpreted {
         crate::ir::fuse_pairs(&mut code);
         crate::ir::forward_results(&mut code, &far);
     }
-    let code = code.into_iter().map(Slot::new).collect();
+    let slots = code.iter().map(|&op| Slot::new(op)).collect();
     let mut local_cells: Vec<Reg> = (np..np + num_locals)
         .filter(|&v| zeroed[(v - np) as usize] && allocation.location(v - np).is_some())
         .map(cell_of)
         .collect();
     local_cells.sort_unstable();
     local_cells.dedup();
+    *buffers = Buffers {
+        ranges,
+        costs,
+        weights,
+        intervals,
+        code,
+    };
     Ok(FuncBody {
         def: 0, // set by `translate_function`, which knows the index
-        code,
-        consts: t.consts.into_boxed_slice(),
+        code: slots,
+        consts: std::mem::take(&mut t.consts).into_boxed_slice(),
         num_params: np,
         num_results: t.results.len() as u32,
         frame_size,
@@ -191,7 +227,7 @@ fn straight_prefix(code: &[Op<u32>], far: &[(u32, i32)]) -> usize {
 /// memory, as the allocator's spill cost: 8 per enclosing loop (up to four
 /// levels), since a loop body runs many times for each run of the code
 /// around it.
-fn access_weights(len: usize, loops: &[(u32, u32)]) -> Vec<u32> {
+fn access_weights(len: usize, loops: &[(u32, u32)], weights: &mut Vec<u32>) {
     // Loop depth by a difference array over the loops' spans.
     let mut delta = vec![0i32; len + 1];
     for &(start, end) in loops {
@@ -202,13 +238,10 @@ fn access_weights(len: usize, loops: &[(u32, u32)]) -> Vec<u32> {
         }
     }
     let mut depth = 0;
-    delta[..len]
-        .iter()
-        .map(|d| {
-            depth += d;
-            8u32.pow(depth.clamp(0, 4) as u32)
-        })
-        .collect()
+    weights.extend(delta[..len].iter().map(|d| {
+        depth += d;
+        8u32.pow(depth.clamp(0, 4) as u32)
+    }));
 }
 
 /// Values (vreg numbers without the parameters) whose interval may cover

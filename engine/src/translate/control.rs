@@ -97,4 +97,12 @@ impl Labels {
     pub fn is_used(&self, label: LabelId) -> bool {
         self.used[label.0 as usize]
     }
+
+    /// Forgets every label, keeping the buffers.
+    pub fn clear(&mut self) {
+        self.bound.clear();
+        self.pending.clear();
+        self.links.clear();
+        self.used.clear();
+    }
 }

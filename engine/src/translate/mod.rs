@@ -74,7 +74,7 @@ pub(crate) fn translate_function(
     func_index: u32,
     body: &FunctionBody<'_>,
     mut validator: Option<FuncValidator<ValidatorResources>>,
-    reuse: &mut FuncValidatorAllocations,
+    reuse: &mut Scratch,
     fuel: bool,
     interpreted: bool,
 ) -> Result<FuncBody> {
@@ -110,8 +110,10 @@ pub(crate) fn translate_function(
     // of the body is still validated: an invalid module must be reported as
     // invalid, not as unsupported.
     let mut unsupported = None;
-    let translator = local_type
-        .and_then(|()| Translator::new(env, &local_types, ty.params().len() as u32, ty.results()));
+    let translator = local_type.and_then(|()| {
+        let params = ty.params().len() as u32;
+        Translator::new(env, &local_types, params, ty.results(), reuse)
+    });
     let mut t = match translator {
         Ok(mut t) => {
             t.fuel = fuel;
@@ -157,15 +159,19 @@ pub(crate) fn translate_function(
     }
     ops.finish().map_err(err)?;
     if let Some(validator) = validator {
-        *reuse = validator.into_allocations();
+        reuse.validator = validator.into_allocations();
     }
     match (unsupported, t) {
         (None, Some(t)) => {
-            let mut body = t.finish()?;
+            let mut body = alloc::finish(t, reuse)?;
             body.def = func_index - env.num_imported_funcs;
             Ok(body)
         }
-        (Some(e), _) => Err(e),
+        (Some(e), Some(t)) => {
+            t.give_back(reuse);
+            Err(e)
+        }
+        (Some(e), None) => Err(e),
         (None, None) => Err(Error::unsupported("function could not be translated")),
     }
 }
@@ -219,31 +225,39 @@ impl<'a> Translator<'a> {
         local_types: &[ValType],
         num_params: u32,
         results: &[ValType],
+        scratch: &mut Scratch,
     ) -> Result<Self> {
-        let mut classes = Vec::with_capacity(local_types.len());
-        for &ty in local_types {
-            classes.push(class_of(ty)?);
-        }
         for &ty in results {
             class_of(ty)?;
         }
+        let mut classes = reused(&mut scratch.classes);
+        for &ty in &local_types[num_params as usize..] {
+            classes.push(class_of(ty)?);
+        }
+        for &ty in &local_types[..num_params as usize] {
+            class_of(ty)?;
+        }
+        let mut local_refs = reused(&mut scratch.local_refs);
+        local_refs.resize(local_types.len(), 0);
+        let mut labels = std::mem::take(&mut scratch.labels);
+        labels.clear();
         let mut t = Translator {
             env,
-            code: Vec::new(),
+            code: reused(&mut scratch.code),
             consts: Vec::new(),
             const_index: HashMap::new(),
             num_params,
             local_types: local_types.to_vec(),
-            classes: classes.split_off(num_params as usize),
-            stack: Vec::new(),
-            local_refs: vec![0; local_types.len()],
+            classes,
+            stack: reused(&mut scratch.stack),
+            local_refs,
             controls: Vec::new(),
-            labels: Labels::default(),
+            labels,
             reachable: true,
             dead_depth: 0,
             last_def: None,
             eqz_of_compare: None,
-            loops: Vec::new(),
+            loops: reused(&mut scratch.loops),
             results: results.to_vec(),
             far_branches: Vec::new(),
             wasm_ops: 0,
@@ -1579,9 +1593,52 @@ impl<'a> Translator<'a> {
         Ok(())
     }
 
-    fn finish(self) -> Result<FuncBody> {
-        alloc::finish(self)
+    /// Hands the translator's buffers back to `scratch`, for the next
+    /// function.
+    fn give_back(self, scratch: &mut Scratch) {
+        scratch.code = self.code;
+        scratch.stack = self.stack;
+        scratch.local_refs = self.local_refs;
+        scratch.classes = self.classes;
+        scratch.labels = self.labels;
+        scratch.loops = self.loops;
     }
+}
+
+/// Buffers one function's translation leaves to the next, so that a
+/// module's functions do not each allocate them anew: the validator's,
+/// the translator's, and the allocator's.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    /// The validator's allocations.
+    pub validator: FuncValidatorAllocations,
+    code: Vec<Op<u32>>,
+    stack: Vec<Entry>,
+    local_refs: Vec<u32>,
+    classes: Vec<RegClass>,
+    labels: Labels,
+    loops: Vec<(u32, u32)>,
+    alloc: alloc::Buffers,
+}
+
+impl Scratch {
+    /// Drops the buffers a very large function grew, so that a thread that
+    /// keeps a scratch between translations does not hold them for good.
+    pub fn trim(&mut self) {
+        /// Instructions (and values) that a function of ordinary size stays
+        /// within.
+        const KEPT: usize = 1 << 14;
+        if self.code.capacity() > KEPT || self.classes.capacity() > KEPT {
+            *self = Scratch::default();
+        }
+    }
+}
+
+/// An emptied buffer taken from a scratch slot.
+fn reused<T>(slot: &mut Vec<T>) -> Vec<T> {
+    let mut v = std::mem::take(slot);
+    v.clear();
+    v
 }
 
 /// The type of a reference known not to be null: its class is the same,
