@@ -49,6 +49,7 @@ fn finish_with(t: &mut Translator<'_>, buffers: &mut Buffers) -> Result<FuncBody
     let mut weights = reused(&mut buffers.weights);
     access_weights(t.code.len(), &t.loops, &mut weights);
     let mut calls = Vec::new();
+    let mut seen = Marks::new(nv);
     for (i, op) in t.code.iter().enumerate() {
         if op.is_call() {
             // The call reads its arguments and writes its results in the
@@ -68,7 +69,7 @@ fn finish_with(t: &mut Translator<'_>, buffers: &mut Buffers) -> Result<FuncBody
                     }
                 });
             }
-            defs.extend(dead_after(&t.code[i + words + 1..], np));
+            defs.extend(dead_after(&t.code[i + words + 1..], np, &mut seen));
             calls.push((2 * i as u32 + 2, 2 * (i + words) as u32 + 3, defs));
         }
         let i = i as u32;
@@ -250,19 +251,18 @@ fn access_weights(len: usize, loops: &[(u32, u32)], weights: &mut Vec<u32>) {
 /// holes, so a value written on both arms of an `if` looks live between;
 /// a call there need not keep it. The look-ahead is bounded, which keeps
 /// the cost linear in the number of calls.
-fn dead_after(code: &[Op<u32>], np: u32) -> Vec<u32> {
+fn dead_after(code: &[Op<u32>], np: u32, seen: &mut Marks) -> Vec<u32> {
     const LOOK_AHEAD: usize = 64;
     // Values mentioned so far; `visit_regs` gives an instruction's reads
     // before its writes, so a value an instruction both reads and writes
     // is seen as read.
-    let mut seen: Vec<u32> = Vec::new();
+    seen.clear();
     let mut dead = Vec::new();
     for op in code.iter().take(LOOK_AHEAD) {
         op.visit_regs(|r, def| {
-            if r & CONST_BIT != 0 || r < np || seen.contains(&(r - np)) {
+            if r & CONST_BIT != 0 || r < np || !seen.mark(r - np) {
                 return;
             }
-            seen.push(r - np);
             if def {
                 dead.push(r - np);
             }
@@ -272,6 +272,37 @@ fn dead_after(code: &[Op<u32>], np: u32) -> Vec<u32> {
         }
     }
     dead
+}
+
+/// A set of values (vreg numbers without the parameters), emptied in
+/// constant time: a value is in it when its stamp is the current one.
+struct Marks {
+    stamps: Vec<u32>,
+    current: u32,
+}
+
+impl Marks {
+    fn new(values: usize) -> Marks {
+        Marks {
+            stamps: vec![0; values],
+            current: 1,
+        }
+    }
+
+    fn clear(&mut self) {
+        self.current += 1;
+    }
+
+    /// Adds `v`; whether it was not in the set yet.
+    fn mark(&mut self, v: u32) -> bool {
+        match self.stamps.get_mut(v as usize) {
+            Some(stamp) if *stamp != self.current => {
+                *stamp = self.current;
+                true
+            }
+            _ => false,
+        }
+    }
 }
 
 /// The registers holding values live across each call: from before the

@@ -176,6 +176,39 @@ pub(crate) fn translate_function(
     }
 }
 
+/// The constant pool's index hashes a constant's bits with one multiply:
+/// keys are the function's own constants, so a hash that resists chosen
+/// collisions (std's default) buys nothing for its cost.
+#[derive(Default, Clone, Copy)]
+struct BuildConstHasher;
+
+impl std::hash::BuildHasher for BuildConstHasher {
+    type Hasher = ConstHasher;
+    fn build_hasher(&self) -> ConstHasher {
+        ConstHasher(0)
+    }
+}
+
+/// The hasher of [`BuildConstHasher`]: `u64` keys only.
+struct ConstHasher(u64);
+
+impl std::hash::Hasher for ConstHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(b as u64);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        // An odd constant spreads the key's bits up; hashbrown takes its
+        // bucket from the high bits and its tag from the top seven.
+        self.0 = (self.0 ^ v).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        self.0 ^= self.0 >> 29;
+    }
+}
+
 /// Constants found by scanning the pool, before it is indexed.
 const SCANNED_CONSTS: usize = 16;
 
@@ -183,7 +216,7 @@ struct Translator<'a> {
     env: &'a ModuleEnv,
     code: Vec<Op<u32>>,
     consts: Vec<u64>,
-    const_index: HashMap<u64, u32>,
+    const_index: HashMap<u64, u32, BuildConstHasher>,
     num_params: u32,
     local_types: Vec<ValType>,
     /// Class of each allocatable vreg (locals, then temps), indexed from `num_params`.
@@ -245,7 +278,7 @@ impl<'a> Translator<'a> {
             env,
             code: reused(&mut scratch.code),
             consts: Vec::new(),
-            const_index: HashMap::new(),
+            const_index: HashMap::default(),
             num_params,
             local_types: local_types.to_vec(),
             classes,
