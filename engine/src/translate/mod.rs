@@ -135,9 +135,11 @@ pub(crate) fn translate_function(
         if let Some(validator) = validator.as_mut() {
             validator.op(offset, &op).map_err(err)?;
         }
-        if unsupported.is_none() && crate::module::never_executed(&op) {
-            // Even in unreachable code, which is not translated: lazy
-            // translation rejects the body in `Module::new` all the same.
+        let skipping = t.as_ref().is_some_and(|t| !t.reachable);
+        if skipping && unsupported.is_none() && crate::module::never_executed(&op) {
+            // In unreachable code, which is not translated, too (reachable
+            // code gets the same error from `translate`): lazy translation
+            // rejects the body in `Module::new` all the same.
             if validator.is_none() {
                 return Err(unsupported_operator(&op));
             }
