@@ -636,6 +636,22 @@ impl<'a> Translator<'a> {
         Ok(())
     }
 
+    /// A branch to `depth` when `cond` is non-zero (or zero, when
+    /// `negate`), leaving the stack as it was: straight to the label when
+    /// the branch moves no values, else over a branch that moves them.
+    fn cond_branch_to(&mut self, cond: Entry, negate: bool, depth: u32) -> Result<()> {
+        let (label, merge, is_fn) = self.branch_target(depth)?;
+        if merge.is_empty() && !is_fn {
+            self.emit_cond_br(cond, negate, label);
+        } else {
+            let skip = self.labels.new_label();
+            self.emit_cond_br(cond, !negate, skip);
+            self.branch_to(depth)?;
+            self.bind(skip);
+        }
+        Ok(())
+    }
+
     /// An unconditional branch to `depth`, leaving the stack as it was.
     fn branch_to(&mut self, depth: u32) -> Result<()> {
         let (label, merge, is_fn) = self.branch_target(depth)?;
@@ -1182,15 +1198,7 @@ impl<'a> Translator<'a> {
             }
             Operator::BrIf { relative_depth } => {
                 let cond = self.pop();
-                let (label, merge, is_fn) = self.branch_target(relative_depth)?;
-                if merge.is_empty() && !is_fn {
-                    self.emit_cond_br(cond, false, label);
-                } else {
-                    let skip = self.labels.new_label();
-                    self.emit_cond_br(cond, true, skip);
-                    self.branch_to(relative_depth)?;
-                    self.bind(skip);
-                }
+                self.cond_branch_to(cond, false, relative_depth)?;
             }
             Operator::BrTable { ref targets } => {
                 let index = self.pop().reg();
@@ -1244,15 +1252,7 @@ impl<'a> Translator<'a> {
             }
             Operator::BrOnNull { relative_depth } => {
                 let r = self.pop();
-                let (label, merge, is_fn) = self.branch_target(relative_depth)?;
-                if merge.is_empty() && !is_fn {
-                    self.emit_cond_br(r, true, label);
-                } else {
-                    let skip = self.labels.new_label();
-                    self.emit_cond_br(r, false, skip);
-                    self.branch_to(relative_depth)?;
-                    self.bind(skip);
-                }
+                self.cond_branch_to(r, true, relative_depth)?;
                 self.push(r.op, non_null(r.ty));
             }
             Operator::BrOnNonNull { relative_depth } => {
