@@ -465,6 +465,15 @@ impl Engine {
         })
     }
 
+    /// The engine's id of function type `ty`, as a
+    /// [`HeapType::ConcreteFunc`](crate::HeapType::ConcreteFunc) names it:
+    /// how a host function or global spells a typed reference to functions
+    /// of that type. Every module of the engine gives the same signature
+    /// the same id.
+    pub fn func_type_id(&self, ty: &FuncType) -> u32 {
+        self.intern_type(ty)
+    }
+
     /// The function type with engine id `id` (as a
     /// [`HeapType::ConcreteFunc`](crate::HeapType::ConcreteFunc) names it),
     /// if this engine has one.

@@ -190,6 +190,25 @@ fn typed_references_cross_the_api_checked() {
             take.call(&mut store, &[Val::FuncRef(Some(host_add))], &mut out)
                 .unwrap();
             assert_eq!(out[0].i32(), Some(123));
+            // The host names the type by the engine's id of its signature.
+            let binop = FuncType::new([ValType::I32, ValType::I32], [ValType::I32]);
+            assert_eq!(engine.func_type_id(&binop), id);
+            let typed = ValType::Ref(RefType::new(false, HeapType::ConcreteFunc(id)));
+            let host_take = Func::new(
+                &mut store,
+                FuncType::new([typed], [ValType::I32]),
+                |_, args, results| {
+                    results[0] = Val::I32(i32::from(matches!(args[0], Val::FuncRef(Some(_)))));
+                    Ok(())
+                },
+            );
+            assert_eq!(host_take.ty(&store).params(), take.ty(&store).params());
+            host_take.call(&mut store, &[add], &mut out).unwrap();
+            assert_eq!(out[0].i32(), Some(1));
+            let e = host_take
+                .call(&mut store, &[Val::FuncRef(None)], &mut out)
+                .unwrap_err();
+            assert!(matches!(e.kind(), ErrorKind::Type(_)), "{e}");
         },
     );
 }
