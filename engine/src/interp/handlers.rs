@@ -380,6 +380,25 @@ unsafe fn addr64(
     }
 }
 
+/// The defined function a function reference `cell` names, when it is one
+/// of the running instance (a `call_ref` the interpreter enters directly).
+#[inline(always)]
+unsafe fn same_instance_callee(cx: &Exec, cell: u64) -> Option<u32> {
+    // SAFETY: the store is live while wasm runs; a non-null reference is a
+    // store function's index plus one.
+    unsafe {
+        let f = cell.checked_sub(1)?;
+        match (&*cx.inner).funcs.get(f as usize)? {
+            crate::runtime::store::FuncEntity::Wasm { instance, def, .. }
+                if *instance == cx.instance =>
+            {
+                Some(*def)
+            }
+            _ => None,
+        }
+    }
+}
+
 /// The base and length of the running instance's memory `memory`, looked
 /// up in the store (memory 0's are kept in the handlers' registers).
 #[inline(never)]
@@ -981,6 +1000,12 @@ handler! {
         if table == 0 && !c.jit_enabled {
             let type_id = (&*c.module).env.type_ids[ty as usize];
             if let Some(def) = (*c.table0).direct_callee(i, c.instance, type_id) {
+                return call_interpreted(ip.add(2), fp, def, mem, len, cx);
+            }
+        }
+        // `call_ref` of a function of this instance: entered here too.
+        if table == crate::ir::CALL_REF && !c.jit_enabled {
+            if let Some(def) = same_instance_callee(c, u64_(fp, index)) {
                 return call_interpreted(ip.add(2), fp, def, mem, len, cx);
             }
         }
