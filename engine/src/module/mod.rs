@@ -766,19 +766,12 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
                 if lazy || unsupported.is_some() {
                     let (result, reused) = bodies::validate_body(&env, index, &body, validator);
                     scratch.validator = reused;
-                    match result {
-                        Ok(loops) => body_loops.push(loops),
-                        Err(e) if matches!(e.kind(), crate::ErrorKind::Unsupported(_)) => {
-                            unsupported.get_or_insert(e);
-                            body_loops.push(0);
-                        }
-                        Err(e) => return Err(e),
-                    }
+                    body_loops.push(defer(&mut unsupported, result, || 0)?);
                     let range = body.range();
                     sources.push((range.start as usize, range.end as usize));
                     continue;
                 }
-                match translate_function(
+                let body = translate_function(
                     &env,
                     index,
                     &body,
@@ -786,15 +779,8 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
                     &mut scratch,
                     config.consume_fuel,
                     interpreted,
-                ) {
-                    Ok(b) => bodies.push(b),
-                    Err(e) if matches!(e.kind(), crate::ErrorKind::Unsupported(_)) => {
-                        // Keep validating: an invalid module must be reported as invalid.
-                        unsupported.get_or_insert(e);
-                        bodies.push(placeholder_body());
-                    }
-                    Err(e) => return Err(e),
-                }
+                );
+                bodies.push(defer(&mut unsupported, body, placeholder_body)?);
             }
             Payload::CustomSection(reader) => {
                 if let KnownCustom::Name(names) = reader.as_known() {

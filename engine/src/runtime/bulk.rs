@@ -17,8 +17,8 @@ fn table(inner: &StoreInner, inst: u32, table: u32) -> usize {
 }
 
 /// The value of operand cell `cell` of store table `t` (an index or size).
-fn table_operand(inner: &StoreInner, t: usize, cell: u64) -> usize {
-    index_operand(cell, inner.tables[t].ty.is_64()) as usize
+fn table_operand(inner: &StoreInner, t: usize, cell: u64) -> u64 {
+    index_operand(cell, inner.tables[t].ty.is_64())
 }
 
 /// Bytes of a bulk memory operation that cost one unit of fuel, on top of
@@ -137,7 +137,7 @@ pub(crate) fn table_get(inner: &StoreInner, inst: u32, t: u32, index: u64) -> Re
     let t = table(inner, inst, t);
     inner.tables[t]
         .elems()
-        .get(table_operand(inner, t, index))
+        .get(table_operand(inner, t, index) as usize)
         .copied()
         .ok_or(TrapCode::TableOutOfBounds)
 }
@@ -151,12 +151,8 @@ pub(crate) fn table_set(
     val: u64,
 ) -> Res<()> {
     let t = table(inner, inst, t);
-    let index = table_operand(inner, t, index);
-    let table = &mut inner.tables[t];
-    if index >= table.elems().len() {
-        return Err(TrapCode::TableOutOfBounds);
-    }
-    table.set(index, val, &inner.funcs);
+    let index = inner.tables[t].check(table_operand(inner, t, index), 1)?;
+    inner.tables[t].set(index, val, &inner.funcs);
     Ok(())
 }
 
@@ -206,14 +202,10 @@ pub(crate) fn table_fill(
     len: u64,
 ) -> Res<()> {
     let t = table(inner, inst, t);
-    let (i, n) = (table_operand(inner, t, index), table_operand(inner, t, len));
-    if i.checked_add(n)
-        .is_none_or(|end| end > inner.tables[t].elems().len())
-    {
-        return Err(TrapCode::TableOutOfBounds);
-    }
-    charge(inner, n as u64, FUEL_ELEMS_PER_UNIT)?;
-    inner.tables[t].fill(i, n, val, &inner.funcs);
+    let n = table_operand(inner, t, len);
+    let i = inner.tables[t].check(table_operand(inner, t, index), n)?;
+    charge(inner, n, FUEL_ELEMS_PER_UNIT)?;
+    inner.tables[t].fill(i, n as usize, val, &inner.funcs);
     Ok(())
 }
 
@@ -232,19 +224,11 @@ pub(crate) fn table_copy(
     let ts = table(inner, inst, src_table);
     let (d64, s64) = (inner.tables[td].ty.is_64(), inner.tables[ts].ty.is_64());
     // The length has the narrower of the two index types.
-    let n = index_operand(len, d64 && s64) as usize;
-    let (d, s) = (
-        index_operand(dst, d64) as usize,
-        index_operand(src, s64) as usize,
-    );
-    let fits = |at: usize, t: usize| {
-        at.checked_add(n)
-            .is_some_and(|end| end <= inner.tables[t].elems().len())
-    };
-    if !fits(s, ts) || !fits(d, td) {
-        return Err(TrapCode::TableOutOfBounds);
-    }
-    charge(inner, n as u64, FUEL_ELEMS_PER_UNIT)?;
+    let len = index_operand(len, d64 && s64);
+    let s = inner.tables[ts].check(index_operand(src, s64), len)?;
+    let d = inner.tables[td].check(index_operand(dst, d64), len)?;
+    charge(inner, len, FUEL_ELEMS_PER_UNIT)?;
+    let n = len as usize;
     if td == ts {
         inner.tables[td].copy_within(s, d, n);
     } else {
@@ -266,14 +250,11 @@ pub(crate) fn table_init(
 ) -> Res<()> {
     let t = table(inner, inst, t);
     let seg = &inner.instances[inst as usize].elems[elem as usize];
-    let d = table_operand(inner, t, dst);
     let (s, n) = (src as u32 as usize, len as u32 as usize);
-    if s + n > seg.len()
-        || d.checked_add(n)
-            .is_none_or(|end| end > inner.tables[t].elems().len())
-    {
+    if s + n > seg.len() {
         return Err(TrapCode::TableOutOfBounds);
     }
+    let d = inner.tables[t].check(table_operand(inner, t, dst), n as u64)?;
     charge(inner, n as u64, FUEL_ELEMS_PER_UNIT)?;
     let seg = &inner.instances[inst as usize].elems[elem as usize];
     let items: Vec<u64> = seg[s..s + n].to_vec();

@@ -9,7 +9,7 @@ use super::store::{
 use super::table::{Global, Table, MAX_TABLE_ELEMS};
 use super::value::{assert_store, check_store};
 use super::TypedFunc;
-use crate::error::{Error, Result, TrapCode};
+use crate::error::{Error, Result};
 use crate::module::{ExportIndex, Module, SegmentMode};
 use crate::types::{ExternType, MemoryType, TableType};
 
@@ -537,11 +537,8 @@ fn initialize_segments<T>(store: &mut Store<T>, inst_index: u32) -> Result<()> {
                 let items = std::mem::take(&mut inst.elems[i]);
                 let table = &mut inner.tables[inst.tables[*index as usize] as usize];
                 let at = index_operand(at, table.ty.is_64());
-                let end = at.checked_add(items.len() as u64);
-                if end.is_none_or(|end| end > table.elems().len() as u64) {
-                    return Err(Error::trap(TrapCode::TableOutOfBounds));
-                }
-                table.write(at as usize, &items, &inner.funcs);
+                let at = table.check(at, items.len() as u64).map_err(Error::trap)?;
+                table.write(at, &items, &inner.funcs);
             }
             SegmentMode::Declared => {
                 inner.instances[inst_index as usize].elems[i] = Box::new([]);

@@ -26,6 +26,15 @@ impl TableEntity {
             .min(MAX_TABLE_ELEMS)
     }
 
+    /// Checks that elements `[at, at + len)` are inside the table, as
+    /// `LinearMemory::check` does bytes of a memory; gives `at`.
+    pub fn check(&self, at: u64, len: u64) -> Result<usize, crate::TrapCode> {
+        match at.checked_add(len) {
+            Some(end) if end <= self.elems().len() as u64 => Ok(at as usize),
+            _ => Err(crate::TrapCode::TableOutOfBounds),
+        }
+    }
+
     /// Grows by `delta` elements set to `init`, returning the old size.
     pub fn grow(&mut self, delta: u64, init: u64, funcs: &[FuncEntity]) -> Option<u64> {
         let old = self.elems().len() as u64;
@@ -175,14 +184,9 @@ impl Table {
     /// own.
     pub fn fill(&self, mut store: impl AsContextMut, dst: u64, val: Val, len: u64) -> Result<()> {
         let (t, funcs, cell) = self.entity_and_cell(store.as_context_mut(), val)?;
-        let size = t.elems().len() as u64;
-        match dst.checked_add(len) {
-            Some(end) if end <= size => {
-                t.fill(dst as usize, len as usize, cell, funcs);
-                Ok(())
-            }
-            _ => Err(Error::trap(crate::TrapCode::TableOutOfBounds)),
-        }
+        let at = t.check(dst, len).map_err(Error::trap)?;
+        t.fill(at, len as usize, cell, funcs);
+        Ok(())
     }
 }
 

@@ -26,12 +26,7 @@ pub(super) struct Buffers {
 /// go back to `scratch`.
 pub(super) fn finish(mut t: Translator<'_>, scratch: &mut Scratch) -> Result<FuncBody> {
     let result = finish_with(&mut t, &mut scratch.alloc);
-    let translator = Translator {
-        consts: Vec::new(),
-        far_branches: Vec::new(),
-        ..t
-    };
-    translator.give_back(scratch);
+    t.give_back(scratch);
     result
 }
 

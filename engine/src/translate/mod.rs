@@ -100,7 +100,9 @@ pub(crate) fn translate_function(
         // A type Strata cannot run (garbage collection's) is reported after
         // the body is validated, as the unsupported cases below.
         let t = ValType::from_wasm(wty, &env.type_ids).unwrap_or_else(|e| {
-            local_type = local_type.clone().and(Err(e));
+            if local_type.is_ok() {
+                local_type = Err(e);
+            }
             ValType::I32
         });
         local_types.extend(std::iter::repeat_n(t, count as usize));
