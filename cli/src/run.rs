@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use clap::Args;
 use strata::{
-    Engine, Error, Extern, ExternType, Func, Instance, Linker, Module, Store, StoreLimits,
-    StoreLimitsBuilder, Val,
+    Engine, Error, Extern, Func, Instance, Linker, Module, Store, StoreLimits, StoreLimitsBuilder,
+    Val,
 };
 use strata_wasi::{WasiCtx, WasiCtxBuilder};
 
@@ -386,12 +386,7 @@ fn reject_foreign_imports(module: &Module, file: &str) -> Result<(), CliError> {
     else {
         return Ok(());
     };
-    let kind = match import.ty() {
-        ExternType::Func(_) => "function",
-        ExternType::Memory(_) => "memory",
-        ExternType::Table(_) => "table",
-        ExternType::Global(_) => "global",
-    };
+    let kind = import.ty().kind_name();
     Err(CliError::Failed(format!(
         "link error: {file}: unknown import `{}`.`{}` ({kind}): `strata run` provides only WASI (`{}`)",
         import.module(),

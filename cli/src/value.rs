@@ -97,6 +97,7 @@ pub fn format(val: &Val) -> String {
         Val::V128(v) => format!("0x{v:032x}"),
         Val::FuncRef(r) => if r.is_some() { "ref" } else { "null" }.to_string(),
         Val::ExternRef(r) => if r.is_some() { "ref" } else { "null" }.to_string(),
+        Val::ExnRef(r) => if r.is_some() { "ref" } else { "null" }.to_string(),
     }
 }
 

@@ -87,6 +87,7 @@ pub struct Config {
     pub(crate) wasm_multi_memory: bool,
     pub(crate) wasm_memory64: bool,
     pub(crate) wasm_function_references: bool,
+    pub(crate) wasm_exceptions: bool,
     pub(crate) wasm_simd: bool,
     pub(crate) wasm_relaxed_simd: bool,
     pub(crate) parallel_compilation: bool,
@@ -111,6 +112,7 @@ impl Default for Config {
             wasm_multi_memory: true,
             wasm_memory64: true,
             wasm_function_references: true,
+            wasm_exceptions: true,
             wasm_simd: true,
             wasm_relaxed_simd: false,
             parallel_compilation: std::thread::available_parallelism().is_ok_and(|n| n.get() > 1),
@@ -263,6 +265,19 @@ impl Config {
     /// a module that uses them is invalid.
     pub fn wasm_function_references(&mut self, enable: bool) -> &mut Self {
         self.wasm_function_references = enable;
+        self
+    }
+
+    /// Whether modules may define, import and export exception tags and
+    /// use `throw`, `throw_ref` and `try_table` with `exnref` values: the
+    /// exception handling of WebAssembly 3.0 (default on). An exception
+    /// crosses interpreted and compiled frames and host functions alike;
+    /// one that no wasm frame catches ends the call with an error whose
+    /// [`Error::exception`](crate::Error::exception) gives it to the
+    /// embedder. Off, a module that uses them is invalid. The legacy
+    /// `try`/`catch`/`delegate` form is not accepted.
+    pub fn wasm_exceptions(&mut self, enable: bool) -> &mut Self {
+        self.wasm_exceptions = enable;
         self
     }
 

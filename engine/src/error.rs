@@ -162,6 +162,9 @@ pub enum ErrorKind {
     Type(String),
     /// An error raised by a host function.
     Host(String),
+    /// An exception that no wasm frame caught (or that a host function
+    /// throws): [`Error::exception`] gives it.
+    Exception(crate::Exn),
 }
 
 /// Strata's error type.
@@ -249,6 +252,14 @@ impl Error {
         }
     }
 
+    /// The exception, if this error is an uncaught one.
+    pub fn exception(&self) -> Option<crate::Exn> {
+        match &*self.kind {
+            ErrorKind::Exception(e) => Some(*e),
+            _ => None,
+        }
+    }
+
     /// The trap code, if this error is a trap.
     pub fn trap_code(&self) -> Option<TrapCode> {
         self.as_trap().map(Trap::code)
@@ -265,6 +276,9 @@ impl fmt::Display for Error {
             ErrorKind::Trap(t) => write!(f, "{t}"),
             ErrorKind::Type(m) => write!(f, "type mismatch: {m}"),
             ErrorKind::Host(m) => f.write_str(m),
+            ErrorKind::Exception(e) => {
+                write!(f, "uncaught wasm exception (exception object {})", e.index)
+            }
         }
     }
 }

@@ -40,5 +40,6 @@ pub use error::{Error, ErrorKind, FrameInfo, Result, Trap, TrapCode};
 pub use module::{ExportType, ImportType, Module, ModuleStats, TierStats};
 pub use runtime::*;
 pub use types::{
-    ExternType, FuncType, GlobalType, HeapType, MemoryType, Mutability, RefType, TableType, ValType,
+    ExternType, FuncType, GlobalType, HeapType, MemoryType, Mutability, RefType, TableType,
+    TagType, ValType,
 };

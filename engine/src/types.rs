@@ -38,6 +38,8 @@ pub enum HeapType {
     /// type ([`Engine::func_type_of`](crate::Engine::func_type_of)): the same
     /// signature has the same id in every module of the engine.
     ConcreteFunc(u32),
+    /// Any exception (`exnref`, exception handling).
+    Exn,
 }
 
 /// A reference type: a heap type, and whether null is a value of it.
@@ -114,7 +116,7 @@ impl ValType {
     /// references).
     pub(crate) fn is_func_ref(self) -> bool {
         self.as_ref_type()
-            .is_some_and(|r| r.heap != HeapType::Extern)
+            .is_some_and(|r| !matches!(r.heap, HeapType::Extern | HeapType::Exn))
     }
 
     /// The value type of a wasmparser type in a module whose types so far
@@ -143,6 +145,10 @@ impl ValType {
                 shared: false,
                 ty: A::Extern,
             } => HeapType::Extern,
+            H::Abstract {
+                shared: false,
+                ty: A::Exn,
+            } => HeapType::Exn,
             H::Concrete(UnpackedIndex::Module(i)) => {
                 match type_ids.get(i as usize) {
                     Some(&id) => HeapType::ConcreteFunc(id),
@@ -182,6 +188,7 @@ impl fmt::Display for RefType {
         match self.heap {
             HeapType::Func => write!(f, "(ref {null}func)"),
             HeapType::Extern => write!(f, "(ref {null}extern)"),
+            HeapType::Exn => write!(f, "(ref {null}exn)"),
             HeapType::ConcreteFunc(id) => write!(f, "(ref {null}{id})"),
         }
     }
@@ -389,16 +396,49 @@ pub enum ExternType {
     Table(TableType),
     /// A global.
     Global(GlobalType),
+    /// An exception tag.
+    Tag(TagType),
+}
+
+/// The type of an exception tag: the values its exceptions carry, as a
+/// function type's parameters (its results are empty).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TagType {
+    ty: FuncType,
+}
+
+impl TagType {
+    /// A tag whose exceptions carry values of the types `params`.
+    pub fn new(params: impl IntoIterator<Item = ValType>) -> TagType {
+        TagType {
+            ty: FuncType::new(params, []),
+        }
+    }
+
+    pub(crate) fn from_func_type(ty: FuncType) -> TagType {
+        TagType { ty }
+    }
+
+    /// The types of the values an exception of this tag carries.
+    pub fn params(&self) -> &[ValType] {
+        self.ty.params()
+    }
+
+    /// The tag's signature: its parameters, no results.
+    pub fn func_type(&self) -> &FuncType {
+        &self.ty
+    }
 }
 
 impl ExternType {
-    /// A short name of the kind: "function", "memory", "table" or "global".
+    /// A short name of the kind: "function", "memory", "table", "global" or "tag".
     pub fn kind_name(&self) -> &'static str {
         match self {
             ExternType::Func(_) => "function",
             ExternType::Memory(_) => "memory",
             ExternType::Table(_) => "table",
             ExternType::Global(_) => "global",
+            ExternType::Tag(_) => "tag",
         }
     }
 }

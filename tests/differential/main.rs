@@ -67,11 +67,11 @@ fn main() {
     }
     eprintln!(
         "differential: {} modules ({} generated, {} regressions), {} calls ({} returned, {} trapped), \
-         {} with a 64-bit memory or table, \
+         {} with a 64-bit memory or table, {} with exception tags ({} calls ended by an uncaught exception), \
          tiered: {} functions compiled and {} OSR entries, \
          {} calls' fuel compared between strategies ({} ran out of fuel), \
          {} calls compared with wasmi, \
-         {} with typed function references (among strategies only: wasmi lacks them), \
+         {} with typed function references or exceptions (among strategies only: wasmi lacks them), \
          {} differences attributed to known wasmi bugs, {} unsupported, {} known failures, in {:.1?}",
         tally.modules,
         cases,
@@ -80,6 +80,8 @@ fn main() {
         tally.returned,
         tally.trapped,
         tally.index64,
+        tally.tagged,
+        tally.thrown,
         tally.tier_ups,
         tally.osr_entries,
         tally.fuel_calls,
@@ -117,6 +119,10 @@ struct Tally {
     osr_entries: u64,
     /// Modules with a 64-bit memory or table.
     index64: usize,
+    /// Modules that define exception tags.
+    tagged: usize,
+    /// Calls that ended with an exception no wasm frame caught.
+    thrown: usize,
     known: usize,
     seen: Vec<String>,
     failures: Vec<String>,
@@ -136,7 +142,11 @@ impl Tally {
             return;
         };
         self.modules += 1;
+        if std::env::var_os("TMP_DUMP").is_some() {
+            save(name, &wasm, args);
+        }
         self.index64 += usize::from(has_64_bit_index(&wasm));
+        self.tagged += usize::from(has_tags(&wasm));
         let result = catch_unwind(AssertUnwindSafe(|| harness::check(&wasm, args)));
         let failure = match result {
             Ok(Ok(verdict)) => {
@@ -149,6 +159,7 @@ impl Tally {
                 self.beyond_wasmi += usize::from(verdict.beyond_wasmi);
                 self.returned += verdict.returned;
                 self.trapped += verdict.trapped;
+                self.thrown += verdict.thrown;
                 self.tier_ups += verdict.tier_ups;
                 self.osr_entries += verdict.osr_entries;
                 None
@@ -266,6 +277,15 @@ fn fnv(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
         (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
     })
+}
+
+/// Whether a module defines exception tags, for the summary: it shows that
+/// the generator's `exceptions` option is exercised.
+fn has_tags(wasm: &[u8]) -> bool {
+    use wasmparser::{Parser, Payload};
+    Parser::new(0)
+        .parse_all(wasm)
+        .any(|payload| matches!(payload, Ok(Payload::TagSection(s)) if s.count() > 0))
 }
 
 /// Whether a module declares a 64-bit memory or table, for the summary: it

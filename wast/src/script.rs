@@ -66,6 +66,8 @@ pub enum Command {
     },
     /// The action must trap with this message.
     AssertTrap { action: Action, message: String },
+    /// The action must end with an uncaught wasm exception.
+    AssertException { action: Action },
     /// The action must exhaust a resource (the call stack).
     AssertExhaustion { action: Action, message: String },
     /// The module must fail validation.
@@ -118,6 +120,7 @@ pub enum Arg {
 pub enum RefType {
     Func,
     Extern,
+    Exn,
 }
 
 /// A float result: exact bits, or one of the NaN classes the spec allows.
@@ -258,6 +261,9 @@ fn convert(d: WastDirective) -> Command {
             action: exec_action(exec),
             expected: results.into_iter().map(expected).collect(),
         },
+        WastDirective::AssertException { exec, .. } => Command::AssertException {
+            action: exec_action(exec),
+        },
         WastDirective::AssertExhaustion { call, message, .. } => Command::AssertExhaustion {
             action: invoke_action(call),
             message: message.to_string(),
@@ -272,7 +278,6 @@ fn convert(d: WastDirective) -> Command {
         },
         WastDirective::AssertInvalidCustom { .. }
         | WastDirective::AssertMalformedCustom { .. }
-        | WastDirective::AssertException { .. }
         | WastDirective::AssertSuspension { .. }
         | WastDirective::Thread(_)
         | WastDirective::Wait { .. } => Command::Unsupported,
@@ -337,6 +342,10 @@ fn ref_type(heap: &HeapType) -> Option<RefType> {
             shared: false,
             ty: AbstractHeapType::Extern,
         } => Some(RefType::Extern),
+        HeapType::Abstract {
+            shared: false,
+            ty: AbstractHeapType::Exn,
+        } => Some(RefType::Exn),
         _ => None,
     }
 }

@@ -47,6 +47,7 @@ pub fn matches(store: &Store<()>, expected: &Expected, actual: &Val) -> bool {
         (Expected::RefNull(ty), Val::ExternRef(None)) => {
             matches!(ty, None | Some(RefType::Extern))
         }
+        (Expected::RefNull(ty), Val::ExnRef(None)) => matches!(ty, None | Some(RefType::Exn)),
         (Expected::RefExtern(n), Val::ExternRef(Some(r))) => match n {
             None => true,
             Some(n) => r.data(store).downcast_ref::<u32>() == Some(n),
@@ -88,6 +89,8 @@ pub fn show(store: &Store<()>, v: &Val) -> String {
             Some(n) => format!("ref.extern {n}"),
             None => "ref.extern <foreign host value>".to_string(),
         },
+        Val::ExnRef(None) => "ref.null exn".to_string(),
+        Val::ExnRef(Some(_)) => "ref.exn".to_string(),
     }
 }
 
@@ -141,6 +144,7 @@ impl fmt::Display for Expected {
             Expected::RefNull(None) => f.write_str("ref.null"),
             Expected::RefNull(Some(RefType::Func)) => f.write_str("ref.null func"),
             Expected::RefNull(Some(RefType::Extern)) => f.write_str("ref.null extern"),
+            Expected::RefNull(Some(RefType::Exn)) => f.write_str("ref.null exn"),
             Expected::RefExtern(None) => f.write_str("ref.extern"),
             Expected::RefExtern(Some(n)) => write!(f, "ref.extern {n}"),
             Expected::RefFunc => f.write_str("ref.func"),

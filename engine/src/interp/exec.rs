@@ -1,6 +1,7 @@
 //! The driver: runs the handlers, and does for them what needs the typed
 //! store: host calls, compiled code, epoch callbacks, limiters.
 
+use super::exceptions::unwind;
 use super::handlers::resume;
 use super::state::{
     cells_to_registers, enter, registers_to_cells, return_to_caller, Exec, Flow, Frame, Slow,
@@ -134,9 +135,11 @@ fn drive<T>(
             Flow::Trap => return Err(Exit::Trap(cx.trap)),
             Flow::Error => {
                 let e = cx.error.take();
-                return Err(Exit::Error(
-                    e.unwrap_or_else(|| Error::trap(TrapCode::Unreachable)),
-                ));
+                let e = e.unwrap_or_else(|| Error::trap(TrapCode::Unreachable));
+                // SAFETY: the running instruction raised `e`.
+                if !unsafe { unwind(cx, &e, false) } {
+                    return Err(Exit::Error(e));
+                }
             }
             Flow::Slow => {
                 if let Slow::TailCallCompiled {
@@ -153,8 +156,26 @@ fn drive<T>(
                         }));
                     }
                 }
-                if do_slow(store, cx)? == Flow::Done {
-                    return Ok(None);
+                match do_slow(store, cx) {
+                    Ok(Flow::Done) => return Ok(None),
+                    Ok(_) => {}
+                    Err(Exit::Error(e)) => {
+                        // A tail call and OSR left the running function:
+                        // its `try_table`s do not cover what they ran.
+                        let left = matches!(
+                            cx.slow,
+                            Slow::TailCallCompiled { .. }
+                                | Slow::TailCallHost { .. }
+                                | Slow::Osr { .. }
+                        );
+                        cx.inner = &mut store.inner;
+                        // SAFETY: the slow request at the running
+                        // instruction failed with `e`.
+                        if !unsafe { unwind(cx, &e, left) } {
+                            return Err(Exit::Error(e));
+                        }
+                    }
+                    Err(exit) => return Err(exit),
                 }
             }
         }

@@ -23,6 +23,7 @@
 use core::hint::unreachable_unchecked;
 use std::sync::atomic::Ordering;
 
+use super::exceptions;
 use super::state::{
     back_edge, call_func, call_wasm, push_frame, replace_frame, return_to_caller,
     stage_tail_arguments, tail_call_wasm, Exec, Flow, Ip, Slow,
@@ -1238,6 +1239,24 @@ handler! {
         bulk::elem_drop(&mut *(*cx).inner, (*cx).instance, elem);
         dispatch(ip.add(1), fp, mem, len, cx)
     }
+    Throw(ip, fp, mem, len, cx) {
+        operands!(ip, Throw { tag });
+        exceptions::throw(&mut *cx, ip, fp, tag)
+    }
+    ThrowRef(ip, fp, mem, len, cx) {
+        operands!(ip, ThrowRef { exn });
+        exceptions::throw_ref(&mut *cx, ip, fp, u64_(fp, exn))
+    }
+    Rethrow(ip, fp, mem, len, cx) {
+        exceptions::rethrow(&mut *cx, ip, fp)
+    }
+    Catch(ip, fp, mem, len, cx) {
+        operands!(ip, Catch { tag });
+        match exceptions::catch(&mut *cx, ip, fp, tag) {
+            Some(next) => dispatch(next, fp, mem, len, cx),
+            None => trap(cx, TrapCode::Unreachable),
+        }
+    }
     RefFunc(ip, fp, mem, len, cx) {
         operands!(ip, RefFunc { dst, func });
         let c = &*cx;
@@ -1739,7 +1758,8 @@ handler_table! {
     I32Store8 I32Store16 I64Store8 I64Store16 I64Store32
     I32LoadSum I64LoadSum F32LoadSum F64LoadSum I32Load8SSum I32Load8USum I32Load16SSum
     I32Load16USum I32StoreSum I64StoreSum F32StoreSum F64StoreSum I32Store8Sum I32Store16Sum
-    LoadWide StoreWide LoadMem StoreMem LoadMem64 StoreMem64 IndexSat RefAsNonNull MemorySize MemoryGrow
+    LoadWide StoreWide LoadMem StoreMem LoadMem64 StoreMem64 IndexSat RefAsNonNull
+    Throw ThrowRef Rethrow Catch MemorySize MemoryGrow
     MemoryFill MemoryCopy MemoryInit DataDrop TableGet TableSet TableSize TableGrow TableFill
     TableCopy TableInit ElemDrop RefFunc I32Eqz I32Eq I32Ne I32LtS I32LtU I32GtS I32GtU I32LeS
     I32LeU I32GeS I32GeU I64Eqz I64Eq I64Ne I64LtS I64LtU I64GtS I64GtU I64LeS I64LeU I64GeS

@@ -10,6 +10,7 @@
 //! (`Config::max_wasm_stack`), checked at each of them. Loads and
 //! stores are bounds-checked here explicitly.
 
+mod exceptions;
 mod exec;
 mod handlers;
 mod state;

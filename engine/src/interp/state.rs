@@ -391,7 +391,7 @@ pub(super) unsafe fn operand(ip: Ip, k: usize) -> Reg {
 /// # Safety
 /// `words` must hold `n` registers.
 #[inline(always)]
-unsafe fn for_each_operand(words: Ip, n: usize, mut f: impl FnMut(usize, Reg)) -> Ip {
+pub(super) unsafe fn for_each_operand(words: Ip, n: usize, mut f: impl FnMut(usize, Reg)) -> Ip {
     // SAFETY: as the function's contract.
     unsafe {
         let mut k = 0;

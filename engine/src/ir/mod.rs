@@ -156,6 +156,8 @@ pub struct FuncBody {
     /// stores them to their home cells before it and reloads them after.
     /// Sorted by instruction.
     pub call_saves: Box<[CallSave]>,
+    /// The function's `try_table`s, inner before outer.
+    pub handlers: Box<[Handler]>,
 }
 
 /// The registers holding values live across the call at instruction `at`.
@@ -167,6 +169,33 @@ pub struct CallSave {
     pub ints: u32,
     /// Float registers (bit `j` for register `j`).
     pub floats: u32,
+}
+
+/// The tag of a [`Op::Catch`] that catches every exception.
+pub const CATCH_ALL: u32 = u32::MAX;
+
+/// A `try_table`'s body: an exception raised by the instruction at index
+/// `start <= i < end` (or by a call it makes) goes on at the landing pad
+/// `landing`, which runs the catch clauses. Handlers are listed inner
+/// before outer, so the first that covers an instruction is its innermost.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Handler {
+    /// First instruction of the body.
+    pub start: u32,
+    /// The instruction after the body.
+    pub end: u32,
+    /// The landing pad's first instruction.
+    pub landing: u32,
+}
+
+impl FuncBody {
+    /// The landing pad of the innermost `try_table` covering instruction `at`.
+    pub fn landing_for(&self, at: u32) -> Option<u32> {
+        self.handlers
+            .iter()
+            .find(|h| h.start <= at && at < h.end)
+            .map(|h| h.landing)
+    }
 }
 
 /// The table index of a `call_indirect` or `return_call_indirect` that is
@@ -205,11 +234,29 @@ impl<R: Copy> Op<R> {
                 | Op::ElemDrop { .. }
                 | Op::RefFunc { .. }
                 | Op::MemorySize { .. }
+                | Op::Throw { .. }
+                | Op::ThrowRef { .. }
+                | Op::Rethrow { .. }
+                | Op::Catch { .. }
         )
     }
 }
 
 impl<R: Copy> Op<R> {
+    /// Whether the instruction may raise a wasm exception: a call, or a
+    /// throw. (Runtime helpers trap, they never throw.)
+    pub fn may_throw(&self) -> bool {
+        matches!(
+            self,
+            Op::CallInternal { .. }
+                | Op::CallImported { .. }
+                | Op::CallIndirect { .. }
+                | Op::Throw { .. }
+                | Op::ThrowRef { .. }
+                | Op::Rethrow { .. }
+        )
+    }
+
     /// Whether control may leave this instruction other than by falling
     /// through to the next one (a branch, a return or a trap that always
     /// happens). Calls fall through.
@@ -217,6 +264,10 @@ impl<R: Copy> Op<R> {
         matches!(
             self,
             Op::Unreachable { .. }
+                | Op::Throw { .. }
+                | Op::ThrowRef { .. }
+                | Op::Rethrow { .. }
+                | Op::Catch { .. }
                 | Op::Br { .. }
                 | Op::BrTable { .. }
                 | Op::Return0 { .. }
@@ -419,6 +470,9 @@ impl fmt::Display for FuncBody {
         }
         for (pc, slot) in self.code.iter().enumerate() {
             writeln!(f, "  {pc:5}: {}", slot.op)?;
+        }
+        for h in self.handlers.iter() {
+            writeln!(f, "  ; try {}..{} -> {}", h.start, h.end, h.landing)?;
         }
         Ok(())
     }

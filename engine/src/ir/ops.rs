@@ -277,6 +277,23 @@ define_ops! {
     IndexSat "index.sat" { def [dst] use [src] imm [] }
     /// Traps with "null reference" when `src` (a reference) is null.
     RefAsNonNull "ref.as_non_null" { def [] use [src] imm [] }
+    /// Throws a new exception of the module's tag `tag`; `args` words with
+    /// the values it carries follow.
+    Throw "throw" { def [] use [] imm [tag: u32] }
+    /// Throws the exception `exn` refers to; traps when it is null.
+    ThrowRef "throw_ref" { def [] use [exn] imm [] }
+    /// Throws again the exception a landing pad took: no catch clause of
+    /// its `try_table` matched it.
+    Rethrow "rethrow" { def [] use [] imm [] }
+    /// A catch clause of a landing pad, run against the exception the pad
+    /// took: when it has the module's tag `tag` (any tag when
+    /// [`CATCH_ALL`](crate::ir::CATCH_ALL)), writes its values (and, for a
+    /// `_ref` clause, the exception itself last) to the registers of the
+    /// `results` words that follow and goes on after them; otherwise
+    /// branches to the next clause. An `imm` word follows first: the
+    /// offset of the next clause, relative to this instruction, shifted
+    /// left by one, with bit 0 set for a `_ref` clause.
+    Catch "catch" { def [] use [] imm [tag: u32] }
 
     MemorySize "memory.size" { def [dst] use [] imm [memory: u32] }
     MemoryGrow "memory.grow" { def [dst] use [delta] imm [memory: u16] }

@@ -6,12 +6,12 @@
 //! compiled code holds no references into the store, so taking a mutable
 //! reference to the store's untyped part from the context is sound.
 
-use super::code_of;
 use super::vmctx::{Helper, VmCtx};
+use super::{code_of, HOST_PENDING};
 use crate::error::TrapCode;
-use crate::runtime::bulk;
 use crate::runtime::memory::PAGE_SIZE;
 use crate::runtime::store::StoreInner;
+use crate::runtime::{bulk, exception};
 
 /// A runtime helper compiled code calls through the context's table
 /// ([`LIBCALLS`]), which keeps the code free of absolute addresses.
@@ -30,10 +30,16 @@ pub(crate) enum Libcall {
     TableInit,
     ElemDrop,
     RefFunc,
+    Throw,
+    ThrowRef,
+    Rethrow,
+    CatchTag,
+    TakeException,
+    CallCatching,
 }
 
 /// Every [`Libcall`], indexed by it.
-pub(crate) static LIBCALLS: [Helper; 13] = [
+pub(crate) static LIBCALLS: [Helper; 19] = [
     memory_size,
     memory_fill,
     memory_copy,
@@ -47,6 +53,12 @@ pub(crate) static LIBCALLS: [Helper; 13] = [
     table_init,
     elem_drop,
     ref_func,
+    throw,
+    throw_ref,
+    rethrow,
+    catch_tag,
+    take_exception,
+    call_catching,
 ];
 
 /// The store and instance index behind `ctx`.
@@ -268,4 +280,157 @@ pub(crate) unsafe extern "sysv64" fn ref_func(
     // SAFETY: helper contract.
     let (inner, inst) = unsafe { parts(ctx) };
     inner.instances[inst].funcs[func as usize] as u64 + 1
+}
+
+/// Makes `exn` the store's pending error, as a raised exception.
+fn raise_exception(inner: &mut StoreInner, exn: u32) -> u64 {
+    inner.pending = Some(exception::thrown(inner, exn));
+    HOST_PENDING as u64
+}
+
+/// `throw` of the module's tag `tag`, whose values are in the cells at `fp`.
+pub(crate) unsafe extern "sysv64" fn throw(
+    ctx: *mut VmCtx,
+    fp: u64,
+    tag: u64,
+    _: u64,
+    _: u64,
+) -> u64 {
+    // SAFETY: the helpers' contract.
+    let (inner, instance) = unsafe { parts(ctx) };
+    let store_tag = inner.instances[instance].tags[tag as usize];
+    let n = inner.tags[store_tag as usize].ty.params().len();
+    // SAFETY: compiled code wrote the values to its outgoing cells, which
+    // are inside the value stack.
+    let fields = unsafe { std::slice::from_raw_parts(fp as *const u64, n) };
+    let exn = exception::new_exn(inner, store_tag, fields.into());
+    raise_exception(inner, exn.index)
+}
+
+/// `throw_ref` of the reference cell `exn`.
+pub(crate) unsafe extern "sysv64" fn throw_ref(
+    ctx: *mut VmCtx,
+    exn: u64,
+    _: u64,
+    _: u64,
+    _: u64,
+) -> u64 {
+    // SAFETY: the helpers' contract.
+    let (inner, _) = unsafe { parts(ctx) };
+    match exn.checked_sub(1) {
+        Some(index) => raise_exception(inner, index as u32),
+        None => code_of(TrapCode::NullReference) as u64,
+    }
+}
+
+/// A landing pad's `rethrow`: throws on the exception no clause took.
+pub(crate) unsafe extern "sysv64" fn rethrow(
+    ctx: *mut VmCtx,
+    _: u64,
+    _: u64,
+    _: u64,
+    _: u64,
+) -> u64 {
+    // SAFETY: the helpers' contract.
+    let (inner, _) = unsafe { parts(ctx) };
+    match inner.in_flight.take() {
+        Some(exn) => raise_exception(inner, exn),
+        None => code_of(TrapCode::Unreachable) as u64,
+    }
+}
+
+/// A catch clause for the module's tag `tag` (any, for `CATCH_ALL`):
+/// 1 when it takes the exception in flight, whose values (then, with
+/// `with_ref`, the reference) it writes to the cells at `fp`; else 0.
+pub(crate) unsafe extern "sysv64" fn catch_tag(
+    ctx: *mut VmCtx,
+    fp: u64,
+    tag: u64,
+    with_ref: u64,
+    _: u64,
+) -> u64 {
+    // SAFETY: the helpers' contract.
+    let (inner, instance) = unsafe { parts(ctx) };
+    let Some(exn) = inner.in_flight else {
+        return 0;
+    };
+    let object = &inner.exns[exn as usize];
+    let tag = tag as u32;
+    let all = tag == crate::ir::CATCH_ALL;
+    if !all && inner.instances[instance].tags[tag as usize] != object.tag {
+        return 0;
+    }
+    let fields: &[u64] = if all { &[] } else { &object.fields };
+    let out = fp as *mut u64;
+    // SAFETY: the clause's outgoing cells, inside the value stack, hold
+    // as many values as the tag carries, and the reference.
+    unsafe {
+        std::ptr::copy_nonoverlapping(fields.as_ptr(), out, fields.len());
+        if with_ref != 0 {
+            *out.add(fields.len()) = exn as u64 + 1;
+        }
+    }
+    inner.in_flight = None;
+    1
+}
+
+/// After a call inside a `try_table` failed with `status`: 0 when the
+/// failure was an exception of this store, which is now in flight for
+/// the landing pad; else the status to raise.
+pub(crate) unsafe extern "sysv64" fn take_exception(
+    ctx: *mut VmCtx,
+    status: u64,
+    _: u64,
+    _: u64,
+    _: u64,
+) -> u64 {
+    // SAFETY: the helpers' contract.
+    let (inner, _) = unsafe { parts(ctx) };
+    if status != HOST_PENDING as u64 {
+        return status;
+    }
+    let exn = inner
+        .pending
+        .as_ref()
+        .and_then(|e| exception::caught(inner, e));
+    match exn {
+        Some(exn) => {
+            inner.pending = None;
+            inner.in_flight = Some(exn);
+            0
+        }
+        None => status,
+    }
+}
+
+/// Calls compiled code at `entry` of the calling instance, with its frame
+/// at `fp`, in an activation of its own, so that what it raises comes
+/// back here as a status (0, or a pending error) for a `try_table` of the
+/// caller to take, instead of unwinding past the caller.
+pub(crate) unsafe extern "sysv64" fn call_catching(
+    ctx: *mut VmCtx,
+    fp: u64,
+    entry: u64,
+    _: u64,
+    _: u64,
+) -> u64 {
+    // SAFETY: the helpers' contract.
+    let (inner, instance) = unsafe { parts(ctx) };
+    let depth = inner.depth;
+    // SAFETY: `entry` is an entry of the instance's compiled module (its
+    // own code or a stub that runs the interpreter), `ctx` its refreshed
+    // context and `fp` the callee's frame in the value stack, as a direct
+    // call would pass them.
+    let result =
+        unsafe { strata_jit::trampoline::call(entry as *const u8, ctx.cast(), fp as *mut u64) };
+    match result {
+        Ok(()) => 0,
+        Err(trapped) => {
+            // SAFETY: as above; the callee's references are gone.
+            let (inner, _) = unsafe { parts(ctx) };
+            let e = super::trapped_error(inner, ctx, instance as u32, None, depth, trapped);
+            inner.pending = Some(e);
+            HOST_PENDING as u64
+        }
+    }
 }

@@ -99,6 +99,10 @@ struct Lowerer<'a> {
     /// The OSR entry label of the loop whose header was just lowered, bound
     /// after the loop's epoch check: the interpreter checked before OSR.
     osr_pending: Option<dynasmrt::DynamicLabel>,
+    /// For the instruction being lowered, when a `try_table` covers it:
+    /// its landing pad, and the registers its call saved, which the
+    /// landing pad expects back in place.
+    catching: Option<(dynasmrt::DynamicLabel, Option<crate::ir::CallSave>)>,
 }
 
 /// The machine load of an IR load kind.
@@ -148,6 +152,7 @@ pub(crate) fn lower<'a>(module: &'a ModuleInner, body: &'a FuncBody) -> Result<L
         fuel: module.engine.config().consume_fuel,
         epoch_slow: Vec::new(),
         osr_pending: None,
+        catching: None,
     };
     l.collect_targets();
     l.prologue();
@@ -1073,7 +1078,7 @@ impl Lowerer<'_> {
         self.m.call_reg(x::RAX);
         // Before a raise: the trap hands the register back.
         self.fuel_from_memory();
-        self.m.raise_if_nonzero(x::RAX);
+        self.check_status(x::RAX);
     }
 
     /// Calls the `call_indirect` hook with the callee's frame at `FP +
@@ -1163,15 +1168,36 @@ impl Lowerer<'_> {
     }
 
     fn call_helper(&mut self, f: HelperAt, args: &[Loc], dst: Option<Reg>, fuel: bool) {
+        self.helper_call(f, false, args, fuel);
+        self.m.mov(Size::S64, S1, Src::Reg(x::RAX));
+        self.m
+            .mov(Size::S32, S2, Src::Mem(Mem::at(CTX, vmctx::TRAP)));
+        self.m.raise_if_nonzero(S2);
+        if let Some(dst) = dst {
+            let d = self.loc(dst);
+            self.store_int(d, S1);
+        }
+    }
+
+    /// Calls helper `f(ctx, ...)`, its result left in rax: the arguments
+    /// are `args`, after (with `outgoing`) the address of this frame's
+    /// outgoing cells. With `fuel`, the fuel register is written back
+    /// before and reloaded after.
+    fn helper_call(&mut self, f: HelperAt, outgoing: bool, args: &[Loc], fuel: bool) {
+        let first = usize::from(outgoing);
         // Arguments may sit in argument registers: pass them through the stack.
         for &a in args {
             self.load_int(Size::S64, S1, a);
             self.m.push(S1);
         }
         for k in (0..args.len()).rev() {
-            self.m.pop(ARGS[k]);
+            self.m.pop(ARGS[first + k]);
         }
         // The pushes and pops balance, so rsp is aligned again for the call.
+        if outgoing {
+            let fs = 8 * self.body.frame_size as i32;
+            self.m.lea(ARGS[0], Mem::at(FP, fs));
+        }
         self.m.mov(Size::S64, x::RDI, Src::Reg(CTX));
         if fuel {
             self.fuel_to_memory();
@@ -1188,14 +1214,35 @@ impl Lowerer<'_> {
             // Before a raise: the trap hands the register back.
             self.fuel_from_memory();
         }
-        self.m.mov(Size::S64, S1, Src::Reg(x::RAX));
-        self.m
-            .mov(Size::S32, S2, Src::Mem(Mem::at(CTX, vmctx::TRAP)));
-        self.m.raise_if_nonzero(S2);
-        if let Some(dst) = dst {
-            let d = self.loc(dst);
-            self.store_int(d, S1);
+    }
+
+    /// After a call that reports failure in `reg` (0: none): raises the
+    /// failure, or, inside a `try_table`, hands an exception to its
+    /// landing pad with the saved registers back in place.
+    fn check_status(&mut self, reg: Gpr) {
+        let Some((landing, save)) = self.catching else {
+            self.m.raise_if_nonzero(reg);
+            return;
+        };
+        let ok = self.m.new_label();
+        self.m.branch_zero(Size::S32, reg, true, ok);
+        self.m.mov(Size::S64, x::RSI, Src::Reg(reg));
+        self.helper_call(HelperAt::Fixed(Libcall::TakeException), false, &[], false);
+        self.m.raise_if_nonzero(x::RAX);
+        if let Some(save) = save {
+            self.save_registers(save, false);
         }
+        self.m.jmp(landing);
+        self.m.bind(ok);
+    }
+
+    /// Calls compiled code at `entry` of this instance, with
+    /// its frame at this frame's outgoing cells, in an activation of its
+    /// own (see `libcalls::call_catching`), then checks its status.
+    fn call_catching(&mut self, entry: Gpr) {
+        self.m.mov(Size::S64, x::RDX, Src::Reg(entry));
+        self.helper_call(HelperAt::Fixed(Libcall::CallCatching), true, &[], true);
+        self.check_status(x::RAX);
     }
 
     /// Reads register `k` of the operand words starting at instruction `at`.
@@ -1275,6 +1322,14 @@ impl Lowerer<'_> {
             if let Some(save) = save {
                 self.save_registers(save, true);
             }
+            // What a `try_table` covers hands exceptions to its landing
+            // pad; a tail call has left the function first.
+            self.catching = match op.may_throw() {
+                true => body
+                    .landing_for(i as u32)
+                    .map(|l| (self.label(l as usize), save)),
+                false => None,
+            };
             match op {
                 Op::I32AddThenBrIfI32LtU { .. }
                 | Op::I32AddIntoBrIfI32LtU { .. }
@@ -1587,13 +1642,20 @@ impl Lowerer<'_> {
                     let args = self.operands(next, np);
                     let results = self.operands(next + np.div_ceil(3), nr);
                     self.call_args(&args);
-                    self.fuel_to_memory();
-                    let fs = 8 * self.body.frame_size as i32;
-                    self.m.lea(FP, Mem::at(FP, fs));
-                    self.m.mov(S64, S1, Src::Mem(Mem::at(CTX, vmctx::ENTRIES)));
-                    self.m.call_mem(Mem::at(S1, 8 * func as i32));
-                    self.m.lea(FP, Mem::at(FP, -fs));
-                    self.fuel_from_memory();
+                    if self.catching.is_some() {
+                        self.m.mov(S64, S1, Src::Mem(Mem::at(CTX, vmctx::ENTRIES)));
+                        self.m
+                            .mov(S64, x::RAX, Src::Mem(Mem::at(S1, 8 * func as i32)));
+                        self.call_catching(x::RAX);
+                    } else {
+                        self.fuel_to_memory();
+                        let fs = 8 * self.body.frame_size as i32;
+                        self.m.lea(FP, Mem::at(FP, fs));
+                        self.m.mov(S64, S1, Src::Mem(Mem::at(CTX, vmctx::ENTRIES)));
+                        self.m.call_mem(Mem::at(S1, 8 * func as i32));
+                        self.m.lea(FP, Mem::at(FP, -fs));
+                        self.fuel_from_memory();
+                    }
                     self.call_results(&results);
                     skip = np.div_ceil(3) + nr.div_ceil(3);
                 }
@@ -1678,13 +1740,17 @@ impl Lowerer<'_> {
                     // here, as a direct call is (see `DIRECT_ENTRY_MIN`).
                     self.m.jcc(Cond::LtU, made);
                     self.m.bind(direct);
-                    self.m.lea(FP, Mem::at(FP, fs));
-                    self.m.call_reg(x::RAX);
-                    self.m.lea(FP, Mem::at(FP, -fs));
+                    if self.catching.is_some() {
+                        self.call_catching(x::RAX);
+                    } else {
+                        self.m.lea(FP, Mem::at(FP, fs));
+                        self.m.call_reg(x::RAX);
+                        self.m.lea(FP, Mem::at(FP, -fs));
+                    }
                     self.m.jmp(done);
                     self.m.bind(made);
                     self.fuel_from_memory();
-                    self.m.raise_if_nonzero(x::RAX);
+                    self.check_status(x::RAX);
                     self.m.bind(done);
                     self.fuel_from_memory();
                     self.call_results(&results);
@@ -1965,6 +2031,43 @@ impl Lowerer<'_> {
                 }
                 Op::ElemDrop { elem } => {
                     self.helper(Libcall::ElemDrop, &[Loc::K(elem as u64)], None)
+                }
+                Op::Throw { tag } => {
+                    let n = self.module.env.tag_type(tag).params().len();
+                    let args = self.operands(next, n);
+                    self.call_args(&args);
+                    let a = [Loc::K(tag as u64)];
+                    self.helper_call(HelperAt::Fixed(Libcall::Throw), true, &a, false);
+                    self.check_status(x::RAX);
+                    skip = n.div_ceil(3);
+                }
+                Op::ThrowRef { exn } => {
+                    let a = [self.loc(exn)];
+                    self.helper_call(HelperAt::Fixed(Libcall::ThrowRef), false, &a, false);
+                    self.check_status(x::RAX);
+                }
+                Op::Rethrow {} => {
+                    self.helper_call(HelperAt::Fixed(Libcall::Rethrow), false, &[], false);
+                    self.check_status(x::RAX);
+                }
+                Op::Catch { tag } => {
+                    let imm = self.imm(next);
+                    let with_ref = (imm & 1) as usize;
+                    let n = match tag {
+                        crate::ir::CATCH_ALL => 0,
+                        _ => self.module.env.tag_type(tag).params().len(),
+                    };
+                    let results = self.operands(next + 1, n + with_ref);
+                    let other = self.branch_target(i, (imm >> 1) as i32);
+                    let a = [Loc::K(tag as u64), Loc::K(with_ref as u64)];
+                    self.helper_call(HelperAt::Fixed(Libcall::CatchTag), true, &a, false);
+                    if let Some(save) = save {
+                        // Both ways on, the registers are as before the clause.
+                        self.save_registers(save, false);
+                    }
+                    self.m.branch_zero(S32, x::RAX, true, other);
+                    self.call_results(&results);
+                    skip = 1 + (n + with_ref).div_ceil(3);
                 }
                 Op::RefFunc { dst, func } => {
                     self.helper(Libcall::RefFunc, &[Loc::K(func as u64)], Some(dst))

@@ -393,55 +393,66 @@ pub(crate) fn enter<T>(
     // live context and `fp` a frame inside the value stack that the code
     // checks against `stack_end` before use.
     let result = unsafe { strata_jit::trampoline::call(entry as *const u8, ctx.cast(), fp) };
-    match result {
-        Ok(()) => Ok(()),
-        Err(trapped) => {
-            // SAFETY: the context outlives the store's instance.
-            unsafe { (*ctx).trap = 0 };
-            store.inner.depth = depth;
-            if store.inner.engine.config().consume_fuel {
-                // Compiled code keeps the fuel left in r13 (`lower::FUEL`).
-                store.inner.fuel = trapped.r13 as i64;
-            }
-            let pending = if trapped.code == HOST_PENDING {
-                Some(
-                    store
-                        .inner
-                        .pending
-                        .take()
-                        .unwrap_or_else(|| Error::trap(TrapCode::Unreachable)),
-                )
-            } else {
-                None
-            };
-            let m = &store.inner.instances[instance as usize].module.inner;
-            let info = |def: u32| {
-                let index = m.env.num_imported_funcs + def;
-                FrameInfo {
-                    func_index: index,
-                    func_name: m.func_name(index),
-                    module_name: m.name.clone(),
-                }
-            };
-            // The faulting PC, then return addresses (which point just past
-            // their call instruction).
-            let mut frames: Vec<FrameInfo> = trapped
-                .pcs
-                .iter()
-                .enumerate()
-                .filter_map(|(k, &pc)| m.jit.func_at(if k == 0 { pc } else { pc - 1 }))
-                .map(info)
-                .collect();
-            if let Some(e) = pending {
-                // Raised below these frames: they are its outer frames.
-                return Err(e.with_outer_frames(frames));
-            }
-            if frames.is_empty() {
-                frames.push(info(def));
-            }
-            Err(Trap::new(trap_of(trapped.code), frames).into())
-        }
+    result.map_err(|trapped| {
+        trapped_error(&mut store.inner, ctx, instance, Some(def), depth, trapped)
+    })
+}
+
+/// The error of compiled code of `instance` that trapped (or raised a
+/// pending error) in an activation entered at call depth `depth`: the
+/// store's depth and fuel are as they were when it stopped. `def`: the
+/// entered function, named when the backtrace has no compiled frame.
+pub(crate) fn trapped_error(
+    inner: &mut StoreInner,
+    ctx: *mut VmCtx,
+    instance: u32,
+    def: Option<u32>,
+    depth: usize,
+    trapped: strata_jit::trampoline::Trapped,
+) -> Error {
+    // SAFETY: the context outlives the store's instance.
+    unsafe { (*ctx).trap = 0 };
+    inner.depth = depth;
+    if inner.engine.config().consume_fuel {
+        // Compiled code keeps the fuel left in r13 (`lower::FUEL`).
+        inner.fuel = trapped.r13 as i64;
     }
+    let pending = if trapped.code == HOST_PENDING {
+        Some(
+            inner
+                .pending
+                .take()
+                .unwrap_or_else(|| Error::trap(TrapCode::Unreachable)),
+        )
+    } else {
+        None
+    };
+    let m = &inner.instances[instance as usize].module.inner;
+    let info = |def: u32| {
+        let index = m.env.num_imported_funcs + def;
+        FrameInfo {
+            func_index: index,
+            func_name: m.func_name(index),
+            module_name: m.name.clone(),
+        }
+    };
+    // The faulting PC, then return addresses (which point just past
+    // their call instruction).
+    let mut frames: Vec<FrameInfo> = trapped
+        .pcs
+        .iter()
+        .enumerate()
+        .filter_map(|(k, &pc)| m.jit.func_at(if k == 0 { pc } else { pc - 1 }))
+        .map(info)
+        .collect();
+    if let Some(e) = pending {
+        // Raised below these frames: they are its outer frames.
+        return e.with_outer_frames(frames);
+    }
+    if frames.is_empty() {
+        frames.extend(def.map(info));
+    }
+    Trap::new(trap_of(trapped.code), frames).into()
 }
 
 /// Hands an error to the compiled caller: stored, reported as pending.

@@ -18,7 +18,7 @@ use super::{
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::ir::wire::Wire;
-use crate::ir::{CallSave, FuncBody, Op, Slot};
+use crate::ir::{CallSave, FuncBody, Handler, Op, Slot};
 use crate::jit::Assembled;
 use crate::types::{
     ExternType, FuncType, GlobalType, HeapType, MemoryType, Mutability, RefType, TableType, ValType,
@@ -27,7 +27,7 @@ use crate::types::{
 const MAGIC: &[u8; 8] = b"\0strata\x01";
 
 /// Bumped whenever the encoding changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// What must match between the engine that wrote an artifact and the one
 /// that loads it: the IR or the machine code differs with each of these.
@@ -35,8 +35,8 @@ fn settings(engine: &Engine) -> String {
     let c = engine.config();
     format!(
         "strategy={} fuel={} epochs={} extended-const={} tail-call={} multi-memory={} \
-         memory64={} function-references={} simd={} relaxed-simd={} max-call-depth={} \
-         memory-guard={}",
+         memory64={} function-references={} exceptions={} simd={} relaxed-simd={} \
+         max-call-depth={} memory-guard={}",
         c.strategy.name(),
         c.consume_fuel,
         c.epoch_interruption,
@@ -45,6 +45,7 @@ fn settings(engine: &Engine) -> String {
         c.wasm_multi_memory,
         c.wasm_memory64,
         c.wasm_function_references,
+        c.wasm_exceptions,
         c.wasm_simd,
         c.wasm_relaxed_simd,
         c.max_call_depth,
@@ -106,6 +107,7 @@ pub(crate) fn serialize(m: &ModuleInner) -> Result<Vec<u8>> {
             ExportIndex::Table(i) => (1, i),
             ExportIndex::Memory(i) => (2, i),
             ExportIndex::Global(i) => (3, i),
+            ExportIndex::Tag(i) => (4, i),
         };
         tag.put(out);
         i.put(out);
@@ -251,6 +253,7 @@ fn read_module(engine: &Engine, r: &mut &[u8]) -> Option<ModuleInner> {
             1 => ExportIndex::Table(i),
             2 => ExportIndex::Memory(i),
             3 => ExportIndex::Global(i),
+            4 => ExportIndex::Tag(i),
             _ => return None,
         };
         Some((name, index))
@@ -424,6 +427,7 @@ fn put_val(out: &mut Vec<u8>, ids: &[u32], t: ValType) {
     match r.heap_type() {
         HeapType::Func => 0u8.put(out),
         HeapType::Extern => 1u8.put(out),
+        HeapType::Exn => 3u8.put(out),
         HeapType::ConcreteFunc(id) => {
             2u8.put(out);
             // Every function type a module's types mention is its own.
@@ -443,6 +447,7 @@ fn get_val(r: &mut &[u8], ids: &[u32]) -> Option<ValType> {
         0 => HeapType::Func,
         1 => HeapType::Extern,
         2 => HeapType::ConcreteFunc(*ids.get(u32::get(r)? as usize)?),
+        3 => HeapType::Exn,
         _ => return None,
     };
     Some(ValType::reference(RefType::new(nullable, heap)))
@@ -534,6 +539,10 @@ fn put_extern(out: &mut Vec<u8>, ids: &[u32], t: &ExternType) {
             3u8.put(out);
             put_global(out, ids, g);
         }
+        ExternType::Tag(t) => {
+            4u8.put(out);
+            put_func_type(out, ids, t.func_type());
+        }
     }
 }
 
@@ -543,6 +552,9 @@ fn get_extern(r: &mut &[u8], ids: &[u32]) -> Option<ExternType> {
         1 => ExternType::Memory(get_memory(r)?),
         2 => ExternType::Table(get_table(r, ids)?),
         3 => ExternType::Global(get_global(r, ids)?),
+        4 => ExternType::Tag(crate::types::TagType::from_func_type(get_func_type(
+            r, ids,
+        )?)),
         _ => return None,
     })
 }
@@ -558,6 +570,8 @@ fn put_env(out: &mut Vec<u8>, env: &ModuleEnv) {
     env.num_imported_memories.put(out);
     put_vec(out, &env.globals, |out, g| put_global(out, ids, g));
     env.num_imported_globals.put(out);
+    put_u32s(out, &env.tags);
+    env.num_imported_tags.put(out);
     let mut names: Vec<(&u32, &String)> = env.func_names.iter().collect();
     names.sort();
     put_vec(out, &names, |out, &(&i, name)| {
@@ -587,6 +601,8 @@ fn get_env(r: &mut &[u8], engine: &Engine) -> Option<ModuleEnv> {
     let num_imported_memories = u32::get(r)?;
     let globals = get_vec(r, |r| get_global(r, &type_ids))?;
     let num_imported_globals = u32::get(r)?;
+    let tags = get_u32s(r)?;
+    let num_imported_tags = u32::get(r)?;
     let func_names = get_vec(r, |r| Some((u32::get(r)?, get_str(r)?)))?
         .into_iter()
         .collect();
@@ -594,7 +610,9 @@ fn get_env(r: &mut &[u8], engine: &Engine) -> Option<ModuleEnv> {
     if !(within(num_imported_funcs, funcs.len())
         && within(num_imported_tables, tables.len())
         && within(num_imported_memories, memories.len())
-        && within(num_imported_globals, globals.len()))
+        && within(num_imported_globals, globals.len())
+        && within(num_imported_tags, tags.len())
+        && tags.iter().all(|&t| (t as usize) < types.len()))
     {
         return None;
     }
@@ -609,6 +627,8 @@ fn get_env(r: &mut &[u8], engine: &Engine) -> Option<ModuleEnv> {
         num_imported_memories,
         globals,
         num_imported_globals,
+        tags,
+        num_imported_tags,
         func_names,
     })
 }
@@ -666,6 +686,11 @@ fn put_body(out: &mut Vec<u8>, b: &FuncBody) {
         s.ints.put(out);
         s.floats.put(out);
     });
+    put_vec(out, &b.handlers, |out, h| {
+        h.start.put(out);
+        h.end.put(out);
+        h.landing.put(out);
+    });
 }
 
 fn get_body(r: &mut &[u8]) -> Option<FuncBody> {
@@ -688,6 +713,21 @@ fn get_body(r: &mut &[u8]) -> Option<FuncBody> {
         })
     })?
     .into();
+    let handlers: Box<[Handler]> = get_vec(r, |r| {
+        Some(Handler {
+            start: u32::get(r)?,
+            end: u32::get(r)?,
+            landing: u32::get(r)?,
+        })
+    })?
+    .into();
+    let len = code.len() as u32;
+    if handlers
+        .iter()
+        .any(|h| h.start > h.end || h.end > len || h.landing >= len)
+    {
+        return None;
+    }
     // Every register the code names is a cell of the frame, as the
     // interpreter relies on without checking.
     let mut in_frame = local_cells.iter().all(|&c| (c as u32) < frame_size);
@@ -714,5 +754,6 @@ fn get_body(r: &mut &[u8]) -> Option<FuncBody> {
         wasm_ops,
         outgoing_cells,
         call_saves,
+        handlers,
     })
 }

@@ -36,6 +36,10 @@ pub(crate) struct ModuleEnv {
     pub num_imported_memories: u32,
     pub globals: Vec<GlobalType>,
     pub num_imported_globals: u32,
+    /// Type index of every exception tag (a function type with no
+    /// results), imported first.
+    pub tags: Vec<u32>,
+    pub num_imported_tags: u32,
     /// Function names from the name section, or else from exports.
     pub func_names: HashMap<u32, String>,
 }
@@ -55,6 +59,11 @@ impl ModuleEnv {
 
     pub fn table_type(&self, idx: u32) -> TableType {
         self.tables[idx as usize]
+    }
+
+    /// The type of tag `idx`.
+    pub fn tag_type(&self, idx: u32) -> crate::types::TagType {
+        crate::types::TagType::from_func_type(self.type_at(self.tags[idx as usize]).clone())
     }
 
     /// A validation error inside function `func`, naming it.
@@ -81,6 +90,7 @@ pub(crate) enum ExportIndex {
     Table(u32),
     Memory(u32),
     Global(u32),
+    Tag(u32),
 }
 
 /// An element segment.
@@ -434,6 +444,7 @@ impl ModuleInner {
             ExportIndex::Table(t) => ExternType::Table(self.env.tables[t as usize]),
             ExportIndex::Memory(m) => ExternType::Memory(self.env.memories[m as usize]),
             ExportIndex::Global(g) => ExternType::Global(self.env.globals[g as usize]),
+            ExportIndex::Tag(t) => ExternType::Tag(self.env.tag_type(t)),
         }
     }
 
@@ -552,6 +563,7 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
     );
     features.set(wasmparser::WasmFeatures::MEMORY64, config.wasm_memory64);
     features.set(wasmparser::WasmFeatures::SIMD, config.wasm_simd);
+    features.set(wasmparser::WasmFeatures::EXCEPTIONS, config.wasm_exceptions);
     features.set(
         wasmparser::WasmFeatures::RELAXED_SIMD,
         config.wasm_simd && config.wasm_relaxed_simd,
@@ -640,7 +652,11 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
                             env.num_imported_globals += 1;
                             ExternType::Global(g)
                         }
-                        TypeRef::Tag(_) => return Err(Error::unsupported("exception tags")),
+                        TypeRef::Tag(t) => {
+                            env.tags.push(t.func_type_idx);
+                            env.num_imported_tags += 1;
+                            ExternType::Tag(env.tag_type(env.tags.len() as u32 - 1))
+                        }
                     };
                     imports.push(ImportDecl {
                         module: import.module.to_string(),
@@ -692,9 +708,14 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
                         ExternalKind::Table => ExportIndex::Table(export.index),
                         ExternalKind::Memory => ExportIndex::Memory(export.index),
                         ExternalKind::Global => ExportIndex::Global(export.index),
-                        ExternalKind::Tag => return Err(Error::unsupported("exception tags")),
+                        ExternalKind::Tag => ExportIndex::Tag(export.index),
                     };
                     exports.push((export.name.to_string(), idx));
+                }
+            }
+            Payload::TagSection(reader) => {
+                for tag in reader {
+                    env.tags.push(tag.map_err(invalid)?.func_type_idx);
                 }
             }
             Payload::StartSection { func, .. } => start = Some(func),
@@ -860,5 +881,6 @@ fn placeholder_body() -> FuncBody {
         wasm_ops: 0,
         outgoing_cells: 0,
         call_saves: Box::new([]),
+        handlers: Box::new([]),
     }
 }

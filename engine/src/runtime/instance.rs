@@ -1,5 +1,6 @@
 //! Instances: instantiation (linking, segment initialization, start) and exports.
 
+use super::exception::Tag;
 use super::func::{Func, WasmParams, WasmResults};
 use super::growth::{self, index_operand};
 use super::memory::{LinearMemory, Memory};
@@ -24,6 +25,8 @@ pub enum Extern {
     Table(Table),
     /// A global.
     Global(Global),
+    /// An exception tag.
+    Tag(Tag),
 }
 
 impl Extern {
@@ -59,6 +62,14 @@ impl Extern {
         }
     }
 
+    /// The tag, if this is one.
+    pub fn into_tag(self) -> Option<Tag> {
+        match self {
+            Extern::Tag(t) => Some(t),
+            _ => None,
+        }
+    }
+
     /// The item's type.
     ///
     /// # Panics
@@ -72,6 +83,7 @@ impl Extern {
             Extern::Memory(m) => ExternType::Memory(m.ty(store)),
             Extern::Table(t) => ExternType::Table(t.ty(store)),
             Extern::Global(g) => ExternType::Global(g.ty(store)),
+            Extern::Tag(t) => ExternType::Tag(t.ty(store)),
         }
     }
 
@@ -81,6 +93,7 @@ impl Extern {
             Extern::Memory(m) => m.store,
             Extern::Table(t) => t.store,
             Extern::Global(g) => g.store,
+            Extern::Tag(t) => t.store,
         }
     }
 }
@@ -106,6 +119,12 @@ impl From<Table> for Extern {
 impl From<Global> for Extern {
     fn from(g: Global) -> Extern {
         Extern::Global(g)
+    }
+}
+
+impl From<Tag> for Extern {
+    fn from(t: Tag) -> Extern {
+        Extern::Tag(t)
     }
 }
 
@@ -149,6 +168,8 @@ pub(crate) fn import_matches(actual: &ExternType, expected: &ExternType) -> bool
                     crate::Mutability::Var => a.content() == e.content(),
                 }
         }
+        // Exceptions are read with the tag's types: they must be the same.
+        (ExternType::Tag(a), ExternType::Tag(e)) => a == e,
         (ExternType::Memory(a), ExternType::Memory(e)) => {
             a.is_64() == e.is_64()
                 && limits_match(a.minimum(), a.maximum(), e.minimum(), e.maximum())
@@ -220,6 +241,10 @@ impl Instance {
             ExportIndex::Global(i) => Extern::Global(Global {
                 store,
                 index: inst.globals[i as usize],
+            }),
+            ExportIndex::Tag(i) => Extern::Tag(Tag {
+                store,
+                index: inst.tags[i as usize],
             }),
         }
     }
@@ -356,6 +381,7 @@ pub(crate) fn instantiate<T>(
     let mut tables = Vec::with_capacity(m.env.tables.len());
     let mut memories = Vec::with_capacity(m.env.memories.len());
     let mut globals = Vec::with_capacity(m.env.globals.len());
+    let mut tags = Vec::with_capacity(m.env.tags.len());
     for (decl, ext) in m.imports.iter().zip(imports) {
         if ext.store_id() != id {
             return Err(Error::link(format!(
@@ -375,6 +401,7 @@ pub(crate) fn instantiate<T>(
             Extern::Table(t) => tables.push(t.index),
             Extern::Memory(mem) => memories.push(mem.index),
             Extern::Global(g) => globals.push(g.index),
+            Extern::Tag(t) => tags.push(t.index),
         }
     }
     // Everything the limiter may deny is asked before the store changes.
@@ -402,6 +429,11 @@ pub(crate) fn instantiate<T>(
         inner.memories.len(),
     );
     let inst_index = store.inner.instances.len() as u32;
+    for i in m.env.num_imported_tags..m.env.tags.len() as u32 {
+        let ty = m.env.tag_type(i);
+        store.inner.tags.push(super::exception::TagEntity { ty });
+        tags.push(store.inner.tags.len() as u32 - 1);
+    }
     for (def, &ty) in m.env.funcs[m.env.num_imported_funcs as usize..]
         .iter()
         .enumerate()
@@ -501,6 +533,7 @@ pub(crate) fn instantiate<T>(
         tables,
         memories,
         globals,
+        tags,
         global_ptrs,
         elems,
         data_dropped: vec![false; m.datas.len()],

@@ -2,6 +2,7 @@
 
 pub(crate) mod bulk;
 pub(crate) mod call_targets;
+pub(crate) mod exception;
 pub(crate) mod func;
 pub(crate) mod growth;
 pub(crate) mod instance;
@@ -16,6 +17,7 @@ pub(crate) mod store;
 pub(crate) mod table;
 pub(crate) mod value;
 
+pub use exception::{Exn, Tag};
 pub use func::{Func, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmRet, WasmTy};
 pub use instance::{Extern, FuncStats, Instance};
 pub use limits::{ResourceLimiter, StoreLimits, StoreLimitsBuilder};

@@ -60,6 +60,7 @@ pub(crate) struct InstanceEntity {
     pub tables: Vec<u32>,
     pub memories: Vec<u32>,
     pub globals: Vec<u32>,
+    pub tags: Vec<u32>,
     /// Stable pointers to this instance's global cells, for the interpreter.
     pub global_ptrs: Box<[*mut u64]>,
     /// Element segments' resolved references; emptied by `elem.drop`.
@@ -97,6 +98,11 @@ pub(crate) struct StoreInner {
     pub globals: Vec<Box<GlobalEntity>>,
     pub instances: Vec<InstanceEntity>,
     pub externrefs: Vec<Box<dyn Any + Send + Sync>>,
+    pub tags: Vec<super::exception::TagEntity>,
+    pub exns: Vec<super::exception::ExnEntity>,
+    /// The exception a catch clause runs against: set when a `try_table`
+    /// takes an exception, taken when a clause catches it.
+    pub in_flight: Option<u32>,
     pub stack: ValueStack,
     /// Cells of the value stack in use by running activations.
     pub stack_top: usize,
@@ -215,6 +221,9 @@ impl<T> Store<T> {
                 globals: Vec::new(),
                 instances: Vec::new(),
                 externrefs: Vec::new(),
+                tags: Vec::new(),
+                exns: Vec::new(),
+                in_flight: None,
                 stack: ValueStack::new(engine),
                 stack_top: 0,
                 depth: 0,

@@ -3,10 +3,11 @@
 //! Inside the engine every value is an 8-byte cell: integers and floats as
 //! their bits, references as a store index plus one (0 is null).
 
+use super::exception::Exn;
 use super::func::Func;
 use super::store::{AsContext, AsContextMut, StoreInner};
 use crate::error::{Error, Result};
-use crate::types::{HeapType, ValType};
+use crate::types::{HeapType, RefType, ValType};
 use std::any::Any;
 
 /// Fails unless a handle of kind `what` owned by store `owner` is used with
@@ -77,6 +78,8 @@ pub enum Val {
     FuncRef(Option<Func>),
     /// Nullable host reference.
     ExternRef(Option<ExternRef>),
+    /// Nullable exception reference (`exnref`).
+    ExnRef(Option<Exn>),
 }
 
 impl Val {
@@ -90,6 +93,7 @@ impl Val {
             Val::V128(_) => ValType::V128,
             Val::FuncRef(_) => ValType::FuncRef,
             Val::ExternRef(_) => ValType::ExternRef,
+            Val::ExnRef(_) => ValType::Ref(RefType::new(true, HeapType::Exn)),
         }
     }
 
@@ -104,6 +108,7 @@ impl Val {
             ValType::V128 => Val::V128(0),
             ValType::ExternRef => Val::ExternRef(None),
             ValType::Ref(r) if r.heap_type() == HeapType::Extern => Val::ExternRef(None),
+            ValType::Ref(r) if r.heap_type() == HeapType::Exn => Val::ExnRef(None),
             ValType::FuncRef | ValType::Ref(_) => Val::FuncRef(None),
         }
     }
@@ -116,13 +121,16 @@ impl Val {
             return self.ty() == ty;
         };
         let extern_ = r.heap_type() == HeapType::Extern;
+        let exn = r.heap_type() == HeapType::Exn;
         match *self {
-            Val::FuncRef(None) => r.is_nullable() && !extern_,
+            Val::FuncRef(None) => r.is_nullable() && !extern_ && !exn,
             Val::ExternRef(None) => r.is_nullable() && extern_,
             Val::ExternRef(Some(_)) => extern_,
+            Val::ExnRef(None) => r.is_nullable() && exn,
+            Val::ExnRef(Some(_)) => exn,
             Val::FuncRef(Some(f)) => match r.heap_type() {
                 HeapType::Func => true,
-                HeapType::Extern => false,
+                HeapType::Extern | HeapType::Exn => false,
                 HeapType::ConcreteFunc(id) => {
                     f.store == inner.id
                         && inner
@@ -183,6 +191,14 @@ impl Val {
         }
     }
 
+    /// The exception reference, if this is an exnref.
+    pub fn exnref(&self) -> Option<Option<Exn>> {
+        match *self {
+            Val::ExnRef(r) => Some(r),
+            _ => None,
+        }
+    }
+
     /// The cell encoding of this value; `None` for a reference from another store.
     pub(crate) fn to_cell(self, store_id: u64) -> Option<u64> {
         Some(match self {
@@ -191,7 +207,13 @@ impl Val {
             Val::F32(v) => v as u64,
             Val::F64(v) => v,
             Val::V128(v) => v as u64,
-            Val::FuncRef(None) | Val::ExternRef(None) => 0,
+            Val::FuncRef(None) | Val::ExternRef(None) | Val::ExnRef(None) => 0,
+            Val::ExnRef(Some(e)) => {
+                if e.store != store_id {
+                    return None;
+                }
+                e.index as u64 + 1
+            }
             Val::FuncRef(Some(f)) => {
                 if f.store != store_id {
                     return None;
@@ -217,6 +239,12 @@ impl Val {
             ValType::V128 => Val::V128(cell as u128),
             ValType::FuncRef | ValType::ExternRef | ValType::Ref(_) if ty.is_func_ref() => {
                 Val::FuncRef(cell.checked_sub(1).map(|i| Func {
+                    store: store_id,
+                    index: i as u32,
+                }))
+            }
+            ValType::Ref(r) if r.heap_type() == HeapType::Exn => {
+                Val::ExnRef(cell.checked_sub(1).map(|i| Exn {
                     store: store_id,
                     index: i as u32,
                 }))

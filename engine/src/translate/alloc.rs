@@ -64,7 +64,14 @@ fn finish_with(t: &mut Translator<'_>, buffers: &mut Buffers) -> Result<FuncBody
                     }
                 });
             }
-            defs.extend(dead_after(&t.code[i + words + 1..], np, &mut seen));
+            // An exception may leave a call for a landing pad instead,
+            // where every value live across it is read as it was (what
+            // the call writes is a result, which it never writes then).
+            let at = i as u32;
+            let catching = op.may_throw() && t.handlers.iter().any(|h| h.start <= at && at < h.end);
+            if !catching {
+                defs.extend(dead_after(&t.code[i + words + 1..], np, &mut seen));
+            }
             calls.push((2 * i as u32 + 2, 2 * (i + words) as u32 + 3, defs));
         }
         let i = i as u32;
@@ -200,6 +207,7 @@ fn finish_with(t: &mut Translator<'_>, buffers: &mut Buffers) -> Result<FuncBody
         wasm_ops: t.wasm_ops,
         call_saves,
         outgoing_cells: t.outgoing_cells,
+        handlers: std::mem::take(&mut t.handlers).into_boxed_slice(),
     })
 }
 
@@ -380,6 +388,11 @@ fn written_params_to_values(t: &mut Translator<'_>) -> Result<()> {
     }
     for f in &mut t.far_branches {
         f.0 += n;
+    }
+    for h in &mut t.handlers {
+        h.start += n;
+        h.end += n;
+        h.landing += n;
     }
     Ok(())
 }

@@ -32,6 +32,9 @@ pub(super) struct Control {
     pub if_params: Vec<Entry>,
     /// For a loop: its index among the function's loops.
     pub loop_id: u32,
+    /// For a `try_table`: its body's first instruction, and its catch
+    /// clauses.
+    pub try_table: Option<(u32, Vec<wasmparser::Catch>)>,
 }
 
 /// A label: an instruction position, or the branch sites waiting for it.

@@ -254,6 +254,8 @@ struct Translator<'a> {
     /// The `ConsumeFuel` instruction of the straight-line run being
     /// translated, once the run has a costly operator.
     fuel_at: Option<usize>,
+    /// The `try_table`s translated so far, inner before outer.
+    handlers: Vec<crate::ir::Handler>,
 }
 
 impl<'a> Translator<'a> {
@@ -302,6 +304,7 @@ impl<'a> Translator<'a> {
             fuel: false,
             interpreted: true,
             fuel_at: None,
+            handlers: Vec::new(),
         };
         let label = t.labels.new_label();
         t.controls.push(Control {
@@ -314,6 +317,7 @@ impl<'a> Translator<'a> {
             merge: None,
             if_params: Vec::new(),
             loop_id: 0,
+            try_table: None,
         });
         Ok(t)
     }
@@ -718,6 +722,7 @@ impl<'a> Translator<'a> {
             merge: None,
             if_params: Vec::new(),
             loop_id: 0,
+            try_table: None,
         };
         match kind {
             ControlKind::Loop => {
@@ -787,6 +792,16 @@ impl<'a> Translator<'a> {
             self.bind(c.label);
             return Ok(());
         }
+        let c = match &c.try_table {
+            Some((start, catches)) => {
+                self.landing_pad(&c, *start, catches)?;
+                self.controls
+                    .last()
+                    .expect("validated control stack")
+                    .clone()
+            }
+            None => c,
+        };
         let n = c.results.len();
         match c.kind {
             ControlKind::Loop => {
@@ -828,6 +843,76 @@ impl<'a> Translator<'a> {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// Ends a `try_table`'s body: its values go to the end over the
+    /// landing pad that follows, which runs `catches` in order against
+    /// an exception raised in the body and throws it on when none
+    /// matches. Each clause branches to its label with the exception's
+    /// values (and reference) as a `br` moves values.
+    fn landing_pad(
+        &mut self,
+        c: &control::Control,
+        start: u32,
+        catches: &[wasmparser::Catch],
+    ) -> Result<()> {
+        use wasmparser::Catch;
+        if self.reachable {
+            self.fallthrough_to_merge(true)?;
+            self.emit_br(c.label);
+        }
+        let end = self.code.len() as u32;
+        self.truncate_stack(c.height);
+        self.reachable = true;
+        self.last_def = None;
+        self.fuel_at = None;
+        let exnref = ValType::reference(crate::types::RefType::new(
+            false,
+            crate::types::HeapType::Exn,
+        ));
+        for catch in catches {
+            let (tag, label, with_ref) = match *catch {
+                Catch::One { tag, label } => (tag, label, false),
+                Catch::OneRef { tag, label } => (tag, label, true),
+                Catch::All { label } => (crate::ir::CATCH_ALL, label, false),
+                Catch::AllRef { label } => (crate::ir::CATCH_ALL, label, true),
+            };
+            let mut tys = match tag {
+                crate::ir::CATCH_ALL => Vec::new(),
+                _ => self.env.tag_type(tag).params().to_vec(),
+            };
+            if with_ref {
+                tys.push(exnref);
+            }
+            let at = self.emit(Op::Catch { tag });
+            let imm = self.emit(Op::Imm { value: 0 });
+            let mut regs = Vec::with_capacity(tys.len());
+            for &ty in &tys {
+                regs.push(self.new_temp(ty)?);
+            }
+            self.outgoing_cells = self.outgoing_cells.max(regs.len() as u32);
+            self.emit_results(&regs);
+            for (i, &ty) in tys.iter().enumerate() {
+                self.push(Operand::Temp(regs[i]), ty);
+            }
+            // The clause's label counts from outside the `try_table`,
+            // which is still the innermost control.
+            self.branch_to(label + 1)?;
+            self.truncate_stack(c.height);
+            let next = (self.code.len() - at) as u32;
+            self.code[imm] = Op::Imm {
+                value: (next << 1) | u32::from(with_ref),
+            };
+            self.last_def = None;
+        }
+        self.emit(Op::Rethrow {});
+        self.handlers.push(crate::ir::Handler {
+            start,
+            end,
+            landing: end,
+        });
+        self.reachable = false;
         Ok(())
     }
 
@@ -1154,7 +1239,10 @@ impl<'a> Translator<'a> {
         use ValType::*;
         if !self.reachable {
             match op {
-                Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
+                Operator::Block { .. }
+                | Operator::Loop { .. }
+                | Operator::If { .. }
+                | Operator::TryTable { .. } => {
                     self.dead_depth += 1;
                     return Ok(());
                 }
@@ -1194,6 +1282,25 @@ impl<'a> Translator<'a> {
             Operator::If { blockty } => self.push_control(ControlKind::If, blockty)?,
             Operator::Else => self.else_control()?,
             Operator::End => self.end_control()?,
+            Operator::TryTable { ref try_table } => {
+                self.push_control(ControlKind::Block, try_table.ty)?;
+                let start = self.code.len() as u32;
+                let c = self.controls.last_mut().expect("just pushed");
+                c.try_table = Some((start, try_table.catches.clone()));
+            }
+            Operator::Throw { tag_index } => {
+                let n = self.env.tag_type(tag_index).params().len();
+                let args = self.pop_regs(n);
+                self.emit(Op::Throw { tag: tag_index });
+                self.outgoing_cells = self.outgoing_cells.max(n as u32);
+                self.emit_args(&args);
+                self.reachable = false;
+            }
+            Operator::ThrowRef => {
+                let exn = self.pop().reg();
+                self.emit(Op::ThrowRef { exn });
+                self.reachable = false;
+            }
             Operator::Br { relative_depth } => {
                 self.branch_to(relative_depth)?;
                 self.reachable = false;
@@ -1709,6 +1816,7 @@ fn fuel_cost(op: &Operator<'_>) -> u32 {
         | Operator::Drop
         | Operator::Block { .. }
         | Operator::Loop { .. }
+        | Operator::TryTable { .. }
         | Operator::Else
         | Operator::End
         | Operator::Unreachable

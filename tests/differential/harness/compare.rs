@@ -51,6 +51,8 @@ pub struct Verdict {
     pub returned: usize,
     /// Calls that trapped, in Strata.
     pub trapped: usize,
+    /// Calls that ended with an uncaught exception, in Strata.
+    pub thrown: usize,
     /// Functions the tiered strategy compiled while running.
     pub tier_ups: u64,
     /// Loops the tiered strategy entered in compiled code by OSR.
@@ -126,6 +128,7 @@ pub fn check(wasm: &[u8], arg_bytes: &[u8]) -> Result<Verdict, Disagreement> {
         match step.outcome {
             Outcome::Returned(_) => verdict.returned += 1,
             Outcome::Trapped(_) => verdict.trapped += 1,
+            Outcome::Thrown(_) => verdict.thrown += 1,
             Outcome::Failed(_) => {}
         }
     }

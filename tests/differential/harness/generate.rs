@@ -10,8 +10,8 @@ pub const MAX_MEMORY_BYTES: u64 = 4 * 65536;
 pub const MAX_TABLE_ELEMENTS: u64 = 64;
 
 /// A wasm-smith configuration for Wasm 2.0 without SIMD, plus extended
-/// constant expressions, tail calls, multiple memories and 64-bit memories
-/// and tables, without imports or unbounded memories and tables. `module`
+/// constant expressions, tail calls, multiple memories, 64-bit memories
+/// and tables and exception handling, without imports or unbounded memories and tables. `module`
 /// turns on garbage collection for some modules, the only way wasm-smith
 /// generates typed function references.
 pub fn config() -> wasm_smith::Config {
@@ -24,6 +24,8 @@ pub fn config() -> wasm_smith::Config {
         multi_value_enabled: true,
         saturating_float_to_int_enabled: true,
         sign_extension_ops_enabled: true,
+        // Exception handling (Wasm 3.0): tags, throw, throw_ref, try_table;
+        // `module` turns it on for some modules.
         exceptions_enabled: false,
         gc_enabled: false,
         tail_call_enabled: true,
@@ -84,6 +86,9 @@ pub fn module(u: &mut Unstructured<'_>) -> arbitrary::Result<Vec<u8>> {
     // Garbage collection's types and instructions make a module unsupported;
     // the modules without them exercise typed function references.
     config.gc_enabled = u.ratio(1, 4)?;
+    // wasmi lacks exception handling: modules with it are compared among
+    // the strategies only, so the others keep wasmi's judgement.
+    config.exceptions_enabled = u.ratio(1, 3)?;
     let fuel = u.int_in_range(64..=5000)?;
     let mut module = wasm_smith::Module::new(config, u)?;
     if !straight_line {

@@ -28,6 +28,11 @@ pub enum Value {
         /// Whether the reference is null.
         null: bool,
     },
+    /// An `exnref`; only its nullness is comparable across engines.
+    ExnRef {
+        /// Whether the reference is null.
+        null: bool,
+    },
 }
 
 impl Value {
@@ -59,6 +64,9 @@ impl fmt::Display for Value {
             Value::ExternRef { null } => {
                 write!(f, "externref {}", if null { "null" } else { "non-null" })
             }
+            Value::ExnRef { null } => {
+                write!(f, "exnref {}", if null { "null" } else { "non-null" })
+            }
         }
     }
 }
@@ -70,6 +78,8 @@ pub enum Outcome {
     Returned(Vec<Value>),
     /// It trapped.
     Trapped(TrapCode),
+    /// It threw an exception no wasm frame caught, carrying these values.
+    Thrown(Vec<Value>),
     /// It failed other than by a trap; the message is engine-specific.
     Failed(String),
 }
@@ -98,6 +108,13 @@ impl fmt::Display for Outcome {
                 write!(f, "]")
             }
             Outcome::Trapped(code) => write!(f, "trapped: {code}"),
+            Outcome::Thrown(values) => {
+                write!(f, "threw [")?;
+                for (i, v) in values.iter().enumerate() {
+                    write!(f, "{}{v}", if i == 0 { "" } else { ", " })?;
+                }
+                write!(f, "]")
+            }
             Outcome::Failed(message) => write!(f, "failed: {message}"),
         }
     }

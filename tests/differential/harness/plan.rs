@@ -22,13 +22,15 @@ pub enum Arg {
     Null(RefKind),
 }
 
-/// The two reference types of Wasm 2.0.
+/// The reference types a null argument may have.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum RefKind {
     /// `funcref`.
     Func,
     /// `externref`.
     Extern,
+    /// `exnref`.
+    Exn,
 }
 
 /// One call of an exported function.
@@ -200,6 +202,15 @@ fn zero(ty: ValType) -> Arg {
         ValType::F32 => Arg::F32(0),
         ValType::F64 => Arg::F64(0),
         ValType::Ref(r) if r.is_extern_ref() => Arg::Null(RefKind::Extern),
+        ValType::Ref(r)
+            if r.heap_type()
+                == (wasmparser::HeapType::Abstract {
+                    shared: false,
+                    ty: wasmparser::AbstractHeapType::Exn,
+                }) =>
+        {
+            Arg::Null(RefKind::Exn)
+        }
         // SIMD is not generated; a v128 parameter would make the call fail
         // identically in every engine as a type error, which is harmless.
         _ => Arg::Null(RefKind::Func),

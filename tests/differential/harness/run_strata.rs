@@ -118,7 +118,7 @@ pub fn run(strategy: Strategy, engine: &Engine, wasm: &[u8], plan: &Plan) -> Run
             return Run {
                 engine: name.to_string(),
                 compiled: Ok(()),
-                instantiated: outcome_of_error(&e),
+                instantiated: outcome_of_error(&store, &e),
                 initial: Vec::new(),
                 steps: Vec::new(),
                 tier_ups: (0, 0),
@@ -139,7 +139,7 @@ pub fn run(strategy: Strategy, engine: &Engine, wasm: &[u8], plan: &Plan) -> Run
                     ty.results().iter().map(|t| Val::default_for(*t)).collect();
                 match func.call(&mut store, &args, &mut results) {
                     Ok(()) => Outcome::Returned(results.iter().map(from_val).collect()),
-                    Err(e) => outcome_of_error(&e),
+                    Err(e) => outcome_of_error(&store, &e),
                 }
             }
             None => Outcome::Failed(format!("no exported function `{}`", call.export)),
@@ -165,9 +165,12 @@ pub fn run(strategy: Strategy, engine: &Engine, wasm: &[u8], plan: &Plan) -> Run
     }
 }
 
-fn outcome_of_error(e: &Error) -> Outcome {
+fn outcome_of_error(store: &Store<()>, e: &Error) -> Outcome {
     match (e.trap_code(), e.kind()) {
         (Some(code), _) => Outcome::Trapped(code),
+        (None, ErrorKind::Exception(exn)) => {
+            Outcome::Thrown(exn.fields(store).iter().map(from_val).collect())
+        }
         (None, ErrorKind::Type(_)) => Outcome::Failed("type error".to_string()),
         (None, _) => Outcome::Failed(e.to_string()),
     }
@@ -181,6 +184,7 @@ fn to_val(arg: Arg) -> Val {
         Arg::F64(b) => Val::F64(b),
         Arg::Null(RefKind::Func) => Val::FuncRef(None),
         Arg::Null(RefKind::Extern) => Val::ExternRef(None),
+        Arg::Null(RefKind::Exn) => Val::ExnRef(None),
     }
 }
 
@@ -193,6 +197,7 @@ fn from_val(val: &Val) -> Value {
         Val::V128(v) => Value::V128(*v),
         Val::FuncRef(f) => Value::FuncRef { null: f.is_none() },
         Val::ExternRef(r) => Value::ExternRef { null: r.is_none() },
+        Val::ExnRef(r) => Value::ExnRef { null: r.is_none() },
     }
 }
 

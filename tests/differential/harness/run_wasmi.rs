@@ -141,6 +141,8 @@ fn to_val(arg: Arg) -> Val {
         Arg::F64(b) => Val::F64(F64::from_bits(b)),
         Arg::Null(RefKind::Func) => Val::FuncRef(Nullable::Null),
         Arg::Null(RefKind::Extern) => Val::ExternRef(Nullable::Null),
+        // wasmi is not asked about modules with exceptions (`beyond_wasmi`).
+        Arg::Null(RefKind::Exn) => Val::FuncRef(Nullable::Null),
     }
 }
 

@@ -1,0 +1,168 @@
+//! Exception handling: tags, exception objects, and how an exception
+//! travels as an [`Error`] until a `try_table` catches it.
+//!
+//! An exception is an object in its store (its tag and the values it
+//! carries), named in cells by its index plus one, as other references
+//! are. Objects live as long as their store, as host references do.
+//! While it unwinds, an exception is an [`Error`] of kind
+//! [`ErrorKind::Exception`]: both tiers and host functions pass it up as
+//! they pass traps, and the frame whose `try_table` covers the failing
+//! instruction takes it back out ([`caught`]) and runs its catch clauses
+//! against it.
+
+use super::store::{AsContext, AsContextMut, StoreInner};
+use super::value::{assert_store, check_store, Val};
+use crate::error::{Error, ErrorKind, Result};
+use crate::types::TagType;
+
+/// A tag in a store.
+pub(crate) struct TagEntity {
+    pub ty: TagType,
+}
+
+/// An exception object in a store.
+pub(crate) struct ExnEntity {
+    /// The store index of its tag.
+    pub tag: u32,
+    /// The values it carries, as cells.
+    pub fields: Box<[u64]>,
+}
+
+/// An exception tag: what `throw` names and `catch` compares. Two tags
+/// are the same tag only if they are the same definition (or import of
+/// it), whatever their types.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Tag {
+    pub(crate) store: u64,
+    pub(crate) index: u32,
+}
+
+impl Tag {
+    /// A new tag of type `ty`, distinct from every other.
+    pub fn new(mut store: impl AsContextMut, ty: &TagType) -> Tag {
+        let store = store.as_context_mut();
+        store.inner.tags.push(TagEntity { ty: ty.clone() });
+        Tag {
+            store: store.inner.id,
+            index: store.inner.tags.len() as u32 - 1,
+        }
+    }
+
+    /// The tag's type.
+    ///
+    /// # Panics
+    ///
+    /// Panics with "Tag used with another store" if used with a store
+    /// other than its own.
+    pub fn ty(&self, store: impl AsContext) -> TagType {
+        let inner = &store.as_context().inner;
+        assert_store("Tag", self.store, inner.id);
+        inner.tags[self.index as usize].ty.clone()
+    }
+}
+
+/// An exception: a tag and the values thrown with it. Wasm code receives
+/// one with `catch_ref`/`catch_all_ref` as an `exnref`; the embedder gets
+/// an uncaught one from [`Error::exception`], and a host function throws
+/// one by returning it as its error (`Err(exn.into())`).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Exn {
+    pub(crate) store: u64,
+    pub(crate) index: u32,
+}
+
+impl Exn {
+    /// A new exception of `tag` carrying `fields`.
+    ///
+    /// # Errors
+    ///
+    /// Fails if the tag is of another store, or if `fields` do not match
+    /// the tag's parameter types (a reference of another store included).
+    pub fn new(mut store: impl AsContextMut, tag: &Tag, fields: &[Val]) -> Result<Exn> {
+        let store = store.as_context_mut();
+        let inner = &mut store.inner;
+        check_store("Tag", tag.store, inner.id)?;
+        let ty = inner.tags[tag.index as usize].ty.clone();
+        if fields.len() != ty.params().len() {
+            return Err(Error::ty(format!(
+                "tag carries {} values, {} given",
+                ty.params().len(),
+                fields.len()
+            )));
+        }
+        let mut cells = Vec::with_capacity(fields.len());
+        for (v, &t) in fields.iter().zip(ty.params()) {
+            match v.to_cell(inner.id) {
+                Some(c) if v.matches(inner, t) => cells.push(c),
+                _ => return Err(Error::ty(format!("exception field is not a {t}"))),
+            }
+        }
+        Ok(new_exn(inner, tag.index, cells.into_boxed_slice()))
+    }
+
+    /// The exception's tag.
+    ///
+    /// # Panics
+    ///
+    /// Panics with "Exn used with another store" if used with a store
+    /// other than its own.
+    pub fn tag(&self, store: impl AsContext) -> Tag {
+        let inner = &store.as_context().inner;
+        assert_store("Exn", self.store, inner.id);
+        Tag {
+            store: self.store,
+            index: inner.exns[self.index as usize].tag,
+        }
+    }
+
+    /// The values the exception carries, typed by its tag.
+    ///
+    /// # Panics
+    ///
+    /// Panics with "Exn used with another store" if used with a store
+    /// other than its own.
+    pub fn fields(&self, store: impl AsContext) -> Vec<Val> {
+        let inner = &store.as_context().inner;
+        assert_store("Exn", self.store, inner.id);
+        let exn = &inner.exns[self.index as usize];
+        let ty = &inner.tags[exn.tag as usize].ty;
+        exn.fields
+            .iter()
+            .zip(ty.params())
+            .map(|(&c, &t)| Val::from_cell(c, t, inner.id))
+            .collect()
+    }
+}
+
+impl From<Exn> for Error {
+    fn from(exn: Exn) -> Error {
+        Error::new(ErrorKind::Exception(exn))
+    }
+}
+
+/// Makes an exception object of store tag `tag`.
+pub(crate) fn new_exn(inner: &mut StoreInner, tag: u32, fields: Box<[u64]>) -> Exn {
+    inner.exns.push(ExnEntity { tag, fields });
+    Exn {
+        store: inner.id,
+        index: inner.exns.len() as u32 - 1,
+    }
+}
+
+/// The error that throws exception `index` of `inner`.
+pub(crate) fn thrown(inner: &StoreInner, index: u32) -> Error {
+    Exn {
+        store: inner.id,
+        index,
+    }
+    .into()
+}
+
+/// The exception `e` carries, if it is one of this store's: what a
+/// `try_table` may catch. Traps and other errors pass every handler.
+pub(crate) fn caught(inner: &StoreInner, e: &Error) -> Option<u32> {
+    match e.kind() {
+        ErrorKind::Exception(exn) if exn.store == inner.id => Some(exn.index),
+        _ => None,
+    }
+}
