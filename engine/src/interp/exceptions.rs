@@ -100,7 +100,7 @@ pub(super) unsafe fn catch(cx: &mut Exec, ip: Ip, fp: *mut u64, tag: u32) -> Opt
         let with_ref = (value & 1) as usize;
         let fields = &object.fields;
         let next = for_each_operand(ip.add(2), n + with_ref, |k, r| {
-            *fp.add(r as usize) = fields.get(k).copied().unwrap_or(exn as u64 + 1);
+            *fp.add(r as usize) = if k < n { fields[k] } else { exn as u64 + 1 };
         });
         inner.in_flight = None;
         Some(next)
