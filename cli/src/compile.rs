@@ -28,7 +28,7 @@ pub struct CompileArgs {
     engine: EngineOptions,
     /// Wasm features, comma-separated, repeatable: tail-call=y|n,
     /// extended-const=y|n, multi-memory=y|n, memory64=y|n,
-    /// function-references=y|n
+    /// function-references=y|n, exceptions=y|n
     #[arg(short = 'W', long = "wasm", value_name = "KEY=VALUE,...")]
     wasm: Vec<String>,
     /// A binary .wasm module or a .wat text module

@@ -48,12 +48,14 @@ pub struct WasmSettings {
     pub memory64: Option<bool>,
     /// `function-references=y|n`.
     pub function_references: Option<bool>,
+    /// `exceptions=y|n`.
+    pub exceptions: Option<bool>,
 }
 
 /// The `-W` keys, for errors.
 const WASM_KEYS: &str = "fuel=N, timeout=DURATION, max-memory=BYTES, tail-call=y|n, \
-                         extended-const=y|n, multi-memory=y|n, memory64=y|n or \
-                         function-references=y|n";
+                         extended-const=y|n, multi-memory=y|n, memory64=y|n, \
+                         function-references=y|n or exceptions=y|n";
 
 /// The `-C` keys, for errors.
 const CODEGEN_KEYS: &str = "strategy=KIND, compilation=MODE, tier-up-calls=N, \
@@ -119,6 +121,9 @@ impl EngineOptions {
         if let Some(on) = wasm.function_references {
             config.wasm_function_references(on);
         }
+        if let Some(on) = wasm.exceptions {
+            config.wasm_exceptions(on);
+        }
         configure(&mut config);
         Engine::new(&config).map_err(|err| CliError::Failed(err.to_string()))
     }
@@ -136,7 +141,8 @@ impl WasmSettings {
                 | "extended-const"
                 | "multi-memory"
                 | "memory64"
-                | "function-references" => {
+                | "function-references"
+                | "exceptions" => {
                     let on = parse_flag(value)
                         .ok_or_else(|| CliError::Usage(format!("`{shown}`: expected y or n")))?;
                     match key {
@@ -144,6 +150,7 @@ impl WasmSettings {
                         "extended-const" => self.extended_const = Some(on),
                         "multi-memory" => self.multi_memory = Some(on),
                         "memory64" => self.memory64 = Some(on),
+                        "exceptions" => self.exceptions = Some(on),
                         _ => self.function_references = Some(on),
                     }
                 }

@@ -77,7 +77,7 @@ pub struct RunArgs {
     /// Wasm limits and features, comma-separated, repeatable: fuel=N,
     /// timeout=DURATION, max-memory=BYTES (or max-memory-size=BYTES),
     /// tail-call=y|n, extended-const=y|n, multi-memory=y|n, memory64=y|n,
-    /// function-references=y|n
+    /// function-references=y|n, exceptions=y|n
     #[arg(short = 'W', long = "wasm", value_name = "KEY=VALUE,...")]
     wasm: Vec<String>,
     /// A binary .wasm module or a .wat text module, then the program's

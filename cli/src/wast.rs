@@ -22,7 +22,7 @@ pub struct WastArgs {
     engine: EngineOptions,
     /// Wasm features, comma-separated, repeatable: tail-call=y|n,
     /// extended-const=y|n, multi-memory=y|n, memory64=y|n,
-    /// function-references=y|n
+    /// function-references=y|n, exceptions=y|n
     #[arg(short = 'W', long = "wasm", value_name = "KEY=VALUE,...")]
     wasm: Vec<String>,
     /// The scripts to run

@@ -276,9 +276,7 @@ impl fmt::Display for Error {
             ErrorKind::Trap(t) => write!(f, "{t}"),
             ErrorKind::Type(m) => write!(f, "type mismatch: {m}"),
             ErrorKind::Host(m) => f.write_str(m),
-            ErrorKind::Exception(e) => {
-                write!(f, "uncaught wasm exception (exception object {})", e.index)
-            }
+            ErrorKind::Exception(_) => f.write_str("uncaught wasm exception"),
         }
     }
 }

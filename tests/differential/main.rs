@@ -71,7 +71,7 @@ fn main() {
          tiered: {} functions compiled and {} OSR entries, \
          {} calls' fuel compared between strategies ({} ran out of fuel), \
          {} calls compared with wasmi, \
-         {} with typed function references or exceptions (among strategies only: wasmi lacks them), \
+         {} with typed function references or exceptions (wasmi lacks them; {} calls compared with wasmtime), \
          {} differences attributed to known wasmi bugs, {} unsupported, {} known failures, in {:.1?}",
         tally.modules,
         cases,
@@ -88,6 +88,7 @@ fn main() {
         tally.out_of_fuel,
         tally.wasmi_calls,
         tally.beyond_wasmi,
+        tally.wasmtime_calls,
         tally.oracle_bugs,
         tally.unsupported,
         tally.known,
@@ -110,6 +111,7 @@ struct Tally {
     fuel_calls: usize,
     out_of_fuel: usize,
     wasmi_calls: usize,
+    wasmtime_calls: usize,
     oracle_bugs: usize,
     unsupported: usize,
     beyond_wasmi: usize,
@@ -154,6 +156,7 @@ impl Tally {
                 self.fuel_calls += verdict.fuel_calls;
                 self.out_of_fuel += verdict.out_of_fuel;
                 self.wasmi_calls += verdict.calls_checked_against_wasmi;
+                self.wasmtime_calls += verdict.calls_checked_against_wasmtime;
                 self.oracle_bugs += usize::from(verdict.oracle_bug.is_some());
                 self.unsupported += usize::from(verdict.unsupported);
                 self.beyond_wasmi += usize::from(verdict.beyond_wasmi);

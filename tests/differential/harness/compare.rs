@@ -40,6 +40,9 @@ pub struct Verdict {
     pub calls: usize,
     /// Calls whose outcome and effects were compared with wasmi.
     pub calls_checked_against_wasmi: usize,
+    /// Calls compared with wasmtime (modules wasmi cannot run, with the
+    /// `wasmtime-oracle` feature).
+    pub calls_checked_against_wasmtime: usize,
     /// Set when wasmi differed in a way a known wasmi bug explains.
     pub oracle_bug: Option<&'static str>,
     /// Set when Strata reported the module as valid but unsupported.
@@ -156,29 +159,40 @@ pub fn check(wasm: &[u8], arg_bytes: &[u8]) -> Result<Verdict, Disagreement> {
         verdict.unsupported = true;
         return Ok(verdict);
     }
-    if run_wasmi::beyond_wasmi(wasm) {
+    let (oracle_name, oracle) = if run_wasmi::beyond_wasmi(wasm) {
         verdict.beyond_wasmi = true;
+        #[cfg(not(feature = "wasmtime-oracle"))]
         return Ok(verdict);
-    }
-    let wasmi = match run_wasmi::run_contained(wasm, &plan) {
+        #[cfg(feature = "wasmtime-oracle")]
+        ("wasmtime", super::run_wasmtime::run_contained(wasm, &plan))
+    } else {
+        ("wasmi", run_wasmi::run_contained(wasm, &plan))
+    };
+    let oracle = match oracle {
         Ok(run) => run,
         Err(panic) => {
             verdict.oracle_bug = Some(panic);
             return Ok(verdict);
         }
     };
-    verdict.calls_checked_against_wasmi = checked_calls(reference, &wasmi);
-    if let Some(diff) = first_difference(reference, &wasmi, Mode::Oracle) {
-        if let Some(bug) = oracle_bugs::wasmi_bug_in(wasm) {
-            verdict.oracle_bug = Some(bug);
-            return Ok(verdict);
+    let checked = checked_calls(reference, &oracle);
+    match oracle_name {
+        "wasmi" => verdict.calls_checked_against_wasmi = checked,
+        _ => verdict.calls_checked_against_wasmtime = checked,
+    }
+    if let Some(diff) = first_difference(reference, &oracle, Mode::Oracle) {
+        if oracle_name == "wasmi" {
+            if let Some(bug) = oracle_bugs::wasmi_bug_in(wasm) {
+                verdict.oracle_bug = Some(bug);
+                return Ok(verdict);
+            }
         }
         let summary = format!(
-            "Strata (all strategies agree) vs wasmi {}",
+            "Strata (all strategies agree) vs {oracle_name} {}",
             report::location(&diff)
         );
         let mut all = runs.clone();
-        all.push(wasmi);
+        all.push(oracle);
         return Err(report::disagreement(
             summary, &diff, &plan, &all, wasm, arg_bytes,
         ));

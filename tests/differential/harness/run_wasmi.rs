@@ -47,13 +47,8 @@ pub fn beyond_wasmi(wasm: &[u8]) -> bool {
 /// [`run`], with a panic inside wasmi caught and returned as `Err`: the
 /// oracle failing says nothing about Strata.
 pub fn run_contained(wasm: &[u8], plan: &Plan) -> Result<Run, &'static str> {
-    // Fuzzing runtimes install a hook that aborts on any panic; silence it
-    // for the duration so the unwind reaches `catch_unwind`.
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(wasm, plan)));
-    std::panic::set_hook(hook);
-    result.map_err(|_| "wasmi 2.0.0 panicked on the module (internal assertion)")
+    super::contained(|| run(wasm, plan))
+        .map_err(|()| "wasmi 2.0.0 panicked on the module (internal assertion)")
 }
 
 /// Compiles, instantiates and calls `plan` on a fresh wasmi store.

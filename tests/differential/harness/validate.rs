@@ -15,7 +15,8 @@ const FEATURES: WasmFeatures = WasmFeatures::WASM2
     .union(WasmFeatures::MULTI_MEMORY)
     .union(WasmFeatures::MEMORY64)
     .union(WasmFeatures::FUNCTION_REFERENCES)
-    .union(WasmFeatures::GC);
+    .union(WasmFeatures::GC)
+    .union(WasmFeatures::EXCEPTIONS);
 
 /// Strata's verdict differed from wasmparser's.
 #[derive(Clone, Debug)]
