@@ -81,6 +81,19 @@ const CATCHING: &str = r#"(module
       (br_if $again (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
     (local.get $sum))
 
+  ;; Exceptions from deep below, caught many times: the frames they leave
+  ;; give their call depth back (else the depth limit would trap).
+  (func (export "deep-loop") (param $n i32) (result i32)
+    (local $sum i32)
+    (loop $again
+      (block $h (result i32 i64)
+        (try_table (catch $pair $h) (call $deep (i32.const 150)))
+        (unreachable))
+      (drop)
+      (local.set $sum (i32.add (local.get $sum)))
+      (br_if $again (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $sum))
+
   (func (export "uncaught") (param i32) (call $throw-pair (local.get 0)))
   (func (export "null") (throw_ref (ref.null exn)))
   (func (export "catch-ref") (result exnref) (local $keep exnref)
@@ -133,6 +146,9 @@ fn try_table_catches_in_every_tier() {
                 let looping = f(&mut store, "loop");
                 let got = call(&mut store, &looping, &[Val::I32(1000)], 1).unwrap();
                 assert_eq!(got, [Val::I32(500_500)], "{strategy:?}");
+                let deep = f(&mut store, "deep-loop");
+                let got = call(&mut store, &deep, &[Val::I32(200)], 1).unwrap();
+                assert_eq!(got, [Val::I32(1000)], "{strategy:?}");
             },
         );
     });

@@ -18,4 +18,4 @@ pub mod trampoline;
 pub mod x64;
 
 pub use code_memory::CodeMemory;
-pub use signals::{register, Registration, TrapSite};
+pub use signals::{register, CodeSites, LandingSite, Registration, TrapSite, CATCHABLE};

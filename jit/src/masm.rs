@@ -241,6 +241,8 @@ pub struct Assembled {
     pub code: Vec<u8>,
     /// Trapping instructions, by offset.
     pub trap_sites: Vec<crate::TrapSite>,
+    /// Calls whose caller catches raises, by return address offset.
+    pub landings: Vec<crate::LandingSite>,
 }
 
 /// The instruction-level interface lowering targets.
@@ -378,6 +380,10 @@ pub trait MacroAssembler {
     /// Traps with the code in `reg` (32 bits) unless it is zero: how calls
     /// into runtime helpers report failure.
     fn raise_if_nonzero(&mut self, reg: Gpr);
+    /// Makes the call just emitted a landing site: a
+    /// [`CATCHABLE`](crate::CATCHABLE) raise below it resumes at `landing`
+    /// with this frame's stack pointer.
+    fn landing_site(&mut self, landing: Self::Label);
 
     /// Finishes the code.
     fn finish(self) -> Result<Assembled, String>;

@@ -36,6 +36,23 @@ pub struct TrapSite {
 /// The trap code of a site whose real code is in eax when it faults.
 pub const DYNAMIC_TRAP: u32 = u32::MAX;
 
+/// A call whose caller catches what its callee raises with [`CATCHABLE`]:
+/// the offset of the call's return address, and where the caller resumes.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LandingSite {
+    /// Offset of the return address (the instruction after the call).
+    pub ret: u32,
+    /// Offset of the code the caller resumes at.
+    pub landing: u32,
+}
+
+/// The raise code that may be caught: [`raise`] with it resumes at the
+/// landing site of the innermost call (of the running activation's
+/// compiled frames, the raising one excluded) that has one, with the stack
+/// pointer of that call's frame and, in rdx, how many function frames were
+/// left; only without one does it unwind the activation.
+pub const CATCHABLE: u32 = 0x1001;
+
 /// An immutable record of one registered code range, owned by its
 /// [`Registration`].
 struct CodeInfo {
@@ -43,6 +60,11 @@ struct CodeInfo {
     end: usize,
     /// Sorted by offset.
     sites: Box<[TrapSite]>,
+    /// Sorted by return address.
+    landings: Box<[LandingSite]>,
+    /// Whether the code's frames are thunks between functions (entry
+    /// stubs), which [`raise`] does not count as function frames.
+    thunks: bool,
 }
 
 /// One live range in a snapshot. The bounds are copied out of the record so
@@ -128,20 +150,40 @@ pub struct Registration {
     info: usize,
 }
 
-/// Registers `code` and its trap sites so faults in it become traps.
+/// What a code range registers besides its bounds.
+#[derive(Clone, Debug, Default)]
+pub struct CodeSites {
+    /// Trapping instructions.
+    pub traps: Vec<TrapSite>,
+    /// Calls that catch [`CATCHABLE`] raises.
+    pub landings: Vec<LandingSite>,
+    /// Whether the code's frames are thunks (see [`raise`]).
+    pub thunks: bool,
+}
+
+/// Registers `code` and its sites so faults in it become traps and
+/// catchable raises find its landing sites.
 ///
 /// Costs a copy of the registry (linear in the live ranges); lookups from the
 /// signal handler are logarithmic. Never fails today: the `Result` leaves
 /// room for a registry with limits.
-pub fn register(code: &CodeMemory, mut sites: Vec<TrapSite>) -> Result<Registration, String> {
+pub fn register(code: &CodeMemory, sites: CodeSites) -> Result<Registration, String> {
     install_handlers();
+    let CodeSites {
+        traps: mut sites,
+        mut landings,
+        thunks,
+    } = sites;
     sites.sort_unstable();
+    landings.sort_unstable();
     let start = code.as_ptr() as usize;
     let end = start + code.len();
     let info = Box::into_raw(Box::new(CodeInfo {
         start,
         end,
         sites: sites.into_boxed_slice(),
+        landings: landings.into_boxed_slice(),
+        thunks,
     }));
     // An empty range contains no PC: it is never published.
     if start != end {
@@ -223,6 +265,25 @@ impl ReadGuard {
         self.range(pc).is_some()
     }
 
+    /// The landing site of the call returning to `ret`, as an address.
+    fn landing(&self, ret: usize) -> Option<usize> {
+        let entry = self.range(ret)?;
+        // SAFETY: records in a snapshot outlive it (see `entries`).
+        let info = unsafe { &*entry.info };
+        let offset = u32::try_from(ret - entry.start).ok()?;
+        let i = info
+            .landings
+            .binary_search_by_key(&offset, |s| s.ret)
+            .ok()?;
+        Some(entry.start + info.landings[i].landing as usize)
+    }
+
+    /// Whether `pc` is in code whose frames are thunks.
+    fn in_thunk(&self, pc: usize) -> bool {
+        // SAFETY: records in a snapshot outlive it (see `entries`).
+        self.range(pc).is_some_and(|e| unsafe { (*e.info).thunks })
+    }
+
     /// The trap code registered for an instruction at `pc`, if any.
     fn trap_code(&self, pc: usize) -> Option<u32> {
         let entry = self.range(pc)?;
@@ -285,6 +346,45 @@ pub struct Activation {
     pub trace: [usize; TRACE_MAX],
     /// Entries of `trace` in use.
     pub trace_len: usize,
+    /// Where a [`CATCHABLE`] raise resumes (0: unwind the activation),
+    /// with the stack pointer and the count of function frames left,
+    /// which compiled code's raise routine reads.
+    pub resume_pc: usize,
+    /// See `resume_pc`.
+    pub resume_sp: usize,
+    /// See `resume_pc`.
+    pub resume_frames: usize,
+}
+
+/// Byte offsets of [`Activation`]'s resume fields, for the raise routine.
+pub const RESUME_PC: i32 = std::mem::offset_of!(Activation, resume_pc) as i32;
+/// See [`RESUME_PC`].
+pub const RESUME_SP: i32 = std::mem::offset_of!(Activation, resume_sp) as i32;
+/// See [`RESUME_PC`].
+pub const RESUME_FRAMES: i32 = std::mem::offset_of!(Activation, resume_frames) as i32;
+
+/// Finds where a [`CATCHABLE`] raise from the frame at `sp` (running the
+/// code at `pc`) resumes: the first caller whose call has a landing site.
+/// Frames are `FRAME_BYTES` each, as in [`record_trace`].
+fn find_landing(registry: &ReadGuard, act: &mut Activation, pc: usize, mut sp: usize) {
+    act.resume_pc = 0;
+    let mut frames = usize::from(!registry.in_thunk(pc));
+    while sp < act.saved_sp {
+        // SAFETY: between the raising frame and the trampoline's frame the
+        // stack holds compiled frames (see `record_trace`).
+        let ret = unsafe { *((sp + FRAME_BYTES / 2) as *const usize) };
+        if !registry.in_code(ret) {
+            return;
+        }
+        sp += FRAME_BYTES;
+        if let Some(landing) = registry.landing(ret) {
+            act.resume_pc = landing;
+            act.resume_sp = sp;
+            act.resume_frames = frames;
+            return;
+        }
+        frames += 1;
+    }
 }
 
 /// Records the faulting PC and the return addresses of the compiled frames
@@ -326,7 +426,9 @@ pub struct Raised {
 /// backtrace from `sp` (the trapping frame's stack pointer) and `pc` (an
 /// address inside the trapping function) exactly as the signal handler
 /// does, and returns where to resume. Compiled code then sets its stack
-/// pointer to `saved_sp` and jumps to `landing` with the code in eax.
+/// pointer to `saved_sp` and jumps to `landing` with the code in eax; or,
+/// when a [`CATCHABLE`] raise found a landing site (`resume_pc` set), to
+/// `resume_sp` and `resume_pc` with `resume_frames` in rdx.
 ///
 /// # Safety
 /// Called only by compiled code (see `X64Assembler`'s raise routine), with
@@ -338,7 +440,13 @@ pub unsafe extern "sysv64" fn raise(code: u32, sp: usize, pc: usize) -> Raised {
         // SAFETY: the activation lives on the stack of the trampoline's
         // caller, below the trapping frames, and only this thread uses it;
         // the caller guarantees `sp` is a compiled frame of it.
-        unsafe { record_trace(&registry, &mut *act, pc, sp) };
+        unsafe {
+            record_trace(&registry, &mut *act, pc, sp);
+            match code {
+                CATCHABLE => find_landing(&registry, &mut *act, pc, sp),
+                _ => (*act).resume_pc = 0,
+            }
+        }
     }
     Raised {
         act,

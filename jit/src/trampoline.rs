@@ -89,6 +89,9 @@ pub unsafe fn call(entry: *const u8, ctx: *mut u8, fp: *mut u64) -> Result<(), T
         prev: signals::current(),
         trace: [0; signals::TRACE_MAX],
         trace_len: 0,
+        resume_pc: 0,
+        resume_sp: 0,
+        resume_frames: 0,
     };
     let act_ptr: *mut Activation = &mut act;
     signals::set_current(act_ptr);

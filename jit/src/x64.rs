@@ -84,6 +84,8 @@ pub struct X64Assembler {
     stubs: Vec<(DynamicLabel, u32)>,
     /// The shared stub raising the code in eax, if used.
     raise: Option<DynamicLabel>,
+    /// Return address offsets of calls with landing sites, and the sites.
+    landings: Vec<(u32, DynamicLabel)>,
 }
 
 impl Default for X64Assembler {
@@ -100,6 +102,7 @@ impl X64Assembler {
             trap_sites: Vec::new(),
             stubs: Vec::new(),
             raise: None,
+            landings: Vec::new(),
         }
     }
 
@@ -153,6 +156,14 @@ impl X64Assembler {
             // rax: the activation (Activation::saved_sp, then ::landing); rdx: the code.
             ; test rax, rax
             ; jz =>no_activation
+            // A catchable raise that found a landing site resumes there.
+            ; mov rcx, [rax + crate::signals::RESUME_PC]
+            ; test rcx, rcx
+            ; jz >unwind
+            ; mov rsp, [rax + crate::signals::RESUME_SP]
+            ; mov rdx, [rax + crate::signals::RESUME_FRAMES]
+            ; jmp rcx
+            ; unwind:
             ; mov rsp, [rax]
             ; mov rcx, [rax + 8]
             ; mov eax, edx
@@ -971,6 +982,11 @@ impl MacroAssembler for X64Assembler {
         dynasm!(self.ops ; .arch x64 ; mov eax, Rd(r) ; test eax, eax ; jnz =>stub);
     }
 
+    fn landing_site(&mut self, landing: DynamicLabel) {
+        let ret = self.offset();
+        self.landings.push((ret, landing));
+    }
+
     fn finish(mut self) -> Result<Assembled, String> {
         let stubs = std::mem::take(&mut self.stubs);
         for (label, code) in stubs {
@@ -981,9 +997,23 @@ impl MacroAssembler for X64Assembler {
         if let Some(raise) = self.raise.take() {
             self.emit_raise(raise);
         }
+        let mut landings = Vec::with_capacity(self.landings.len());
+        for &(ret, label) in &self.landings {
+            let at = self.ops.labels().resolve_dynamic(label);
+            let at = at.map_err(|e| e.to_string())?;
+            landings.push(crate::LandingSite {
+                ret,
+                landing: at.0 as u32,
+            });
+        }
         let code = self.ops.finalize().map_err(|e| e.to_string())?;
         let mut trap_sites = self.trap_sites;
         trap_sites.sort_unstable();
-        Ok(Assembled { code, trap_sites })
+        landings.sort_unstable();
+        Ok(Assembled {
+            code,
+            trap_sites,
+            landings,
+        })
     }
 }

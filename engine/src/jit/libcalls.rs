@@ -35,11 +35,10 @@ pub(crate) enum Libcall {
     Rethrow,
     CatchTag,
     TakeException,
-    CallCatching,
 }
 
 /// Every [`Libcall`], indexed by it.
-pub(crate) static LIBCALLS: [Helper; 19] = [
+pub(crate) static LIBCALLS: [Helper; 18] = [
     memory_size,
     memory_fill,
     memory_copy,
@@ -58,7 +57,6 @@ pub(crate) static LIBCALLS: [Helper; 19] = [
     rethrow,
     catch_tag,
     take_exception,
-    call_catching,
 ];
 
 /// The store and instance index behind `ctx`.
@@ -285,7 +283,7 @@ pub(crate) unsafe extern "sysv64" fn ref_func(
 /// Makes `exn` the store's pending error, as a raised exception.
 fn raise_exception(inner: &mut StoreInner, exn: u32) -> u64 {
     inner.pending = Some(exception::thrown(inner, exn));
-    HOST_PENDING as u64
+    strata_jit::CATCHABLE as u64
 }
 
 /// `throw` of the module's tag `tag`, whose values are in the cells at `fp`.
@@ -386,7 +384,7 @@ pub(crate) unsafe extern "sysv64" fn take_exception(
 ) -> u64 {
     // SAFETY: the helpers' contract.
     let (inner, _) = unsafe { parts(ctx) };
-    if status != HOST_PENDING as u64 {
+    if status != HOST_PENDING as u64 && status != strata_jit::CATCHABLE as u64 {
         return status;
     }
     let exn = inner
@@ -400,37 +398,5 @@ pub(crate) unsafe extern "sysv64" fn take_exception(
             0
         }
         None => status,
-    }
-}
-
-/// Calls compiled code at `entry` of the calling instance, with its frame
-/// at `fp`, in an activation of its own, so that what it raises comes
-/// back here as a status (0, or a pending error) for a `try_table` of the
-/// caller to take, instead of unwinding past the caller.
-pub(crate) unsafe extern "sysv64" fn call_catching(
-    ctx: *mut VmCtx,
-    fp: u64,
-    entry: u64,
-    _: u64,
-    _: u64,
-) -> u64 {
-    // SAFETY: the helpers' contract.
-    let (inner, instance) = unsafe { parts(ctx) };
-    let depth = inner.depth;
-    // SAFETY: `entry` is an entry of the instance's compiled module (its
-    // own code or a stub that runs the interpreter), `ctx` its refreshed
-    // context and `fp` the callee's frame in the value stack, as a direct
-    // call would pass them.
-    let result =
-        unsafe { strata_jit::trampoline::call(entry as *const u8, ctx.cast(), fp as *mut u64) };
-    match result {
-        Ok(()) => 0,
-        Err(trapped) => {
-            // SAFETY: as above; the callee's references are gone.
-            let (inner, _) = unsafe { parts(ctx) };
-            let e = super::trapped_error(inner, ctx, instance as u32, None, depth, trapped);
-            inner.pending = Some(e);
-            HOST_PENDING as u64
-        }
     }
 }

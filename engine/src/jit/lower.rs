@@ -80,6 +80,8 @@ pub(crate) struct Lowered {
     pub trap_sites: Vec<TrapSite>,
     /// Offset of each loop's OSR entry, in loop order.
     pub osr: Vec<u32>,
+    /// Calls inside `try_table`s that catch what their callee raises.
+    pub landings: Vec<strata_jit::LandingSite>,
 }
 
 struct Lowerer<'a> {
@@ -103,6 +105,14 @@ struct Lowerer<'a> {
     /// its landing pad, and the registers its call saved, which the
     /// landing pad expects back in place.
     catching: Option<(dynasmrt::DynamicLabel, Option<crate::ir::CallSave>)>,
+    /// Out-of-line code where an exception raised below a direct call
+    /// inside a `try_table` resumes: its label, the landing pad's, and the
+    /// registers the call saved.
+    landing_stubs: Vec<(
+        dynasmrt::DynamicLabel,
+        dynasmrt::DynamicLabel,
+        Option<crate::ir::CallSave>,
+    )>,
 }
 
 /// The machine load of an IR load kind.
@@ -153,12 +163,14 @@ pub(crate) fn lower<'a>(module: &'a ModuleInner, body: &'a FuncBody) -> Result<L
         epoch_slow: Vec::new(),
         osr_pending: None,
         catching: None,
+        landing_stubs: Vec::new(),
     };
     l.collect_targets();
     l.prologue();
     l.zero_frame();
     l.body()?;
     l.epoch_slow_paths();
+    l.landing_stubs();
     let osr_labels: Vec<_> = l.loops.clone();
     let mut osr = vec![0u32; body.num_loops as usize];
     for (id, target) in osr_labels {
@@ -173,6 +185,7 @@ pub(crate) fn lower<'a>(module: &'a ModuleInner, body: &'a FuncBody) -> Result<L
         code: asm.code,
         trap_sites: sites,
         osr,
+        landings: asm.landings,
     })
 }
 
@@ -241,8 +254,10 @@ impl Lowerer<'_> {
     fn prologue(&mut self) {
         // The frame, and the argument area of calls it makes, must fit.
         let fs = self.body.stack_cells() as i32;
-        // Keep rsp 16-byte aligned in the body, so calls need no adjustment.
-        self.m.adjust_sp(-8);
+        // Keep rsp 16-byte aligned in the body, so calls need no adjustment;
+        // the slot keeps the frame pointer, where an exception's landing
+        // site finds it (see `landing_stubs`).
+        self.m.push(FP);
         // Before anything can trap: a trap hands the register back.
         self.fuel_from_memory();
         self.m
@@ -400,7 +415,7 @@ impl Lowerer<'_> {
     /// interpreter counted stays, register homes are loaded from their cells.
     fn osr_entry(&mut self, target: dynasmrt::DynamicLabel) {
         let b = self.body;
-        self.m.adjust_sp(-8);
+        self.m.push(FP);
         self.fuel_from_memory();
         // The interpreter checked the frame; calls also need their argument area.
         let fs = b.stack_cells() as i32;
@@ -1236,13 +1251,42 @@ impl Lowerer<'_> {
         self.m.bind(ok);
     }
 
-    /// Calls compiled code at `entry` of this instance, with
-    /// its frame at this frame's outgoing cells, in an activation of its
-    /// own (see `libcalls::call_catching`), then checks its status.
-    fn call_catching(&mut self, entry: Gpr) {
-        self.m.mov(Size::S64, x::RDX, Src::Reg(entry));
-        self.helper_call(HelperAt::Fixed(Libcall::CallCatching), true, &[], true);
-        self.check_status(x::RAX);
+    /// Inside a `try_table`, makes the direct call just emitted a landing
+    /// site: an exception raised below it resumes at a stub that puts
+    /// this frame back and goes to the landing pad.
+    fn catch_below(&mut self) {
+        if let Some((landing, save)) = self.catching {
+            let stub = self.m.new_label();
+            self.m.landing_site(stub);
+            self.landing_stubs.push((stub, landing, save));
+        }
+    }
+
+    /// The landing sites' stubs. A catchable raise resumes at one with
+    /// this function's stack pointer and, in rdx, the number of function
+    /// frames it left, whose epilogues did not run: the stub takes the
+    /// frame pointer from the frame's slot (see `prologue`), gives back the
+    /// call depth those frames took, reloads what the call saved and the
+    /// memory base, takes the exception and goes to the landing pad.
+    fn landing_stubs(&mut self) {
+        for (stub, landing, save) in std::mem::take(&mut self.landing_stubs) {
+            self.m.bind(stub);
+            self.m.mov(Size::S64, FP, Src::Mem(Mem::at(x::RSP, 0)));
+            self.m
+                .mov(Size::S64, S1, Src::Mem(Mem::at(CTX, vmctx::DEPTH)));
+            self.m.mov(Size::S64, S2, Src::Mem(Mem::at(S1, 0)));
+            self.m.alu(AluOp::Sub, Size::S64, S2, Src::Reg(x::RDX));
+            self.m.store_reg(Size::S64, Mem::at(S1, 0), S2);
+            self.m
+                .mov(Size::S64, HEAP, Src::Mem(Mem::at(CTX, vmctx::MEM_BASE)));
+            self.m
+                .mov(Size::S32, x::RSI, Src::Imm(strata_jit::CATCHABLE as i32));
+            self.helper_call(HelperAt::Fixed(Libcall::TakeException), false, &[], false);
+            if let Some(save) = save {
+                self.save_registers(save, false);
+            }
+            self.m.jmp(landing);
+        }
     }
 
     /// Reads register `k` of the operand words starting at instruction `at`.
@@ -1642,20 +1686,14 @@ impl Lowerer<'_> {
                     let args = self.operands(next, np);
                     let results = self.operands(next + np.div_ceil(3), nr);
                     self.call_args(&args);
-                    if self.catching.is_some() {
-                        self.m.mov(S64, S1, Src::Mem(Mem::at(CTX, vmctx::ENTRIES)));
-                        self.m
-                            .mov(S64, x::RAX, Src::Mem(Mem::at(S1, 8 * func as i32)));
-                        self.call_catching(x::RAX);
-                    } else {
-                        self.fuel_to_memory();
-                        let fs = 8 * self.body.frame_size as i32;
-                        self.m.lea(FP, Mem::at(FP, fs));
-                        self.m.mov(S64, S1, Src::Mem(Mem::at(CTX, vmctx::ENTRIES)));
-                        self.m.call_mem(Mem::at(S1, 8 * func as i32));
-                        self.m.lea(FP, Mem::at(FP, -fs));
-                        self.fuel_from_memory();
-                    }
+                    self.fuel_to_memory();
+                    let fs = 8 * self.body.frame_size as i32;
+                    self.m.lea(FP, Mem::at(FP, fs));
+                    self.m.mov(S64, S1, Src::Mem(Mem::at(CTX, vmctx::ENTRIES)));
+                    self.m.call_mem(Mem::at(S1, 8 * func as i32));
+                    self.catch_below();
+                    self.m.lea(FP, Mem::at(FP, -fs));
+                    self.fuel_from_memory();
                     self.call_results(&results);
                     skip = np.div_ceil(3) + nr.div_ceil(3);
                 }
@@ -1740,13 +1778,10 @@ impl Lowerer<'_> {
                     // here, as a direct call is (see `DIRECT_ENTRY_MIN`).
                     self.m.jcc(Cond::LtU, made);
                     self.m.bind(direct);
-                    if self.catching.is_some() {
-                        self.call_catching(x::RAX);
-                    } else {
-                        self.m.lea(FP, Mem::at(FP, fs));
-                        self.m.call_reg(x::RAX);
-                        self.m.lea(FP, Mem::at(FP, -fs));
-                    }
+                    self.m.lea(FP, Mem::at(FP, fs));
+                    self.m.call_reg(x::RAX);
+                    self.catch_below();
+                    self.m.lea(FP, Mem::at(FP, -fs));
                     self.m.jmp(done);
                     self.m.bind(made);
                     self.fuel_from_memory();

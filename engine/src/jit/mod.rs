@@ -115,7 +115,7 @@ impl JitState {
             .map(|&(_, _, def)| def)
     }
 
-    fn publish(&self, code: &[u8], sites: Vec<strata_jit::TrapSite>) -> Result<usize> {
+    fn publish(&self, code: &[u8], sites: strata_jit::CodeSites) -> Result<usize> {
         let mem = CodeMemory::publish(code)
             .map_err(|e| Error::instantiate(format!("cannot map compiled code: {e}")))?;
         let base = mem.as_ptr() as usize;
@@ -143,7 +143,12 @@ pub(crate) fn compile(module: &ModuleInner, def: u32) -> Result<()> {
     }
     let body = module.body(def)?;
     let lowered = lower::lower(module, body).map_err(lower_err)?;
-    let base = jit.publish(&lowered.code, lowered.trap_sites)?;
+    let sites = strata_jit::CodeSites {
+        traps: lowered.trap_sites,
+        landings: lowered.landings,
+        thunks: false,
+    };
+    let base = jit.publish(&lowered.code, sites)?;
     jit.add_range(base, lowered.code.len(), def);
     let first_loop = module.loop_offsets[def as usize] as usize;
     for (i, &off) in lowered.osr.iter().enumerate() {
@@ -186,6 +191,8 @@ pub(crate) struct Assembled {
     pub code: Vec<u8>,
     /// Trap sites, offsets into `code`.
     pub sites: Vec<strata_jit::TrapSite>,
+    /// Landing sites of calls inside `try_table`s, offsets into `code`.
+    pub landings: Vec<strata_jit::LandingSite>,
     /// Each function's start and length in `code`, and its loops' OSR
     /// entries as offsets from its start.
     pub funcs: Vec<(u32, u32, Vec<u32>)>,
@@ -201,6 +208,7 @@ pub(crate) fn assemble_all(module: &ModuleInner) -> Result<Assembled> {
     let mut out = Assembled {
         code: Vec::new(),
         sites: Vec::new(),
+        landings: Vec::new(),
         funcs: Vec::with_capacity(module.bodies.len()),
     };
     for def in 0..module.bodies.len() as u32 {
@@ -216,6 +224,11 @@ pub(crate) fn assemble_all(module: &ModuleInner) -> Result<Assembled> {
                 offset: s.offset + start,
                 code: s.code,
             }));
+        out.landings
+            .extend(lowered.landings.iter().map(|s| strata_jit::LandingSite {
+                ret: s.ret + start,
+                landing: s.landing + start,
+            }));
         out.funcs
             .push((start, lowered.code.len() as u32, lowered.osr));
     }
@@ -229,6 +242,10 @@ pub(crate) fn install_all(module: &ModuleInner, asm: &Assembled) -> Result<()> {
     let inside = |off: u32| (off as usize) < asm.code.len();
     if asm.funcs.len() != module.bodies.len()
         || asm.sites.iter().any(|s| !inside(s.offset))
+        || asm
+            .landings
+            .iter()
+            .any(|s| !inside(s.ret) || !inside(s.landing))
         || asm.funcs.iter().any(|(start, len, _)| {
             (*start as usize)
                 .checked_add(*len as usize)
@@ -237,7 +254,12 @@ pub(crate) fn install_all(module: &ModuleInner, asm: &Assembled) -> Result<()> {
     {
         return Err(Error::compile("machine code does not fit its module"));
     }
-    let base = jit.publish(&asm.code, asm.sites.clone())?;
+    let sites = strata_jit::CodeSites {
+        traps: asm.sites.clone(),
+        landings: asm.landings.clone(),
+        thunks: false,
+    };
+    let base = jit.publish(&asm.code, sites)?;
     for (def, (start, len, osr)) in asm.funcs.iter().enumerate() {
         jit.add_range(base + *start as usize, *len as usize, def as u32);
         let first_loop = module.loop_offsets[def] as usize;
@@ -297,7 +319,14 @@ pub(crate) fn install_interpreter_stubs(module: &ModuleInner) -> Result<()> {
     m.adjust_sp(8);
     m.ret();
     let asm = m.finish().map_err(lower_err)?;
-    let base = module.jit.publish(&asm.code, asm.trap_sites)?;
+    // Entry stubs are thunks: a catchable raise through one does not count
+    // its frame as a function's.
+    let sites = strata_jit::CodeSites {
+        traps: asm.trap_sites,
+        landings: Vec::new(),
+        thunks: true,
+    };
+    let base = module.jit.publish(&asm.code, sites)?;
     for (def, off) in offsets.into_iter().enumerate() {
         if !module.jit.compiled[def].load(Ordering::Acquire) {
             module.jit.entries[def].store(base + off as usize, Ordering::Release);
@@ -417,7 +446,7 @@ pub(crate) fn trapped_error(
         // Compiled code keeps the fuel left in r13 (`lower::FUEL`).
         inner.fuel = trapped.r13 as i64;
     }
-    let pending = if trapped.code == HOST_PENDING {
+    let pending = if trapped.code == HOST_PENDING || trapped.code == strata_jit::CATCHABLE {
         Some(
             inner
                 .pending
@@ -456,12 +485,18 @@ pub(crate) fn trapped_error(
 }
 
 /// Hands an error to the compiled caller: stored, reported as pending.
+/// An exception of this store is catchable: compiled callers' landing
+/// sites may take it (`strata_jit::CATCHABLE`).
 fn pending<T>(store: &mut Store<T>, result: Result<()>) -> u64 {
     match result {
         Ok(()) => 0,
         Err(e) => {
+            let code = match crate::runtime::exception::caught(&store.inner, &e) {
+                Some(_) => strata_jit::CATCHABLE,
+                None => HOST_PENDING,
+            };
             store.inner.pending = Some(e);
-            HOST_PENDING as u64
+            code as u64
         }
     }
 }

@@ -160,6 +160,10 @@ fn put_code(out: &mut Vec<u8>, asm: &Assembled) {
         s.offset.put(out);
         s.code.put(out);
     });
+    put_vec(out, &asm.landings, |out, s| {
+        s.ret.put(out);
+        s.landing.put(out);
+    });
     put_vec(out, &asm.funcs, |out, (start, len, osr)| {
         start.put(out);
         len.put(out);
@@ -175,8 +179,19 @@ fn get_code(r: &mut &[u8]) -> Option<Assembled> {
             code: u32::get(r)?,
         })
     })?;
+    let landings = get_vec(r, |r| {
+        Some(strata_jit::LandingSite {
+            ret: u32::get(r)?,
+            landing: u32::get(r)?,
+        })
+    })?;
     let funcs = get_vec(r, |r| Some((u32::get(r)?, u32::get(r)?, get_u32s(r)?)))?;
-    Some(Assembled { code, sites, funcs })
+    Some(Assembled {
+        code,
+        sites,
+        landings,
+        funcs,
+    })
 }
 
 /// A module from `bytes`, an artifact of [`serialize`] made by an engine
