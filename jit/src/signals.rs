@@ -161,14 +161,25 @@ pub struct CodeSites {
     pub thunks: bool,
 }
 
+impl From<Vec<TrapSite>> for CodeSites {
+    /// Trap sites alone: function code without landing sites.
+    fn from(traps: Vec<TrapSite>) -> CodeSites {
+        CodeSites {
+            traps,
+            ..CodeSites::default()
+        }
+    }
+}
+
 /// Registers `code` and its sites so faults in it become traps and
 /// catchable raises find its landing sites.
 ///
 /// Costs a copy of the registry (linear in the live ranges); lookups from the
 /// signal handler are logarithmic. Never fails today: the `Result` leaves
 /// room for a registry with limits.
-pub fn register(code: &CodeMemory, sites: CodeSites) -> Result<Registration, String> {
+pub fn register(code: &CodeMemory, sites: impl Into<CodeSites>) -> Result<Registration, String> {
     install_handlers();
+    let sites = sites.into();
     let CodeSites {
         traps: mut sites,
         mut landings,

@@ -119,7 +119,7 @@ fn thousands_of_ranges_resolve_to_their_own_sites() {
     // Re-register the dropped half with other codes, then drop everything.
     for &i in dropped {
         let b = &blocks[i];
-        let sites = b
+        let sites: Vec<TrapSite> = b
             .sites
             .iter()
             .map(|s| TrapSite {

@@ -5,7 +5,7 @@
 
 use strata_jit::masm::*;
 use strata_jit::x64::*;
-use strata_jit::{register, trampoline, CodeMemory};
+use strata_jit::{register, trampoline, CodeMemory, CodeSites, CATCHABLE};
 
 /// Compiled code plus its trap registration, kept alive together. The
 /// registration is declared first so it drops before the code is unmapped.
@@ -20,7 +20,12 @@ fn build(f: impl FnOnce(&mut X64Assembler)) -> Compiled {
     masm.ret();
     let asm = masm.finish().expect("assembles");
     let code = CodeMemory::publish(&asm.code).expect("maps");
-    let reg = register(&code, asm.trap_sites).expect("registers");
+    let sites = CodeSites {
+        traps: asm.trap_sites,
+        landings: asm.landings,
+        thunks: false,
+    };
+    let reg = register(&code, sites).expect("registers");
     Compiled { code, _reg: reg }
 }
 
@@ -323,4 +328,46 @@ fn a_trap_without_a_signal_hands_back_r13_and_the_trapping_pc() {
         t.pcs[0],
         c.code.len()
     );
+}
+
+/// A catchable raise two frames down resumes at the landing site of the
+/// call that made them, in its caller's frame, with the count of frames
+/// it left in rdx; without a landing site it unwinds the activation.
+#[test]
+fn a_catchable_raise_resumes_at_the_innermost_landing_site() {
+    // Frames as compiled functions keep them: one slot, then the return address.
+    let raiser = build(|m| {
+        m.adjust_sp(-8);
+        m.mov(Size::S32, RSI, Src::Imm(CATCHABLE as i32));
+        m.raise_if_nonzero(RSI);
+        m.adjust_sp(8);
+    });
+    let middle = build(|m| {
+        m.adjust_sp(-8);
+        m.call_abs(raiser.code.as_ptr() as usize);
+        m.adjust_sp(8);
+    });
+    let outer = |catching: bool| {
+        build(|m| {
+            let (landing, done) = (m.new_label(), m.new_label());
+            m.adjust_sp(-8);
+            m.call_abs(middle.code.as_ptr() as usize);
+            if catching {
+                m.landing_site(landing);
+            }
+            m.store_imm(Size::S64, cell(0), 1);
+            m.jmp(done);
+            m.bind(landing);
+            m.store_imm(Size::S64, cell(0), 2);
+            m.store_reg(Size::S64, cell(1), RDX);
+            m.bind(done);
+            m.adjust_sp(8);
+        })
+    };
+    let mut cells = [0, 0];
+    run(&outer(true), &mut cells).unwrap();
+    assert_eq!(cells, [2, 2]);
+    let mut cells = [0, 0];
+    assert_eq!(run(&outer(false), &mut cells), Err(CATCHABLE));
+    assert_eq!(cells, [0, 0]);
 }
