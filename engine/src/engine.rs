@@ -356,6 +356,11 @@ struct TypeRegistry {
     ids: HashMap<FuncType, u32>,
     /// By id.
     types: Vec<FuncType>,
+    /// Recursion groups of several types or of one that refers to itself,
+    /// as written (members referring to each other by index in the group,
+    /// see `types::IN_GROUP`), and their members' first id: equal groups
+    /// are the same types.
+    groups: HashMap<Vec<FuncType>, u32>,
 }
 
 struct EngineInner {
@@ -473,11 +478,30 @@ impl Engine {
 
     pub(crate) fn intern_type(&self, ty: &FuncType) -> u32 {
         let mut types = self.inner.types.lock().unwrap_or_else(|p| p.into_inner());
-        let TypeRegistry { ids, types } = &mut *types;
+        let TypeRegistry { ids, types, .. } = &mut *types;
         *ids.entry(ty.clone()).or_insert_with(|| {
             types.push(ty.clone());
             types.len() as u32 - 1
         })
+    }
+
+    /// The ids of a recursion group's members (consecutive, from the one
+    /// returned), `members` as written: referring to each other by index
+    /// ([`crate::types::IN_GROUP`]).
+    pub(crate) fn intern_group(&self, members: &[FuncType]) -> u32 {
+        let mut types = self.inner.types.lock().unwrap_or_else(|p| p.into_inner());
+        let TypeRegistry { ids, types, groups } = &mut *types;
+        if let Some(&base) = groups.get(members) {
+            return base;
+        }
+        let base = types.len() as u32;
+        for (i, m) in members.iter().enumerate() {
+            let ty = m.in_group(base, i as u32);
+            ids.insert(ty.clone(), base + i as u32);
+            types.push(ty);
+        }
+        groups.insert(members.to_vec(), base);
+        base
     }
 
     /// The engine's id of function type `ty`, as a

@@ -149,14 +149,14 @@ impl ValType {
                 shared: false,
                 ty: A::Exn,
             } => HeapType::Exn,
-            H::Concrete(UnpackedIndex::Module(i)) => {
-                match type_ids.get(i as usize) {
-                    Some(&id) => HeapType::ConcreteFunc(id),
-                    // Only a type that refers to itself (or a later one in
-                    // its recursion group) gets here.
-                    None => return Err(unsupported("recursive types")),
-                }
-            }
+            H::Concrete(UnpackedIndex::Module(i)) => match type_ids.get(i as usize) {
+                Some(&id) => HeapType::ConcreteFunc(id),
+                // Only a type of the recursion group being defined gets
+                // here (validation rejects other indices past the types):
+                // the group's members come after the ids so far.
+                None => HeapType::ConcreteFunc(IN_GROUP | (i - type_ids.len() as u32)),
+            },
+            H::Concrete(UnpackedIndex::RecGroup(i)) => HeapType::ConcreteFunc(IN_GROUP | i),
             _ => {
                 return Err(unsupported(
                     "garbage collection and exception reference types",
@@ -195,12 +195,22 @@ impl fmt::Display for RefType {
 }
 
 /// A function signature.
+///
+/// Two signatures are the same type when they are equal, except that a
+/// type of a recursion group of several types, or one that refers to
+/// itself, is also told apart by its group (Wasm 3.0's iso-recursive
+/// types): its group's engine id and its place in it.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct FuncType {
     // params followed by results, shared cheaply between modules and stores.
     sig: Arc<[ValType]>,
     num_params: usize,
+    rec: Option<(u32, u32)>,
 }
+
+/// Marks a type reference to a member of the recursion group being
+/// defined, by its index in the group, before the group has engine ids.
+pub(crate) const IN_GROUP: u32 = 1 << 31;
 
 impl FuncType {
     /// A signature from parameter and result types.
@@ -214,7 +224,68 @@ impl FuncType {
         FuncType {
             sig: sig.into(),
             num_params,
+            rec: None,
         }
+    }
+
+    /// Whether the signature refers to a member of the recursion group
+    /// being defined ([`IN_GROUP`]).
+    pub(crate) fn refers_in_group(&self) -> bool {
+        self.sig.iter().any(|t| {
+            matches!(t.as_ref_type().map(|r| r.heap_type()),
+                Some(HeapType::ConcreteFunc(id)) if id & IN_GROUP != 0)
+        })
+    }
+
+    /// The member `index` of the recursion group whose members have engine
+    /// ids from `base`: references to members resolved to their ids.
+    pub(crate) fn in_group(&self, base: u32, index: u32) -> FuncType {
+        let resolve = |t: &ValType| match t.as_ref_type() {
+            Some(r) => match r.heap_type() {
+                HeapType::ConcreteFunc(id) if id & IN_GROUP != 0 => {
+                    ValType::reference(RefType::new(
+                        r.is_nullable(),
+                        HeapType::ConcreteFunc(base + (id & !IN_GROUP)),
+                    ))
+                }
+                _ => *t,
+            },
+            None => *t,
+        };
+        FuncType {
+            sig: self.sig.iter().map(resolve).collect(),
+            num_params: self.num_params,
+            rec: Some((base, index)),
+        }
+    }
+
+    /// The signature as its group defines it, the inverse of
+    /// [`FuncType::in_group`]: references to the `n` members of the group
+    /// whose ids start at `base` by index in it.
+    pub(crate) fn as_written(&self, base: u32, n: u32) -> FuncType {
+        let unresolve = |t: &ValType| match t.as_ref_type() {
+            Some(r) => match r.heap_type() {
+                HeapType::ConcreteFunc(id) if (base..base + n).contains(&id) => {
+                    ValType::reference(RefType::new(
+                        r.is_nullable(),
+                        HeapType::ConcreteFunc(IN_GROUP | (id - base)),
+                    ))
+                }
+                _ => *t,
+            },
+            None => *t,
+        };
+        FuncType {
+            sig: self.sig.iter().map(unresolve).collect(),
+            num_params: self.num_params,
+            rec: None,
+        }
+    }
+
+    /// The recursion group's first engine id and this type's index in it,
+    /// for a type of a group of several types or one that refers to itself.
+    pub(crate) fn rec_group(&self) -> Option<(u32, u32)> {
+        self.rec
     }
 
     /// Parameter types.

@@ -313,7 +313,7 @@ fn switched_off_typed_references_are_invalid_and_gc_is_unsupported() {
     // Garbage collection is validated, not executed.
     for wat in [
         "(module (type (struct (field i32))))",
-        "(module (rec (type (func)) (type (func))))",
+        "(module (type (sub (func))))",
         "(module (func (drop (ref.i31 (i32.const 1)))))",
         "(module (global anyref (ref.null any)))",
     ] {
@@ -323,5 +323,108 @@ fn switched_off_typed_references_are_invalid_and_gc_is_unsupported() {
     assert_eq!(
         ValType::reference(RefType::new(true, HeapType::Func)),
         ValType::FuncRef
+    );
+}
+
+/// Recursive function types and recursion groups (Wasm 3.0's
+/// iso-recursive types): a type may refer to itself and to the other
+/// members of its group; equal groups are the same types in every module
+/// of an engine, while a member is not the equal signature outside its
+/// group.
+const RECURSIVE: &str = r#"(module
+  ;; A function that takes a reference to functions like itself.
+  (type $self (func (param i32 (ref null $self)) (result i32)))
+  (rec
+    (type $even (func (param i32 (ref null $odd)) (result i32)))
+    (type $odd (func (param i32 (ref null $even)) (result i32))))
+  (type $plain (func (param i32) (result i32)))
+  (elem declare func $count $even $odd)
+  (table $t 1 funcref)
+  (func $count (export "count") (type $self)
+    (if (result i32) (i32.eqz (local.get 0))
+      (then (i32.const 0))
+      (else (i32.add (i32.const 1)
+        (call_ref $self (i32.sub (local.get 0) (i32.const 1)) (local.get 1) (local.get 1))))))
+  (func $even (type $even)
+    (if (result i32) (i32.eqz (local.get 0))
+      (then (i32.const 1))
+      (else (return_call_ref $odd (i32.sub (local.get 0) (i32.const 1)) (ref.func $even)
+        (ref.as_non_null (local.get 1))))))
+  (func $odd (type $odd)
+    (if (result i32) (i32.eqz (local.get 0))
+      (then (i32.const 0))
+      (else (return_call_ref $even (i32.sub (local.get 0) (i32.const 1)) (ref.func $odd)
+        (ref.as_non_null (local.get 1))))))
+  (func (export "run") (param i32) (result i32)
+    (call_ref $self (local.get 0) (ref.func $count) (ref.func $count)))
+  (func (export "is-even") (param i32) (result i32)
+    (call $even (local.get 0) (ref.func $odd)))
+  ;; $even is not a plain (func (param i32 funcref)...) signature: a
+  ;; call_indirect with another group's type traps.
+  (func (export "mismatch") (result i32)
+    (table.set $t (i32.const 0) (ref.func $even))
+    (call_indirect $t (type $plain) (i32.const 1) (i32.const 0)))
+)"#;
+
+#[test]
+fn recursive_types_and_recursion_groups_run_in_every_tier() {
+    for_each_strategy(
+        |_| {},
+        |strategy, engine| {
+            let module = Module::new(&engine, RECURSIVE).unwrap();
+            let run = |module: &Module| {
+                let mut store = Store::new(module.engine(), ());
+                let instance = Linker::new(module.engine())
+                    .instantiate(&mut store, module)
+                    .unwrap();
+                let run = instance
+                    .get_typed_func::<i32, i32>(&mut store, "run")
+                    .unwrap();
+                assert_eq!(run.call(&mut store, 50).unwrap(), 50, "{strategy:?}");
+                let even = instance
+                    .get_typed_func::<i32, i32>(&mut store, "is-even")
+                    .unwrap();
+                assert_eq!(even.call(&mut store, 10_001).unwrap(), 0, "{strategy:?}");
+                assert_eq!(even.call(&mut store, 10_000).unwrap(), 1, "{strategy:?}");
+                let mismatch = instance
+                    .get_typed_func::<(), i32>(&mut store, "mismatch")
+                    .unwrap();
+                let e = mismatch.call(&mut store, ()).unwrap_err();
+                assert_eq!(e.trap_code(), Some(TrapCode::IndirectCallTypeMismatch));
+                // The group's types are their own: not equal signatures.
+                let count = instance.get_func(&mut store, "count").unwrap();
+                let ty = count.ty(&store);
+                assert_ne!(
+                    ty,
+                    FuncType::new([ValType::I32, ty.params()[1]], [ValType::I32])
+                );
+                assert_eq!(module.engine().func_type_id(&ty), {
+                    let ValType::Ref(r) = ty.params()[1] else {
+                        panic!("{ty}")
+                    };
+                    let HeapType::ConcreteFunc(id) = r.heap_type() else {
+                        panic!("{r}")
+                    };
+                    id
+                });
+            };
+            run(&module);
+            // A precompiled module brings its groups along.
+            let bytes = module.serialize().unwrap();
+            let mut config = Config::new();
+            config.strategy(strategy).parallel_compilation(false);
+            let other = Engine::new(&config).unwrap();
+            // SAFETY: the artifact was just made by an engine of the same settings.
+            let again = unsafe { Module::deserialize(&other, &bytes) }.unwrap();
+            run(&again);
+            // The same groups in another module are the same types.
+            let twin = Module::new(&other, RECURSIVE).unwrap();
+            let (a, b) = (again.exports().next(), twin.exports().next());
+            assert_eq!(
+                a.map(|e| e.ty().clone()),
+                b.map(|e| e.ty().clone()),
+                "{strategy:?}"
+            );
+        },
     );
 }

@@ -21,7 +21,8 @@ use crate::ir::wire::Wire;
 use crate::ir::{CallSave, FuncBody, Handler, Op, Slot};
 use crate::jit::Assembled;
 use crate::types::{
-    ExternType, FuncType, GlobalType, HeapType, MemoryType, Mutability, RefType, TableType, ValType,
+    ExternType, FuncType, GlobalType, HeapType, MemoryType, Mutability, RefType, TableType,
+    ValType, IN_GROUP,
 };
 
 const MAGIC: &[u8; 8] = b"\0strata\x01";
@@ -257,7 +258,7 @@ fn read_module(engine: &Engine, r: &mut &[u8]) -> Option<ModuleInner> {
         Some(ImportDecl {
             module: get_str(r)?,
             name: get_str(r)?,
-            ty: get_extern(r, &env.type_ids)?,
+            ty: get_extern(r, &env.type_ids, &env.types)?,
         })
     })?;
     let exports: Vec<(String, ExportIndex)> = get_vec(r, |r| {
@@ -443,6 +444,10 @@ fn put_val(out: &mut Vec<u8>, ids: &[u32], t: ValType) {
         HeapType::Func => 0u8.put(out),
         HeapType::Extern => 1u8.put(out),
         HeapType::Exn => 3u8.put(out),
+        HeapType::ConcreteFunc(id) if id & IN_GROUP != 0 => {
+            4u8.put(out);
+            (id & !IN_GROUP).put(out);
+        }
         HeapType::ConcreteFunc(id) => {
             2u8.put(out);
             // Every function type a module's types mention is its own.
@@ -463,21 +468,47 @@ fn get_val(r: &mut &[u8], ids: &[u32]) -> Option<ValType> {
         1 => HeapType::Extern,
         2 => HeapType::ConcreteFunc(*ids.get(u32::get(r)? as usize)?),
         3 => HeapType::Exn,
+        4 => HeapType::ConcreteFunc(IN_GROUP | u32::get(r)?),
         _ => return None,
     };
     Some(ValType::reference(RefType::new(nullable, heap)))
 }
 
-fn put_func_type(out: &mut Vec<u8>, ids: &[u32], t: &FuncType) {
+/// A signature as written (see [`put_env`] for recursion groups).
+fn put_sig(out: &mut Vec<u8>, ids: &[u32], t: &FuncType) {
     for list in [t.params(), t.results()] {
         put_vec(out, list, |out, &v| put_val(out, ids, v));
     }
 }
 
-fn get_func_type(r: &mut &[u8], ids: &[u32]) -> Option<FuncType> {
+fn get_sig(r: &mut &[u8], ids: &[u32]) -> Option<FuncType> {
     let params = get_vec(r, |r| get_val(r, ids))?;
     let results = get_vec(r, |r| get_val(r, ids))?;
     Some(FuncType::new(params, results))
+}
+
+/// A function type of an import or export: a signature, or a type of a
+/// recursion group by its index among the module's types.
+fn put_func_type(out: &mut Vec<u8>, ids: &[u32], t: &FuncType) {
+    match t.rec_group() {
+        Some((base, index)) => {
+            1u8.put(out);
+            let at = ids.iter().position(|&i| i == base + index).unwrap_or(0);
+            (at as u32).put(out);
+        }
+        None => {
+            0u8.put(out);
+            put_sig(out, ids, t);
+        }
+    }
+}
+
+fn get_func_type(r: &mut &[u8], ids: &[u32], types: &[FuncType]) -> Option<FuncType> {
+    match u8::get(r)? {
+        0 => get_sig(r, ids),
+        1 => types.get(u32::get(r)? as usize).cloned(),
+        _ => None,
+    }
 }
 
 fn put_table(out: &mut Vec<u8>, ids: &[u32], t: &TableType) {
@@ -561,22 +592,47 @@ fn put_extern(out: &mut Vec<u8>, ids: &[u32], t: &ExternType) {
     }
 }
 
-fn get_extern(r: &mut &[u8], ids: &[u32]) -> Option<ExternType> {
+fn get_extern(r: &mut &[u8], ids: &[u32], types: &[FuncType]) -> Option<ExternType> {
     Some(match u8::get(r)? {
-        0 => ExternType::Func(get_func_type(r, ids)?),
+        0 => ExternType::Func(get_func_type(r, ids, types)?),
         1 => ExternType::Memory(get_memory(r)?),
         2 => ExternType::Table(get_table(r, ids)?),
         3 => ExternType::Global(get_global(r, ids)?),
         4 => ExternType::Tag(crate::types::TagType::from_func_type(get_func_type(
-            r, ids,
+            r, ids, types,
         )?)),
         _ => return None,
     })
 }
 
+/// The types go by recursion group: a group's size (0 for a signature of
+/// its own), then its members as written, referring to each other by
+/// index in the group, so that loading interns the same group.
 fn put_env(out: &mut Vec<u8>, env: &ModuleEnv) {
     let ids = &env.type_ids;
-    put_vec(out, &env.types, |out, t| put_func_type(out, ids, t));
+    (env.types.len() as u32).put(out);
+    let mut k = 0;
+    while k < env.types.len() {
+        let t = &env.types[k];
+        let Some((base, _)) = t.rec_group() else {
+            0u32.put(out);
+            put_sig(out, ids, t);
+            k += 1;
+            continue;
+        };
+        // Members follow each other in order (`define_group`).
+        let n = env.types[k..]
+            .iter()
+            .enumerate()
+            .take_while(|(j, m)| m.rec_group() == Some((base, *j as u32)))
+            .count()
+            .max(1);
+        (n as u32).put(out);
+        for m in &env.types[k..k + n] {
+            put_sig(out, ids, &m.as_written(base, n as u32));
+        }
+        k += n;
+    }
     put_u32s(out, &env.funcs);
     env.num_imported_funcs.put(out);
     put_vec(out, &env.tables, |out, t| put_table(out, ids, t));
@@ -603,10 +659,37 @@ fn get_env(r: &mut &[u8], engine: &Engine) -> Option<ModuleEnv> {
         return None;
     }
     let (mut types, mut type_ids) = (Vec::new(), Vec::new());
-    for _ in 0..count {
-        let ty = get_func_type(r, &type_ids)?;
-        type_ids.push(engine.intern_type(&ty));
-        types.push(ty);
+    while types.len() < count {
+        let n = u32::get(r)?;
+        if n == 0 {
+            let ty = get_sig(r, &type_ids)?;
+            type_ids.push(engine.intern_type(&ty));
+            types.push(ty);
+            continue;
+        }
+        if n as usize > count - types.len() {
+            return None;
+        }
+        let members = (0..n)
+            .map(|_| get_sig(r, &type_ids))
+            .collect::<Option<Vec<_>>>()?;
+        // Every reference into the group must name one of its members.
+        let inside = |m: &FuncType| {
+            m.params().iter().chain(m.results()).all(|t| {
+                match t.as_ref_type().map(|r| r.heap_type()) {
+                    Some(HeapType::ConcreteFunc(id)) if id & IN_GROUP != 0 => (id & !IN_GROUP) < n,
+                    _ => true,
+                }
+            })
+        };
+        if !members.iter().all(inside) {
+            return None;
+        }
+        let base = engine.intern_group(&members);
+        for (i, m) in members.iter().enumerate() {
+            type_ids.push(base + i as u32);
+            types.push(m.in_group(base, i as u32));
+        }
     }
     let funcs = get_u32s(r)?;
     let num_imported_funcs = u32::get(r)?;

@@ -509,10 +509,28 @@ fn stand_in_global() -> GlobalType {
 /// A type of the type section, in a recursion group of `in_group` types:
 /// garbage collection's (groups of more than one, declared subtypes, struct
 /// and array types) are unsupported.
-fn func_type(sub: &wasmparser::SubType, in_group: usize, type_ids: &[u32]) -> Result<FuncType> {
-    if in_group > 1 {
-        return Err(Error::unsupported("recursion groups (garbage collection)"));
+/// Gives a recursion group's function types their engine ids. A group of
+/// one type that does not refer to itself is that signature; any other
+/// group is told apart from equal signatures outside it.
+fn define_group(engine: &Engine, env: &mut ModuleEnv, members: Vec<FuncType>) {
+    if let [ty] = members.as_slice() {
+        if !ty.refers_in_group() {
+            env.type_ids.push(engine.intern_type(ty));
+            env.types
+                .push(members.into_iter().next().expect("one member"));
+            return;
+        }
     }
+    let base = engine.intern_group(&members);
+    for i in 0..members.len() as u32 {
+        env.type_ids.push(base + i);
+        env.types.push(members[i as usize].in_group(base, i));
+    }
+}
+
+/// A function type as a module defines it; references to members of its
+/// recursion group are by index in it (`types::IN_GROUP`).
+fn func_type(sub: &wasmparser::SubType, type_ids: &[u32]) -> Result<FuncType> {
     if !sub.supertype_idxs.is_empty() || !sub.is_final {
         return Err(Error::unsupported(
             "subtyping declarations (garbage collection)",
@@ -614,13 +632,12 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
             Payload::TypeSection(reader) => {
                 for group in reader {
                     let group = group.map_err(invalid)?;
-                    let in_group = group.types().len();
+                    let mut members = Vec::with_capacity(group.types().len());
                     for sub in group.into_types() {
-                        let ty = func_type(&sub, in_group, &env.type_ids);
-                        let ty = defer(&mut unsupported, ty, || FuncType::new([], []))?;
-                        env.type_ids.push(engine.intern_type(&ty));
-                        env.types.push(ty);
+                        let ty = func_type(&sub, &env.type_ids);
+                        members.push(defer(&mut unsupported, ty, || FuncType::new([], []))?);
                     }
+                    define_group(engine, &mut env, members);
                 }
             }
             Payload::ImportSection(reader) => {
