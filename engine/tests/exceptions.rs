@@ -372,3 +372,41 @@ fn the_switch_turns_exceptions_off() {
     let engine = Engine::new(&Config::new()).unwrap();
     Module::new(&engine, CATCHING).unwrap();
 }
+
+/// An epoch callback is no host function a `throw` reaches: an exception
+/// it returns is caught by no `try_table`, in any tier, and ends the call
+/// as a host error.
+#[test]
+fn an_epoch_callback_cannot_throw_into_wasm() {
+    in_child_process("an_epoch_callback_cannot_throw_into_wasm", || {
+        for_each_strategy(
+            |c| {
+                c.epoch_interruption(true);
+            },
+            |strategy, engine| {
+                let module = Module::new(
+                    &engine,
+                    r#"(module
+                      (func (export "spin") (result i32)
+                        (block $h
+                          (try_table (catch_all $h) (loop $l (br $l))))
+                        (i32.const 1)))"#,
+                )
+                .unwrap();
+                let mut store = Store::new(&engine, ());
+                let tag = Tag::new(&mut store, &TagType::new([]));
+                store.set_epoch_deadline(1);
+                store.epoch_deadline_callback(move |mut store| {
+                    Err(Exn::new(&mut store, &tag, &[])?.into())
+                });
+                let instance = Linker::new(&engine)
+                    .instantiate(&mut store, &module)
+                    .unwrap();
+                let spin = instance.get_func(&mut store, "spin").unwrap();
+                engine.increment_epoch();
+                let e = call(&mut store, &spin, &[], 1).unwrap_err();
+                assert!(matches!(e.kind(), ErrorKind::Host(_)), "{strategy:?}: {e}");
+            },
+        );
+    });
+}

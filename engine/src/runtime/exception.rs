@@ -158,6 +158,19 @@ pub(crate) fn thrown(inner: &StoreInner, index: u32) -> Error {
     .into()
 }
 
+/// An error of a callback that is not a host function (an epoch deadline
+/// callback, a resource limiter): an exception there is no `throw` of any
+/// wasm instruction, so no `try_table` may catch it, in any tier; it ends
+/// the call as a host error.
+pub(crate) fn not_thrown(e: Error) -> Error {
+    match e.kind() {
+        ErrorKind::Exception(_) => {
+            Error::msg("a wasm exception was returned by an epoch callback or resource limiter")
+        }
+        _ => e,
+    }
+}
+
 /// The exception `e` carries, if it is one of this store's: what a
 /// `try_table` may catch. Traps and other errors pass every handler.
 pub(crate) fn caught(inner: &StoreInner, e: &Error) -> Option<u32> {

@@ -337,7 +337,7 @@ impl<T> Store<T> {
         otherwise: R,
     ) -> Result<R> {
         match self.limiter.as_mut() {
-            Some(access) => ask(access(&mut self.data)),
+            Some(access) => ask(access(&mut self.data)).map_err(super::exception::not_thrown),
             None => Ok(otherwise),
         }
     }
@@ -363,7 +363,7 @@ impl<T> Store<T> {
         if self.epoch_callback_changes == changes {
             self.epoch_callback = Some(callback);
         }
-        match result? {
+        match result.map_err(super::exception::not_thrown)? {
             UpdateDeadline::Continue(ticks) => {
                 self.set_epoch_deadline(ticks);
                 Ok(())
