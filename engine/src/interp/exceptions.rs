@@ -20,7 +20,10 @@ use crate::runtime::exception::{caught, new_exn, thrown};
 /// `cx` must describe a live run; `ip` and `fp` the running instruction
 /// and frame.
 unsafe fn raise(cx: &mut Exec, ip: Ip, fp: *mut u64, exn: u32) -> Flow {
-    cx.ip = ip;
+    // Past the instruction, as a call leaves `ip` past its operand words:
+    // `unwind` looks the instruction up one word back.
+    // SAFETY: at most one past the body's last instruction.
+    cx.ip = unsafe { ip.add(1) };
     cx.fp = fp;
     // SAFETY: the store is live while its wasm runs.
     let e = thrown(unsafe { &*cx.inner }, exn);
@@ -128,7 +131,11 @@ pub(super) unsafe fn unwind(cx: &mut Exec, e: &Error, skip_running: bool) -> boo
         loop {
             let body = &*cx.body;
             let code = body.code.as_ptr();
-            let at = cx.ip.offset_from(code) as u32;
+            // `ip` is past the failing instruction: past a throw, or past
+            // a call's `args` words (its `results` words, or the next
+            // instruction when it has none), so the word before it
+            // belongs to the failing instruction.
+            let at = (cx.ip.offset_from(code) as u32).saturating_sub(1);
             if let Some(landing) = body.landing_for(at) {
                 cx.ip = code.add(landing as usize);
                 (*cx.inner).in_flight = Some(exn);

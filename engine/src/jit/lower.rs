@@ -1282,6 +1282,9 @@ impl Lowerer<'_> {
             self.m
                 .mov(Size::S32, x::RSI, Src::Imm(strata_jit::CATCHABLE as i32));
             self.helper_call(HelperAt::Fixed(Libcall::TakeException), false, &[], false);
+            // Only an exception of this store is raised catchable; anything
+            // else goes on out.
+            self.m.raise_if_nonzero(x::RAX);
             if let Some(save) = save {
                 self.save_registers(save, false);
             }

@@ -304,9 +304,14 @@ fn read_module(engine: &Engine, r: &mut &[u8]) -> Option<ModuleInner> {
         .funcs
         .len()
         .checked_sub(env.num_imported_funcs as usize)?;
+    let tag_imports = imports
+        .iter()
+        .filter(|i| matches!(i.ty, ExternType::Tag(_)))
+        .count();
     if bodies.len() != defined
         || loop_offsets.len() != defined
         || env.funcs.iter().any(|&t| t as usize >= env.types.len())
+        || tag_imports != env.num_imported_tags as usize
     {
         return None;
     }
@@ -663,6 +668,9 @@ fn get_env(r: &mut &[u8], engine: &Engine) -> Option<ModuleEnv> {
         let n = u32::get(r)?;
         if n == 0 {
             let ty = get_sig(r, &type_ids)?;
+            if ty.refers_in_group() {
+                return None;
+            }
             type_ids.push(engine.intern_type(&ty));
             types.push(ty);
             continue;

@@ -9,7 +9,7 @@
 
 use super::{reused, Scratch, Translator, CONST_BIT};
 use crate::error::{Error, Result};
-use crate::ir::{CallSave, FuncBody, Op, Reg, Slot};
+use crate::ir::{CallSave, FuncBody, Handler, Op, Reg, Slot};
 use strata_regalloc::{allocate, Allocation, Budgets, Interval, Location, RegClass};
 
 /// The allocator's buffers, kept across functions in [`Scratch`].
@@ -67,8 +67,12 @@ fn finish_with(t: &mut Translator<'_>, buffers: &mut Buffers) -> Result<FuncBody
             // An exception may leave a call for a landing pad instead,
             // where every value live across it is read as it was (what
             // the call writes is a result, which it never writes then).
+            // A catch clause that does not match goes on to the next
+            // clause, not to the writes its own path makes.
             let at = i as u32;
-            let catching = op.may_throw() && t.handlers.iter().any(|h| h.start <= at && at < h.end);
+            let catching = (op.may_throw()
+                && t.handlers.iter().any(|h| h.start <= at && at < h.end))
+                || matches!(op, Op::Catch { .. });
             if !catching {
                 defs.extend(dead_after(&t.code[i + words + 1..], np, &mut seen));
             }
@@ -90,7 +94,7 @@ fn finish_with(t: &mut Translator<'_>, buffers: &mut Buffers) -> Result<FuncBody
     // A declared local lives from entry, where it is zero, unless the
     // straight-line code that starts the function writes it before any
     // read: then it needs no zeroing, and lives from that write.
-    let prefix = 2 * straight_prefix(&t.code, &t.far_branches) as u32 + 2;
+    let prefix = 2 * straight_prefix(&t.code, &t.far_branches, &t.handlers) as u32 + 2;
     let mut zeroed = vec![false; num_locals as usize];
     for (range, zeroed) in ranges.iter_mut().zip(zeroed.iter_mut()) {
         let written_first = range.0 % 2 == 1 && range.0 < prefix;
@@ -213,9 +217,13 @@ fn finish_with(t: &mut Translator<'_>, buffers: &mut Buffers) -> Result<FuncBody
 
 /// How many instructions at the start of `code` run, whenever the
 /// function is entered, one after the other from the first: up to the
-/// first that may branch or that a branch targets.
-fn straight_prefix(code: &[Op<u32>], far: &[(u32, i32)]) -> usize {
+/// first that may branch, that a branch targets, or that may leave for a
+/// landing pad of `handlers`.
+fn straight_prefix(code: &[Op<u32>], far: &[(u32, i32)], handlers: &[Handler]) -> usize {
     let mut end = code.len();
+    if let Some(first) = handlers.iter().map(|h| h.start).min() {
+        end = first as usize;
+    }
     for (i, op) in code.iter().enumerate() {
         if let Some(off) = op.branch_offset(i, far) {
             end = end.min((i as i64 + off as i64).max(0) as usize);
