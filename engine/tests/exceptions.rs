@@ -410,3 +410,59 @@ fn an_epoch_callback_cannot_throw_into_wasm() {
         );
     });
 }
+
+/// Exceptions only ever caught by plain clauses give their objects back,
+/// so a throwing loop does not grow the store; one caught with a
+/// reference lives on, whatever is thrown after it.
+#[test]
+fn caught_exceptions_give_their_objects_back() {
+    in_child_process("caught_exceptions_give_their_objects_back", || {
+        for_each_strategy(
+            |c| {
+                c.tier_up_calls(3).tier_up_back_edges(50);
+            },
+            |strategy, engine| {
+                let (mut store, instance) = instantiate(
+                    &engine,
+                    r#"(module
+                      (tag $t (param i32))
+                      (global $kept (mut exnref) (ref.null exn))
+                      (func $throw (param i32) (throw $t (local.get 0)))
+                      (func (export "keep") (param i32)
+                        (block $h (result i32 exnref)
+                          (try_table (catch_ref $t $h) (call $throw (local.get 0)))
+                          (unreachable))
+                        (global.set $kept) (drop))
+                      (func (export "churn") (param $n i32) (result i32)
+                        (local $sum i32)
+                        (loop $again
+                          (block $h (result i32)
+                            (try_table (catch $t $h) (call $throw (local.get $n)))
+                            (unreachable))
+                          (local.set $sum (i32.add (local.get $sum)))
+                          (br_if $again (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+                        (local.get $sum))
+                      (func (export "kept") (result i32)
+                        (block $h (result i32)
+                          (try_table (catch $t $h) (throw_ref (global.get $kept)))
+                          (unreachable))))"#,
+                );
+                let f = |store: &mut Store<()>, name| instance.get_func(store, name).unwrap();
+                let keep = f(&mut store, "keep");
+                call(&mut store, &keep, &[Val::I32(77)], 0).unwrap();
+                let churn = f(&mut store, "churn");
+                let got = call(&mut store, &churn, &[Val::I32(10_000)], 1).unwrap();
+                assert_eq!(got, [Val::I32(50_005_000)], "{strategy:?}");
+                assert!(
+                    store.exceptions_held() <= 2,
+                    "{strategy:?}: {}",
+                    store.exceptions_held()
+                );
+                // The kept one was not reused: rethrown, it still carries 77.
+                let kept = f(&mut store, "kept");
+                let got = call(&mut store, &kept, &[], 1).unwrap();
+                assert_eq!(got, [Val::I32(77)], "{strategy:?}");
+            },
+        );
+    });
+}

@@ -12,7 +12,7 @@
 use super::state::{for_each_operand, Exec, Flow, Ip};
 use crate::error::{Error, TrapCode};
 use crate::ir::{Op, CATCH_ALL};
-use crate::runtime::exception::{caught, new_exn, thrown};
+use crate::runtime::exception::{caught, new_exn, taken, thrown};
 
 /// Raises the store's exception `exn` from the instruction at `ip`.
 ///
@@ -106,6 +106,7 @@ pub(super) unsafe fn catch(cx: &mut Exec, ip: Ip, fp: *mut u64, tag: u32) -> Opt
             *fp.add(r as usize) = if k < n { fields[k] } else { exn as u64 + 1 };
         });
         inner.in_flight = None;
+        taken(inner, exn, with_ref != 0);
         Some(next)
     }
 }

@@ -46,6 +46,9 @@ pub(crate) fn invoke<T>(store: &mut Store<T>, func: u32, cells: &mut [u64]) -> R
     if let Some(payload) = inner.panic.take() {
         std::panic::resume_unwind(payload);
     }
+    if let Err(e) = &result {
+        crate::runtime::exception::seen_by_host(inner, e);
+    }
     result?;
     inner.stack.read(base, cells);
     Ok(())

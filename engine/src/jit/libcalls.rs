@@ -369,6 +369,7 @@ pub(crate) unsafe extern "sysv64" fn catch_tag(
         }
     }
     inner.in_flight = None;
+    exception::taken(inner, exn, with_ref != 0);
     1
 }
 

@@ -3,7 +3,11 @@
 //!
 //! An exception is an object in its store (its tag and the values it
 //! carries), named in cells by its index plus one, as other references
-//! are. Objects live as long as their store, as host references do.
+//! are. An object something may still name (a `_ref` clause made it a
+//! value, or the host saw it) lives as long as its store, as host
+//! references do; one that only ever travelled from its `throw` to a
+//! plain `catch` or `catch_all` is reused by the next `throw`, so code
+//! that throws and catches in a loop does not grow its store.
 //! While it unwinds, an exception is an [`Error`] of kind
 //! [`ErrorKind::Exception`]: both tiers and host functions pass it up as
 //! they pass traps, and the frame whose `try_table` covers the failing
@@ -26,6 +30,9 @@ pub(crate) struct ExnEntity {
     pub tag: u32,
     /// The values it carries, as cells.
     pub fields: Box<[u64]>,
+    /// Whether anything besides its own unwinding may name it: a wasm
+    /// value (`catch_ref`, `catch_all_ref`) or a host handle.
+    pub exposed: bool,
 }
 
 /// An exception tag: what `throw` names and `catch` compares. Two tags
@@ -97,7 +104,9 @@ impl Exn {
                 _ => return Err(Error::ty(format!("exception field is not a {t}"))),
             }
         }
-        Ok(new_exn(inner, tag.index, cells.into_boxed_slice()))
+        let exn = new_exn(inner, tag.index, cells.into_boxed_slice());
+        inner.exns[exn.index as usize].exposed = true;
+        Ok(exn)
     }
 
     /// The exception's tag.
@@ -140,12 +149,47 @@ impl From<Exn> for Error {
     }
 }
 
-/// Makes an exception object of store tag `tag`.
+/// Makes an exception object of store tag `tag`, in the slot of one a
+/// catch let go of if there is one.
 pub(crate) fn new_exn(inner: &mut StoreInner, tag: u32, fields: Box<[u64]>) -> Exn {
-    inner.exns.push(ExnEntity { tag, fields });
+    let entity = ExnEntity {
+        tag,
+        fields,
+        exposed: false,
+    };
+    let index = match inner.free_exns.pop() {
+        Some(index) => {
+            inner.exns[index as usize] = entity;
+            index
+        }
+        None => {
+            inner.exns.push(entity);
+            inner.exns.len() as u32 - 1
+        }
+    };
     Exn {
         store: inner.id,
-        index: inner.exns.len() as u32 - 1,
+        index,
+    }
+}
+
+/// A catch clause took exception `exn`: with a reference (`ref`) it is a
+/// wasm value from now on; without, and if nothing else saw it, its slot
+/// is free once the clause has read its values.
+pub(crate) fn taken(inner: &mut StoreInner, exn: u32, with_ref: bool) {
+    let object = &mut inner.exns[exn as usize];
+    if with_ref {
+        object.exposed = true;
+    } else if !object.exposed {
+        inner.free_exns.push(exn);
+    }
+}
+
+/// An error leaving wasm for Rust code (the embedder, or a host function
+/// that called wasm): the exception it carries may be kept from now on.
+pub(crate) fn seen_by_host(inner: &mut StoreInner, e: &Error) {
+    if let Some(exn) = caught(inner, e) {
+        inner.exns[exn as usize].exposed = true;
     }
 }
 

@@ -100,6 +100,8 @@ pub(crate) struct StoreInner {
     pub externrefs: Vec<Box<dyn Any + Send + Sync>>,
     pub tags: Vec<super::exception::TagEntity>,
     pub exns: Vec<super::exception::ExnEntity>,
+    /// Slots of `exns` free for the next exception (`exception::taken`).
+    pub free_exns: Vec<u32>,
     /// The exception a catch clause runs against: set when a `try_table`
     /// takes an exception, taken when a clause catches it.
     pub in_flight: Option<u32>,
@@ -223,6 +225,7 @@ impl<T> Store<T> {
                 externrefs: Vec::new(),
                 tags: Vec::new(),
                 exns: Vec::new(),
+                free_exns: Vec::new(),
                 in_flight: None,
                 stack: ValueStack::new(engine),
                 stack_top: 0,
@@ -245,6 +248,15 @@ impl<T> Store<T> {
     /// The engine.
     pub fn engine(&self) -> &Engine {
         &self.inner.engine
+    }
+
+    /// How many exception objects the store holds, free slots excluded:
+    /// those a `_ref` catch clause or the host may still name, which live
+    /// as long as the store, and those being thrown. An exception only
+    /// ever caught by plain `catch`/`catch_all` clauses gives its slot
+    /// back.
+    pub fn exceptions_held(&self) -> usize {
+        self.inner.exns.len() - self.inner.free_exns.len()
     }
 
     /// The embedder's data.
