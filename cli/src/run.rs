@@ -29,9 +29,9 @@ start function too. The timeout is noticed while wasm code runs: a program
 waiting in a WASI call (reading stdin) stops when that call returns.
 
 Exit status: the program's own (its proc_exit or exit() status; 0 when
-`_start` returns); 134 if it traps, running out of fuel or time included (as
-a native program that aborts; the trap's message and wasm backtrace are
-printed); 1 if the module fails to load, link or run otherwise; 2 for a bad
+`_start` returns); 134 if it traps, running out of fuel or time included, or
+ends with an uncaught exception (as a native program that aborts; the trap's
+message and wasm backtrace, or the exception's values, are printed); 1 if the module fails to load, link or run otherwise; 2 for a bad
 command line or arguments.";
 
 /// `strata run`'s command line.
@@ -365,12 +365,23 @@ fn wasi_context(req: &Request<'_>) -> Result<WasiCtx, CliError> {
 
 /// Turns the outcome of running guest code into the command's result: an
 /// exit through `proc_exit` becomes that exit status, silently, as if the
-/// program were a native one.
+/// program were a native one; an uncaught exception ends it as a trap
+/// does (as a native program's uncaught exception aborts it), with the
+/// values it carries.
 fn finish<T>(store: &Store<Host>, result: Result<T, Error>) -> Result<T, CliError> {
     result.map_err(|err| match store.data().wasi.exit_code() {
         Some(status) => CliError::Silent(status as u8),
         None if err.as_trap().is_some() => CliError::Trapped(describe(&err)),
-        None => CliError::Failed(describe(&err)),
+        None => match err.exception() {
+            Some(exn) => {
+                let values: Vec<String> = exn.fields(store).iter().map(value::format).collect();
+                CliError::Trapped(format!(
+                    "uncaught wasm exception carrying [{}]",
+                    values.join(", ")
+                ))
+            }
+            None => CliError::Failed(describe(&err)),
+        },
     })
 }
 

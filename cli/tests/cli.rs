@@ -97,6 +97,26 @@ fn trap_prints_message_and_backtrace_and_exits_134() {
 }
 
 #[test]
+fn an_uncaught_exception_exits_134_with_its_values() {
+    let path = temp_module(
+        "throw.wat",
+        r#"(module
+             (tag $t (param i32 i64))
+             (func (export "throw") (param i32) (throw $t (local.get 0) (i64.const -3))))"#,
+    );
+    for strategy in ["interpreter", "jit", "tiered"] {
+        let p = path.to_str().unwrap();
+        let out = strata(&["run", "--strategy", strategy, "--invoke", "throw", p, "12"]);
+        assert_eq!(out.status.code(), Some(134), "{strategy}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.starts_with("error: uncaught wasm exception carrying [12, -3]"),
+            "{strategy}: {err}"
+        );
+    }
+}
+
+#[test]
 fn imports_other_than_wasi_are_a_link_error_naming_the_import() {
     let path = temp_module(
         "imports.wat",

@@ -1,8 +1,10 @@
 //! Runtime helpers compiled code calls for operations too large to inline:
-//! bulk memory, tables, memory size and growth, function references.
+//! bulk memory, tables, memory size and growth, function references, and
+//! exceptions.
 //!
 //! Each takes the instance's context and up to four arguments, returns its
-//! result, and reports a trap by setting `VmCtx::trap`. They run while
+//! result, and reports a trap by setting `VmCtx::trap`; the exception
+//! helpers instead return the code to raise (0 for none). They run while
 //! compiled code holds no references into the store, so taking a mutable
 //! reference to the store's untyped part from the context is sound.
 

@@ -23,6 +23,9 @@ use strata_jit::{CodeMemory, Registration};
 use vmctx::VmCtx;
 
 /// The code a helper or hook returns when the store holds the real error.
+/// When that error is an exception of the store, the code is
+/// `strata_jit::CATCHABLE` instead, which `try_table`s of compiled callers
+/// may take (see `lower::Lowerer::landing_stubs`).
 pub(crate) const HOST_PENDING: u32 = 0x1000;
 
 /// The non-zero code compiled code reports for a trap.

@@ -248,4 +248,16 @@ impl Run {
             tier_ups: (0, 0),
         }
     }
+
+    /// A run whose module compiled but did not instantiate.
+    pub fn not_instantiated(engine: &str, outcome: Outcome) -> Run {
+        Run {
+            engine: engine.to_string(),
+            compiled: Ok(()),
+            instantiated: outcome,
+            initial: Vec::new(),
+            steps: Vec::new(),
+            tier_ups: (0, 0),
+        }
+    }
 }

@@ -114,16 +114,7 @@ pub fn run(strategy: Strategy, engine: &Engine, wasm: &[u8], plan: &Plan) -> Run
     let fuel = store.set_fuel(budget).is_ok();
     let instance = match Linker::<()>::new(engine).instantiate(&mut store, &module) {
         Ok(instance) => instance,
-        Err(e) => {
-            return Run {
-                engine: name.to_string(),
-                compiled: Ok(()),
-                instantiated: outcome_of_error(&store, &e),
-                initial: Vec::new(),
-                steps: Vec::new(),
-                tier_ups: (0, 0),
-            }
-        }
+        Err(e) => return Run::not_instantiated(name, outcome_of_error(&store, &e)),
     };
     let initial = snapshot(&mut store, &instance, plan);
     let mut steps = Vec::new();

@@ -61,16 +61,7 @@ pub fn run(wasm: &[u8], plan: &Plan) -> Run {
     let mut store = Store::new(engine, ());
     let instance = match Linker::<()>::new(engine).instantiate_and_start(&mut store, &module) {
         Ok(instance) => instance,
-        Err(e) => {
-            return Run {
-                engine: "wasmi".to_string(),
-                compiled: Ok(()),
-                instantiated: outcome_of_error(&e),
-                initial: Vec::new(),
-                steps: Vec::new(),
-                tier_ups: (0, 0),
-            }
-        }
+        Err(e) => return Run::not_instantiated("wasmi", outcome_of_error(&e)),
     };
     let initial = snapshot(&store, &instance, plan);
     let mut steps = Vec::new();

@@ -46,16 +46,7 @@ pub fn run(wasm: &[u8], plan: &Plan) -> Run {
     let mut store = Store::new(engine, ());
     let instance = match Linker::<()>::new(engine).instantiate(&mut store, &module) {
         Ok(instance) => instance,
-        Err(e) => {
-            return Run {
-                engine: "wasmtime".to_string(),
-                compiled: Ok(()),
-                instantiated: outcome_of_error(&mut store, &e),
-                initial: Vec::new(),
-                steps: Vec::new(),
-                tier_ups: (0, 0),
-            }
-        }
+        Err(e) => return Run::not_instantiated("wasmtime", outcome_of_error(&mut store, &e)),
     };
     let initial = snapshot(&mut store, &instance, plan);
     let mut steps = Vec::new();
