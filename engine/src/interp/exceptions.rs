@@ -9,10 +9,10 @@
 //! this run takes goes on to the caller of the run, compiled or host code
 //! or the embedder, as any error does.
 
-use super::state::{for_each_operand, Exec, Flow, Ip};
+use super::state::{for_each_operand, operand, Exec, Flow, Ip};
 use crate::error::{Error, TrapCode};
-use crate::ir::{Op, CATCH_ALL};
-use crate::runtime::exception::{caught, new_exn, taken, thrown};
+use crate::ir::Op;
+use crate::runtime::exception::{caught, clause_match, clause_took, throw_new, thrown};
 
 /// Raises the store's exception `exn` from the instruction at `ip`.
 ///
@@ -39,13 +39,9 @@ pub(super) unsafe fn throw(cx: &mut Exec, ip: Ip, fp: *mut u64, tag: u32) -> Flo
     // SAFETY: as the function's contract: the store is live, the args
     // words follow the instruction and name frame cells.
     unsafe {
-        let inner = &mut *cx.inner;
-        let store_tag = inner.instances[cx.instance as usize].tags[tag as usize];
-        let n = inner.tags[store_tag as usize].ty.params().len();
-        let mut fields = Vec::with_capacity(n);
-        for_each_operand(ip.add(1), n, |_, r| fields.push(*fp.add(r as usize)));
-        let exn = new_exn(inner, store_tag, fields.into_boxed_slice());
-        raise(cx, ip, fp, exn.index)
+        let field = |k| *fp.add(operand(ip.add(1), k) as usize);
+        let exn = throw_new(&mut *cx.inner, cx.instance as usize, tag, field);
+        raise(cx, ip, fp, exn)
     }
 }
 
@@ -88,25 +84,16 @@ pub(super) unsafe fn catch(cx: &mut Exec, ip: Ip, fp: *mut u64, tag: u32) -> Opt
             return None;
         };
         let inner = &mut *cx.inner;
-        let exn = inner.in_flight?;
-        let object = &inner.exns[exn as usize];
-        let takes = tag == CATCH_ALL
-            || inner.instances[cx.instance as usize].tags[tag as usize] == object.tag;
-        if !takes {
+        inner.in_flight?;
+        let Some((exn, fields)) = clause_match(inner, cx.instance as usize, tag) else {
             return Some(ip.add((value >> 1) as usize));
-        }
-        let n = if tag == CATCH_ALL {
-            0
-        } else {
-            object.fields.len()
         };
+        let n = fields.len();
         let with_ref = (value & 1) as usize;
-        let fields = &object.fields;
         let next = for_each_operand(ip.add(2), n + with_ref, |k, r| {
             *fp.add(r as usize) = if k < n { fields[k] } else { exn as u64 + 1 };
         });
-        inner.in_flight = None;
-        taken(inner, exn, with_ref != 0);
+        clause_took(inner, exn, with_ref != 0);
         Some(next)
     }
 }

@@ -176,25 +176,28 @@ pub const CATCH_ALL: u32 = u32::MAX;
 
 /// A `try_table`'s body: an exception raised by the instruction at index
 /// `start <= i < end` (or by a call it makes) goes on at the landing pad
-/// `landing`, which runs the catch clauses. Handlers are listed inner
-/// before outer, so the first that covers an instruction is its innermost.
+/// that follows the body, at `end`, which runs the catch clauses.
+/// Handlers are listed inner before outer, so the first that covers an
+/// instruction is its innermost.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct Handler {
     /// First instruction of the body.
     pub start: u32,
-    /// The instruction after the body.
+    /// The instruction after the body: the landing pad's first.
     pub end: u32,
-    /// The landing pad's first instruction.
-    pub landing: u32,
+}
+
+impl Handler {
+    /// Whether the body holds instruction `at`.
+    pub fn covers(&self, at: u32) -> bool {
+        self.start <= at && at < self.end
+    }
 }
 
 impl FuncBody {
     /// The landing pad of the innermost `try_table` covering instruction `at`.
     pub fn landing_for(&self, at: u32) -> Option<u32> {
-        self.handlers
-            .iter()
-            .find(|h| h.start <= at && at < h.end)
-            .map(|h| h.landing)
+        self.handlers.iter().find(|h| h.covers(at)).map(|h| h.end)
     }
 }
 
@@ -472,7 +475,7 @@ impl fmt::Display for FuncBody {
             writeln!(f, "  {pc:5}: {}", slot.op)?;
         }
         for h in self.handlers.iter() {
-            writeln!(f, "  ; try {}..{} -> {}", h.start, h.end, h.landing)?;
+            writeln!(f, "  ; try {}..{} -> {}", h.start, h.end, h.end)?;
         }
         Ok(())
     }

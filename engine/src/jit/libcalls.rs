@@ -298,13 +298,11 @@ pub(crate) unsafe extern "sysv64" fn throw(
 ) -> u64 {
     // SAFETY: the helpers' contract.
     let (inner, instance) = unsafe { parts(ctx) };
-    let store_tag = inner.instances[instance].tags[tag as usize];
-    let n = inner.tags[store_tag as usize].ty.params().len();
     // SAFETY: compiled code wrote the values to its outgoing cells, which
     // are inside the value stack.
-    let fields = unsafe { std::slice::from_raw_parts(fp as *const u64, n) };
-    let exn = exception::new_exn(inner, store_tag, fields.into());
-    raise_exception(inner, exn.index)
+    let field = |k| unsafe { *(fp as *const u64).add(k) };
+    let exn = exception::throw_new(inner, instance, tag as u32, field);
+    raise_exception(inner, exn)
 }
 
 /// `throw_ref` of the reference cell `exn`.
@@ -351,16 +349,9 @@ pub(crate) unsafe extern "sysv64" fn catch_tag(
 ) -> u64 {
     // SAFETY: the helpers' contract.
     let (inner, instance) = unsafe { parts(ctx) };
-    let Some(exn) = inner.in_flight else {
+    let Some((exn, fields)) = exception::clause_match(inner, instance, tag as u32) else {
         return 0;
     };
-    let object = &inner.exns[exn as usize];
-    let tag = tag as u32;
-    let all = tag == crate::ir::CATCH_ALL;
-    if !all && inner.instances[instance].tags[tag as usize] != object.tag {
-        return 0;
-    }
-    let fields: &[u64] = if all { &[] } else { &object.fields };
     let out = fp as *mut u64;
     // SAFETY: the clause's outgoing cells, inside the value stack, hold
     // as many values as the tag carries, and the reference.
@@ -370,8 +361,7 @@ pub(crate) unsafe extern "sysv64" fn catch_tag(
             *out.add(fields.len()) = exn as u64 + 1;
         }
     }
-    inner.in_flight = None;
-    exception::taken(inner, exn, with_ref != 0);
+    exception::clause_took(inner, exn, with_ref != 0);
     1
 }
 

@@ -1242,13 +1242,24 @@ impl Lowerer<'_> {
         let ok = self.m.new_label();
         self.m.branch_zero(Size::S32, reg, true, ok);
         self.m.mov(Size::S64, x::RSI, Src::Reg(reg));
+        self.enter_landing_pad(landing, save);
+        self.m.bind(ok);
+    }
+
+    /// With a failure's status in rsi: takes the exception out of the
+    /// store, or raises anything else on; then reloads the registers
+    /// `save` kept and goes to the landing pad.
+    fn enter_landing_pad(
+        &mut self,
+        landing: dynasmrt::DynamicLabel,
+        save: Option<crate::ir::CallSave>,
+    ) {
         self.helper_call(HelperAt::Fixed(Libcall::TakeException), false, &[], false);
         self.m.raise_if_nonzero(x::RAX);
         if let Some(save) = save {
             self.save_registers(save, false);
         }
         self.m.jmp(landing);
-        self.m.bind(ok);
     }
 
     /// Inside a `try_table`, makes the direct call just emitted a landing
@@ -1279,16 +1290,11 @@ impl Lowerer<'_> {
             self.m.store_reg(Size::S64, Mem::at(S1, 0), S2);
             self.m
                 .mov(Size::S64, HEAP, Src::Mem(Mem::at(CTX, vmctx::MEM_BASE)));
-            self.m
-                .mov(Size::S32, x::RSI, Src::Imm(strata_jit::CATCHABLE as i32));
-            self.helper_call(HelperAt::Fixed(Libcall::TakeException), false, &[], false);
             // Only an exception of this store is raised catchable; anything
             // else goes on out.
-            self.m.raise_if_nonzero(x::RAX);
-            if let Some(save) = save {
-                self.save_registers(save, false);
-            }
-            self.m.jmp(landing);
+            self.m
+                .mov(Size::S32, x::RSI, Src::Imm(strata_jit::CATCHABLE as i32));
+            self.enter_landing_pad(landing, save);
         }
     }
 
@@ -2100,12 +2106,15 @@ impl Lowerer<'_> {
                     let a = [Loc::K(tag as u64), Loc::K(with_ref as u64)];
                     self.helper_call(HelperAt::Fixed(Libcall::CatchTag), true, &a, false);
                     if let Some(save) = save {
-                        // Both ways on, the registers are as before the clause.
+                        // Both ways on, the registers are as before the
+                        // clause (so the reload after the match is skipped).
                         self.save_registers(save, false);
                     }
                     self.m.branch_zero(S32, x::RAX, true, other);
                     self.call_results(&results);
                     skip = 1 + (n + with_ref).div_ceil(3);
+                    i = next + skip;
+                    continue;
                 }
                 Op::RefFunc { dst, func } => {
                     self.helper(Libcall::RefFunc, &[Loc::K(func as u64)], Some(dst))

@@ -795,7 +795,6 @@ fn put_body(out: &mut Vec<u8>, b: &FuncBody) {
     put_vec(out, &b.handlers, |out, h| {
         h.start.put(out);
         h.end.put(out);
-        h.landing.put(out);
     });
 }
 
@@ -823,15 +822,11 @@ fn get_body(r: &mut &[u8]) -> Option<FuncBody> {
         Some(Handler {
             start: u32::get(r)?,
             end: u32::get(r)?,
-            landing: u32::get(r)?,
         })
     })?
     .into();
     let len = code.len() as u32;
-    if handlers
-        .iter()
-        .any(|h| h.start > h.end || h.end > len || h.landing >= len)
-    {
+    if handlers.iter().any(|h| h.start > h.end || h.end >= len) {
         return None;
     }
     // Every register the code names is a cell of the frame, as the

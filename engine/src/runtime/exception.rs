@@ -173,10 +173,40 @@ pub(crate) fn new_exn(inner: &mut StoreInner, tag: u32, fields: Box<[u64]>) -> E
     }
 }
 
-/// A catch clause took exception `exn`: with a reference (`ref`) it is a
-/// wasm value from now on; without, and if nothing else saw it, its slot
-/// is free once the clause has read its values.
-pub(crate) fn taken(inner: &mut StoreInner, exn: u32, with_ref: bool) {
+/// `throw` of tag `tag` of instance `instance`: a new exception whose
+/// values `field` gives by position. Gives its index.
+pub(crate) fn throw_new(
+    inner: &mut StoreInner,
+    instance: usize,
+    tag: u32,
+    field: impl FnMut(usize) -> u64,
+) -> u32 {
+    let store_tag = inner.instances[instance].tags[tag as usize];
+    let n = inner.tags[store_tag as usize].ty.params().len();
+    let fields = (0..n).map(field).collect();
+    new_exn(inner, store_tag, fields).index
+}
+
+/// A catch clause of instance `instance` for its tag `tag` (any, for
+/// `CATCH_ALL`): when it takes the exception in flight, that exception and
+/// the values the clause delivers (none for `catch_all`). The clause then
+/// copies them out and calls [`clause_took`].
+pub(crate) fn clause_match(inner: &StoreInner, instance: usize, tag: u32) -> Option<(u32, &[u64])> {
+    let exn = inner.in_flight?;
+    let object = &inner.exns[exn as usize];
+    match tag {
+        crate::ir::CATCH_ALL => Some((exn, &[])),
+        _ => (inner.instances[instance].tags[tag as usize] == object.tag)
+            .then_some((exn, &object.fields[..])),
+    }
+}
+
+/// A catch clause took exception `exn`, which is in flight no more: with
+/// a reference (`ref`) it is a wasm value from now on; without, and if
+/// nothing else saw it, its slot is free once the clause has read its
+/// values.
+pub(crate) fn clause_took(inner: &mut StoreInner, exn: u32, with_ref: bool) {
+    inner.in_flight = None;
     let object = &mut inner.exns[exn as usize];
     if with_ref {
         object.exposed = true;

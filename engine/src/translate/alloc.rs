@@ -70,8 +70,7 @@ fn finish_with(t: &mut Translator<'_>, buffers: &mut Buffers) -> Result<FuncBody
             // A catch clause that does not match goes on to the next
             // clause, not to the writes its own path makes.
             let at = i as u32;
-            let catching = (op.may_throw()
-                && t.handlers.iter().any(|h| h.start <= at && at < h.end))
+            let catching = (op.may_throw() && t.handlers.iter().any(|h| h.covers(at)))
                 || matches!(op, Op::Catch { .. });
             if !catching {
                 defs.extend(dead_after(&t.code[i + words + 1..], np, &mut seen));
@@ -400,7 +399,6 @@ fn written_params_to_values(t: &mut Translator<'_>) -> Result<()> {
     for h in &mut t.handlers {
         h.start += n;
         h.end += n;
-        h.landing += n;
     }
     Ok(())
 }

@@ -907,11 +907,7 @@ impl<'a> Translator<'a> {
             self.last_def = None;
         }
         self.emit(Op::Rethrow {});
-        self.handlers.push(crate::ir::Handler {
-            start,
-            end,
-            landing: end,
-        });
+        self.handlers.push(crate::ir::Handler { start, end });
         self.reachable = false;
         Ok(())
     }
