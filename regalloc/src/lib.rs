@@ -213,6 +213,9 @@ pub fn allocate(
         RegFile::new(budgets.of(RegClass::Float)),
     ];
     let mut spilled = vec![false; order.len()];
+    // Which registers of each class ever hold a value: an evicted value's
+    // register goes on holding its evictor.
+    let mut held = [RegClass::Int, RegClass::Float].map(|c| vec![false; budgets.of(c).0.into()]);
     for (rank, &i) in order.iter().enumerate() {
         let iv = &intervals[i];
         debug_assert!(iv.start <= iv.end, "interval {iv:?} ends before it starts");
@@ -228,6 +231,7 @@ pub fn allocate(
         match files[iv.class as usize].place(rank, iv, across, by_rank) {
             Placement::Reg(reg) => {
                 locations[iv.vreg as usize] = Some(Location::Reg(iv.class, reg));
+                held[iv.class as usize][usize::from(reg)] = true;
             }
             Placement::Evict { reg, victim } => {
                 locations[intervals[order[victim]].vreg as usize] = None;
@@ -245,8 +249,7 @@ pub fn allocate(
         .map(|(&i, _)| &intervals[i])
         .collect();
     let cells = assign_cells(&spilled, first_cell, &mut locations);
-    let regs_used = [RegClass::Int, RegClass::Float]
-        .map(|class| count_registers(&locations, class, budgets.of(class).0));
+    let regs_used = held.map(|regs| regs.iter().filter(|&&h| h).count() as u16);
     Allocation {
         locations,
         cells,
@@ -274,19 +277,6 @@ fn assign_cells(spilled: &[&Interval], first_cell: u32, locations: &mut [Option<
         locations[iv.vreg as usize] = Some(Location::Cell(first_cell + cell));
     }
     pool.high_water()
-}
-
-/// Number of distinct registers of `class` that hold some value.
-fn count_registers(locations: &[Option<Location>], class: RegClass, budget: u16) -> u16 {
-    let mut seen = vec![false; usize::from(budget)];
-    for loc in locations.iter().flatten() {
-        if let &Location::Reg(c, reg) = loc {
-            if c == class {
-                seen[usize::from(reg)] = true;
-            }
-        }
-    }
-    seen.iter().filter(|&&s| s).count() as u16
 }
 
 /// `calls` in ascending order, copied only when it is not sorted already.

@@ -411,6 +411,15 @@ impl<R: Copy + PartialEq> Op<R> {
     /// fused or accumulator form), with a far offset looked up in `far`
     /// ([`FuncBody::far_branches`]).
     pub fn branch_offset(&self, pc: usize, far: &[(u32, i32)]) -> Option<i32> {
+        // Most instructions are no branch: one load answers them.
+        if !BRANCHES_BY_OFFSET[self.opcode() as usize] {
+            return None;
+        }
+        self.branch_offset_of_any(pc, far)
+    }
+
+    /// [`Op::branch_offset`] found from the instruction's form alone.
+    fn branch_offset_of_any(&self, pc: usize, far: &[(u32, i32)]) -> Option<i32> {
         match self.plain() {
             Op::Br { offset } | Op::BrIfNez { offset, .. } | Op::BrIfEqz { offset, .. } => {
                 Some(offset)
@@ -425,6 +434,21 @@ impl<R: Copy + PartialEq> Op<R> {
         }
     }
 }
+
+/// Per opcode: whether its instructions branch by an offset in some form
+/// ([`Op::branch_offset`] is `Some`), found once by decoding a zeroed
+/// instance of each (a far sentinel is not zero).
+static BRANCHES_BY_OFFSET: std::sync::LazyLock<Box<[bool]>> = std::sync::LazyLock::new(|| {
+    OPCODES
+        .iter()
+        .map(|&opcode| {
+            let mut bytes = [0u8; 64];
+            bytes[..2].copy_from_slice(&(opcode as u16).to_le_bytes());
+            Op::<Reg>::decode(&mut &bytes[..])
+                .is_some_and(|op| op.branch_offset_of_any(0, &[]).is_some())
+        })
+        .collect()
+});
 
 /// The real offset of the far fused branch at instruction `pc`, in `far`
 /// sorted by instruction.
@@ -503,5 +527,30 @@ mod tests {
             assert_eq!(tag, op.opcode() as u16);
             assert_eq!(OPCODES[tag as usize], op.opcode());
         }
+    }
+
+    #[test]
+    fn the_branch_table_knows_every_opcode() {
+        // The table is built from a zeroed instance of each opcode: each
+        // must decode, or its branches would go unseen.
+        for &opcode in OPCODES {
+            let mut bytes = [0u8; 64];
+            bytes[..2].copy_from_slice(&(opcode as u16).to_le_bytes());
+            let op = Op::<Reg>::decode(&mut &bytes[..]).expect("decodes");
+            assert_eq!(
+                BRANCHES_BY_OFFSET[opcode as usize],
+                op.branch_offset_of_any(0, &[]).is_some()
+            );
+        }
+        let br = Op::<Reg>::BrIfI64GeU {
+            a: 7,
+            b: 9,
+            offset: -4,
+        };
+        assert_eq!(br.branch_offset(0, &[]), Some(-4));
+        assert_eq!(
+            Op::<Reg>::I32Add { dst: 1, a: 2, b: 3 }.branch_offset(0, &[]),
+            None
+        );
     }
 }

@@ -9,6 +9,7 @@
 use crate::error::{Error, Result};
 use crate::ir::FuncBody;
 use crate::module::ModuleEnv;
+use crate::translate::decode::visit_body;
 use crate::translate::{class_of, translate_function, unsupported_operator};
 use crate::types::ValType;
 use std::sync::atomic::{AtomicPtr, Ordering};
@@ -179,18 +180,16 @@ pub(crate) fn validate_body(
         }
         let mut loops = 0;
         let mut ops = wasmparser::OperatorsReader::new(reader);
-        while !ops.eof() {
-            let (op, offset) = ops.read_with_offset().map_err(err)?;
-            validator.op(offset, &op).map_err(err)?;
+        visit_body(&mut ops, Some(&mut validator), err, |op| {
             match op {
                 Operator::Loop { .. } => loops += 1,
-                ref op if never_executed(op) => {
+                op if never_executed(op) => {
                     unsupported.get_or_insert_with(|| unsupported_operator(op));
                 }
                 _ => {}
             }
-        }
-        ops.finish().map_err(err)?;
+            Ok(())
+        })?;
         Ok(loops)
     };
     let result = check();

@@ -20,6 +20,7 @@ pub(super) struct Buffers {
     weights: Vec<u32>,
     intervals: Vec<Interval>,
     code: Vec<Op<Reg>>,
+    homes: Vec<Reg>,
 }
 
 /// Allocates `t`'s values and makes its body; its buffers, and this step's,
@@ -156,19 +157,23 @@ fn finish_with(t: &mut Translator<'_>, buffers: &mut Buffers) -> Result<FuncBody
             "function needs {frame_size} frame cells; at most 65536 are supported"
         )));
     }
+    // Each value's cell, looked up once per value rather than per operand.
+    let mut homes = reused(&mut buffers.homes);
+    homes.extend(allocation.locations.iter().take(nv).map(|loc| match *loc {
+        Some(Location::Cell(c)) => (base + c) as Reg,
+        Some(Location::Reg(RegClass::Int, i)) => (reg_base + i as u32) as Reg,
+        Some(Location::Reg(RegClass::Float, j)) => (reg_base + int_regs + j as u32) as Reg,
+        // Every vreg that occurs in the code has an interval.
+        None => 0,
+    }));
+    homes.resize(nv, 0);
     let cell_of = |r: u32| -> Reg {
         if r & CONST_BIT != 0 {
             (np + (r & !CONST_BIT)) as Reg
         } else if r < np {
             r as Reg
         } else {
-            match allocation.location(r - np) {
-                Some(Location::Cell(c)) => (base + c) as Reg,
-                Some(Location::Reg(RegClass::Int, i)) => (reg_base + i as u32) as Reg,
-                Some(Location::Reg(RegClass::Float, j)) => (reg_base + int_regs + j as u32) as Reg,
-                // Every vreg that occurs in the code has an interval.
-                None => 0,
-            }
+            homes[(r - np) as usize]
         }
     };
     let mut far = std::mem::take(&mut t.far_branches);
@@ -193,6 +198,7 @@ fn finish_with(t: &mut Translator<'_>, buffers: &mut Buffers) -> Result<FuncBody
         weights,
         intervals,
         code,
+        homes,
     };
     Ok(FuncBody {
         def: 0, // set by `translate_function`, which knows the index

@@ -10,6 +10,7 @@
 
 mod alloc;
 mod control;
+pub(crate) mod decode;
 
 use crate::error::{Error, Result};
 use crate::ir::{FuncBody, MemKind, Op};
@@ -131,28 +132,25 @@ pub(crate) fn translate_function(
     if validator.is_none() && unsupported.is_some() {
         return Err(unsupported.take().expect("just checked"));
     }
+    let validating = validator.is_some();
     let mut ops = wasmparser::OperatorsReader::new(reader);
-    while !ops.eof() {
-        let (op, offset) = ops.read_with_offset().map_err(err)?;
-        if let Some(validator) = validator.as_mut() {
-            validator.op(offset, &op).map_err(err)?;
-        }
+    decode::visit_body(&mut ops, validator.as_mut(), err, |op| {
         let skipping = t.as_ref().is_some_and(|t| !t.reachable);
-        if skipping && unsupported.is_none() && crate::module::never_executed(&op) {
+        if skipping && unsupported.is_none() && crate::module::never_executed(op) {
             // In unreachable code, which is not translated, too (reachable
             // code gets the same error from `translate`): lazy translation
             // rejects the body in `Module::new` all the same.
-            if validator.is_none() {
-                return Err(unsupported_operator(&op));
+            if !validating {
+                return Err(unsupported_operator(op));
             }
-            unsupported = Some(unsupported_operator(&op));
+            unsupported = Some(unsupported_operator(op));
         }
         if let (None, Some(t)) = (&unsupported, t.as_mut()) {
             t.wasm_ops += 1;
-            match t.translate(&op) {
+            match t.translate(op) {
                 Ok(()) => {}
                 Err(e) if matches!(e.kind(), crate::ErrorKind::Unsupported(_)) => {
-                    if validator.is_none() {
+                    if !validating {
                         return Err(e);
                     }
                     unsupported = Some(e)
@@ -160,8 +158,8 @@ pub(crate) fn translate_function(
                 Err(e) => return Err(e),
             }
         }
-    }
-    ops.finish().map_err(err)?;
+        Ok(())
+    })?;
     if let Some(validator) = validator {
         reuse.validator = validator.into_allocations();
     }
