@@ -185,11 +185,20 @@ pub fn allocate(
     let calls = sorted(calls);
     // The rank of an interval is its position in this order; it is the
     // tie-breaker everywhere so that input order never matters.
-    let mut order: Vec<usize> = (0..intervals.len()).collect();
-    order.sort_unstable_by_key(|&i| {
-        let iv = &intervals[i];
-        (iv.start, iv.end, iv.vreg, i)
-    });
+    // Sorted as packed keys, each comparison one of two words rather than
+    // a lookup of both intervals.
+    let mut keys: Vec<u128> = intervals
+        .iter()
+        .enumerate()
+        .map(|(i, iv)| {
+            u128::from(iv.start) << 96
+                | u128::from(iv.end) << 64
+                | u128::from(iv.vreg) << 32
+                | i as u128
+        })
+        .collect();
+    keys.sort_unstable();
+    let order: Vec<usize> = keys.iter().map(|&k| k as u32 as usize).collect();
 
     // Out-of-range vregs break a precondition; growing the table keeps a
     // release build from panicking on them.

@@ -311,7 +311,8 @@ pub fn forward_results(code: &mut [Op<Reg>], far: &[(u32, i32)]) {
     for i in 1..n {
         let prev = code[i - 1];
         // A fused first word calls its second's plain handler directly.
-        if target[i] || prev.unfused() != prev || !prev.passes_acc() {
+        use super::traits::{has, FUSED, PASSES_ACC};
+        if target[i] || has(&prev, FUSED) || !has(&prev, PASSES_ACC) {
             continue;
         }
         let mut written = None;

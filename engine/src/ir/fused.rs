@@ -121,6 +121,9 @@ pub fn fuse_pairs(code: &mut [Op<Reg>]) {
     // saves a dispatch and a store-to-load delay, a plain one a dispatch.
     let gain: Vec<u32> = (0..n.saturating_sub(1))
         .map(|i| {
+            if !super::traits::has(&code[i], super::traits::STARTS_PAIR) {
+                return 0;
+            }
             let mut next = code[i + 1];
             match code[i].fuse_with(&mut next) {
                 Some(op) if op.forwards() => 3,

@@ -412,7 +412,7 @@ impl<R: Copy + PartialEq> Op<R> {
     /// ([`FuncBody::far_branches`]).
     pub fn branch_offset(&self, pc: usize, far: &[(u32, i32)]) -> Option<i32> {
         // Most instructions are no branch: one load answers them.
-        if !BRANCHES_BY_OFFSET[self.opcode() as usize] {
+        if !traits::has(self, traits::BRANCHES) {
             return None;
         }
         self.branch_offset_of_any(pc, far)
@@ -435,20 +435,63 @@ impl<R: Copy + PartialEq> Op<R> {
     }
 }
 
-/// Per opcode: whether its instructions branch by an offset in some form
-/// ([`Op::branch_offset`] is `Some`), found once by decoding a zeroed
-/// instance of each (a far sentinel is not zero).
-static BRANCHES_BY_OFFSET: std::sync::LazyLock<Box<[bool]>> = std::sync::LazyLock::new(|| {
-    OPCODES
-        .iter()
-        .map(|&opcode| {
-            let mut bytes = [0u8; 64];
-            bytes[..2].copy_from_slice(&(opcode as u16).to_le_bytes());
-            Op::<Reg>::decode(&mut &bytes[..])
-                .is_some_and(|op| op.branch_offset_of_any(0, &[]).is_some())
-        })
-        .collect()
-});
+/// What every instruction of an opcode is, whatever its operands: found
+/// once by decoding a zeroed instance of each opcode (a far sentinel is not
+/// zero), so that the passes over a body answer most instructions with one
+/// load instead of a match over every form.
+pub(crate) mod traits {
+    use super::{Op, Reg, OPCODES};
+
+    /// It branches by an offset in some form ([`Op::branch_offset`] is `Some`).
+    pub const BRANCHES: u8 = 1;
+    /// It hands its result to the next instruction ([`Op::passes_acc`]).
+    pub const PASSES_ACC: u8 = 2;
+    /// It is the first word of a fused pair ([`Op::unfused`] changes it).
+    pub const FUSED: u8 = 4;
+    /// It can be the first of a fused pair ([`Op::fuse_with`] may fuse it).
+    pub const STARTS_PAIR: u8 = 8;
+
+    static TABLE: std::sync::LazyLock<Box<[u8]>> = std::sync::LazyLock::new(|| {
+        let mut table: Vec<u8> = OPCODES
+            .iter()
+            .map(|&opcode| {
+                let op = zeroed(opcode as u16);
+                let mut bits = 0;
+                if op.branch_offset_of_any(0, &[]).is_some() {
+                    bits |= BRANCHES;
+                }
+                if op.passes_acc() {
+                    bits |= PASSES_ACC;
+                }
+                if op.unfused() != op {
+                    bits |= FUSED;
+                }
+                bits
+            })
+            .collect();
+        for opcode in 0..table.len() {
+            if table[opcode] & FUSED != 0 {
+                let first = zeroed(opcode as u16).unfused().opcode();
+                table[first as usize] |= STARTS_PAIR;
+            }
+        }
+        table.into_boxed_slice()
+    });
+
+    /// An instruction of `opcode` with every operand zero.
+    pub(super) fn zeroed(opcode: u16) -> Op<Reg> {
+        let mut bytes = [0u8; 64];
+        bytes[..2].copy_from_slice(&opcode.to_le_bytes());
+        // Every opcode decodes from zeros (tested).
+        Op::<Reg>::decode(&mut &bytes[..]).unwrap_or(Op::Unreachable {})
+    }
+
+    /// Whether instructions of `op`'s opcode have trait `bit`.
+    #[inline]
+    pub fn has<R: Copy>(op: &Op<R>, bit: u8) -> bool {
+        TABLE[op.opcode() as usize] & bit != 0
+    }
+}
 
 /// The real offset of the far fused branch at instruction `pc`, in `far`
 /// sorted by instruction.
@@ -530,17 +573,19 @@ mod tests {
     }
 
     #[test]
-    fn the_branch_table_knows_every_opcode() {
+    fn the_traits_table_knows_every_opcode() {
         // The table is built from a zeroed instance of each opcode: each
-        // must decode, or its branches would go unseen.
+        // must decode, or its traits would go unseen.
         for &opcode in OPCODES {
             let mut bytes = [0u8; 64];
             bytes[..2].copy_from_slice(&(opcode as u16).to_le_bytes());
             let op = Op::<Reg>::decode(&mut &bytes[..]).expect("decodes");
             assert_eq!(
-                BRANCHES_BY_OFFSET[opcode as usize],
+                traits::has(&op, traits::BRANCHES),
                 op.branch_offset_of_any(0, &[]).is_some()
             );
+            assert_eq!(traits::has(&op, traits::PASSES_ACC), op.passes_acc());
+            assert_eq!(traits::has(&op, traits::FUSED), op.unfused() != op);
         }
         let br = Op::<Reg>::BrIfI64GeU {
             a: 7,
@@ -552,5 +597,11 @@ mod tests {
             Op::<Reg>::I32Add { dst: 1, a: 2, b: 3 }.branch_offset(0, &[]),
             None
         );
+        let add = Op::<Reg>::I32Add { dst: 1, a: 2, b: 3 };
+        assert!(traits::has(&add, traits::STARTS_PAIR));
+        assert!(!traits::has(
+            &Op::<Reg>::I32DivS { dst: 1, a: 2, b: 3 },
+            traits::STARTS_PAIR
+        ));
     }
 }

@@ -135,6 +135,18 @@ pub(crate) fn translate_function(
     let validating = validator.is_some();
     let mut ops = wasmparser::OperatorsReader::new(reader);
     decode::visit_body(&mut ops, validator.as_mut(), err, |op| {
+        // A third of all operators: pushed without `translate`'s dispatch
+        // (where no fuel is charged for it).
+        if let (&Operator::LocalGet { local_index }, Some(t)) = (op, t.as_mut()) {
+            if t.reachable && !t.fuel && unsupported.is_none() {
+                t.wasm_ops += 1;
+                t.push(
+                    Operand::Local(local_index),
+                    t.local_types[local_index as usize],
+                );
+                return Ok(());
+            }
+        }
         let skipping = t.as_ref().is_some_and(|t| !t.reachable);
         if skipping && unsupported.is_none() && crate::module::never_executed(op) {
             // In unreachable code, which is not translated, too (reachable
