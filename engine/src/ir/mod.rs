@@ -15,7 +15,7 @@ pub(crate) mod wire;
 pub use acc::forward_results;
 pub use fused::fuse_pairs;
 pub use jumps::{back_edge_header, thread_jumps};
-pub use ops::{Op, Opcode, OPCODES};
+pub use ops::{Op, Opcode, RegList, OPCODES};
 
 use core::fmt;
 

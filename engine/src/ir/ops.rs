@@ -30,6 +30,47 @@ fn write_instr<R: core::fmt::Display>(
 
 use super::MemKind;
 
+/// An instruction's register operands ([`Op::reg_list`]): no instruction
+/// has more than three.
+#[derive(Copy, Clone, Debug)]
+pub struct RegList<R> {
+    regs: [R; 3],
+    uses: u8,
+    len: u8,
+}
+
+impl<R: Copy + Default> RegList<R> {
+    #[inline(always)]
+    fn new(uses: &[R], defs: &[R]) -> RegList<R> {
+        let mut regs = [R::default(); 3];
+        regs[..uses.len()].copy_from_slice(uses);
+        regs[uses.len()..uses.len() + defs.len()].copy_from_slice(defs);
+        RegList {
+            regs,
+            uses: uses.len() as u8,
+            len: (uses.len() + defs.len()) as u8,
+        }
+    }
+
+    /// Every operand, uses first.
+    #[inline]
+    pub fn all(&self) -> &[R] {
+        &self.regs[..self.len as usize]
+    }
+
+    /// How many of [`RegList::all`] are uses.
+    #[inline]
+    pub fn num_uses(&self) -> usize {
+        self.uses as usize
+    }
+
+    /// The registers written.
+    #[inline]
+    pub fn defs(&self) -> &[R] {
+        &self.regs[self.uses as usize..self.len as usize]
+    }
+}
+
 macro_rules! define_ops {
     ($(
         $(#[$doc:meta])*
@@ -95,6 +136,21 @@ macro_rules! define_ops {
                             $(f($u, false);)*
                             $(f($d, true);)*
                         }
+                    )*
+                }
+            }
+
+            /// The register operands, uses then defs, as [`Op::visit_regs`]
+            /// gives them, without a callback per operand.
+            #[inline]
+            pub fn reg_list(&self) -> RegList<R>
+            where
+                R: Default,
+            {
+                #[allow(unused_variables)]
+                match *self {
+                    $(
+                        Op::$name { $($d,)* $($u,)* .. } => RegList::new(&[$($u),*], &[$($d),*]),
                     )*
                 }
             }

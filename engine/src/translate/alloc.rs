@@ -78,18 +78,20 @@ fn finish_with(t: &mut Translator<'_>, buffers: &mut Buffers) -> Result<FuncBody
             }
             calls.push((2 * i as u32 + 2, 2 * (i + words) as u32 + 3, defs));
         }
-        let i = i as u32;
-        op.visit_regs(|r, def| {
+        let weight = weights[i];
+        let read_at = 2 * i as u32 + 2;
+        let regs = op.reg_list();
+        for (k, &r) in regs.all().iter().enumerate() {
             if r & CONST_BIT != 0 || r < np {
-                return;
+                continue;
             }
-            let pos = if def { 2 * i + 3 } else { 2 * i + 2 };
-            let range = &mut ranges[(r - np) as usize];
+            let pos = read_at + u32::from(k >= regs.num_uses());
+            let v = (r - np) as usize;
+            let range = &mut ranges[v];
             range.0 = range.0.min(pos);
             range.1 = range.1.max(pos);
-            let cost = &mut costs[(r - np) as usize];
-            *cost = cost.saturating_add(weights[i as usize]);
-        });
+            costs[v] = costs[v].saturating_add(weight);
+        }
     }
     // A declared local lives from entry, where it is zero, unless the
     // straight-line code that starts the function writes it before any
