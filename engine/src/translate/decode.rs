@@ -40,16 +40,17 @@ struct OneDecode<'v, 'e, F, E> {
     err: &'e E,
 }
 
-/// One visitor method per operator: validate (the immediates are `Copy`
-/// but for `br_table` and `try_table`, cloned cheaply), then translate.
-macro_rules! visit_once {
-    ($(@$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
+/// One visitor method per operator: validate through the validator's
+/// visitor `$visitor` (the immediates are `Copy` but for `br_table` and
+/// `try_table`, cloned cheaply), then translate.
+macro_rules! visit_with {
+    ($visitor:ident; $(@$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
         $(
             #[allow(clippy::clone_on_copy)]
             fn $visit(&mut self $($(, $arg: $argty)*)?) -> Result<()> {
                 if let Some(validator) = self.validator.as_deref_mut() {
                     validator
-                        .visitor(self.offset)
+                        .$visitor(self.offset)
                         .$visit($($($arg.clone()),*)?)
                         .map_err(self.err)?;
                 }
@@ -59,23 +60,15 @@ macro_rules! visit_once {
     };
 }
 
-/// As [`visit_once`], for SIMD operators (which the validator visits
-/// through its SIMD visitor).
+/// [`visit_with`] for the operators the validator's plain visitor takes.
+macro_rules! visit_once {
+    ($($ops:tt)*) => { visit_with!(visitor; $($ops)*); };
+}
+
+/// [`visit_with`] for SIMD operators, which the validator visits through
+/// its SIMD visitor.
 macro_rules! visit_simd_once {
-    ($(@$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
-        $(
-            #[allow(clippy::clone_on_copy)]
-            fn $visit(&mut self $($(, $arg: $argty)*)?) -> Result<()> {
-                if let Some(validator) = self.validator.as_deref_mut() {
-                    validator
-                        .simd_visitor(self.offset)
-                        .$visit($($($arg.clone()),*)?)
-                        .map_err(self.err)?;
-                }
-                (self.sink)(&Operator::$op $({ $($arg),* })?)
-            }
-        )*
-    };
+    ($($ops:tt)*) => { visit_with!(simd_visitor; $($ops)*); };
 }
 
 impl<'a, F, E> VisitOperator<'a> for OneDecode<'_, '_, F, E>
