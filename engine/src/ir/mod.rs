@@ -410,6 +410,7 @@ impl<R: Copy + PartialEq> Op<R> {
     /// branches when it does (`br`, `br_if`, compare-and-branch, in any
     /// fused or accumulator form), with a far offset looked up in `far`
     /// ([`FuncBody::far_branches`]).
+    #[inline]
     pub fn branch_offset(&self, pc: usize, far: &[(u32, i32)]) -> Option<i32> {
         // Most instructions are no branch: one load answers them.
         if !traits::has(self, traits::BRANCHES) {
@@ -418,7 +419,9 @@ impl<R: Copy + PartialEq> Op<R> {
         self.branch_offset_of_any(pc, far)
     }
 
-    /// [`Op::branch_offset`] found from the instruction's form alone.
+    /// [`Op::branch_offset`] found from the instruction's form alone (out
+    /// of line: the table's answer is enough for most instructions).
+    #[inline(never)]
     fn branch_offset_of_any(&self, pc: usize, far: &[(u32, i32)]) -> Option<i32> {
         match self.plain() {
             Op::Br { offset } | Op::BrIfNez { offset, .. } | Op::BrIfEqz { offset, .. } => {
