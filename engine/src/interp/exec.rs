@@ -238,8 +238,7 @@ fn do_slow<T>(store: &mut Store<T>, cx: &mut Exec) -> Result<Flow, Exit> {
             entry,
         } => {
             let new_base = cx.frame_top();
-            let m = store.inner.instances[instance as usize].module.clone();
-            let env = &m.inner.env;
+            let env = &store.inner.instances[instance as usize].module.inner.env;
             let callee = env.func_type(env.num_imported_funcs + def);
             let (np, nr) = (callee.params().len(), callee.results().len());
             let new_fp = pass_arguments(cx, new_base, np)?;

@@ -126,12 +126,14 @@ pub(crate) fn run_defined_or_tail<T>(
     base: usize,
 ) -> Result<Option<CompiledTail>> {
     check_native_stack(&store.inner)?;
-    let inst = &mut store.inner.instances[instance as usize];
-    let module = inst.module.clone();
-    let mut entry = module.inner.jit.compiled_entry(def);
+    let inst = &store.inner.instances[instance as usize];
+    // The module is borrowed, not cloned: stores on other threads share
+    // its reference count, and a write to it on every call would bounce
+    // its cache line between them.
+    let mut entry = inst.module.inner.jit.compiled_entry(def);
     let config = store.inner.engine.config();
     if entry.is_none() && config.compiles_at_call(inst.call_counts[def as usize] + 1) {
-        entry = crate::jit::tier_up(&module.inner, def)?;
+        entry = crate::jit::tier_up(&inst.module.inner, def)?;
     }
     match entry {
         Some(entry) => {

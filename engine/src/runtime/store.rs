@@ -13,6 +13,25 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 static NEXT_STORE_ID: AtomicU64 = AtomicU64::new(1);
 
+/// A store id no other store in the process has. Each thread takes ids
+/// from the shared counter a block at a time, so that making a store does
+/// not write a location that every thread's stores share.
+fn next_store_id() -> u64 {
+    const BLOCK: u64 = 1024;
+    thread_local! {
+        static IDS: std::cell::Cell<(u64, u64)> = const { std::cell::Cell::new((0, 0)) };
+    }
+    IDS.with(|ids| {
+        let (mut next, mut end) = ids.get();
+        if next == end {
+            next = NEXT_STORE_ID.fetch_add(BLOCK, Ordering::Relaxed);
+            end = next + BLOCK;
+        }
+        ids.set((next + 1, end));
+        next
+    })
+}
+
 /// A function in the store.
 pub(crate) enum FuncEntity {
     /// Defined function `def` of instance `instance`.
@@ -215,7 +234,7 @@ impl<T> Store<T> {
     pub fn new(engine: &Engine, data: T) -> Store<T> {
         Store {
             inner: StoreInner {
-                id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
+                id: next_store_id(),
                 engine: engine.clone(),
                 funcs: Vec::new(),
                 memories: Vec::new(),
@@ -511,5 +530,34 @@ impl<T> AsContext for Caller<'_, T> {
 impl<T> AsContextMut for Caller<'_, T> {
     fn as_context_mut(&mut self) -> &mut Store<T> {
         self.store
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_store_id;
+
+    #[test]
+    fn store_ids_are_unique_across_threads() {
+        // More than a block per thread, so that blocks are taken again.
+        let per_thread = 3000;
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                std::thread::spawn(move || {
+                    (0..per_thread)
+                        .map(|_| next_store_id())
+                        .collect::<Vec<u64>>()
+                })
+            })
+            .collect();
+        let mut ids: Vec<u64> = threads
+            .into_iter()
+            .flat_map(|t| t.join().unwrap())
+            .collect();
+        let n = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), n);
+        assert!(ids[0] >= 1, "0 is never a store's id");
     }
 }
