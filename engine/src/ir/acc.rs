@@ -315,12 +315,7 @@ pub fn forward_results(code: &mut [Op<Reg>], far: &[(u32, i32)]) {
         if target[i] || has(&prev, FUSED) || !has(&prev, PASSES_ACC) {
             continue;
         }
-        let mut written = None;
-        prev.visit_regs(|r, def| {
-            if def {
-                written = Some(r);
-            }
-        });
+        let written = prev.reg_list().defs().last().copied();
         if let Some(acc) = written.and_then(|w| code[i].with_acc(w)) {
             code[i] = acc;
         }

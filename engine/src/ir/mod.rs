@@ -443,7 +443,7 @@ impl<R: Copy + PartialEq> Op<R> {
 /// zero), so that the passes over a body answer most instructions with one
 /// load instead of a match over every form.
 pub(crate) mod traits {
-    use super::{Op, Reg, OPCODES};
+    use super::{Op, Opcode, Reg, OPCODES};
 
     /// It branches by an offset in some form ([`Op::branch_offset`] is `Some`).
     pub const BRANCHES: u8 = 1;
@@ -458,7 +458,8 @@ pub(crate) mod traits {
         let mut table: Vec<u8> = OPCODES
             .iter()
             .map(|&opcode| {
-                let op = zeroed(opcode as u16);
+                // Every opcode decodes from zeros (tested).
+                let Some(op) = zeroed(opcode) else { return 0 };
                 let mut bits = 0;
                 if op.branch_offset_of_any(0, &[]).is_some() {
                     bits |= BRANCHES;
@@ -474,19 +475,20 @@ pub(crate) mod traits {
             .collect();
         for opcode in 0..table.len() {
             if table[opcode] & FUSED != 0 {
-                let first = zeroed(opcode as u16).unfused().opcode();
-                table[first as usize] |= STARTS_PAIR;
+                if let Some(fused) = zeroed(OPCODES[opcode]) {
+                    table[fused.unfused().opcode() as usize] |= STARTS_PAIR;
+                }
             }
         }
         table.into_boxed_slice()
     });
 
-    /// An instruction of `opcode` with every operand zero.
-    pub(super) fn zeroed(opcode: u16) -> Op<Reg> {
+    /// An instruction of `opcode` with every operand zero, if its operands
+    /// decode from zeros.
+    pub(super) fn zeroed(opcode: Opcode) -> Option<Op<Reg>> {
         let mut bytes = [0u8; 64];
-        bytes[..2].copy_from_slice(&opcode.to_le_bytes());
-        // Every opcode decodes from zeros (tested).
-        Op::<Reg>::decode(&mut &bytes[..]).unwrap_or(Op::Unreachable {})
+        bytes[..2].copy_from_slice(&(opcode as u16).to_le_bytes());
+        Op::<Reg>::decode(&mut &bytes[..])
     }
 
     /// Whether instructions of `op`'s opcode have trait `bit`.
@@ -580,9 +582,7 @@ mod tests {
         // The table is built from a zeroed instance of each opcode: each
         // must decode, or its traits would go unseen.
         for &opcode in OPCODES {
-            let mut bytes = [0u8; 64];
-            bytes[..2].copy_from_slice(&(opcode as u16).to_le_bytes());
-            let op = Op::<Reg>::decode(&mut &bytes[..]).expect("decodes");
+            let op = traits::zeroed(opcode).expect("decodes");
             assert_eq!(
                 traits::has(&op, traits::BRANCHES),
                 op.branch_offset_of_any(0, &[]).is_some()

@@ -179,8 +179,7 @@ pub(crate) fn validate_body(
             }
         }
         let mut loops = 0;
-        let mut ops = wasmparser::OperatorsReader::new(reader);
-        visit_body(&mut ops, Some(&mut validator), err, |op| {
+        visit_body(reader, Some(&mut validator), err, |op| {
             match op {
                 Operator::Loop { .. } => loops += 1,
                 op if never_executed(op) => {

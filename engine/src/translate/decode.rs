@@ -7,13 +7,15 @@
 //! moves it through `Result`s; visiting dispatches once, in the reader.
 
 use crate::error::{Error, Result};
-use wasmparser::{FuncValidator, Operator, OperatorsReader, ValidatorResources, VisitOperator};
+use wasmparser::{
+    BinaryReader, FuncValidator, Operator, OperatorsReader, ValidatorResources, VisitOperator,
+};
 
-/// Visits every operator of `ops` once: `validator` (when the body still
-/// needs validating) checks it at its offset, then `sink` gets it.
-/// `err` turns wasmparser's errors into the function's.
+/// Visits every operator of the body that `reader` is at once: `validator`
+/// (when the body still needs validating) checks it at its offset, then
+/// `sink` gets it. `err` turns wasmparser's errors into the function's.
 pub(crate) fn visit_body<'a>(
-    ops: &mut OperatorsReader<'a>,
+    reader: BinaryReader<'a>,
     validator: Option<&mut FuncValidator<ValidatorResources>>,
     err: impl Fn(wasmparser::BinaryReaderError) -> Error,
     sink: impl FnMut(&Operator<'a>) -> Result<()>,
@@ -24,6 +26,7 @@ pub(crate) fn visit_body<'a>(
         sink,
         err: &err,
     };
+    let mut ops = OperatorsReader::new(reader);
     while !ops.eof() {
         visitor.offset = ops.original_position();
         ops.visit_operator(&mut visitor).map_err(&err)??;

@@ -133,17 +133,13 @@ pub(crate) fn translate_function(
         return Err(unsupported.take().expect("just checked"));
     }
     let validating = validator.is_some();
-    let mut ops = wasmparser::OperatorsReader::new(reader);
-    decode::visit_body(&mut ops, validator.as_mut(), err, |op| {
+    decode::visit_body(reader, validator.as_mut(), err, |op| {
         // A third of all operators: pushed without `translate`'s dispatch
         // (where no fuel is charged for it).
         if let (&Operator::LocalGet { local_index }, Some(t)) = (op, t.as_mut()) {
             if t.reachable && !t.fuel && unsupported.is_none() {
                 t.wasm_ops += 1;
-                t.push(
-                    Operand::Local(local_index),
-                    t.local_types[local_index as usize],
-                );
+                t.local_get(local_index);
                 return Ok(());
             }
         }
@@ -363,6 +359,15 @@ impl<'a> Translator<'a> {
             self.consts.push(bits);
         }
         CONST_BIT | k
+    }
+
+    /// `local.get`: the local itself goes on the operand stack; nothing is
+    /// emitted.
+    fn local_get(&mut self, local_index: u32) {
+        self.push(
+            Operand::Local(local_index),
+            self.local_types[local_index as usize],
+        );
     }
 
     fn push(&mut self, op: Operand, ty: ValType) {
@@ -1401,10 +1406,7 @@ impl<'a> Translator<'a> {
                 });
                 self.push(Operand::Temp(dst), a.ty);
             }
-            Operator::LocalGet { local_index } => self.push(
-                Operand::Local(local_index),
-                self.local_types[local_index as usize],
-            ),
+            Operator::LocalGet { local_index } => self.local_get(local_index),
             Operator::LocalSet { local_index } => self.local_set(local_index, false)?,
             Operator::LocalTee { local_index } => self.local_set(local_index, true)?,
             Operator::GlobalGet { global_index } => {
