@@ -79,6 +79,15 @@ impl RefType {
 }
 
 impl ValType {
+    /// How many 8-byte cells a value of the type takes in a frame, a call's
+    /// span or a host function's cells: two for a `v128`, else one.
+    pub(crate) fn cells(self) -> usize {
+        match self {
+            ValType::V128 => 2,
+            _ => 1,
+        }
+    }
+
     /// Whether this is a reference type.
     pub fn is_ref(self) -> bool {
         self.as_ref_type().is_some()
@@ -297,6 +306,26 @@ impl FuncType {
     pub fn results(&self) -> &[ValType] {
         &self.sig[self.num_params..]
     }
+
+    /// The cells the parameters take ([`ValType::cells`] summed).
+    pub(crate) fn param_cells(&self) -> usize {
+        cells_of(self.params())
+    }
+
+    /// The cells the results take.
+    pub(crate) fn result_cells(&self) -> usize {
+        cells_of(self.results())
+    }
+
+    /// The cells of a call's span: room for the arguments, then the results.
+    pub(crate) fn span_cells(&self) -> usize {
+        self.param_cells().max(self.result_cells())
+    }
+}
+
+/// The cells a sequence of values of `types` takes.
+pub(crate) fn cells_of(types: &[ValType]) -> usize {
+    types.iter().map(|t| t.cells()).sum()
 }
 
 impl fmt::Debug for FuncType {

@@ -46,7 +46,6 @@ fn an_invalid_module_is_invalid_even_after_something_unsupported() {
         "(module (func (drop (ref.i31 (i32.const 1)))) (func (result i32) (i64.const 0)))",
     ];
     let unsupported = [
-        "(module (global v128 (v128.const i64x2 0 0)))",
         "(module (type (struct)) (func (param i32) (result i32) (local.get 0)))",
         "(module (global (ref null struct) (ref.null struct)))",
     ];

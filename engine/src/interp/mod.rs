@@ -76,7 +76,7 @@ pub(crate) fn call_at<T>(
     inner.activations += 1;
     let result = match inner.funcs[func as usize] {
         FuncEntity::Host { host, ref ty, .. } => {
-            let cells = ty.params().len().max(ty.results().len());
+            let cells = ty.span_cells();
             exec::call_host(store, host, base, cells, caller)
         }
         FuncEntity::Wasm { instance, def, .. } => run_defined(store, instance, def, base),

@@ -680,7 +680,7 @@ pub(super) unsafe fn call_func(
             call_wasm(cx, args, fp, instance, def)
         },
         FuncEntity::Host { host, ty, .. } => {
-            let (host, params, results) = (*host, ty.params().len(), ty.results().len());
+            let (host, params, results) = (*host, ty.param_cells(), ty.result_cells());
             let slow = if tail {
                 // SAFETY: as the function's contract.
                 unsafe { stage_tail_arguments(cx, args, fp, params) };

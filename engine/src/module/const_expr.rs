@@ -8,6 +8,8 @@ use wasmparser::Operator;
 enum ConstOp {
     /// Push raw cell bits.
     Bits(u64),
+    /// Push a `v128` (`v128.const`).
+    V128(u128),
     /// Push a reference to function `idx` of the instance.
     RefFunc(u32),
     /// Push the value of global `idx` of the instance.
@@ -47,8 +49,8 @@ impl ConstExpr {
                 Operator::I64Sub => ConstOp::I64Sub,
                 Operator::I64Mul => ConstOp::I64Mul,
                 Operator::End => break,
-                Operator::V128Const { .. } => {
-                    return Err(Error::unsupported("SIMD (v128) constants"))
+                Operator::V128Const { value } => {
+                    ConstOp::V128(u128::from_le_bytes(*value.bytes()))
                 }
                 // The validator has accepted the expression: what is left
                 // is garbage collection's (`struct.new`, `ref.i31`, ...).
@@ -84,9 +86,13 @@ impl ConstExpr {
                 ConstOp::I64Add => (6, 0),
                 ConstOp::I64Sub => (7, 0),
                 ConstOp::I64Mul => (8, 0),
+                ConstOp::V128(v) => (9, v as u64),
             };
             tag.put(out);
             arg.put(out);
+            if let ConstOp::V128(v) = *op {
+                ((v >> 64) as u64).put(out);
+            }
         }
     }
 
@@ -107,32 +113,36 @@ impl ConstExpr {
                 6 => ConstOp::I64Add,
                 7 => ConstOp::I64Sub,
                 8 => ConstOp::I64Mul,
+                9 => ConstOp::V128(arg as u128 | (u64::get(input)? as u128) << 64),
                 _ => return None,
             });
         }
         Some(ConstExpr { ops })
     }
 
-    /// Evaluates to cell bits, resolving functions and globals of the instance.
-    pub fn eval(&self, func_ref: impl Fn(u32) -> u64, global: impl Fn(u32) -> u64) -> u64 {
-        let mut stack: Vec<u64> = Vec::with_capacity(2);
+    /// Evaluates to cell bits ([`Val::to_bits`](crate::Val)): a `v128` in
+    /// all 128, anything else in the low 64. Functions and globals are
+    /// those of the instance.
+    pub fn eval(&self, func_ref: impl Fn(u32) -> u64, global: impl Fn(u32) -> u128) -> u128 {
+        let mut stack: Vec<u128> = Vec::with_capacity(2);
         for op in &self.ops {
             let v = match *op {
-                ConstOp::Bits(b) => b,
-                ConstOp::RefFunc(f) => func_ref(f),
+                ConstOp::Bits(b) => b as u128,
+                ConstOp::V128(v) => v,
+                ConstOp::RefFunc(f) => func_ref(f) as u128,
                 ConstOp::GlobalGet(g) => global(g),
                 bin => {
-                    // Validation guarantees two operands.
-                    let b = stack.pop().unwrap_or(0);
-                    let a = stack.pop().unwrap_or(0);
-                    match bin {
+                    // Validation guarantees two operands, both integers.
+                    let b = stack.pop().unwrap_or(0) as u64;
+                    let a = stack.pop().unwrap_or(0) as u64;
+                    (match bin {
                         ConstOp::I32Add => (a as u32).wrapping_add(b as u32) as u64,
                         ConstOp::I32Sub => (a as u32).wrapping_sub(b as u32) as u64,
                         ConstOp::I32Mul => (a as u32).wrapping_mul(b as u32) as u64,
                         ConstOp::I64Add => a.wrapping_add(b),
                         ConstOp::I64Sub => a.wrapping_sub(b),
                         _ => a.wrapping_mul(b),
-                    }
+                    }) as u128
                 }
             };
             stack.push(v);

@@ -97,10 +97,11 @@ impl Exn {
                 fields.len()
             )));
         }
-        let mut cells = Vec::with_capacity(fields.len());
+        let mut cells = vec![0; ty.func_type().param_cells()];
+        let mut at = 0;
         for (v, &t) in fields.iter().zip(ty.params()) {
-            match v.to_cell(inner.id) {
-                Some(c) if v.matches(inner, t) => cells.push(c),
+            match v.write_cells(&mut cells[at..], inner.id) {
+                Some(()) if v.matches(inner, t) => at += t.cells(),
                 _ => return Err(Error::ty(format!("exception field is not a {t}"))),
             }
         }
@@ -135,10 +136,13 @@ impl Exn {
         assert_store("Exn", self.store, inner.id);
         let exn = &inner.exns[self.index as usize];
         let ty = &inner.tags[exn.tag as usize].ty;
-        exn.fields
+        let mut at = 0;
+        ty.params()
             .iter()
-            .zip(ty.params())
-            .map(|(&c, &t)| Val::from_cell(c, t, inner.id))
+            .map(|&t| {
+                at += t.cells();
+                Val::read_cells(&exn.fields[at - t.cells()..], t, inner.id)
+            })
             .collect()
     }
 }
@@ -182,7 +186,7 @@ pub(crate) fn throw_new(
     field: impl FnMut(usize) -> u64,
 ) -> u32 {
     let store_tag = inner.instances[instance].tags[tag as usize];
-    let n = inner.tags[store_tag as usize].ty.params().len();
+    let n = inner.tags[store_tag as usize].ty.func_type().param_cells();
     let fields = (0..n).map(field).collect();
     new_exn(inner, store_tag, fields).index
 }

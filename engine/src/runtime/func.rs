@@ -100,7 +100,8 @@ impl Func {
                 results.len()
             )));
         }
-        let mut cells = vec![0u64; params.len().max(results.len())];
+        let mut cells = vec![0u64; ty.span_cells()];
+        let mut at = 0;
         for (i, (p, &want)) in params.iter().zip(ty.params()).enumerate() {
             if !p.matches(&store.inner, want) {
                 return Err(Error::ty(format!(
@@ -108,15 +109,19 @@ impl Func {
                     p.ty()
                 )));
             }
-            cells[i] = p.to_cell(store.inner.id).ok_or_else(|| {
-                Error::ty(format!(
-                    "argument {i} of {ty} is a reference from another store"
-                ))
-            })?;
+            p.write_cells(&mut cells[at..], store.inner.id)
+                .ok_or_else(|| {
+                    Error::ty(format!(
+                        "argument {i} of {ty} is a reference from another store"
+                    ))
+                })?;
+            at += want.cells();
         }
         crate::interp::invoke(store, self.index, &mut cells)?;
-        for (i, &rt) in ty.results().iter().enumerate() {
-            results[i] = Val::from_cell(cells[i], rt, store.inner.id);
+        let mut at = 0;
+        for (r, &rt) in results.iter_mut().zip(ty.results()) {
+            *r = Val::read_cells(&cells[at..], rt, store.inner.id);
+            at += rt.cells();
         }
         Ok(())
     }
@@ -169,14 +174,18 @@ fn untyped_host<T>(
     Arc::new(
         move |Caller { store, instance }: Caller<'_, T>, cells: &mut [u64]| {
             let id = store.inner.id;
+            let mut at = 0;
             let params: Vec<Val> = ty
                 .params()
                 .iter()
-                .enumerate()
-                .map(|(i, &t)| Val::from_cell(cells[i], t, id))
+                .map(|&t| {
+                    at += t.cells();
+                    Val::read_cells(&cells[at - t.cells()..], t, id)
+                })
                 .collect();
             let mut results: Vec<Val> = ty.results().iter().map(|&t| Val::default_for(t)).collect();
             f(Caller { store, instance }, &params, &mut results)?;
+            let mut at = 0;
             for (i, (r, &want)) in results.iter().zip(ty.results()).enumerate() {
                 if !r.matches(&store.inner, want) {
                     return Err(Error::ty(format!(
@@ -184,9 +193,10 @@ fn untyped_host<T>(
                         r.ty()
                     )));
                 }
-                cells[i] = r.to_cell(id).ok_or_else(|| {
+                r.write_cells(&mut cells[at..], id).ok_or_else(|| {
                     Error::ty("host function returned a reference from another store")
                 })?;
+                at += want.cells();
             }
             Ok(())
         },
@@ -218,7 +228,7 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
     pub fn call(&self, mut store: impl AsContextMut, params: P) -> Result<R> {
         let store = store.as_context_mut();
         check_store("Func", self.func.store, store.inner.id)?;
-        let n = P::types().len().max(R::types().len());
+        let n = crate::types::cells_of(&P::types()).max(crate::types::cells_of(&R::types()));
         let mut cells = [0u64; 16];
         let mut heap;
         let cells: &mut [u64] = if n <= cells.len() {
@@ -243,17 +253,21 @@ pub trait WasmTy: Sized {
     /// The wasm type.
     fn val_type() -> ValType;
     #[doc(hidden)]
-    fn to_cell(self, store: u64) -> Result<u64>;
+    fn to_cells(self, cells: &mut [u64], store: u64) -> Result<()>;
     #[doc(hidden)]
-    fn from_cell(cell: u64, store: u64) -> Self;
+    fn from_cells(cells: &[u64], store: u64) -> Self;
 }
 
 macro_rules! wasm_ty_num {
     ($($t:ty => $vt:ident, |$v:ident| $to:expr, |$c:ident| $from:expr;)*) => {$(
         impl WasmTy for $t {
             fn val_type() -> ValType { ValType::$vt }
-            fn to_cell(self, _store: u64) -> Result<u64> { let $v = self; Ok($to) }
-            fn from_cell($c: u64, _store: u64) -> Self { $from }
+            fn to_cells(self, cells: &mut [u64], _store: u64) -> Result<()> {
+                let $v = self;
+                cells[0] = $to;
+                Ok(())
+            }
+            fn from_cells(cells: &[u64], _store: u64) -> Self { let $c = cells[0]; $from }
         }
     )*};
 }
@@ -267,17 +281,33 @@ wasm_ty_num! {
     f64 => F64, |v| v.to_bits(), |c| f64::from_bits(c);
 }
 
+/// A `v128`: lane 0 in the least significant bits.
+impl WasmTy for u128 {
+    fn val_type() -> ValType {
+        ValType::V128
+    }
+    fn to_cells(self, cells: &mut [u64], _store: u64) -> Result<()> {
+        cells[0] = self as u64;
+        cells[1] = (self >> 64) as u64;
+        Ok(())
+    }
+    fn from_cells(cells: &[u64], _store: u64) -> Self {
+        cells[0] as u128 | (cells[1] as u128) << 64
+    }
+}
+
 impl WasmTy for Option<Func> {
     fn val_type() -> ValType {
         ValType::FuncRef
     }
-    fn to_cell(self, store: u64) -> Result<u64> {
-        Val::FuncRef(self)
+    fn to_cells(self, cells: &mut [u64], store: u64) -> Result<()> {
+        cells[0] = Val::FuncRef(self)
             .to_cell(store)
-            .ok_or_else(|| Error::ty("reference from another store"))
+            .ok_or_else(|| Error::ty("reference from another store"))?;
+        Ok(())
     }
-    fn from_cell(cell: u64, store: u64) -> Self {
-        Val::from_cell(cell, ValType::FuncRef, store)
+    fn from_cells(cells: &[u64], store: u64) -> Self {
+        Val::from_cell(cells[0], ValType::FuncRef, store)
             .funcref()
             .flatten()
     }
@@ -287,13 +317,14 @@ impl WasmTy for Option<ExternRef> {
     fn val_type() -> ValType {
         ValType::ExternRef
     }
-    fn to_cell(self, store: u64) -> Result<u64> {
-        Val::ExternRef(self)
+    fn to_cells(self, cells: &mut [u64], store: u64) -> Result<()> {
+        cells[0] = Val::ExternRef(self)
             .to_cell(store)
-            .ok_or_else(|| Error::ty("reference from another store"))
+            .ok_or_else(|| Error::ty("reference from another store"))?;
+        Ok(())
     }
-    fn from_cell(cell: u64, store: u64) -> Self {
-        Val::from_cell(cell, ValType::ExternRef, store)
+    fn from_cells(cells: &[u64], store: u64) -> Self {
+        Val::from_cell(cells[0], ValType::ExternRef, store)
             .externref()
             .flatten()
     }
@@ -320,8 +351,7 @@ impl<A: WasmTy> WasmParams for A {
         vec![A::val_type()]
     }
     fn write_cells(self, cells: &mut [u64], store: u64) -> Result<()> {
-        cells[0] = self.to_cell(store)?;
-        Ok(())
+        self.to_cells(cells, store)
     }
 }
 
@@ -330,7 +360,7 @@ impl<A: WasmTy> WasmResults for A {
         vec![A::val_type()]
     }
     fn read_cells(cells: &[u64], store: u64) -> Self {
-        A::from_cell(cells[0], store)
+        A::from_cells(cells, store)
     }
 }
 
@@ -339,15 +369,28 @@ macro_rules! tuple_impls {
         impl<$($t: WasmTy),*> WasmParams for ($($t,)*) {
             fn types() -> Vec<ValType> { vec![$($t::val_type()),*] }
             #[allow(unused_variables)]
+            #[allow(unused_mut)]
             fn write_cells(self, cells: &mut [u64], store: u64) -> Result<()> {
-                $( cells[$n] = self.$n.to_cell(store)?; )*
+                let mut at = 0;
+                $(
+                    self.$n.to_cells(&mut cells[at..], store)?;
+                    at += $t::val_type().cells();
+                )*
+                let _ = at;
                 Ok(())
             }
         }
         impl<$($t: WasmTy),*> WasmResults for ($($t,)*) {
             fn types() -> Vec<ValType> { vec![$($t::val_type()),*] }
             #[allow(unused_variables, clippy::unused_unit)]
-            fn read_cells(cells: &[u64], store: u64) -> Self { ($($t::from_cell(cells[$n], store),)*) }
+            #[allow(unused_mut)]
+            fn read_cells(cells: &[u64], store: u64) -> Self {
+                let mut at = 0;
+                ($({
+                    at += $t::val_type().cells();
+                    $t::from_cells(&cells[at - $t::val_type().cells()..], store)
+                },)*)
+            }
         }
     };
 }
@@ -413,7 +456,8 @@ macro_rules! into_func_impls {
                 #[allow(unused_variables)]
                 let host: HostFn<T> = Arc::new(move |caller: Caller<'_, T>, cells: &mut [u64]| {
                     let id = caller.store.inner.id;
-                    let r = (self)($($a::from_cell(cells[$n], id)),*);
+                    let args = <($($a,)*) as WasmResults>::read_cells(cells, id);
+                    let r = (self)($(args.$n),*);
                     r.write_ret(cells, id)
                 });
                 (ty, host)
@@ -429,7 +473,7 @@ macro_rules! into_func_impls {
                 #[allow(unused_variables)]
                 let host: HostFn<T> = Arc::new(move |caller: Caller<'_, T>, cells: &mut [u64]| {
                     let id = caller.store.inner.id;
-                    let args = ($($a::from_cell(cells[$n], id),)*);
+                    let args = <($($a,)*) as WasmResults>::read_cells(cells, id);
                     let r = (self)(caller, $(args.$n),*);
                     r.write_ret(cells, id)
                 });

@@ -463,7 +463,7 @@ pub(crate) fn instantiate<T>(
         let cell = init.as_ref().map_or(0, |e| {
             e.eval(func_ref, |g| {
                 store.inner.globals[globals[g as usize] as usize].value
-            })
+            }) as u64
         });
         let table = TableEntity::new(ty, cell, &store.inner.funcs);
         store.inner.tables.push(table);
@@ -487,7 +487,7 @@ pub(crate) fn instantiate<T>(
     }
     let global_ptrs: Box<[*mut u64]> = globals
         .iter()
-        .map(|&g| &mut store.inner.globals[g as usize].value as *mut u64)
+        .map(|&g| &mut store.inner.globals[g as usize].value as *mut u128 as *mut u64)
         .collect();
     let global_value = |g: u32| store.inner.globals[globals[g as usize] as usize].value;
     let elems: Vec<Box<[u64]>> = m
@@ -496,7 +496,7 @@ pub(crate) fn instantiate<T>(
         .map(|seg| {
             seg.items
                 .iter()
-                .map(|e| e.eval(func_ref, global_value))
+                .map(|e| e.eval(func_ref, global_value) as u64)
                 .collect()
         })
         .collect();
@@ -565,7 +565,7 @@ fn initialize_segments<T>(store: &mut Store<T>, inst_index: u32) -> Result<()> {
     for (i, seg) in m.elems.iter().enumerate() {
         match &seg.mode {
             SegmentMode::Active { index, offset } => {
-                let at = offset.eval(|_| 0, |g| global_value(inner, g));
+                let at = offset.eval(|_| 0, |g| global_value(inner, g)) as u64;
                 let inst = &mut inner.instances[inst_index as usize];
                 let items = std::mem::take(&mut inst.elems[i]);
                 let table = &mut inner.tables[inst.tables[*index as usize] as usize];
@@ -581,7 +581,7 @@ fn initialize_segments<T>(store: &mut Store<T>, inst_index: u32) -> Result<()> {
     }
     for (i, seg) in m.datas.iter().enumerate() {
         if let SegmentMode::Active { index, offset } = &seg.mode {
-            let at = offset.eval(|_| 0, |g| global_value(inner, g));
+            let at = offset.eval(|_| 0, |g| global_value(inner, g)) as u64;
             let inst = &mut inner.instances[inst_index as usize];
             inst.data_dropped[i] = true;
             let mem = &mut inner.memories[inst.memories[*index as usize] as usize];

@@ -69,7 +69,10 @@ pub(crate) struct TableEntity {
 /// A global's current value and type.
 pub(crate) struct GlobalEntity {
     pub ty: GlobalType,
-    pub value: u64,
+    /// The value's cell encoding ([`Val::to_bits`](super::Val)): a `v128`
+    /// in all 128 bits, anything else in the low 64, which is where a
+    /// pointer to the global (`*mut u64`, as both tiers read it) points.
+    pub value: u128,
 }
 
 /// An instance's resolved index spaces and runtime state.

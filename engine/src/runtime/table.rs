@@ -48,13 +48,19 @@ impl TableEntity {
 }
 
 fn cell_of<T>(store: &Store<T>, val: Val, want: crate::ValType) -> Result<u64> {
+    bits_of(store, val, want).map(|b| b as u64)
+}
+
+/// `val`'s cell encoding ([`Val::to_bits`]), checked to be of type `want`
+/// and of this store.
+fn bits_of<T>(store: &Store<T>, val: Val, want: crate::ValType) -> Result<u128> {
     if !val.matches(&store.inner, want) {
         return Err(Error::ty(format!(
             "expected a {want} value, got {}",
             val.ty()
         )));
     }
-    val.to_cell(store.inner.id)
+    val.to_bits(store.inner.id)
         .ok_or_else(|| Error::ty("reference from another store"))
 }
 
@@ -206,7 +212,7 @@ impl Global {
     /// another store.
     pub fn new(mut store: impl AsContextMut, ty: GlobalType, val: Val) -> Result<Global> {
         let store = store.as_context_mut();
-        let value = cell_of(store, val, ty.content())?;
+        let value = bits_of(store, val, ty.content())?;
         store
             .inner
             .globals
@@ -243,7 +249,7 @@ impl Global {
     pub fn get(&self, store: impl AsContext) -> Val {
         let store = store.as_context();
         let g = self.entity(store);
-        Val::from_cell(g.value, g.ty.content(), store.inner.id)
+        Val::from_bits(g.value, g.ty.content(), store.inner.id)
     }
 
     /// Sets the value; fails for immutable globals and wrong types.
@@ -260,8 +266,8 @@ impl Global {
         if ty.mutability() != Mutability::Var {
             return Err(Error::ty("cannot set an immutable global"));
         }
-        let cell = cell_of(store, val, ty.content())?;
-        store.inner.globals[self.index as usize].value = cell;
+        let bits = bits_of(store, val, ty.content())?;
+        store.inner.globals[self.index as usize].value = bits;
         Ok(())
     }
 }

@@ -175,6 +175,14 @@ impl Val {
         }
     }
 
+    /// The 128 bits, lane 0 least significant, if this is a v128.
+    pub fn v128(&self) -> Option<u128> {
+        match *self {
+            Val::V128(v) => Some(v),
+            _ => None,
+        }
+    }
+
     /// The function reference, if this is a funcref.
     pub fn funcref(&self) -> Option<Option<Func>> {
         match *self {
@@ -199,37 +207,74 @@ impl Val {
         }
     }
 
-    /// The cell encoding of this value; `None` for a reference from another store.
-    pub(crate) fn to_cell(self, store_id: u64) -> Option<u64> {
+    /// The cell encoding of this value, a `v128` in all 128 bits and every
+    /// other value in the low 64 (one cell); `None` for a reference from
+    /// another store.
+    pub(crate) fn to_bits(self, store_id: u64) -> Option<u128> {
         Some(match self {
-            Val::I32(v) => v as u32 as u64,
-            Val::I64(v) => v as u64,
-            Val::F32(v) => v as u64,
-            Val::F64(v) => v,
-            Val::V128(v) => v as u64,
+            Val::I32(v) => v as u32 as u128,
+            Val::I64(v) => v as u64 as u128,
+            Val::F32(v) => v as u128,
+            Val::F64(v) => v as u128,
+            Val::V128(v) => v,
             Val::FuncRef(None) | Val::ExternRef(None) | Val::ExnRef(None) => 0,
             Val::ExnRef(Some(e)) => {
                 if e.store != store_id {
                     return None;
                 }
-                e.index as u64 + 1
+                e.index as u128 + 1
             }
             Val::FuncRef(Some(f)) => {
                 if f.store != store_id {
                     return None;
                 }
-                f.index as u64 + 1
+                f.index as u128 + 1
             }
             Val::ExternRef(Some(r)) => {
                 if r.store != store_id {
                     return None;
                 }
-                r.index as u64 + 1
+                r.index as u128 + 1
             }
         })
     }
 
-    /// Decodes a cell of type `ty`.
+    /// The one cell of a value that is not a `v128` (a table element);
+    /// `None` for a reference from another store.
+    pub(crate) fn to_cell(self, store_id: u64) -> Option<u64> {
+        debug_assert!(!matches!(self, Val::V128(_)), "a v128 takes two cells");
+        self.to_bits(store_id).map(|b| b as u64)
+    }
+
+    /// Writes the value's [`ValType::cells`] cells to the front of `cells`;
+    /// `None` for a reference from another store.
+    pub(crate) fn write_cells(self, cells: &mut [u64], store_id: u64) -> Option<()> {
+        let bits = self.to_bits(store_id)?;
+        cells[0] = bits as u64;
+        if let Val::V128(_) = self {
+            cells[1] = (bits >> 64) as u64;
+        }
+        Some(())
+    }
+
+    /// Decodes a value of type `ty` from the front of `cells`.
+    pub(crate) fn read_cells(cells: &[u64], ty: ValType, store_id: u64) -> Val {
+        match ty {
+            ValType::V128 => Val::V128(cells[0] as u128 | (cells[1] as u128) << 64),
+            _ => Val::from_cell(cells[0], ty, store_id),
+        }
+    }
+
+    /// Decodes the cell encoding [`Val::to_bits`] of a value of type `ty`.
+    pub(crate) fn from_bits(bits: u128, ty: ValType, store_id: u64) -> Val {
+        match ty {
+            ValType::V128 => Val::V128(bits),
+            _ => Val::from_cell(bits as u64, ty, store_id),
+        }
+    }
+
+    /// Decodes a cell of type `ty`; a `v128` from its low cell only (use
+    /// [`Val::read_cells`] or [`Val::from_bits`] where one may occur).
     pub(crate) fn from_cell(cell: u64, ty: ValType, store_id: u64) -> Val {
         match ty {
             ValType::I32 => Val::I32(cell as u32 as i32),
