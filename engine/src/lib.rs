@@ -32,6 +32,8 @@ mod module;
 #[cfg(feature = "pair-stats")]
 pub mod pair_stats;
 mod runtime;
+#[allow(dead_code)]
+mod simd;
 mod translate;
 mod types;
 

@@ -40,7 +40,9 @@
 //! the input, independent of the order in which intervals are listed.
 //!
 //! With budgets of zero registers — as used by the interpreter — every value
-//! goes to a cell and the allocator only compacts the frame.
+//! goes to a cell and the allocator only compacts the frame. A register
+//! holds one cell's worth: values of width 2 (a 128-bit vector) always get
+//! cells.
 
 mod cells;
 #[cfg(test)]
@@ -234,6 +236,11 @@ pub fn allocate(
         );
         for file in &mut files {
             file.expire(iv.start);
+        }
+        // A register holds one cell: a wider value lives in cells.
+        if iv.width > 1 {
+            spilled[rank] = true;
+            continue;
         }
         let across = crosses_call(&calls, iv);
         let by_rank = |r: usize| &intervals[order[r]];

@@ -88,6 +88,20 @@ fn intervals_sharing_one_position_conflict() {
 }
 
 #[test]
+fn width_two_values_never_take_a_register() {
+    let budgets = Budgets {
+        float: 4,
+        ..Budgets::default()
+    };
+    let ivs = [wide(0, 0, 4), iv(1, Float, 1, 3), wide(2, 2, 6)];
+    let alloc = run(3, &ivs, &[], budgets, 0);
+    assert_eq!(alloc.location(0), Some(Cell(0)));
+    assert_eq!(alloc.location(1), Some(Reg(Float, 0)));
+    assert_eq!(alloc.location(2), Some(Cell(2)));
+    assert_eq!(alloc.regs_used[Float as usize], 1);
+}
+
+#[test]
 fn width_two_values_take_two_consecutive_free_cells() {
     let ivs = [
         iv(0, Int, 0, 6),

@@ -82,6 +82,8 @@ const VERSIONS: &[(&str, Suite)] = &[
     ("multi-memory", Suite::Proposal(Proposal::MultiMemory)),
     ("memory64", Suite::Proposal(Proposal::Memory64)),
     ("exceptions", Suite::Proposal(Proposal::ExceptionHandling)),
+    ("simd", Suite::Proposal(Proposal::Simd)),
+    ("relaxed-simd", Suite::Proposal(Proposal::RelaxedSimd)),
     ("regress", Suite::Dir(REGRESSIONS)),
 ];
 
@@ -134,6 +136,9 @@ impl Suite {
             }
             Suite::Proposal(Proposal::Memory64) => {
                 config.wasm_multi_memory(false);
+            }
+            Suite::Proposal(Proposal::RelaxedSimd) => {
+                config.wasm_relaxed_simd(true);
             }
             _ => {}
         }

@@ -233,6 +233,58 @@ unsafe fn f64_(fp: *mut u64, r: Reg) -> f64 {
     unsafe { f64::from_bits(u64_(fp, r)) }
 }
 
+/// The `v128` in cells `r` and `r + 1`.
+#[inline(always)]
+unsafe fn v128_(fp: *mut u64, r: Reg) -> u128 {
+    // SAFETY: a v128 register's two cells are frame cells.
+    unsafe { u64_(fp, r) as u128 | (u64_(fp, r + 1) as u128) << 64 }
+}
+
+/// Writes a `v128` to cells `r` and `r + 1`.
+#[inline(always)]
+unsafe fn put_v128(fp: *mut u64, r: Reg, v: u128) {
+    // SAFETY: as `v128_`.
+    unsafe {
+        put(fp, r, v as u64);
+        put(fp, r + 1, (v >> 64) as u64);
+    }
+}
+
+/// The `V128Op` of the `imm` word at `ip`.
+#[inline(always)]
+unsafe fn v128_op(ip: Ip) -> crate::ir::V128Op {
+    // SAFETY: the translator wrote an operation's index in the word.
+    unsafe {
+        let Op::Imm { value } = (*ip).op else {
+            unreachable_unchecked()
+        };
+        *crate::ir::V128Op::ALL.get_unchecked(value as usize)
+    }
+}
+
+/// The `size` bytes (1 to 16) at `p`, little-endian, zero-extended.
+///
+/// # Safety
+/// `p` must point at `size` bytes of a memory.
+#[inline(always)]
+unsafe fn load_bytes(p: *mut u8, size: u64) -> u128 {
+    let mut bytes = [0u8; 16];
+    // SAFETY: as the function's contract; `size` is at most 16.
+    unsafe { core::ptr::copy_nonoverlapping(p, bytes.as_mut_ptr(), size as usize) };
+    u128::from_le_bytes(bytes)
+}
+
+/// Stores the low `size` bytes (1 to 16) of `v` at `p`, little-endian.
+///
+/// # Safety
+/// As [`load_bytes`].
+#[inline(always)]
+unsafe fn store_bytes(p: *mut u8, size: u64, v: u128) {
+    let bytes = v.to_le_bytes();
+    // SAFETY: as the function's contract.
+    unsafe { core::ptr::copy_nonoverlapping(bytes.as_ptr(), p, size as usize) };
+}
+
 /// Takes a branch by `off` instructions from the branch at `ip`. A
 /// backward one costs a test of one flag, which is off unless back-edges
 /// are counted or checked (tiering, epochs): a counter in memory would
@@ -1079,6 +1131,117 @@ handler! {
         let v = put_cell(fp, dst, **(*cx).globals.add(global as usize));
         dispatch_acc(ip.add(1), fp, mem, v, len, cx)
     }
+    // SIMD: a `v128` is two cells; each handler reads all of its operands
+    // before it writes (a result may share a cell with an operand that
+    // dies there). The lane operation, named by a `V128Op`, is `crate::simd`'s.
+    CopyV128(ip, fp, mem, len, cx) {
+        operands!(ip, CopyV128 { dst, src });
+        put_v128(fp, dst, v128_(fp, src));
+        dispatch(ip.add(1), fp, mem, len, cx)
+    }
+    SelectV128(ip, fp, mem, len, cx) {
+        operands!(ip, SelectV128 { dst, a, b });
+        let cond = super::state::operand(ip.add(1), 0);
+        let v = if u32_(fp, cond) != 0 { v128_(fp, a) } else { v128_(fp, b) };
+        put_v128(fp, dst, v);
+        dispatch(ip.add(2), fp, mem, len, cx)
+    }
+    GlobalGetV128(ip, fp, mem, len, cx) {
+        operands!(ip, GlobalGetV128 { dst, global });
+        // A v128 global's pointer is to all 128 bits (`GlobalEntity`).
+        let p = *(*cx).globals.add(global as usize);
+        put_v128(fp, dst, p.cast::<u128>().read());
+        dispatch(ip.add(1), fp, mem, len, cx)
+    }
+    GlobalSetV128(ip, fp, mem, len, cx) {
+        operands!(ip, GlobalSetV128 { src, global });
+        let p = *(*cx).globals.add(global as usize);
+        p.cast::<u128>().write(v128_(fp, src));
+        dispatch(ip.add(1), fp, mem, len, cx)
+    }
+    V128Unary(ip, fp, mem, len, cx) {
+        operands!(ip, V128Unary { dst, src, op });
+        put_v128(fp, dst, op.unary(v128_(fp, src)));
+        dispatch(ip.add(1), fp, mem, len, cx)
+    }
+    V128Binary(ip, fp, mem, len, cx) {
+        operands!(ip, V128Binary { dst, a, b });
+        let op = v128_op(ip.add(1));
+        put_v128(fp, dst, op.binary(v128_(fp, a), v128_(fp, b)));
+        dispatch(ip.add(2), fp, mem, len, cx)
+    }
+    V128Ternary(ip, fp, mem, len, cx) {
+        operands!(ip, V128Ternary { dst, a, b });
+        let c = super::state::operand(ip.add(1), 0);
+        let op = v128_op(ip.add(2));
+        put_v128(fp, dst, op.ternary(v128_(fp, a), v128_(fp, b), v128_(fp, c)));
+        dispatch(ip.add(3), fp, mem, len, cx)
+    }
+    V128Shift(ip, fp, mem, len, cx) {
+        operands!(ip, V128Shift { dst, a, count });
+        let op = v128_op(ip.add(1));
+        put_v128(fp, dst, op.shift(v128_(fp, a), u32_(fp, count)));
+        dispatch(ip.add(2), fp, mem, len, cx)
+    }
+    V128Splat(ip, fp, mem, len, cx) {
+        operands!(ip, V128Splat { dst, src, op });
+        put_v128(fp, dst, op.splat(u64_(fp, src)));
+        dispatch(ip.add(1), fp, mem, len, cx)
+    }
+    V128Test(ip, fp, mem, len, cx) {
+        operands!(ip, V128Test { dst, src, op });
+        put(fp, dst, op.test(v128_(fp, src)));
+        dispatch(ip.add(1), fp, mem, len, cx)
+    }
+    V128Extract(ip, fp, mem, len, cx) {
+        operands!(ip, V128Extract { dst, src, op });
+        let Op::Imm { value: lane } = (*ip.add(1)).op else { unreachable_unchecked() };
+        put(fp, dst, op.extract(v128_(fp, src), lane as u8));
+        dispatch(ip.add(2), fp, mem, len, cx)
+    }
+    V128Replace(ip, fp, mem, len, cx) {
+        operands!(ip, V128Replace { dst, src, x });
+        let Op::Imm { value } = (*ip.add(1)).op else { unreachable_unchecked() };
+        // SAFETY of the index: the translator wrote an operation's index.
+        let op = *crate::ir::V128Op::ALL.get_unchecked((value & 0xffff) as usize);
+        put_v128(fp, dst, op.replace(v128_(fp, src), u64_(fp, x), (value >> 16) as u8));
+        dispatch(ip.add(2), fp, mem, len, cx)
+    }
+    V128Shuffle(ip, fp, mem, len, cx) {
+        operands!(ip, V128Shuffle { dst, a, b });
+        let lanes = super::state::operand(ip.add(1), 0);
+        let lanes = v128_(fp, lanes).to_le_bytes();
+        put_v128(fp, dst, crate::simd::i8x16_shuffle(v128_(fp, a), v128_(fp, b), lanes));
+        dispatch(ip.add(2), fp, mem, len, cx)
+    }
+    V128Load(ip, fp, mem, len, cx) {
+        operands!(ip, V128Load { dst, ptr, kind });
+        let Some(p) = addr64(ip, fp, ptr, kind.size(), mem, len, cx) else {
+            return trap(cx, TrapCode::MemoryOutOfBounds);
+        };
+        put_v128(fp, dst, kind.loaded(load_bytes(p, kind.size())));
+        dispatch(ip.add(4), fp, mem, len, cx)
+    }
+    V128LoadLane(ip, fp, mem, len, cx) {
+        operands!(ip, V128LoadLane { dst, ptr, vec });
+        let Op::Imm { value } = (*ip.add(4)).op else { unreachable_unchecked() };
+        let kind = *crate::ir::V128Mem::ALL.get_unchecked((value & 0xff) as usize);
+        let Some(p) = addr64(ip, fp, ptr, kind.size(), mem, len, cx) else {
+            return trap(cx, TrapCode::MemoryOutOfBounds);
+        };
+        let bits = load_bytes(p, kind.size()) as u64;
+        put_v128(fp, dst, kind.load_lane(v128_(fp, vec), bits, (value >> 8) as u8));
+        dispatch(ip.add(5), fp, mem, len, cx)
+    }
+    V128Store(ip, fp, mem, len, cx) {
+        operands!(ip, V128Store { ptr, val, kind });
+        let Op::Imm { value: lane } = (*ip.add(4)).op else { unreachable_unchecked() };
+        let Some(p) = addr64(ip, fp, ptr, kind.size(), mem, len, cx) else {
+            return trap(cx, TrapCode::MemoryOutOfBounds);
+        };
+        store_bytes(p, kind.size(), kind.stored(v128_(fp, val), lane as u8));
+        dispatch(ip.add(5), fp, mem, len, cx)
+    }
     GlobalSet(ip, fp, mem, len, cx) {
         operands!(ip, GlobalSet { src, global });
         **(*cx).globals.add(global as usize) = u64_(fp, src);
@@ -1753,6 +1916,8 @@ handler_table! {
     Unreachable ConsumeFuel Copy I32ReinterpretF32 Br LoopHeader BrIfNez BrIfEqz BrTable Return0
     Return1 ReturnN Args Results Imm CallInternal CallImported CallIndirect ReturnCallInternal
     ReturnCallImported ReturnCallIndirect Select GlobalGet
+    CopyV128 SelectV128 GlobalGetV128 GlobalSetV128 V128Unary V128Binary V128Ternary V128Shift
+    V128Splat V128Test V128Extract V128Replace V128Shuffle V128Load V128LoadLane V128Store
     GlobalSet I32Load I64Load F32Load F64Load I32Load8S I32Load8U I32Load16S I32Load16U I64Load8S
     I64Load8U I64Load16S I64Load16U I64Load32S I64Load32U I32Store I64Store F32Store F64Store
     I32Store8 I32Store16 I64Store8 I64Store16 I64Store32

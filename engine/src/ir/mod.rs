@@ -10,12 +10,14 @@ mod acc;
 mod fused;
 mod jumps;
 mod ops;
+mod simd;
 pub(crate) mod wire;
 
 pub use acc::forward_results;
 pub use fused::fuse_pairs;
 pub use jumps::{back_edge_header, thread_jumps};
 pub use ops::{Op, Opcode, RegList, OPCODES};
+pub use simd::{Shape, V128Mem, V128Op};
 
 use core::fmt;
 
@@ -158,6 +160,10 @@ pub struct FuncBody {
     pub call_saves: Box<[CallSave]>,
     /// The function's `try_table`s, inner before outer.
     pub handlers: Box<[Handler]>,
+    /// Whether any value is a `v128` (two cells: a register `r` and
+    /// `r + 1`, never a machine register). Such a body's frame has a spare
+    /// last cell, so that `r + 1` is in the frame for every register `r`.
+    pub uses_v128: bool,
 }
 
 /// The registers holding values live across the call at instruction `at`.

@@ -28,7 +28,7 @@ fn write_instr<R: core::fmt::Display>(
     Ok(())
 }
 
-use super::MemKind;
+use super::{MemKind, V128Mem, V128Op};
 
 /// An instruction's register operands ([`Op::reg_list`]): no instruction
 /// has more than three.
@@ -271,6 +271,48 @@ define_ops! {
     GlobalGet "global.get" { def [dst] use [] imm [global: u32] }
     /// Writes a global.
     GlobalSet "global.set" { def [] use [src] imm [global: u32] }
+
+    // SIMD (`ir::simd`): a `v128` takes two cells, its register's and the
+    // next; every handler reads all of its operands before it writes.
+    /// `dst = src`, a `v128`.
+    CopyV128 "copy.v128" { def [dst] use [src] imm [] }
+    /// `select` of `v128`s; an `args` word with `cond` follows.
+    SelectV128 "select.v128" { def [dst] use [a, b] imm [] }
+    /// Reads a `v128` global.
+    GlobalGetV128 "global.get.v128" { def [dst] use [] imm [global: u32] }
+    /// Writes a `v128` global.
+    GlobalSetV128 "global.set.v128" { def [] use [src] imm [global: u32] }
+    /// `dst = op(src)`, a [`Shape::Unary`](super::Shape) operation.
+    V128Unary "v128.unary" { def [dst] use [src] imm [op: V128Op] }
+    /// `dst = op(a, b)`; an `imm` word with the `V128Op` follows.
+    V128Binary "v128.binary" { def [dst] use [a, b] imm [] }
+    /// `dst = op(a, b, c)`; an `args` word with `c`, then an `imm` word
+    /// with the `V128Op`, follow.
+    V128Ternary "v128.ternary" { def [dst] use [a, b] imm [] }
+    /// `dst = op(a, count)`, a lane-wise shift by the i32 `count`; an `imm`
+    /// word with the `V128Op` follows.
+    V128Shift "v128.shift" { def [dst] use [a, count] imm [] }
+    /// `dst` = the scalar `src` in every lane.
+    V128Splat "v128.splat" { def [dst] use [src] imm [op: V128Op] }
+    /// `dst` = an i32 test of `src` (`any_true`, `all_true`, `bitmask`).
+    V128Test "v128.test" { def [dst] use [src] imm [op: V128Op] }
+    /// `dst` = a lane of `src`, as a scalar; an `imm` word with the lane follows.
+    V128Extract "v128.extract" { def [dst] use [src] imm [op: V128Op] }
+    /// `dst` = `src` with a lane replaced by the scalar `x`; an `imm` word
+    /// with the `V128Op` and, shifted left 16, the lane follows.
+    V128Replace "v128.replace" { def [dst] use [src, x] imm [] }
+    /// `i8x16.shuffle`: an `args` word with the register of a `v128`
+    /// constant holding the 16 lane indices follows.
+    V128Shuffle "i8x16.shuffle" { def [dst] use [a, b] imm [] }
+    /// A SIMD load from any memory, bounds-checked explicitly; three `imm`
+    /// words follow: the offset's low and high 32 bits, then the memory.
+    V128Load "v128.load" { def [dst] use [ptr] imm [kind: V128Mem] }
+    /// A load of one lane into `vec`; four `imm` words follow: as
+    /// `v128.load`'s, then the `V128Mem` and, shifted left 8, the lane.
+    V128LoadLane "v128.load_lane" { def [dst] use [ptr, vec] imm [] }
+    /// A SIMD store (whole, or one lane); four `imm` words follow: as
+    /// `v128.load`'s, then the lane.
+    V128Store "v128.store" { def [] use [ptr, val] imm [kind: V128Mem] }
 
     I32Load "i32.load" { def [dst] use [ptr] imm [offset: u16] }
     I64Load "i64.load" { def [dst] use [ptr] imm [offset: u16] }

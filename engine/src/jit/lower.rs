@@ -150,6 +150,10 @@ fn store_kind(kind: crate::ir::MemKind) -> Result<(StoreKind, Option<FSize>), St
 }
 
 /// Lowers a function of `module` translated as `body`.
+/// Why a function that uses `v128` values is not lowered: the interpreter
+/// runs it in every strategy that has one.
+pub(crate) const INTERPRETED_ONLY: &str = "SIMD (v128) code runs in the interpreter only";
+
 pub(crate) fn lower<'a>(module: &'a ModuleInner, body: &'a FuncBody) -> Result<Lowered, String> {
     let mut l = Lowerer {
         m: X64Assembler::new(),
@@ -165,6 +169,9 @@ pub(crate) fn lower<'a>(module: &'a ModuleInner, body: &'a FuncBody) -> Result<L
         catching: None,
         landing_stubs: Vec::new(),
     };
+    if body.uses_v128 {
+        return Err(INTERPRETED_ONLY.into());
+    }
     l.collect_targets();
     l.prologue();
     l.zero_frame();
@@ -1632,6 +1639,22 @@ impl Lowerer<'_> {
                 | Op::Return1Acc { .. } => {
                     return Err(format!("fused or accumulator form {op} left after `plain`"));
                 }
+                Op::CopyV128 { .. }
+                | Op::SelectV128 { .. }
+                | Op::GlobalGetV128 { .. }
+                | Op::GlobalSetV128 { .. }
+                | Op::V128Unary { .. }
+                | Op::V128Binary { .. }
+                | Op::V128Ternary { .. }
+                | Op::V128Shift { .. }
+                | Op::V128Splat { .. }
+                | Op::V128Test { .. }
+                | Op::V128Extract { .. }
+                | Op::V128Replace { .. }
+                | Op::V128Shuffle { .. }
+                | Op::V128Load { .. }
+                | Op::V128LoadLane { .. }
+                | Op::V128Store { .. } => return Err(INTERPRETED_ONLY.into()),
                 Op::Unreachable {} => self.m.trap(code_of(TrapCode::Unreachable)),
                 Op::ConsumeFuel { amount } => {
                     // Charged, then checked, as the interpreter does.

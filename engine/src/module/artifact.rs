@@ -28,7 +28,7 @@ use crate::types::{
 const MAGIC: &[u8; 8] = b"\0strata\x01";
 
 /// Bumped whenever the encoding changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// What must match between the engine that wrote an artifact and the one
 /// that loads it: the IR or the machine code differs with each of these.
@@ -779,6 +779,7 @@ fn put_body(out: &mut Vec<u8>, b: &FuncBody) {
         b.float_regs,
         b.wasm_ops,
         b.outgoing_cells,
+        u32::from(b.uses_v128),
     ] {
         n.put(out);
     }
@@ -802,12 +803,17 @@ fn get_body(r: &mut &[u8]) -> Option<FuncBody> {
     let def = u32::get(r)?;
     let code: Box<[Slot]> = get_vec(r, |r| Op::decode(r).map(Slot::new))?.into();
     let consts = get_vec(r, u64::get)?.into();
-    let mut n = [0u32; 9];
+    let mut n = [0u32; 10];
     for x in &mut n {
         *x = u32::get(r)?;
     }
-    let [num_params, num_results, frame_size, num_loops, reg_base, int_regs, float_regs, wasm_ops, outgoing_cells] =
+    let [num_params, num_results, frame_size, num_loops, reg_base, int_regs, float_regs, wasm_ops, outgoing_cells, uses_v128] =
         n;
+    let uses_v128 = match uses_v128 {
+        0 => false,
+        1 => true,
+        _ => return None,
+    };
     let local_cells: Box<[u16]> = get_vec(r, u16::get)?.into();
     let far_branches = get_vec(r, |r| Some((u32::get(r)?, i32::get(r)?)))?.into();
     let call_saves = get_vec(r, |r| {
@@ -830,11 +836,13 @@ fn get_body(r: &mut &[u8]) -> Option<FuncBody> {
         return None;
     }
     // Every register the code names is a cell of the frame, as the
-    // interpreter relies on without checking.
+    // interpreter relies on without checking; where values may be v128s,
+    // so is the cell after it.
+    let limit = frame_size - u32::from(uses_v128 && frame_size > 0);
     let mut in_frame = local_cells.iter().all(|&c| (c as u32) < frame_size);
     for slot in code.iter() {
         slot.op
-            .visit_regs(|reg, _| in_frame &= (reg as u32) < frame_size);
+            .visit_regs(|reg, _| in_frame &= (reg as u32) < limit);
     }
     if !in_frame || code.is_empty() || num_params > frame_size || num_results > frame_size {
         return None;
@@ -856,5 +864,6 @@ fn get_body(r: &mut &[u8]) -> Option<FuncBody> {
         outgoing_cells,
         call_saves,
         handlers,
+        uses_v128,
     })
 }

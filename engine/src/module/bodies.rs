@@ -199,11 +199,11 @@ pub(crate) fn validate_body(
     (result, validator.into_allocations())
 }
 
-/// Whether `op` is an instruction Strata validates but does not run (SIMD,
-/// garbage collection): a body with one is unsupported wherever it is,
+/// Whether `op` is an instruction Strata validates but does not run
+/// (garbage collection's): a body with one is unsupported wherever it is,
 /// unreachable code included, in both translation modes.
 pub(crate) fn never_executed(op: &Operator<'_>) -> bool {
-    is_simd(op) || is_gc(op)
+    is_gc(op)
 }
 
 /// Whether `op` is one of garbage collection's instructions, which Strata
@@ -220,14 +220,4 @@ fn is_gc(op: &Operator<'_>) -> bool {
         (@is $other:ident) => { false };
     }
     wasmparser::for_each_visit_operator!(gc_ops)
-}
-
-/// Whether `op` belongs to the `simd` or `relaxed-simd` proposal.
-fn is_simd(op: &Operator<'_>) -> bool {
-    macro_rules! simd_ops {
-        ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
-            matches!(op, $(Operator::$op { .. })|*)
-        };
-    }
-    wasmparser::for_each_visit_simd_operator!(simd_ops)
 }

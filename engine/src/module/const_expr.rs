@@ -49,9 +49,7 @@ impl ConstExpr {
                 Operator::I64Sub => ConstOp::I64Sub,
                 Operator::I64Mul => ConstOp::I64Mul,
                 Operator::End => break,
-                Operator::V128Const { value } => {
-                    ConstOp::V128(u128::from_le_bytes(*value.bytes()))
-                }
+                Operator::V128Const { value } => ConstOp::V128(u128::from_le_bytes(*value.bytes())),
                 // The validator has accepted the expression: what is left
                 // is garbage collection's (`struct.new`, `ref.i31`, ...).
                 other => {

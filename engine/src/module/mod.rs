@@ -899,5 +899,6 @@ fn placeholder_body() -> FuncBody {
         outgoing_cells: 0,
         call_saves: Box::new([]),
         handlers: Box::new([]),
+        uses_v128: false,
     }
 }

@@ -7,7 +7,7 @@
 //! instruction is inside their intervals. A value live into a loop from before it stays live to the
 //! loop's end, since a back-edge may read it again.
 
-use super::{reused, Scratch, Translator, CONST_BIT};
+use super::{reused, Scratch, Translator, CONST_BIT, HI_BIT};
 use crate::error::{Error, Result};
 use crate::ir::{CallSave, FuncBody, Handler, Op, Reg, Slot};
 use strata_regalloc::{allocate, Allocation, Budgets, Interval, Location, RegClass};
@@ -60,6 +60,7 @@ fn finish_with(t: &mut Translator<'_>, buffers: &mut Buffers) -> Result<FuncBody
             let mut defs = Vec::new();
             for w in &t.code[i..=i + words] {
                 w.visit_regs(|r, def| {
+                    let r = r & !HI_BIT;
                     if def && r & CONST_BIT == 0 && r >= np {
                         defs.push(r - np);
                     }
@@ -82,6 +83,8 @@ fn finish_with(t: &mut Translator<'_>, buffers: &mut Buffers) -> Result<FuncBody
         let read_at = 2 * i as u32 + 2;
         let regs = op.reg_list();
         for (k, &r) in regs.all().iter().enumerate() {
+            // The second cell of a v128 in an operand word: its register.
+            let r = r & !HI_BIT;
             if r & CONST_BIT != 0 || r < np {
                 continue;
             }
@@ -124,7 +127,11 @@ fn finish_with(t: &mut Translator<'_>, buffers: &mut Buffers) -> Result<FuncBody
                 class: t.classes[v],
                 start,
                 end,
-                width: 1,
+                width: if t.wide.get(v).copied().unwrap_or(false) {
+                    2
+                } else {
+                    1
+                },
                 cost: costs[v],
             }),
     );
@@ -151,9 +158,26 @@ fn finish_with(t: &mut Translator<'_>, buffers: &mut Buffers) -> Result<FuncBody
         }
     }
     let [int_regs, float_regs] = regs_used;
-    let reg_base = np + nc;
+    // A parameter's cell: the cells of those before it (a v128 takes two).
+    let param_cells: Vec<u32> = t.local_types[..np as usize]
+        .iter()
+        .scan(0, |at, ty| {
+            let cell = *at;
+            *at += ty.cells() as u32;
+            Some(cell)
+        })
+        .collect();
+    let np_cells = crate::types::cells_of(&t.local_types[..np as usize]) as u32;
+    let result_cells = crate::types::cells_of(&t.results) as u32;
+    // A v128 (two cells wide) takes no register: the allocator gives it
+    // cells.
+    let reg_base = np_cells + nc;
     let base = reg_base + int_regs + float_regs;
-    let frame_size = (base + allocation.cells).max(t.results.len() as u32).max(1);
+    // A spare last cell where any value is a v128, so that every register
+    // `r` of such a body has `r + 1` in the frame, as a v128's second cell
+    // needs (and `FuncBody::uses_v128`'s check of an artifact expects).
+    let spare = u32::from(t.uses_v128);
+    let frame_size = (base + allocation.cells).max(result_cells).max(1) + spare;
     if frame_size > Reg::MAX as u32 + 1 {
         return Err(Error::unsupported(format!(
             "function needs {frame_size} frame cells; at most 65536 are supported"
@@ -170,10 +194,12 @@ fn finish_with(t: &mut Translator<'_>, buffers: &mut Buffers) -> Result<FuncBody
     }));
     homes.resize(nv, 0);
     let cell_of = |r: u32| -> Reg {
-        if r & CONST_BIT != 0 {
-            (np + (r & !CONST_BIT)) as Reg
+        let hi = (r & HI_BIT != 0) as Reg;
+        let r = r & !HI_BIT;
+        hi + if r & CONST_BIT != 0 {
+            (np_cells + (r & !CONST_BIT)) as Reg
         } else if r < np {
-            r as Reg
+            param_cells[r as usize] as Reg
         } else {
             homes[(r - np) as usize]
         }
@@ -190,7 +216,12 @@ fn finish_with(t: &mut Translator<'_>, buffers: &mut Buffers) -> Result<FuncBody
     let slots = code.iter().map(|&op| Slot::new(op)).collect();
     let mut local_cells: Vec<Reg> = (np..np + num_locals)
         .filter(|&v| zeroed[(v - np) as usize] && allocation.location(v - np).is_some())
-        .map(cell_of)
+        .flat_map(|v| {
+            let wide = t.wide.get((v - np) as usize).copied().unwrap_or(false);
+            let cell = cell_of(v);
+            [Some(cell), wide.then_some(cell + 1)]
+        })
+        .flatten()
         .collect();
     local_cells.sort_unstable();
     local_cells.dedup();
@@ -206,8 +237,8 @@ fn finish_with(t: &mut Translator<'_>, buffers: &mut Buffers) -> Result<FuncBody
         def: 0, // set by `translate_function`, which knows the index
         code: slots,
         consts: std::mem::take(&mut t.consts).into_boxed_slice(),
-        num_params: np,
-        num_results: t.results.len() as u32,
+        num_params: np_cells,
+        num_results: result_cells,
         frame_size,
         num_loops: t.loops.len() as u32,
         reg_base,
@@ -219,6 +250,7 @@ fn finish_with(t: &mut Translator<'_>, buffers: &mut Buffers) -> Result<FuncBody
         call_saves,
         outgoing_cells: t.outgoing_cells,
         handlers: std::mem::take(&mut t.handlers).into_boxed_slice(),
+        uses_v128: t.uses_v128,
     })
 }
 
@@ -278,6 +310,7 @@ fn dead_after(code: &[Op<u32>], np: u32, seen: &mut Marks) -> Vec<u32> {
     let mut dead = Vec::new();
     for op in code.iter().take(LOOK_AHEAD) {
         op.visit_regs(|r, def| {
+            let r = r & !HI_BIT;
             if r & CONST_BIT != 0 || r < np || !seen.mark(r - np) {
                 return;
             }
@@ -371,6 +404,8 @@ fn written_params_to_values(t: &mut Translator<'_>) -> Result<()> {
     let mut written = vec![false; np as usize];
     for op in &t.code {
         op.visit_regs(|r, def| {
+            // A call's result cells (`results` words, perhaps with
+            // `HI_BIT`) are never parameters: results are new values.
             if def && r < np {
                 written[r as usize] = true;
             }
@@ -387,12 +422,19 @@ fn written_params_to_values(t: &mut Translator<'_>) -> Result<()> {
             return Err(Error::unsupported("function too large"));
         }
         t.classes.push(super::class_of(t.local_types[p as usize])?);
+        if t.local_types[p as usize] == crate::ValType::V128 {
+            t.mark_wide(v);
+        }
         renamed[p as usize] = v;
-        copies.push(Op::Copy { dst: v, src: p });
+        copies.push(t.copy(v, p));
     }
     for op in &mut t.code {
-        // Constants have `CONST_BIT` set, so only parameters are below `np`.
-        *op = op.map_regs(|r| if r < np { renamed[r as usize] } else { r });
+        // Constants have `CONST_BIT` set, so only parameters (perhaps
+        // naming a v128's second cell, with `HI_BIT`) are below `np`.
+        *op = op.map_regs(|r| match r & !HI_BIT {
+            p if p < np => renamed[p as usize] | (r & HI_BIT),
+            _ => r,
+        });
     }
     // Branch offsets are relative; what names instructions by index moves.
     let n = copies.len() as u32;

@@ -13,7 +13,7 @@ mod control;
 pub(crate) mod decode;
 
 use crate::error::{Error, Result};
-use crate::ir::{FuncBody, MemKind, Op};
+use crate::ir::{FuncBody, MemKind, Op, Shape, V128Mem, V128Op};
 use crate::module::ModuleEnv;
 use crate::types::ValType;
 use control::{Control, ControlKind, LabelId, Labels};
@@ -26,6 +26,11 @@ use wasmparser::{
 
 /// Virtual registers with this bit set index the constant pool.
 pub(crate) const CONST_BIT: u32 = 1 << 31;
+
+/// Marks the second cell of a `v128` register in the operand words that
+/// list cells rather than values (`args`, `results` and the values of
+/// `return.n`): `r | HI_BIT` is the cell after `r`'s.
+pub(crate) const HI_BIT: u32 = 1 << 30;
 
 /// A compile-time operand stack entry.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -57,10 +62,8 @@ pub(crate) fn class_of(ty: ValType) -> Result<RegClass> {
         ValType::I32 | ValType::I64 | ValType::FuncRef | ValType::ExternRef | ValType::Ref(_) => {
             Ok(RegClass::Int)
         }
-        ValType::F32 | ValType::F64 => Ok(RegClass::Float),
-        ValType::V128 => Err(Error::unsupported(
-            "SIMD (v128) is validated but not executed yet",
-        )),
+        // A v128 takes a vector register, or two cells.
+        ValType::F32 | ValType::F64 | ValType::V128 => Ok(RegClass::Float),
     }
 }
 
@@ -231,6 +234,11 @@ struct Translator<'a> {
     local_types: Vec<ValType>,
     /// Class of each allocatable vreg (locals, then temps), indexed from `num_params`.
     classes: Vec<RegClass>,
+    /// Whether each allocatable vreg, indexed as `classes`, is a `v128`
+    /// (two cells wide); empty until the function has one.
+    wide: Vec<bool>,
+    /// Whether any value of the function is a `v128` ([`FuncBody::uses_v128`]).
+    uses_v128: bool,
     stack: Vec<Entry>,
     /// How many `Local(x)` entries the operand stack holds, per local.
     local_refs: Vec<u32>,
@@ -294,6 +302,8 @@ impl<'a> Translator<'a> {
             num_params,
             local_types: local_types.to_vec(),
             classes,
+            wide: Vec::new(),
+            uses_v128: local_types.contains(&ValType::V128) || results.contains(&ValType::V128),
             stack: reused(&mut scratch.stack),
             local_refs,
             controls: Vec::new(),
@@ -312,6 +322,11 @@ impl<'a> Translator<'a> {
             fuel_at: None,
             handlers: Vec::new(),
         };
+        for (i, &ty) in local_types[num_params as usize..].iter().enumerate() {
+            if ty == ValType::V128 {
+                t.mark_wide(num_params + i as u32);
+            }
+        }
         let label = t.labels.new_label();
         t.controls.push(Control {
             kind: ControlKind::Block,
@@ -333,11 +348,76 @@ impl<'a> Translator<'a> {
     fn new_temp(&mut self, ty: ValType) -> Result<u32> {
         let class = class_of(ty)?;
         let v = self.num_params + self.classes.len() as u32;
-        if v >= CONST_BIT {
+        if v >= HI_BIT {
             return Err(Error::unsupported("function too large"));
         }
         self.classes.push(class);
+        if ty == ValType::V128 {
+            self.mark_wide(v);
+        }
         Ok(v)
+    }
+
+    /// Records that allocatable vreg `v` holds a `v128`.
+    fn mark_wide(&mut self, v: u32) {
+        self.uses_v128 = true;
+        let i = (v - self.num_params) as usize;
+        if self.wide.len() <= i {
+            self.wide.resize(i + 1, false);
+        }
+        self.wide[i] = true;
+    }
+
+    /// Whether vreg `v` (a parameter, local or temp, not a constant) holds
+    /// a `v128`.
+    fn is_wide(&self, v: u32) -> bool {
+        if v < self.num_params {
+            return self.local_types[v as usize] == ValType::V128;
+        }
+        self.wide
+            .get((v - self.num_params) as usize)
+            .copied()
+            .unwrap_or(false)
+    }
+
+    /// `dst = src`, of either width.
+    fn copy(&self, dst: u32, src: u32) -> Op<u32> {
+        if self.is_wide(dst) {
+            Op::CopyV128 { dst, src }
+        } else {
+            Op::Copy { dst, src }
+        }
+    }
+
+    /// The cells of values `regs` of types `tys`, as operand words list
+    /// them: a `v128` as its register and then its second cell.
+    fn cells(&mut self, regs: &[u32], tys: &[ValType]) -> Vec<u32> {
+        let mut out = Vec::with_capacity(regs.len());
+        for (&r, &ty) in regs.iter().zip(tys) {
+            out.push(r);
+            if ty == ValType::V128 {
+                self.uses_v128 = true;
+                out.push(r | HI_BIT);
+            }
+        }
+        out
+    }
+
+    /// A `v128` constant: two consecutive cells of the pool, low half
+    /// first.
+    fn const_v128(&mut self, bits: u128) -> u32 {
+        self.uses_v128 = true;
+        let (lo, hi) = (bits as u64, (bits >> 64) as u64);
+        if let Some(k) = self.consts.windows(2).position(|w| w == [lo, hi]) {
+            return CONST_BIT | k as u32;
+        }
+        let k = self.consts.len() as u32;
+        self.consts.extend([lo, hi]);
+        if !self.const_index.is_empty() {
+            self.const_index.entry(lo).or_insert(k);
+            self.const_index.entry(hi).or_insert(k + 1);
+        }
+        CONST_BIT | k
     }
 
     fn const_reg(&mut self, bits: u64) -> u32 {
@@ -449,7 +529,7 @@ impl<'a> Translator<'a> {
         for i in 0..self.stack.len() {
             if self.stack[i].op == Operand::Local(x) {
                 let t = self.new_temp(ty)?;
-                self.emit(Op::Copy { dst: t, src: x });
+                self.emit(self.copy(t, x));
                 self.stack[i].op = Operand::Temp(t);
             }
         }
@@ -463,7 +543,7 @@ impl<'a> Translator<'a> {
         for i in 0..n {
             if let Operand::Local(x) = self.stack[i].op {
                 let t = self.new_temp(self.stack[i].ty)?;
-                self.emit(Op::Copy { dst: t, src: x });
+                self.emit(self.copy(t, x));
                 self.stack[i].op = Operand::Temp(t);
                 self.local_refs[x as usize] -= 1;
             }
@@ -482,22 +562,16 @@ impl<'a> Translator<'a> {
             for (i, &s) in srcs.iter().enumerate() {
                 let ty = self.stack_ty_hint(dsts[i]);
                 let t = self.new_temp(ty)?;
-                self.emit(Op::Copy { dst: t, src: s });
+                self.emit(self.copy(t, s));
                 temps.push(t);
             }
             for (i, &d) in dsts.iter().enumerate() {
-                self.emit(Op::Copy {
-                    dst: d,
-                    src: temps[i],
-                });
+                self.emit(self.copy(d, temps[i]));
             }
         } else {
             for (i, &d) in dsts.iter().enumerate() {
                 if d != srcs[i] {
-                    self.emit(Op::Copy {
-                        dst: d,
-                        src: srcs[i],
-                    });
+                    self.emit(self.copy(d, srcs[i]));
                 }
             }
         }
@@ -506,6 +580,9 @@ impl<'a> Translator<'a> {
 
     /// A type of the same register class as vreg `v` (for parallel-move temps).
     fn stack_ty_hint(&self, v: u32) -> ValType {
+        if self.is_wide(v) {
+            return ValType::V128;
+        }
         match self.classes.get((v - self.num_params) as usize) {
             Some(RegClass::Float) => ValType::F64,
             _ => ValType::I64,
@@ -641,20 +718,30 @@ impl<'a> Translator<'a> {
     fn emit_return(&mut self) -> Result<()> {
         let n = self.results.len();
         let vals = self.pop_n(n);
-        match vals.as_slice() {
+        let regs: Vec<u32> = vals.iter().map(|e| e.reg()).collect();
+        self.emit_return_of(&regs);
+        Ok(())
+    }
+
+    /// Returns the values `regs` (of the function's result types).
+    fn emit_return_of(&mut self, regs: &[u32]) {
+        let results = std::mem::take(&mut self.results);
+        let cells = self.cells(regs, &results);
+        self.results = results;
+        match cells.as_slice() {
             [] => {
                 self.emit(Op::Return0 {});
             }
-            [v] => {
-                self.emit(Op::Return1 { src: v.reg() });
+            [r] => {
+                self.emit(Op::Return1 { src: *r });
             }
             _ => {
-                self.emit(Op::ReturnN { count: n as u32 });
-                let regs: Vec<u32> = vals.iter().map(|e| e.reg()).collect();
-                self.emit_args(&regs);
+                self.emit(Op::ReturnN {
+                    count: cells.len() as u32,
+                });
+                self.emit_args(&cells);
             }
         }
-        Ok(())
     }
 
     /// A branch to `depth` when `cond` is non-zero (or zero, when
@@ -680,18 +767,7 @@ impl<'a> Translator<'a> {
             let n = self.results.len();
             let vals: Vec<Entry> = self.stack[self.stack.len() - n..].to_vec();
             let regs: Vec<u32> = vals.iter().map(|e| e.reg()).collect();
-            match regs.as_slice() {
-                [] => {
-                    self.emit(Op::Return0 {});
-                }
-                [r] => {
-                    self.emit(Op::Return1 { src: *r });
-                }
-                _ => {
-                    self.emit(Op::ReturnN { count: n as u32 });
-                    self.emit_args(&regs);
-                }
-            }
+            self.emit_return_of(&regs);
             return Ok(());
         }
         let n = merge.len();
@@ -906,8 +982,9 @@ impl<'a> Translator<'a> {
             for &ty in &tys {
                 regs.push(self.new_temp(ty)?);
             }
-            self.outgoing_cells = self.outgoing_cells.max(regs.len() as u32);
-            self.emit_results(&regs);
+            let cells = self.cells(&regs, &tys);
+            self.outgoing_cells = self.outgoing_cells.max(cells.len() as u32);
+            self.emit_results(&cells);
             for (i, &ty) in tys.iter().enumerate() {
                 self.push(Operand::Temp(regs[i]), ty);
             }
@@ -1125,10 +1202,7 @@ impl<'a> Translator<'a> {
             _ => false,
         };
         if !retarget && e.op != Operand::Local(x) {
-            self.emit(Op::Copy {
-                dst: x,
-                src: e.reg(),
-            });
+            self.emit(self.copy(x, e.reg()));
         }
         self.last_def = None;
         if tee {
@@ -1223,20 +1297,33 @@ impl<'a> Translator<'a> {
         }
     }
 
-    /// The registers of the top `n` operands, popped.
+    /// The cells of the top `n` operands, popped: one register each, and
+    /// a `v128`'s second cell after its register ([`HI_BIT`]).
     fn pop_regs(&mut self, n: usize) -> Vec<u32> {
-        self.pop_n(n).iter().map(|e| e.reg()).collect()
+        let entries = self.pop_n(n);
+        let mut cells = Vec::with_capacity(n);
+        for e in &entries {
+            cells.push(e.reg());
+            if e.ty == ValType::V128 {
+                self.uses_v128 = true;
+                cells.push(e.reg() | HI_BIT);
+            }
+        }
+        cells
     }
 
+    /// After a call's instruction: its argument cells `args`, then new
+    /// values for its results, written in the same span.
     fn finish_call(&mut self, args: &[u32], results: &[ValType]) -> Result<()> {
-        let span = args.len().max(results.len()) as u32;
+        let span = args.len().max(crate::types::cells_of(results)) as u32;
         self.outgoing_cells = self.outgoing_cells.max(span);
         self.emit_args(args);
         let mut regs = Vec::with_capacity(results.len());
         for &ty in results {
             regs.push(self.new_temp(ty)?);
         }
-        self.emit_results(&regs);
+        let cells = self.cells(&regs, results);
+        self.emit_results(&cells);
         for (i, &ty) in results.iter().enumerate() {
             self.push(Operand::Temp(regs[i]), ty);
         }
@@ -1303,7 +1390,7 @@ impl<'a> Translator<'a> {
                 let n = self.env.tag_type(tag_index).params().len();
                 let args = self.pop_regs(n);
                 self.emit(Op::Throw { tag: tag_index });
-                self.outgoing_cells = self.outgoing_cells.max(n as u32);
+                self.outgoing_cells = self.outgoing_cells.max(args.len() as u32);
                 self.emit_args(&args);
                 self.reachable = false;
             }
@@ -1394,10 +1481,17 @@ impl<'a> Translator<'a> {
                 let b = self.pop();
                 let a = self.pop();
                 let dst = self.new_temp(a.ty)?;
-                self.emit(Op::Select {
-                    dst,
-                    a: a.reg(),
-                    b: b.reg(),
+                self.emit(match a.ty {
+                    V128 => Op::SelectV128 {
+                        dst,
+                        a: a.reg(),
+                        b: b.reg(),
+                    },
+                    _ => Op::Select {
+                        dst,
+                        a: a.reg(),
+                        b: b.reg(),
+                    },
                 });
                 self.emit(Op::Args {
                     r0: cond,
@@ -1412,10 +1506,11 @@ impl<'a> Translator<'a> {
             Operator::GlobalGet { global_index } => {
                 let ty = self.env.global_type(global_index).content();
                 let dst = self.new_temp(ty)?;
+                let global = global_index;
                 self.emit_def(
-                    Op::GlobalGet {
-                        dst,
-                        global: global_index,
+                    match ty {
+                        V128 => Op::GlobalGetV128 { dst, global },
+                        _ => Op::GlobalGet { dst, global },
                     },
                     dst,
                     ty,
@@ -1423,9 +1518,10 @@ impl<'a> Translator<'a> {
             }
             Operator::GlobalSet { global_index } => {
                 let src = self.pop().reg();
-                self.emit(Op::GlobalSet {
-                    src,
-                    global: global_index,
+                let global = global_index;
+                self.emit(match self.env.global_type(global).content() {
+                    V128 => Op::GlobalSetV128 { src, global },
+                    _ => Op::GlobalSet { src, global },
                 });
             }
             Operator::I32Load { memarg } => self.load(MemKind::I32Load, memarg, I32)?,
@@ -1740,7 +1836,142 @@ impl<'a> Translator<'a> {
             Operator::I64TruncSatF32U => un!(I64TruncSatF32U, I64),
             Operator::I64TruncSatF64S => un!(I64TruncSatF64S, I64),
             Operator::I64TruncSatF64U => un!(I64TruncSatF64U, I64),
-            ref other => return Err(unsupported_operator(other)),
+            Operator::V128Const { value } => {
+                let r = self.const_v128(u128::from_le_bytes(*value.bytes()));
+                self.push(Operand::Const(r), V128);
+            }
+            ref other => {
+                if let Some(op) = crate::ir::V128Op::of(other) {
+                    return match lane_of(other) {
+                        Some(lane) => self.v128_lane(op, lane),
+                        None => self.v128_op(op),
+                    };
+                }
+                if let Some((kind, memarg, lane)) = crate::ir::V128Mem::of(other) {
+                    return self.v128_mem(kind, memarg, lane);
+                }
+                if let Operator::I8x16Shuffle { lanes } = *other {
+                    let b = self.pop().reg();
+                    let a = self.pop().reg();
+                    let mask = self.const_v128(u128::from_le_bytes(lanes));
+                    let dst = self.new_temp(V128)?;
+                    self.emit(Op::V128Shuffle { dst, a, b });
+                    self.emit_args(&[mask]);
+                    self.push(Operand::Temp(dst), V128);
+                    return Ok(());
+                }
+                return Err(unsupported_operator(other));
+            }
+        }
+        Ok(())
+    }
+
+    /// A SIMD lane operation: its operands popped, its result pushed.
+    fn v128_op(&mut self, op: V128Op) -> Result<()> {
+        use ValType::{I32, V128};
+        let imm = |op: V128Op| Op::Imm { value: op as u32 };
+        match op.shape() {
+            Shape::Unary => {
+                let src = self.pop().reg();
+                let dst = self.new_temp(V128)?;
+                self.emit(Op::V128Unary { dst, src, op });
+                self.push(Operand::Temp(dst), V128);
+            }
+            Shape::Binary | Shape::Shift => {
+                let b = self.pop().reg();
+                let a = self.pop().reg();
+                let dst = self.new_temp(V128)?;
+                self.emit(match op.shape() {
+                    Shape::Binary => Op::V128Binary { dst, a, b },
+                    _ => Op::V128Shift { dst, a, count: b },
+                });
+                self.emit(imm(op));
+                self.push(Operand::Temp(dst), V128);
+            }
+            Shape::Ternary => {
+                let c = self.pop().reg();
+                let b = self.pop().reg();
+                let a = self.pop().reg();
+                let dst = self.new_temp(V128)?;
+                self.emit(Op::V128Ternary { dst, a, b });
+                self.emit_args(&[c]);
+                self.emit(imm(op));
+                self.push(Operand::Temp(dst), V128);
+            }
+            Shape::Splat => {
+                let src = self.pop().reg();
+                let dst = self.new_temp(V128)?;
+                self.emit(Op::V128Splat { dst, src, op });
+                self.push(Operand::Temp(dst), V128);
+            }
+            Shape::Test => {
+                let src = self.pop().reg();
+                let dst = self.new_temp(I32)?;
+                self.emit(Op::V128Test { dst, src, op });
+                self.push(Operand::Temp(dst), I32);
+            }
+            Shape::Extract | Shape::Replace => unreachable!("lane operations carry their lane"),
+        }
+        Ok(())
+    }
+
+    /// `extract_lane` and `replace_lane`, whose lane is an immediate.
+    fn v128_lane(&mut self, op: V128Op, lane: u8) -> Result<()> {
+        let ty = lane_type(op);
+        if op.shape() == Shape::Extract {
+            let src = self.pop().reg();
+            let dst = self.new_temp(ty)?;
+            self.emit(Op::V128Extract { dst, src, op });
+            self.emit(Op::Imm { value: lane as u32 });
+            self.push(Operand::Temp(dst), ty);
+        } else {
+            let x = self.pop().reg();
+            let src = self.pop().reg();
+            let dst = self.new_temp(ValType::V128)?;
+            self.emit(Op::V128Replace { dst, src, x });
+            self.emit(Op::Imm {
+                value: op as u32 | (lane as u32) << 16,
+            });
+            self.push(Operand::Temp(dst), ValType::V128);
+        }
+        Ok(())
+    }
+
+    /// A SIMD load or store, in its one general form: any memory, 32 or
+    /// 64-bit, any offset.
+    fn v128_mem(&mut self, kind: V128Mem, memarg: MemArg, lane: u8) -> Result<()> {
+        let memory = memory_of(memarg)?;
+        let imms = |t: &mut Self| {
+            t.emit(Op::Imm {
+                value: memarg.offset as u32,
+            });
+            t.emit(Op::Imm {
+                value: (memarg.offset >> 32) as u32,
+            });
+            t.emit(Op::Imm { value: memory });
+        };
+        if kind.is_store() {
+            let val = self.pop().reg();
+            let ptr = self.pop().reg();
+            self.emit(Op::V128Store { ptr, val, kind });
+            imms(self);
+            self.emit(Op::Imm { value: lane as u32 });
+        } else if kind.is_lane_load() {
+            let vec = self.pop().reg();
+            let ptr = self.pop().reg();
+            let dst = self.new_temp(ValType::V128)?;
+            self.emit(Op::V128LoadLane { dst, ptr, vec });
+            imms(self);
+            self.emit(Op::Imm {
+                value: kind as u32 | (lane as u32) << 8,
+            });
+            self.push(Operand::Temp(dst), ValType::V128);
+        } else {
+            let ptr = self.pop().reg();
+            let dst = self.new_temp(ValType::V128)?;
+            self.emit(Op::V128Load { dst, ptr, kind });
+            imms(self);
+            self.push(Operand::Temp(dst), ValType::V128);
         }
         Ok(())
     }
@@ -1814,6 +2045,37 @@ fn memory_of(memarg: MemArg) -> Result<u32> {
 /// module may declare.
 fn memory_index(memory: u32) -> Result<u16> {
     u16::try_from(memory).map_err(|_| Error::unsupported("memory index above 65535"))
+}
+
+/// The lane immediate of an `extract_lane` or `replace_lane` operator.
+fn lane_of(op: &Operator<'_>) -> Option<u8> {
+    match *op {
+        Operator::I8x16ExtractLaneS { lane }
+        | Operator::I8x16ExtractLaneU { lane }
+        | Operator::I8x16ReplaceLane { lane }
+        | Operator::I16x8ExtractLaneS { lane }
+        | Operator::I16x8ExtractLaneU { lane }
+        | Operator::I16x8ReplaceLane { lane }
+        | Operator::I32x4ExtractLane { lane }
+        | Operator::I32x4ReplaceLane { lane }
+        | Operator::I64x2ExtractLane { lane }
+        | Operator::I64x2ReplaceLane { lane }
+        | Operator::F32x4ExtractLane { lane }
+        | Operator::F32x4ReplaceLane { lane }
+        | Operator::F64x2ExtractLane { lane }
+        | Operator::F64x2ReplaceLane { lane } => Some(lane),
+        _ => None,
+    }
+}
+
+/// The scalar type of an `extract_lane` or `replace_lane` operation's lane.
+fn lane_type(op: V128Op) -> ValType {
+    match op {
+        V128Op::I64x2ExtractLane | V128Op::I64x2ReplaceLane => ValType::I64,
+        V128Op::F32x4ExtractLane | V128Op::F32x4ReplaceLane => ValType::F32,
+        V128Op::F64x2ExtractLane | V128Op::F64x2ReplaceLane => ValType::F64,
+        _ => ValType::I32,
+    }
 }
 
 /// The fuel an operator costs: operators that only structure code or

@@ -1,0 +1,188 @@
+//! The lane arithmetic of WebAssembly's 128-bit SIMD instructions (the
+//! `simd` proposal of Wasm 2.0) and of the relaxed-SIMD instructions (Wasm
+//! 3.0), as plain functions on `u128` values, one per instruction.
+//!
+//! Each function is named as wasmparser's visitor method for its
+//! instruction without the `visit_` prefix (`i8x16_add`,
+//! `f32x4_demote_f64x2_zero`, ...). The interpreter calls them directly and
+//! compiled code calls them out of line, so they are exact and
+//! deterministic: a result depends on the operands only. Memory access is
+//! not here; a load or store of a whole vector or of one lane is done by the
+//! caller, which uses the splat, `*_replace_lane`, `*_extract_lane`,
+//! `v128_load*x*` and `v128_load*_zero` functions for the lane part.
+//!
+//! # Values
+//!
+//! A `v128` is a `u128` in little-endian lane order: lane 0 of any shape is
+//! the least significant bits, so lane `i` of an `i16x8` is bits
+//! `16 * i .. 16 * i + 16`. [`lanes`] splits a value into an array of lanes
+//! (`[i8; 16]`, `[u16; 8]`, `[f32; 4]`, ...) and [`v128`] joins one back;
+//! floats are moved by their bit patterns, so NaN payloads are kept.
+//!
+//! # Operand order
+//!
+//! A binary function takes `(a, b)` with `a` the first operand pushed (the
+//! deeper one on the wasm stack); a ternary one takes its operands in stack
+//! order too (`v128_bitselect(v1, v2, mask)`, `f32x4_relaxed_madd(a, b, c)`
+//! is `a * b + c`). Shifts take the count as a `u32` and use it modulo the
+//! lane width.
+//!
+//! # Scalar cells
+//!
+//! A scalar crosses the boundary as a 64-bit cell, the way the engine holds
+//! it in a register: an `i32` zero-extended (`v as u32 as u64`), an `i64` as
+//! is, an `f32` as its bit pattern zero-extended (`f.to_bits() as u64`), an
+//! `f64` as its bits. Splats and `*_replace_lane` read a cell (only its low
+//! lane-width bits matter); `*_extract_lane` returns one, so
+//! `i8x16_extract_lane_s` gives the sign-extended byte as an `i32`,
+//! zero-extended to 64 bits.
+//!
+//! # Files
+//!
+//! `int.rs` holds the integer and bitwise operations (with splats, lane
+//! access, shuffles and the load conversions), `float.rs` the floating-point
+//! ones and the conversions between the two, `relaxed.rs` the relaxed-SIMD
+//! instructions with the deterministic choice made for each.
+
+/// An array of lanes that fills a 128-bit vector exactly, lane 0 first.
+pub(crate) trait Lanes: Sized {
+    /// Splits `v` into lanes, lane 0 from its least significant bits.
+    fn from_v128(v: u128) -> Self;
+    /// Joins the lanes back into a vector.
+    fn into_v128(self) -> u128;
+}
+
+/// Implements [`Lanes`] for `[$t; 16 / size_of::<$t>()]` through the lane
+/// type's little-endian byte conversions.
+macro_rules! impl_lanes {
+    ($($t:ty),* $(,)?) => {$(
+        impl Lanes for [$t; 16 / core::mem::size_of::<$t>()] {
+            fn from_v128(v: u128) -> Self {
+                const W: usize = core::mem::size_of::<$t>();
+                let bytes = v.to_le_bytes();
+                core::array::from_fn(|i| {
+                    let mut lane = [0u8; W];
+                    lane.copy_from_slice(&bytes[i * W..(i + 1) * W]);
+                    <$t>::from_le_bytes(lane)
+                })
+            }
+
+            fn into_v128(self) -> u128 {
+                const W: usize = core::mem::size_of::<$t>();
+                let mut bytes = [0u8; 16];
+                for (i, lane) in self.iter().enumerate() {
+                    bytes[i * W..(i + 1) * W].copy_from_slice(&lane.to_le_bytes());
+                }
+                u128::from_le_bytes(bytes)
+            }
+        }
+    )*};
+}
+
+impl_lanes!(u8, i8, u16, i16, u32, i32, u64, i64, f32, f64);
+
+/// Splits a vector into its lanes; the lane shape is chosen by the type asked
+/// for, as in `let a: [i16; 8] = lanes(v);`.
+pub(crate) fn lanes<L: Lanes>(v: u128) -> L {
+    L::from_v128(v)
+}
+
+/// Joins an array of lanes (lane 0 first) into a vector.
+pub(crate) fn v128<L: Lanes>(lanes: L) -> u128 {
+    lanes.into_v128()
+}
+
+/// Applies `f` to the lanes of `a` and `b` pairwise.
+fn zip_map<T: Copy, U, const N: usize>(a: [T; N], b: [T; N], f: impl Fn(T, T) -> U) -> [U; N] {
+    core::array::from_fn(|i| f(a[i], b[i]))
+}
+
+/// Applies `f` to the lanes of `a`, `b` and `c` lane by lane.
+fn zip3_map<T: Copy, U, const N: usize>(
+    a: [T; N],
+    b: [T; N],
+    c: [T; N],
+    f: impl Fn(T, T, T) -> U,
+) -> [U; N] {
+    core::array::from_fn(|i| f(a[i], b[i], c[i]))
+}
+
+/// The all-ones lane for true and the all-zeros lane for false, as the
+/// comparisons produce.
+fn mask<T: Mask>(b: bool) -> T {
+    if b {
+        T::ONES
+    } else {
+        T::ZERO
+    }
+}
+
+/// An unsigned lane type that can be all ones or all zeros.
+trait Mask {
+    /// Every bit set.
+    const ONES: Self;
+    /// No bit set.
+    const ZERO: Self;
+}
+
+macro_rules! impl_mask {
+    ($($t:ty),*) => {$(
+        impl Mask for $t {
+            const ONES: Self = <$t>::MAX;
+            const ZERO: Self = 0;
+        }
+    )*};
+}
+
+impl_mask!(u8, u16, u32, u64);
+
+/// Defines lane-wise unary operations: `name: [T; N] => |x| expr;` splits the
+/// operand into lanes of `T`, maps each with `expr` and joins the results
+/// (whose lane type may differ from `T`, as long as they fill 128 bits).
+macro_rules! unary {
+    ($($(#[$doc:meta])* $name:ident : $t:ty => |$x:ident| $e:expr;)*) => {$(
+        $(#[$doc])*
+        pub(crate) fn $name(a: u128) -> u128 {
+            let a: $t = $crate::simd::lanes(a);
+            $crate::simd::v128(a.map(|$x| $e))
+        }
+    )*};
+}
+
+/// Defines lane-wise binary operations: `name: [T; N] => |x, y| expr;`
+/// combines lane `i` of the first operand (`x`) with lane `i` of the second
+/// (`y`).
+macro_rules! binary {
+    ($($(#[$doc:meta])* $name:ident : $t:ty => |$x:ident, $y:ident| $e:expr;)*) => {$(
+        $(#[$doc])*
+        pub(crate) fn $name(a: u128, b: u128) -> u128 {
+            let (a, b): ($t, $t) = ($crate::simd::lanes(a), $crate::simd::lanes(b));
+            $crate::simd::v128($crate::simd::zip_map(a, b, |$x, $y| $e))
+        }
+    )*};
+}
+
+/// Defines lane-wise comparisons: `name: [T; N] as M => |x, y| cond;` gives
+/// an all-ones lane of the unsigned type `M` where `cond` holds, else zero.
+macro_rules! compare {
+    ($($(#[$doc:meta])* $name:ident : $t:ty as $m:ty => |$x:ident, $y:ident| $e:expr;)*) => {$(
+        $(#[$doc])*
+        pub(crate) fn $name(a: u128, b: u128) -> u128 {
+            let (a, b): ($t, $t) = ($crate::simd::lanes(a), $crate::simd::lanes(b));
+            let m: [$m; 16 / core::mem::size_of::<$m>()] =
+                $crate::simd::zip_map(a, b, |$x, $y| $crate::simd::mask::<$m>($e));
+            $crate::simd::v128(m)
+        }
+    )*};
+}
+
+mod float;
+mod int;
+mod relaxed;
+#[cfg(test)]
+mod tests;
+
+// Until the interpreter and the JIT call every family, some of these
+// re-exports have no user outside the tests.
+#[allow(unused_imports)]
+pub(crate) use {float::*, int::*, relaxed::*};
