@@ -216,6 +216,71 @@ pub enum FUnOp {
     Nearest,
 }
 
+/// Lane-wise binary operations on 128-bit vectors, each one instruction
+/// of the baseline the backend requires (`dst = dst op src`). Comparisons
+/// give all-ones lanes for true; `AndNot` is `!dst & src`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum VBinOp {
+    And,
+    Or,
+    Xor,
+    AndNot,
+    AddI8,
+    AddI16,
+    AddI32,
+    AddI64,
+    SubI8,
+    SubI16,
+    SubI32,
+    SubI64,
+    MulI16,
+    MulI32,
+    AddSatS8,
+    AddSatU8,
+    AddSatS16,
+    AddSatU16,
+    SubSatS8,
+    SubSatU8,
+    SubSatS16,
+    SubSatU16,
+    MinS8,
+    MinU8,
+    MinS16,
+    MinU16,
+    MinS32,
+    MinU32,
+    MaxS8,
+    MaxU8,
+    MaxS16,
+    MaxU16,
+    MaxS32,
+    MaxU32,
+    AvgrU8,
+    AvgrU16,
+    EqI8,
+    EqI16,
+    EqI32,
+    EqI64,
+    GtS8,
+    GtS16,
+    GtS32,
+    /// Pairwise `i16` products summed into `i32` lanes.
+    DotI16,
+    NarrowS16,
+    NarrowU16,
+    NarrowS32,
+    NarrowU32,
+    AddF32,
+    SubF32,
+    MulF32,
+    DivF32,
+    AddF64,
+    SubF64,
+    MulF64,
+    DivF64,
+}
+
 /// Trap codes a float-to-int truncation reports.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct TruncTraps {
@@ -252,6 +317,15 @@ pub trait MacroAssembler {
 
     /// A fresh, unbound label.
     fn new_label(&mut self) -> Self::Label;
+
+    /// `dst = [mem]`, a 128-bit vector at any alignment.
+    fn vload(&mut self, dst: Fpr, mem: Mem) -> u32;
+
+    /// `[mem] = src`, a 128-bit vector at any alignment.
+    fn vstore(&mut self, mem: Mem, src: Fpr) -> u32;
+
+    /// `dst = dst op src`, lane-wise on 128-bit vectors.
+    fn vbin(&mut self, op: VBinOp, dst: Fpr, src: Fpr);
     /// Binds `label` to the current position.
     fn bind(&mut self, label: Self::Label);
     /// Pads with no-ops to the next multiple of `bytes` (a power of two at

@@ -644,6 +644,82 @@ impl MacroAssembler for X64Assembler {
         at
     }
 
+    fn vload(&mut self, dst: Fpr, mem: Mem) -> u32 {
+        let d = dst.0;
+        let at = self.offset();
+        mem_last!(self, mem, movdqu Rx(d), OWORD);
+        at
+    }
+
+    fn vstore(&mut self, mem: Mem, src: Fpr) -> u32 {
+        let s = src.0;
+        let at = self.offset();
+        mem_first!(self, mem, (movdqu OWORD), (, Rx(s)));
+        at
+    }
+
+    fn vbin(&mut self, op: VBinOp, dst: Fpr, src: Fpr) {
+        let (d, s) = (dst.0, src.0);
+        match op {
+            VBinOp::And => dynasm!(self.ops ; .arch x64 ; pand Rx(d), Rx(s)),
+            VBinOp::Or => dynasm!(self.ops ; .arch x64 ; por Rx(d), Rx(s)),
+            VBinOp::Xor => dynasm!(self.ops ; .arch x64 ; pxor Rx(d), Rx(s)),
+            VBinOp::AndNot => dynasm!(self.ops ; .arch x64 ; pandn Rx(d), Rx(s)),
+            VBinOp::AddI8 => dynasm!(self.ops ; .arch x64 ; paddb Rx(d), Rx(s)),
+            VBinOp::AddI16 => dynasm!(self.ops ; .arch x64 ; paddw Rx(d), Rx(s)),
+            VBinOp::AddI32 => dynasm!(self.ops ; .arch x64 ; paddd Rx(d), Rx(s)),
+            VBinOp::AddI64 => dynasm!(self.ops ; .arch x64 ; paddq Rx(d), Rx(s)),
+            VBinOp::SubI8 => dynasm!(self.ops ; .arch x64 ; psubb Rx(d), Rx(s)),
+            VBinOp::SubI16 => dynasm!(self.ops ; .arch x64 ; psubw Rx(d), Rx(s)),
+            VBinOp::SubI32 => dynasm!(self.ops ; .arch x64 ; psubd Rx(d), Rx(s)),
+            VBinOp::SubI64 => dynasm!(self.ops ; .arch x64 ; psubq Rx(d), Rx(s)),
+            VBinOp::MulI16 => dynasm!(self.ops ; .arch x64 ; pmullw Rx(d), Rx(s)),
+            VBinOp::MulI32 => dynasm!(self.ops ; .arch x64 ; pmulld Rx(d), Rx(s)),
+            VBinOp::AddSatS8 => dynasm!(self.ops ; .arch x64 ; paddsb Rx(d), Rx(s)),
+            VBinOp::AddSatU8 => dynasm!(self.ops ; .arch x64 ; paddusb Rx(d), Rx(s)),
+            VBinOp::AddSatS16 => dynasm!(self.ops ; .arch x64 ; paddsw Rx(d), Rx(s)),
+            VBinOp::AddSatU16 => dynasm!(self.ops ; .arch x64 ; paddusw Rx(d), Rx(s)),
+            VBinOp::SubSatS8 => dynasm!(self.ops ; .arch x64 ; psubsb Rx(d), Rx(s)),
+            VBinOp::SubSatU8 => dynasm!(self.ops ; .arch x64 ; psubusb Rx(d), Rx(s)),
+            VBinOp::SubSatS16 => dynasm!(self.ops ; .arch x64 ; psubsw Rx(d), Rx(s)),
+            VBinOp::SubSatU16 => dynasm!(self.ops ; .arch x64 ; psubusw Rx(d), Rx(s)),
+            VBinOp::MinS8 => dynasm!(self.ops ; .arch x64 ; pminsb Rx(d), Rx(s)),
+            VBinOp::MinU8 => dynasm!(self.ops ; .arch x64 ; pminub Rx(d), Rx(s)),
+            VBinOp::MinS16 => dynasm!(self.ops ; .arch x64 ; pminsw Rx(d), Rx(s)),
+            VBinOp::MinU16 => dynasm!(self.ops ; .arch x64 ; pminuw Rx(d), Rx(s)),
+            VBinOp::MinS32 => dynasm!(self.ops ; .arch x64 ; pminsd Rx(d), Rx(s)),
+            VBinOp::MinU32 => dynasm!(self.ops ; .arch x64 ; pminud Rx(d), Rx(s)),
+            VBinOp::MaxS8 => dynasm!(self.ops ; .arch x64 ; pmaxsb Rx(d), Rx(s)),
+            VBinOp::MaxU8 => dynasm!(self.ops ; .arch x64 ; pmaxub Rx(d), Rx(s)),
+            VBinOp::MaxS16 => dynasm!(self.ops ; .arch x64 ; pmaxsw Rx(d), Rx(s)),
+            VBinOp::MaxU16 => dynasm!(self.ops ; .arch x64 ; pmaxuw Rx(d), Rx(s)),
+            VBinOp::MaxS32 => dynasm!(self.ops ; .arch x64 ; pmaxsd Rx(d), Rx(s)),
+            VBinOp::MaxU32 => dynasm!(self.ops ; .arch x64 ; pmaxud Rx(d), Rx(s)),
+            VBinOp::AvgrU8 => dynasm!(self.ops ; .arch x64 ; pavgb Rx(d), Rx(s)),
+            VBinOp::AvgrU16 => dynasm!(self.ops ; .arch x64 ; pavgw Rx(d), Rx(s)),
+            VBinOp::EqI8 => dynasm!(self.ops ; .arch x64 ; pcmpeqb Rx(d), Rx(s)),
+            VBinOp::EqI16 => dynasm!(self.ops ; .arch x64 ; pcmpeqw Rx(d), Rx(s)),
+            VBinOp::EqI32 => dynasm!(self.ops ; .arch x64 ; pcmpeqd Rx(d), Rx(s)),
+            VBinOp::EqI64 => dynasm!(self.ops ; .arch x64 ; pcmpeqq Rx(d), Rx(s)),
+            VBinOp::GtS8 => dynasm!(self.ops ; .arch x64 ; pcmpgtb Rx(d), Rx(s)),
+            VBinOp::GtS16 => dynasm!(self.ops ; .arch x64 ; pcmpgtw Rx(d), Rx(s)),
+            VBinOp::GtS32 => dynasm!(self.ops ; .arch x64 ; pcmpgtd Rx(d), Rx(s)),
+            VBinOp::DotI16 => dynasm!(self.ops ; .arch x64 ; pmaddwd Rx(d), Rx(s)),
+            VBinOp::NarrowS16 => dynasm!(self.ops ; .arch x64 ; packsswb Rx(d), Rx(s)),
+            VBinOp::NarrowU16 => dynasm!(self.ops ; .arch x64 ; packuswb Rx(d), Rx(s)),
+            VBinOp::NarrowS32 => dynasm!(self.ops ; .arch x64 ; packssdw Rx(d), Rx(s)),
+            VBinOp::NarrowU32 => dynasm!(self.ops ; .arch x64 ; packusdw Rx(d), Rx(s)),
+            VBinOp::AddF32 => dynasm!(self.ops ; .arch x64 ; addps Rx(d), Rx(s)),
+            VBinOp::SubF32 => dynasm!(self.ops ; .arch x64 ; subps Rx(d), Rx(s)),
+            VBinOp::MulF32 => dynasm!(self.ops ; .arch x64 ; mulps Rx(d), Rx(s)),
+            VBinOp::DivF32 => dynasm!(self.ops ; .arch x64 ; divps Rx(d), Rx(s)),
+            VBinOp::AddF64 => dynasm!(self.ops ; .arch x64 ; addpd Rx(d), Rx(s)),
+            VBinOp::SubF64 => dynasm!(self.ops ; .arch x64 ; subpd Rx(d), Rx(s)),
+            VBinOp::MulF64 => dynasm!(self.ops ; .arch x64 ; mulpd Rx(d), Rx(s)),
+            VBinOp::DivF64 => dynasm!(self.ops ; .arch x64 ; divpd Rx(d), Rx(s)),
+        }
+    }
+
     fn fload(&mut self, size: FSize, dst: Fpr, mem: Mem) -> u32 {
         let d = dst.0;
         let at = self.offset();

@@ -240,7 +240,7 @@ fn do_slow<T>(store: &mut Store<T>, cx: &mut Exec) -> Result<Flow, Exit> {
             let new_base = cx.frame_top();
             let env = &store.inner.instances[instance as usize].module.inner.env;
             let callee = env.func_type(env.num_imported_funcs + def);
-            let (np, nr) = (callee.params().len(), callee.results().len());
+            let (np, nr) = (callee.param_cells(), callee.result_cells());
             let new_fp = pass_arguments(cx, new_base, np)?;
             store.inner.instances[instance as usize].call_counts[def as usize] += 1;
             native_entry(store, cx, |store| {

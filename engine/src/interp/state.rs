@@ -577,7 +577,7 @@ unsafe fn callee_of<'a>(cx: &mut Exec, instance: u32, def: u32) -> Result<Callee
         }
         if let Some(entry) = entry {
             let env = &module.env;
-            let params = env.func_type(env.num_imported_funcs + def).params().len();
+            let params = env.func_type(env.num_imported_funcs + def).param_cells();
             // SAFETY: as above.
             unsafe { cx.switch_back_to(caller_instance) };
             return Ok(Callee::Compiled { entry, params });

@@ -11,10 +11,10 @@
 //! register across a call (the allocator puts such values in cells).
 
 use super::code_of;
-use super::libcalls::Libcall;
+use super::libcalls::{Libcall, V128Slow};
 use super::vmctx;
 use crate::error::TrapCode;
-use crate::ir::{FuncBody, Op, Reg};
+use crate::ir::{FuncBody, Op, Reg, V128Mem, V128Op};
 use crate::module::ModuleInner;
 use strata_jit::masm::*;
 use strata_jit::x64::{self as x, X64Assembler};
@@ -150,10 +150,6 @@ fn store_kind(kind: crate::ir::MemKind) -> Result<(StoreKind, Option<FSize>), St
 }
 
 /// Lowers a function of `module` translated as `body`.
-/// Why a function that uses `v128` values is not lowered: the interpreter
-/// runs it in every strategy that has one.
-pub(crate) const INTERPRETED_ONLY: &str = "SIMD (v128) code runs in the interpreter only";
-
 pub(crate) fn lower<'a>(module: &'a ModuleInner, body: &'a FuncBody) -> Result<Lowered, String> {
     let mut l = Lowerer {
         m: X64Assembler::new(),
@@ -169,12 +165,10 @@ pub(crate) fn lower<'a>(module: &'a ModuleInner, body: &'a FuncBody) -> Result<L
         catching: None,
         landing_stubs: Vec::new(),
     };
-    if body.uses_v128 {
-        return Err(INTERPRETED_ONLY.into());
-    }
     l.collect_targets();
     l.prologue();
     l.zero_frame();
+    l.v128_constants();
     l.body()?;
     l.epoch_slow_paths();
     l.landing_stubs();
@@ -194,6 +188,91 @@ pub(crate) fn lower<'a>(module: &'a ModuleInner, body: &'a FuncBody) -> Result<L
         osr,
         landings: asm.landings,
     })
+}
+
+/// The one SSE instruction of a binary SIMD operation, when it has one,
+/// and whether it takes its operands swapped (`a < b` is `b > a`).
+fn sse_binary(op: V128Op) -> Option<(VBinOp, bool)> {
+    use V128Op as V;
+    use VBinOp as B;
+    Some(match op {
+        V::V128And => (B::And, false),
+        V::V128Or => (B::Or, false),
+        V::V128Xor => (B::Xor, false),
+        // `a & !b` is pandn with `b` first.
+        V::V128AndNot => (B::AndNot, true),
+        V::I8x16Add => (B::AddI8, false),
+        V::I16x8Add => (B::AddI16, false),
+        V::I32x4Add => (B::AddI32, false),
+        V::I64x2Add => (B::AddI64, false),
+        V::I8x16Sub => (B::SubI8, false),
+        V::I16x8Sub => (B::SubI16, false),
+        V::I32x4Sub => (B::SubI32, false),
+        V::I64x2Sub => (B::SubI64, false),
+        V::I16x8Mul => (B::MulI16, false),
+        V::I32x4Mul => (B::MulI32, false),
+        V::I8x16AddSatS => (B::AddSatS8, false),
+        V::I8x16AddSatU => (B::AddSatU8, false),
+        V::I16x8AddSatS => (B::AddSatS16, false),
+        V::I16x8AddSatU => (B::AddSatU16, false),
+        V::I8x16SubSatS => (B::SubSatS8, false),
+        V::I8x16SubSatU => (B::SubSatU8, false),
+        V::I16x8SubSatS => (B::SubSatS16, false),
+        V::I16x8SubSatU => (B::SubSatU16, false),
+        V::I8x16MinS => (B::MinS8, false),
+        V::I8x16MinU => (B::MinU8, false),
+        V::I16x8MinS => (B::MinS16, false),
+        V::I16x8MinU => (B::MinU16, false),
+        V::I32x4MinS => (B::MinS32, false),
+        V::I32x4MinU => (B::MinU32, false),
+        V::I8x16MaxS => (B::MaxS8, false),
+        V::I8x16MaxU => (B::MaxU8, false),
+        V::I16x8MaxS => (B::MaxS16, false),
+        V::I16x8MaxU => (B::MaxU16, false),
+        V::I32x4MaxS => (B::MaxS32, false),
+        V::I32x4MaxU => (B::MaxU32, false),
+        V::I8x16AvgrU => (B::AvgrU8, false),
+        V::I16x8AvgrU => (B::AvgrU16, false),
+        V::I8x16Eq => (B::EqI8, false),
+        V::I16x8Eq => (B::EqI16, false),
+        V::I32x4Eq => (B::EqI32, false),
+        V::I64x2Eq => (B::EqI64, false),
+        V::I8x16GtS => (B::GtS8, false),
+        V::I16x8GtS => (B::GtS16, false),
+        V::I32x4GtS => (B::GtS32, false),
+        V::I8x16LtS => (B::GtS8, true),
+        V::I16x8LtS => (B::GtS16, true),
+        V::I32x4LtS => (B::GtS32, true),
+        V::I32x4DotI16x8S => (B::DotI16, false),
+        V::I8x16NarrowI16x8S => (B::NarrowS16, false),
+        V::I8x16NarrowI16x8U => (B::NarrowU16, false),
+        V::I16x8NarrowI32x4S => (B::NarrowS32, false),
+        V::I16x8NarrowI32x4U => (B::NarrowU32, false),
+        V::F32x4Add => (B::AddF32, false),
+        V::F32x4Sub => (B::SubF32, false),
+        V::F32x4Mul => (B::MulF32, false),
+        V::F32x4Div => (B::DivF32, false),
+        V::F64x2Add => (B::AddF64, false),
+        V::F64x2Sub => (B::SubF64, false),
+        V::F64x2Mul => (B::MulF64, false),
+        V::F64x2Div => (B::DivF64, false),
+        _ => return None,
+    })
+}
+
+/// How `extract_lane` reads its lane from the vector's cells: the load
+/// kind, the float size (for float lanes) and the lane's bytes.
+fn extract_kind(op: V128Op) -> (LoadKind, Option<FSize>, i32) {
+    match op {
+        V128Op::I8x16ExtractLaneS => (LoadKind::S8To32, None, 1),
+        V128Op::I8x16ExtractLaneU => (LoadKind::U8, None, 1),
+        V128Op::I16x8ExtractLaneS => (LoadKind::S16To32, None, 2),
+        V128Op::I16x8ExtractLaneU => (LoadKind::U16, None, 2),
+        V128Op::I64x2ExtractLane => (LoadKind::U64, None, 8),
+        V128Op::F32x4ExtractLane => (LoadKind::U32, Some(FSize::F32), 4),
+        V128Op::F64x2ExtractLane => (LoadKind::U64, Some(FSize::F64), 8),
+        _ => (LoadKind::U32, None, 4),
+    }
 }
 
 fn fsize_of(size: Size) -> FSize {
@@ -388,6 +467,78 @@ impl Lowerer<'_> {
                 }
             }
         }
+    }
+
+    /// A body with `v128` values reads them from their cells, constants
+    /// included: its constants are written to their cells at entry, as the
+    /// interpreter's are (an OSR entry finds them there already).
+    fn v128_constants(&mut self) {
+        let b = self.body;
+        if !b.uses_v128 {
+            return;
+        }
+        for (k, &bits) in b.consts.iter().enumerate() {
+            let cell = Self::cell(8 * (b.num_params + k as u32) as i32);
+            match i32::try_from(bits as i64) {
+                Ok(imm) => self.m.store_imm(Size::S64, cell, imm),
+                Err(_) => {
+                    self.m.mov_imm64(S1, bits);
+                    self.m.store_reg(Size::S64, cell, S1);
+                }
+            }
+        }
+    }
+
+    /// The `V128Op` of the `imm` word at `at`.
+    fn v128_op(&self, at: usize) -> Result<V128Op, String> {
+        V128Op::ALL
+            .get(self.imm(at) as usize)
+            .copied()
+            .ok_or_else(|| "v128 operation out of range".to_string())
+    }
+
+    /// A SIMD operation compiled code leaves to the runtime
+    /// ([`super::libcalls::v128`]), which runs it on the frame's cells as
+    /// the interpreter does: every register is stored to its home cell
+    /// first, so that each operand is in its cell, and reloaded after, so
+    /// that a result written to a register's home reaches the register.
+    /// `regs` are the instruction's cells (`dst`, then operands), `id` its
+    /// `V128Op` or `V128Mem`.
+    fn v128_slow(&mut self, kind: V128Slow, id: u16, regs: [Reg; 4], lane: u8, mem: (u32, u64)) {
+        let b = self.body;
+        let all = crate::ir::CallSave {
+            at: 0,
+            ints: (1u32 << b.int_regs) - 1,
+            floats: (1u32 << b.float_regs) - 1,
+        };
+        self.save_registers(all, true);
+        let word =
+            id as u64 | (regs[0] as u64) << 16 | (regs[1] as u64) << 32 | (regs[2] as u64) << 48;
+        let extra =
+            regs[3] as u64 | (lane as u64) << 16 | (kind as u64) << 24 | (mem.0 as u64) << 32;
+        self.helper(
+            Libcall::V128,
+            &[Loc::G(FP), Loc::K(word), Loc::K(extra), Loc::K(mem.1)],
+            None,
+        );
+        self.save_registers(all, false);
+    }
+
+    /// The address of a whole-vector `v128.load` or `v128.store` that
+    /// compiled code makes itself: in a 32-bit memory when the guard region
+    /// covers the access, in a 64-bit one checked against its size. `None`
+    /// sends the access to [`Lowerer::v128_slow`].
+    fn v128_address(&mut self, memory: u32, ptr: Reg, offset: u64, kind: V128Mem) -> Option<Mem> {
+        if !matches!(kind, V128Mem::Load | V128Mem::Store) {
+            return None;
+        }
+        let guard = self.module.engine.config().memory_guard_size;
+        if self.module.env.memories[memory as usize].is_64() {
+            return Some(self.address64(memory, ptr, offset, 16));
+        }
+        let offset = u32::try_from(offset).ok()?;
+        (offset <= i32::MAX as u32 && offset as u64 + 16 <= guard)
+            .then(|| self.address_in(memory, ptr, offset))
     }
 
     /// Declared locals start at zero, as in the interpreter (which zeroes
@@ -1639,22 +1790,143 @@ impl Lowerer<'_> {
                 | Op::Return1Acc { .. } => {
                     return Err(format!("fused or accumulator form {op} left after `plain`"));
                 }
-                Op::CopyV128 { .. }
-                | Op::SelectV128 { .. }
-                | Op::GlobalGetV128 { .. }
-                | Op::GlobalSetV128 { .. }
-                | Op::V128Unary { .. }
-                | Op::V128Binary { .. }
-                | Op::V128Ternary { .. }
-                | Op::V128Shift { .. }
-                | Op::V128Splat { .. }
-                | Op::V128Test { .. }
-                | Op::V128Extract { .. }
-                | Op::V128Replace { .. }
-                | Op::V128Shuffle { .. }
-                | Op::V128Load { .. }
-                | Op::V128LoadLane { .. }
-                | Op::V128Store { .. } => return Err(INTERPRETED_ONLY.into()),
+                Op::CopyV128 { dst, src } => {
+                    self.m.vload(FS1, Self::cell(8 * src as i32));
+                    self.m.vstore(Self::cell(8 * dst as i32), FS1);
+                }
+                Op::SelectV128 { dst, a, b } => {
+                    let cond = self.operand(next, 0);
+                    let lc = self.loc(cond);
+                    self.load_int(S32, x::RDX, lc);
+                    let done = self.m.new_label();
+                    self.m.vload(FS1, Self::cell(8 * a as i32));
+                    self.m.branch_zero(S32, x::RDX, false, done);
+                    self.m.vload(FS1, Self::cell(8 * b as i32));
+                    self.m.bind(done);
+                    self.m.vstore(Self::cell(8 * dst as i32), FS1);
+                    skip = 1;
+                }
+                Op::GlobalGetV128 { dst, global } => {
+                    self.m.mov(S64, S1, Src::Mem(Mem::at(CTX, vmctx::GLOBALS)));
+                    self.m
+                        .mov(S64, S1, Src::Mem(Mem::at(S1, 8 * global as i32)));
+                    self.m.vload(FS1, Mem::at(S1, 0));
+                    self.m.vstore(Self::cell(8 * dst as i32), FS1);
+                }
+                Op::GlobalSetV128 { src, global } => {
+                    self.m.mov(S64, S1, Src::Mem(Mem::at(CTX, vmctx::GLOBALS)));
+                    self.m
+                        .mov(S64, S1, Src::Mem(Mem::at(S1, 8 * global as i32)));
+                    self.m.vload(FS1, Self::cell(8 * src as i32));
+                    self.m.vstore(Mem::at(S1, 0), FS1);
+                }
+                Op::V128Unary { dst, src, op } => {
+                    self.v128_slow(V128Slow::Unary, op as u16, [dst, src, 0, 0], 0, (0, 0));
+                }
+                Op::V128Binary { dst, a, b } => {
+                    let op = self.v128_op(next)?;
+                    match sse_binary(op) {
+                        Some((vop, swap)) => {
+                            let (a, b) = if swap { (b, a) } else { (a, b) };
+                            self.m.vload(FS1, Self::cell(8 * a as i32));
+                            self.m.vload(FS2, Self::cell(8 * b as i32));
+                            self.m.vbin(vop, FS1, FS2);
+                            self.m.vstore(Self::cell(8 * dst as i32), FS1);
+                        }
+                        None => {
+                            self.v128_slow(V128Slow::Binary, op as u16, [dst, a, b, 0], 0, (0, 0))
+                        }
+                    }
+                    skip = 1;
+                }
+                Op::V128Ternary { dst, a, b } => {
+                    let c = self.operand(next, 0);
+                    let op = self.v128_op(next + 1)?;
+                    self.v128_slow(V128Slow::Ternary, op as u16, [dst, a, b, c], 0, (0, 0));
+                    skip = 2;
+                }
+                Op::V128Shift { dst, a, count } => {
+                    let op = self.v128_op(next)?;
+                    self.v128_slow(V128Slow::Shift, op as u16, [dst, a, count, 0], 0, (0, 0));
+                    skip = 1;
+                }
+                Op::V128Splat { dst, src, op } => {
+                    self.v128_slow(V128Slow::Splat, op as u16, [dst, src, 0, 0], 0, (0, 0));
+                }
+                Op::V128Test { dst, src, op } => {
+                    self.v128_slow(V128Slow::Test, op as u16, [dst, src, 0, 0], 0, (0, 0));
+                }
+                Op::V128Extract { dst, src, op } => {
+                    // The lane, read from the vector's cells as a load would.
+                    let lane = self.imm(next) as i32;
+                    let (kind, float, size) = extract_kind(op);
+                    let mem = Self::cell(8 * src as i32 + size * lane);
+                    self.load_at(dst, mem, kind, float);
+                    skip = 1;
+                }
+                Op::V128Replace { dst, src, x } => {
+                    let imm = self.imm(next);
+                    let lane = (imm >> 16) as u8;
+                    let op = imm as u16;
+                    self.v128_slow(V128Slow::Replace, op, [dst, src, x, 0], lane, (0, 0));
+                    skip = 1;
+                }
+                Op::V128Shuffle { dst, a, b } => {
+                    let lanes = self.operand(next, 0);
+                    self.v128_slow(V128Slow::Shuffle, 0, [dst, a, b, lanes], 0, (0, 0));
+                    skip = 1;
+                }
+                Op::V128Load { dst, ptr, kind } => {
+                    let (offset, memory) = self.memarg64(next);
+                    match self.v128_address(memory, ptr, offset, kind) {
+                        Some(mem) => {
+                            let at = self.m.vload(FS1, mem);
+                            self.site(at, TrapCode::MemoryOutOfBounds);
+                            self.m.vstore(Self::cell(8 * dst as i32), FS1);
+                        }
+                        None => self.v128_slow(
+                            V128Slow::Load,
+                            kind as u16,
+                            [dst, ptr, 0, 0],
+                            0,
+                            (memory, offset),
+                        ),
+                    }
+                    skip = 3;
+                }
+                Op::V128LoadLane { dst, ptr, vec } => {
+                    let (offset, memory) = self.memarg64(next);
+                    let imm = self.imm(next + 3);
+                    let (kind, lane) = (imm as u8 as u16, (imm >> 8) as u8);
+                    self.v128_slow(
+                        V128Slow::LoadLane,
+                        kind,
+                        [dst, ptr, vec, 0],
+                        lane,
+                        (memory, offset),
+                    );
+                    skip = 4;
+                }
+                Op::V128Store { ptr, val, kind } => {
+                    let (offset, memory) = self.memarg64(next);
+                    let lane = self.imm(next + 3) as u8;
+                    // The value first: the address may use the scratch registers.
+                    self.m.vload(FS1, Self::cell(8 * val as i32));
+                    match self.v128_address(memory, ptr, offset, kind) {
+                        Some(mem) => {
+                            let at = self.m.vstore(mem, FS1);
+                            self.site(at, TrapCode::MemoryOutOfBounds);
+                        }
+                        None => self.v128_slow(
+                            V128Slow::Store,
+                            kind as u16,
+                            [0, ptr, val, 0],
+                            lane,
+                            (memory, offset),
+                        ),
+                    }
+                    skip = 4;
+                }
                 Op::Unreachable {} => self.m.trap(code_of(TrapCode::Unreachable)),
                 Op::ConsumeFuel { amount } => {
                     // Charged, then checked, as the interpreter does.
@@ -1714,7 +1986,7 @@ impl Lowerer<'_> {
                 Op::CallInternal { func } => {
                     let env = &self.module.env;
                     let callee = env.func_type(env.num_imported_funcs + func);
-                    let (np, nr) = (callee.params().len(), callee.results().len());
+                    let (np, nr) = (callee.param_cells(), callee.result_cells());
                     let args = self.operands(next, np);
                     let results = self.operands(next + np.div_ceil(3), nr);
                     self.call_args(&args);
@@ -1734,7 +2006,7 @@ impl Lowerer<'_> {
                 // this function's caller.
                 Op::ReturnCallInternal { func } => {
                     let env = &self.module.env;
-                    let np = env.func_type(env.num_imported_funcs + func).params().len();
+                    let np = env.func_type(env.num_imported_funcs + func).param_cells();
                     let args = self.operands(next, np);
                     self.move_to_cells(&args);
                     self.leave();
@@ -1745,7 +2017,7 @@ impl Lowerer<'_> {
                 // Another instance's function or a host function runs on
                 // this frame through the hook; then this function returns.
                 Op::ReturnCallImported { func } => {
-                    let np = self.module.env.func_type(func).params().len();
+                    let np = self.module.env.func_type(func).param_cells();
                     let args = self.operands(next, np);
                     self.move_to_cells(&args);
                     self.call_import_hook(0, func);
@@ -1754,7 +2026,7 @@ impl Lowerer<'_> {
                 }
                 Op::ReturnCallIndirect { index, ty } => {
                     let table = self.imm(next);
-                    let np = self.module.env.type_at(ty).params().len();
+                    let np = self.module.env.type_at(ty).param_cells();
                     let args = self.operands(next + 1, np);
                     let li = self.loc(index);
                     self.load_int(S32, S2, li);
@@ -1778,7 +2050,7 @@ impl Lowerer<'_> {
                 }
                 Op::CallImported { func } => {
                     let ty = self.module.env.func_type(func).clone();
-                    let (np, nr) = (ty.params().len(), ty.results().len());
+                    let (np, nr) = (ty.param_cells(), ty.result_cells());
                     let args = self.operands(next, np);
                     let results = self.operands(next + np.div_ceil(3), nr);
                     self.call_args(&args);
@@ -1789,7 +2061,7 @@ impl Lowerer<'_> {
                 Op::CallIndirect { index, ty } => {
                     let table = self.imm(next);
                     let fty = self.module.env.type_at(ty).clone();
-                    let (np, nr) = (fty.params().len(), fty.results().len());
+                    let (np, nr) = (fty.param_cells(), fty.result_cells());
                     let args = self.operands(next + 1, np);
                     let results = self.operands(next + 1 + np.div_ceil(3), nr);
                     let li = self.loc(index);
@@ -2100,7 +2372,7 @@ impl Lowerer<'_> {
                     self.helper(Libcall::ElemDrop, &[Loc::K(elem as u64)], None)
                 }
                 Op::Throw { tag } => {
-                    let n = self.module.env.tag_type(tag).params().len();
+                    let n = self.module.env.tag_type(tag).func_type().param_cells();
                     let args = self.operands(next, n);
                     self.call_args(&args);
                     let a = [Loc::K(tag as u64)];
@@ -2122,7 +2394,7 @@ impl Lowerer<'_> {
                     let with_ref = (imm & 1) as usize;
                     let n = match tag {
                         crate::ir::CATCH_ALL => 0,
-                        _ => self.module.env.tag_type(tag).params().len(),
+                        _ => self.module.env.tag_type(tag).func_type().param_cells(),
                     };
                     let results = self.operands(next + 1, n + with_ref);
                     let other = self.branch_target(i, (imm >> 1) as i32);

@@ -60,9 +60,6 @@ pub(crate) struct JitState {
     compiled: Box<[AtomicBool]>,
     /// Whether each defined function was queued for background tier-up.
     queued: Box<[AtomicBool]>,
-    /// Whether each defined function was found to have code only the
-    /// interpreter runs ([`lower::INTERPRETED_ONLY`]): tier-up leaves it.
-    interpreted_only: Box<[AtomicBool]>,
     /// OSR entry of every loop, indexed like the back-edge counters.
     osr: Box<[AtomicUsize]>,
     chunks: Mutex<Vec<Chunk>>,
@@ -80,7 +77,6 @@ impl JitState {
             entries: (0..funcs).map(|_| AtomicUsize::new(0)).collect(),
             compiled: (0..funcs).map(|_| AtomicBool::new(false)).collect(),
             queued: (0..funcs).map(|_| AtomicBool::new(false)).collect(),
-            interpreted_only: (0..funcs).map(|_| AtomicBool::new(false)).collect(),
             osr: (0..loops).map(|_| AtomicUsize::new(0)).collect(),
             chunks: Mutex::new(Vec::new()),
             ranges: Mutex::new(Vec::new()),
@@ -145,25 +141,11 @@ fn lower_err(e: String) -> Error {
 /// Compiles function `def` of `module` and points its entry slot at it.
 pub(crate) fn compile(module: &ModuleInner, def: u32) -> Result<()> {
     let jit = &module.jit;
-    if jit.compiled[def as usize].load(Ordering::Acquire)
-        || jit.interpreted_only[def as usize].load(Ordering::Relaxed)
-    {
+    if jit.compiled[def as usize].load(Ordering::Acquire) {
         return Ok(());
     }
     let body = module.body(def)?;
-    let lowered = match lower::lower(module, body) {
-        Ok(lowered) => lowered,
-        // Under tiering, left to the interpreter, which then finds no
-        // compiled entry; `Strategy::Jit` promises compiled code instead.
-        Err(e)
-            if e == lower::INTERPRETED_ONLY
-                && module.engine.config().strategy == crate::Strategy::Tiered =>
-        {
-            jit.interpreted_only[def as usize].store(true, Ordering::Relaxed);
-            return Ok(());
-        }
-        Err(e) => return Err(lower_err(e)),
-    };
+    let lowered = lower::lower(module, body).map_err(lower_err)?;
     let sites = strata_jit::CodeSites {
         traps: lowered.trap_sites,
         landings: lowered.landings,
