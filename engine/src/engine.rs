@@ -114,7 +114,7 @@ impl Default for Config {
             wasm_function_references: true,
             wasm_exceptions: true,
             wasm_simd: true,
-            wasm_relaxed_simd: false,
+            wasm_relaxed_simd: true,
             parallel_compilation: std::thread::available_parallelism().is_ok_and(|n| n.get() > 1),
         }
     }
@@ -282,17 +282,16 @@ impl Config {
     }
 
     /// Whether modules may use 128-bit SIMD (`v128`, Wasm 2.0; default on).
-    /// SIMD is validated but not executed yet: a valid module that uses it
-    /// is an [`Unsupported`](crate::ErrorKind::Unsupported) error. Off, it
-    /// is invalid.
+    /// Off, a module that uses it is invalid.
     pub fn wasm_simd(&mut self, enable: bool) -> &mut Self {
         self.wasm_simd = enable;
         self
     }
 
-    /// Whether modules may use relaxed SIMD (Wasm 3.0; default off). It is
-    /// validated but not executed yet, as [`Config::wasm_simd`]; on, it
-    /// needs SIMD on too.
+    /// Whether modules may use relaxed SIMD (Wasm 3.0; default on; it needs
+    /// SIMD on too). Each relaxed instruction has one result in every tier
+    /// and on every host: the first the specification allows (its
+    /// deterministic profile), listed in the README.
     pub fn wasm_relaxed_simd(&mut self, enable: bool) -> &mut Self {
         self.wasm_relaxed_simd = enable;
         self

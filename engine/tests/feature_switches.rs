@@ -1,13 +1,14 @@
-//! Features Strata validates but does not run: the SIMD switches (on, a
-//! module that uses the feature is valid but `Unsupported`; off, it is
+//! The SIMD switches (on, a module that uses the feature runs; off, it is
 //! invalid), and the rule that an invalid module is reported invalid even
 //! when something unsupported comes first.
 
-use strata::{CompilationMode, Config, Engine, ErrorKind, Module, Strategy};
+use strata::{CompilationMode, Config, Engine, ErrorKind, Linker, Module, Store, Strategy};
 
-const SIMD: &str = "(module (func (result v128) (v128.const i64x2 1 2)))";
-const RELAXED: &str = r#"(module (func (param v128 v128 v128) (result v128)
-  (f32x4.relaxed_madd (local.get 0) (local.get 1) (local.get 2))))"#;
+const SIMD: &str = r#"(module (func (export "f") (result i32)
+  (i32x4.extract_lane 1 (v128.const i32x4 1 2 3 4))))"#;
+const RELAXED: &str = r#"(module (func (export "f") (result i32)
+  (i32x4.extract_lane 1 (i32x4.relaxed_laneselect (v128.const i32x4 1 2 3 4)
+    (v128.const i32x4 5 6 7 8) (v128.const i32x4 0 -1 0 0)))))"#;
 
 fn kind(config: &Config, wat: &str) -> ErrorKind {
     let engine = Engine::new(config).unwrap();
@@ -15,28 +16,40 @@ fn kind(config: &Config, wat: &str) -> ErrorKind {
     e.kind().clone()
 }
 
+/// Runs `f` of `wat`, which must be valid under `config`.
+fn run(config: &Config, wat: &str) -> i32 {
+    let engine = Engine::new(config).unwrap();
+    let module = Module::new(&engine, wat).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let f = instance.get_typed_func::<(), i32>(&mut store, "f").unwrap();
+    f.call(&mut store, ()).unwrap()
+}
+
 #[test]
-fn simd_is_unsupported_when_on_and_invalid_when_off() {
+fn simd_runs_when_on_and_is_invalid_when_off() {
     let mut config = Config::new();
-    assert!(matches!(kind(&config, SIMD), ErrorKind::Unsupported(_)));
+    assert_eq!(run(&config, SIMD), 2);
     config.wasm_simd(false);
     assert!(matches!(kind(&config, SIMD), ErrorKind::Compile(_)));
 }
 
 #[test]
-fn relaxed_simd_is_off_by_default() {
+fn relaxed_simd_is_on_by_default_and_needs_simd() {
     let mut config = Config::new();
+    assert_eq!(run(&config, RELAXED), 2);
+    config.wasm_relaxed_simd(false);
     assert!(matches!(kind(&config, RELAXED), ErrorKind::Compile(_)));
-    config.wasm_relaxed_simd(true);
-    assert!(matches!(kind(&config, RELAXED), ErrorKind::Unsupported(_)));
-    config.wasm_simd(false);
+    config.wasm_relaxed_simd(true).wasm_simd(false);
     assert!(matches!(kind(&config, RELAXED), ErrorKind::Compile(_)));
 }
 
 #[test]
 fn an_invalid_module_is_invalid_even_after_something_unsupported() {
-    // Each has an unsupported item (a v128 or GC global, a GC type, a SIMD
-    // or GC instruction) before an invalid function.
+    // Each has an unsupported item (a GC global, a GC type, a GC
+    // instruction) or a SIMD one before an invalid function.
     let invalid = [
         "(module (global v128 (v128.const i64x2 0 0)) (func (result i32) (i64.const 0)))",
         "(module (global anyref (ref.null any)) (func (result i32) (f32.const 1)))",

@@ -136,20 +136,35 @@ fn a_module_invalid_only_in_a_function_never_called_is_rejected() {
 }
 
 #[test]
-fn simd_is_reported_unsupported_at_module_creation_in_both_modes() {
+fn simd_functions_translate_at_first_call_in_both_modes() {
     let simd = r#"(module
       (func (export "ok") (result i32) (i32.const 1))
-      (func (export "never") (result i32) (i32x4.extract_lane 0 (v128.const i32x4 1 2 3 4))))"#;
+      (func (export "lane") (param v128) (result i32) (i32x4.extract_lane 2 (local.get 0)))
+      (func (export "sum") (result i32)
+        (call 1 (i32x4.add (v128.const i32x4 1 2 3 4) (v128.const i32x4 10 20 30 40)))))"#;
     for mode in [CompilationMode::Lazy, CompilationMode::Eager] {
         for_each_strategy(
             |c| {
                 c.compilation_mode(mode);
             },
             |strategy, engine| {
-                let e = Module::new(&engine, simd).unwrap_err();
-                assert!(
-                    matches!(e.kind(), ErrorKind::Unsupported(_)),
-                    "{strategy:?} {mode:?}: {e}"
+                let (mut store, instance) = instantiate(&engine, simd);
+                let sum = instance
+                    .get_typed_func::<(), i32>(&mut store, "sum")
+                    .unwrap();
+                assert_eq!(
+                    sum.call(&mut store, ()).unwrap(),
+                    33,
+                    "{strategy:?} {mode:?}"
+                );
+                let lane = instance
+                    .get_typed_func::<u128, i32>(&mut store, "lane")
+                    .unwrap();
+                let v = 7u128 << 64 | 5;
+                assert_eq!(
+                    lane.call(&mut store, v).unwrap(),
+                    7,
+                    "{strategy:?} {mode:?}"
                 );
             },
         );
