@@ -67,7 +67,8 @@ fn main() {
     }
     eprintln!(
         "differential: {} modules ({} generated, {} regressions), {} calls ({} returned, {} trapped), \
-         {} with a 64-bit memory or table, {} with exception tags ({} calls ended by an uncaught exception), \
+         {} with a 64-bit memory or table, {} with SIMD ({} of them relaxed SIMD), \
+         {} with exception tags ({} calls ended by an uncaught exception), \
          tiered: {} functions compiled and {} OSR entries, \
          {} calls' fuel compared between strategies ({} ran out of fuel), \
          {} calls compared with wasmi, \
@@ -80,6 +81,8 @@ fn main() {
         tally.returned,
         tally.trapped,
         tally.index64,
+        tally.simd,
+        tally.relaxed,
         tally.tagged,
         tally.thrown,
         tally.tier_ups,
@@ -123,6 +126,10 @@ struct Tally {
     index64: usize,
     /// Modules that define exception tags.
     tagged: usize,
+    /// Modules with SIMD instructions or `v128` values.
+    simd: usize,
+    /// Modules with relaxed SIMD instructions.
+    relaxed: usize,
     /// Calls that ended with an exception no wasm frame caught.
     thrown: usize,
     known: usize,
@@ -149,6 +156,8 @@ impl Tally {
         }
         self.index64 += usize::from(has_64_bit_index(&wasm));
         self.tagged += usize::from(has_tags(&wasm));
+        self.simd += usize::from(needs(&wasm, wasmparser::WasmFeatures::SIMD));
+        self.relaxed += usize::from(needs(&wasm, wasmparser::WasmFeatures::RELAXED_SIMD));
         let result = catch_unwind(AssertUnwindSafe(|| harness::check(&wasm, args)));
         let failure = match result {
             Ok(Ok(verdict)) => {
@@ -280,6 +289,22 @@ fn fnv(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
         (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
     })
+}
+
+/// Whether a valid module needs `feature` (it is invalid without it), for
+/// the summary: it shows that the generator's options are exercised.
+fn needs(wasm: &[u8], feature: wasmparser::WasmFeatures) -> bool {
+    use wasmparser::{Validator, WasmFeatures};
+    let all = WasmFeatures::all();
+    // Relaxed SIMD needs SIMD: without SIMD both go.
+    let without = match feature {
+        WasmFeatures::SIMD => all.difference(WasmFeatures::SIMD | WasmFeatures::RELAXED_SIMD),
+        _ => all.difference(feature),
+    };
+    Validator::new_with_features(all).validate_all(wasm).is_ok()
+        && Validator::new_with_features(without)
+            .validate_all(wasm)
+            .is_err()
 }
 
 /// Whether a module defines exception tags, for the summary: it shows that

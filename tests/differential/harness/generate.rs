@@ -9,15 +9,15 @@ pub const MAX_MEMORY_BYTES: u64 = 4 * 65536;
 /// Largest table a generated module may declare or grow to.
 pub const MAX_TABLE_ELEMENTS: u64 = 64;
 
-/// A wasm-smith configuration for Wasm 2.0 without SIMD, plus extended
+/// A wasm-smith configuration for Wasm 2.0 (SIMD included), plus extended
 /// constant expressions, tail calls, multiple memories, 64-bit memories
 /// and tables and exception handling, without imports or unbounded memories and tables. `module`
 /// turns on garbage collection for some modules, the only way wasm-smith
 /// generates typed function references.
 pub fn config() -> wasm_smith::Config {
     wasm_smith::Config {
-        // Wasm 2.0 minus SIMD, which Strata validates but does not execute.
-        simd_enabled: false,
+        simd_enabled: true,
+        // Relaxed SIMD (Wasm 3.0); `module` turns it on for some modules.
         relaxed_simd_enabled: false,
         bulk_memory_enabled: true,
         reference_types_enabled: true,
@@ -89,6 +89,10 @@ pub fn module(u: &mut Unstructured<'_>) -> arbitrary::Result<Vec<u8>> {
     // wasmi lacks exception handling: modules with it are compared among
     // the strategies only, so the others keep wasmi's judgement.
     config.exceptions_enabled = u.ratio(1, 3)?;
+    // wasmi is not asked about relaxed SIMD, whose results engines may
+    // choose (Strata's are the specification's deterministic profile in
+    // every strategy): those modules compare the strategies.
+    config.relaxed_simd_enabled = u.ratio(1, 4)?;
     let fuel = u.int_in_range(64..=5000)?;
     let mut module = wasm_smith::Module::new(config, u)?;
     if !straight_line {

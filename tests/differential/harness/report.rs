@@ -85,6 +85,7 @@ fn describe_arg(arg: &Arg) -> String {
         Arg::I64(v) => format!("i64 {v}"),
         Arg::F32(b) => format!("f32 {} (0x{b:08x})", f32::from_bits(b)),
         Arg::F64(b) => format!("f64 {} (0x{b:016x})", f64::from_bits(b)),
+        Arg::V128(v) => format!("v128 0x{v:032x}"),
         Arg::Null(kind) => format!("{kind:?}ref null").to_lowercase(),
     }
 }

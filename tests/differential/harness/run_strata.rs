@@ -173,6 +173,7 @@ fn to_val(arg: Arg) -> Val {
         Arg::I64(v) => Val::I64(v),
         Arg::F32(b) => Val::F32(b),
         Arg::F64(b) => Val::F64(b),
+        Arg::V128(v) => Val::V128(v),
         Arg::Null(RefKind::Func) => Val::FuncRef(None),
         Arg::Null(RefKind::Extern) => Val::ExternRef(None),
         Arg::Null(RefKind::Exn) => Val::ExnRef(None),

@@ -25,20 +25,25 @@ fn engine() -> &'static Engine {
             .wasm_memory64(true)
             .wasm_multi_memory(true)
             .wasm_wide_arithmetic(false)
-            .wasm_custom_page_sizes(false);
+            .wasm_custom_page_sizes(false)
+            .wasm_simd(true)
+            .wasm_relaxed_simd(false);
         Engine::new(&config)
     })
 }
 
 /// Whether `wasm` needs a feature wasmi 2.0 does not have (typed function
-/// references): valid for Strata, invalid with wasmi's feature set.
+/// references), or one whose results engines may choose (relaxed SIMD,
+/// whose deterministic profile wasmi does not promise): valid for Strata,
+/// invalid with the feature set wasmi is asked about.
 pub fn beyond_wasmi(wasm: &[u8]) -> bool {
     use wasmparser::{Validator, WasmFeatures};
     let wasmi_features = WasmFeatures::WASM2
         .union(WasmFeatures::EXTENDED_CONST)
         .union(WasmFeatures::TAIL_CALL)
         .union(WasmFeatures::MULTI_MEMORY)
-        .union(WasmFeatures::MEMORY64);
+        .union(WasmFeatures::MEMORY64)
+        .union(WasmFeatures::SIMD);
     Validator::new_with_features(wasmi_features)
         .validate_all(wasm)
         .is_err()
@@ -125,6 +130,7 @@ fn to_val(arg: Arg) -> Val {
         Arg::I64(v) => Val::I64(v),
         Arg::F32(b) => Val::F32(F32::from_bits(b)),
         Arg::F64(b) => Val::F64(F64::from_bits(b)),
+        Arg::V128(v) => Val::V128(wasmi::V128::from(v)),
         Arg::Null(RefKind::Func) => Val::FuncRef(Nullable::Null),
         Arg::Null(RefKind::Extern) => Val::ExternRef(Nullable::Null),
         // wasmi is not asked about modules with exceptions (`beyond_wasmi`).

@@ -25,8 +25,10 @@ fn engine() -> &'static Engine {
             .wasm_function_references(true)
             .wasm_gc(true)
             .wasm_exceptions(true)
-            .wasm_simd(false)
-            .wasm_relaxed_simd(false);
+            .wasm_simd(true)
+            .wasm_relaxed_simd(true)
+            // The specification's deterministic profile, as Strata's.
+            .relaxed_simd_deterministic(true);
         Engine::new(&config).expect("wasmtime supports the configuration")
     })
 }
@@ -118,6 +120,7 @@ fn to_val(arg: Arg) -> Val {
         Arg::I64(v) => Val::I64(v),
         Arg::F32(b) => Val::F32(b),
         Arg::F64(b) => Val::F64(b),
+        Arg::V128(v) => Val::V128(v.into()),
         Arg::Null(RefKind::Func) => Val::FuncRef(None),
         Arg::Null(RefKind::Extern) => Val::ExternRef(None),
         Arg::Null(RefKind::Exn) => Val::ExnRef(None),
