@@ -279,6 +279,98 @@ pub enum VBinOp {
     SubF64,
     MulF64,
     DivF64,
+    /// `dst < src ? dst : src` per lane (no NaN rule: WebAssembly's `pmin`
+    /// with its operands swapped).
+    MinF32,
+    MaxF32,
+    MinF64,
+    MaxF64,
+    /// Ordered `==`, `<`, `<=`, and unordered `!=`.
+    EqF32,
+    LtF32,
+    LeF32,
+    NeF32,
+    EqF64,
+    LtF64,
+    LeF64,
+    NeF64,
+}
+
+/// Lane-wise unary operations on 128-bit vectors (`dst = op src`, where
+/// `dst` and `src` are different registers).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum VUnOp {
+    Not,
+    NegI8,
+    NegI16,
+    NegI32,
+    NegI64,
+    AbsI8,
+    AbsI16,
+    AbsI32,
+    SqrtF32,
+    SqrtF64,
+    /// The low half's lanes, sign- or zero-extended to twice their width.
+    ExtendLowS8,
+    ExtendLowU8,
+    ExtendLowS16,
+    ExtendLowU16,
+    ExtendLowS32,
+    ExtendLowU32,
+}
+
+/// The lane width of a splat or a shift.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum VLanes {
+    I8,
+    I16,
+    I32,
+    I64,
+}
+
+/// Lane-wise shifts of 128-bit vectors by a count in a vector register's
+/// low 64 bits (a count of the lane width or more: zero, or the sign).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum VShiftOp {
+    Shl16,
+    Shl32,
+    Shl64,
+    ShrU16,
+    ShrU32,
+    ShrU64,
+    ShrS16,
+    ShrS32,
+}
+
+/// Loads of fewer than 16 bytes into a 128-bit vector.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum VLoadKind {
+    /// Eight bytes, each lane sign- or zero-extended to twice its width.
+    S8x8,
+    U8x8,
+    S16x4,
+    U16x4,
+    S32x2,
+    U32x2,
+    /// Four or eight bytes into the low lane, the rest zero.
+    Zero32,
+    Zero64,
+}
+
+/// Reductions of a 128-bit vector to an integer.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum VTestOp {
+    /// 1 if any bit is set.
+    AnyTrue,
+    /// 1 if every lane of the width is non-zero.
+    AllTrue(VLanes),
+    /// The top bit of each byte lane.
+    BitmaskI8,
 }
 
 /// Trap codes a float-to-int truncation reports.
@@ -326,6 +418,21 @@ pub trait MacroAssembler {
 
     /// `dst = dst op src`, lane-wise on 128-bit vectors.
     fn vbin(&mut self, op: VBinOp, dst: Fpr, src: Fpr);
+
+    /// `dst = op src` on 128-bit vectors; `dst` and `src` differ.
+    fn vun(&mut self, op: VUnOp, dst: Fpr, src: Fpr);
+
+    /// Every lane of `dst` set to the low lane-width bits of `src`.
+    fn vsplat(&mut self, lanes: VLanes, dst: Fpr, src: Gpr);
+
+    /// `dst = dst shifted by count`, lane-wise; `count` is a vector register.
+    fn vshift(&mut self, op: VShiftOp, dst: Fpr, count: Fpr);
+
+    /// `dst` = a vector made of the bytes at `mem`.
+    fn vload_kind(&mut self, kind: VLoadKind, dst: Fpr, mem: Mem) -> u32;
+
+    /// `dst` = a reduction of `src`, zero-extended.
+    fn vtest(&mut self, op: VTestOp, dst: Gpr, src: Fpr);
     /// Binds `label` to the current position.
     fn bind(&mut self, label: Self::Label);
     /// Pads with no-ops to the next multiple of `bytes` (a power of two at

@@ -717,6 +717,110 @@ impl MacroAssembler for X64Assembler {
             VBinOp::SubF64 => dynasm!(self.ops ; .arch x64 ; subpd Rx(d), Rx(s)),
             VBinOp::MulF64 => dynasm!(self.ops ; .arch x64 ; mulpd Rx(d), Rx(s)),
             VBinOp::DivF64 => dynasm!(self.ops ; .arch x64 ; divpd Rx(d), Rx(s)),
+            VBinOp::MinF32 => dynasm!(self.ops ; .arch x64 ; minps Rx(d), Rx(s)),
+            VBinOp::MaxF32 => dynasm!(self.ops ; .arch x64 ; maxps Rx(d), Rx(s)),
+            VBinOp::MinF64 => dynasm!(self.ops ; .arch x64 ; minpd Rx(d), Rx(s)),
+            VBinOp::MaxF64 => dynasm!(self.ops ; .arch x64 ; maxpd Rx(d), Rx(s)),
+            VBinOp::EqF32 => dynasm!(self.ops ; .arch x64 ; cmpps Rx(d), Rx(s), 0),
+            VBinOp::LtF32 => dynasm!(self.ops ; .arch x64 ; cmpps Rx(d), Rx(s), 1),
+            VBinOp::LeF32 => dynasm!(self.ops ; .arch x64 ; cmpps Rx(d), Rx(s), 2),
+            VBinOp::NeF32 => dynasm!(self.ops ; .arch x64 ; cmpps Rx(d), Rx(s), 4),
+            VBinOp::EqF64 => dynasm!(self.ops ; .arch x64 ; cmppd Rx(d), Rx(s), 0),
+            VBinOp::LtF64 => dynasm!(self.ops ; .arch x64 ; cmppd Rx(d), Rx(s), 1),
+            VBinOp::LeF64 => dynasm!(self.ops ; .arch x64 ; cmppd Rx(d), Rx(s), 2),
+            VBinOp::NeF64 => dynasm!(self.ops ; .arch x64 ; cmppd Rx(d), Rx(s), 4),
+        }
+    }
+
+    fn vun(&mut self, op: VUnOp, dst: Fpr, src: Fpr) {
+        let (d, s) = (dst.0, src.0);
+        match op {
+            VUnOp::Not => {
+                dynasm!(self.ops ; .arch x64 ; pcmpeqd Rx(d), Rx(d) ; pxor Rx(d), Rx(s));
+            }
+            VUnOp::NegI8 => dynasm!(self.ops ; .arch x64 ; pxor Rx(d), Rx(d) ; psubb Rx(d), Rx(s)),
+            VUnOp::NegI16 => dynasm!(self.ops ; .arch x64 ; pxor Rx(d), Rx(d) ; psubw Rx(d), Rx(s)),
+            VUnOp::NegI32 => dynasm!(self.ops ; .arch x64 ; pxor Rx(d), Rx(d) ; psubd Rx(d), Rx(s)),
+            VUnOp::NegI64 => dynasm!(self.ops ; .arch x64 ; pxor Rx(d), Rx(d) ; psubq Rx(d), Rx(s)),
+            VUnOp::AbsI8 => dynasm!(self.ops ; .arch x64 ; pabsb Rx(d), Rx(s)),
+            VUnOp::AbsI16 => dynasm!(self.ops ; .arch x64 ; pabsw Rx(d), Rx(s)),
+            VUnOp::AbsI32 => dynasm!(self.ops ; .arch x64 ; pabsd Rx(d), Rx(s)),
+            VUnOp::SqrtF32 => dynasm!(self.ops ; .arch x64 ; sqrtps Rx(d), Rx(s)),
+            VUnOp::SqrtF64 => dynasm!(self.ops ; .arch x64 ; sqrtpd Rx(d), Rx(s)),
+            VUnOp::ExtendLowS8 => dynasm!(self.ops ; .arch x64 ; pmovsxbw Rx(d), Rx(s)),
+            VUnOp::ExtendLowU8 => dynasm!(self.ops ; .arch x64 ; pmovzxbw Rx(d), Rx(s)),
+            VUnOp::ExtendLowS16 => dynasm!(self.ops ; .arch x64 ; pmovsxwd Rx(d), Rx(s)),
+            VUnOp::ExtendLowU16 => dynasm!(self.ops ; .arch x64 ; pmovzxwd Rx(d), Rx(s)),
+            VUnOp::ExtendLowS32 => dynasm!(self.ops ; .arch x64 ; pmovsxdq Rx(d), Rx(s)),
+            VUnOp::ExtendLowU32 => dynasm!(self.ops ; .arch x64 ; pmovzxdq Rx(d), Rx(s)),
+        }
+    }
+
+    fn vsplat(&mut self, lanes: VLanes, dst: Fpr, src: Gpr) {
+        let (d, s) = (dst.0, src.0);
+        match lanes {
+            VLanes::I8 => dynasm!(self.ops ; .arch x64
+                ; movd Rx(d), Rd(s) ; punpcklbw Rx(d), Rx(d) ; pshuflw Rx(d), Rx(d), 0
+                ; pshufd Rx(d), Rx(d), 0),
+            VLanes::I16 => dynasm!(self.ops ; .arch x64
+                ; movd Rx(d), Rd(s) ; pshuflw Rx(d), Rx(d), 0 ; pshufd Rx(d), Rx(d), 0),
+            VLanes::I32 => {
+                dynasm!(self.ops ; .arch x64 ; movd Rx(d), Rd(s) ; pshufd Rx(d), Rx(d), 0)
+            }
+            VLanes::I64 => {
+                dynasm!(self.ops ; .arch x64 ; movq Rx(d), Rq(s) ; punpcklqdq Rx(d), Rx(d))
+            }
+        }
+    }
+
+    fn vshift(&mut self, op: VShiftOp, dst: Fpr, count: Fpr) {
+        let (d, c) = (dst.0, count.0);
+        match op {
+            VShiftOp::Shl16 => dynasm!(self.ops ; .arch x64 ; psllw Rx(d), Rx(c)),
+            VShiftOp::Shl32 => dynasm!(self.ops ; .arch x64 ; pslld Rx(d), Rx(c)),
+            VShiftOp::Shl64 => dynasm!(self.ops ; .arch x64 ; psllq Rx(d), Rx(c)),
+            VShiftOp::ShrU16 => dynasm!(self.ops ; .arch x64 ; psrlw Rx(d), Rx(c)),
+            VShiftOp::ShrU32 => dynasm!(self.ops ; .arch x64 ; psrld Rx(d), Rx(c)),
+            VShiftOp::ShrU64 => dynasm!(self.ops ; .arch x64 ; psrlq Rx(d), Rx(c)),
+            VShiftOp::ShrS16 => dynasm!(self.ops ; .arch x64 ; psraw Rx(d), Rx(c)),
+            VShiftOp::ShrS32 => dynasm!(self.ops ; .arch x64 ; psrad Rx(d), Rx(c)),
+        }
+    }
+
+    fn vload_kind(&mut self, kind: VLoadKind, dst: Fpr, mem: Mem) -> u32 {
+        let d = dst.0;
+        let at = self.offset();
+        match kind {
+            VLoadKind::S8x8 => mem_last!(self, mem, pmovsxbw Rx(d), QWORD),
+            VLoadKind::U8x8 => mem_last!(self, mem, pmovzxbw Rx(d), QWORD),
+            VLoadKind::S16x4 => mem_last!(self, mem, pmovsxwd Rx(d), QWORD),
+            VLoadKind::U16x4 => mem_last!(self, mem, pmovzxwd Rx(d), QWORD),
+            VLoadKind::S32x2 => mem_last!(self, mem, pmovsxdq Rx(d), QWORD),
+            VLoadKind::U32x2 => mem_last!(self, mem, pmovzxdq Rx(d), QWORD),
+            VLoadKind::Zero32 => mem_last!(self, mem, movd Rx(d), DWORD),
+            VLoadKind::Zero64 => mem_last!(self, mem, movq Rx(d), QWORD),
+        }
+        at
+    }
+
+    fn vtest(&mut self, op: VTestOp, dst: Gpr, src: Fpr) {
+        let (d, s) = (dst.0, src.0);
+        match op {
+            VTestOp::AnyTrue => {
+                dynasm!(self.ops ; .arch x64 ; xor Rd(d), Rd(d) ; ptest Rx(s), Rx(s) ; setnz Rb(d));
+            }
+            VTestOp::AllTrue(lanes) => {
+                // xmm0 = the lanes equal to zero; all true when there are none.
+                dynasm!(self.ops ; .arch x64 ; pxor xmm0, xmm0);
+                match lanes {
+                    VLanes::I8 => dynasm!(self.ops ; .arch x64 ; pcmpeqb xmm0, Rx(s)),
+                    VLanes::I16 => dynasm!(self.ops ; .arch x64 ; pcmpeqw xmm0, Rx(s)),
+                    VLanes::I32 => dynasm!(self.ops ; .arch x64 ; pcmpeqd xmm0, Rx(s)),
+                    VLanes::I64 => dynasm!(self.ops ; .arch x64 ; pcmpeqq xmm0, Rx(s)),
+                }
+                dynasm!(self.ops ; .arch x64 ; xor Rd(d), Rd(d) ; ptest xmm0, xmm0 ; setz Rb(d));
+            }
+            VTestOp::BitmaskI8 => dynasm!(self.ops ; .arch x64 ; pmovmskb Rd(d), Rx(s)),
         }
     }
 

@@ -256,8 +256,90 @@ fn sse_binary(op: V128Op) -> Option<(VBinOp, bool)> {
         V::F64x2Sub => (B::SubF64, false),
         V::F64x2Mul => (B::MulF64, false),
         V::F64x2Div => (B::DivF64, false),
+        // `pmin(a, b)` is `b < a ? b : a`: minps with `b` first.
+        V::F32x4PMin => (B::MinF32, true),
+        V::F32x4PMax => (B::MaxF32, true),
+        V::F64x2PMin => (B::MinF64, true),
+        V::F64x2PMax => (B::MaxF64, true),
+        V::F32x4Eq => (B::EqF32, false),
+        V::F32x4Ne => (B::NeF32, false),
+        V::F32x4Lt => (B::LtF32, false),
+        V::F32x4Gt => (B::LtF32, true),
+        V::F32x4Le => (B::LeF32, false),
+        V::F32x4Ge => (B::LeF32, true),
+        V::F64x2Eq => (B::EqF64, false),
+        V::F64x2Ne => (B::NeF64, false),
+        V::F64x2Lt => (B::LtF64, false),
+        V::F64x2Gt => (B::LtF64, true),
+        V::F64x2Le => (B::LeF64, false),
+        V::F64x2Ge => (B::LeF64, true),
         _ => return None,
     })
+}
+
+/// The SSE sequence of a unary SIMD operation, when it has one.
+fn sse_unary(op: V128Op) -> Option<VUnOp> {
+    use V128Op as V;
+    Some(match op {
+        V::V128Not => VUnOp::Not,
+        V::I8x16Neg => VUnOp::NegI8,
+        V::I16x8Neg => VUnOp::NegI16,
+        V::I32x4Neg => VUnOp::NegI32,
+        V::I64x2Neg => VUnOp::NegI64,
+        V::I8x16Abs => VUnOp::AbsI8,
+        V::I16x8Abs => VUnOp::AbsI16,
+        V::I32x4Abs => VUnOp::AbsI32,
+        V::F32x4Sqrt => VUnOp::SqrtF32,
+        V::F64x2Sqrt => VUnOp::SqrtF64,
+        V::I16x8ExtendLowI8x16S => VUnOp::ExtendLowS8,
+        V::I16x8ExtendLowI8x16U => VUnOp::ExtendLowU8,
+        V::I32x4ExtendLowI16x8S => VUnOp::ExtendLowS16,
+        V::I32x4ExtendLowI16x8U => VUnOp::ExtendLowU16,
+        V::I64x2ExtendLowI32x4S => VUnOp::ExtendLowS32,
+        V::I64x2ExtendLowI32x4U => VUnOp::ExtendLowU32,
+        _ => return None,
+    })
+}
+
+/// The SSE shift of a SIMD shift, when it has one, and its lane width.
+fn sse_shift(op: V128Op) -> Option<(VShiftOp, i32)> {
+    use V128Op as V;
+    Some(match op {
+        V::I16x8Shl => (VShiftOp::Shl16, 16),
+        V::I16x8ShrS => (VShiftOp::ShrS16, 16),
+        V::I16x8ShrU => (VShiftOp::ShrU16, 16),
+        V::I32x4Shl => (VShiftOp::Shl32, 32),
+        V::I32x4ShrS => (VShiftOp::ShrS32, 32),
+        V::I32x4ShrU => (VShiftOp::ShrU32, 32),
+        V::I64x2Shl => (VShiftOp::Shl64, 64),
+        V::I64x2ShrU => (VShiftOp::ShrU64, 64),
+        _ => return None,
+    })
+}
+
+/// The lane width a splat fills (a float lane by its bits).
+fn splat_lanes(op: V128Op) -> VLanes {
+    match op {
+        V128Op::I8x16Splat => VLanes::I8,
+        V128Op::I16x8Splat => VLanes::I16,
+        V128Op::I64x2Splat | V128Op::F64x2Splat => VLanes::I64,
+        _ => VLanes::I32,
+    }
+}
+
+/// The load of a SIMD load kind that reads fewer bytes than a vector and
+/// neither splats nor replaces a lane.
+fn vload_kind(kind: V128Mem) -> VLoadKind {
+    match kind {
+        V128Mem::Load8x8S => VLoadKind::S8x8,
+        V128Mem::Load8x8U => VLoadKind::U8x8,
+        V128Mem::Load16x4S => VLoadKind::S16x4,
+        V128Mem::Load16x4U => VLoadKind::U16x4,
+        V128Mem::Load32x2S => VLoadKind::S32x2,
+        V128Mem::Load32x2U => VLoadKind::U32x2,
+        V128Mem::Load32Zero => VLoadKind::Zero32,
+        _ => VLoadKind::Zero64,
+    }
 }
 
 /// How `extract_lane` reads its lane from the vector's cells: the load
@@ -524,17 +606,18 @@ impl Lowerer<'_> {
         self.save_registers(all, false);
     }
 
-    /// The address of a whole-vector `v128.load` or `v128.store` that
-    /// compiled code makes itself: in a 32-bit memory when the guard region
-    /// covers the access, in a 64-bit one checked against its size. `None`
-    /// sends the access to [`Lowerer::v128_slow`].
+    /// The address of a SIMD access that compiled code makes itself (a
+    /// whole-vector store, a load that is not a lane load): in a 32-bit
+    /// memory when the guard region covers the access, in a 64-bit one
+    /// checked against its size. `None` sends the access to
+    /// [`Lowerer::v128_slow`].
     fn v128_address(&mut self, memory: u32, ptr: Reg, offset: u64, kind: V128Mem) -> Option<Mem> {
-        if !matches!(kind, V128Mem::Load | V128Mem::Store) {
+        if kind.is_lane_load() || (kind.is_store() && kind != V128Mem::Store) {
             return None;
         }
         let guard = self.module.engine.config().memory_guard_size;
         if self.module.env.memories[memory as usize].is_64() {
-            return Some(self.address64(memory, ptr, offset, 16));
+            return Some(self.address64(memory, ptr, offset, kind.size()));
         }
         let offset = u32::try_from(offset).ok()?;
         (offset <= i32::MAX as u32 && offset as u64 + 16 <= guard)
@@ -1820,9 +1903,14 @@ impl Lowerer<'_> {
                     self.m.vload(FS1, Self::cell(8 * src as i32));
                     self.m.vstore(Mem::at(S1, 0), FS1);
                 }
-                Op::V128Unary { dst, src, op } => {
-                    self.v128_slow(V128Slow::Unary, op as u16, [dst, src, 0, 0], 0, (0, 0));
-                }
+                Op::V128Unary { dst, src, op } => match sse_unary(op) {
+                    Some(vop) => {
+                        self.m.vload(FS2, Self::cell(8 * src as i32));
+                        self.m.vun(vop, FS1, FS2);
+                        self.m.vstore(Self::cell(8 * dst as i32), FS1);
+                    }
+                    None => self.v128_slow(V128Slow::Unary, op as u16, [dst, src, 0, 0], 0, (0, 0)),
+                },
                 Op::V128Binary { dst, a, b } => {
                     let op = self.v128_op(next)?;
                     match sse_binary(op) {
@@ -1847,14 +1935,55 @@ impl Lowerer<'_> {
                 }
                 Op::V128Shift { dst, a, count } => {
                     let op = self.v128_op(next)?;
-                    self.v128_slow(V128Slow::Shift, op as u16, [dst, a, count, 0], 0, (0, 0));
+                    match sse_shift(op) {
+                        Some((vop, bits)) => {
+                            // The count modulo the lane width, as wasm has it
+                            // (SSE gives zero or the sign for larger ones).
+                            let lc = self.loc(count);
+                            self.load_int(S32, S1, lc);
+                            self.m.alu(AluOp::And, S32, S1, Src::Imm(bits - 1));
+                            self.m.gpr_to_fbits(F64, FS2, S1);
+                            self.m.vload(FS1, Self::cell(8 * a as i32));
+                            self.m.vshift(vop, FS1, FS2);
+                            self.m.vstore(Self::cell(8 * dst as i32), FS1);
+                        }
+                        None => self.v128_slow(
+                            V128Slow::Shift,
+                            op as u16,
+                            [dst, a, count, 0],
+                            0,
+                            (0, 0),
+                        ),
+                    }
                     skip = 1;
                 }
                 Op::V128Splat { dst, src, op } => {
-                    self.v128_slow(V128Slow::Splat, op as u16, [dst, src, 0, 0], 0, (0, 0));
+                    let ls = self.loc(src);
+                    self.load_int(S64, S1, ls);
+                    self.m.vsplat(splat_lanes(op), FS1, S1);
+                    self.m.vstore(Self::cell(8 * dst as i32), FS1);
                 }
                 Op::V128Test { dst, src, op } => {
-                    self.v128_slow(V128Slow::Test, op as u16, [dst, src, 0, 0], 0, (0, 0));
+                    let test = match op {
+                        V128Op::V128AnyTrue => Some(VTestOp::AnyTrue),
+                        V128Op::I8x16AllTrue => Some(VTestOp::AllTrue(VLanes::I8)),
+                        V128Op::I16x8AllTrue => Some(VTestOp::AllTrue(VLanes::I16)),
+                        V128Op::I32x4AllTrue => Some(VTestOp::AllTrue(VLanes::I32)),
+                        V128Op::I64x2AllTrue => Some(VTestOp::AllTrue(VLanes::I64)),
+                        V128Op::I8x16Bitmask => Some(VTestOp::BitmaskI8),
+                        _ => None,
+                    };
+                    match test {
+                        Some(test) => {
+                            self.m.vload(FS1, Self::cell(8 * src as i32));
+                            self.m.vtest(test, S1, FS1);
+                            let d = self.loc(dst);
+                            self.store_int(d, S1);
+                        }
+                        None => {
+                            self.v128_slow(V128Slow::Test, op as u16, [dst, src, 0, 0], 0, (0, 0))
+                        }
+                    }
                 }
                 Op::V128Extract { dst, src, op } => {
                     // The lane, read from the vector's cells as a load would.
@@ -1880,7 +2009,24 @@ impl Lowerer<'_> {
                     let (offset, memory) = self.memarg64(next);
                     match self.v128_address(memory, ptr, offset, kind) {
                         Some(mem) => {
-                            let at = self.m.vload(FS1, mem);
+                            let at = match kind {
+                                V128Mem::Load => self.m.vload(FS1, mem),
+                                V128Mem::Load8Splat
+                                | V128Mem::Load16Splat
+                                | V128Mem::Load32Splat
+                                | V128Mem::Load64Splat => {
+                                    let (load, lanes) = match kind {
+                                        V128Mem::Load8Splat => (LoadKind::U8, VLanes::I8),
+                                        V128Mem::Load16Splat => (LoadKind::U16, VLanes::I16),
+                                        V128Mem::Load32Splat => (LoadKind::U32, VLanes::I32),
+                                        _ => (LoadKind::U64, VLanes::I64),
+                                    };
+                                    let at = self.m.load(load, S1, mem);
+                                    self.m.vsplat(lanes, FS1, S1);
+                                    at
+                                }
+                                _ => self.m.vload_kind(vload_kind(kind), FS1, mem),
+                            };
                             self.site(at, TrapCode::MemoryOutOfBounds);
                             self.m.vstore(Self::cell(8 * dst as i32), FS1);
                         }
