@@ -269,6 +269,27 @@ fn escapes_from_dir_fail_in_every_strategy() {
 }
 
 #[test]
+fn a_simd_program_runs_in_every_strategy() {
+    // Built with -msimd128: wasm SIMD intrinsics, checked against the same
+    // kernel in scalar code by the program itself.
+    let prog = program("simd_image");
+    for strategy in strategies() {
+        let out = run(strategy, Path::new("."), &[path_str(&prog)], "");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{strategy}: {}",
+            text(&out.stderr)
+        );
+        assert_eq!(
+            text(&out.stdout),
+            expected_stdout("simd_image"),
+            "{strategy}"
+        );
+    }
+}
+
+#[test]
 fn clocks_and_random_in_every_strategy() {
     for strategy in strategies() {
         let out = run(

@@ -6,6 +6,8 @@
 set -eu
 cd "$(dirname "$0")"
 for src in *.c; do
-    clang --target=wasm32-wasi -O2 -Wall -Wextra "$src" -o "${src%.c}.wasm" -Wl,--strip-debug
+    # The simd_ programs use wasm SIMD intrinsics.
+    case "$src" in simd_*) simd=-msimd128 ;; *) simd= ;; esac
+    clang --target=wasm32-wasi -O2 -Wall -Wextra $simd "$src" -o "${src%.c}.wasm" -Wl,--strip-debug
     echo "built ${src%.c}.wasm"
 done
