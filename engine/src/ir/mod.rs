@@ -252,6 +252,29 @@ impl<R: Copy> Op<R> {
 }
 
 impl<R: Copy> Op<R> {
+    /// Whether the instruction is one of SIMD's (`ir::simd`).
+    pub fn is_v128(&self) -> bool {
+        matches!(
+            self,
+            Op::CopyV128 { .. }
+                | Op::SelectV128 { .. }
+                | Op::GlobalGetV128 { .. }
+                | Op::GlobalSetV128 { .. }
+                | Op::V128Unary { .. }
+                | Op::V128Binary { .. }
+                | Op::V128Ternary { .. }
+                | Op::V128Shift { .. }
+                | Op::V128Splat { .. }
+                | Op::V128Test { .. }
+                | Op::V128Extract { .. }
+                | Op::V128Replace { .. }
+                | Op::V128Shuffle { .. }
+                | Op::V128Load { .. }
+                | Op::V128LoadLane { .. }
+                | Op::V128Store { .. }
+        )
+    }
+
     /// Whether the instruction may raise a wasm exception: a call, or a
     /// throw. (Runtime helpers trap, they never throw.)
     pub fn may_throw(&self) -> bool {

@@ -101,6 +101,11 @@ struct Lowerer<'a> {
     /// The OSR entry label of the loop whose header was just lowered, bound
     /// after the loop's epoch check: the interpreter checked before OSR.
     osr_pending: Option<dynasmrt::DynamicLabel>,
+    /// The cell whose `v128` value `FS1` also holds: the SIMD instruction
+    /// just lowered stored it from there, and the next one may read it
+    /// without waiting for the store. Cleared wherever control may arrive
+    /// from elsewhere and by every other instruction.
+    v128_cached: Option<Reg>,
     /// For the instruction being lowered, when a `try_table` covers it:
     /// its landing pad, and the registers its call saved, which the
     /// landing pad expects back in place.
@@ -162,6 +167,7 @@ pub(crate) fn lower<'a>(module: &'a ModuleInner, body: &'a FuncBody) -> Result<L
         fuel: module.engine.config().consume_fuel,
         epoch_slow: Vec::new(),
         osr_pending: None,
+        v128_cached: None,
         catching: None,
         landing_stubs: Vec::new(),
     };
@@ -275,6 +281,46 @@ fn sse_binary(op: V128Op) -> Option<(VBinOp, bool)> {
         V::F64x2Ge => (B::LeF64, true),
         _ => return None,
     })
+}
+
+/// A lane comparison made of SSE steps: `t = first(b, a)`; with `eq`,
+/// `t = eq(t, a)`; with `negate`, `!t`.
+struct Compare {
+    first: VBinOp,
+    eq: Option<VBinOp>,
+    negate: bool,
+}
+
+/// The comparisons SSE has no single instruction for: unsigned ones by a
+/// min or max compared with `a` (`a <= b` iff `min(a, b) == a`), the rest
+/// by negating the opposite.
+fn sse_compare(op: V128Op) -> Option<Compare> {
+    use V128Op as V;
+    use VBinOp as B;
+    let c = |first, eq, negate| Some(Compare { first, eq, negate });
+    match op {
+        V::I8x16Ne => c(B::EqI8, None, true),
+        V::I16x8Ne => c(B::EqI16, None, true),
+        V::I32x4Ne => c(B::EqI32, None, true),
+        V::I64x2Ne => c(B::EqI64, None, true),
+        // `b > a` is `a < b`: `a <= b` is its negation's opposite.
+        V::I8x16GeS => c(B::GtS8, None, true),
+        V::I16x8GeS => c(B::GtS16, None, true),
+        V::I32x4GeS => c(B::GtS32, None, true),
+        V::I8x16LeU => c(B::MinU8, Some(B::EqI8), false),
+        V::I16x8LeU => c(B::MinU16, Some(B::EqI16), false),
+        V::I32x4LeU => c(B::MinU32, Some(B::EqI32), false),
+        V::I8x16GtU => c(B::MinU8, Some(B::EqI8), true),
+        V::I16x8GtU => c(B::MinU16, Some(B::EqI16), true),
+        V::I32x4GtU => c(B::MinU32, Some(B::EqI32), true),
+        V::I8x16GeU => c(B::MaxU8, Some(B::EqI8), false),
+        V::I16x8GeU => c(B::MaxU16, Some(B::EqI16), false),
+        V::I32x4GeU => c(B::MaxU32, Some(B::EqI32), false),
+        V::I8x16LtU => c(B::MaxU8, Some(B::EqI8), true),
+        V::I16x8LtU => c(B::MaxU16, Some(B::EqI16), true),
+        V::I32x4LtU => c(B::MaxU32, Some(B::EqI32), true),
+        _ => None,
+    }
 }
 
 /// The SSE sequence of a unary SIMD operation, when it has one.
@@ -571,6 +617,34 @@ impl Lowerer<'_> {
         }
     }
 
+    /// `reg` = the `v128` in cell `r`, from `FS1` when it holds it
+    /// ([`Lowerer::v128_cached`]). Load `FS2` before `FS1`.
+    fn vget(&mut self, reg: Fpr, r: Reg) {
+        match self.v128_cached {
+            Some(c) if c == r && reg == FS1 => {}
+            Some(c) if c == r => self.m.fmov(FSize::F64, reg, FS1),
+            _ => {
+                self.m.vload(reg, Self::cell(8 * r as i32));
+            }
+        }
+    }
+
+    /// Stores `FS1`, a `v128` result, to cell `dst`, which it then caches.
+    fn vput(&mut self, dst: Reg) {
+        self.m.vstore(Self::cell(8 * dst as i32), FS1);
+        self.v128_cached = Some(dst);
+    }
+
+    /// After an instruction wrote the scalar cell `dst`: a cached vector
+    /// that shared it is gone.
+    fn scalar_written(&mut self, dst: Reg) {
+        if let Some(c) = self.v128_cached {
+            if dst == c || dst == c + 1 {
+                self.v128_cached = None;
+            }
+        }
+    }
+
     /// The `V128Op` of the `imm` word at `at`.
     fn v128_op(&self, at: usize) -> Result<V128Op, String> {
         V128Op::ALL
@@ -604,6 +678,7 @@ impl Lowerer<'_> {
             None,
         );
         self.save_registers(all, false);
+        self.v128_cached = None;
     }
 
     /// The address of a SIMD access that compiled code makes itself (a
@@ -1601,6 +1676,9 @@ impl Lowerer<'_> {
             }
             // A fused pair's first word is lowered as its instruction.
             let op = code[i].op.plain();
+            if self.labels[i].is_some() || !op.is_v128() {
+                self.v128_cached = None;
+            }
             let next = i + 1;
             let mut skip = 0usize;
             // Registers live across a call wait in their home cells.
@@ -1874,19 +1952,24 @@ impl Lowerer<'_> {
                     return Err(format!("fused or accumulator form {op} left after `plain`"));
                 }
                 Op::CopyV128 { dst, src } => {
-                    self.m.vload(FS1, Self::cell(8 * src as i32));
-                    self.m.vstore(Self::cell(8 * dst as i32), FS1);
+                    self.vget(FS1, src);
+                    self.vput(dst);
                 }
                 Op::SelectV128 { dst, a, b } => {
                     let cond = self.operand(next, 0);
                     let lc = self.loc(cond);
                     self.load_int(S32, x::RDX, lc);
                     let done = self.m.new_label();
-                    self.m.vload(FS1, Self::cell(8 * a as i32));
+                    if self.v128_cached == Some(b) {
+                        self.m.fmov(F64, FS2, FS1);
+                    } else {
+                        self.m.vload(FS2, Self::cell(8 * b as i32));
+                    }
+                    self.vget(FS1, a);
                     self.m.branch_zero(S32, x::RDX, false, done);
-                    self.m.vload(FS1, Self::cell(8 * b as i32));
+                    self.m.fmov(F64, FS1, FS2);
                     self.m.bind(done);
-                    self.m.vstore(Self::cell(8 * dst as i32), FS1);
+                    self.vput(dst);
                     skip = 1;
                 }
                 Op::GlobalGetV128 { dst, global } => {
@@ -1894,20 +1977,20 @@ impl Lowerer<'_> {
                     self.m
                         .mov(S64, S1, Src::Mem(Mem::at(S1, 8 * global as i32)));
                     self.m.vload(FS1, Mem::at(S1, 0));
-                    self.m.vstore(Self::cell(8 * dst as i32), FS1);
+                    self.vput(dst);
                 }
                 Op::GlobalSetV128 { src, global } => {
                     self.m.mov(S64, S1, Src::Mem(Mem::at(CTX, vmctx::GLOBALS)));
                     self.m
                         .mov(S64, S1, Src::Mem(Mem::at(S1, 8 * global as i32)));
-                    self.m.vload(FS1, Self::cell(8 * src as i32));
+                    self.vget(FS1, src);
                     self.m.vstore(Mem::at(S1, 0), FS1);
                 }
                 Op::V128Unary { dst, src, op } => match sse_unary(op) {
                     Some(vop) => {
-                        self.m.vload(FS2, Self::cell(8 * src as i32));
+                        self.vget(FS2, src);
                         self.m.vun(vop, FS1, FS2);
-                        self.m.vstore(Self::cell(8 * dst as i32), FS1);
+                        self.vput(dst);
                     }
                     None => self.v128_slow(V128Slow::Unary, op as u16, [dst, src, 0, 0], 0, (0, 0)),
                 },
@@ -1916,14 +1999,36 @@ impl Lowerer<'_> {
                     match sse_binary(op) {
                         Some((vop, swap)) => {
                             let (a, b) = if swap { (b, a) } else { (a, b) };
-                            self.m.vload(FS1, Self::cell(8 * a as i32));
-                            self.m.vload(FS2, Self::cell(8 * b as i32));
+                            self.vget(FS2, b);
+                            self.vget(FS1, a);
                             self.m.vbin(vop, FS1, FS2);
-                            self.m.vstore(Self::cell(8 * dst as i32), FS1);
+                            self.vput(dst);
                         }
-                        None => {
-                            self.v128_slow(V128Slow::Binary, op as u16, [dst, a, b, 0], 0, (0, 0))
-                        }
+                        None => match sse_compare(op) {
+                            Some(Compare { first, eq, negate }) => {
+                                // `first(b, a)`, then (for the unsigned ones)
+                                // whether that equals `a`, then perhaps `!`.
+                                self.vget(FS2, b);
+                                self.vget(FS1, a);
+                                self.m.vbin(first, FS2, FS1);
+                                if let Some(eq) = eq {
+                                    self.m.vbin(eq, FS2, FS1);
+                                }
+                                if negate {
+                                    self.m.vun(VUnOp::Not, FS1, FS2);
+                                } else {
+                                    self.m.fmov(F64, FS1, FS2);
+                                }
+                                self.vput(dst);
+                            }
+                            None => self.v128_slow(
+                                V128Slow::Binary,
+                                op as u16,
+                                [dst, a, b, 0],
+                                0,
+                                (0, 0),
+                            ),
+                        },
                     }
                     skip = 1;
                 }
@@ -1943,9 +2048,9 @@ impl Lowerer<'_> {
                             self.load_int(S32, S1, lc);
                             self.m.alu(AluOp::And, S32, S1, Src::Imm(bits - 1));
                             self.m.gpr_to_fbits(F64, FS2, S1);
-                            self.m.vload(FS1, Self::cell(8 * a as i32));
+                            self.vget(FS1, a);
                             self.m.vshift(vop, FS1, FS2);
-                            self.m.vstore(Self::cell(8 * dst as i32), FS1);
+                            self.vput(dst);
                         }
                         None => self.v128_slow(
                             V128Slow::Shift,
@@ -1961,7 +2066,7 @@ impl Lowerer<'_> {
                     let ls = self.loc(src);
                     self.load_int(S64, S1, ls);
                     self.m.vsplat(splat_lanes(op), FS1, S1);
-                    self.m.vstore(Self::cell(8 * dst as i32), FS1);
+                    self.vput(dst);
                 }
                 Op::V128Test { dst, src, op } => {
                     let test = match op {
@@ -1975,10 +2080,12 @@ impl Lowerer<'_> {
                     };
                     match test {
                         Some(test) => {
-                            self.m.vload(FS1, Self::cell(8 * src as i32));
+                            self.vget(FS1, src);
+                            self.v128_cached = Some(src);
                             self.m.vtest(test, S1, FS1);
                             let d = self.loc(dst);
                             self.store_int(d, S1);
+                            self.scalar_written(dst);
                         }
                         None => {
                             self.v128_slow(V128Slow::Test, op as u16, [dst, src, 0, 0], 0, (0, 0))
@@ -1991,6 +2098,7 @@ impl Lowerer<'_> {
                     let (kind, float, size) = extract_kind(op);
                     let mem = Self::cell(8 * src as i32 + size * lane);
                     self.load_at(dst, mem, kind, float);
+                    self.scalar_written(dst);
                     skip = 1;
                 }
                 Op::V128Replace { dst, src, x } => {
@@ -2028,7 +2136,7 @@ impl Lowerer<'_> {
                                 _ => self.m.vload_kind(vload_kind(kind), FS1, mem),
                             };
                             self.site(at, TrapCode::MemoryOutOfBounds);
-                            self.m.vstore(Self::cell(8 * dst as i32), FS1);
+                            self.vput(dst);
                         }
                         None => self.v128_slow(
                             V128Slow::Load,
@@ -2057,7 +2165,8 @@ impl Lowerer<'_> {
                     let (offset, memory) = self.memarg64(next);
                     let lane = self.imm(next + 3) as u8;
                     // The value first: the address may use the scratch registers.
-                    self.m.vload(FS1, Self::cell(8 * val as i32));
+                    self.vget(FS1, val);
+                    self.v128_cached = Some(val);
                     match self.v128_address(memory, ptr, offset, kind) {
                         Some(mem) => {
                             let at = self.m.vstore(mem, FS1);
