@@ -236,18 +236,18 @@ unsafe fn f64_(fp: *mut u64, r: Reg) -> f64 {
 /// The `v128` in cells `r` and `r + 1`.
 #[inline(always)]
 unsafe fn v128_(fp: *mut u64, r: Reg) -> u128 {
-    // SAFETY: a v128 register's two cells are frame cells.
-    unsafe { u64_(fp, r) as u128 | (u64_(fp, r + 1) as u128) << 64 }
+    // SAFETY: a v128 register's two cells are frame cells; the host is
+    // little-endian, so they are the vector's low and high halves. One
+    // 16-byte read keeps the value in a vector register, where the lane
+    // operations want it.
+    unsafe { fp.add(r as usize).cast::<u128>().read_unaligned() }
 }
 
 /// Writes a `v128` to cells `r` and `r + 1`.
 #[inline(always)]
 unsafe fn put_v128(fp: *mut u64, r: Reg, v: u128) {
     // SAFETY: as `v128_`.
-    unsafe {
-        put(fp, r, v as u64);
-        put(fp, r + 1, (v >> 64) as u64);
-    }
+    unsafe { fp.add(r as usize).cast::<u128>().write_unaligned(v) }
 }
 
 /// The `V128Op` of the `imm` word at `ip`.
@@ -1897,6 +1897,88 @@ compare_branch! {
     BrIfF64NotGt <BrIfF64NotGtAcc> (f64_) |x, y| !x.gt(&y);
     BrIfF64NotLe <BrIfF64NotLeAcc> (f64_) |x, y| !x.le(&y);
     BrIfF64NotGe <BrIfF64NotGeAcc> (f64_) |x, y| !x.ge(&y);
+}
+
+/// A handler per SIMD lane operation of the shapes that run most (unary,
+/// binary, shift), so that the operation costs no second dispatch: the
+/// shape's own handler (`V128Binary`, ...) reads the operation and
+/// matches on it, which is one shared indirect jump for all of them.
+/// `specialize` points each such instruction's slot at its operation's.
+macro_rules! v128_op_handlers {
+    (Unary { $($u:ident => $uf:ident,)* }
+     Binary { $($b:ident => $bf:ident,)* }
+     Ternary $_t:tt
+     Shift { $($s:ident => $sf:ident,)* }
+     $($_rest:tt)*) => {
+        #[allow(non_snake_case)]
+        mod v128_op_handlers {
+            use super::*;
+            use crate::ir::V128Op;
+
+            $(
+                pub(super) unsafe fn $u(ip: Ip, fp: *mut u64, mem: *mut u8, _: Acc, len: u64, cx: *mut Exec) -> Flow {
+                    // SAFETY: as the shape's handler.
+                    unsafe {
+                        operands!(ip, V128Unary { dst, src, op: _ });
+                        put_v128(fp, dst, crate::simd::$uf(v128_(fp, src)));
+                        dispatch(ip.add(1), fp, mem, len, cx)
+                    }
+                }
+            )*
+            $(
+                pub(super) unsafe fn $b(ip: Ip, fp: *mut u64, mem: *mut u8, _: Acc, len: u64, cx: *mut Exec) -> Flow {
+                    // SAFETY: as the shape's handler.
+                    unsafe {
+                        operands!(ip, V128Binary { dst, a, b });
+                        put_v128(fp, dst, crate::simd::$bf(v128_(fp, a), v128_(fp, b)));
+                        dispatch(ip.add(2), fp, mem, len, cx)
+                    }
+                }
+            )*
+            $(
+                pub(super) unsafe fn $s(ip: Ip, fp: *mut u64, mem: *mut u8, _: Acc, len: u64, cx: *mut Exec) -> Flow {
+                    // SAFETY: as the shape's handler.
+                    unsafe {
+                        operands!(ip, V128Shift { dst, a, count });
+                        put_v128(fp, dst, crate::simd::$sf(v128_(fp, a), u32_(fp, count)));
+                        dispatch(ip.add(2), fp, mem, len, cx)
+                    }
+                }
+            )*
+
+            /// The handler of operation `op` of an instruction of shape
+            /// `shape`, if it has its own.
+            pub(super) fn of(shape: Opcode, op: V128Op) -> Option<Handler> {
+                Some(match (shape, op) {
+                    $((Opcode::V128Unary, V128Op::$u) => $u,)*
+                    $((Opcode::V128Binary, V128Op::$b) => $b,)*
+                    $((Opcode::V128Shift, V128Op::$s) => $s,)*
+                    _ => return None,
+                })
+            }
+        }
+    };
+}
+
+crate::ir::for_each_v128_op!(v128_op_handlers);
+
+/// Points the slot of each SIMD lane operation of a unary, binary or shift
+/// instruction at its operation's own handler (under the threaded dispatch,
+/// where a slot's handler is what runs).
+pub(crate) fn specialize(code: &mut [crate::ir::Slot]) {
+    for i in 0..code.len() {
+        let op = match code[i].op {
+            Op::V128Unary { op, .. } => Some(op),
+            Op::V128Binary { .. } | Op::V128Shift { .. } => match code.get(i + 1).map(|s| s.op) {
+                Some(Op::Imm { value }) => crate::ir::V128Op::ALL.get(value as usize).copied(),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(handler) = op.and_then(|op| v128_op_handlers::of(code[i].op.opcode(), op)) {
+            code[i].handler = handler;
+        }
+    }
 }
 
 /// Lists every opcode's handler; the match is exhaustive, so an opcode

@@ -15,7 +15,7 @@ mod exec;
 mod handlers;
 mod state;
 
-pub(crate) use handlers::{handler_of, Handler};
+pub(crate) use handlers::{handler_of, specialize, Handler};
 
 use crate::error::{Error, Result, TrapCode};
 use crate::runtime::native_stack;

@@ -17,6 +17,7 @@ pub use acc::forward_results;
 pub use fused::fuse_pairs;
 pub use jumps::{back_edge_header, thread_jumps};
 pub use ops::{Op, Opcode, RegList, OPCODES};
+pub(crate) use simd::for_each_v128_op;
 pub use simd::{Shape, V128Mem, V128Op};
 
 use core::fmt;
@@ -94,7 +95,8 @@ const _: () = assert!(core::mem::size_of::<Slot>() == 16);
 #[derive(Copy, Clone)]
 #[repr(C)]
 pub struct Slot {
-    /// Always `interp::handler_of(op.opcode())`.
+    /// `interp::handler_of(op.opcode())`, or for a SIMD lane operation its
+    /// own handler (`interp::specialize`).
     pub(crate) handler: crate::interp::Handler,
     /// The instruction.
     pub op: Op<Reg>,

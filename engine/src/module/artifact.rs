@@ -801,7 +801,8 @@ fn put_body(out: &mut Vec<u8>, b: &FuncBody) {
 
 fn get_body(r: &mut &[u8]) -> Option<FuncBody> {
     let def = u32::get(r)?;
-    let code: Box<[Slot]> = get_vec(r, |r| Op::decode(r).map(Slot::new))?.into();
+    let mut code: Box<[Slot]> = get_vec(r, |r| Op::decode(r).map(Slot::new))?.into();
+    crate::interp::specialize(&mut code);
     let consts = get_vec(r, u64::get)?.into();
     let mut n = [0u32; 10];
     for x in &mut n {

@@ -16,6 +16,7 @@ use super::{lanes, v128};
 macro_rules! load_extend {
     ($($(#[$doc:meta])* $name:ident : [$t:ty; $n:literal] -> $w:ty;)*) => {$(
         $(#[$doc])*
+        #[inline]
         pub(crate) fn $name(x: u64) -> u128 {
             const W: usize = core::mem::size_of::<$t>();
             let bytes = x.to_le_bytes();
@@ -46,11 +47,13 @@ load_extend! {
 
 /// `v128.load32_zero`: the loaded 32 bits (low half of the cell) in lane 0,
 /// the rest zero.
+#[inline]
 pub(crate) fn v128_load32_zero(x: u64) -> u128 {
     x as u32 as u128
 }
 
 /// `v128.load64_zero`: the loaded 64 bits in lane 0, the rest zero.
+#[inline]
 pub(crate) fn v128_load64_zero(x: u64) -> u128 {
     x as u128
 }
@@ -59,31 +62,37 @@ pub(crate) fn v128_load64_zero(x: u64) -> u128 {
 // Splats: the scalar cell's low lane-width bits in every lane.
 
 /// `i8x16.splat`: the cell's low 8 bits in all 16 lanes.
+#[inline]
 pub(crate) fn i8x16_splat(x: u64) -> u128 {
     v128([x as u8; 16])
 }
 
 /// `i16x8.splat`: the cell's low 16 bits in all 8 lanes.
+#[inline]
 pub(crate) fn i16x8_splat(x: u64) -> u128 {
     v128([x as u16; 8])
 }
 
 /// `i32x4.splat`: the cell's low 32 bits in all 4 lanes.
+#[inline]
 pub(crate) fn i32x4_splat(x: u64) -> u128 {
     v128([x as u32; 4])
 }
 
 /// `i64x2.splat`: the cell in both lanes.
+#[inline]
 pub(crate) fn i64x2_splat(x: u64) -> u128 {
     v128([x; 2])
 }
 
 /// `f32x4.splat`: the f32 bit pattern (low 32 bits of the cell) in all 4 lanes.
+#[inline]
 pub(crate) fn f32x4_splat(x: u64) -> u128 {
     v128([x as u32; 4])
 }
 
 /// `f64x2.splat`: the f64 bit pattern in both lanes.
+#[inline]
 pub(crate) fn f64x2_splat(x: u64) -> u128 {
     v128([x; 2])
 }
@@ -108,72 +117,86 @@ fn set_lane(a: u128, bits: u32, lane: u8, x: u64) -> u128 {
 }
 
 /// `i8x16.extract_lane_s`: the byte sign-extended to an i32 cell.
+#[inline]
 pub(crate) fn i8x16_extract_lane_s(a: u128, lane: u8) -> u64 {
     get_lane(a, 8, lane) as u8 as i8 as i32 as u32 as u64
 }
 
 /// `i8x16.extract_lane_u`: the byte zero-extended to an i32 cell.
+#[inline]
 pub(crate) fn i8x16_extract_lane_u(a: u128, lane: u8) -> u64 {
     get_lane(a, 8, lane) as u64
 }
 
 /// `i8x16.replace_lane`: `a` with lane `lane` set to the cell's low 8 bits.
+#[inline]
 pub(crate) fn i8x16_replace_lane(a: u128, x: u64, lane: u8) -> u128 {
     set_lane(a, 8, lane, x)
 }
 
 /// `i16x8.extract_lane_s`: the lane sign-extended to an i32 cell.
+#[inline]
 pub(crate) fn i16x8_extract_lane_s(a: u128, lane: u8) -> u64 {
     get_lane(a, 16, lane) as u16 as i16 as i32 as u32 as u64
 }
 
 /// `i16x8.extract_lane_u`: the lane zero-extended to an i32 cell.
+#[inline]
 pub(crate) fn i16x8_extract_lane_u(a: u128, lane: u8) -> u64 {
     get_lane(a, 16, lane) as u64
 }
 
 /// `i16x8.replace_lane`: `a` with lane `lane` set to the cell's low 16 bits.
+#[inline]
 pub(crate) fn i16x8_replace_lane(a: u128, x: u64, lane: u8) -> u128 {
     set_lane(a, 16, lane, x)
 }
 
 /// `i32x4.extract_lane`: the lane as an i32 cell (zero-extended).
+#[inline]
 pub(crate) fn i32x4_extract_lane(a: u128, lane: u8) -> u64 {
     get_lane(a, 32, lane) as u64
 }
 
 /// `i32x4.replace_lane`: `a` with lane `lane` set to the cell's low 32 bits.
+#[inline]
 pub(crate) fn i32x4_replace_lane(a: u128, x: u64, lane: u8) -> u128 {
     set_lane(a, 32, lane, x)
 }
 
 /// `i64x2.extract_lane`: the lane as an i64 cell.
+#[inline]
 pub(crate) fn i64x2_extract_lane(a: u128, lane: u8) -> u64 {
     get_lane(a, 64, lane) as u64
 }
 
 /// `i64x2.replace_lane`: `a` with lane `lane` set to the cell.
+#[inline]
 pub(crate) fn i64x2_replace_lane(a: u128, x: u64, lane: u8) -> u128 {
     set_lane(a, 64, lane, x)
 }
 
 /// `f32x4.extract_lane`: the lane's bit pattern as an f32 cell.
+#[inline]
 pub(crate) fn f32x4_extract_lane(a: u128, lane: u8) -> u64 {
     get_lane(a, 32, lane) as u64
 }
 
 /// `f32x4.replace_lane`: `a` with lane `lane` set to the f32 bits in the
 /// cell's low 32 bits.
+#[inline]
 pub(crate) fn f32x4_replace_lane(a: u128, x: u64, lane: u8) -> u128 {
     set_lane(a, 32, lane, x)
 }
 
 /// `f64x2.extract_lane`: the lane's bit pattern as an f64 cell.
+#[inline]
 pub(crate) fn f64x2_extract_lane(a: u128, lane: u8) -> u64 {
     get_lane(a, 64, lane) as u64
 }
 
 /// `f64x2.replace_lane`: `a` with lane `lane` set to the f64 bits in the cell.
+#[inline]
 pub(crate) fn f64x2_replace_lane(a: u128, x: u64, lane: u8) -> u128 {
     set_lane(a, 64, lane, x)
 }
@@ -183,6 +206,7 @@ pub(crate) fn f64x2_replace_lane(a: u128, x: u64, lane: u8) -> u128 {
 
 /// `i8x16.shuffle`: result byte `i` is byte `indices[i]` of the 32 bytes of `a`
 /// followed by `b` (indices 0..16 pick from `a`, 16..32 from `b`).
+#[inline]
 pub(crate) fn i8x16_shuffle(a: u128, b: u128, indices: [u8; 16]) -> u128 {
     let (a, b): ([u8; 16], [u8; 16]) = (lanes(a), lanes(b));
     v128(indices.map(|j| {
@@ -197,6 +221,7 @@ pub(crate) fn i8x16_shuffle(a: u128, b: u128, indices: [u8; 16]) -> u128 {
 
 /// `i8x16.swizzle`: result byte `i` is byte `b[i]` of `a`, or 0 where the
 /// index `b[i]` (unsigned) is 16 or more.
+#[inline]
 pub(crate) fn i8x16_swizzle(a: u128, b: u128) -> u128 {
     let (a, s): ([u8; 16], [u8; 16]) = (lanes(a), lanes(b));
     v128(s.map(|j| a.get(usize::from(j)).copied().unwrap_or(0)))
@@ -206,37 +231,44 @@ pub(crate) fn i8x16_swizzle(a: u128, b: u128) -> u128 {
 // Bitwise operations on the whole vector.
 
 /// `v128.not`: bitwise complement.
+#[inline]
 pub(crate) fn v128_not(a: u128) -> u128 {
     !a
 }
 
 /// `v128.and`: bitwise and.
+#[inline]
 pub(crate) fn v128_and(a: u128, b: u128) -> u128 {
     a & b
 }
 
 /// `v128.andnot`: `a & !b`.
+#[inline]
 pub(crate) fn v128_andnot(a: u128, b: u128) -> u128 {
     a & !b
 }
 
 /// `v128.or`: bitwise or.
+#[inline]
 pub(crate) fn v128_or(a: u128, b: u128) -> u128 {
     a | b
 }
 
 /// `v128.xor`: bitwise exclusive or.
+#[inline]
 pub(crate) fn v128_xor(a: u128, b: u128) -> u128 {
     a ^ b
 }
 
 /// `v128.bitselect(v1, v2, mask)`: each bit from `v1` where `mask` has a 1,
 /// from `v2` where it has a 0.
+#[inline]
 pub(crate) fn v128_bitselect(v1: u128, v2: u128, mask: u128) -> u128 {
     (v1 & mask) | (v2 & !mask)
 }
 
 /// `v128.any_true`: 1 if any bit of `a` is set, else 0.
+#[inline]
 pub(crate) fn v128_any_true(a: u128) -> u32 {
     u32::from(a != 0)
 }
@@ -249,12 +281,14 @@ pub(crate) fn v128_any_true(a: u128) -> u32 {
 macro_rules! lane_tests {
     ($($all:ident, $bitmask:ident : $t:ty, $shape:literal;)*) => {$(
         #[doc = concat!("`", $shape, ".all_true`: 1 if every lane is non-zero, else 0.")]
+        #[inline]
         pub(crate) fn $all(a: u128) -> u32 {
             let a: $t = lanes(a);
             u32::from(a.iter().all(|&x| x != 0))
         }
 
         #[doc = concat!("`", $shape, ".bitmask`: bit `i` of the result is the top (sign) bit of lane `i`.")]
+        #[inline]
         pub(crate) fn $bitmask(a: u128) -> u32 {
             let a: $t = lanes(a);
             a.iter()
@@ -280,6 +314,7 @@ lane_tests! {
 macro_rules! shift {
     ($($(#[$doc:meta])* $name:ident : [$t:ty; $n:literal] => $op:tt;)*) => {$(
         $(#[$doc])*
+        #[inline]
         pub(crate) fn $name(a: u128, count: u32) -> u128 {
             let a: [$t; $n] = lanes(a);
             let count = count % <$t>::BITS;
@@ -516,6 +551,7 @@ compare! {
 macro_rules! narrow {
     ($($(#[$doc:meta])* $name:ident : [$t:ty; $n:literal] -> $u:ty;)*) => {$(
         $(#[$doc])*
+        #[inline]
         pub(crate) fn $name(a: u128, b: u128) -> u128 {
             let (a, b): ([$t; $n], [$t; $n]) = (lanes(a), lanes(b));
             let sat = |x: $t| x.clamp(<$u>::MIN as $t, <$u>::MAX as $t) as $u;
@@ -549,6 +585,7 @@ narrow! {
 macro_rules! extend {
     ($($(#[$doc:meta])* $name:ident : $t:ty => [$w:ty; $n:literal] at $off:literal;)*) => {$(
         $(#[$doc])*
+        #[inline]
         pub(crate) fn $name(a: u128) -> u128 {
             let a: [$t; 2 * $n] = lanes(a);
             v128::<[$w; $n]>(core::array::from_fn(|i| <$w>::from(a[$off + i])))
@@ -590,6 +627,7 @@ extend! {
 macro_rules! extmul {
     ($($(#[$doc:meta])* $name:ident : $t:ty => [$w:ty; $n:literal] at $off:literal;)*) => {$(
         $(#[$doc])*
+        #[inline]
         pub(crate) fn $name(a: u128, b: u128) -> u128 {
             let (a, b): ([$t; 2 * $n], [$t; 2 * $n]) = (lanes(a), lanes(b));
             v128::<[$w; $n]>(core::array::from_fn(|i| {
@@ -632,6 +670,7 @@ extmul! {
 macro_rules! extadd_pairwise {
     ($($(#[$doc:meta])* $name:ident : $t:ty => [$w:ty; $n:literal];)*) => {$(
         $(#[$doc])*
+        #[inline]
         pub(crate) fn $name(a: u128) -> u128 {
             let a: [$t; 2 * $n] = lanes(a);
             v128::<[$w; $n]>(core::array::from_fn(|i| {
@@ -655,6 +694,7 @@ extadd_pairwise! {
 /// `i32x4.dot_i16x8_s`: lane `i` is `a[2i] * b[2i] + a[2i+1] * b[2i+1]` of
 /// the signed i16 lanes, each product exact in i32 and the sum wrapping (only
 /// all four operands -32768 overflows, giving `i32::MIN`).
+#[inline]
 pub(crate) fn i32x4_dot_i16x8_s(a: u128, b: u128) -> u128 {
     let (a, b): ([i16; 8], [i16; 8]) = (lanes(a), lanes(b));
     let product = |k: usize| i32::from(a[k]) * i32::from(b[k]);

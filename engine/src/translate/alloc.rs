@@ -213,7 +213,8 @@ fn finish_with(t: &mut Translator<'_>, buffers: &mut Buffers) -> Result<FuncBody
         crate::ir::fuse_pairs(&mut code);
         crate::ir::forward_results(&mut code, &far);
     }
-    let slots = code.iter().map(|&op| Slot::new(op)).collect();
+    let mut slots: Box<[Slot]> = code.iter().map(|&op| Slot::new(op)).collect();
+    crate::interp::specialize(&mut slots);
     let mut local_cells: Vec<Reg> = (np..np + num_locals)
         .filter(|&v| zeroed[(v - np) as usize] && allocation.location(v - np).is_some())
         .flat_map(|v| {
