@@ -432,12 +432,27 @@ impl Wire for V128Op {
     }
 }
 
-/// The access of a `v128.load`, `v128.load_lane` or `v128.store`
-/// instruction.
-#[allow(missing_docs)]
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-#[repr(u8)]
-pub enum V128Mem {
+/// Defines [`V128Mem`] and its list of every access from one list.
+macro_rules! v128_mem {
+    ($($kind:ident,)*) => {
+        /// The access of a `v128.load`, `v128.load_lane` or `v128.store`
+        /// instruction.
+        #[allow(missing_docs)]
+        #[derive(Copy, Clone, Debug, PartialEq, Eq)]
+        #[repr(u8)]
+        pub enum V128Mem {
+            $($kind,)*
+        }
+
+        impl V128Mem {
+            /// Every access, in discriminant order.
+            pub const ALL: &[V128Mem] = &[$(V128Mem::$kind,)*];
+        }
+    };
+}
+
+// The stores come last: `is_store` compares with `Store`.
+v128_mem! {
     Load,
     Load8x8S,
     Load8x8U,
@@ -463,35 +478,6 @@ pub enum V128Mem {
 }
 
 impl V128Mem {
-    /// Every access, in discriminant order.
-    pub const ALL: [V128Mem; 22] = {
-        use V128Mem::*;
-        [
-            Load,
-            Load8x8S,
-            Load8x8U,
-            Load16x4S,
-            Load16x4U,
-            Load32x2S,
-            Load32x2U,
-            Load8Splat,
-            Load16Splat,
-            Load32Splat,
-            Load64Splat,
-            Load32Zero,
-            Load64Zero,
-            Load8Lane,
-            Load16Lane,
-            Load32Lane,
-            Load64Lane,
-            Store,
-            Store8Lane,
-            Store16Lane,
-            Store32Lane,
-            Store64Lane,
-        ]
-    };
-
     /// Bytes the access reads or writes.
     pub fn size(self) -> u64 {
         use V128Mem::*;
