@@ -433,6 +433,15 @@ pub trait MacroAssembler {
 
     /// `dst` = a reduction of `src`, zero-extended.
     fn vtest(&mut self, op: VTestOp, dst: Gpr, src: Fpr);
+
+    /// `dst` = the bytes of `dst` and `other` picked by `lanes` (each below
+    /// 32: 0 to 15 from `dst`, 16 to 31 from `other`), a constant;
+    /// `other` is clobbered.
+    fn vshuffle(&mut self, dst: Fpr, other: Fpr, lanes: [u8; 16]);
+
+    /// `dst` = the bytes of `dst` picked by the byte lanes of `index`, 0
+    /// for an index of 16 or more; `index` is clobbered.
+    fn vswizzle(&mut self, dst: Fpr, index: Fpr);
     /// Binds `label` to the current position.
     fn bind(&mut self, label: Self::Label);
     /// Pads with no-ops to the next multiple of `bytes` (a power of two at

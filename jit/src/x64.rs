@@ -824,6 +824,48 @@ impl MacroAssembler for X64Assembler {
         }
     }
 
+    fn vshuffle(&mut self, dst: Fpr, other: Fpr, lanes: [u8; 16]) {
+        let (d, o) = (dst.0, other.0);
+        // pshufb zeroes a lane whose index has its top bit set: one mask
+        // picks `dst`'s bytes, the other `other`'s, and an or joins them.
+        let pick = |from: u8| -> u128 {
+            let bytes = lanes.map(|l| if l & 0xf0 == from { l & 0x0f } else { 0x80 });
+            u128::from_le_bytes(bytes)
+        };
+        let (mine, theirs) = (pick(0), pick(0x10));
+        let none = u128::from_le_bytes([0x80; 16]);
+        let load = |s: &mut Self, xmm: u8, mask: u128| {
+            dynasm!(s.ops ; .arch x64
+                ; mov rax, QWORD mask as u64 as i64 ; movq Rx(xmm), rax
+                ; mov rax, QWORD (mask >> 64) as u64 as i64 ; pinsrq Rx(xmm), rax, 1);
+        };
+        match (mine == none, theirs == none) {
+            (false, true) => {
+                load(self, 0, mine);
+                dynasm!(self.ops ; .arch x64 ; pshufb Rx(d), xmm0);
+            }
+            (true, false) => {
+                load(self, 0, theirs);
+                dynasm!(self.ops ; .arch x64 ; pshufb Rx(o), xmm0 ; movaps Rx(d), Rx(o));
+            }
+            _ => {
+                load(self, 0, mine);
+                load(self, 1, theirs);
+                dynasm!(self.ops ; .arch x64
+                    ; pshufb Rx(d), xmm0 ; pshufb Rx(o), xmm1 ; por Rx(d), Rx(o));
+            }
+        }
+    }
+
+    fn vswizzle(&mut self, dst: Fpr, index: Fpr) {
+        let (d, i) = (dst.0, index.0);
+        // Indices of 16 or more, plus 0x70 with saturation, get their top
+        // bit set (pshufb's zero); those below keep their low four bits.
+        dynasm!(self.ops ; .arch x64
+            ; mov eax, 0x7070_7070 ; movd xmm0, eax ; pshufd xmm0, xmm0, 0
+            ; paddusb Rx(i), xmm0 ; pshufb Rx(d), Rx(i));
+    }
+
     fn fload(&mut self, size: FSize, dst: Fpr, mem: Mem) -> u32 {
         let d = dst.0;
         let at = self.offset();

@@ -236,18 +236,22 @@ unsafe fn f64_(fp: *mut u64, r: Reg) -> f64 {
 /// The `v128` in cells `r` and `r + 1`.
 #[inline(always)]
 unsafe fn v128_(fp: *mut u64, r: Reg) -> u128 {
-    // SAFETY: a v128 register's two cells are frame cells; the host is
-    // little-endian, so they are the vector's low and high halves. One
-    // 16-byte read keeps the value in a vector register, where the lane
-    // operations want it.
-    unsafe { fp.add(r as usize).cast::<u128>().read_unaligned() }
+    // SAFETY: a v128 register's two cells are frame cells. They are read
+    // (and written) one cell at a time: the lane operations take and give
+    // the vector in two integer registers, so a result is stored as two
+    // 8-byte halves, and one 16-byte read of them would miss the
+    // store-to-load forwarding (measured: simd_hash 25% slower).
+    unsafe { u64_(fp, r) as u128 | (u64_(fp, r + 1) as u128) << 64 }
 }
 
 /// Writes a `v128` to cells `r` and `r + 1`.
 #[inline(always)]
 unsafe fn put_v128(fp: *mut u64, r: Reg, v: u128) {
     // SAFETY: as `v128_`.
-    unsafe { fp.add(r as usize).cast::<u128>().write_unaligned(v) }
+    unsafe {
+        put(fp, r, v as u64);
+        put(fp, r + 1, (v >> 64) as u64);
+    }
 }
 
 /// The `V128Op` of the `imm` word at `ip`.

@@ -645,6 +645,16 @@ impl Lowerer<'_> {
         }
     }
 
+    /// The `v128` constant of the body in cell `r`, if it is one.
+    fn v128_constant(&self, r: Reg) -> Option<u128> {
+        let b = self.body;
+        let k = (r as u32).checked_sub(b.num_params)? as usize;
+        match (b.consts.get(k), b.consts.get(k + 1)) {
+            (Some(&lo), Some(&hi)) => Some(lo as u128 | (hi as u128) << 64),
+            _ => None,
+        }
+    }
+
     /// The `V128Op` of the `imm` word at `at`.
     fn v128_op(&self, at: usize) -> Result<V128Op, String> {
         V128Op::ALL
@@ -2021,6 +2031,16 @@ impl Lowerer<'_> {
                                 }
                                 self.vput(dst);
                             }
+                            None if matches!(
+                                op,
+                                V128Op::I8x16Swizzle | V128Op::I8x16RelaxedSwizzle
+                            ) =>
+                            {
+                                self.vget(FS2, b);
+                                self.vget(FS1, a);
+                                self.m.vswizzle(FS1, FS2);
+                                self.vput(dst);
+                            }
                             None => self.v128_slow(
                                 V128Slow::Binary,
                                 op as u16,
@@ -2109,8 +2129,17 @@ impl Lowerer<'_> {
                     skip = 1;
                 }
                 Op::V128Shuffle { dst, a, b } => {
+                    // The lanes are a constant of the body (the translator's).
                     let lanes = self.operand(next, 0);
-                    self.v128_slow(V128Slow::Shuffle, 0, [dst, a, b, lanes], 0, (0, 0));
+                    match self.v128_constant(lanes) {
+                        Some(bits) => {
+                            self.vget(FS2, b);
+                            self.vget(FS1, a);
+                            self.m.vshuffle(FS1, FS2, bits.to_le_bytes());
+                            self.vput(dst);
+                        }
+                        None => self.v128_slow(V128Slow::Shuffle, 0, [dst, a, b, lanes], 0, (0, 0)),
+                    }
                     skip = 1;
                 }
                 Op::V128Load { dst, ptr, kind } => {
