@@ -439,6 +439,9 @@ pub trait MacroAssembler {
     /// `other` is clobbered.
     fn vshuffle(&mut self, dst: Fpr, other: Fpr, lanes: [u8; 16]);
 
+    /// `dst = (dst & mask) | (other & !mask)`, the 128-bit `mask` at `mem`.
+    fn vbitselect(&mut self, dst: Fpr, other: Fpr, mask: Mem);
+
     /// `dst` = the bytes of `dst` picked by the byte lanes of `index`, 0
     /// for an index of 16 or more; `index` is clobbered.
     fn vswizzle(&mut self, dst: Fpr, index: Fpr);

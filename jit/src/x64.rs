@@ -857,6 +857,12 @@ impl MacroAssembler for X64Assembler {
         }
     }
 
+    fn vbitselect(&mut self, dst: Fpr, other: Fpr, mask: Mem) {
+        let (d, o) = (dst.0, other.0);
+        mem_last!(self, mask, movdqu xmm0, OWORD);
+        dynasm!(self.ops ; .arch x64 ; pand Rx(d), xmm0 ; pandn xmm0, Rx(o) ; por Rx(d), xmm0);
+    }
+
     fn vswizzle(&mut self, dst: Fpr, index: Fpr) {
         let (d, i) = (dst.0, index.0);
         // Indices of 16 or more, plus 0x70 with saturation, get their top

@@ -406,7 +406,6 @@ pub(crate) enum V128Slow {
     Shift,
     Splat,
     Test,
-    Replace,
     Shuffle,
     Load,
     LoadLane,
@@ -414,14 +413,13 @@ pub(crate) enum V128Slow {
 }
 
 impl V128Slow {
-    const ALL: [V128Slow; 11] = [
+    const ALL: [V128Slow; 10] = [
         V128Slow::Unary,
         V128Slow::Binary,
         V128Slow::Ternary,
         V128Slow::Shift,
         V128Slow::Splat,
         V128Slow::Test,
-        V128Slow::Replace,
         V128Slow::Shuffle,
         V128Slow::Load,
         V128Slow::LoadLane,
@@ -491,11 +489,6 @@ pub(crate) unsafe extern "sysv64" fn v128(
             V128Slow::Test => {
                 if let Some(op) = op() {
                     *fp.add(dst) = op.test(get(a)) as u64;
-                }
-            }
-            V128Slow::Replace => {
-                if let Some(op) = op() {
-                    put(dst, op.replace(get(a), cell(b), lane));
                 }
             }
             V128Slow::Shuffle => {

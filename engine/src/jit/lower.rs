@@ -2055,7 +2055,24 @@ impl Lowerer<'_> {
                 Op::V128Ternary { dst, a, b } => {
                     let c = self.operand(next, 0);
                     let op = self.v128_op(next + 1)?;
-                    self.v128_slow(V128Slow::Ternary, op as u16, [dst, a, b, c], 0, (0, 0));
+                    let select = matches!(
+                        op,
+                        V128Op::V128Bitselect
+                            | V128Op::I8x16RelaxedLaneselect
+                            | V128Op::I16x8RelaxedLaneselect
+                            | V128Op::I32x4RelaxedLaneselect
+                            | V128Op::I64x2RelaxedLaneselect
+                    );
+                    if select {
+                        // The mask from its cell (the cached vector was
+                        // stored there too).
+                        self.vget(FS2, b);
+                        self.vget(FS1, a);
+                        self.m.vbitselect(FS1, FS2, Self::cell(8 * c as i32));
+                        self.vput(dst);
+                    } else {
+                        self.v128_slow(V128Slow::Ternary, op as u16, [dst, a, b, c], 0, (0, 0));
+                    }
                     skip = 2;
                 }
                 Op::V128Shift { dst, a, count } => {
@@ -2123,9 +2140,24 @@ impl Lowerer<'_> {
                 }
                 Op::V128Replace { dst, src, x } => {
                     let imm = self.imm(next);
-                    let lane = (imm >> 16) as u8;
-                    let op = imm as u16;
-                    self.v128_slow(V128Slow::Replace, op, [dst, src, x, 0], lane, (0, 0));
+                    let lane = (imm >> 16) as i32;
+                    // The scalar first (its cell may be one of `dst`'s), then
+                    // the vector copied, then the lane stored over it.
+                    let (store, size) = match V128Op::ALL.get(imm as u16 as usize) {
+                        Some(V128Op::I8x16ReplaceLane) => (StoreKind::B8, 1),
+                        Some(V128Op::I16x8ReplaceLane) => (StoreKind::B16, 2),
+                        Some(V128Op::I64x2ReplaceLane | V128Op::F64x2ReplaceLane) => {
+                            (StoreKind::B64, 8)
+                        }
+                        _ => (StoreKind::B32, 4),
+                    };
+                    let lx = self.loc(x);
+                    self.load_int(S64, S1, lx);
+                    self.vget(FS1, src);
+                    self.m.vstore(Self::cell(8 * dst as i32), FS1);
+                    self.m
+                        .store(store, Self::cell(8 * dst as i32 + size * lane), S1);
+                    self.v128_cached = None;
                     skip = 1;
                 }
                 Op::V128Shuffle { dst, a, b } => {
