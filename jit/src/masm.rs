@@ -318,6 +318,35 @@ pub enum VUnOp {
     ExtendLowU16,
     ExtendLowS32,
     ExtendLowU32,
+    /// The high half's lanes, extended likewise.
+    ExtendHighS8,
+    ExtendHighU8,
+    ExtendHighS16,
+    ExtendHighU16,
+    ExtendHighS32,
+    ExtendHighU32,
+    /// Sign-bit operations: no arithmetic, NaNs pass unchanged.
+    AbsF32,
+    AbsF64,
+    NegF32,
+    NegF64,
+    /// Rounding to an integral value (a NaN comes out quiet).
+    CeilF32,
+    FloorF32,
+    TruncF32,
+    NearestF32,
+    CeilF64,
+    FloorF64,
+    TruncF64,
+    NearestF64,
+    /// `i32` lanes to `f32`, rounded to nearest.
+    ConvertI32F32,
+    /// The low two `i32` lanes to `f64`.
+    ConvertLowI32F64,
+    /// The low two `f32` lanes to `f64`.
+    PromoteLowF32,
+    /// Both `f64` lanes to `f32`, the upper two lanes zero.
+    DemoteF64,
 }
 
 /// The lane width of a splat or a shift.

@@ -753,6 +753,48 @@ impl MacroAssembler for X64Assembler {
             VUnOp::ExtendLowU16 => dynasm!(self.ops ; .arch x64 ; pmovzxwd Rx(d), Rx(s)),
             VUnOp::ExtendLowS32 => dynasm!(self.ops ; .arch x64 ; pmovsxdq Rx(d), Rx(s)),
             VUnOp::ExtendLowU32 => dynasm!(self.ops ; .arch x64 ; pmovzxdq Rx(d), Rx(s)),
+            // The high half moved low (pshufd 0xee), then extended in place.
+            VUnOp::ExtendHighS8 => {
+                dynasm!(self.ops ; .arch x64 ; pshufd Rx(d), Rx(s), 0xee_u8 as i8 ; pmovsxbw Rx(d), Rx(d))
+            }
+            VUnOp::ExtendHighU8 => {
+                dynasm!(self.ops ; .arch x64 ; pshufd Rx(d), Rx(s), 0xee_u8 as i8 ; pmovzxbw Rx(d), Rx(d))
+            }
+            VUnOp::ExtendHighS16 => {
+                dynasm!(self.ops ; .arch x64 ; pshufd Rx(d), Rx(s), 0xee_u8 as i8 ; pmovsxwd Rx(d), Rx(d))
+            }
+            VUnOp::ExtendHighU16 => {
+                dynasm!(self.ops ; .arch x64 ; pshufd Rx(d), Rx(s), 0xee_u8 as i8 ; pmovzxwd Rx(d), Rx(d))
+            }
+            VUnOp::ExtendHighS32 => {
+                dynasm!(self.ops ; .arch x64 ; pshufd Rx(d), Rx(s), 0xee_u8 as i8 ; pmovsxdq Rx(d), Rx(d))
+            }
+            VUnOp::ExtendHighU32 => {
+                dynasm!(self.ops ; .arch x64 ; pshufd Rx(d), Rx(s), 0xee_u8 as i8 ; pmovzxdq Rx(d), Rx(d))
+            }
+            // All ones shifted to the sign mask (neg) or all but it (abs).
+            VUnOp::AbsF32 => dynasm!(self.ops ; .arch x64
+                ; pcmpeqd Rx(d), Rx(d) ; psrld Rx(d), 1 ; pand Rx(d), Rx(s)),
+            VUnOp::AbsF64 => dynasm!(self.ops ; .arch x64
+                ; pcmpeqd Rx(d), Rx(d) ; psrlq Rx(d), 1 ; pand Rx(d), Rx(s)),
+            VUnOp::NegF32 => dynasm!(self.ops ; .arch x64
+                ; pcmpeqd Rx(d), Rx(d) ; pslld Rx(d), 31 ; pxor Rx(d), Rx(s)),
+            VUnOp::NegF64 => dynasm!(self.ops ; .arch x64
+                ; pcmpeqd Rx(d), Rx(d) ; psllq Rx(d), 63 ; pxor Rx(d), Rx(s)),
+            // roundps/roundpd modes: 0 nearest even, 1 down, 2 up, 3 toward
+            // zero; bit 3 keeps the inexact exception quiet.
+            VUnOp::CeilF32 => dynasm!(self.ops ; .arch x64 ; roundps Rx(d), Rx(s), 0xa),
+            VUnOp::FloorF32 => dynasm!(self.ops ; .arch x64 ; roundps Rx(d), Rx(s), 0x9),
+            VUnOp::TruncF32 => dynasm!(self.ops ; .arch x64 ; roundps Rx(d), Rx(s), 0xb),
+            VUnOp::NearestF32 => dynasm!(self.ops ; .arch x64 ; roundps Rx(d), Rx(s), 0x8),
+            VUnOp::CeilF64 => dynasm!(self.ops ; .arch x64 ; roundpd Rx(d), Rx(s), 0xa),
+            VUnOp::FloorF64 => dynasm!(self.ops ; .arch x64 ; roundpd Rx(d), Rx(s), 0x9),
+            VUnOp::TruncF64 => dynasm!(self.ops ; .arch x64 ; roundpd Rx(d), Rx(s), 0xb),
+            VUnOp::NearestF64 => dynasm!(self.ops ; .arch x64 ; roundpd Rx(d), Rx(s), 0x8),
+            VUnOp::ConvertI32F32 => dynasm!(self.ops ; .arch x64 ; cvtdq2ps Rx(d), Rx(s)),
+            VUnOp::ConvertLowI32F64 => dynasm!(self.ops ; .arch x64 ; cvtdq2pd Rx(d), Rx(s)),
+            VUnOp::PromoteLowF32 => dynasm!(self.ops ; .arch x64 ; cvtps2pd Rx(d), Rx(s)),
+            VUnOp::DemoteF64 => dynasm!(self.ops ; .arch x64 ; cvtpd2ps Rx(d), Rx(s)),
         }
     }
 
