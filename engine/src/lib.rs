@@ -32,7 +32,6 @@ mod module;
 #[cfg(feature = "pair-stats")]
 pub mod pair_stats;
 mod runtime;
-#[allow(dead_code)]
 mod simd;
 mod translate;
 mod types;

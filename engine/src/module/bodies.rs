@@ -152,7 +152,7 @@ fn body_ptr(slot: &OnceLock<Result<FuncBody>>) -> *mut FuncBody {
 /// Validates one function body without translating it, reusing `allocs`
 /// (handed back for the next body); gives the number of loops it has.
 /// What a translation would reject as unsupported whatever the body's
-/// size (a SIMD operator, a `v128` local) is an error here too, so both
+/// size (a garbage-collection operator or type) is an error here too, so both
 /// modes reject the same modules; the rest of the body is still validated
 /// first, so an invalid module is reported as invalid.
 pub(crate) fn validate_body(

@@ -62,7 +62,7 @@ pub(crate) fn class_of(ty: ValType) -> Result<RegClass> {
         ValType::I32 | ValType::I64 | ValType::FuncRef | ValType::ExternRef | ValType::Ref(_) => {
             Ok(RegClass::Int)
         }
-        // A v128 takes a vector register, or two cells.
+        // A v128 is of the float/vector class; it takes two cells.
         ValType::F32 | ValType::F64 | ValType::V128 => Ok(RegClass::Float),
     }
 }
@@ -112,7 +112,7 @@ pub(crate) fn translate_function(
         local_types.extend(std::iter::repeat_n(t, count as usize));
     }
     let reader = validated.unwrap_or_else(|| locals.get_binary_reader());
-    // After anything Strata cannot run (a v128 local, an operator), the rest
+    // After anything Strata cannot run (a garbage-collection type or operator), the rest
     // of the body is still validated: an invalid module must be reported as
     // invalid, not as unsupported.
     let mut unsupported = None;
