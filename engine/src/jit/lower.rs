@@ -2016,6 +2016,7 @@ impl Lowerer<'_> {
                     self.m
                         .mov(S64, S1, Src::Mem(Mem::at(S1, 8 * global as i32)));
                     self.vget(FS1, src);
+                    self.v128_cached = Some(src);
                     self.m.vstore(Mem::at(S1, 0), FS1);
                 }
                 Op::V128Unary { dst, src, op } => match sse_unary(op) {
