@@ -404,23 +404,19 @@ pub(crate) enum V128Slow {
     Binary,
     Ternary,
     Shift,
-    Splat,
     Test,
-    Shuffle,
     Load,
     LoadLane,
     Store,
 }
 
 impl V128Slow {
-    const ALL: [V128Slow; 10] = [
+    const ALL: [V128Slow; 8] = [
         V128Slow::Unary,
         V128Slow::Binary,
         V128Slow::Ternary,
         V128Slow::Shift,
-        V128Slow::Splat,
         V128Slow::Test,
-        V128Slow::Shuffle,
         V128Slow::Load,
         V128Slow::LoadLane,
         V128Slow::Store,
@@ -481,19 +477,10 @@ pub(crate) unsafe extern "sysv64" fn v128(
                     put(dst, op.shift(get(a), cell(b) as u32));
                 }
             }
-            V128Slow::Splat => {
-                if let Some(op) = op() {
-                    put(dst, op.splat(cell(a)));
-                }
-            }
             V128Slow::Test => {
                 if let Some(op) = op() {
                     *fp.add(dst) = op.test(get(a)) as u64;
                 }
-            }
-            V128Slow::Shuffle => {
-                let lanes = get(c).to_le_bytes();
-                put(dst, crate::simd::i8x16_shuffle(get(a), get(b), lanes));
             }
             V128Slow::Load | V128Slow::LoadLane | V128Slow::Store => {
                 let Some(&kind) = V128Mem::ALL.get(id) else {

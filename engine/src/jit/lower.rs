@@ -2186,15 +2186,13 @@ impl Lowerer<'_> {
                 Op::V128Shuffle { dst, a, b } => {
                     // The lanes are a constant of the body (the translator's).
                     let lanes = self.operand(next, 0);
-                    match self.v128_constant(lanes) {
-                        Some(bits) => {
-                            self.vget(FS2, b);
-                            self.vget(FS1, a);
-                            self.m.vshuffle(FS1, FS2, bits.to_le_bytes());
-                            self.vput(dst);
-                        }
-                        None => self.v128_slow(V128Slow::Shuffle, 0, [dst, a, b, lanes], 0, (0, 0)),
-                    }
+                    let bits = self
+                        .v128_constant(lanes)
+                        .ok_or("i8x16.shuffle lanes that are not a constant")?;
+                    self.vget(FS2, b);
+                    self.vget(FS1, a);
+                    self.m.vshuffle(FS1, FS2, bits.to_le_bytes());
+                    self.vput(dst);
                     skip = 1;
                 }
                 Op::V128Load { dst, ptr, kind } => {

@@ -802,7 +802,6 @@ fn put_body(out: &mut Vec<u8>, b: &FuncBody) {
 fn get_body(r: &mut &[u8]) -> Option<FuncBody> {
     let def = u32::get(r)?;
     let mut code: Box<[Slot]> = get_vec(r, |r| Op::decode(r).map(Slot::new))?.into();
-    crate::interp::specialize(&mut code);
     let consts = get_vec(r, u64::get)?.into();
     let mut n = [0u32; 10];
     for x in &mut n {
@@ -815,6 +814,9 @@ fn get_body(r: &mut &[u8]) -> Option<FuncBody> {
         1 => true,
         _ => return None,
     };
+    if uses_v128 {
+        crate::interp::specialize(&mut code);
+    }
     let local_cells: Box<[u16]> = get_vec(r, u16::get)?.into();
     let far_branches = get_vec(r, |r| Some((u32::get(r)?, i32::get(r)?)))?.into();
     let call_saves = get_vec(r, |r| {

@@ -136,14 +136,7 @@ impl Exn {
         assert_store("Exn", self.store, inner.id);
         let exn = &inner.exns[self.index as usize];
         let ty = &inner.tags[exn.tag as usize].ty;
-        let mut at = 0;
-        ty.params()
-            .iter()
-            .map(|&t| {
-                at += t.cells();
-                Val::read_cells(&exn.fields[at - t.cells()..], t, inner.id)
-            })
-            .collect()
+        Val::read_all(&exn.fields, ty.params(), inner.id)
     }
 }
 

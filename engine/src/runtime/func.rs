@@ -118,11 +118,8 @@ impl Func {
             at += want.cells();
         }
         crate::interp::invoke(store, self.index, &mut cells)?;
-        let mut at = 0;
-        for (r, &rt) in results.iter_mut().zip(ty.results()) {
-            *r = Val::read_cells(&cells[at..], rt, store.inner.id);
-            at += rt.cells();
-        }
+        let values = Val::read_all(&cells, ty.results(), store.inner.id);
+        results.copy_from_slice(&values);
         Ok(())
     }
 
@@ -174,15 +171,7 @@ fn untyped_host<T>(
     Arc::new(
         move |Caller { store, instance }: Caller<'_, T>, cells: &mut [u64]| {
             let id = store.inner.id;
-            let mut at = 0;
-            let params: Vec<Val> = ty
-                .params()
-                .iter()
-                .map(|&t| {
-                    at += t.cells();
-                    Val::read_cells(&cells[at - t.cells()..], t, id)
-                })
-                .collect();
+            let params = Val::read_all(cells, ty.params(), id);
             let mut results: Vec<Val> = ty.results().iter().map(|&t| Val::default_for(t)).collect();
             f(Caller { store, instance }, &params, &mut results)?;
             let mut at = 0;

@@ -265,6 +265,19 @@ impl Val {
         }
     }
 
+    /// The values of types `tys`, laid out one after the other from the
+    /// front of `cells` (a `v128` in two).
+    pub(crate) fn read_all(cells: &[u64], tys: &[ValType], store_id: u64) -> Vec<Val> {
+        let mut at = 0;
+        tys.iter()
+            .map(|&ty| {
+                let v = Val::read_cells(&cells[at..], ty, store_id);
+                at += ty.cells();
+                v
+            })
+            .collect()
+    }
+
     /// Decodes the cell encoding [`Val::to_bits`] of a value of type `ty`.
     pub(crate) fn from_bits(bits: u128, ty: ValType, store_id: u64) -> Val {
         match ty {

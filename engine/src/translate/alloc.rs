@@ -127,11 +127,7 @@ fn finish_with(t: &mut Translator<'_>, buffers: &mut Buffers) -> Result<FuncBody
                 class: t.classes[v],
                 start,
                 end,
-                width: if t.wide.get(v).copied().unwrap_or(false) {
-                    2
-                } else {
-                    1
-                },
+                width: if t.is_wide(np + v as u32) { 2 } else { 1 },
                 cost: costs[v],
             }),
     );
@@ -214,11 +210,13 @@ fn finish_with(t: &mut Translator<'_>, buffers: &mut Buffers) -> Result<FuncBody
         crate::ir::forward_results(&mut code, &far);
     }
     let mut slots: Box<[Slot]> = code.iter().map(|&op| Slot::new(op)).collect();
-    crate::interp::specialize(&mut slots);
+    if t.uses_v128 {
+        crate::interp::specialize(&mut slots);
+    }
     let mut local_cells: Vec<Reg> = (np..np + num_locals)
         .filter(|&v| zeroed[(v - np) as usize] && allocation.location(v - np).is_some())
         .flat_map(|v| {
-            let wide = t.wide.get((v - np) as usize).copied().unwrap_or(false);
+            let wide = t.is_wide(v);
             let cell = cell_of(v);
             [Some(cell), wide.then_some(cell + 1)]
         })

@@ -389,20 +389,6 @@ impl<'a> Translator<'a> {
         }
     }
 
-    /// The cells of values `regs` of types `tys`, as operand words list
-    /// them: a `v128` as its register and then its second cell.
-    fn cells(&mut self, regs: &[u32], tys: &[ValType]) -> Vec<u32> {
-        let mut out = Vec::with_capacity(regs.len());
-        for (&r, &ty) in regs.iter().zip(tys) {
-            out.push(r);
-            if ty == ValType::V128 {
-                self.uses_v128 = true;
-                out.push(r | HI_BIT);
-            }
-        }
-        out
-    }
-
     /// A `v128` constant: two consecutive cells of the pool, low half
     /// first.
     fn const_v128(&mut self, bits: u128) -> u32 {
@@ -725,9 +711,7 @@ impl<'a> Translator<'a> {
 
     /// Returns the values `regs` (of the function's result types).
     fn emit_return_of(&mut self, regs: &[u32]) {
-        let results = std::mem::take(&mut self.results);
-        let cells = self.cells(regs, &results);
-        self.results = results;
+        let cells = cells(regs.iter().copied().zip(self.results.iter().copied()));
         match cells.as_slice() {
             [] => {
                 self.emit(Op::Return0 {});
@@ -982,7 +966,7 @@ impl<'a> Translator<'a> {
             for &ty in &tys {
                 regs.push(self.new_temp(ty)?);
             }
-            let cells = self.cells(&regs, &tys);
+            let cells = cells(regs.iter().copied().zip(tys.iter().copied()));
             self.outgoing_cells = self.outgoing_cells.max(cells.len() as u32);
             self.emit_results(&cells);
             for (i, &ty) in tys.iter().enumerate() {
@@ -1301,15 +1285,7 @@ impl<'a> Translator<'a> {
     /// a `v128`'s second cell after its register ([`HI_BIT`]).
     fn pop_regs(&mut self, n: usize) -> Vec<u32> {
         let entries = self.pop_n(n);
-        let mut cells = Vec::with_capacity(n);
-        for e in &entries {
-            cells.push(e.reg());
-            if e.ty == ValType::V128 {
-                self.uses_v128 = true;
-                cells.push(e.reg() | HI_BIT);
-            }
-        }
-        cells
+        cells(entries.iter().map(|e| (e.reg(), e.ty)))
     }
 
     /// After a call's instruction: its argument cells `args`, then new
@@ -1322,7 +1298,7 @@ impl<'a> Translator<'a> {
         for &ty in results {
             regs.push(self.new_temp(ty)?);
         }
-        let cells = self.cells(&regs, results);
+        let cells = cells(regs.iter().copied().zip(results.iter().copied()));
         self.emit_results(&cells);
         for (i, &ty) in results.iter().enumerate() {
             self.push(Operand::Temp(regs[i]), ty);
@@ -2045,6 +2021,21 @@ fn memory_of(memarg: MemArg) -> Result<u32> {
 /// module may declare.
 fn memory_index(memory: u32) -> Result<u16> {
     u16::try_from(memory).map_err(|_| Error::unsupported("memory index above 65535"))
+}
+
+/// The cells of values (register, type), as operand words list them: a
+/// `v128` as its register and then its second cell. (A function with a
+/// `v128` value has `uses_v128` set by then: the value is a parameter, a
+/// local, a constant or a new temp of that type.)
+fn cells(vals: impl IntoIterator<Item = (u32, ValType)>) -> Vec<u32> {
+    let mut out = Vec::new();
+    for (r, ty) in vals {
+        out.push(r);
+        if ty == ValType::V128 {
+            out.push(r | HI_BIT);
+        }
+    }
+    out
 }
 
 /// The lane immediate of an `extract_lane` or `replace_lane` operator.
