@@ -474,6 +474,13 @@ pub trait MacroAssembler {
     /// `dst` = the bytes of `dst` picked by the byte lanes of `index`, 0
     /// for an index of 16 or more; `index` is clobbered.
     fn vswizzle(&mut self, dst: Fpr, index: Fpr);
+
+    /// `dst` = lane `lane` of `src`, zero-extended.
+    fn vextract(&mut self, lanes: VLanes, dst: Gpr, src: Fpr, lane: u8);
+
+    /// Lane `lane` of `dst` = the low lane-width bits of `src`; the other
+    /// lanes keep their value.
+    fn vinsert(&mut self, lanes: VLanes, dst: Fpr, src: Gpr, lane: u8);
     /// Binds `label` to the current position.
     fn bind(&mut self, label: Self::Label);
     /// Pads with no-ops to the next multiple of `bytes` (a power of two at

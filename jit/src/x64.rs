@@ -905,6 +905,26 @@ impl MacroAssembler for X64Assembler {
         dynasm!(self.ops ; .arch x64 ; pand Rx(d), xmm0 ; pandn xmm0, Rx(o) ; por Rx(d), xmm0);
     }
 
+    fn vextract(&mut self, lanes: VLanes, dst: Gpr, src: Fpr, lane: u8) {
+        let (d, s, l) = (dst.0, src.0, lane as i8);
+        match lanes {
+            VLanes::I8 => dynasm!(self.ops ; .arch x64 ; pextrb Rd(d), Rx(s), l),
+            VLanes::I16 => dynasm!(self.ops ; .arch x64 ; pextrw Rd(d), Rx(s), l),
+            VLanes::I32 => dynasm!(self.ops ; .arch x64 ; pextrd Rd(d), Rx(s), l),
+            VLanes::I64 => dynasm!(self.ops ; .arch x64 ; pextrq Rq(d), Rx(s), l),
+        }
+    }
+
+    fn vinsert(&mut self, lanes: VLanes, dst: Fpr, src: Gpr, lane: u8) {
+        let (d, s, l) = (dst.0, src.0, lane as i8);
+        match lanes {
+            VLanes::I8 => dynasm!(self.ops ; .arch x64 ; pinsrb Rx(d), Rd(s), l),
+            VLanes::I16 => dynasm!(self.ops ; .arch x64 ; pinsrw Rx(d), Rd(s), l),
+            VLanes::I32 => dynasm!(self.ops ; .arch x64 ; pinsrd Rx(d), Rd(s), l),
+            VLanes::I64 => dynasm!(self.ops ; .arch x64 ; pinsrq Rx(d), Rq(s), l),
+        }
+    }
+
     fn vswizzle(&mut self, dst: Fpr, index: Fpr) {
         let (d, i) = (dst.0, index.0);
         // Indices of 16 or more, plus 0x70 with saturation, get their top

@@ -41,8 +41,9 @@
 //!
 //! With budgets of zero registers — as used by the interpreter — every value
 //! goes to a cell and the allocator only compacts the frame. A register
-//! holds one cell's worth: values of width 2 (a 128-bit vector) always get
-//! cells.
+//! holds one cell's worth, except that float registers hold a value of
+//! width 2 (a 128-bit vector) when [`Budgets::wide_float`] says they are
+//! vector registers; otherwise such values always get cells.
 
 mod cells;
 #[cfg(test)]
@@ -134,6 +135,9 @@ pub struct Budgets {
     /// How many of the float registers (the lowest-numbered) are
     /// callee-saved.
     pub float_callee_saved: u16,
+    /// Whether a float register holds a value of width 2 (the registers
+    /// are 128-bit vector registers, as XMM or NEON's are).
+    pub wide_float: bool,
 }
 
 impl Budgets {
@@ -144,6 +148,11 @@ impl Budgets {
             RegClass::Float => (self.float, self.float_callee_saved),
         };
         (total, callee_saved.min(total))
+    }
+
+    /// Whether a register of `iv`'s class can hold it.
+    fn holds(&self, iv: &Interval) -> bool {
+        iv.width <= 1 || (iv.class == RegClass::Float && self.wide_float)
     }
 }
 
@@ -237,8 +246,8 @@ pub fn allocate(
         for file in &mut files {
             file.expire(iv.start);
         }
-        // A register holds one cell: a wider value lives in cells.
-        if iv.width > 1 {
+        // A value wider than the class's registers lives in cells.
+        if !budgets.holds(iv) {
             spilled[rank] = true;
             continue;
         }

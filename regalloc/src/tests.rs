@@ -102,6 +102,34 @@ fn width_two_values_never_take_a_register() {
 }
 
 #[test]
+fn width_two_values_take_vector_registers_where_float_registers_are_wide() {
+    let budgets = Budgets {
+        int: 2,
+        float: 2,
+        wide_float: true,
+        ..Budgets::default()
+    };
+    // Two vectors and a scalar float overlap: two registers, one spill
+    // (the scalar, which is as cheap and ends last); the integer pair
+    // never takes a register however many there are.
+    let ivs = [
+        wide(0, 0, 4),
+        wide(1, 1, 3),
+        iv(2, Float, 2, 6),
+        Interval {
+            class: Int,
+            ..wide(3, 0, 6)
+        },
+    ];
+    let alloc = run(4, &ivs, &[], budgets, 0);
+    assert_eq!(alloc.location(0), Some(Reg(Float, 0)));
+    assert_eq!(alloc.location(1), Some(Reg(Float, 1)));
+    assert_eq!(alloc.location(2), Some(Cell(2)));
+    assert_eq!(alloc.location(3), Some(Cell(0)));
+    assert_eq!(alloc.regs_used[Float as usize], 2);
+}
+
+#[test]
 fn width_two_values_take_two_consecutive_free_cells() {
     let ivs = [
         iv(0, Int, 0, 6),
@@ -275,6 +303,7 @@ fn the_same_intervals_in_any_order_get_the_same_allocation() {
         float: 2,
         int_callee_saved: 1,
         float_callee_saved: 1,
+        wide_float: false,
     };
     let calls = [3, 8];
     let first = run(24, &ivs, &calls, budgets, 2);
@@ -376,6 +405,7 @@ fn random_interval_sets_allocate_validly_and_deterministically() {
             float,
             int_callee_saved: rng.below(u32::from(int) + 2) as u16,
             float_callee_saved: rng.below(u32::from(float) + 2) as u16,
+            wide_float: rng.below(2) == 1,
         };
         let first_cell = rng.below(4);
         let alloc = run(num_vregs, &ivs, &calls, budgets, first_cell);

@@ -7,7 +7,8 @@ use std::hash::Hash;
 /// Checks that `alloc` is a valid allocation of `intervals`:
 ///
 /// - every interval has a location, and vregs without an interval have none;
-/// - registers are of the interval's class and within the budget;
+/// - registers are of the interval's class, within the budget and wide
+///   enough;
 /// - intervals live across a call hold only callee-saved registers;
 /// - cells lie in `first_cell..first_cell + alloc.cells`;
 /// - no two conflicting intervals share a register or any cell;
@@ -41,6 +42,12 @@ pub fn verify(
                     return Err(format!(
                         "v{} is in {class:?} register {reg}, beyond the budget of {total}",
                         iv.vreg
+                    ));
+                }
+                if !budgets.holds(iv) {
+                    return Err(format!(
+                        "v{} of width {} is in {class:?} register {reg}, which holds less",
+                        iv.vreg, iv.width
                     ));
                 }
                 if reg >= callee_saved && crosses_call(&calls, iv) {

@@ -136,9 +136,11 @@ pub struct FuncBody {
     /// Number of loops (back-edge counters).
     pub num_loops: u32,
     /// First home cell of register-allocated values: integer register `i`
-    /// lives in cell `reg_base + i`, float register `j` in cell
-    /// `reg_base + int_regs + j`. The JIT keeps these cells in machine
-    /// registers; the interpreter reads them as ordinary cells.
+    /// lives in cell `reg_base + i`, float register `j` in
+    /// [`FuncBody::float_home`]`(j)` (two cells per float register where
+    /// values may be v128s, which float registers then hold). The JIT keeps
+    /// these cells in machine registers; the interpreter reads them as
+    /// ordinary cells.
     pub reg_base: u32,
     /// Integer registers the allocation uses.
     pub int_regs: u32,
@@ -163,8 +165,9 @@ pub struct FuncBody {
     /// The function's `try_table`s, inner before outer.
     pub handlers: Box<[Handler]>,
     /// Whether any value is a `v128` (two cells: a register `r` and
-    /// `r + 1`, never a machine register). Such a body's frame has a spare
-    /// last cell, so that `r + 1` is in the frame for every register `r`.
+    /// `r + 1`; in the JIT perhaps one float register, whose home is then
+    /// two cells). Such a body's frame has a spare last cell, so that
+    /// `r + 1` is in the frame for every register `r`.
     pub uses_v128: bool,
 }
 
@@ -546,6 +549,25 @@ impl FuncBody {
     /// The real offset of the far fused branch at instruction `pc`.
     pub fn far_offset(&self, pc: usize) -> i32 {
         far_offset(&self.far_branches, pc)
+    }
+
+    /// Home cells per float register: two where a float register may hold
+    /// a v128, one otherwise.
+    pub fn float_stride(&self) -> u32 {
+        1 + u32::from(self.uses_v128)
+    }
+
+    /// The home cell of float register `j`.
+    pub fn float_home(&self, j: u32) -> u32 {
+        self.reg_base + self.int_regs + self.float_stride() * j
+    }
+
+    /// The float register whose home covers cell `r`, and whether `r` is
+    /// the second cell of that home (a v128's upper half).
+    pub fn float_register_at(&self, r: u32) -> Option<(u32, bool)> {
+        let k = r.checked_sub(self.reg_base + self.int_regs)?;
+        let j = k / self.float_stride();
+        (j < self.float_regs).then_some((j, k % self.float_stride() == 1))
     }
 
     /// Cells of the value stack a call of the function needs from its

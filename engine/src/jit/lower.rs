@@ -59,6 +59,9 @@ const ARGS: [Gpr; 4] = [x::RSI, x::RDX, x::RCX, x::R8];
 enum Loc {
     G(Gpr),
     F(Fpr),
+    /// The upper half of a float register holding a v128: its home's
+    /// second cell, named only where a list of cells names a v128's.
+    FHi(Fpr),
     /// Byte offset from r14.
     M(i32),
     /// A constant's bits.
@@ -444,8 +447,13 @@ impl Lowerer<'_> {
             Loc::K(b.consts[(r - np) as usize])
         } else if r >= b.reg_base && r < b.reg_base + b.int_regs {
             Loc::G(INT_ALLOC[(r - b.reg_base) as usize])
-        } else if r >= b.reg_base + b.int_regs && r < b.reg_base + b.int_regs + b.float_regs {
-            Loc::F(FLOAT_ALLOC[(r - b.reg_base - b.int_regs) as usize])
+        } else if let Some((j, upper)) = b.float_register_at(r) {
+            let f = FLOAT_ALLOC[j as usize];
+            if upper {
+                Loc::FHi(f)
+            } else {
+                Loc::F(f)
+            }
         } else {
             Loc::M(8 * r as i32)
         }
@@ -557,8 +565,10 @@ impl Lowerer<'_> {
         let ints: Vec<Gpr> = INT_ALLOC[..(b.int_regs as usize).min(4)].to_vec();
         let floats: Vec<Fpr> = FLOAT_ALLOC[..b.float_regs as usize].to_vec();
         let pushed = ints.len() as i32 * 8;
-        // Float slots, padded so rsp stays 16-byte aligned at the call.
-        let area = ((pushed + floats.len() as i32 * 8 + 15) & !15) - pushed;
+        // Float slots (16 bytes where they may hold a v128), padded so rsp
+        // stays 16-byte aligned at the call.
+        let slot = 8 * b.float_stride() as i32;
+        let area = ((pushed + floats.len() as i32 * slot + 15) & !15) - pushed;
         let frame_top = b.stack_cells() as i32;
         for (slow, resume) in std::mem::take(&mut self.epoch_slow) {
             self.m.bind(slow);
@@ -567,7 +577,7 @@ impl Lowerer<'_> {
             }
             self.m.adjust_sp(-area);
             for (j, &f) in floats.iter().enumerate() {
-                self.m.fstore(FSize::F64, Mem::at(x::RSP, 8 * j as i32), f);
+                self.float_register_out(Mem::at(x::RSP, slot * j as i32), f);
             }
             // The deadline callback may read or set the store's fuel, and
             // may call wasm, whose frames must start above this frame's.
@@ -582,7 +592,7 @@ impl Lowerer<'_> {
             self.m.call_reg(x::RAX);
             self.fuel_from_memory();
             for (j, &f) in floats.iter().enumerate() {
-                self.m.fload(FSize::F64, f, Mem::at(x::RSP, 8 * j as i32));
+                self.float_register_in(f, Mem::at(x::RSP, slot * j as i32));
             }
             self.m.adjust_sp(area);
             for &g in ints.iter().rev() {
@@ -609,13 +619,33 @@ impl Lowerer<'_> {
         }
         for (j, &f) in FLOAT_ALLOC.iter().enumerate() {
             if save.floats & (1 << j) != 0 {
-                let home = Self::cell(8 * (b.reg_base + b.int_regs + j as u32) as i32);
+                let home = Self::cell(8 * b.float_home(j as u32) as i32);
                 if to_cells {
-                    self.m.fstore(FSize::F64, home, f);
+                    self.float_register_out(home, f);
                 } else {
-                    self.m.fload(FSize::F64, f, home);
+                    self.float_register_in(f, home);
                 }
             }
+        }
+    }
+
+    /// Stores float register `f` whole to `mem`: 16 bytes where it may
+    /// hold a v128.
+    fn float_register_out(&mut self, mem: Mem, f: Fpr) {
+        if self.body.uses_v128 {
+            self.m.vstore(mem, f);
+        } else {
+            self.m.fstore(FSize::F64, mem, f);
+        }
+    }
+
+    /// Loads float register `f` whole from `mem`, as
+    /// [`Lowerer::float_register_out`] stored it.
+    fn float_register_in(&mut self, f: Fpr, mem: Mem) {
+        if self.body.uses_v128 {
+            self.m.vload(f, mem);
+        } else {
+            self.m.fload(FSize::F64, f, mem);
         }
     }
 
@@ -639,22 +669,81 @@ impl Lowerer<'_> {
         }
     }
 
-    /// `reg` = the `v128` in cell `r`, from `FS1` when it holds it
-    /// ([`Lowerer::v128_cached`]). Load `FS2` before `FS1`.
+    /// `reg` = the `v128` `r`: from its float register, from `FS1` when
+    /// that holds it ([`Lowerer::v128_cached`]), or from its cells. Load
+    /// `FS2` before `FS1`.
     fn vget(&mut self, reg: Fpr, r: Reg) {
-        match self.v128_cached {
-            Some(c) if c == r && reg == FS1 => {}
-            Some(c) if c == r => self.m.fmov(FSize::F64, reg, FS1),
+        match (self.loc(r), self.v128_cached) {
+            (Loc::F(f), _) => self.m.fmov(FSize::F64, reg, f),
+            (_, Some(c)) if c == r && reg == FS1 => {}
+            (_, Some(c)) if c == r => self.m.fmov(FSize::F64, reg, FS1),
             _ => {
                 self.m.vload(reg, Self::cell(8 * r as i32));
             }
         }
     }
 
-    /// Stores `FS1`, a `v128` result, to cell `dst`, which it then caches.
+    /// The `v128` `r` as an instruction's source operand: its float
+    /// register if it has one, else `scratch` loaded as by
+    /// [`Lowerer::vget`].
+    fn vsrc(&mut self, r: Reg, scratch: Fpr) -> Fpr {
+        match self.loc(r) {
+            Loc::F(f) => f,
+            _ => {
+                self.vget(scratch, r);
+                scratch
+            }
+        }
+    }
+
+    /// Writes `FS1`, a `v128` result, to `dst`'s float register or cells;
+    /// `FS1` then caches it.
     fn vput(&mut self, dst: Reg) {
-        self.m.vstore(Self::cell(8 * dst as i32), FS1);
+        match self.loc(dst) {
+            Loc::F(f) => self.m.fmov(FSize::F64, f, FS1),
+            _ => {
+                self.m.vstore(Self::cell(8 * dst as i32), FS1);
+            }
+        }
         self.v128_cached = Some(dst);
+    }
+
+    /// A register for a `v128` result going to `dst`: its own float
+    /// register unless that is `keep` (an operand still to be read), else
+    /// `FS1`. [`Lowerer::vdone`] completes the result.
+    fn vdst(&self, dst: Reg, keep: Fpr) -> Fpr {
+        match self.loc(dst) {
+            Loc::F(f) if f != keep => f,
+            _ => FS1,
+        }
+    }
+
+    /// Completes a `v128` result computed in `reg`, from
+    /// [`Lowerer::vdst`].
+    fn vdone(&mut self, dst: Reg, reg: Fpr) {
+        if reg == FS1 {
+            self.vput(dst);
+        } else if self.v128_cached == Some(dst) {
+            self.v128_cached = None;
+        }
+    }
+
+    /// The `v128` `r` in a register to read: its float register, or `FS1`,
+    /// which then caches it.
+    fn vread(&mut self, r: Reg) -> Fpr {
+        let f = self.vsrc(r, FS1);
+        if f == FS1 {
+            self.v128_cached = Some(r);
+        }
+        f
+    }
+
+    /// Where a `v128` operand in a float register must be read from memory
+    /// (a mask operand), its home cells get its value first.
+    fn v128_in_cells(&mut self, r: Reg) {
+        if let Loc::F(f) = self.loc(r) {
+            self.m.vstore(Self::cell(8 * r as i32), f);
+        }
     }
 
     /// After an instruction wrote the scalar cell `dst`: a cached vector
@@ -736,23 +825,23 @@ impl Lowerer<'_> {
     /// read.
     fn zero_frame(&mut self) {
         let b = self.body;
-        let (ints, floats) = (
-            b.reg_base + b.int_regs,
-            b.reg_base + b.int_regs + b.float_regs,
-        );
+        let ints = b.reg_base + b.int_regs;
         let mut float_zero = false;
         for &cell in b.local_cells.iter() {
             let c = cell as u32;
             if c >= b.reg_base && c < ints {
                 let g = INT_ALLOC[(c - b.reg_base) as usize];
                 self.m.mov(Size::S32, g, Src::Imm(0));
-            } else if c >= ints && c < floats {
+            } else if let Some((j, upper)) = b.float_register_at(c) {
+                // `movq` clears a v128's upper half too.
+                if upper {
+                    continue;
+                }
                 if !float_zero {
                     self.m.mov(Size::S32, S1, Src::Imm(0));
                     float_zero = true;
                 }
-                let f = FLOAT_ALLOC[(c - ints) as usize];
-                self.m.gpr_to_fbits(FSize::F64, f, S1);
+                self.m.gpr_to_fbits(FSize::F64, FLOAT_ALLOC[j as usize], S1);
             } else {
                 self.m.store_imm(Size::S64, Self::cell(8 * c as i32), 0);
             }
@@ -781,8 +870,8 @@ impl Lowerer<'_> {
             self.m.mov(Size::S64, g, Src::Mem(Self::cell(8 * c as i32)));
         }
         for (j, &f) in FLOAT_ALLOC[..b.float_regs as usize].iter().enumerate() {
-            let c = b.reg_base + b.int_regs + j as u32;
-            self.m.fload(FSize::F64, f, Self::cell(8 * c as i32));
+            let home = Self::cell(8 * b.float_home(j as u32) as i32);
+            self.float_register_in(f, home);
         }
         self.m.jmp(target);
     }
@@ -843,6 +932,7 @@ impl Lowerer<'_> {
                 self.m.mov_imm64(reg, bits);
             }
             Loc::F(f) => self.m.fbits_to_gpr(fsize_of(size), reg, f),
+            Loc::FHi(f) => self.m.vextract(VLanes::I64, reg, f, 1),
         }
     }
 
@@ -861,7 +951,7 @@ impl Lowerer<'_> {
                     Src::Reg(scratch)
                 }
             },
-            Loc::F(_) => {
+            Loc::F(_) | Loc::FHi(_) => {
                 self.load_int(size, scratch, loc);
                 Src::Reg(scratch)
             }
@@ -889,6 +979,7 @@ impl Lowerer<'_> {
             }
             Loc::M(d) => self.m.store_reg(Size::S64, Self::cell(d), reg),
             Loc::F(f) => self.m.gpr_to_fbits(FSize::F64, f, reg),
+            Loc::FHi(f) => self.m.vinsert(VLanes::I64, f, reg, 1),
             Loc::K(_) => unreachable!("constants are never written"),
         }
     }
@@ -912,6 +1003,10 @@ impl Lowerer<'_> {
                 self.m.gpr_to_fbits(FSize::F64, reg, S2);
             }
             Loc::G(g) => self.m.gpr_to_fbits(size, reg, g),
+            Loc::FHi(_) => {
+                self.load_int(Size::S64, S2, loc);
+                self.m.gpr_to_fbits(FSize::F64, reg, S2);
+            }
         }
     }
 
@@ -939,6 +1034,10 @@ impl Lowerer<'_> {
                 }
             },
             Loc::G(g) => self.m.fbits_to_gpr(size, g, reg),
+            Loc::FHi(_) => {
+                self.m.fbits_to_gpr(FSize::F64, S2, reg);
+                self.store_int(dst, S2);
+            }
             Loc::K(_) => unreachable!("constants are never written"),
         }
     }
@@ -950,7 +1049,9 @@ impl Lowerer<'_> {
         }
     }
 
-    /// Copies a whole cell's value between any two locations.
+    /// Copies a whole cell's value between any two locations. Of a v128
+    /// in a float register, the low half (`Loc::F`) is written before the
+    /// upper one (`Loc::FHi`): writing the low half clears the upper one.
     fn copy(&mut self, dst: Loc, src: Loc) {
         if dst == src {
             return;
@@ -1984,19 +2085,16 @@ impl Lowerer<'_> {
                     return Err(format!("fused or accumulator form {op} left after `plain`"));
                 }
                 Op::CopyV128 { dst, src } => {
-                    self.vget(FS1, src);
-                    self.vput(dst);
+                    let d = self.vdst(dst, FS1);
+                    self.vget(d, src);
+                    self.vdone(dst, d);
                 }
                 Op::SelectV128 { dst, a, b } => {
                     let cond = self.operand(next, 0);
                     let lc = self.loc(cond);
                     self.load_int(S32, x::RDX, lc);
                     let done = self.m.new_label();
-                    if self.v128_cached == Some(b) {
-                        self.m.fmov(F64, FS2, FS1);
-                    } else {
-                        self.m.vload(FS2, Self::cell(8 * b as i32));
-                    }
+                    self.vget(FS2, b);
                     self.vget(FS1, a);
                     self.m.branch_zero(S32, x::RDX, false, done);
                     self.m.fmov(F64, FS1, FS2);
@@ -2008,22 +2106,23 @@ impl Lowerer<'_> {
                     self.m.mov(S64, S1, Src::Mem(Mem::at(CTX, vmctx::GLOBALS)));
                     self.m
                         .mov(S64, S1, Src::Mem(Mem::at(S1, 8 * global as i32)));
-                    self.m.vload(FS1, Mem::at(S1, 0));
-                    self.vput(dst);
+                    let d = self.vdst(dst, FS1);
+                    self.m.vload(d, Mem::at(S1, 0));
+                    self.vdone(dst, d);
                 }
                 Op::GlobalSetV128 { src, global } => {
                     self.m.mov(S64, S1, Src::Mem(Mem::at(CTX, vmctx::GLOBALS)));
                     self.m
                         .mov(S64, S1, Src::Mem(Mem::at(S1, 8 * global as i32)));
-                    self.vget(FS1, src);
-                    self.v128_cached = Some(src);
-                    self.m.vstore(Mem::at(S1, 0), FS1);
+                    let f = self.vread(src);
+                    self.m.vstore(Mem::at(S1, 0), f);
                 }
                 Op::V128Unary { dst, src, op } => match sse_unary(op) {
                     Some(vop) => {
-                        self.vget(FS2, src);
-                        self.m.vun(vop, FS1, FS2);
-                        self.vput(dst);
+                        let fs = self.vsrc(src, FS2);
+                        let d = self.vdst(dst, fs);
+                        self.m.vun(vop, d, fs);
+                        self.vdone(dst, d);
                     }
                     None => self.v128_slow(V128Slow::Unary, op as u16, [dst, src, 0, 0], 0, (0, 0)),
                 },
@@ -2032,10 +2131,11 @@ impl Lowerer<'_> {
                     match sse_binary(op) {
                         Some((vop, swap)) => {
                             let (a, b) = if swap { (b, a) } else { (a, b) };
-                            self.vget(FS2, b);
-                            self.vget(FS1, a);
-                            self.m.vbin(vop, FS1, FS2);
-                            self.vput(dst);
+                            let fb = self.vsrc(b, FS2);
+                            let d = self.vdst(dst, fb);
+                            self.vget(d, a);
+                            self.m.vbin(vop, d, fb);
+                            self.vdone(dst, d);
                         }
                         None => match sse_compare(op) {
                             Some(Compare { first, eq, negate }) => {
@@ -2059,10 +2159,12 @@ impl Lowerer<'_> {
                                 V128Op::I8x16Swizzle | V128Op::I8x16RelaxedSwizzle
                             ) =>
                             {
+                                // The index is clobbered: a copy.
                                 self.vget(FS2, b);
-                                self.vget(FS1, a);
-                                self.m.vswizzle(FS1, FS2);
-                                self.vput(dst);
+                                let d = self.vdst(dst, FS2);
+                                self.vget(d, a);
+                                self.m.vswizzle(d, FS2);
+                                self.vdone(dst, d);
                             }
                             None => self.v128_slow(
                                 V128Slow::Binary,
@@ -2089,10 +2191,12 @@ impl Lowerer<'_> {
                     if select {
                         // The mask from its cell (the cached vector was
                         // stored there too).
-                        self.vget(FS2, b);
-                        self.vget(FS1, a);
-                        self.m.vbitselect(FS1, FS2, Self::cell(8 * c as i32));
-                        self.vput(dst);
+                        self.v128_in_cells(c);
+                        let fb = self.vsrc(b, FS2);
+                        let d = self.vdst(dst, fb);
+                        self.vget(d, a);
+                        self.m.vbitselect(d, fb, Self::cell(8 * c as i32));
+                        self.vdone(dst, d);
                     } else {
                         self.v128_slow(V128Slow::Ternary, op as u16, [dst, a, b, c], 0, (0, 0));
                     }
@@ -2108,9 +2212,10 @@ impl Lowerer<'_> {
                             self.load_int(S32, S1, lc);
                             self.m.alu(AluOp::And, S32, S1, Src::Imm(bits - 1));
                             self.m.gpr_to_fbits(F64, FS2, S1);
-                            self.vget(FS1, a);
-                            self.m.vshift(vop, FS1, FS2);
-                            self.vput(dst);
+                            let d = self.vdst(dst, FS2);
+                            self.vget(d, a);
+                            self.m.vshift(vop, d, FS2);
+                            self.vdone(dst, d);
                         }
                         None => self.v128_slow(
                             V128Slow::Shift,
@@ -2125,8 +2230,9 @@ impl Lowerer<'_> {
                 Op::V128Splat { dst, src, op } => {
                     let ls = self.loc(src);
                     self.load_int(S64, S1, ls);
-                    self.m.vsplat(splat_lanes(op), FS1, S1);
-                    self.vput(dst);
+                    let d = self.vdst(dst, FS1);
+                    self.m.vsplat(splat_lanes(op), d, S1);
+                    self.vdone(dst, d);
                 }
                 Op::V128Test { dst, src, op } => {
                     let test = match op {
@@ -2140,9 +2246,8 @@ impl Lowerer<'_> {
                     };
                     match test {
                         Some(test) => {
-                            self.vget(FS1, src);
-                            self.v128_cached = Some(src);
-                            self.m.vtest(test, S1, FS1);
+                            let f = self.vread(src);
+                            self.m.vtest(test, S1, f);
                             let d = self.loc(dst);
                             self.store_int(d, S1);
                             self.scalar_written(dst);
@@ -2156,31 +2261,53 @@ impl Lowerer<'_> {
                     // The lane, read from the vector's cells as a load would.
                     let lane = self.imm(next) as i32;
                     let (kind, float, size) = extract_kind(op);
-                    let mem = Self::cell(8 * src as i32 + size * lane);
-                    self.load_at(dst, mem, kind, float);
+                    let in_register = match self.loc(src) {
+                        Loc::F(f) => Some(f),
+                        _ => (self.v128_cached == Some(src)).then_some(FS1),
+                    };
+                    match in_register {
+                        Some(f) => {
+                            let lanes = match size {
+                                1 => VLanes::I8,
+                                2 => VLanes::I16,
+                                4 => VLanes::I32,
+                                _ => VLanes::I64,
+                            };
+                            self.m.vextract(lanes, S1, f, lane as u8);
+                            match kind {
+                                LoadKind::S8To32 => self.m.extend(ExtendKind::S8To32, S1, S1),
+                                LoadKind::S16To32 => self.m.extend(ExtendKind::S16To32, S1, S1),
+                                _ => {}
+                            }
+                            let d = self.loc(dst);
+                            self.store_int(d, S1);
+                        }
+                        // The lane, read from the vector's cells as a load would.
+                        None => {
+                            let mem = Self::cell(8 * src as i32 + size * lane);
+                            self.load_at(dst, mem, kind, float);
+                        }
+                    }
                     self.scalar_written(dst);
                     skip = 1;
                 }
                 Op::V128Replace { dst, src, x } => {
                     let imm = self.imm(next);
-                    let lane = (imm >> 16) as i32;
-                    // The scalar first (its cell may be one of `dst`'s), then
-                    // the vector copied, then the lane stored over it.
-                    let (store, size) = match V128Op::ALL.get(imm as u16 as usize) {
-                        Some(V128Op::I8x16ReplaceLane) => (StoreKind::B8, 1),
-                        Some(V128Op::I16x8ReplaceLane) => (StoreKind::B16, 2),
-                        Some(V128Op::I64x2ReplaceLane | V128Op::F64x2ReplaceLane) => {
-                            (StoreKind::B64, 8)
-                        }
-                        _ => (StoreKind::B32, 4),
+                    let lane = (imm >> 16) as u8;
+                    let lanes = match V128Op::ALL.get(imm as u16 as usize) {
+                        Some(V128Op::I8x16ReplaceLane) => VLanes::I8,
+                        Some(V128Op::I16x8ReplaceLane) => VLanes::I16,
+                        Some(V128Op::I64x2ReplaceLane | V128Op::F64x2ReplaceLane) => VLanes::I64,
+                        _ => VLanes::I32,
                     };
+                    // The scalar first (it may share a cell or register
+                    // with `dst`), then the vector, then the lane over it.
                     let lx = self.loc(x);
                     self.load_int(S64, S1, lx);
-                    self.vget(FS1, src);
-                    self.m.vstore(Self::cell(8 * dst as i32), FS1);
-                    self.m
-                        .store(store, Self::cell(8 * dst as i32 + size * lane), S1);
-                    self.v128_cached = None;
+                    let d = self.vdst(dst, FS1);
+                    self.vget(d, src);
+                    self.m.vinsert(lanes, d, S1, lane);
+                    self.vdone(dst, d);
                     skip = 1;
                 }
                 Op::V128Shuffle { dst, a, b } => {
@@ -2189,18 +2316,21 @@ impl Lowerer<'_> {
                     let bits = self
                         .v128_constant(lanes)
                         .ok_or("i8x16.shuffle lanes that are not a constant")?;
+                    // `b` is clobbered: a copy.
                     self.vget(FS2, b);
-                    self.vget(FS1, a);
-                    self.m.vshuffle(FS1, FS2, bits.to_le_bytes());
-                    self.vput(dst);
+                    let d = self.vdst(dst, FS2);
+                    self.vget(d, a);
+                    self.m.vshuffle(d, FS2, bits.to_le_bytes());
+                    self.vdone(dst, d);
                     skip = 1;
                 }
                 Op::V128Load { dst, ptr, kind } => {
                     let (offset, memory) = self.memarg64(next);
                     match self.v128_address(memory, ptr, offset, kind) {
                         Some(mem) => {
+                            let d = self.vdst(dst, FS1);
                             let at = match kind {
-                                V128Mem::Load => self.m.vload(FS1, mem),
+                                V128Mem::Load => self.m.vload(d, mem),
                                 V128Mem::Load8Splat
                                 | V128Mem::Load16Splat
                                 | V128Mem::Load32Splat
@@ -2212,13 +2342,13 @@ impl Lowerer<'_> {
                                         _ => (LoadKind::U64, VLanes::I64),
                                     };
                                     let at = self.m.load(load, S1, mem);
-                                    self.m.vsplat(lanes, FS1, S1);
+                                    self.m.vsplat(lanes, d, S1);
                                     at
                                 }
-                                _ => self.m.vload_kind(vload_kind(kind), FS1, mem),
+                                _ => self.m.vload_kind(vload_kind(kind), d, mem),
                             };
                             self.site(at, TrapCode::MemoryOutOfBounds);
-                            self.vput(dst);
+                            self.vdone(dst, d);
                         }
                         None => self.v128_slow(
                             V128Slow::Load,
@@ -2247,11 +2377,10 @@ impl Lowerer<'_> {
                     let (offset, memory) = self.memarg64(next);
                     let lane = self.imm(next + 3) as u8;
                     // The value first: the address may use the scratch registers.
-                    self.vget(FS1, val);
-                    self.v128_cached = Some(val);
+                    let f = self.vread(val);
                     match self.v128_address(memory, ptr, offset, kind) {
                         Some(mem) => {
-                            let at = self.m.vstore(mem, FS1);
+                            let at = self.m.vstore(mem, f);
                             self.site(at, TrapCode::MemoryOutOfBounds);
                         }
                         None => self.v128_slow(

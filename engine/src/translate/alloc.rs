@@ -138,11 +138,13 @@ fn finish_with(t: &mut Translator<'_>, buffers: &mut Buffers) -> Result<FuncBody
     // after a call keeps its values in registers.
     // With fuel on, compiled code keeps the fuel counter in the last
     // integer register (see `jit::lower::FUEL`).
+    // Float registers are XMM registers, which hold a v128 whole.
     let budgets = Budgets {
         int: crate::ir::INT_REGS - u16::from(t.fuel),
         float: crate::ir::FLOAT_REGS,
         int_callee_saved: 0,
         float_callee_saved: 0,
+        wide_float: true,
     };
     let allocation = allocate(nv as u32, &intervals, &[], budgets, 0);
     let call_saves = call_saves(&intervals, &allocation, &calls);
@@ -165,10 +167,10 @@ fn finish_with(t: &mut Translator<'_>, buffers: &mut Buffers) -> Result<FuncBody
         .collect();
     let np_cells = crate::types::cells_of(&t.local_types[..np as usize]) as u32;
     let result_cells = crate::types::cells_of(&t.results) as u32;
-    // A v128 (two cells wide) takes no register: the allocator gives it
-    // cells.
+    // A float register's home is two cells where it may hold a v128.
+    let float_stride = 1 + u32::from(t.uses_v128);
     let reg_base = np_cells + nc;
-    let base = reg_base + int_regs + float_regs;
+    let base = reg_base + int_regs + float_stride * float_regs;
     // A spare last cell where any value is a v128, so that every register
     // `r` of such a body has `r + 1` in the frame, as a v128's second cell
     // needs (and `FuncBody::uses_v128`'s check of an artifact expects).
@@ -184,7 +186,9 @@ fn finish_with(t: &mut Translator<'_>, buffers: &mut Buffers) -> Result<FuncBody
     homes.extend(allocation.locations.iter().take(nv).map(|loc| match *loc {
         Some(Location::Cell(c)) => (base + c) as Reg,
         Some(Location::Reg(RegClass::Int, i)) => (reg_base + i as u32) as Reg,
-        Some(Location::Reg(RegClass::Float, j)) => (reg_base + int_regs + j as u32) as Reg,
+        Some(Location::Reg(RegClass::Float, j)) => {
+            (reg_base + int_regs + float_stride * j as u32) as Reg
+        }
         // Every vreg that occurs in the code has an interval.
         None => 0,
     }));
