@@ -9,7 +9,7 @@ use crate::output;
 /// Runs `strata settings`.
 pub fn main() -> Result<(), CliError> {
     let jit = match Engine::new(Config::new().strategy(Strategy::Jit)) {
-        Ok(_) => "supported (x86_64 with SSE4.1, POPCNT, LZCNT and BMI1)".to_string(),
+        Ok(_) => "supported (x86_64 with SSE4.2, POPCNT, LZCNT and BMI1)".to_string(),
         Err(err) => format!("not available: {err}"),
     };
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());

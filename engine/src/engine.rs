@@ -401,7 +401,7 @@ impl Engine {
     pub fn new(config: &Config) -> Result<Engine> {
         if config.strategy != Strategy::Interpreter && !crate::jit::supported() {
             return Err(Error::unsupported(format!(
-                "the {} strategy needs an x86_64 CPU with SSE4.1, POPCNT, LZCNT and BMI1",
+                "the {} strategy needs an x86_64 CPU with SSE4.2, POPCNT, LZCNT and BMI1",
                 config.strategy.name()
             )));
         }

@@ -216,9 +216,11 @@ pub enum FUnOp {
     Nearest,
 }
 
-/// Lane-wise binary operations on 128-bit vectors, each one instruction
-/// of the baseline the backend requires (`dst = dst op src`). Comparisons
-/// give all-ones lanes for true; `AndNot` is `!dst & src`.
+/// Lane-wise binary operations on 128-bit vectors (`dst = dst op src`,
+/// `src` unchanged; `dst` and `src` are different registers). Most are
+/// one instruction of the baseline the backend requires; those after
+/// `NeF64` are short sequences. Comparisons give all-ones lanes for true;
+/// `AndNot` is `!dst & src`.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 #[allow(missing_docs)]
 pub enum VBinOp {
@@ -294,6 +296,30 @@ pub enum VBinOp {
     LtF64,
     LeF64,
     NeF64,
+    /// Signed `i64` `>` (SSE4.2's `pcmpgtq`).
+    GtS64,
+    /// `i64` multiplication, wrapping.
+    MulI64,
+    /// Q15 rounding multiplication, saturating (`-1.0 * -1.0` is the
+    /// largest Q15 value).
+    Q15MulrSatS,
+    /// Products of the low or high half's lanes of width `from`, each as
+    /// wide as twice that (`extmul`).
+    ExtMul {
+        from: VLanes,
+        high: bool,
+        signed: bool,
+    },
+    /// WebAssembly's `min`/`max`: a NaN lane is `dst + src` (so the NaN
+    /// propagates quiet), equal lanes combine their bits (`-0` wins for
+    /// `min`, `+0` for `max`), else the smaller or larger.
+    FMinF32,
+    FMaxF32,
+    FMinF64,
+    FMaxF64,
+    /// Pairwise products of signed bytes summed into `i16` lanes,
+    /// saturating.
+    DotI8SatS,
 }
 
 /// Lane-wise unary operations on 128-bit vectors (`dst = op src`, where
@@ -347,6 +373,25 @@ pub enum VUnOp {
     PromoteLowF32,
     /// Both `f64` lanes to `f32`, the upper two lanes zero.
     DemoteF64,
+    /// `i64` absolute value, wrapping.
+    AbsI64,
+    /// Set bits of each byte.
+    PopcntI8,
+    /// Adjacent lanes of width `from` summed into lanes twice as wide.
+    ExtAddPairwise {
+        from: VLanes,
+        signed: bool,
+    },
+    /// Saturating float-to-integer truncation (a NaN gives 0); the `f64`
+    /// forms fill the low two `i32` lanes and zero the others.
+    TruncSatF32S,
+    TruncSatF32U,
+    TruncSatF64SZero,
+    TruncSatF64UZero,
+    /// Unsigned `i32` lanes to `f32`, rounded to nearest.
+    ConvertU32F32,
+    /// The low two unsigned `i32` lanes to `f64`.
+    ConvertLowU32F64,
 }
 
 /// The lane width of a splat or a shift.
@@ -372,6 +417,10 @@ pub enum VShiftOp {
     ShrU64,
     ShrS16,
     ShrS32,
+    Shl8,
+    ShrU8,
+    ShrS8,
+    ShrS64,
 }
 
 /// Loads of fewer than 16 bytes into a 128-bit vector.
@@ -398,8 +447,11 @@ pub enum VTestOp {
     AnyTrue,
     /// 1 if every lane of the width is non-zero.
     AllTrue(VLanes),
-    /// The top bit of each byte lane.
+    /// The top bit of each lane.
     BitmaskI8,
+    BitmaskI16,
+    BitmaskI32,
+    BitmaskI64,
 }
 
 /// Trap codes a float-to-int truncation reports.

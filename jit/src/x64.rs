@@ -2,7 +2,7 @@
 //!
 //! Scratch registers: rax, rcx and rdx, and xmm0 and xmm1, belong to this
 //! assembler (division, shift counts, float sequences); callers keep no
-//! values in them across a call into it. Compiled code requires SSE4.1,
+//! values in them across a call into it. Compiled code requires SSE4.2,
 //! POPCNT, LZCNT and BMI1 ([`X64Assembler::host_supported`]).
 
 // dynasm!'s expansion converts register numbers with `.into()`.
@@ -95,6 +95,105 @@ impl Default for X64Assembler {
 }
 
 impl X64Assembler {
+    /// `xmm` = the 128-bit constant `bits` (through rax).
+    fn vconst(&mut self, xmm: u8, bits: u128) {
+        dynasm!(self.ops ; .arch x64
+            ; mov rax, QWORD bits as u64 as i64 ; movq Rx(xmm), rax
+            ; mov rax, QWORD (bits >> 64) as u64 as i64 ; pinsrq Rx(xmm), rax, 1);
+    }
+
+    /// Every 32-bit lane of `xmm` = `bits` (through eax).
+    fn vsplat32(&mut self, xmm: u8, bits: u32) {
+        dynasm!(self.ops ; .arch x64
+            ; mov eax, bits as i32 ; movd Rx(xmm), eax ; pshufd Rx(xmm), Rx(xmm), 0);
+    }
+
+    /// Both 64-bit lanes of `xmm` = `bits` (through rax).
+    fn vsplat64(&mut self, xmm: u8, bits: u64) {
+        dynasm!(self.ops ; .arch x64
+            ; mov rax, QWORD bits as i64 ; movq Rx(xmm), rax ; punpcklqdq Rx(xmm), Rx(xmm));
+    }
+
+    /// `VBinOp::ExtMul` on registers `d` and `s`.
+    fn vextmul(&mut self, from: VLanes, high: bool, signed: bool, d: u8, s: u8) {
+        match from {
+            // Both operands' bytes widened to words, then pmullw.
+            VLanes::I8 => {
+                if high {
+                    dynasm!(self.ops ; .arch x64
+                        ; pshufd Rx(d), Rx(d), 0xee_u8 as i8 ; pshufd xmm0, Rx(s), 0xee_u8 as i8);
+                } else {
+                    dynasm!(self.ops ; .arch x64 ; movaps xmm0, Rx(s));
+                }
+                if signed {
+                    dynasm!(self.ops ; .arch x64 ; pmovsxbw Rx(d), Rx(d) ; pmovsxbw xmm0, xmm0);
+                } else {
+                    dynasm!(self.ops ; .arch x64 ; pmovzxbw Rx(d), Rx(d) ; pmovzxbw xmm0, xmm0);
+                }
+                dynasm!(self.ops ; .arch x64 ; pmullw Rx(d), xmm0);
+            }
+            // The low and high words of each product, interleaved.
+            VLanes::I16 => {
+                dynasm!(self.ops ; .arch x64 ; movaps xmm0, Rx(d) ; pmullw xmm0, Rx(s));
+                if signed {
+                    dynasm!(self.ops ; .arch x64 ; pmulhw Rx(d), Rx(s));
+                } else {
+                    dynasm!(self.ops ; .arch x64 ; pmulhuw Rx(d), Rx(s));
+                }
+                if high {
+                    dynasm!(self.ops ; .arch x64 ; punpckhwd xmm0, Rx(d));
+                } else {
+                    dynasm!(self.ops ; .arch x64 ; punpcklwd xmm0, Rx(d));
+                }
+                dynasm!(self.ops ; .arch x64 ; movaps Rx(d), xmm0);
+            }
+            // The two lanes moved to dwords 0 and 2, which pmul[u]dq take.
+            _ => {
+                let pick = if high { 0xfa_u8 } else { 0x50 } as i8;
+                dynasm!(self.ops ; .arch x64
+                    ; pshufd Rx(d), Rx(d), pick ; pshufd xmm0, Rx(s), pick);
+                if signed {
+                    dynasm!(self.ops ; .arch x64 ; pmuldq Rx(d), xmm0);
+                } else {
+                    dynasm!(self.ops ; .arch x64 ; pmuludq Rx(d), xmm0);
+                }
+            }
+        }
+    }
+
+    /// WebAssembly `min`/`max` (`VBinOp::FMinF32` and kin) on registers
+    /// `d` and `s`. minps/maxps give their second operand when the lanes
+    /// are equal or either is NaN: taken both ways round and combined,
+    /// equal lanes get both sign bits (or for min, and for max); NaN
+    /// lanes are replaced by `d + s`, which computes what the scalar
+    /// instruction and the interpreter do.
+    fn vminmax(&mut self, op: VBinOp, d: u8, s: u8) {
+        match op {
+            VBinOp::FMinF32 => dynasm!(self.ops ; .arch x64
+                ; movaps xmm1, Rx(d) ; minps xmm1, Rx(s) ; movaps xmm0, Rx(s) ; minps xmm0, Rx(d)
+                ; orps xmm1, xmm0),
+            VBinOp::FMaxF32 => dynasm!(self.ops ; .arch x64
+                ; movaps xmm1, Rx(d) ; maxps xmm1, Rx(s) ; movaps xmm0, Rx(s) ; maxps xmm0, Rx(d)
+                ; andps xmm1, xmm0),
+            VBinOp::FMinF64 => dynasm!(self.ops ; .arch x64
+                ; movaps xmm1, Rx(d) ; minpd xmm1, Rx(s) ; movaps xmm0, Rx(s) ; minpd xmm0, Rx(d)
+                ; orpd xmm1, xmm0),
+            _ => dynasm!(self.ops ; .arch x64
+                ; movaps xmm1, Rx(d) ; maxpd xmm1, Rx(s) ; movaps xmm0, Rx(s) ; maxpd xmm0, Rx(d)
+                ; andpd xmm1, xmm0),
+        }
+        // blendv's mask is xmm0.
+        if matches!(op, VBinOp::FMinF32 | VBinOp::FMaxF32) {
+            dynasm!(self.ops ; .arch x64
+                ; movaps xmm0, Rx(d) ; cmpunordps xmm0, Rx(s) ; addps Rx(d), Rx(s)
+                ; blendvps xmm1, Rx(d) ; movaps Rx(d), xmm1);
+        } else {
+            dynasm!(self.ops ; .arch x64
+                ; movaps xmm0, Rx(d) ; cmpunordpd xmm0, Rx(s) ; addpd Rx(d), Rx(s)
+                ; blendvpd xmm1, Rx(d) ; movaps Rx(d), xmm1);
+        }
+    }
+
     /// An empty assembler.
     pub fn new() -> X64Assembler {
         X64Assembler {
@@ -109,6 +208,7 @@ impl X64Assembler {
     /// Whether this CPU has the extensions compiled code uses.
     pub fn host_supported() -> bool {
         std::is_x86_feature_detected!("sse4.1")
+            && std::is_x86_feature_detected!("sse4.2")
             && std::is_x86_feature_detected!("popcnt")
             && std::is_x86_feature_detected!("lzcnt")
             && std::is_x86_feature_detected!("bmi1")
@@ -729,6 +829,29 @@ impl MacroAssembler for X64Assembler {
             VBinOp::LtF64 => dynasm!(self.ops ; .arch x64 ; cmppd Rx(d), Rx(s), 1),
             VBinOp::LeF64 => dynasm!(self.ops ; .arch x64 ; cmppd Rx(d), Rx(s), 2),
             VBinOp::NeF64 => dynasm!(self.ops ; .arch x64 ; cmppd Rx(d), Rx(s), 4),
+            VBinOp::GtS64 => dynasm!(self.ops ; .arch x64 ; pcmpgtq Rx(d), Rx(s)),
+            // lo(a) * lo(b) + ((hi(a) * lo(b) + lo(a) * hi(b)) << 32).
+            VBinOp::MulI64 => dynasm!(self.ops ; .arch x64
+                ; movaps xmm0, Rx(d) ; psrlq xmm0, 32 ; pmuludq xmm0, Rx(s)
+                ; movaps xmm1, Rx(s) ; psrlq xmm1, 32 ; pmuludq xmm1, Rx(d)
+                ; paddq xmm0, xmm1 ; psllq xmm0, 32
+                ; pmuludq Rx(d), Rx(s) ; paddq Rx(d), xmm0),
+            // pmulhrsw is the Q15 rounding product; only -32768 * -32768
+            // overflows, to -32768, which no other product gives.
+            VBinOp::Q15MulrSatS => dynasm!(self.ops ; .arch x64
+                ; pmulhrsw Rx(d), Rx(s)
+                ; pcmpeqw xmm0, xmm0 ; psllw xmm0, 15 ; pcmpeqw xmm0, Rx(d) ; pxor Rx(d), xmm0),
+            VBinOp::ExtMul { from, high, signed } => self.vextmul(from, high, signed, d, s),
+            VBinOp::FMinF32 | VBinOp::FMaxF32 | VBinOp::FMinF64 | VBinOp::FMaxF64 => {
+                self.vminmax(op, d, s)
+            }
+            // Both halves' bytes widened, multiplied, and adjacent
+            // products added with saturation (each product fits i16).
+            VBinOp::DotI8SatS => dynasm!(self.ops ; .arch x64
+                ; pmovsxbw xmm0, Rx(d) ; pmovsxbw xmm1, Rx(s) ; pmullw xmm0, xmm1
+                ; pshufd Rx(d), Rx(d), 0xee_u8 as i8 ; pmovsxbw Rx(d), Rx(d)
+                ; pshufd xmm1, Rx(s), 0xee_u8 as i8 ; pmovsxbw xmm1, xmm1 ; pmullw Rx(d), xmm1
+                ; phaddsw xmm0, Rx(d) ; movaps Rx(d), xmm0),
         }
     }
 
@@ -795,6 +918,104 @@ impl MacroAssembler for X64Assembler {
             VUnOp::ConvertLowI32F64 => dynasm!(self.ops ; .arch x64 ; cvtdq2pd Rx(d), Rx(s)),
             VUnOp::PromoteLowF32 => dynasm!(self.ops ; .arch x64 ; cvtps2pd Rx(d), Rx(s)),
             VUnOp::DemoteF64 => dynasm!(self.ops ; .arch x64 ; cvtpd2ps Rx(d), Rx(s)),
+            // The sign spread over each lane (x ^ m) - m.
+            VUnOp::AbsI64 => dynasm!(self.ops ; .arch x64
+                ; movaps xmm0, Rx(s) ; psrad xmm0, 31 ; pshufd xmm0, xmm0, 0xf5_u8 as i8
+                ; movaps Rx(d), Rx(s) ; pxor Rx(d), xmm0 ; psubq Rx(d), xmm0),
+            // Each nibble's count looked up with pshufb, the two added.
+            VUnOp::PopcntI8 => {
+                const NIBBLE_COUNTS: u128 = 0x0403_0302_0302_0201_0302_0201_0201_0100;
+                dynasm!(self.ops ; .arch x64
+                    ; pcmpeqw xmm1, xmm1 ; psrlw xmm1, 12 ; packuswb xmm1, xmm1
+                    ; movaps xmm0, Rx(s) ; psrlw xmm0, 4 ; pand xmm0, xmm1
+                    ; movaps Rx(d), Rx(s) ; pand Rx(d), xmm1);
+                self.vconst(1, NIBBLE_COUNTS);
+                dynasm!(self.ops ; .arch x64 ; pshufb xmm1, Rx(d));
+                self.vconst(d, NIBBLE_COUNTS);
+                dynasm!(self.ops ; .arch x64 ; pshufb Rx(d), xmm0 ; paddb Rx(d), xmm1);
+            }
+            VUnOp::ExtAddPairwise {
+                from: VLanes::I8,
+                signed,
+            } => {
+                // pmaddubsw multiplies unsigned bytes of its destination by
+                // signed bytes of its source: ones on the other side.
+                dynasm!(self.ops ; .arch x64 ; pcmpeqb xmm0, xmm0 ; pabsb xmm0, xmm0);
+                if signed {
+                    dynasm!(self.ops ; .arch x64 ; pmaddubsw xmm0, Rx(s) ; movaps Rx(d), xmm0);
+                } else {
+                    dynasm!(self.ops ; .arch x64 ; movaps Rx(d), Rx(s) ; pmaddubsw Rx(d), xmm0);
+                }
+            }
+            VUnOp::ExtAddPairwise { signed, .. } => {
+                dynasm!(self.ops ; .arch x64
+                    ; pcmpeqw xmm0, xmm0 ; psrlw xmm0, 15 ; movaps Rx(d), Rx(s));
+                if signed {
+                    dynasm!(self.ops ; .arch x64 ; pmaddwd Rx(d), xmm0);
+                } else {
+                    // Biased to signed (x - 32768), summed, the bias of two
+                    // lanes (65536) added back.
+                    dynasm!(self.ops ; .arch x64
+                        ; movaps xmm1, xmm0 ; psllw xmm1, 15 ; pxor Rx(d), xmm1
+                        ; pmaddwd Rx(d), xmm0
+                        ; pcmpeqd xmm1, xmm1 ; psrld xmm1, 31 ; pslld xmm1, 16 ; paddd Rx(d), xmm1);
+                }
+            }
+            // NaN lanes zeroed, then cvttps2dq, whose 0x80000000 for a
+            // lane at or above 2^31 is flipped to i32::MAX.
+            VUnOp::TruncSatF32S => {
+                dynasm!(self.ops ; .arch x64
+                    ; movaps Rx(d), Rx(s) ; movaps xmm0, Rx(s) ; cmpeqps xmm0, Rx(s) ; andps Rx(d), xmm0);
+                self.vsplat32(0, 0x4f00_0000); // 2^31
+                dynasm!(self.ops ; .arch x64
+                    ; cmpleps xmm0, Rx(d) ; cvttps2dq Rx(d), Rx(d) ; pxor Rx(d), xmm0);
+            }
+            // Negative and NaN lanes to 0 (maxps gives its second operand
+            // for a NaN), then the lanes below 2^31 converted directly and
+            // the rest by their excess over 2^31, added back.
+            VUnOp::TruncSatF32U => {
+                dynasm!(self.ops ; .arch x64
+                    ; xorps xmm0, xmm0 ; movaps Rx(d), Rx(s) ; maxps Rx(d), xmm0);
+                self.vsplat32(0, 0x4f00_0000); // 2^31
+                dynasm!(self.ops ; .arch x64
+                    ; movaps xmm1, Rx(d) ; subps xmm1, xmm0
+                    // 2^31 <= x - 2^31: beyond u32, to u32::MAX below.
+                    ; cmpleps xmm0, xmm1
+                    ; cvttps2dq xmm1, xmm1 ; pxor xmm1, xmm0
+                    ; pxor xmm0, xmm0 ; pmaxsd xmm1, xmm0
+                    ; cvttps2dq Rx(d), Rx(d) ; paddd Rx(d), xmm1);
+            }
+            VUnOp::TruncSatF64SZero => {
+                dynasm!(self.ops ; .arch x64
+                    ; movaps Rx(d), Rx(s) ; movaps xmm0, Rx(s) ; cmpeqpd xmm0, Rx(s) ; andpd Rx(d), xmm0);
+                self.vsplat64(0, 2_147_483_647f64.to_bits());
+                dynasm!(self.ops ; .arch x64 ; minpd Rx(d), xmm0 ; cvttpd2dq Rx(d), Rx(d));
+            }
+            // Clamped to [0, u32::MAX] (NaN to 0), truncated, and moved to
+            // the low 32 bits of a double by adding 2^52.
+            VUnOp::TruncSatF64UZero => {
+                dynasm!(self.ops ; .arch x64
+                    ; xorpd xmm1, xmm1 ; movaps Rx(d), Rx(s) ; maxpd Rx(d), xmm1);
+                self.vsplat64(0, 4_294_967_295f64.to_bits());
+                dynasm!(self.ops ; .arch x64 ; minpd Rx(d), xmm0 ; roundpd Rx(d), Rx(d), 0xb);
+                self.vsplat64(0, 0x4330_0000_0000_0000); // 2^52
+                dynasm!(self.ops ; .arch x64 ; addpd Rx(d), xmm0 ; shufps Rx(d), xmm1, 0x88_u8 as i8);
+            }
+            // hi16 * 65536 (exact) + lo16, rounded once by the add.
+            VUnOp::ConvertU32F32 => {
+                dynasm!(self.ops ; .arch x64
+                    ; movaps xmm0, Rx(s) ; pslld xmm0, 16 ; psrld xmm0, 16 ; cvtdq2ps xmm0, xmm0
+                    ; movaps Rx(d), Rx(s) ; psrld Rx(d), 16 ; cvtdq2ps Rx(d), Rx(d));
+                self.vsplat32(1, 0x4780_0000); // 65536
+                dynasm!(self.ops ; .arch x64 ; mulps Rx(d), xmm1 ; addps Rx(d), xmm0);
+            }
+            // Each lane as the low half of the double 2^52 + x, minus 2^52.
+            VUnOp::ConvertLowU32F64 => {
+                self.vsplat32(0, 0x4330_0000);
+                dynasm!(self.ops ; .arch x64 ; movaps Rx(d), Rx(s) ; punpckldq Rx(d), xmm0);
+                self.vsplat64(0, 0x4330_0000_0000_0000);
+                dynasm!(self.ops ; .arch x64 ; subpd Rx(d), xmm0);
+            }
         }
     }
 
@@ -826,6 +1047,27 @@ impl MacroAssembler for X64Assembler {
             VShiftOp::ShrU64 => dynasm!(self.ops ; .arch x64 ; psrlq Rx(d), Rx(c)),
             VShiftOp::ShrS16 => dynasm!(self.ops ; .arch x64 ; psraw Rx(d), Rx(c)),
             VShiftOp::ShrS32 => dynasm!(self.ops ; .arch x64 ; psrad Rx(d), Rx(c)),
+            // Bytes shifted as words, then the bits that crossed from the
+            // neighbouring byte masked off: the mask is a byte of all-ones
+            // shifted alike, spread with pshufb.
+            VShiftOp::Shl8 => dynasm!(self.ops ; .arch x64
+                ; psllw Rx(d), Rx(c)
+                ; pcmpeqw xmm0, xmm0 ; psllw xmm0, Rx(c) ; pxor xmm1, xmm1 ; pshufb xmm0, xmm1
+                ; pand Rx(d), xmm0),
+            VShiftOp::ShrU8 => dynasm!(self.ops ; .arch x64
+                ; psrlw Rx(d), Rx(c)
+                ; pcmpeqw xmm0, xmm0 ; psrlw xmm0, Rx(c) ; pcmpeqb xmm1, xmm1 ; pabsb xmm1, xmm1
+                ; pshufb xmm0, xmm1 ; pand Rx(d), xmm0),
+            // Each byte doubled into a word, shifted arithmetically by
+            // count + 8, and packed back.
+            VShiftOp::ShrS8 => dynasm!(self.ops ; .arch x64
+                ; mov eax, 8 ; movd xmm1, eax ; paddq xmm1, Rx(c)
+                ; movaps xmm0, Rx(d) ; punpckhbw xmm0, xmm0 ; psraw xmm0, xmm1
+                ; punpcklbw Rx(d), Rx(d) ; psraw Rx(d), xmm1 ; packsswb Rx(d), xmm0),
+            // (x >>> c ^ m) - m, with m the sign bit shifted alike.
+            VShiftOp::ShrS64 => dynasm!(self.ops ; .arch x64
+                ; pcmpeqd xmm0, xmm0 ; psllq xmm0, 63 ; psrlq xmm0, Rx(c)
+                ; psrlq Rx(d), Rx(c) ; pxor Rx(d), xmm0 ; psubq Rx(d), xmm0),
         }
     }
 
@@ -863,6 +1105,11 @@ impl MacroAssembler for X64Assembler {
                 dynasm!(self.ops ; .arch x64 ; xor Rd(d), Rd(d) ; ptest xmm0, xmm0 ; setz Rb(d));
             }
             VTestOp::BitmaskI8 => dynasm!(self.ops ; .arch x64 ; pmovmskb Rd(d), Rx(s)),
+            // Words narrowed to bytes with their signs, the low eight kept.
+            VTestOp::BitmaskI16 => dynasm!(self.ops ; .arch x64
+                ; movaps xmm0, Rx(s) ; packsswb xmm0, xmm0 ; pmovmskb Rd(d), xmm0 ; movzx Rd(d), Rb(d)),
+            VTestOp::BitmaskI32 => dynasm!(self.ops ; .arch x64 ; movmskps Rd(d), Rx(s)),
+            VTestOp::BitmaskI64 => dynasm!(self.ops ; .arch x64 ; movmskpd Rd(d), Rx(s)),
         }
     }
 

@@ -396,39 +396,26 @@ pub(crate) unsafe extern "sysv64" fn take_exception(
     }
 }
 
-/// The shape of a SIMD instruction compiled code hands to [`v128`].
+/// The kind of SIMD memory access compiled code hands to [`v128`].
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub(crate) enum V128Slow {
-    Unary,
-    Binary,
-    Ternary,
-    Shift,
-    Test,
     Load,
     LoadLane,
     Store,
 }
 
 impl V128Slow {
-    const ALL: [V128Slow; 8] = [
-        V128Slow::Unary,
-        V128Slow::Binary,
-        V128Slow::Ternary,
-        V128Slow::Shift,
-        V128Slow::Test,
-        V128Slow::Load,
-        V128Slow::LoadLane,
-        V128Slow::Store,
-    ];
+    const ALL: [V128Slow; 3] = [V128Slow::Load, V128Slow::LoadLane, V128Slow::Store];
 }
 
-/// A SIMD instruction run on the frame at `fp`, as the interpreter runs
-/// it: compiled code stored every register to its home cell first, so
-/// each operand is in its cell. `word` packs the operation (a `V128Op`, or
-/// for memory a `V128Mem`) and the cells `dst`, `a` and `b`, 16 bits each;
-/// `extra` the cell `c`, the lane, the shape ([`V128Slow`]) and the memory
-/// index; `offset` is a memory access's static offset.
+/// A SIMD memory access whose static offset reaches past the guard
+/// region, run on the frame at `fp` with an explicit bounds check, as the
+/// interpreter runs it: compiled code stored every register to its home
+/// cell first, so each operand is in its cell. `word` packs the access (a
+/// `V128Mem`) and the cells `dst`, `ptr` and the vector, 16 bits each;
+/// `extra` the lane, the kind ([`V128Slow`]) and the memory index;
+/// `offset` is the access's static offset.
 pub(crate) unsafe extern "sysv64" fn v128(
     ctx: *mut VmCtx,
     fp: u64,
@@ -436,84 +423,49 @@ pub(crate) unsafe extern "sysv64" fn v128(
     extra: u64,
     offset: u64,
 ) -> u64 {
-    use crate::ir::{V128Mem, V128Op};
+    use crate::ir::V128Mem;
     let fp = fp as *mut u64;
     let field = |k: u32| (word >> (16 * k)) as u16 as usize;
-    let (id, dst, a, b) = (field(0), field(1), field(2), field(3));
-    let (c, lane) = (extra as u16 as usize, (extra >> 16) as u8);
-    let Some(&shape) = V128Slow::ALL.get((extra >> 24) as u8 as usize) else {
+    let (id, dst, ptr, vector) = (field(0), field(1), field(2), field(3));
+    let lane = (extra >> 16) as u8;
+    let (Some(&shape), Some(&kind)) = (
+        V128Slow::ALL.get((extra >> 24) as u8 as usize),
+        V128Mem::ALL.get(id),
+    ) else {
         return 0;
     };
     let memory = (extra >> 32) as usize;
     // SAFETY: the cells are the frame's (the translator's registers, and
     // for a v128 the cell after, which `FuncBody::uses_v128` keeps in the
-    // frame); compiled code wrote every operand to its cell.
+    // frame); compiled code wrote every operand to its cell. The access is
+    // checked against the memory's length before it is made.
     unsafe {
         let cell = |r: usize| *fp.add(r);
         let get = |r: usize| cell(r) as u128 | (cell(r + 1) as u128) << 64;
-        let put = |r: usize, v: u128| {
-            *fp.add(r) = v as u64;
-            *fp.add(r + 1) = (v >> 64) as u64;
+        let (inner, inst) = parts(ctx);
+        let m = inner.instances[inst].memories[memory] as usize;
+        let (base, len) = (inner.memories[m].base(), inner.memories[m].len() as u64);
+        let size = kind.size();
+        let in_bounds = cell(ptr)
+            .checked_add(offset)
+            .filter(|&ea| len.checked_sub(size).is_some_and(|last| ea <= last));
+        let Some(ea) = in_bounds else {
+            return fail(ctx, TrapCode::MemoryOutOfBounds);
         };
-        let op = || V128Op::ALL.get(id).copied();
-        match shape {
-            V128Slow::Unary => {
-                if let Some(op) = op() {
-                    put(dst, op.unary(get(a)));
-                }
-            }
-            V128Slow::Binary => {
-                if let Some(op) = op() {
-                    put(dst, op.binary(get(a), get(b)));
-                }
-            }
-            V128Slow::Ternary => {
-                if let Some(op) = op() {
-                    put(dst, op.ternary(get(a), get(b), get(c)));
-                }
-            }
-            V128Slow::Shift => {
-                if let Some(op) = op() {
-                    put(dst, op.shift(get(a), cell(b) as u32));
-                }
-            }
-            V128Slow::Test => {
-                if let Some(op) = op() {
-                    *fp.add(dst) = op.test(get(a)) as u64;
-                }
-            }
-            V128Slow::Load | V128Slow::LoadLane | V128Slow::Store => {
-                let Some(&kind) = V128Mem::ALL.get(id) else {
-                    return 0;
-                };
-                let (inner, inst) = parts(ctx);
-                let m = inner.instances[inst].memories[memory] as usize;
-                let (base, len) = (inner.memories[m].base(), inner.memories[m].len() as u64);
-                let size = kind.size();
-                let in_bounds = cell(a)
-                    .checked_add(offset)
-                    .filter(|&ea| len.checked_sub(size).is_some_and(|last| ea <= last));
-                let Some(ea) = in_bounds else {
-                    return fail(ctx, TrapCode::MemoryOutOfBounds);
-                };
-                let p = base.add(ea as usize);
-                let mut bytes = [0u8; 16];
-                match shape {
-                    V128Slow::Store => {
-                        let v = kind.stored(get(b), lane).to_le_bytes();
-                        core::ptr::copy_nonoverlapping(v.as_ptr(), p, size as usize);
-                    }
-                    _ => {
-                        core::ptr::copy_nonoverlapping(p, bytes.as_mut_ptr(), size as usize);
-                        let bits = u128::from_le_bytes(bytes);
-                        let v = match shape {
-                            V128Slow::LoadLane => kind.load_lane(get(b), bits as u64, lane),
-                            _ => kind.loaded(bits),
-                        };
-                        put(dst, v);
-                    }
-                }
-            }
+        let p = base.add(ea as usize);
+        if shape == V128Slow::Store {
+            let v = kind.stored(get(vector), lane).to_le_bytes();
+            core::ptr::copy_nonoverlapping(v.as_ptr(), p, size as usize);
+        } else {
+            let mut bytes = [0u8; 16];
+            core::ptr::copy_nonoverlapping(p, bytes.as_mut_ptr(), size as usize);
+            let bits = u128::from_le_bytes(bytes);
+            let v = match shape {
+                V128Slow::LoadLane => kind.load_lane(get(vector), bits as u64, lane),
+                _ => kind.loaded(bits),
+            };
+            *fp.add(dst) = v as u64;
+            *fp.add(dst + 1) = (v >> 64) as u64;
         }
     }
     0

@@ -282,14 +282,48 @@ fn sse_binary(op: V128Op) -> Option<(VBinOp, bool)> {
         V::F64x2Gt => (B::LtF64, true),
         V::F64x2Le => (B::LeF64, false),
         V::F64x2Ge => (B::LeF64, true),
+        V::I64x2GtS => (B::GtS64, false),
+        V::I64x2LtS => (B::GtS64, true),
+        V::I64x2Mul => (B::MulI64, false),
+        V::I16x8Q15MulrSatS | V::I16x8RelaxedQ15mulrS => (B::Q15MulrSatS, false),
+        V::F32x4Min | V::F32x4RelaxedMin => (B::FMinF32, false),
+        V::F32x4Max | V::F32x4RelaxedMax => (B::FMaxF32, false),
+        V::F64x2Min | V::F64x2RelaxedMin => (B::FMinF64, false),
+        V::F64x2Max | V::F64x2RelaxedMax => (B::FMaxF64, false),
+        V::I16x8RelaxedDotI8x16I7x16S => (B::DotI8SatS, false),
+        _ => {
+            return extmul(op).map(|(from, high, signed)| (B::ExtMul { from, high, signed }, false))
+        }
+    })
+}
+
+/// The lanes an `extmul` takes (`from`, whether the high half, whether
+/// signed).
+fn extmul(op: V128Op) -> Option<(VLanes, bool, bool)> {
+    use V128Op as V;
+    use VLanes as L;
+    Some(match op {
+        V::I16x8ExtMulLowI8x16S => (L::I8, false, true),
+        V::I16x8ExtMulHighI8x16S => (L::I8, true, true),
+        V::I16x8ExtMulLowI8x16U => (L::I8, false, false),
+        V::I16x8ExtMulHighI8x16U => (L::I8, true, false),
+        V::I32x4ExtMulLowI16x8S => (L::I16, false, true),
+        V::I32x4ExtMulHighI16x8S => (L::I16, true, true),
+        V::I32x4ExtMulLowI16x8U => (L::I16, false, false),
+        V::I32x4ExtMulHighI16x8U => (L::I16, true, false),
+        V::I64x2ExtMulLowI32x4S => (L::I32, false, true),
+        V::I64x2ExtMulHighI32x4S => (L::I32, true, true),
+        V::I64x2ExtMulLowI32x4U => (L::I32, false, false),
+        V::I64x2ExtMulHighI32x4U => (L::I32, true, false),
         _ => return None,
     })
 }
 
-/// A lane comparison made of SSE steps: `t = first(b, a)`; with `eq`,
-/// `t = eq(t, a)`; with `negate`, `!t`.
+/// A lane comparison made of SSE steps: `t = first(b, a)` (with `swap`,
+/// `first(a, b)`); with `eq`, `t = eq(t, a)`; with `negate`, `!t`.
 struct Compare {
     first: VBinOp,
+    swap: bool,
     eq: Option<VBinOp>,
     negate: bool,
 }
@@ -300,7 +334,23 @@ struct Compare {
 fn sse_compare(op: V128Op) -> Option<Compare> {
     use V128Op as V;
     use VBinOp as B;
-    let c = |first, eq, negate| Some(Compare { first, eq, negate });
+    let c = |first, eq, negate| {
+        Some(Compare {
+            first,
+            swap: false,
+            eq,
+            negate,
+        })
+    };
+    // `a <= b` is `!(a > b)`.
+    let le = |first| {
+        Some(Compare {
+            first,
+            swap: true,
+            eq: None,
+            negate: true,
+        })
+    };
     match op {
         V::I8x16Ne => c(B::EqI8, None, true),
         V::I16x8Ne => c(B::EqI16, None, true),
@@ -310,6 +360,11 @@ fn sse_compare(op: V128Op) -> Option<Compare> {
         V::I8x16GeS => c(B::GtS8, None, true),
         V::I16x8GeS => c(B::GtS16, None, true),
         V::I32x4GeS => c(B::GtS32, None, true),
+        V::I64x2GeS => c(B::GtS64, None, true),
+        V::I8x16LeS => le(B::GtS8),
+        V::I16x8LeS => le(B::GtS16),
+        V::I32x4LeS => le(B::GtS32),
+        V::I64x2LeS => le(B::GtS64),
         V::I8x16LeU => c(B::MinU8, Some(B::EqI8), false),
         V::I16x8LeU => c(B::MinU16, Some(B::EqI16), false),
         V::I32x4LeU => c(B::MinU32, Some(B::EqI32), false),
@@ -368,6 +423,74 @@ fn sse_unary(op: V128Op) -> Option<VUnOp> {
         V::F64x2ConvertLowI32x4S => VUnOp::ConvertLowI32F64,
         V::F64x2PromoteLowF32x4 => VUnOp::PromoteLowF32,
         V::F32x4DemoteF64x2Zero => VUnOp::DemoteF64,
+        V::I64x2Abs => VUnOp::AbsI64,
+        V::I8x16Popcnt => VUnOp::PopcntI8,
+        V::I16x8ExtAddPairwiseI8x16S => VUnOp::ExtAddPairwise {
+            from: VLanes::I8,
+            signed: true,
+        },
+        V::I16x8ExtAddPairwiseI8x16U => VUnOp::ExtAddPairwise {
+            from: VLanes::I8,
+            signed: false,
+        },
+        V::I32x4ExtAddPairwiseI16x8S => VUnOp::ExtAddPairwise {
+            from: VLanes::I16,
+            signed: true,
+        },
+        V::I32x4ExtAddPairwiseI16x8U => VUnOp::ExtAddPairwise {
+            from: VLanes::I16,
+            signed: false,
+        },
+        // The relaxed truncations are the saturating ones (deterministic
+        // profile).
+        V::I32x4TruncSatF32x4S | V::I32x4RelaxedTruncF32x4S => VUnOp::TruncSatF32S,
+        V::I32x4TruncSatF32x4U | V::I32x4RelaxedTruncF32x4U => VUnOp::TruncSatF32U,
+        V::I32x4TruncSatF64x2SZero | V::I32x4RelaxedTruncF64x2SZero => VUnOp::TruncSatF64SZero,
+        V::I32x4TruncSatF64x2UZero | V::I32x4RelaxedTruncF64x2UZero => VUnOp::TruncSatF64UZero,
+        V::F32x4ConvertI32x4U => VUnOp::ConvertU32F32,
+        V::F64x2ConvertLowI32x4U => VUnOp::ConvertLowU32F64,
+        _ => return None,
+    })
+}
+
+/// Why a lane operation cannot be compiled: one without an SSE lowering,
+/// which the test `every_lane_operation_has_an_sse_lowering` rules out.
+fn no_sse(op: V128Op) -> String {
+    format!("{op:?} has no SSE lowering")
+}
+
+/// Whether a ternary SIMD operation is lowered inline: the lane selects
+/// and those [`Lowerer::v128_ternary`] takes.
+fn ternary_inline(op: V128Op) -> bool {
+    use V128Op as V;
+    matches!(
+        op,
+        V::V128Bitselect
+            | V::I8x16RelaxedLaneselect
+            | V::I16x8RelaxedLaneselect
+            | V::I32x4RelaxedLaneselect
+            | V::I64x2RelaxedLaneselect
+            | V::F32x4RelaxedMadd
+            | V::F32x4RelaxedNmadd
+            | V::F64x2RelaxedMadd
+            | V::F64x2RelaxedNmadd
+            | V::I32x4RelaxedDotI8x16I7x16AddS
+    )
+}
+
+/// The SSE reduction of a `v128.test` operation, when it has one.
+fn sse_test(op: V128Op) -> Option<VTestOp> {
+    use V128Op as V;
+    Some(match op {
+        V::V128AnyTrue => VTestOp::AnyTrue,
+        V::I8x16AllTrue => VTestOp::AllTrue(VLanes::I8),
+        V::I16x8AllTrue => VTestOp::AllTrue(VLanes::I16),
+        V::I32x4AllTrue => VTestOp::AllTrue(VLanes::I32),
+        V::I64x2AllTrue => VTestOp::AllTrue(VLanes::I64),
+        V::I8x16Bitmask => VTestOp::BitmaskI8,
+        V::I16x8Bitmask => VTestOp::BitmaskI16,
+        V::I32x4Bitmask => VTestOp::BitmaskI32,
+        V::I64x2Bitmask => VTestOp::BitmaskI64,
         _ => return None,
     })
 }
@@ -384,6 +507,10 @@ fn sse_shift(op: V128Op) -> Option<(VShiftOp, i32)> {
         V::I32x4ShrU => (VShiftOp::ShrU32, 32),
         V::I64x2Shl => (VShiftOp::Shl64, 64),
         V::I64x2ShrU => (VShiftOp::ShrU64, 64),
+        V::I64x2ShrS => (VShiftOp::ShrS64, 64),
+        V::I8x16Shl => (VShiftOp::Shl8, 8),
+        V::I8x16ShrU => (VShiftOp::ShrU8, 8),
+        V::I8x16ShrS => (VShiftOp::ShrS8, 8),
         _ => return None,
     })
 }
@@ -415,6 +542,17 @@ fn vload_kind(kind: V128Mem) -> VLoadKind {
 
 /// How `extract_lane` reads its lane from the vector's cells: the load
 /// kind, the float size (for float lanes) and the lane's bytes.
+/// How a lane load or store (`v128.load8_lane` and kin) moves its lane
+/// through a general register.
+fn lane_access(kind: V128Mem) -> (LoadKind, VLanes) {
+    match kind {
+        V128Mem::Load8Lane | V128Mem::Store8Lane => (LoadKind::U8, VLanes::I8),
+        V128Mem::Load16Lane | V128Mem::Store16Lane => (LoadKind::U16, VLanes::I16),
+        V128Mem::Load32Lane | V128Mem::Store32Lane => (LoadKind::U32, VLanes::I32),
+        _ => (LoadKind::U64, VLanes::I64),
+    }
+}
+
 fn extract_kind(op: V128Op) -> (LoadKind, Option<FSize>, i32) {
     match op {
         V128Op::I8x16ExtractLaneS => (LoadKind::S8To32, None, 1),
@@ -774,14 +912,14 @@ impl Lowerer<'_> {
             .ok_or_else(|| "v128 operation out of range".to_string())
     }
 
-    /// A SIMD operation compiled code leaves to the runtime
-    /// ([`super::libcalls::v128`]), which runs it on the frame's cells as
-    /// the interpreter does: every register is stored to its home cell
-    /// first, so that each operand is in its cell, and reloaded after, so
-    /// that a result written to a register's home reaches the register.
-    /// `regs` are the instruction's cells (`dst`, then operands), `id` its
-    /// `V128Op` or `V128Mem`.
-    fn v128_slow(&mut self, kind: V128Slow, id: u16, regs: [Reg; 4], lane: u8, mem: (u32, u64)) {
+    /// A SIMD memory access at an offset beyond the guard region, left to
+    /// the runtime ([`super::libcalls::v128`]), which runs it on the
+    /// frame's cells as the interpreter does: every register is stored to
+    /// its home cell first, so that each operand is in its cell, and
+    /// reloaded after, so that a result written to a register's home
+    /// reaches the register. `regs` are the instruction's cells (`dst`,
+    /// the address, the vector), `id` its `V128Mem`.
+    fn v128_slow(&mut self, kind: V128Slow, id: u16, regs: [Reg; 3], lane: u8, mem: (u32, u64)) {
         let b = self.body;
         let all = crate::ir::CallSave {
             at: 0,
@@ -791,8 +929,7 @@ impl Lowerer<'_> {
         self.save_registers(all, true);
         let word =
             id as u64 | (regs[0] as u64) << 16 | (regs[1] as u64) << 32 | (regs[2] as u64) << 48;
-        let extra =
-            regs[3] as u64 | (lane as u64) << 16 | (kind as u64) << 24 | (mem.0 as u64) << 32;
+        let extra = (lane as u64) << 16 | (kind as u64) << 24 | (mem.0 as u64) << 32;
         self.helper(
             Libcall::V128,
             &[Loc::G(FP), Loc::K(word), Loc::K(extra), Loc::K(mem.1)],
@@ -802,15 +939,58 @@ impl Lowerer<'_> {
         self.v128_cached = None;
     }
 
-    /// The address of a SIMD access that compiled code makes itself (a
-    /// whole-vector store, a load that is not a lane load): in a 32-bit
-    /// memory when the guard region covers the access, in a 64-bit one
-    /// checked against its size. `None` sends the access to
+    /// A ternary SIMD operation other than a lane select (one
+    /// [`ternary_inline`] names): the relaxed
+    /// multiply-adds, unfused (the product rounded, then the sum, as the
+    /// deterministic profile has it), and the relaxed dot product with
+    /// accumulation.
+    fn v128_ternary(&mut self, op: V128Op, [dst, a, b, c]: [Reg; 4]) {
+        use V128Op as V;
+        let (mul, add, sub) = match op {
+            V::F32x4RelaxedMadd | V::F32x4RelaxedNmadd => {
+                (VBinOp::MulF32, VBinOp::AddF32, VBinOp::SubF32)
+            }
+            V::F64x2RelaxedMadd | V::F64x2RelaxedNmadd => {
+                (VBinOp::MulF64, VBinOp::AddF64, VBinOp::SubF64)
+            }
+            _ => (VBinOp::DotI8SatS, VBinOp::AddI32, VBinOp::SubI32),
+        };
+        let fb = self.vsrc(b, FS2);
+        self.vget(FS1, a);
+        self.m.vbin(mul, FS1, fb);
+        // FS1 no longer holds what it may have cached.
+        self.v128_cached = None;
+        match op {
+            V::F32x4RelaxedNmadd | V::F64x2RelaxedNmadd => {
+                // `-(a * b) + c` is `c - a * b`.
+                self.vget(FS2, c);
+                self.m.vbin(sub, FS2, FS1);
+                self.m.fmov(FSize::F64, FS1, FS2);
+            }
+            V::I32x4RelaxedDotI8x16I7x16AddS => {
+                // The i16 sums paired into i32 lanes, then `c` added.
+                let pairs = VUnOp::ExtAddPairwise {
+                    from: VLanes::I16,
+                    signed: true,
+                };
+                self.m.vun(pairs, FS2, FS1);
+                let fc = self.vsrc(c, FS1);
+                self.m.vbin(add, FS2, fc);
+                self.m.fmov(FSize::F64, FS1, FS2);
+            }
+            _ => {
+                let fc = self.vsrc(c, FS2);
+                self.m.vbin(add, FS1, fc);
+            }
+        }
+        self.vput(dst);
+    }
+
+    /// The address of a SIMD access: in a 32-bit memory when the guard
+    /// region covers the access, in a 64-bit one checked against its size.
+    /// `None` (an offset beyond the guard) sends the access to
     /// [`Lowerer::v128_slow`].
     fn v128_address(&mut self, memory: u32, ptr: Reg, offset: u64, kind: V128Mem) -> Option<Mem> {
-        if kind.is_lane_load() || (kind.is_store() && kind != V128Mem::Store) {
-            return None;
-        }
         let guard = self.module.engine.config().memory_guard_size;
         if self.module.env.memories[memory as usize].is_64() {
             return Some(self.address64(memory, ptr, offset, kind.size()));
@@ -2124,7 +2304,7 @@ impl Lowerer<'_> {
                         self.m.vun(vop, d, fs);
                         self.vdone(dst, d);
                     }
-                    None => self.v128_slow(V128Slow::Unary, op as u16, [dst, src, 0, 0], 0, (0, 0)),
+                    None => return Err(no_sse(op)),
                 },
                 Op::V128Binary { dst, a, b } => {
                     let op = self.v128_op(next)?;
@@ -2138,19 +2318,27 @@ impl Lowerer<'_> {
                             self.vdone(dst, d);
                         }
                         None => match sse_compare(op) {
-                            Some(Compare { first, eq, negate }) => {
-                                // `first(b, a)`, then (for the unsigned ones)
-                                // whether that equals `a`, then perhaps `!`.
+                            Some(Compare {
+                                first,
+                                swap,
+                                eq,
+                                negate,
+                            }) => {
+                                // `first(b, a)` (or `first(a, b)`), then
+                                // (for the unsigned ones) whether that
+                                // equals `a`, then perhaps `!`.
                                 self.vget(FS2, b);
                                 self.vget(FS1, a);
-                                self.m.vbin(first, FS2, FS1);
+                                let (t, other) = if swap { (FS1, FS2) } else { (FS2, FS1) };
+                                self.m.vbin(first, t, other);
                                 if let Some(eq) = eq {
-                                    self.m.vbin(eq, FS2, FS1);
+                                    self.m.vbin(eq, t, other);
                                 }
                                 if negate {
-                                    self.m.vun(VUnOp::Not, FS1, FS2);
+                                    self.m.vun(VUnOp::Not, other, t);
+                                    self.m.fmov(F64, FS1, other);
                                 } else {
-                                    self.m.fmov(F64, FS1, FS2);
+                                    self.m.fmov(F64, FS1, t);
                                 }
                                 self.vput(dst);
                             }
@@ -2166,13 +2354,7 @@ impl Lowerer<'_> {
                                 self.m.vswizzle(d, FS2);
                                 self.vdone(dst, d);
                             }
-                            None => self.v128_slow(
-                                V128Slow::Binary,
-                                op as u16,
-                                [dst, a, b, 0],
-                                0,
-                                (0, 0),
-                            ),
+                            None => return Err(no_sse(op)),
                         },
                     }
                     skip = 1;
@@ -2197,8 +2379,10 @@ impl Lowerer<'_> {
                         self.vget(d, a);
                         self.m.vbitselect(d, fb, Self::cell(8 * c as i32));
                         self.vdone(dst, d);
+                    } else if ternary_inline(op) {
+                        self.v128_ternary(op, [dst, a, b, c]);
                     } else {
-                        self.v128_slow(V128Slow::Ternary, op as u16, [dst, a, b, c], 0, (0, 0));
+                        return Err(no_sse(op));
                     }
                     skip = 2;
                 }
@@ -2217,13 +2401,7 @@ impl Lowerer<'_> {
                             self.m.vshift(vop, d, FS2);
                             self.vdone(dst, d);
                         }
-                        None => self.v128_slow(
-                            V128Slow::Shift,
-                            op as u16,
-                            [dst, a, count, 0],
-                            0,
-                            (0, 0),
-                        ),
+                        None => return Err(no_sse(op)),
                     }
                     skip = 1;
                 }
@@ -2234,29 +2412,16 @@ impl Lowerer<'_> {
                     self.m.vsplat(splat_lanes(op), d, S1);
                     self.vdone(dst, d);
                 }
-                Op::V128Test { dst, src, op } => {
-                    let test = match op {
-                        V128Op::V128AnyTrue => Some(VTestOp::AnyTrue),
-                        V128Op::I8x16AllTrue => Some(VTestOp::AllTrue(VLanes::I8)),
-                        V128Op::I16x8AllTrue => Some(VTestOp::AllTrue(VLanes::I16)),
-                        V128Op::I32x4AllTrue => Some(VTestOp::AllTrue(VLanes::I32)),
-                        V128Op::I64x2AllTrue => Some(VTestOp::AllTrue(VLanes::I64)),
-                        V128Op::I8x16Bitmask => Some(VTestOp::BitmaskI8),
-                        _ => None,
-                    };
-                    match test {
-                        Some(test) => {
-                            let f = self.vread(src);
-                            self.m.vtest(test, S1, f);
-                            let d = self.loc(dst);
-                            self.store_int(d, S1);
-                            self.scalar_written(dst);
-                        }
-                        None => {
-                            self.v128_slow(V128Slow::Test, op as u16, [dst, src, 0, 0], 0, (0, 0))
-                        }
+                Op::V128Test { dst, src, op } => match sse_test(op) {
+                    Some(test) => {
+                        let f = self.vread(src);
+                        self.m.vtest(test, S1, f);
+                        let d = self.loc(dst);
+                        self.store_int(d, S1);
+                        self.scalar_written(dst);
                     }
-                }
+                    None => return Err(no_sse(op)),
+                },
                 Op::V128Extract { dst, src, op } => {
                     // The lane, read from the vector's cells as a load would.
                     let lane = self.imm(next) as i32;
@@ -2353,7 +2518,7 @@ impl Lowerer<'_> {
                         None => self.v128_slow(
                             V128Slow::Load,
                             kind as u16,
-                            [dst, ptr, 0, 0],
+                            [dst, ptr, 0],
                             0,
                             (memory, offset),
                         ),
@@ -2363,14 +2528,31 @@ impl Lowerer<'_> {
                 Op::V128LoadLane { dst, ptr, vec } => {
                     let (offset, memory) = self.memarg64(next);
                     let imm = self.imm(next + 3);
-                    let (kind, lane) = (imm as u8 as u16, (imm >> 8) as u8);
-                    self.v128_slow(
-                        V128Slow::LoadLane,
-                        kind,
-                        [dst, ptr, vec, 0],
-                        lane,
-                        (memory, offset),
-                    );
+                    let (id, lane) = (imm as u8, (imm >> 8) as u8);
+                    let kind = V128Mem::ALL
+                        .get(id as usize)
+                        .copied()
+                        .ok_or("v128 access out of range")?;
+                    match self.v128_address(memory, ptr, offset, kind) {
+                        Some(mem) => {
+                            // The lane into rdx (the address may use the
+                            // scratch registers), then into the vector.
+                            let (load, lanes) = lane_access(kind);
+                            let at = self.m.load(load, x::RDX, mem);
+                            self.site(at, TrapCode::MemoryOutOfBounds);
+                            let d = self.vdst(dst, FS1);
+                            self.vget(d, vec);
+                            self.m.vinsert(lanes, d, x::RDX, lane);
+                            self.vdone(dst, d);
+                        }
+                        None => self.v128_slow(
+                            V128Slow::LoadLane,
+                            id as u16,
+                            [dst, ptr, vec],
+                            lane,
+                            (memory, offset),
+                        ),
+                    }
                     skip = 4;
                 }
                 Op::V128Store { ptr, val, kind } => {
@@ -2378,15 +2560,25 @@ impl Lowerer<'_> {
                     let lane = self.imm(next + 3) as u8;
                     // The value first: the address may use the scratch registers.
                     let f = self.vread(val);
+                    let (_, lanes) = lane_access(kind);
+                    if kind != V128Mem::Store {
+                        self.m.vextract(lanes, x::RDX, f, lane);
+                    }
                     match self.v128_address(memory, ptr, offset, kind) {
                         Some(mem) => {
-                            let at = self.m.vstore(mem, f);
+                            let at = match kind {
+                                V128Mem::Store => self.m.vstore(mem, f),
+                                V128Mem::Store8Lane => self.m.store(StoreKind::B8, mem, x::RDX),
+                                V128Mem::Store16Lane => self.m.store(StoreKind::B16, mem, x::RDX),
+                                V128Mem::Store32Lane => self.m.store(StoreKind::B32, mem, x::RDX),
+                                _ => self.m.store(StoreKind::B64, mem, x::RDX),
+                            };
                             self.site(at, TrapCode::MemoryOutOfBounds);
                         }
                         None => self.v128_slow(
                             V128Slow::Store,
                             kind as u16,
-                            [0, ptr, val, 0],
+                            [0, ptr, val],
                             lane,
                             (memory, offset),
                         ),
@@ -3177,4 +3369,33 @@ fn fused(op: &Op<Reg>) -> Option<(Cond, Size, Reg, Reg, i16)> {
         Op::BrIfI64GeU { a, b, offset } => (Cond::GeU, S64, a, b, offset),
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::Shape;
+
+    /// Every lane operation is SSE in compiled code; none needs the
+    /// runtime helper, which serves only accesses at offsets beyond the
+    /// guard region.
+    #[test]
+    fn every_lane_operation_has_an_sse_lowering() {
+        let swizzle = [V128Op::I8x16Swizzle, V128Op::I8x16RelaxedSwizzle];
+        let missing: Vec<V128Op> = V128Op::ALL
+            .iter()
+            .copied()
+            .filter(|&op| match op.shape() {
+                Shape::Unary => sse_unary(op).is_none(),
+                Shape::Binary => {
+                    sse_binary(op).is_none() && sse_compare(op).is_none() && !swizzle.contains(&op)
+                }
+                Shape::Shift => sse_shift(op).is_none(),
+                Shape::Test => sse_test(op).is_none(),
+                Shape::Ternary => !ternary_inline(op),
+                Shape::Splat | Shape::Extract | Shape::Replace => false,
+            })
+            .collect();
+        assert_eq!(missing, []);
+    }
 }

@@ -59,7 +59,7 @@ fn settings(engine: &Engine) -> String {
 fn target(engine: &Engine) -> String {
     let machine = format!("{}-{}", std::env::consts::ARCH, std::env::consts::OS);
     match engine.config().strategy {
-        crate::Strategy::Jit => format!("{machine} (sse4.1, popcnt, lzcnt, bmi1)"),
+        crate::Strategy::Jit => format!("{machine} (sse4.1, sse4.2, popcnt, lzcnt, bmi1)"),
         _ => machine,
     }
 }
