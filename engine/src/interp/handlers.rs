@@ -31,6 +31,7 @@ use super::state::{
 use crate::error::TrapCode;
 use crate::ir::{FuncBody, MemKind, Op, Opcode, Reg};
 use crate::runtime::bulk;
+use crate::simd::V128Bits;
 
 /// An instruction's handler. Each instruction's [`Slot`](crate::ir::Slot)
 /// holds the address of its own.
@@ -235,22 +236,36 @@ unsafe fn f64_(fp: *mut u64, r: Reg) -> f64 {
 
 /// The `v128` in cells `r` and `r + 1`.
 #[inline(always)]
-unsafe fn v128_(fp: *mut u64, r: Reg) -> u128 {
-    // SAFETY: a v128 register's two cells are frame cells. They are read
-    // (and written) one cell at a time: the lane operations take and give
-    // the vector in two integer registers, so a result is stored as two
-    // 8-byte halves, and one 16-byte read of them would miss the
-    // store-to-load forwarding (measured: simd_hash 25% slower).
-    unsafe { u64_(fp, r) as u128 | (u64_(fp, r + 1) as u128) << 64 }
+unsafe fn v128_(fp: *mut u64, r: Reg) -> V128Bits {
+    // SAFETY: a v128 register's two cells are frame cells, consecutive, so
+    // its 16 bytes are one object at the first (8-aligned, hence the
+    // unaligned read). One 16-byte read puts the vector in an SSE register,
+    // where the inlined lane operation works on it; the SIMD handlers write
+    // a vector whole too (`put_v128`), so reading one just written takes
+    // the stored value by forwarding.
+    unsafe { fp.add(r as usize).cast::<V128Bits>().read_unaligned() }
 }
 
-/// Writes a `v128` to cells `r` and `r + 1`.
+/// Writes a `v128` to cells `r` and `r + 1`, as one 16-byte store: a
+/// vector the lane code built in general registers (a splat, a lane
+/// insert) would otherwise be stored as two halves, and the next
+/// instruction's 16-byte read of it would miss store forwarding (on
+/// `simd_gemm`, whose inner loop splats, that made the interpreter 30%
+/// slower).
 #[inline(always)]
-unsafe fn put_v128(fp: *mut u64, r: Reg, v: u128) {
-    // SAFETY: as `v128_`.
-    unsafe {
-        put(fp, r, v as u64);
-        put(fp, r + 1, (v >> 64) as u64);
+unsafe fn put_v128(fp: *mut u64, r: Reg, v: V128Bits) {
+    let p = unsafe { fp.add(r as usize) };
+    #[cfg(target_arch = "x86_64")]
+    {
+        use core::arch::x86_64::{__m128i, _mm_storeu_si128};
+        // SAFETY: as `v128_`; SSE2 is part of the x86_64 baseline, and
+        // `__m128i` is 16 bytes as `V128Bits` is, any bits valid.
+        unsafe { _mm_storeu_si128(p.cast(), core::mem::transmute::<V128Bits, __m128i>(v)) }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        // SAFETY: as `v128_`.
+        unsafe { p.cast::<V128Bits>().write_unaligned(v) }
     }
 }
 
@@ -266,27 +281,41 @@ unsafe fn v128_op(ip: Ip) -> crate::ir::V128Op {
     }
 }
 
-/// The `size` bytes (1 to 16) at `p`, little-endian, zero-extended.
+/// The `size` bytes (1, 2, 4 or 8) at `p`, zero-extended: one load of
+/// that width, where a byte copy of a variable length would go through a
+/// buffer.
 ///
 /// # Safety
 /// `p` must point at `size` bytes of a memory.
 #[inline(always)]
-unsafe fn load_bytes(p: *mut u8, size: u64) -> u128 {
-    let mut bytes = [0u8; 16];
-    // SAFETY: as the function's contract; `size` is at most 16.
-    unsafe { core::ptr::copy_nonoverlapping(p, bytes.as_mut_ptr(), size as usize) };
-    u128::from_le_bytes(bytes)
+unsafe fn load_low(p: *mut u8, size: u64) -> u64 {
+    // SAFETY: as the function's contract.
+    unsafe {
+        match size {
+            8 => p.cast::<u64>().read_unaligned(),
+            4 => u64::from(p.cast::<u32>().read_unaligned()),
+            2 => u64::from(p.cast::<u16>().read_unaligned()),
+            _ => u64::from(*p),
+        }
+    }
 }
 
-/// Stores the low `size` bytes (1 to 16) of `v` at `p`, little-endian.
+/// Stores the low `size` bytes (1, 2, 4 or 8) of `v` at `p`, as one
+/// store of that width.
 ///
 /// # Safety
-/// As [`load_bytes`].
+/// `p` must point at `size` bytes of a memory.
 #[inline(always)]
-unsafe fn store_bytes(p: *mut u8, size: u64, v: u128) {
-    let bytes = v.to_le_bytes();
+unsafe fn store_low(p: *mut u8, size: u64, v: u64) {
     // SAFETY: as the function's contract.
-    unsafe { core::ptr::copy_nonoverlapping(bytes.as_ptr(), p, size as usize) };
+    unsafe {
+        match size {
+            8 => p.cast::<u64>().write_unaligned(v),
+            4 => p.cast::<u32>().write_unaligned(v as u32),
+            2 => p.cast::<u16>().write_unaligned(v as u16),
+            _ => *p = v as u8,
+        }
+    }
 }
 
 /// Takes a branch by `off` instructions from the branch at `ip`. A
@@ -1152,15 +1181,17 @@ handler! {
     }
     GlobalGetV128(ip, fp, mem, len, cx) {
         operands!(ip, GlobalGetV128 { dst, global });
-        // A v128 global's pointer is to all 128 bits (`GlobalEntity`).
+        // A v128 global's pointer is to all 128 bits (`GlobalEntity`), a
+        // `u128`: read unaligned so as not to rely on its alignment being
+        // `V128Bits`'s.
         let p = *(*cx).globals.add(global as usize);
-        put_v128(fp, dst, p.cast::<u128>().read());
+        put_v128(fp, dst, p.cast::<V128Bits>().read_unaligned());
         dispatch(ip.add(1), fp, mem, len, cx)
     }
     GlobalSetV128(ip, fp, mem, len, cx) {
         operands!(ip, GlobalSetV128 { src, global });
         let p = *(*cx).globals.add(global as usize);
-        p.cast::<u128>().write(v128_(fp, src));
+        p.cast::<V128Bits>().write_unaligned(v128_(fp, src));
         dispatch(ip.add(1), fp, mem, len, cx)
     }
     V128Unary(ip, fp, mem, len, cx) {
@@ -1214,7 +1245,7 @@ handler! {
     V128Shuffle(ip, fp, mem, len, cx) {
         operands!(ip, V128Shuffle { dst, a, b });
         let lanes = super::state::operand(ip.add(1), 0);
-        let lanes = v128_(fp, lanes).to_le_bytes();
+        let lanes: [u8; 16] = crate::simd::lanes(v128_(fp, lanes));
         put_v128(fp, dst, crate::simd::i8x16_shuffle(v128_(fp, a), v128_(fp, b), lanes));
         dispatch(ip.add(2), fp, mem, len, cx)
     }
@@ -1223,7 +1254,11 @@ handler! {
         let Some(p) = addr64(ip, fp, ptr, kind.size(), mem, len, cx) else {
             return trap(cx, TrapCode::MemoryOutOfBounds);
         };
-        put_v128(fp, dst, kind.loaded(load_bytes(p, kind.size())));
+        let v = match kind.size() {
+            16 => p.cast::<V128Bits>().read_unaligned(),
+            size => kind.loaded(load_low(p, size)),
+        };
+        put_v128(fp, dst, v);
         dispatch(ip.add(4), fp, mem, len, cx)
     }
     V128LoadLane(ip, fp, mem, len, cx) {
@@ -1233,7 +1268,7 @@ handler! {
         let Some(p) = addr64(ip, fp, ptr, kind.size(), mem, len, cx) else {
             return trap(cx, TrapCode::MemoryOutOfBounds);
         };
-        let bits = load_bytes(p, kind.size()) as u64;
+        let bits = load_low(p, kind.size());
         put_v128(fp, dst, kind.load_lane(v128_(fp, vec), bits, (value >> 8) as u8));
         dispatch(ip.add(5), fp, mem, len, cx)
     }
@@ -1243,7 +1278,14 @@ handler! {
         let Some(p) = addr64(ip, fp, ptr, kind.size(), mem, len, cx) else {
             return trap(cx, TrapCode::MemoryOutOfBounds);
         };
-        store_bytes(p, kind.size(), kind.stored(v128_(fp, val), lane as u8));
+        let v = v128_(fp, val);
+        match kind.size() {
+            16 => p.cast::<V128Bits>().write_unaligned(v),
+            size => {
+                let [low, _]: [u64; 2] = crate::simd::lanes(kind.stored(v, lane as u8));
+                store_low(p, size, low);
+            }
+        }
         dispatch(ip.add(5), fp, mem, len, cx)
     }
     GlobalSet(ip, fp, mem, len, cx) {
@@ -1911,9 +1953,12 @@ compare_branch! {
 macro_rules! v128_op_handlers {
     (Unary { $($u:ident => $uf:ident,)* }
      Binary { $($b:ident => $bf:ident,)* }
-     Ternary $_t:tt
+     Ternary { $($t:ident => $tf:ident,)* }
      Shift { $($s:ident => $sf:ident,)* }
-     $($_rest:tt)*) => {
+     Splat { $($p:ident => $pf:ident,)* }
+     Test { $($q:ident => $qf:ident,)* }
+     Extract { $($e:ident => $ef:ident,)* }
+     Replace { $($r:ident => $rf:ident,)* }) => {
         #[allow(non_snake_case)]
         mod v128_op_handlers {
             use super::*;
@@ -1950,13 +1995,74 @@ macro_rules! v128_op_handlers {
                 }
             )*
 
+            $(
+                pub(super) unsafe fn $t(ip: Ip, fp: *mut u64, mem: *mut u8, _: Acc, len: u64, cx: *mut Exec) -> Flow {
+                    // SAFETY: as the shape's handler.
+                    unsafe {
+                        operands!(ip, V128Ternary { dst, a, b });
+                        let c = crate::interp::state::operand(ip.add(1), 0);
+                        let v = crate::simd::$tf(v128_(fp, a), v128_(fp, b), v128_(fp, c));
+                        put_v128(fp, dst, v);
+                        dispatch(ip.add(3), fp, mem, len, cx)
+                    }
+                }
+            )*
+            $(
+                pub(super) unsafe fn $p(ip: Ip, fp: *mut u64, mem: *mut u8, _: Acc, len: u64, cx: *mut Exec) -> Flow {
+                    // SAFETY: as the shape's handler.
+                    unsafe {
+                        operands!(ip, V128Splat { dst, src, op: _ });
+                        put_v128(fp, dst, crate::simd::$pf(u64_(fp, src)));
+                        dispatch(ip.add(1), fp, mem, len, cx)
+                    }
+                }
+            )*
+            $(
+                pub(super) unsafe fn $q(ip: Ip, fp: *mut u64, mem: *mut u8, _: Acc, len: u64, cx: *mut Exec) -> Flow {
+                    // SAFETY: as the shape's handler.
+                    unsafe {
+                        operands!(ip, V128Test { dst, src, op: _ });
+                        put(fp, dst, crate::simd::$qf(v128_(fp, src)));
+                        dispatch(ip.add(1), fp, mem, len, cx)
+                    }
+                }
+            )*
+            $(
+                pub(super) unsafe fn $e(ip: Ip, fp: *mut u64, mem: *mut u8, _: Acc, len: u64, cx: *mut Exec) -> Flow {
+                    // SAFETY: as the shape's handler.
+                    unsafe {
+                        operands!(ip, V128Extract { dst, src, op: _ });
+                        let Op::Imm { value: lane } = (*ip.add(1)).op else { unreachable_unchecked() };
+                        put(fp, dst, crate::simd::$ef(v128_(fp, src), lane as u8));
+                        dispatch(ip.add(2), fp, mem, len, cx)
+                    }
+                }
+            )*
+            $(
+                pub(super) unsafe fn $r(ip: Ip, fp: *mut u64, mem: *mut u8, _: Acc, len: u64, cx: *mut Exec) -> Flow {
+                    // SAFETY: as the shape's handler.
+                    unsafe {
+                        operands!(ip, V128Replace { dst, src, x });
+                        let Op::Imm { value } = (*ip.add(1)).op else { unreachable_unchecked() };
+                        let v = crate::simd::$rf(v128_(fp, src), u64_(fp, x), (value >> 16) as u8);
+                        put_v128(fp, dst, v);
+                        dispatch(ip.add(2), fp, mem, len, cx)
+                    }
+                }
+            )*
+
             /// The handler of operation `op` of an instruction of shape
             /// `shape`, if it has its own.
             pub(super) fn of(shape: Opcode, op: V128Op) -> Option<Handler> {
                 Some(match (shape, op) {
                     $((Opcode::V128Unary, V128Op::$u) => $u,)*
                     $((Opcode::V128Binary, V128Op::$b) => $b,)*
+                    $((Opcode::V128Ternary, V128Op::$t) => $t,)*
                     $((Opcode::V128Shift, V128Op::$s) => $s,)*
+                    $((Opcode::V128Splat, V128Op::$p) => $p,)*
+                    $((Opcode::V128Test, V128Op::$q) => $q,)*
+                    $((Opcode::V128Extract, V128Op::$e) => $e,)*
+                    $((Opcode::V128Replace, V128Op::$r) => $r,)*
                     _ => return None,
                 })
             }
@@ -1966,17 +2072,81 @@ macro_rules! v128_op_handlers {
 
 crate::ir::for_each_v128_op!(v128_op_handlers);
 
-/// Points the slot of each SIMD lane operation of a unary, binary or shift
-/// instruction at its operation's own handler (under the threaded dispatch,
-/// where a slot's handler is what runs).
+/// `v128.load` of the one kind `V128Mem::ALL[K]`, whose size and lane
+/// conversion are then fixed where the generic handler branches on them.
+unsafe fn v128_load_of<const K: usize>(
+    ip: Ip,
+    fp: *mut u64,
+    mem: *mut u8,
+    _: Acc,
+    len: u64,
+    cx: *mut Exec,
+) -> Flow {
+    // SAFETY: as `V128Load`'s handler; `specialize` gives this handler to
+    // loads of kind `K` only.
+    unsafe {
+        operands!(ip, V128Load { dst, ptr, kind: _ });
+        let kind = crate::ir::V128Mem::ALL[K];
+        let Some(p) = addr64(ip, fp, ptr, kind.size(), mem, len, cx) else {
+            return trap(cx, TrapCode::MemoryOutOfBounds);
+        };
+        let v = match kind.size() {
+            16 => p.cast::<V128Bits>().read_unaligned(),
+            size => kind.loaded(load_low(p, size)),
+        };
+        put_v128(fp, dst, v);
+        dispatch(ip.add(4), fp, mem, len, cx)
+    }
+}
+
+/// [`v128_load_of`] for each kind of `v128.load` (the `V128Mem`s before the
+/// lane loads).
+const V128_LOADS: [Handler; 13] = [
+    v128_load_of::<0>,
+    v128_load_of::<1>,
+    v128_load_of::<2>,
+    v128_load_of::<3>,
+    v128_load_of::<4>,
+    v128_load_of::<5>,
+    v128_load_of::<6>,
+    v128_load_of::<7>,
+    v128_load_of::<8>,
+    v128_load_of::<9>,
+    v128_load_of::<10>,
+    v128_load_of::<11>,
+    v128_load_of::<12>,
+];
+const _: () = assert!(
+    crate::ir::V128Mem::ALL[12] as u8 == crate::ir::V128Mem::Load64Zero as u8
+        && crate::ir::V128Mem::ALL[13] as u8 == crate::ir::V128Mem::Load8Lane as u8,
+    "V128_LOADS covers the kinds of v128.load"
+);
+
+/// Points the slot of each SIMD lane operation at its operation's own
+/// handler (under the threaded dispatch, where a slot's handler is what
+/// runs), so that the operation costs no second dispatch and its lane code
+/// is compiled on its own, where it vectorises.
 pub(crate) fn specialize(code: &mut [crate::ir::Slot]) {
+    // The operation in the `imm` word at `at` (its low bits, by `mask`).
+    let op_at = |code: &[crate::ir::Slot], at: usize, mask: u32| match code.get(at).map(|s| s.op) {
+        Some(Op::Imm { value }) => crate::ir::V128Op::ALL.get((value & mask) as usize).copied(),
+        _ => None,
+    };
     for i in 0..code.len() {
         let op = match code[i].op {
-            Op::V128Unary { op, .. } => Some(op),
-            Op::V128Binary { .. } | Op::V128Shift { .. } => match code.get(i + 1).map(|s| s.op) {
-                Some(Op::Imm { value }) => crate::ir::V128Op::ALL.get(value as usize).copied(),
-                _ => None,
-            },
+            Op::V128Unary { op, .. }
+            | Op::V128Splat { op, .. }
+            | Op::V128Test { op, .. }
+            | Op::V128Extract { op, .. } => Some(op),
+            Op::V128Binary { .. } | Op::V128Shift { .. } => op_at(code, i + 1, u32::MAX),
+            Op::V128Ternary { .. } => op_at(code, i + 2, u32::MAX),
+            Op::V128Replace { .. } => op_at(code, i + 1, 0xffff),
+            Op::V128Load { kind, .. } => {
+                if let Some(&handler) = V128_LOADS.get(kind as usize) {
+                    code[i].handler = handler;
+                }
+                None
+            }
             _ => None,
         };
         if let Some(handler) = op.and_then(|op| v128_op_handlers::of(code[i].op.opcode(), op)) {

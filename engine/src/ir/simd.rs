@@ -9,6 +9,7 @@
 //! same bits.
 
 use super::wire::Wire;
+use crate::simd::V128Bits;
 use wasmparser::Operator;
 
 /// The shape of a [`V128Op`]: its operands and result, and so the IR
@@ -83,52 +84,52 @@ macro_rules! v128_eval {
         impl V128Op {
             /// A unary operation of `a`.
             #[inline]
-            pub(crate) fn unary(self, a: u128) -> u128 {
+            pub(crate) fn unary(self, a: V128Bits) -> V128Bits {
                 match self {
                     $(V128Op::$u => crate::simd::$uf(a),)*
-                    _ => 0,
+                    _ => V128Bits::ZERO,
                 }
             }
 
             /// A binary operation of `a` (pushed first) and `b`.
             #[inline]
-            pub(crate) fn binary(self, a: u128, b: u128) -> u128 {
+            pub(crate) fn binary(self, a: V128Bits, b: V128Bits) -> V128Bits {
                 match self {
                     $(V128Op::$b => crate::simd::$bf(a, b),)*
-                    _ => 0,
+                    _ => V128Bits::ZERO,
                 }
             }
 
             /// A ternary operation of `a`, `b` and `c`, in stack order.
             #[inline]
-            pub(crate) fn ternary(self, a: u128, b: u128, c: u128) -> u128 {
+            pub(crate) fn ternary(self, a: V128Bits, b: V128Bits, c: V128Bits) -> V128Bits {
                 match self {
                     $(V128Op::$t => crate::simd::$tf(a, b, c),)*
-                    _ => 0,
+                    _ => V128Bits::ZERO,
                 }
             }
 
             /// A lane-wise shift of `a` by `count` (taken modulo the lane width).
             #[inline]
-            pub(crate) fn shift(self, a: u128, count: u32) -> u128 {
+            pub(crate) fn shift(self, a: V128Bits, count: u32) -> V128Bits {
                 match self {
                     $(V128Op::$s => crate::simd::$sf(a, count),)*
-                    _ => 0,
+                    _ => V128Bits::ZERO,
                 }
             }
 
             /// Every lane set to the scalar in cell `x`.
             #[inline]
-            pub(crate) fn splat(self, x: u64) -> u128 {
+            pub(crate) fn splat(self, x: u64) -> V128Bits {
                 match self {
                     $(V128Op::$p => crate::simd::$pf(x),)*
-                    _ => 0,
+                    _ => V128Bits::ZERO,
                 }
             }
 
             /// A test of `a`, as an i32.
             #[inline]
-            pub(crate) fn test(self, a: u128) -> u32 {
+            pub(crate) fn test(self, a: V128Bits) -> u32 {
                 match self {
                     $(V128Op::$q => crate::simd::$qf(a),)*
                     _ => 0,
@@ -137,7 +138,7 @@ macro_rules! v128_eval {
 
             /// Lane `lane` of `a`, as a cell.
             #[inline]
-            pub(crate) fn extract(self, a: u128, lane: u8) -> u64 {
+            pub(crate) fn extract(self, a: V128Bits, lane: u8) -> u64 {
                 match self {
                     $(V128Op::$e => crate::simd::$ef(a, lane),)*
                     _ => 0,
@@ -146,10 +147,10 @@ macro_rules! v128_eval {
 
             /// `a` with lane `lane` replaced by the scalar in cell `x`.
             #[inline]
-            pub(crate) fn replace(self, a: u128, x: u64, lane: u8) -> u128 {
+            pub(crate) fn replace(self, a: V128Bits, x: u64, lane: u8) -> V128Bits {
                 match self {
                     $(V128Op::$r => crate::simd::$rf(a, x, lane),)*
-                    _ => 0,
+                    _ => V128Bits::ZERO,
                 }
             }
         }
@@ -535,11 +536,12 @@ impl V128Mem {
         )
     }
 
-    /// The vector a load makes of the `size()` bytes read, `bits` (little-
-    /// endian, zero-extended), for the loads that are not lane loads.
-    pub(crate) fn loaded(self, bits: u128) -> u128 {
+    /// The vector a load of fewer than 16 bytes makes of the `size()`
+    /// bytes read, zero-extended in `low`, for the loads that are not lane
+    /// loads (a whole-vector load takes its 16 bytes as they are).
+    #[inline(always)]
+    pub(crate) fn loaded(self, low: u64) -> V128Bits {
         use crate::simd;
-        let low = bits as u64;
         match self {
             V128Mem::Load8x8S => simd::v128_load8x8_s(low),
             V128Mem::Load8x8U => simd::v128_load8x8_u(low),
@@ -553,12 +555,12 @@ impl V128Mem {
             V128Mem::Load64Splat => simd::i64x2_splat(low),
             V128Mem::Load32Zero => simd::v128_load32_zero(low),
             V128Mem::Load64Zero => simd::v128_load64_zero(low),
-            _ => bits,
+            _ => V128Bits::from(u128::from(low)),
         }
     }
 
     /// `vec` with lane `lane` replaced by the `bits` a lane load read.
-    pub(crate) fn load_lane(self, vec: u128, bits: u64, lane: u8) -> u128 {
+    pub(crate) fn load_lane(self, vec: V128Bits, bits: u64, lane: u8) -> V128Bits {
         use crate::simd;
         match self {
             V128Mem::Load8Lane => simd::i8x16_replace_lane(vec, bits, lane),
@@ -568,14 +570,18 @@ impl V128Mem {
         }
     }
 
-    /// The bytes a store writes of `val` (the low `size()` of the result):
-    /// all of it, or lane `lane`.
-    pub(crate) fn stored(self, val: u128, lane: u8) -> u128 {
-        let bits = self.size() as u32 * 8;
-        match self {
-            V128Mem::Store => val,
-            _ => (val >> (bits * lane as u32)) & ((1u128 << bits) - 1),
-        }
+    /// The bytes a store writes of `val` (the first `size()` of the
+    /// result): all of it, or lane `lane`.
+    pub(crate) fn stored(self, val: V128Bits, lane: u8) -> V128Bits {
+        use crate::simd;
+        let bits = match self {
+            V128Mem::Store => return val,
+            V128Mem::Store8Lane => simd::i8x16_extract_lane_u(val, lane),
+            V128Mem::Store16Lane => simd::i16x8_extract_lane_u(val, lane),
+            V128Mem::Store32Lane => simd::i32x4_extract_lane(val, lane),
+            _ => simd::i64x2_extract_lane(val, lane),
+        };
+        simd::v128_load64_zero(bits)
     }
 }
 

@@ -424,6 +424,7 @@ pub(crate) unsafe extern "sysv64" fn v128(
     offset: u64,
 ) -> u64 {
     use crate::ir::V128Mem;
+    use crate::simd::{lanes, v128, V128Bits};
     let fp = fp as *mut u64;
     let field = |k: u32| (word >> (16 * k)) as u16 as usize;
     let (id, dst, ptr, vector) = (field(0), field(1), field(2), field(3));
@@ -441,7 +442,8 @@ pub(crate) unsafe extern "sysv64" fn v128(
     // checked against the memory's length before it is made.
     unsafe {
         let cell = |r: usize| *fp.add(r);
-        let get = |r: usize| cell(r) as u128 | (cell(r + 1) as u128) << 64;
+        // A v128's two cells are consecutive but only 8-aligned.
+        let get = |r: usize| fp.add(r).cast::<V128Bits>().read_unaligned();
         let (inner, inst) = parts(ctx);
         let m = inner.instances[inst].memories[memory] as usize;
         let (base, len) = (inner.memories[m].base(), inner.memories[m].len() as u64);
@@ -454,18 +456,19 @@ pub(crate) unsafe extern "sysv64" fn v128(
         };
         let p = base.add(ea as usize);
         if shape == V128Slow::Store {
-            let v = kind.stored(get(vector), lane).to_le_bytes();
+            let v: [u8; 16] = lanes(kind.stored(get(vector), lane));
             core::ptr::copy_nonoverlapping(v.as_ptr(), p, size as usize);
         } else {
             let mut bytes = [0u8; 16];
             core::ptr::copy_nonoverlapping(p, bytes.as_mut_ptr(), size as usize);
-            let bits = u128::from_le_bytes(bytes);
+            let bits: V128Bits = v128(bytes);
+            let [low, _]: [u64; 2] = lanes(bits);
             let v = match shape {
-                V128Slow::LoadLane => kind.load_lane(get(vector), bits as u64, lane),
-                _ => kind.loaded(bits),
+                V128Slow::LoadLane => kind.load_lane(get(vector), low, lane),
+                _ if size == 16 => bits,
+                _ => kind.loaded(low),
             };
-            *fp.add(dst) = v as u64;
-            *fp.add(dst + 1) = (v >> 64) as u64;
+            fp.add(dst).cast::<V128Bits>().write_unaligned(v);
         }
     }
     0

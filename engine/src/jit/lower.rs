@@ -540,8 +540,6 @@ fn vload_kind(kind: V128Mem) -> VLoadKind {
     }
 }
 
-/// How `extract_lane` reads its lane from the vector's cells: the load
-/// kind, the float size (for float lanes) and the lane's bytes.
 /// How a lane load or store (`v128.load8_lane` and kin) moves its lane
 /// through a general register.
 fn lane_access(kind: V128Mem) -> (LoadKind, VLanes) {
@@ -553,6 +551,8 @@ fn lane_access(kind: V128Mem) -> (LoadKind, VLanes) {
     }
 }
 
+/// How `extract_lane` reads its lane from the vector's cells: the load
+/// kind, the float size (for float lanes) and the lane's bytes.
 fn extract_kind(op: V128Op) -> (LoadKind, Option<FSize>, i32) {
     match op {
         V128Op::I8x16ExtractLaneS => (LoadKind::S8To32, None, 1),

@@ -9,7 +9,7 @@
 //! touch the sign bit; demotion and promotion keep a NaN's sign and the top
 //! of its payload and set the quiet bit; `trunc_sat` maps NaN to 0.
 
-use super::{lanes, v128};
+use super::{lanes, v128, V128Bits};
 
 /// The f32 quiet-NaN bit (top bit of the significand).
 const QUIET32: u32 = 0x0040_0000;
@@ -240,7 +240,7 @@ unary! {
 /// `i32x4.trunc_sat_f64x2_s_zero`: the two f64 lanes toward zero, saturated
 /// to the i32 range (NaN to 0), in lanes 0 and 1; lanes 2 and 3 zero.
 #[inline]
-pub(crate) fn i32x4_trunc_sat_f64x2_s_zero(a: u128) -> u128 {
+pub(crate) fn i32x4_trunc_sat_f64x2_s_zero(a: V128Bits) -> V128Bits {
     let [x, y]: [f64; 2] = lanes(a);
     v128([x as i32, y as i32, 0, 0])
 }
@@ -248,21 +248,21 @@ pub(crate) fn i32x4_trunc_sat_f64x2_s_zero(a: u128) -> u128 {
 /// `i32x4.trunc_sat_f64x2_u_zero`: the two f64 lanes toward zero, saturated
 /// to 0..=u32::MAX (NaN to 0), in lanes 0 and 1; lanes 2 and 3 zero.
 #[inline]
-pub(crate) fn i32x4_trunc_sat_f64x2_u_zero(a: u128) -> u128 {
+pub(crate) fn i32x4_trunc_sat_f64x2_u_zero(a: V128Bits) -> V128Bits {
     let [x, y]: [f64; 2] = lanes(a);
     v128([x as u32, y as u32, 0, 0])
 }
 
 /// `f64x2.convert_low_i32x4_s`: signed lanes 0 and 1 to f64 (exact).
 #[inline]
-pub(crate) fn f64x2_convert_low_i32x4_s(a: u128) -> u128 {
+pub(crate) fn f64x2_convert_low_i32x4_s(a: V128Bits) -> V128Bits {
     let [x, y, _, _]: [i32; 4] = lanes(a);
     v128([f64::from(x), f64::from(y)])
 }
 
 /// `f64x2.convert_low_i32x4_u`: unsigned lanes 0 and 1 to f64 (exact).
 #[inline]
-pub(crate) fn f64x2_convert_low_i32x4_u(a: u128) -> u128 {
+pub(crate) fn f64x2_convert_low_i32x4_u(a: V128Bits) -> V128Bits {
     let [x, y, _, _]: [u32; 4] = lanes(a);
     v128([f64::from(x), f64::from(y)])
 }
@@ -270,7 +270,7 @@ pub(crate) fn f64x2_convert_low_i32x4_u(a: u128) -> u128 {
 /// `f32x4.demote_f64x2_zero`: the two f64 lanes rounded to f32 (nearest
 /// even; a NaN gives a quiet NaN) in lanes 0 and 1; lanes 2 and 3 +0.
 #[inline]
-pub(crate) fn f32x4_demote_f64x2_zero(a: u128) -> u128 {
+pub(crate) fn f32x4_demote_f64x2_zero(a: V128Bits) -> V128Bits {
     let [x, y]: [f64; 2] = lanes(a);
     v128([demote(x), demote(y), 0.0, 0.0])
 }
@@ -278,7 +278,7 @@ pub(crate) fn f32x4_demote_f64x2_zero(a: u128) -> u128 {
 /// `f64x2.promote_low_f32x4`: f32 lanes 0 and 1 widened to f64 (exact; a NaN
 /// gives a quiet NaN).
 #[inline]
-pub(crate) fn f64x2_promote_low_f32x4(a: u128) -> u128 {
+pub(crate) fn f64x2_promote_low_f32x4(a: V128Bits) -> V128Bits {
     let [x, y, _, _]: [f32; 4] = lanes(a);
     v128([promote(x), promote(y)])
 }

@@ -5,7 +5,7 @@
 //! Integer arithmetic wraps unless the name says `_sat`; `_s` and `_u` read
 //! the lanes as signed or unsigned.
 
-use super::{lanes, v128};
+use super::{lanes, v128, Lanes, V128Bits};
 
 // ---------------------------------------------------------------------------
 // Load conversions: the caller loads the scalar bits, these build the vector.
@@ -17,7 +17,7 @@ macro_rules! load_extend {
     ($($(#[$doc:meta])* $name:ident : [$t:ty; $n:literal] -> $w:ty;)*) => {$(
         $(#[$doc])*
         #[inline]
-        pub(crate) fn $name(x: u64) -> u128 {
+        pub(crate) fn $name(x: u64) -> V128Bits {
             const W: usize = core::mem::size_of::<$t>();
             let bytes = x.to_le_bytes();
             let narrow: [$t; $n] = core::array::from_fn(|i| {
@@ -48,157 +48,176 @@ load_extend! {
 /// `v128.load32_zero`: the loaded 32 bits (low half of the cell) in lane 0,
 /// the rest zero.
 #[inline]
-pub(crate) fn v128_load32_zero(x: u64) -> u128 {
-    x as u32 as u128
+pub(crate) fn v128_load32_zero(x: u64) -> V128Bits {
+    v128([x as u32, 0, 0, 0])
 }
 
 /// `v128.load64_zero`: the loaded 64 bits in lane 0, the rest zero.
 #[inline]
-pub(crate) fn v128_load64_zero(x: u64) -> u128 {
-    x as u128
+pub(crate) fn v128_load64_zero(x: u64) -> V128Bits {
+    v128([x, 0])
 }
 
 // ---------------------------------------------------------------------------
-// Splats: the scalar cell's low lane-width bits in every lane.
+// Splats: the scalar cell's low lane-width bits in every lane. Each builds
+// one 64-bit half and repeats it: where the splats meet (the `v128.splat`
+// handler matches on the operation), LLVM then merges one `u64` rather
+// than arrays of different lane types, which it split into 16-bit pieces
+// (some forty instructions more).
+
+/// The vector with `half` in both 64-bit lanes.
+fn both_halves(half: u64) -> V128Bits {
+    v128([half; 2])
+}
 
 /// `i8x16.splat`: the cell's low 8 bits in all 16 lanes.
 #[inline]
-pub(crate) fn i8x16_splat(x: u64) -> u128 {
-    v128([x as u8; 16])
+pub(crate) fn i8x16_splat(x: u64) -> V128Bits {
+    both_halves(u64::from_le_bytes([x as u8; 8]))
 }
 
 /// `i16x8.splat`: the cell's low 16 bits in all 8 lanes.
 #[inline]
-pub(crate) fn i16x8_splat(x: u64) -> u128 {
-    v128([x as u16; 8])
+pub(crate) fn i16x8_splat(x: u64) -> V128Bits {
+    // The product repeats the 16 bits in each quarter of the half.
+    both_halves(u64::from(x as u16) * 0x0001_0001_0001_0001)
 }
 
 /// `i32x4.splat`: the cell's low 32 bits in all 4 lanes.
 #[inline]
-pub(crate) fn i32x4_splat(x: u64) -> u128 {
-    v128([x as u32; 4])
+pub(crate) fn i32x4_splat(x: u64) -> V128Bits {
+    both_halves(u64::from(x as u32) * 0x0000_0001_0000_0001)
 }
 
 /// `i64x2.splat`: the cell in both lanes.
 #[inline]
-pub(crate) fn i64x2_splat(x: u64) -> u128 {
-    v128([x; 2])
+pub(crate) fn i64x2_splat(x: u64) -> V128Bits {
+    both_halves(x)
 }
 
 /// `f32x4.splat`: the f32 bit pattern (low 32 bits of the cell) in all 4 lanes.
 #[inline]
-pub(crate) fn f32x4_splat(x: u64) -> u128 {
-    v128([x as u32; 4])
+pub(crate) fn f32x4_splat(x: u64) -> V128Bits {
+    i32x4_splat(x)
 }
 
 /// `f64x2.splat`: the f64 bit pattern in both lanes.
 #[inline]
-pub(crate) fn f64x2_splat(x: u64) -> u128 {
-    v128([x; 2])
+pub(crate) fn f64x2_splat(x: u64) -> V128Bits {
+    both_halves(x)
 }
 
 // ---------------------------------------------------------------------------
 // Lane access. `lane` is validated; it is masked only so an out-of-range one
 // cannot panic.
 
-/// The `bits`-wide lane `lane` of `a`, zero-extended.
-fn get_lane(a: u128, bits: u32, lane: u8) -> u128 {
-    let count = 128 / bits;
-    let shift = (lane as u32 & (count - 1)) * bits;
-    (a >> shift) & (u128::MAX >> (128 - bits))
+/// Lane `lane` of `a` split into lanes of `T`. `N` is a power of two, so
+/// the mask is one `and`.
+fn get_lane<T: Copy, const N: usize>(a: V128Bits, lane: u8) -> T
+where
+    [T; N]: Lanes,
+{
+    let a: [T; N] = lanes(a);
+    a[usize::from(lane) % N]
 }
 
-/// `a` with its `bits`-wide lane `lane` replaced by the low bits of `x`.
-fn set_lane(a: u128, bits: u32, lane: u8, x: u64) -> u128 {
-    let count = 128 / bits;
-    let shift = (lane as u32 & (count - 1)) * bits;
-    let field = u128::MAX >> (128 - bits);
-    (a & !(field << shift)) | ((x as u128 & field) << shift)
+/// `a` split into lanes of `T` with lane `lane` replaced by `x`. Written
+/// as a select of every lane rather than a store to one: that compiles to
+/// a vector blend, where storing the lane into the vector's bytes and
+/// reading the vector back misses store forwarding (three quarters of a
+/// `replace_lane` handler's time).
+fn set_lane<T: Copy, const N: usize>(a: V128Bits, lane: u8, x: T) -> V128Bits
+where
+    [T; N]: Lanes,
+{
+    let a: [T; N] = lanes(a);
+    let lane = usize::from(lane) % N;
+    v128(core::array::from_fn(|i| if i == lane { x } else { a[i] }))
 }
 
 /// `i8x16.extract_lane_s`: the byte sign-extended to an i32 cell.
 #[inline]
-pub(crate) fn i8x16_extract_lane_s(a: u128, lane: u8) -> u64 {
-    get_lane(a, 8, lane) as u8 as i8 as i32 as u32 as u64
+pub(crate) fn i8x16_extract_lane_s(a: V128Bits, lane: u8) -> u64 {
+    get_lane::<i8, 16>(a, lane) as i32 as u32 as u64
 }
 
 /// `i8x16.extract_lane_u`: the byte zero-extended to an i32 cell.
 #[inline]
-pub(crate) fn i8x16_extract_lane_u(a: u128, lane: u8) -> u64 {
-    get_lane(a, 8, lane) as u64
+pub(crate) fn i8x16_extract_lane_u(a: V128Bits, lane: u8) -> u64 {
+    u64::from(get_lane::<u8, 16>(a, lane))
 }
 
 /// `i8x16.replace_lane`: `a` with lane `lane` set to the cell's low 8 bits.
 #[inline]
-pub(crate) fn i8x16_replace_lane(a: u128, x: u64, lane: u8) -> u128 {
-    set_lane(a, 8, lane, x)
+pub(crate) fn i8x16_replace_lane(a: V128Bits, x: u64, lane: u8) -> V128Bits {
+    set_lane::<u8, 16>(a, lane, x as u8)
 }
 
 /// `i16x8.extract_lane_s`: the lane sign-extended to an i32 cell.
 #[inline]
-pub(crate) fn i16x8_extract_lane_s(a: u128, lane: u8) -> u64 {
-    get_lane(a, 16, lane) as u16 as i16 as i32 as u32 as u64
+pub(crate) fn i16x8_extract_lane_s(a: V128Bits, lane: u8) -> u64 {
+    get_lane::<i16, 8>(a, lane) as i32 as u32 as u64
 }
 
 /// `i16x8.extract_lane_u`: the lane zero-extended to an i32 cell.
 #[inline]
-pub(crate) fn i16x8_extract_lane_u(a: u128, lane: u8) -> u64 {
-    get_lane(a, 16, lane) as u64
+pub(crate) fn i16x8_extract_lane_u(a: V128Bits, lane: u8) -> u64 {
+    u64::from(get_lane::<u16, 8>(a, lane))
 }
 
 /// `i16x8.replace_lane`: `a` with lane `lane` set to the cell's low 16 bits.
 #[inline]
-pub(crate) fn i16x8_replace_lane(a: u128, x: u64, lane: u8) -> u128 {
-    set_lane(a, 16, lane, x)
+pub(crate) fn i16x8_replace_lane(a: V128Bits, x: u64, lane: u8) -> V128Bits {
+    set_lane::<u16, 8>(a, lane, x as u16)
 }
 
 /// `i32x4.extract_lane`: the lane as an i32 cell (zero-extended).
 #[inline]
-pub(crate) fn i32x4_extract_lane(a: u128, lane: u8) -> u64 {
-    get_lane(a, 32, lane) as u64
+pub(crate) fn i32x4_extract_lane(a: V128Bits, lane: u8) -> u64 {
+    u64::from(get_lane::<u32, 4>(a, lane))
 }
 
 /// `i32x4.replace_lane`: `a` with lane `lane` set to the cell's low 32 bits.
 #[inline]
-pub(crate) fn i32x4_replace_lane(a: u128, x: u64, lane: u8) -> u128 {
-    set_lane(a, 32, lane, x)
+pub(crate) fn i32x4_replace_lane(a: V128Bits, x: u64, lane: u8) -> V128Bits {
+    set_lane::<u32, 4>(a, lane, x as u32)
 }
 
 /// `i64x2.extract_lane`: the lane as an i64 cell.
 #[inline]
-pub(crate) fn i64x2_extract_lane(a: u128, lane: u8) -> u64 {
-    get_lane(a, 64, lane) as u64
+pub(crate) fn i64x2_extract_lane(a: V128Bits, lane: u8) -> u64 {
+    get_lane::<u64, 2>(a, lane)
 }
 
 /// `i64x2.replace_lane`: `a` with lane `lane` set to the cell.
 #[inline]
-pub(crate) fn i64x2_replace_lane(a: u128, x: u64, lane: u8) -> u128 {
-    set_lane(a, 64, lane, x)
+pub(crate) fn i64x2_replace_lane(a: V128Bits, x: u64, lane: u8) -> V128Bits {
+    set_lane::<u64, 2>(a, lane, x)
 }
 
 /// `f32x4.extract_lane`: the lane's bit pattern as an f32 cell.
 #[inline]
-pub(crate) fn f32x4_extract_lane(a: u128, lane: u8) -> u64 {
-    get_lane(a, 32, lane) as u64
+pub(crate) fn f32x4_extract_lane(a: V128Bits, lane: u8) -> u64 {
+    u64::from(get_lane::<u32, 4>(a, lane))
 }
 
 /// `f32x4.replace_lane`: `a` with lane `lane` set to the f32 bits in the
 /// cell's low 32 bits.
 #[inline]
-pub(crate) fn f32x4_replace_lane(a: u128, x: u64, lane: u8) -> u128 {
-    set_lane(a, 32, lane, x)
+pub(crate) fn f32x4_replace_lane(a: V128Bits, x: u64, lane: u8) -> V128Bits {
+    set_lane::<u32, 4>(a, lane, x as u32)
 }
 
 /// `f64x2.extract_lane`: the lane's bit pattern as an f64 cell.
 #[inline]
-pub(crate) fn f64x2_extract_lane(a: u128, lane: u8) -> u64 {
-    get_lane(a, 64, lane) as u64
+pub(crate) fn f64x2_extract_lane(a: V128Bits, lane: u8) -> u64 {
+    get_lane::<u64, 2>(a, lane)
 }
 
 /// `f64x2.replace_lane`: `a` with lane `lane` set to the f64 bits in the cell.
 #[inline]
-pub(crate) fn f64x2_replace_lane(a: u128, x: u64, lane: u8) -> u128 {
-    set_lane(a, 64, lane, x)
+pub(crate) fn f64x2_replace_lane(a: V128Bits, x: u64, lane: u8) -> V128Bits {
+    set_lane::<u64, 2>(a, lane, x)
 }
 
 // ---------------------------------------------------------------------------
@@ -207,7 +226,7 @@ pub(crate) fn f64x2_replace_lane(a: u128, x: u64, lane: u8) -> u128 {
 /// `i8x16.shuffle`: result byte `i` is byte `indices[i]` of the 32 bytes of `a`
 /// followed by `b` (indices 0..16 pick from `a`, 16..32 from `b`).
 #[inline]
-pub(crate) fn i8x16_shuffle(a: u128, b: u128, indices: [u8; 16]) -> u128 {
+pub(crate) fn i8x16_shuffle(a: V128Bits, b: V128Bits, indices: [u8; 16]) -> V128Bits {
     let (a, b): ([u8; 16], [u8; 16]) = (lanes(a), lanes(b));
     v128(indices.map(|j| {
         let j = usize::from(j & 31);
@@ -222,55 +241,45 @@ pub(crate) fn i8x16_shuffle(a: u128, b: u128, indices: [u8; 16]) -> u128 {
 /// `i8x16.swizzle`: result byte `i` is byte `b[i]` of `a`, or 0 where the
 /// index `b[i]` (unsigned) is 16 or more.
 #[inline]
-pub(crate) fn i8x16_swizzle(a: u128, b: u128) -> u128 {
+pub(crate) fn i8x16_swizzle(a: V128Bits, b: V128Bits) -> V128Bits {
     let (a, s): ([u8; 16], [u8; 16]) = (lanes(a), lanes(b));
     v128(s.map(|j| a.get(usize::from(j)).copied().unwrap_or(0)))
 }
 
 // ---------------------------------------------------------------------------
-// Bitwise operations on the whole vector.
+// Bitwise operations on the whole vector, on two 64-bit lanes: the widest
+// lanes LLVM turns into one SSE operation (a `u128` it would split into two
+// general registers).
 
-/// `v128.not`: bitwise complement.
-#[inline]
-pub(crate) fn v128_not(a: u128) -> u128 {
-    !a
+unary! {
+    /// `v128.not`: bitwise complement.
+    v128_not: [u64; 2] => |x| !x;
 }
 
-/// `v128.and`: bitwise and.
-#[inline]
-pub(crate) fn v128_and(a: u128, b: u128) -> u128 {
-    a & b
-}
-
-/// `v128.andnot`: `a & !b`.
-#[inline]
-pub(crate) fn v128_andnot(a: u128, b: u128) -> u128 {
-    a & !b
-}
-
-/// `v128.or`: bitwise or.
-#[inline]
-pub(crate) fn v128_or(a: u128, b: u128) -> u128 {
-    a | b
-}
-
-/// `v128.xor`: bitwise exclusive or.
-#[inline]
-pub(crate) fn v128_xor(a: u128, b: u128) -> u128 {
-    a ^ b
+binary! {
+    /// `v128.and`: bitwise and.
+    v128_and: [u64; 2] => |x, y| x & y;
+    /// `v128.andnot`: `a & !b`.
+    v128_andnot: [u64; 2] => |x, y| x & !y;
+    /// `v128.or`: bitwise or.
+    v128_or: [u64; 2] => |x, y| x | y;
+    /// `v128.xor`: bitwise exclusive or.
+    v128_xor: [u64; 2] => |x, y| x ^ y;
 }
 
 /// `v128.bitselect(v1, v2, mask)`: each bit from `v1` where `mask` has a 1,
 /// from `v2` where it has a 0.
 #[inline]
-pub(crate) fn v128_bitselect(v1: u128, v2: u128, mask: u128) -> u128 {
-    (v1 & mask) | (v2 & !mask)
+pub(crate) fn v128_bitselect(v1: V128Bits, v2: V128Bits, mask: V128Bits) -> V128Bits {
+    let (v1, v2, mask): ([u64; 2], [u64; 2], [u64; 2]) = (lanes(v1), lanes(v2), lanes(mask));
+    v128(super::zip3_map(v1, v2, mask, |x, y, m| (x & m) | (y & !m)))
 }
 
 /// `v128.any_true`: 1 if any bit of `a` is set, else 0.
 #[inline]
-pub(crate) fn v128_any_true(a: u128) -> u32 {
-    u32::from(a != 0)
+pub(crate) fn v128_any_true(a: V128Bits) -> u32 {
+    let [x, y]: [u64; 2] = lanes(a);
+    u32::from(x | y != 0)
 }
 
 // ---------------------------------------------------------------------------
@@ -282,14 +291,17 @@ macro_rules! lane_tests {
     ($($all:ident, $bitmask:ident : $t:ty, $shape:literal;)*) => {$(
         #[doc = concat!("`", $shape, ".all_true`: 1 if every lane is non-zero, else 0.")]
         #[inline]
-        pub(crate) fn $all(a: u128) -> u32 {
+        pub(crate) fn $all(a: V128Bits) -> u32 {
             let a: $t = lanes(a);
-            u32::from(a.iter().all(|&x| x != 0))
+            // Every lane tested, with no early exit, which LLVM makes one
+            // vector compare and a mask test; `all` stops at the first zero
+            // lane, and its branches stay scalar.
+            u32::from(a.iter().fold(true, |all, &x| all & (x != 0)))
         }
 
         #[doc = concat!("`", $shape, ".bitmask`: bit `i` of the result is the top (sign) bit of lane `i`.")]
         #[inline]
-        pub(crate) fn $bitmask(a: u128) -> u32 {
+        pub(crate) fn $bitmask(a: V128Bits) -> u32 {
             let a: $t = lanes(a);
             a.iter()
                 .enumerate()
@@ -315,7 +327,7 @@ macro_rules! shift {
     ($($(#[$doc:meta])* $name:ident : [$t:ty; $n:literal] => $op:tt;)*) => {$(
         $(#[$doc])*
         #[inline]
-        pub(crate) fn $name(a: u128, count: u32) -> u128 {
+        pub(crate) fn $name(a: V128Bits, count: u32) -> V128Bits {
             let a: [$t; $n] = lanes(a);
             let count = count % <$t>::BITS;
             v128(a.map(|x| x $op count))
@@ -552,7 +564,7 @@ macro_rules! narrow {
     ($($(#[$doc:meta])* $name:ident : [$t:ty; $n:literal] -> $u:ty;)*) => {$(
         $(#[$doc])*
         #[inline]
-        pub(crate) fn $name(a: u128, b: u128) -> u128 {
+        pub(crate) fn $name(a: V128Bits, b: V128Bits) -> V128Bits {
             let (a, b): ([$t; $n], [$t; $n]) = (lanes(a), lanes(b));
             let sat = |x: $t| x.clamp(<$u>::MIN as $t, <$u>::MAX as $t) as $u;
             v128::<[$u; 2 * $n]>(core::array::from_fn(|i| {
@@ -586,7 +598,7 @@ macro_rules! extend {
     ($($(#[$doc:meta])* $name:ident : $t:ty => [$w:ty; $n:literal] at $off:literal;)*) => {$(
         $(#[$doc])*
         #[inline]
-        pub(crate) fn $name(a: u128) -> u128 {
+        pub(crate) fn $name(a: V128Bits) -> V128Bits {
             let a: [$t; 2 * $n] = lanes(a);
             v128::<[$w; $n]>(core::array::from_fn(|i| <$w>::from(a[$off + i])))
         }
@@ -628,7 +640,7 @@ macro_rules! extmul {
     ($($(#[$doc:meta])* $name:ident : $t:ty => [$w:ty; $n:literal] at $off:literal;)*) => {$(
         $(#[$doc])*
         #[inline]
-        pub(crate) fn $name(a: u128, b: u128) -> u128 {
+        pub(crate) fn $name(a: V128Bits, b: V128Bits) -> V128Bits {
             let (a, b): ([$t; 2 * $n], [$t; 2 * $n]) = (lanes(a), lanes(b));
             v128::<[$w; $n]>(core::array::from_fn(|i| {
                 <$w>::from(a[$off + i]) * <$w>::from(b[$off + i])
@@ -671,7 +683,7 @@ macro_rules! extadd_pairwise {
     ($($(#[$doc:meta])* $name:ident : $t:ty => [$w:ty; $n:literal];)*) => {$(
         $(#[$doc])*
         #[inline]
-        pub(crate) fn $name(a: u128) -> u128 {
+        pub(crate) fn $name(a: V128Bits) -> V128Bits {
             let a: [$t; 2 * $n] = lanes(a);
             v128::<[$w; $n]>(core::array::from_fn(|i| {
                 <$w>::from(a[2 * i]) + <$w>::from(a[2 * i + 1])
@@ -695,7 +707,7 @@ extadd_pairwise! {
 /// the signed i16 lanes, each product exact in i32 and the sum wrapping (only
 /// all four operands -32768 overflows, giving `i32::MIN`).
 #[inline]
-pub(crate) fn i32x4_dot_i16x8_s(a: u128, b: u128) -> u128 {
+pub(crate) fn i32x4_dot_i16x8_s(a: V128Bits, b: V128Bits) -> V128Bits {
     let (a, b): ([i16; 8], [i16; 8]) = (lanes(a), lanes(b));
     let product = |k: usize| i32::from(a[k]) * i32::from(b[k]);
     v128::<[i32; 4]>(core::array::from_fn(|i| {

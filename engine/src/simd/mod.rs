@@ -1,6 +1,6 @@
 //! The lane arithmetic of WebAssembly's 128-bit SIMD instructions (the
 //! `simd` proposal of Wasm 2.0) and of the relaxed-SIMD instructions (Wasm
-//! 3.0), as plain functions on `u128` values, one per instruction.
+//! 3.0), as plain functions on [`V128Bits`] values, one per instruction.
 //!
 //! Each function is named as wasmparser's visitor method for its
 //! instruction without the `visit_` prefix (`i8x16_add`,
@@ -13,11 +13,19 @@
 //!
 //! # Values
 //!
-//! A `v128` is a `u128` in little-endian lane order: lane 0 of any shape is
-//! the least significant bits, so lane `i` of an `i16x8` is bits
-//! `16 * i .. 16 * i + 16`. [`lanes`] splits a value into an array of lanes
-//! (`[i8; 16]`, `[u16; 8]`, `[f32; 4]`, ...) and [`v128`] joins one back;
-//! floats are moved by their bit patterns, so NaN payloads are kept.
+//! A `v128` is a [`V128Bits`]: its 16 bytes in memory order, which is
+//! little-endian lane order, so lane 0 of any shape is the first bytes and,
+//! read as a `u128` (the [`From`] conversions, used where a vector meets
+//! the public API, constants and globals), the least significant bits:
+//! lane `i` of an `i16x8` is bits `16 * i .. 16 * i + 16`. [`lanes`] splits
+//! a value into an array of lanes (`[i8; 16]`, `[u16; 8]`, `[f32; 4]`, ...)
+//! and [`v128`] joins one back; floats are moved by their bit patterns, so
+//! NaN payloads are kept. Every function works lane by lane on such arrays,
+//! whole-vector bitwise operations on `[u64; 2]`, never on a `u128`: LLVM
+//! keeps a `u128` in two general registers and splits every lane operation
+//! into scalar shifts and masks (an `i8x16.lt_u` handler was some two
+//! hundred instructions), where a 16-byte array loaded from memory becomes
+//! one SSE register and the lane code a few vector instructions.
 //!
 //! # Operand order
 //!
@@ -44,35 +52,69 @@
 //! ones and the conversions between the two, `relaxed.rs` the relaxed-SIMD
 //! instructions with the deterministic choice made for each.
 
+/// A `v128` value: its 16 bytes in memory (little-endian lane) order.
+///
+/// The lane functions take and return this rather than a `u128` so that
+/// LLVM sees a 16-byte block of memory, which it moves through an SSE
+/// register and whose inlined lane code it vectorises; a `u128` is an
+/// integer in two general registers, and lane code on it is scalar. A
+/// `v128` in a frame is two 8-byte cells, only 8-aligned, so the
+/// interpreter reads and writes one with `read_unaligned` and
+/// `write_unaligned`.
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+#[repr(C, align(16))]
+pub(crate) struct V128Bits([u8; 16]);
+
+impl V128Bits {
+    /// All bits clear.
+    pub(crate) const ZERO: V128Bits = V128Bits([0; 16]);
+}
+
+impl From<u128> for V128Bits {
+    /// The vector whose lane 0 is the least significant bits of `v`.
+    #[inline(always)]
+    fn from(v: u128) -> Self {
+        V128Bits(v.to_le_bytes())
+    }
+}
+
+impl From<V128Bits> for u128 {
+    /// The vector as an integer, lane 0 in the least significant bits.
+    #[inline(always)]
+    fn from(v: V128Bits) -> Self {
+        u128::from_le_bytes(v.0)
+    }
+}
+
 /// An array of lanes that fills a 128-bit vector exactly, lane 0 first.
 pub(crate) trait Lanes: Sized {
-    /// Splits `v` into lanes, lane 0 from its least significant bits.
-    fn from_v128(v: u128) -> Self;
+    /// Splits `v` into lanes, lane 0 from its first bytes.
+    fn from_v128(v: V128Bits) -> Self;
     /// Joins the lanes back into a vector.
-    fn into_v128(self) -> u128;
+    fn into_v128(self) -> V128Bits;
 }
 
 /// Implements [`Lanes`] for `[$t; 16 / size_of::<$t>()]` by reinterpreting
 /// the 16 bytes: the host is little-endian (the crate does not build
-/// otherwise), so lane 0 is the least significant bits. Written as byte
-/// conversions lane by lane, this compiled to shifts of the two halves, a
-/// third of the interpreter's time on SIMD code.
+/// otherwise), so lane 0 is the first bytes. Written as byte conversions
+/// lane by lane, this compiled to shifts, a third of the interpreter's
+/// time on SIMD code; a reinterpretation costs nothing.
 macro_rules! impl_lanes {
     ($($t:ty),* $(,)?) => {$(
         impl Lanes for [$t; 16 / core::mem::size_of::<$t>()] {
             #[inline(always)]
-            #[allow(unnecessary_transmutes)]
-            fn from_v128(v: u128) -> Self {
+            fn from_v128(v: V128Bits) -> Self {
                 // SAFETY: both are 16 bytes, and every bit pattern is a valid
                 // array of this lane type (integers or floats).
-                unsafe { core::mem::transmute::<u128, Self>(v) }
+                unsafe { core::mem::transmute::<V128Bits, Self>(v) }
             }
 
             #[inline(always)]
-            #[allow(unnecessary_transmutes)]
-            fn into_v128(self) -> u128 {
-                // SAFETY: as above; every bit pattern is a valid u128.
-                unsafe { core::mem::transmute::<Self, u128>(self) }
+            fn into_v128(self) -> V128Bits {
+                // SAFETY: as above; every bit pattern is a valid
+                // `V128Bits` (a transmute moves the value, so its greater
+                // alignment asks nothing of the array's).
+                unsafe { core::mem::transmute::<Self, V128Bits>(self) }
             }
         }
     )*};
@@ -83,13 +125,13 @@ impl_lanes!(u8, i8, u16, i16, u32, i32, u64, i64, f32, f64);
 /// Splits a vector into its lanes; the lane shape is chosen by the type asked
 /// for, as in `let a: [i16; 8] = lanes(v);`.
 #[inline]
-pub(crate) fn lanes<L: Lanes>(v: u128) -> L {
+pub(crate) fn lanes<L: Lanes>(v: V128Bits) -> L {
     L::from_v128(v)
 }
 
 /// Joins an array of lanes (lane 0 first) into a vector.
 #[inline]
-pub(crate) fn v128<L: Lanes>(lanes: L) -> u128 {
+pub(crate) fn v128<L: Lanes>(lanes: L) -> V128Bits {
     lanes.into_v128()
 }
 
@@ -144,7 +186,7 @@ macro_rules! unary {
     ($($(#[$doc:meta])* $name:ident : $t:ty => |$x:ident| $e:expr;)*) => {$(
         $(#[$doc])*
         #[inline]
-        pub(crate) fn $name(a: u128) -> u128 {
+        pub(crate) fn $name(a: $crate::simd::V128Bits) -> $crate::simd::V128Bits {
             let a: $t = $crate::simd::lanes(a);
             $crate::simd::v128(a.map(|$x| $e))
         }
@@ -158,7 +200,10 @@ macro_rules! binary {
     ($($(#[$doc:meta])* $name:ident : $t:ty => |$x:ident, $y:ident| $e:expr;)*) => {$(
         $(#[$doc])*
         #[inline]
-        pub(crate) fn $name(a: u128, b: u128) -> u128 {
+        pub(crate) fn $name(
+            a: $crate::simd::V128Bits,
+            b: $crate::simd::V128Bits,
+        ) -> $crate::simd::V128Bits {
             let (a, b): ($t, $t) = ($crate::simd::lanes(a), $crate::simd::lanes(b));
             $crate::simd::v128($crate::simd::zip_map(a, b, |$x, $y| $e))
         }
@@ -171,7 +216,10 @@ macro_rules! compare {
     ($($(#[$doc:meta])* $name:ident : $t:ty as $m:ty => |$x:ident, $y:ident| $e:expr;)*) => {$(
         $(#[$doc])*
         #[inline]
-        pub(crate) fn $name(a: u128, b: u128) -> u128 {
+        pub(crate) fn $name(
+            a: $crate::simd::V128Bits,
+            b: $crate::simd::V128Bits,
+        ) -> $crate::simd::V128Bits {
             let (a, b): ($t, $t) = ($crate::simd::lanes(a), $crate::simd::lanes(b));
             let m: [$m; 16 / core::mem::size_of::<$m>()] =
                 $crate::simd::zip_map(a, b, |$x, $y| $crate::simd::mask::<$m>($e));

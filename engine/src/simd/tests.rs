@@ -3,41 +3,49 @@
 
 use super::*;
 
-fn i8s(v: u128) -> [i8; 16] {
+fn i8s(v: V128Bits) -> [i8; 16] {
     lanes(v)
 }
-fn u8s(v: u128) -> [u8; 16] {
+fn u8s(v: V128Bits) -> [u8; 16] {
     lanes(v)
 }
-fn i16s(v: u128) -> [i16; 8] {
+fn i16s(v: V128Bits) -> [i16; 8] {
     lanes(v)
 }
-fn u16s(v: u128) -> [u16; 8] {
+fn u16s(v: V128Bits) -> [u16; 8] {
     lanes(v)
 }
-fn i32s(v: u128) -> [i32; 4] {
+fn i32s(v: V128Bits) -> [i32; 4] {
     lanes(v)
 }
-fn u32s(v: u128) -> [u32; 4] {
+fn u32s(v: V128Bits) -> [u32; 4] {
     lanes(v)
 }
-fn i64s(v: u128) -> [i64; 2] {
+fn i64s(v: V128Bits) -> [i64; 2] {
     lanes(v)
 }
-fn u64s(v: u128) -> [u64; 2] {
+fn u64s(v: V128Bits) -> [u64; 2] {
     lanes(v)
 }
-fn f32s(v: u128) -> [f32; 4] {
+fn f32s(v: V128Bits) -> [f32; 4] {
     lanes(v)
 }
-fn f64s(v: u128) -> [f64; 2] {
+fn f64s(v: V128Bits) -> [f64; 2] {
     lanes(v)
 }
-fn bits32(v: u128) -> [u32; 4] {
+fn bits32(v: V128Bits) -> [u32; 4] {
     lanes(v)
 }
-fn bits64(v: u128) -> [u64; 2] {
+fn bits64(v: V128Bits) -> [u64; 2] {
     lanes(v)
+}
+/// The vector whose integer form (lane 0 least significant) is `x`.
+fn from_int(x: u128) -> V128Bits {
+    x.into()
+}
+/// The integer form of `a`, lane 0 least significant.
+fn int(a: V128Bits) -> u128 {
+    a.into()
 }
 
 /// A signalling f32 NaN (quiet bit clear, payload 1).
@@ -47,7 +55,8 @@ const SNAN64: u64 = 0x7ff0_0000_0000_0001;
 
 #[test]
 fn lane_order_is_little_endian() {
-    let v = 0x0f0e_0d0c_0b0a_0908_0706_0504_0302_0100u128;
+    let n = 0x0f0e_0d0c_0b0a_0908_0706_0504_0302_0100u128;
+    let v = from_int(n);
     assert_eq!(u8s(v), core::array::from_fn(|i| i as u8));
     assert_eq!(u16s(v)[0], 0x0100);
     assert_eq!(u16s(v)[7], 0x0f0e);
@@ -57,8 +66,9 @@ fn lane_order_is_little_endian() {
     );
     assert_eq!(u64s(v), [0x0706_0504_0302_0100, 0x0f0e_0d0c_0b0a_0908]);
     assert_eq!(v128(u32s(v)), v);
+    assert_eq!(int(v), n);
     assert_eq!(
-        v128([1.0f32, -2.0, 0.5, 0.0]),
+        int(v128([1.0f32, -2.0, 0.5, 0.0])),
         0x0000_0000_3f00_0000_c000_0000_3f80_0000
     );
     // NaN payloads survive a round trip through float lanes.
@@ -229,8 +239,8 @@ fn shuffle_picks_from_both_operands() {
 fn bitmask_all_true_any_true() {
     let a = v128([-1i8, 1, -128, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 127]);
     assert_eq!(i8x16_bitmask(a), 0b101);
-    assert_eq!(i8x16_bitmask(u128::MAX), 0xffff);
-    assert_eq!(i8x16_bitmask(1u128 << 127), 0x8000);
+    assert_eq!(i8x16_bitmask(from_int(u128::MAX)), 0xffff);
+    assert_eq!(i8x16_bitmask(from_int(1 << 127)), 0x8000);
     assert_eq!(
         i16x8_bitmask(v128([0i16, -1, 0, 0, 0, 0, 0, i16::MIN])),
         0b1000_0010
@@ -238,11 +248,15 @@ fn bitmask_all_true_any_true() {
     assert_eq!(i32x4_bitmask(v128([-1i32, 0, i32::MAX, i32::MIN])), 0b1001);
     assert_eq!(i64x2_bitmask(v128([1i64, -1])), 0b10);
 
-    assert_eq!(v128_any_true(0), 0);
-    assert_eq!(v128_any_true(1 << 100), 1);
+    assert_eq!(v128_any_true(V128Bits::ZERO), 0);
+    assert_eq!(v128_any_true(from_int(1 << 100)), 1);
+    assert_eq!(v128_any_true(from_int(1 << 3)), 1);
 
     assert_eq!(i8x16_all_true(i8x16_splat(1)), 1);
-    assert_eq!(i8x16_all_true(i8x16_splat(1) & !(0xff << 72)), 0);
+    assert_eq!(
+        i8x16_all_true(from_int(int(i8x16_splat(1)) & !(0xff << 72))),
+        0
+    );
     // Each 16-bit lane is 0x0100: non-zero, though every other byte is zero.
     assert_eq!(i16x8_all_true(i16x8_splat(0x0100)), 1);
     assert_eq!(i8x16_all_true(i16x8_splat(0x0100)), 0);
@@ -265,15 +279,20 @@ fn popcnt_per_byte() {
 
 #[test]
 fn bitwise_and_bitselect() {
-    let a = 0xff00_ff00u128;
-    let b = 0x0ff0_0ff0u128;
-    assert_eq!(v128_and(a, b), 0x0f00_0f00);
-    assert_eq!(v128_or(a, b), 0xfff0_fff0);
-    assert_eq!(v128_xor(a, b), 0xf0f0_f0f0);
-    assert_eq!(v128_andnot(a, b), 0xf000_f000);
-    assert_eq!(v128_not(0), u128::MAX);
+    // The same pattern in both 64-bit halves.
+    let both = |x: u128| from_int(x << 64 | x);
+    let (a, b) = (both(0xff00_ff00), both(0x0ff0_0ff0));
+    assert_eq!(v128_and(a, b), both(0x0f00_0f00));
+    assert_eq!(v128_or(a, b), both(0xfff0_fff0));
+    assert_eq!(v128_xor(a, b), both(0xf0f0_f0f0));
+    assert_eq!(v128_andnot(a, b), both(0xf000_f000));
+    assert_eq!(int(v128_not(V128Bits::ZERO)), u128::MAX);
+    assert_eq!(int(v128_not(from_int(1 << 64))), !(1 << 64));
     // Bits from the first operand where the mask is 1.
-    assert_eq!(v128_bitselect(0xaaaa, 0x5555, 0xff00), 0xaa55);
+    assert_eq!(
+        v128_bitselect(both(0xaaaa), both(0x5555), both(0xff00)),
+        both(0xaa55)
+    );
 }
 
 #[test]
@@ -430,15 +449,15 @@ fn extend_extmul_extadd_dot() {
 fn splat_extract_replace_use_cells() {
     // Splats read only the low lane-width bits of the cell.
     assert_eq!(
-        i8x16_splat(0x1234_5678_9abc_de80),
+        int(i8x16_splat(0x1234_5678_9abc_de80)),
         0x8080_8080_8080_8080_8080_8080_8080_8080
     );
     assert_eq!(
-        i16x8_splat(0xffff_1234),
+        int(i16x8_splat(0xffff_1234)),
         0x1234_1234_1234_1234_1234_1234_1234_1234
     );
     assert_eq!(
-        i32x4_splat(0xdead_beef_0000_0001),
+        int(i32x4_splat(0xdead_beef_0000_0001)),
         0x0000_0001_0000_0001_0000_0001_0000_0001
     );
     assert_eq!(u64s(i64x2_splat(u64::MAX - 1)), [u64::MAX - 1; 2]);
@@ -467,17 +486,17 @@ fn splat_extract_replace_use_cells() {
     );
 
     // Replacement takes the low lane-width bits of the cell and keeps the rest.
-    let r = i8x16_replace_lane(u128::MAX, 0x1234, 3);
+    let r = i8x16_replace_lane(from_int(u128::MAX), 0x1234, 3);
     assert_eq!(u8s(r)[2..5], [0xff, 0x34, 0xff]);
-    assert_eq!(r | (0xff << 24), u128::MAX);
-    let r = i16x8_replace_lane(0, 0xabcd_ef01, 7);
-    assert_eq!(r, 0xef01 << 112);
+    assert_eq!(int(r) | (0xff << 24), u128::MAX);
+    let r = i16x8_replace_lane(V128Bits::ZERO, 0xabcd_ef01, 7);
+    assert_eq!(int(r), 0xef01 << 112);
     let r = i32x4_replace_lane(d, 0xffff_ffff_0000_0009, 2);
     assert_eq!(u32s(r), [1, 0xffff_ffff, 9, 4]);
-    assert_eq!(u64s(i64x2_replace_lane(0, 7, 0)), [7, 0]);
+    assert_eq!(u64s(i64x2_replace_lane(V128Bits::ZERO, 7, 0)), [7, 0]);
     let r = f32x4_replace_lane(f, 2.5f32.to_bits() as u64, 0);
     assert_eq!(f32s(r), [2.5, -1.0, 0.0, 0.0]);
-    let r = f64x2_replace_lane(0, (-0.0f64).to_bits(), 1);
+    let r = f64x2_replace_lane(V128Bits::ZERO, (-0.0f64).to_bits(), 1);
     assert_eq!(bits64(r), [0, 0x8000_0000_0000_0000]);
 }
 
@@ -491,8 +510,8 @@ fn load_extend_and_load_zero() {
     assert_eq!(u32s(v128_load16x4_u(x)), [0x0180, 0x7fff, 0, 0xfe00]);
     assert_eq!(i64s(v128_load32x2_s(x)), [0x7fff_0180, -0x0200_0000]);
     assert_eq!(u64s(v128_load32x2_u(x)), [0x7fff_0180, 0xfe00_0000]);
-    assert_eq!(v128_load32_zero(0xffff_ffff_1234_5678), 0x1234_5678);
-    assert_eq!(v128_load64_zero(u64::MAX), u64::MAX as u128);
+    assert_eq!(int(v128_load32_zero(0xffff_ffff_1234_5678)), 0x1234_5678);
+    assert_eq!(int(v128_load64_zero(u64::MAX)), u64::MAX as u128);
 }
 
 #[test]
@@ -853,7 +872,8 @@ fn relaxed_laneselect_min_max_are_the_plain_ones() {
     let b = 0x9999_aaaa_bbbb_cccc_dddd_eeee_ffff_0000u128;
     // A mask mixing set and clear bits within a lane still selects bitwise.
     let m = 0x00ff_ff00_8000_0001_ffff_0000_0f0f_f0f0u128;
-    let expected = (a & m) | (b & !m);
+    let expected = from_int((a & m) | (b & !m));
+    let (a, b, m) = (from_int(a), from_int(b), from_int(m));
     assert_eq!(i8x16_relaxed_laneselect(a, b, m), expected);
     assert_eq!(i16x8_relaxed_laneselect(a, b, m), expected);
     assert_eq!(i32x4_relaxed_laneselect(a, b, m), expected);
