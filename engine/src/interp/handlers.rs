@@ -247,11 +247,9 @@ unsafe fn v128_(fp: *mut u64, r: Reg) -> V128Bits {
 }
 
 /// Writes a `v128` to cells `r` and `r + 1`, as one 16-byte store: a
-/// vector the lane code built in general registers (a splat, a lane
-/// insert) would otherwise be stored as two halves, and the next
-/// instruction's 16-byte read of it would miss store forwarding (on
-/// `simd_gemm`, whose inner loop splats, that made the interpreter 30%
-/// slower).
+/// vector the lane code built in general registers (a splat, say) would
+/// otherwise be stored as two halves, and the next instruction's 16-byte
+/// read of it would miss store forwarding.
 #[inline(always)]
 unsafe fn put_v128(fp: *mut u64, r: Reg, v: V128Bits) {
     let p = unsafe { fp.add(r as usize) };
