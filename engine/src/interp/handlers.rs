@@ -2,7 +2,7 @@
 //!
 //! Every handler has the same signature: the instruction pointer, the frame
 //! pointer, memory 0's base and length, and the [`Exec`] with everything
-//! else. Under the threaded dispatch (optimised builds, `strata_threaded`)
+//! else. Under the threaded dispatch (opt-level 2 or 3, `strata_threaded`)
 //! a handler ends by calling the next instruction's handler, whose address
 //! its slot holds (`ir::Slot`), in tail position, which LLVM compiles to a
 //! jump: the state stays in argument registers, there is no shared dispatch
@@ -234,22 +234,44 @@ unsafe fn f64_(fp: *mut u64, r: Reg) -> f64 {
     unsafe { f64::from_bits(u64_(fp, r)) }
 }
 
+/// The vector of the 16 bytes at `p`, at any alignment: read as a byte
+/// array, for the reason [`InMemory`] gives.
+///
+/// # Safety
+/// `p` must point at 16 readable bytes.
+#[inline(always)]
+unsafe fn load_v128(p: *const u8) -> V128Bits {
+    // SAFETY: as the function's contract; a byte array has alignment 1.
+    crate::simd::v128(unsafe { *p.cast::<[u8; 16]>() })
+}
+
+/// Writes `v` to the 16 bytes at `p`, at any alignment, as
+/// [`load_v128`] reads them.
+///
+/// # Safety
+/// `p` must point at 16 writable bytes.
+#[inline(always)]
+unsafe fn store_v128(p: *mut u8, v: V128Bits) {
+    // SAFETY: as the function's contract.
+    unsafe { *p.cast::<[u8; 16]>() = crate::simd::lanes(v) }
+}
+
 /// The `v128` in cells `r` and `r + 1`.
 #[inline(always)]
 unsafe fn v128_(fp: *mut u64, r: Reg) -> V128Bits {
     // SAFETY: a v128 register's two cells are frame cells, consecutive, so
-    // its 16 bytes are one object at the first (8-aligned, hence the
-    // unaligned read). One 16-byte read puts the vector in an SSE register,
-    // where the inlined lane operation works on it; the SIMD handlers write
-    // a vector whole too (`put_v128`), so reading one just written takes
-    // the stored value by forwarding.
-    unsafe { fp.add(r as usize).cast::<V128Bits>().read_unaligned() }
+    // its 16 bytes are one object at the first. One 16-byte read puts the
+    // vector in an SSE register, where the inlined lane operation works on
+    // it; the SIMD handlers write a vector whole too (`put_v128`), so
+    // reading one just written takes the stored value by forwarding.
+    unsafe { load_v128(fp.add(r as usize).cast()) }
 }
 
-/// Writes a `v128` to cells `r` and `r + 1`, as one 16-byte store: a
-/// vector the lane code built in general registers (a splat, say) would
-/// otherwise be stored as two halves, and the next instruction's 16-byte
-/// read of it would miss store forwarding.
+/// Writes a `v128` to cells `r` and `r + 1`, on x86_64 as one 16-byte
+/// store: LLVM stores a vector the lane code built in a general register
+/// (a splat) as two 8-byte halves, and the next instruction's 16-byte read
+/// of it then misses store forwarding (it doubled `simd_gemm`'s time, whose
+/// inner loop multiplies by a splat).
 #[inline(always)]
 unsafe fn put_v128(fp: *mut u64, r: Reg, v: V128Bits) {
     let p = unsafe { fp.add(r as usize) };
@@ -263,7 +285,7 @@ unsafe fn put_v128(fp: *mut u64, r: Reg, v: V128Bits) {
     #[cfg(not(target_arch = "x86_64"))]
     {
         // SAFETY: as `v128_`.
-        unsafe { p.cast::<V128Bits>().write_unaligned(v) }
+        unsafe { store_v128(p.cast(), v) }
     }
 }
 
@@ -290,10 +312,10 @@ unsafe fn load_low(p: *mut u8, size: u64) -> u64 {
     // SAFETY: as the function's contract.
     unsafe {
         match size {
-            8 => p.cast::<u64>().read_unaligned(),
-            4 => u64::from(p.cast::<u32>().read_unaligned()),
-            2 => u64::from(p.cast::<u16>().read_unaligned()),
-            _ => u64::from(*p),
+            8 => u64::load(p),
+            4 => u64::from(u32::load(p)),
+            2 => u64::from(u16::load(p)),
+            _ => u64::from(u8::load(p)),
         }
     }
 }
@@ -308,10 +330,10 @@ unsafe fn store_low(p: *mut u8, size: u64, v: u64) {
     // SAFETY: as the function's contract.
     unsafe {
         match size {
-            8 => p.cast::<u64>().write_unaligned(v),
-            4 => p.cast::<u32>().write_unaligned(v as u32),
-            2 => p.cast::<u16>().write_unaligned(v as u16),
-            _ => *p = v as u8,
+            8 => u64::store(p, v),
+            4 => u32::store(p, v as u32),
+            2 => u16::store(p, v as u16),
+            _ => u8::store(p, v as u8),
         }
     }
 }
@@ -1180,16 +1202,16 @@ handler! {
     GlobalGetV128(ip, fp, mem, len, cx) {
         operands!(ip, GlobalGetV128 { dst, global });
         // A v128 global's pointer is to all 128 bits (`GlobalEntity`), a
-        // `u128`: read unaligned so as not to rely on its alignment being
-        // `V128Bits`'s.
+        // `u128`: read at any alignment so as not to rely on its alignment
+        // being `V128Bits`'s.
         let p = *(*cx).globals.add(global as usize);
-        put_v128(fp, dst, p.cast::<V128Bits>().read_unaligned());
+        put_v128(fp, dst, load_v128(p.cast()));
         dispatch(ip.add(1), fp, mem, len, cx)
     }
     GlobalSetV128(ip, fp, mem, len, cx) {
         operands!(ip, GlobalSetV128 { src, global });
         let p = *(*cx).globals.add(global as usize);
-        p.cast::<V128Bits>().write_unaligned(v128_(fp, src));
+        store_v128(p.cast(), v128_(fp, src));
         dispatch(ip.add(1), fp, mem, len, cx)
     }
     V128Unary(ip, fp, mem, len, cx) {
@@ -1253,7 +1275,7 @@ handler! {
             return trap(cx, TrapCode::MemoryOutOfBounds);
         };
         let v = match kind.size() {
-            16 => p.cast::<V128Bits>().read_unaligned(),
+            16 => load_v128(p),
             size => kind.loaded(load_low(p, size)),
         };
         put_v128(fp, dst, v);
@@ -1278,7 +1300,7 @@ handler! {
         };
         let v = v128_(fp, val);
         match kind.size() {
-            16 => p.cast::<V128Bits>().write_unaligned(v),
+            16 => store_v128(p, v),
             size => {
                 let [low, _]: [u64; 2] = crate::simd::lanes(kind.stored(v, lane as u8));
                 store_low(p, size, low);
@@ -2089,7 +2111,7 @@ unsafe fn v128_load_of<const K: usize>(
             return trap(cx, TrapCode::MemoryOutOfBounds);
         };
         let v = match kind.size() {
-            16 => p.cast::<V128Bits>().read_unaligned(),
+            16 => load_v128(p),
             size => kind.loaded(load_low(p, size)),
         };
         put_v128(fp, dst, v);

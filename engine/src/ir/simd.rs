@@ -83,7 +83,7 @@ macro_rules! v128_eval {
      Replace { $($r:ident => $rf:ident,)* }) => {
         impl V128Op {
             /// A unary operation of `a`.
-            #[inline]
+            #[inline(always)]
             pub(crate) fn unary(self, a: V128Bits) -> V128Bits {
                 match self {
                     $(V128Op::$u => crate::simd::$uf(a),)*
@@ -92,7 +92,7 @@ macro_rules! v128_eval {
             }
 
             /// A binary operation of `a` (pushed first) and `b`.
-            #[inline]
+            #[inline(always)]
             pub(crate) fn binary(self, a: V128Bits, b: V128Bits) -> V128Bits {
                 match self {
                     $(V128Op::$b => crate::simd::$bf(a, b),)*
@@ -101,7 +101,7 @@ macro_rules! v128_eval {
             }
 
             /// A ternary operation of `a`, `b` and `c`, in stack order.
-            #[inline]
+            #[inline(always)]
             pub(crate) fn ternary(self, a: V128Bits, b: V128Bits, c: V128Bits) -> V128Bits {
                 match self {
                     $(V128Op::$t => crate::simd::$tf(a, b, c),)*
@@ -110,7 +110,7 @@ macro_rules! v128_eval {
             }
 
             /// A lane-wise shift of `a` by `count` (taken modulo the lane width).
-            #[inline]
+            #[inline(always)]
             pub(crate) fn shift(self, a: V128Bits, count: u32) -> V128Bits {
                 match self {
                     $(V128Op::$s => crate::simd::$sf(a, count),)*
@@ -119,7 +119,7 @@ macro_rules! v128_eval {
             }
 
             /// Every lane set to the scalar in cell `x`.
-            #[inline]
+            #[inline(always)]
             pub(crate) fn splat(self, x: u64) -> V128Bits {
                 match self {
                     $(V128Op::$p => crate::simd::$pf(x),)*
@@ -128,7 +128,7 @@ macro_rules! v128_eval {
             }
 
             /// A test of `a`, as an i32.
-            #[inline]
+            #[inline(always)]
             pub(crate) fn test(self, a: V128Bits) -> u32 {
                 match self {
                     $(V128Op::$q => crate::simd::$qf(a),)*
@@ -137,7 +137,7 @@ macro_rules! v128_eval {
             }
 
             /// Lane `lane` of `a`, as a cell.
-            #[inline]
+            #[inline(always)]
             pub(crate) fn extract(self, a: V128Bits, lane: u8) -> u64 {
                 match self {
                     $(V128Op::$e => crate::simd::$ef(a, lane),)*
@@ -146,7 +146,7 @@ macro_rules! v128_eval {
             }
 
             /// `a` with lane `lane` replaced by the scalar in cell `x`.
-            #[inline]
+            #[inline(always)]
             pub(crate) fn replace(self, a: V128Bits, x: u64, lane: u8) -> V128Bits {
                 match self {
                     $(V128Op::$r => crate::simd::$rf(a, x, lane),)*
@@ -560,6 +560,7 @@ impl V128Mem {
     }
 
     /// `vec` with lane `lane` replaced by the `bits` a lane load read.
+    #[inline(always)]
     pub(crate) fn load_lane(self, vec: V128Bits, bits: u64, lane: u8) -> V128Bits {
         use crate::simd;
         match self {
@@ -572,6 +573,7 @@ impl V128Mem {
 
     /// The bytes a store writes of `val` (the first `size()` of the
     /// result): all of it, or lane `lane`.
+    #[inline(always)]
     pub(crate) fn stored(self, val: V128Bits, lane: u8) -> V128Bits {
         use crate::simd;
         let bits = match self {

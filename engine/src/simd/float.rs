@@ -18,6 +18,7 @@ const QUIET64: u64 = 0x0008_0000_0000_0000;
 
 /// `x`, or for a NaN `x` with its quiet bit set; software rounding would
 /// pass a signalling NaN through unchanged.
+#[inline(always)]
 fn quiet32(x: f32) -> f32 {
     if x.is_nan() {
         f32::from_bits(x.to_bits() | QUIET32)
@@ -27,6 +28,7 @@ fn quiet32(x: f32) -> f32 {
 }
 
 /// `x`, or for a NaN `x` with its quiet bit set.
+#[inline(always)]
 fn quiet64(x: f64) -> f64 {
     if x.is_nan() {
         f64::from_bits(x.to_bits() | QUIET64)
@@ -37,6 +39,7 @@ fn quiet64(x: f64) -> f64 {
 
 /// Wasm `fmin` on f32: a NaN if either is NaN (`x + y`, quiet), -0 below +0,
 /// else the smaller.
+#[inline(always)]
 pub(super) fn fmin32(x: f32, y: f32) -> f32 {
     if x.is_nan() || y.is_nan() {
         x + y
@@ -50,6 +53,7 @@ pub(super) fn fmin32(x: f32, y: f32) -> f32 {
 
 /// Wasm `fmax` on f32: a NaN if either is NaN (`x + y`, quiet), +0 above -0,
 /// else the larger.
+#[inline(always)]
 pub(super) fn fmax32(x: f32, y: f32) -> f32 {
     if x.is_nan() || y.is_nan() {
         x + y
@@ -62,6 +66,7 @@ pub(super) fn fmax32(x: f32, y: f32) -> f32 {
 }
 
 /// Wasm `fmin` on f64 (see [`fmin32`]).
+#[inline(always)]
 pub(super) fn fmin64(x: f64, y: f64) -> f64 {
     if x.is_nan() || y.is_nan() {
         x + y
@@ -73,6 +78,7 @@ pub(super) fn fmin64(x: f64, y: f64) -> f64 {
 }
 
 /// Wasm `fmax` on f64 (see [`fmax32`]).
+#[inline(always)]
 pub(super) fn fmax64(x: f64, y: f64) -> f64 {
     if x.is_nan() || y.is_nan() {
         x + y
@@ -86,6 +92,7 @@ pub(super) fn fmax64(x: f64, y: f64) -> f64 {
 /// f64 to f32, rounding to nearest even; a NaN becomes the quiet NaN with
 /// the same sign and the top 22 bits of its payload (what x86-64 and Arm
 /// produce, made explicit so it holds on every host).
+#[inline(always)]
 fn demote(x: f64) -> f32 {
     if x.is_nan() {
         let bits = x.to_bits();
@@ -99,6 +106,7 @@ fn demote(x: f64) -> f32 {
 
 /// f32 to f64 (exact); a NaN becomes the quiet NaN with the same sign and
 /// its payload in the top significand bits.
+#[inline(always)]
 fn promote(x: f32) -> f64 {
     if x.is_nan() {
         let bits = x.to_bits();
@@ -239,7 +247,7 @@ unary! {
 
 /// `i32x4.trunc_sat_f64x2_s_zero`: the two f64 lanes toward zero, saturated
 /// to the i32 range (NaN to 0), in lanes 0 and 1; lanes 2 and 3 zero.
-#[inline]
+#[inline(always)]
 pub(crate) fn i32x4_trunc_sat_f64x2_s_zero(a: V128Bits) -> V128Bits {
     let [x, y]: [f64; 2] = lanes(a);
     v128([x as i32, y as i32, 0, 0])
@@ -247,21 +255,21 @@ pub(crate) fn i32x4_trunc_sat_f64x2_s_zero(a: V128Bits) -> V128Bits {
 
 /// `i32x4.trunc_sat_f64x2_u_zero`: the two f64 lanes toward zero, saturated
 /// to 0..=u32::MAX (NaN to 0), in lanes 0 and 1; lanes 2 and 3 zero.
-#[inline]
+#[inline(always)]
 pub(crate) fn i32x4_trunc_sat_f64x2_u_zero(a: V128Bits) -> V128Bits {
     let [x, y]: [f64; 2] = lanes(a);
     v128([x as u32, y as u32, 0, 0])
 }
 
 /// `f64x2.convert_low_i32x4_s`: signed lanes 0 and 1 to f64 (exact).
-#[inline]
+#[inline(always)]
 pub(crate) fn f64x2_convert_low_i32x4_s(a: V128Bits) -> V128Bits {
     let [x, y, _, _]: [i32; 4] = lanes(a);
     v128([f64::from(x), f64::from(y)])
 }
 
 /// `f64x2.convert_low_i32x4_u`: unsigned lanes 0 and 1 to f64 (exact).
-#[inline]
+#[inline(always)]
 pub(crate) fn f64x2_convert_low_i32x4_u(a: V128Bits) -> V128Bits {
     let [x, y, _, _]: [u32; 4] = lanes(a);
     v128([f64::from(x), f64::from(y)])
@@ -269,7 +277,7 @@ pub(crate) fn f64x2_convert_low_i32x4_u(a: V128Bits) -> V128Bits {
 
 /// `f32x4.demote_f64x2_zero`: the two f64 lanes rounded to f32 (nearest
 /// even; a NaN gives a quiet NaN) in lanes 0 and 1; lanes 2 and 3 +0.
-#[inline]
+#[inline(always)]
 pub(crate) fn f32x4_demote_f64x2_zero(a: V128Bits) -> V128Bits {
     let [x, y]: [f64; 2] = lanes(a);
     v128([demote(x), demote(y), 0.0, 0.0])
@@ -277,7 +285,7 @@ pub(crate) fn f32x4_demote_f64x2_zero(a: V128Bits) -> V128Bits {
 
 /// `f64x2.promote_low_f32x4`: f32 lanes 0 and 1 widened to f64 (exact; a NaN
 /// gives a quiet NaN).
-#[inline]
+#[inline(always)]
 pub(crate) fn f64x2_promote_low_f32x4(a: V128Bits) -> V128Bits {
     let [x, y, _, _]: [f32; 4] = lanes(a);
     v128([promote(x), promote(y)])

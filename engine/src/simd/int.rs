@@ -16,7 +16,7 @@ use super::{lanes, v128, Lanes, V128Bits};
 macro_rules! load_extend {
     ($($(#[$doc:meta])* $name:ident : [$t:ty; $n:literal] -> $w:ty;)*) => {$(
         $(#[$doc])*
-        #[inline]
+        #[inline(always)]
         pub(crate) fn $name(x: u64) -> V128Bits {
             const W: usize = core::mem::size_of::<$t>();
             let bytes = x.to_le_bytes();
@@ -47,13 +47,13 @@ load_extend! {
 
 /// `v128.load32_zero`: the loaded 32 bits (low half of the cell) in lane 0,
 /// the rest zero.
-#[inline]
+#[inline(always)]
 pub(crate) fn v128_load32_zero(x: u64) -> V128Bits {
     v128([x as u32, 0, 0, 0])
 }
 
 /// `v128.load64_zero`: the loaded 64 bits in lane 0, the rest zero.
-#[inline]
+#[inline(always)]
 pub(crate) fn v128_load64_zero(x: u64) -> V128Bits {
     v128([x, 0])
 }
@@ -66,43 +66,44 @@ pub(crate) fn v128_load64_zero(x: u64) -> V128Bits {
 // (some forty instructions more).
 
 /// The vector with `half` in both 64-bit lanes.
+#[inline(always)]
 fn both_halves(half: u64) -> V128Bits {
     v128([half; 2])
 }
 
 /// `i8x16.splat`: the cell's low 8 bits in all 16 lanes.
-#[inline]
+#[inline(always)]
 pub(crate) fn i8x16_splat(x: u64) -> V128Bits {
     both_halves(u64::from_le_bytes([x as u8; 8]))
 }
 
 /// `i16x8.splat`: the cell's low 16 bits in all 8 lanes.
-#[inline]
+#[inline(always)]
 pub(crate) fn i16x8_splat(x: u64) -> V128Bits {
     // The product repeats the 16 bits in each quarter of the half.
     both_halves(u64::from(x as u16) * 0x0001_0001_0001_0001)
 }
 
 /// `i32x4.splat`: the cell's low 32 bits in all 4 lanes.
-#[inline]
+#[inline(always)]
 pub(crate) fn i32x4_splat(x: u64) -> V128Bits {
     both_halves(u64::from(x as u32) * 0x0000_0001_0000_0001)
 }
 
 /// `i64x2.splat`: the cell in both lanes.
-#[inline]
+#[inline(always)]
 pub(crate) fn i64x2_splat(x: u64) -> V128Bits {
     both_halves(x)
 }
 
 /// `f32x4.splat`: the f32 bit pattern (low 32 bits of the cell) in all 4 lanes.
-#[inline]
+#[inline(always)]
 pub(crate) fn f32x4_splat(x: u64) -> V128Bits {
     i32x4_splat(x)
 }
 
 /// `f64x2.splat`: the f64 bit pattern in both lanes.
-#[inline]
+#[inline(always)]
 pub(crate) fn f64x2_splat(x: u64) -> V128Bits {
     both_halves(x)
 }
@@ -113,6 +114,7 @@ pub(crate) fn f64x2_splat(x: u64) -> V128Bits {
 
 /// Lane `lane` of `a` split into lanes of `T`. `N` is a power of two, so
 /// the mask is one `and`.
+#[inline(always)]
 fn get_lane<T: Copy, const N: usize>(a: V128Bits, lane: u8) -> T
 where
     [T; N]: Lanes,
@@ -126,6 +128,7 @@ where
 /// a vector blend, where storing the lane into the vector's bytes and
 /// reading the vector back misses store forwarding (three quarters of a
 /// `replace_lane` handler's time).
+#[inline(always)]
 fn set_lane<T: Copy, const N: usize>(a: V128Bits, lane: u8, x: T) -> V128Bits
 where
     [T; N]: Lanes,
@@ -136,86 +139,86 @@ where
 }
 
 /// `i8x16.extract_lane_s`: the byte sign-extended to an i32 cell.
-#[inline]
+#[inline(always)]
 pub(crate) fn i8x16_extract_lane_s(a: V128Bits, lane: u8) -> u64 {
     get_lane::<i8, 16>(a, lane) as i32 as u32 as u64
 }
 
 /// `i8x16.extract_lane_u`: the byte zero-extended to an i32 cell.
-#[inline]
+#[inline(always)]
 pub(crate) fn i8x16_extract_lane_u(a: V128Bits, lane: u8) -> u64 {
     u64::from(get_lane::<u8, 16>(a, lane))
 }
 
 /// `i8x16.replace_lane`: `a` with lane `lane` set to the cell's low 8 bits.
-#[inline]
+#[inline(always)]
 pub(crate) fn i8x16_replace_lane(a: V128Bits, x: u64, lane: u8) -> V128Bits {
     set_lane::<u8, 16>(a, lane, x as u8)
 }
 
 /// `i16x8.extract_lane_s`: the lane sign-extended to an i32 cell.
-#[inline]
+#[inline(always)]
 pub(crate) fn i16x8_extract_lane_s(a: V128Bits, lane: u8) -> u64 {
     get_lane::<i16, 8>(a, lane) as i32 as u32 as u64
 }
 
 /// `i16x8.extract_lane_u`: the lane zero-extended to an i32 cell.
-#[inline]
+#[inline(always)]
 pub(crate) fn i16x8_extract_lane_u(a: V128Bits, lane: u8) -> u64 {
     u64::from(get_lane::<u16, 8>(a, lane))
 }
 
 /// `i16x8.replace_lane`: `a` with lane `lane` set to the cell's low 16 bits.
-#[inline]
+#[inline(always)]
 pub(crate) fn i16x8_replace_lane(a: V128Bits, x: u64, lane: u8) -> V128Bits {
     set_lane::<u16, 8>(a, lane, x as u16)
 }
 
 /// `i32x4.extract_lane`: the lane as an i32 cell (zero-extended).
-#[inline]
+#[inline(always)]
 pub(crate) fn i32x4_extract_lane(a: V128Bits, lane: u8) -> u64 {
     u64::from(get_lane::<u32, 4>(a, lane))
 }
 
 /// `i32x4.replace_lane`: `a` with lane `lane` set to the cell's low 32 bits.
-#[inline]
+#[inline(always)]
 pub(crate) fn i32x4_replace_lane(a: V128Bits, x: u64, lane: u8) -> V128Bits {
     set_lane::<u32, 4>(a, lane, x as u32)
 }
 
 /// `i64x2.extract_lane`: the lane as an i64 cell.
-#[inline]
+#[inline(always)]
 pub(crate) fn i64x2_extract_lane(a: V128Bits, lane: u8) -> u64 {
     get_lane::<u64, 2>(a, lane)
 }
 
 /// `i64x2.replace_lane`: `a` with lane `lane` set to the cell.
-#[inline]
+#[inline(always)]
 pub(crate) fn i64x2_replace_lane(a: V128Bits, x: u64, lane: u8) -> V128Bits {
     set_lane::<u64, 2>(a, lane, x)
 }
 
 /// `f32x4.extract_lane`: the lane's bit pattern as an f32 cell.
-#[inline]
+#[inline(always)]
 pub(crate) fn f32x4_extract_lane(a: V128Bits, lane: u8) -> u64 {
     u64::from(get_lane::<u32, 4>(a, lane))
 }
 
 /// `f32x4.replace_lane`: `a` with lane `lane` set to the f32 bits in the
 /// cell's low 32 bits.
-#[inline]
+#[inline(always)]
 pub(crate) fn f32x4_replace_lane(a: V128Bits, x: u64, lane: u8) -> V128Bits {
     set_lane::<u32, 4>(a, lane, x as u32)
 }
 
 /// `f64x2.extract_lane`: the lane's bit pattern as an f64 cell.
-#[inline]
+#[inline(always)]
 pub(crate) fn f64x2_extract_lane(a: V128Bits, lane: u8) -> u64 {
     get_lane::<u64, 2>(a, lane)
 }
 
 /// `f64x2.replace_lane`: `a` with lane `lane` set to the f64 bits in the cell.
-#[inline]
+#[inline(always)]
 pub(crate) fn f64x2_replace_lane(a: V128Bits, x: u64, lane: u8) -> V128Bits {
     set_lane::<u64, 2>(a, lane, x)
 }
@@ -225,7 +228,7 @@ pub(crate) fn f64x2_replace_lane(a: V128Bits, x: u64, lane: u8) -> V128Bits {
 
 /// `i8x16.shuffle`: result byte `i` is byte `indices[i]` of the 32 bytes of `a`
 /// followed by `b` (indices 0..16 pick from `a`, 16..32 from `b`).
-#[inline]
+#[inline(always)]
 pub(crate) fn i8x16_shuffle(a: V128Bits, b: V128Bits, indices: [u8; 16]) -> V128Bits {
     let (a, b): ([u8; 16], [u8; 16]) = (lanes(a), lanes(b));
     v128(indices.map(|j| {
@@ -240,7 +243,7 @@ pub(crate) fn i8x16_shuffle(a: V128Bits, b: V128Bits, indices: [u8; 16]) -> V128
 
 /// `i8x16.swizzle`: result byte `i` is byte `b[i]` of `a`, or 0 where the
 /// index `b[i]` (unsigned) is 16 or more.
-#[inline]
+#[inline(always)]
 pub(crate) fn i8x16_swizzle(a: V128Bits, b: V128Bits) -> V128Bits {
     let (a, s): ([u8; 16], [u8; 16]) = (lanes(a), lanes(b));
     v128(s.map(|j| a.get(usize::from(j)).copied().unwrap_or(0)))
@@ -269,14 +272,14 @@ binary! {
 
 /// `v128.bitselect(v1, v2, mask)`: each bit from `v1` where `mask` has a 1,
 /// from `v2` where it has a 0.
-#[inline]
+#[inline(always)]
 pub(crate) fn v128_bitselect(v1: V128Bits, v2: V128Bits, mask: V128Bits) -> V128Bits {
     let (v1, v2, mask): ([u64; 2], [u64; 2], [u64; 2]) = (lanes(v1), lanes(v2), lanes(mask));
     v128(super::zip3_map(v1, v2, mask, |x, y, m| (x & m) | (y & !m)))
 }
 
 /// `v128.any_true`: 1 if any bit of `a` is set, else 0.
-#[inline]
+#[inline(always)]
 pub(crate) fn v128_any_true(a: V128Bits) -> u32 {
     let [x, y]: [u64; 2] = lanes(a);
     u32::from(x | y != 0)
@@ -290,7 +293,7 @@ pub(crate) fn v128_any_true(a: V128Bits) -> u32 {
 macro_rules! lane_tests {
     ($($all:ident, $bitmask:ident : $t:ty, $shape:literal;)*) => {$(
         #[doc = concat!("`", $shape, ".all_true`: 1 if every lane is non-zero, else 0.")]
-        #[inline]
+        #[inline(always)]
         pub(crate) fn $all(a: V128Bits) -> u32 {
             let a: $t = lanes(a);
             // Every lane tested, with no early exit, which LLVM makes one
@@ -300,7 +303,7 @@ macro_rules! lane_tests {
         }
 
         #[doc = concat!("`", $shape, ".bitmask`: bit `i` of the result is the top (sign) bit of lane `i`.")]
-        #[inline]
+        #[inline(always)]
         pub(crate) fn $bitmask(a: V128Bits) -> u32 {
             let a: $t = lanes(a);
             a.iter()
@@ -326,7 +329,7 @@ lane_tests! {
 macro_rules! shift {
     ($($(#[$doc:meta])* $name:ident : [$t:ty; $n:literal] => $op:tt;)*) => {$(
         $(#[$doc])*
-        #[inline]
+        #[inline(always)]
         pub(crate) fn $name(a: V128Bits, count: u32) -> V128Bits {
             let a: [$t; $n] = lanes(a);
             let count = count % <$t>::BITS;
@@ -468,6 +471,7 @@ binary! {
 
 /// Q15 rounding multiplication of one lane: `(x * y + 2^14) >> 15`
 /// (arithmetic shift), saturated to the i16 range.
+#[inline(always)]
 pub(super) fn q15mulr_sat(x: i16, y: i16) -> i16 {
     let r = (i32::from(x) * i32::from(y) + 0x4000) >> 15;
     r.clamp(i32::from(i16::MIN), i32::from(i16::MAX)) as i16
@@ -563,7 +567,7 @@ compare! {
 macro_rules! narrow {
     ($($(#[$doc:meta])* $name:ident : [$t:ty; $n:literal] -> $u:ty;)*) => {$(
         $(#[$doc])*
-        #[inline]
+        #[inline(always)]
         pub(crate) fn $name(a: V128Bits, b: V128Bits) -> V128Bits {
             let (a, b): ([$t; $n], [$t; $n]) = (lanes(a), lanes(b));
             let sat = |x: $t| x.clamp(<$u>::MIN as $t, <$u>::MAX as $t) as $u;
@@ -597,7 +601,7 @@ narrow! {
 macro_rules! extend {
     ($($(#[$doc:meta])* $name:ident : $t:ty => [$w:ty; $n:literal] at $off:literal;)*) => {$(
         $(#[$doc])*
-        #[inline]
+        #[inline(always)]
         pub(crate) fn $name(a: V128Bits) -> V128Bits {
             let a: [$t; 2 * $n] = lanes(a);
             v128::<[$w; $n]>(core::array::from_fn(|i| <$w>::from(a[$off + i])))
@@ -639,7 +643,7 @@ extend! {
 macro_rules! extmul {
     ($($(#[$doc:meta])* $name:ident : $t:ty => [$w:ty; $n:literal] at $off:literal;)*) => {$(
         $(#[$doc])*
-        #[inline]
+        #[inline(always)]
         pub(crate) fn $name(a: V128Bits, b: V128Bits) -> V128Bits {
             let (a, b): ([$t; 2 * $n], [$t; 2 * $n]) = (lanes(a), lanes(b));
             v128::<[$w; $n]>(core::array::from_fn(|i| {
@@ -682,7 +686,7 @@ extmul! {
 macro_rules! extadd_pairwise {
     ($($(#[$doc:meta])* $name:ident : $t:ty => [$w:ty; $n:literal];)*) => {$(
         $(#[$doc])*
-        #[inline]
+        #[inline(always)]
         pub(crate) fn $name(a: V128Bits) -> V128Bits {
             let a: [$t; 2 * $n] = lanes(a);
             v128::<[$w; $n]>(core::array::from_fn(|i| {
@@ -706,7 +710,7 @@ extadd_pairwise! {
 /// `i32x4.dot_i16x8_s`: lane `i` is `a[2i] * b[2i] + a[2i+1] * b[2i+1]` of
 /// the signed i16 lanes, each product exact in i32 and the sum wrapping (only
 /// all four operands -32768 overflows, giving `i32::MIN`).
-#[inline]
+#[inline(always)]
 pub(crate) fn i32x4_dot_i16x8_s(a: V128Bits, b: V128Bits) -> V128Bits {
     let (a, b): ([i16; 8], [i16; 8]) = (lanes(a), lanes(b));
     let product = |k: usize| i32::from(a[k]) * i32::from(b[k]);

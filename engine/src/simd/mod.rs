@@ -124,23 +124,25 @@ impl_lanes!(u8, i8, u16, i16, u32, i32, u64, i64, f32, f64);
 
 /// Splits a vector into its lanes; the lane shape is chosen by the type asked
 /// for, as in `let a: [i16; 8] = lanes(v);`.
-#[inline]
+#[inline(always)]
 pub(crate) fn lanes<L: Lanes>(v: V128Bits) -> L {
     L::from_v128(v)
 }
 
 /// Joins an array of lanes (lane 0 first) into a vector.
-#[inline]
+#[inline(always)]
 pub(crate) fn v128<L: Lanes>(lanes: L) -> V128Bits {
     lanes.into_v128()
 }
 
 /// Applies `f` to the lanes of `a` and `b` pairwise.
+#[inline(always)]
 fn zip_map<T: Copy, U, const N: usize>(a: [T; N], b: [T; N], f: impl Fn(T, T) -> U) -> [U; N] {
     core::array::from_fn(|i| f(a[i], b[i]))
 }
 
 /// Applies `f` to the lanes of `a`, `b` and `c` lane by lane.
+#[inline(always)]
 fn zip3_map<T: Copy, U, const N: usize>(
     a: [T; N],
     b: [T; N],
@@ -152,6 +154,7 @@ fn zip3_map<T: Copy, U, const N: usize>(
 
 /// The all-ones lane for true and the all-zeros lane for false, as the
 /// comparisons produce.
+#[inline(always)]
 fn mask<T: Mask>(b: bool) -> T {
     if b {
         T::ONES
@@ -185,7 +188,7 @@ impl_mask!(u8, u16, u32, u64);
 macro_rules! unary {
     ($($(#[$doc:meta])* $name:ident : $t:ty => |$x:ident| $e:expr;)*) => {$(
         $(#[$doc])*
-        #[inline]
+        #[inline(always)]
         pub(crate) fn $name(a: $crate::simd::V128Bits) -> $crate::simd::V128Bits {
             let a: $t = $crate::simd::lanes(a);
             $crate::simd::v128(a.map(|$x| $e))
@@ -199,7 +202,7 @@ macro_rules! unary {
 macro_rules! binary {
     ($($(#[$doc:meta])* $name:ident : $t:ty => |$x:ident, $y:ident| $e:expr;)*) => {$(
         $(#[$doc])*
-        #[inline]
+        #[inline(always)]
         pub(crate) fn $name(
             a: $crate::simd::V128Bits,
             b: $crate::simd::V128Bits,
@@ -215,7 +218,7 @@ macro_rules! binary {
 macro_rules! compare {
     ($($(#[$doc:meta])* $name:ident : $t:ty as $m:ty => |$x:ident, $y:ident| $e:expr;)*) => {$(
         $(#[$doc])*
-        #[inline]
+        #[inline(always)]
         pub(crate) fn $name(
             a: $crate::simd::V128Bits,
             b: $crate::simd::V128Bits,

@@ -36,42 +36,42 @@ use super::{
 
 /// `i8x16.relaxed_swizzle`: as `i8x16.swizzle` (an index of 16 or more gives
 /// 0), the deterministic profile's choice.
-#[inline]
+#[inline(always)]
 pub(crate) fn i8x16_relaxed_swizzle(a: V128Bits, s: V128Bits) -> V128Bits {
     i8x16_swizzle(a, s)
 }
 
 /// `i32x4.relaxed_trunc_f32x4_s`: as `i32x4.trunc_sat_f32x4_s` (NaN to 0,
 /// saturating), the deterministic profile's choice.
-#[inline]
+#[inline(always)]
 pub(crate) fn i32x4_relaxed_trunc_f32x4_s(a: V128Bits) -> V128Bits {
     i32x4_trunc_sat_f32x4_s(a)
 }
 
 /// `i32x4.relaxed_trunc_f32x4_u`: as `i32x4.trunc_sat_f32x4_u` (NaN to 0,
 /// saturating), the deterministic profile's choice.
-#[inline]
+#[inline(always)]
 pub(crate) fn i32x4_relaxed_trunc_f32x4_u(a: V128Bits) -> V128Bits {
     i32x4_trunc_sat_f32x4_u(a)
 }
 
 /// `i32x4.relaxed_trunc_f64x2_s_zero`: as `i32x4.trunc_sat_f64x2_s_zero`,
 /// the deterministic profile's choice.
-#[inline]
+#[inline(always)]
 pub(crate) fn i32x4_relaxed_trunc_f64x2_s_zero(a: V128Bits) -> V128Bits {
     i32x4_trunc_sat_f64x2_s_zero(a)
 }
 
 /// `i32x4.relaxed_trunc_f64x2_u_zero`: as `i32x4.trunc_sat_f64x2_u_zero`,
 /// the deterministic profile's choice.
-#[inline]
+#[inline(always)]
 pub(crate) fn i32x4_relaxed_trunc_f64x2_u_zero(a: V128Bits) -> V128Bits {
     i32x4_trunc_sat_f64x2_u_zero(a)
 }
 
 /// `f32x4.relaxed_madd(a, b, c)`: `a * b + c` unfused (the product rounded
 /// to f32, then the sum), the deterministic profile's choice.
-#[inline]
+#[inline(always)]
 pub(crate) fn f32x4_relaxed_madd(a: V128Bits, b: V128Bits, c: V128Bits) -> V128Bits {
     let (a, b, c): ([f32; 4], [f32; 4], [f32; 4]) = (lanes(a), lanes(b), lanes(c));
     v128(zip3_map(a, b, c, |x, y, z| x * y + z))
@@ -79,7 +79,7 @@ pub(crate) fn f32x4_relaxed_madd(a: V128Bits, b: V128Bits, c: V128Bits) -> V128B
 
 /// `f32x4.relaxed_nmadd(a, b, c)`: `-a * b + c` unfused (the spec's
 /// `relaxed_madd(-a, b, c)`), the deterministic profile's choice.
-#[inline]
+#[inline(always)]
 pub(crate) fn f32x4_relaxed_nmadd(a: V128Bits, b: V128Bits, c: V128Bits) -> V128Bits {
     let (a, b, c): ([f32; 4], [f32; 4], [f32; 4]) = (lanes(a), lanes(b), lanes(c));
     v128(zip3_map(a, b, c, |x, y, z| -x * y + z))
@@ -87,7 +87,7 @@ pub(crate) fn f32x4_relaxed_nmadd(a: V128Bits, b: V128Bits, c: V128Bits) -> V128
 
 /// `f64x2.relaxed_madd(a, b, c)`: `a * b + c` unfused (the product rounded
 /// to f64, then the sum), the deterministic profile's choice.
-#[inline]
+#[inline(always)]
 pub(crate) fn f64x2_relaxed_madd(a: V128Bits, b: V128Bits, c: V128Bits) -> V128Bits {
     let (a, b, c): ([f64; 2], [f64; 2], [f64; 2]) = (lanes(a), lanes(b), lanes(c));
     v128(zip3_map(a, b, c, |x, y, z| x * y + z))
@@ -95,7 +95,7 @@ pub(crate) fn f64x2_relaxed_madd(a: V128Bits, b: V128Bits, c: V128Bits) -> V128B
 
 /// `f64x2.relaxed_nmadd(a, b, c)`: `-a * b + c` unfused (the spec's
 /// `relaxed_madd(-a, b, c)`), the deterministic profile's choice.
-#[inline]
+#[inline(always)]
 pub(crate) fn f64x2_relaxed_nmadd(a: V128Bits, b: V128Bits, c: V128Bits) -> V128Bits {
     let (a, b, c): ([f64; 2], [f64; 2], [f64; 2]) = (lanes(a), lanes(b), lanes(c));
     v128(zip3_map(a, b, c, |x, y, z| -x * y + z))
@@ -103,61 +103,61 @@ pub(crate) fn f64x2_relaxed_nmadd(a: V128Bits, b: V128Bits, c: V128Bits) -> V128
 
 /// `i8x16.relaxed_laneselect(a, b, m)`: as `v128.bitselect(a, b, m)` (each
 /// bit from `a` where `m` has a 1), the deterministic profile's choice.
-#[inline]
+#[inline(always)]
 pub(crate) fn i8x16_relaxed_laneselect(a: V128Bits, b: V128Bits, m: V128Bits) -> V128Bits {
     v128_bitselect(a, b, m)
 }
 
 /// `i16x8.relaxed_laneselect(a, b, m)`: as `v128.bitselect(a, b, m)`, the
 /// deterministic profile's choice.
-#[inline]
+#[inline(always)]
 pub(crate) fn i16x8_relaxed_laneselect(a: V128Bits, b: V128Bits, m: V128Bits) -> V128Bits {
     v128_bitselect(a, b, m)
 }
 
 /// `i32x4.relaxed_laneselect(a, b, m)`: as `v128.bitselect(a, b, m)`, the
 /// deterministic profile's choice.
-#[inline]
+#[inline(always)]
 pub(crate) fn i32x4_relaxed_laneselect(a: V128Bits, b: V128Bits, m: V128Bits) -> V128Bits {
     v128_bitselect(a, b, m)
 }
 
 /// `i64x2.relaxed_laneselect(a, b, m)`: as `v128.bitselect(a, b, m)`, the
 /// deterministic profile's choice.
-#[inline]
+#[inline(always)]
 pub(crate) fn i64x2_relaxed_laneselect(a: V128Bits, b: V128Bits, m: V128Bits) -> V128Bits {
     v128_bitselect(a, b, m)
 }
 
 /// `f32x4.relaxed_min`: as `f32x4.min` (NaN propagates, -0 below +0), the
 /// deterministic profile's choice.
-#[inline]
+#[inline(always)]
 pub(crate) fn f32x4_relaxed_min(a: V128Bits, b: V128Bits) -> V128Bits {
     f32x4_min(a, b)
 }
 
 /// `f32x4.relaxed_max`: as `f32x4.max` (NaN propagates, +0 above -0), the
 /// deterministic profile's choice.
-#[inline]
+#[inline(always)]
 pub(crate) fn f32x4_relaxed_max(a: V128Bits, b: V128Bits) -> V128Bits {
     f32x4_max(a, b)
 }
 
 /// `f64x2.relaxed_min`: as `f64x2.min`, the deterministic profile's choice.
-#[inline]
+#[inline(always)]
 pub(crate) fn f64x2_relaxed_min(a: V128Bits, b: V128Bits) -> V128Bits {
     f64x2_min(a, b)
 }
 
 /// `f64x2.relaxed_max`: as `f64x2.max`, the deterministic profile's choice.
-#[inline]
+#[inline(always)]
 pub(crate) fn f64x2_relaxed_max(a: V128Bits, b: V128Bits) -> V128Bits {
     f64x2_max(a, b)
 }
 
 /// `i16x8.relaxed_q15mulr_s`: as `i16x8.q15mulr_sat_s` (-32768 * -32768
 /// saturates to 32767), the deterministic profile's choice.
-#[inline]
+#[inline(always)]
 pub(crate) fn i16x8_relaxed_q15mulr_s(a: V128Bits, b: V128Bits) -> V128Bits {
     i16x8_q15mulr_sat_s(a, b)
 }
@@ -166,7 +166,7 @@ pub(crate) fn i16x8_relaxed_q15mulr_s(a: V128Bits, b: V128Bits) -> V128Bits {
 /// `sat_i16(a[2i] * b[2i] + a[2i+1] * b[2i+1])` with both operands' bytes
 /// signed; each product is exact in i16 and only the sum can saturate (the
 /// deterministic profile's signed choice with the spec's saturating add).
-#[inline]
+#[inline(always)]
 pub(crate) fn i16x8_relaxed_dot_i8x16_i7x16_s(a: V128Bits, b: V128Bits) -> V128Bits {
     let (a, b): ([i8; 16], [i8; 16]) = (lanes(a), lanes(b));
     let product = |k: usize| i16::from(a[k]) * i16::from(b[k]);
@@ -179,7 +179,7 @@ pub(crate) fn i16x8_relaxed_dot_i8x16_i7x16_s(a: V128Bits, b: V128Bits) -> V128B
 /// lanes `2i` and `2i + 1` of `i16x8_relaxed_dot_i8x16_i7x16_s(a, b)`
 /// (signed, exact in i32), plus lane `i` of `c` with wrapping, as the spec
 /// composes it.
-#[inline]
+#[inline(always)]
 pub(crate) fn i32x4_relaxed_dot_i8x16_i7x16_add_s(
     a: V128Bits,
     b: V128Bits,
