@@ -1123,23 +1123,18 @@ impl MacroAssembler for X64Assembler {
         };
         let (mine, theirs) = (pick(0), pick(0x10));
         let none = u128::from_le_bytes([0x80; 16]);
-        let load = |s: &mut Self, xmm: u8, mask: u128| {
-            dynasm!(s.ops ; .arch x64
-                ; mov rax, QWORD mask as u64 as i64 ; movq Rx(xmm), rax
-                ; mov rax, QWORD (mask >> 64) as u64 as i64 ; pinsrq Rx(xmm), rax, 1);
-        };
         match (mine == none, theirs == none) {
             (false, true) => {
-                load(self, 0, mine);
+                self.vconst(0, mine);
                 dynasm!(self.ops ; .arch x64 ; pshufb Rx(d), xmm0);
             }
             (true, false) => {
-                load(self, 0, theirs);
+                self.vconst(0, theirs);
                 dynasm!(self.ops ; .arch x64 ; pshufb Rx(o), xmm0 ; movaps Rx(d), Rx(o));
             }
             _ => {
-                load(self, 0, mine);
-                load(self, 1, theirs);
+                self.vconst(0, mine);
+                self.vconst(1, theirs);
                 dynasm!(self.ops ; .arch x64
                     ; pshufb Rx(d), xmm0 ; pshufb Rx(o), xmm1 ; por Rx(d), Rx(o));
             }

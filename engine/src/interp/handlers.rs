@@ -548,15 +548,8 @@ unsafe fn load_kind(p: *mut u8, kind: MemKind) -> u64 {
 /// As [`load_kind`].
 #[inline(always)]
 unsafe fn store_kind(p: *mut u8, kind: MemKind, v: u64) {
-    // SAFETY: as the function's contract.
-    unsafe {
-        match kind.size() {
-            8 => u64::store(p, v),
-            4 => u32::store(p, v as u32),
-            2 => u16::store(p, v as u16),
-            _ => u8::store(p, v as u8),
-        }
-    }
+    // SAFETY: as the function's contract: `kind.size()` bytes at `p`.
+    unsafe { store_low(p, kind.size(), v) }
 }
 
 #[inline(always)]
@@ -1965,11 +1958,12 @@ compare_branch! {
     BrIfF64NotGe <BrIfF64NotGeAcc> (f64_) |x, y| !x.ge(&y);
 }
 
-/// A handler per SIMD lane operation of the shapes that run most (unary,
-/// binary, shift), so that the operation costs no second dispatch: the
-/// shape's own handler (`V128Binary`, ...) reads the operation and
-/// matches on it, which is one shared indirect jump for all of them.
-/// `specialize` points each such instruction's slot at its operation's.
+/// A handler per SIMD lane operation, of every shape, so that the
+/// operation costs no second dispatch: the shape's own handler
+/// (`V128Binary`, ...) reads the operation and matches on it, which is one
+/// shared indirect jump for all of them (and, in one function, keeps LLVM
+/// from vectorising the lane code). `specialize` points each such
+/// instruction's slot at its operation's.
 macro_rules! v128_op_handlers {
     (Unary { $($u:ident => $uf:ident,)* }
      Binary { $($b:ident => $bf:ident,)* }
@@ -2142,10 +2136,11 @@ const _: () = assert!(
     "V128_LOADS covers the kinds of v128.load"
 );
 
-/// Points the slot of each SIMD lane operation at its operation's own
-/// handler (under the threaded dispatch, where a slot's handler is what
-/// runs), so that the operation costs no second dispatch and its lane code
-/// is compiled on its own, where it vectorises.
+/// Points the slot of each SIMD lane operation (and each `v128.load`) at
+/// its operation's (or kind's) own handler (under the threaded dispatch,
+/// where a slot's handler is what runs), so that the operation costs no
+/// second dispatch and its lane code is compiled on its own, where it
+/// vectorises.
 pub(crate) fn specialize(code: &mut [crate::ir::Slot]) {
     // The operation in the `imm` word at `at` (its low bits, by `mask`).
     let op_at = |code: &[crate::ir::Slot], at: usize, mask: u32| match code.get(at).map(|s| s.op) {
@@ -2153,23 +2148,20 @@ pub(crate) fn specialize(code: &mut [crate::ir::Slot]) {
         _ => None,
     };
     for i in 0..code.len() {
-        let op = match code[i].op {
+        let shape = code[i].op.opcode();
+        let of = |op: Option<crate::ir::V128Op>| op.and_then(|op| v128_op_handlers::of(shape, op));
+        let handler = match code[i].op {
             Op::V128Unary { op, .. }
             | Op::V128Splat { op, .. }
             | Op::V128Test { op, .. }
-            | Op::V128Extract { op, .. } => Some(op),
-            Op::V128Binary { .. } | Op::V128Shift { .. } => op_at(code, i + 1, u32::MAX),
-            Op::V128Ternary { .. } => op_at(code, i + 2, u32::MAX),
-            Op::V128Replace { .. } => op_at(code, i + 1, 0xffff),
-            Op::V128Load { kind, .. } => {
-                if let Some(&handler) = V128_LOADS.get(kind as usize) {
-                    code[i].handler = handler;
-                }
-                None
-            }
+            | Op::V128Extract { op, .. } => of(Some(op)),
+            Op::V128Binary { .. } | Op::V128Shift { .. } => of(op_at(code, i + 1, u32::MAX)),
+            Op::V128Ternary { .. } => of(op_at(code, i + 2, u32::MAX)),
+            Op::V128Replace { .. } => of(op_at(code, i + 1, 0xffff)),
+            Op::V128Load { kind, .. } => V128_LOADS.get(kind as usize).copied(),
             _ => None,
         };
-        if let Some(handler) = op.and_then(|op| v128_op_handlers::of(code[i].op.opcode(), op)) {
+        if let Some(handler) = handler {
             code[i].handler = handler;
         }
     }
