@@ -2,7 +2,7 @@
 //!
 //! - [`masm`]: the [`MacroAssembler`](masm::MacroAssembler) trait lowering
 //!   code is written against, with one implementation per ISA
-//!   ([`x64`] today);
+//!   ([`x64`], and [`aarch64`], which is compiled on every host);
 //! - [`code_memory`]: executable memory under W^X;
 //! - [`signals`]: the registry of code ranges and trap sites, and the
 //!   SIGSEGV/SIGBUS/SIGILL/SIGFPE handlers that turn faults into traps;
@@ -10,6 +10,7 @@
 
 #![warn(missing_docs)]
 
+pub mod aarch64;
 pub mod code_memory;
 pub mod masm;
 pub mod signals;
