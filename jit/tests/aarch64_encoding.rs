@@ -698,3 +698,1107 @@ fn a_large_stack_displacement_keeps_sp_as_the_base() {
         },
     );
 }
+
+// SIMD (NEON).
+
+const V2: Fpr = Fpr(2);
+const V29: Fpr = Fpr(29);
+const X28: Gpr = Gpr(28);
+
+/// Emits `emit(case)` for each case and checks the disassembly is the
+/// cases' instructions, in order.
+fn check_cases<T: Copy>(cases: &[(T, &[&str])], emit: impl Fn(&mut Aarch64Assembler, T)) {
+    let expected: Vec<&str> = cases.iter().flat_map(|c| c.1.iter().copied()).collect();
+    check(&expected, |a| {
+        for &(case, _) in cases {
+            emit(a, case);
+        }
+    });
+}
+
+#[test]
+fn simd_bitwise_and_integer_binops() {
+    check_cases(
+        &[
+            (VBinOp::And, &["and v0.16b, v0.16b, v1.16b"]),
+            (VBinOp::Or, &["orr v0.16b, v0.16b, v1.16b"]),
+            (VBinOp::Xor, &["eor v0.16b, v0.16b, v1.16b"]),
+            (VBinOp::AndNot, &["bic v0.16b, v1.16b, v0.16b"]),
+            (VBinOp::AddI8, &["add v0.16b, v0.16b, v1.16b"]),
+            (VBinOp::AddI16, &["add v0.8h, v0.8h, v1.8h"]),
+            (VBinOp::AddI32, &["add v0.4s, v0.4s, v1.4s"]),
+            (VBinOp::AddI64, &["add v0.2d, v0.2d, v1.2d"]),
+            (VBinOp::SubI8, &["sub v0.16b, v0.16b, v1.16b"]),
+            (VBinOp::SubI16, &["sub v0.8h, v0.8h, v1.8h"]),
+            (VBinOp::SubI32, &["sub v0.4s, v0.4s, v1.4s"]),
+            (VBinOp::SubI64, &["sub v0.2d, v0.2d, v1.2d"]),
+            (VBinOp::MulI16, &["mul v0.8h, v0.8h, v1.8h"]),
+            (VBinOp::MulI32, &["mul v0.4s, v0.4s, v1.4s"]),
+            (VBinOp::AddSatS8, &["sqadd v0.16b, v0.16b, v1.16b"]),
+            (VBinOp::AddSatU8, &["uqadd v0.16b, v0.16b, v1.16b"]),
+            (VBinOp::AddSatS16, &["sqadd v0.8h, v0.8h, v1.8h"]),
+            (VBinOp::AddSatU16, &["uqadd v0.8h, v0.8h, v1.8h"]),
+            (VBinOp::SubSatS8, &["sqsub v0.16b, v0.16b, v1.16b"]),
+            (VBinOp::SubSatU8, &["uqsub v0.16b, v0.16b, v1.16b"]),
+            (VBinOp::SubSatS16, &["sqsub v0.8h, v0.8h, v1.8h"]),
+            (VBinOp::SubSatU16, &["uqsub v0.8h, v0.8h, v1.8h"]),
+            (VBinOp::MinS8, &["smin v0.16b, v0.16b, v1.16b"]),
+            (VBinOp::MinU8, &["umin v0.16b, v0.16b, v1.16b"]),
+            (VBinOp::MinS16, &["smin v0.8h, v0.8h, v1.8h"]),
+            (VBinOp::MinU16, &["umin v0.8h, v0.8h, v1.8h"]),
+            (VBinOp::MinS32, &["smin v0.4s, v0.4s, v1.4s"]),
+            (VBinOp::MinU32, &["umin v0.4s, v0.4s, v1.4s"]),
+            (VBinOp::MaxS8, &["smax v0.16b, v0.16b, v1.16b"]),
+            (VBinOp::MaxU8, &["umax v0.16b, v0.16b, v1.16b"]),
+            (VBinOp::MaxS16, &["smax v0.8h, v0.8h, v1.8h"]),
+            (VBinOp::MaxU16, &["umax v0.8h, v0.8h, v1.8h"]),
+            (VBinOp::MaxS32, &["smax v0.4s, v0.4s, v1.4s"]),
+            (VBinOp::MaxU32, &["umax v0.4s, v0.4s, v1.4s"]),
+            (VBinOp::AvgrU8, &["urhadd v0.16b, v0.16b, v1.16b"]),
+            (VBinOp::AvgrU16, &["urhadd v0.8h, v0.8h, v1.8h"]),
+            (VBinOp::EqI8, &["cmeq v0.16b, v0.16b, v1.16b"]),
+            (VBinOp::EqI16, &["cmeq v0.8h, v0.8h, v1.8h"]),
+            (VBinOp::EqI32, &["cmeq v0.4s, v0.4s, v1.4s"]),
+            (VBinOp::EqI64, &["cmeq v0.2d, v0.2d, v1.2d"]),
+            (VBinOp::GtS8, &["cmgt v0.16b, v0.16b, v1.16b"]),
+            (VBinOp::GtS16, &["cmgt v0.8h, v0.8h, v1.8h"]),
+            (VBinOp::GtS32, &["cmgt v0.4s, v0.4s, v1.4s"]),
+            (VBinOp::GtS64, &["cmgt v0.2d, v0.2d, v1.2d"]),
+            (VBinOp::Q15MulrSatS, &["sqrdmulh v0.8h, v0.8h, v1.8h"]),
+        ],
+        |a, op| a.vbin(op, V0, V1),
+    );
+}
+
+#[test]
+fn simd_float_binops() {
+    check_cases(
+        &[
+            (VBinOp::AddF32, &["fadd v0.4s, v0.4s, v1.4s"]),
+            (VBinOp::SubF32, &["fsub v0.4s, v0.4s, v1.4s"]),
+            (VBinOp::MulF32, &["fmul v0.4s, v0.4s, v1.4s"]),
+            (VBinOp::DivF32, &["fdiv v0.4s, v0.4s, v1.4s"]),
+            (VBinOp::AddF64, &["fadd v0.2d, v0.2d, v1.2d"]),
+            (VBinOp::SubF64, &["fsub v0.2d, v0.2d, v1.2d"]),
+            (VBinOp::MulF64, &["fmul v0.2d, v0.2d, v1.2d"]),
+            (VBinOp::DivF64, &["fdiv v0.2d, v0.2d, v1.2d"]),
+            (VBinOp::EqF32, &["fcmeq v0.4s, v0.4s, v1.4s"]),
+            (VBinOp::LtF32, &["fcmgt v0.4s, v1.4s, v0.4s"]),
+            (VBinOp::LeF32, &["fcmge v0.4s, v1.4s, v0.4s"]),
+            (
+                VBinOp::NeF32,
+                &["fcmeq v0.4s, v0.4s, v1.4s", "mvn v0.16b, v0.16b"],
+            ),
+            (VBinOp::EqF64, &["fcmeq v0.2d, v0.2d, v1.2d"]),
+            (VBinOp::LtF64, &["fcmgt v0.2d, v1.2d, v0.2d"]),
+            (VBinOp::LeF64, &["fcmge v0.2d, v1.2d, v0.2d"]),
+            (
+                VBinOp::NeF64,
+                &["fcmeq v0.2d, v0.2d, v1.2d", "mvn v0.16b, v0.16b"],
+            ),
+            (
+                VBinOp::MinF32,
+                &["fcmgt v31.4s, v1.4s, v0.4s", "bif v0.16b, v1.16b, v31.16b"],
+            ),
+            (
+                VBinOp::MaxF32,
+                &["fcmgt v31.4s, v0.4s, v1.4s", "bif v0.16b, v1.16b, v31.16b"],
+            ),
+            (
+                VBinOp::MinF64,
+                &["fcmgt v31.2d, v1.2d, v0.2d", "bif v0.16b, v1.16b, v31.16b"],
+            ),
+            (
+                VBinOp::MaxF64,
+                &["fcmgt v31.2d, v0.2d, v1.2d", "bif v0.16b, v1.16b, v31.16b"],
+            ),
+        ],
+        |a, op| a.vbin(op, V0, V1),
+    );
+}
+
+#[test]
+fn simd_binop_sequences() {
+    check_cases(
+        &[
+            (
+                VBinOp::DotI16,
+                &[
+                    "smull v31.4s, v0.4h, v1.4h",
+                    "smull2 v30.4s, v0.8h, v1.8h",
+                    "addp v0.4s, v31.4s, v30.4s",
+                ],
+            ),
+            (
+                VBinOp::NarrowS16,
+                &["sqxtn v0.8b, v0.8h", "sqxtn2 v0.16b, v1.8h"],
+            ),
+            (
+                VBinOp::NarrowU16,
+                &["sqxtun v0.8b, v0.8h", "sqxtun2 v0.16b, v1.8h"],
+            ),
+            (
+                VBinOp::NarrowS32,
+                &["sqxtn v0.4h, v0.4s", "sqxtn2 v0.8h, v1.4s"],
+            ),
+            (
+                VBinOp::NarrowU32,
+                &["sqxtun v0.4h, v0.4s", "sqxtun2 v0.8h, v1.4s"],
+            ),
+            (
+                VBinOp::MulI64,
+                &[
+                    "rev64 v31.4s, v1.4s",
+                    "mul v31.4s, v31.4s, v0.4s",
+                    "uaddlp v31.2d, v31.4s",
+                    "shl v31.2d, v31.2d, #32",
+                    "xtn v30.2s, v1.2d",
+                    "xtn v0.2s, v0.2d",
+                    "umlal v31.2d, v0.2s, v30.2s",
+                    "mov v0.16b, v31.16b",
+                ],
+            ),
+            (
+                VBinOp::FMinF32,
+                &[
+                    "fmin v31.4s, v0.4s, v1.4s",
+                    "fcmeq v30.4s, v31.4s, v31.4s",
+                    "fadd v0.4s, v0.4s, v1.4s",
+                    "bit v0.16b, v31.16b, v30.16b",
+                ],
+            ),
+            (
+                VBinOp::FMaxF32,
+                &[
+                    "fmax v31.4s, v0.4s, v1.4s",
+                    "fcmeq v30.4s, v31.4s, v31.4s",
+                    "fadd v0.4s, v0.4s, v1.4s",
+                    "bit v0.16b, v31.16b, v30.16b",
+                ],
+            ),
+            (
+                VBinOp::FMinF64,
+                &[
+                    "fmin v31.2d, v0.2d, v1.2d",
+                    "fcmeq v30.2d, v31.2d, v31.2d",
+                    "fadd v0.2d, v0.2d, v1.2d",
+                    "bit v0.16b, v31.16b, v30.16b",
+                ],
+            ),
+            (
+                VBinOp::FMaxF64,
+                &[
+                    "fmax v31.2d, v0.2d, v1.2d",
+                    "fcmeq v30.2d, v31.2d, v31.2d",
+                    "fadd v0.2d, v0.2d, v1.2d",
+                    "bit v0.16b, v31.16b, v30.16b",
+                ],
+            ),
+            (
+                VBinOp::DotI8SatS,
+                &[
+                    "smull v31.8h, v0.8b, v1.8b",
+                    "smull2 v30.8h, v0.16b, v1.16b",
+                    "uzp1 v0.8h, v31.8h, v30.8h",
+                    "uzp2 v31.8h, v31.8h, v30.8h",
+                    "sqadd v0.8h, v0.8h, v31.8h",
+                ],
+            ),
+            (
+                VBinOp::ExtMul {
+                    from: VLanes::I8,
+                    high: false,
+                    signed: false,
+                },
+                &["umull v0.8h, v0.8b, v1.8b"],
+            ),
+            (
+                VBinOp::ExtMul {
+                    from: VLanes::I8,
+                    high: false,
+                    signed: true,
+                },
+                &["smull v0.8h, v0.8b, v1.8b"],
+            ),
+            (
+                VBinOp::ExtMul {
+                    from: VLanes::I8,
+                    high: true,
+                    signed: false,
+                },
+                &["umull2 v0.8h, v0.16b, v1.16b"],
+            ),
+            (
+                VBinOp::ExtMul {
+                    from: VLanes::I8,
+                    high: true,
+                    signed: true,
+                },
+                &["smull2 v0.8h, v0.16b, v1.16b"],
+            ),
+            (
+                VBinOp::ExtMul {
+                    from: VLanes::I16,
+                    high: false,
+                    signed: false,
+                },
+                &["umull v0.4s, v0.4h, v1.4h"],
+            ),
+            (
+                VBinOp::ExtMul {
+                    from: VLanes::I16,
+                    high: false,
+                    signed: true,
+                },
+                &["smull v0.4s, v0.4h, v1.4h"],
+            ),
+            (
+                VBinOp::ExtMul {
+                    from: VLanes::I16,
+                    high: true,
+                    signed: false,
+                },
+                &["umull2 v0.4s, v0.8h, v1.8h"],
+            ),
+            (
+                VBinOp::ExtMul {
+                    from: VLanes::I16,
+                    high: true,
+                    signed: true,
+                },
+                &["smull2 v0.4s, v0.8h, v1.8h"],
+            ),
+            (
+                VBinOp::ExtMul {
+                    from: VLanes::I32,
+                    high: false,
+                    signed: false,
+                },
+                &["umull v0.2d, v0.2s, v1.2s"],
+            ),
+            (
+                VBinOp::ExtMul {
+                    from: VLanes::I32,
+                    high: false,
+                    signed: true,
+                },
+                &["smull v0.2d, v0.2s, v1.2s"],
+            ),
+            (
+                VBinOp::ExtMul {
+                    from: VLanes::I32,
+                    high: true,
+                    signed: false,
+                },
+                &["umull2 v0.2d, v0.4s, v1.4s"],
+            ),
+            (
+                VBinOp::ExtMul {
+                    from: VLanes::I32,
+                    high: true,
+                    signed: true,
+                },
+                &["smull2 v0.2d, v0.4s, v1.4s"],
+            ),
+        ],
+        |a, op| a.vbin(op, V0, V1),
+    );
+}
+
+#[test]
+fn simd_binops_encode_any_register() {
+    check(
+        &[
+            "bic v29.16b, v2.16b, v29.16b",
+            "fcmgt v31.2d, v2.2d, v29.2d",
+            "bif v29.16b, v2.16b, v31.16b",
+            "smull v31.8h, v2.8b, v29.8b",
+            "smull2 v30.8h, v2.16b, v29.16b",
+            "uzp1 v2.8h, v31.8h, v30.8h",
+            "uzp2 v31.8h, v31.8h, v30.8h",
+            "sqadd v2.8h, v2.8h, v31.8h",
+            "umull2 v2.2d, v2.4s, v29.4s",
+        ],
+        |a| {
+            a.vbin(VBinOp::AndNot, V29, V2);
+            a.vbin(VBinOp::MinF64, V29, V2);
+            a.vbin(VBinOp::DotI8SatS, V2, V29);
+            a.vbin(
+                VBinOp::ExtMul {
+                    from: VLanes::I32,
+                    high: true,
+                    signed: false,
+                },
+                V2,
+                V29,
+            );
+        },
+    );
+}
+
+#[test]
+fn simd_unops() {
+    check_cases(
+        &[
+            (VUnOp::Not, &["mvn v0.16b, v1.16b"]),
+            (VUnOp::NegI8, &["neg v0.16b, v1.16b"]),
+            (VUnOp::NegI16, &["neg v0.8h, v1.8h"]),
+            (VUnOp::NegI32, &["neg v0.4s, v1.4s"]),
+            (VUnOp::NegI64, &["neg v0.2d, v1.2d"]),
+            (VUnOp::AbsI8, &["abs v0.16b, v1.16b"]),
+            (VUnOp::AbsI16, &["abs v0.8h, v1.8h"]),
+            (VUnOp::AbsI32, &["abs v0.4s, v1.4s"]),
+            (VUnOp::AbsI64, &["abs v0.2d, v1.2d"]),
+            (VUnOp::SqrtF32, &["fsqrt v0.4s, v1.4s"]),
+            (VUnOp::SqrtF64, &["fsqrt v0.2d, v1.2d"]),
+            (VUnOp::ExtendLowS8, &["sxtl v0.8h, v1.8b"]),
+            (VUnOp::ExtendLowU8, &["uxtl v0.8h, v1.8b"]),
+            (VUnOp::ExtendLowS16, &["sxtl v0.4s, v1.4h"]),
+            (VUnOp::ExtendLowU16, &["uxtl v0.4s, v1.4h"]),
+            (VUnOp::ExtendLowS32, &["sxtl v0.2d, v1.2s"]),
+            (VUnOp::ExtendLowU32, &["uxtl v0.2d, v1.2s"]),
+            (VUnOp::ExtendHighS8, &["sxtl2 v0.8h, v1.16b"]),
+            (VUnOp::ExtendHighU8, &["uxtl2 v0.8h, v1.16b"]),
+            (VUnOp::ExtendHighS16, &["sxtl2 v0.4s, v1.8h"]),
+            (VUnOp::ExtendHighU16, &["uxtl2 v0.4s, v1.8h"]),
+            (VUnOp::ExtendHighS32, &["sxtl2 v0.2d, v1.4s"]),
+            (VUnOp::ExtendHighU32, &["uxtl2 v0.2d, v1.4s"]),
+            (VUnOp::AbsF32, &["fabs v0.4s, v1.4s"]),
+            (VUnOp::AbsF64, &["fabs v0.2d, v1.2d"]),
+            (VUnOp::NegF32, &["fneg v0.4s, v1.4s"]),
+            (VUnOp::NegF64, &["fneg v0.2d, v1.2d"]),
+            (VUnOp::CeilF32, &["frintp v0.4s, v1.4s"]),
+            (VUnOp::FloorF32, &["frintm v0.4s, v1.4s"]),
+            (VUnOp::TruncF32, &["frintz v0.4s, v1.4s"]),
+            (VUnOp::NearestF32, &["frintn v0.4s, v1.4s"]),
+            (VUnOp::CeilF64, &["frintp v0.2d, v1.2d"]),
+            (VUnOp::FloorF64, &["frintm v0.2d, v1.2d"]),
+            (VUnOp::TruncF64, &["frintz v0.2d, v1.2d"]),
+            (VUnOp::NearestF64, &["frintn v0.2d, v1.2d"]),
+            (VUnOp::ConvertI32F32, &["scvtf v0.4s, v1.4s"]),
+            (VUnOp::ConvertU32F32, &["ucvtf v0.4s, v1.4s"]),
+            (
+                VUnOp::ConvertLowI32F64,
+                &["sxtl v0.2d, v1.2s", "scvtf v0.2d, v0.2d"],
+            ),
+            (
+                VUnOp::ConvertLowU32F64,
+                &["uxtl v0.2d, v1.2s", "ucvtf v0.2d, v0.2d"],
+            ),
+            (VUnOp::PromoteLowF32, &["fcvtl v0.2d, v1.2s"]),
+            (VUnOp::DemoteF64, &["fcvtn v0.2s, v1.2d"]),
+            (VUnOp::PopcntI8, &["cnt v0.16b, v1.16b"]),
+            (VUnOp::TruncSatF32S, &["fcvtzs v0.4s, v1.4s"]),
+            (VUnOp::TruncSatF32U, &["fcvtzu v0.4s, v1.4s"]),
+            (
+                VUnOp::TruncSatF64SZero,
+                &["fcvtzs v0.2d, v1.2d", "sqxtn v0.2s, v0.2d"],
+            ),
+            (
+                VUnOp::TruncSatF64UZero,
+                &["fcvtzu v0.2d, v1.2d", "uqxtn v0.2s, v0.2d"],
+            ),
+            (
+                VUnOp::ExtAddPairwise {
+                    from: VLanes::I8,
+                    signed: false,
+                },
+                &["uaddlp v0.8h, v1.16b"],
+            ),
+            (
+                VUnOp::ExtAddPairwise {
+                    from: VLanes::I8,
+                    signed: true,
+                },
+                &["saddlp v0.8h, v1.16b"],
+            ),
+            (
+                VUnOp::ExtAddPairwise {
+                    from: VLanes::I16,
+                    signed: false,
+                },
+                &["uaddlp v0.4s, v1.8h"],
+            ),
+            (
+                VUnOp::ExtAddPairwise {
+                    from: VLanes::I16,
+                    signed: true,
+                },
+                &["saddlp v0.4s, v1.8h"],
+            ),
+        ],
+        |a, op| a.vun(op, V0, V1),
+    );
+}
+
+#[test]
+fn simd_shifts_clamp_the_count_and_shift_by_a_splat() {
+    check_cases(
+        &[
+            (
+                VShiftOp::Shl8,
+                &[
+                    "fmov x16, d1",
+                    "mov w17, #0x8",
+                    "cmp x16, x17",
+                    "csel w16, w16, w17, cc",
+                    "dup v31.16b, w16",
+                    "ushl v0.16b, v0.16b, v31.16b",
+                ],
+            ),
+            (
+                VShiftOp::Shl16,
+                &[
+                    "fmov x16, d1",
+                    "mov w17, #0x10",
+                    "cmp x16, x17",
+                    "csel w16, w16, w17, cc",
+                    "dup v31.16b, w16",
+                    "ushl v0.8h, v0.8h, v31.8h",
+                ],
+            ),
+            (
+                VShiftOp::Shl32,
+                &[
+                    "fmov x16, d1",
+                    "mov w17, #0x20",
+                    "cmp x16, x17",
+                    "csel w16, w16, w17, cc",
+                    "dup v31.16b, w16",
+                    "ushl v0.4s, v0.4s, v31.4s",
+                ],
+            ),
+            (
+                VShiftOp::Shl64,
+                &[
+                    "fmov x16, d1",
+                    "mov w17, #0x40",
+                    "cmp x16, x17",
+                    "csel w16, w16, w17, cc",
+                    "dup v31.16b, w16",
+                    "ushl v0.2d, v0.2d, v31.2d",
+                ],
+            ),
+            (
+                VShiftOp::ShrU8,
+                &[
+                    "fmov x16, d1",
+                    "mov w17, #0x8",
+                    "cmp x16, x17",
+                    "csel w16, w16, w17, cc",
+                    "neg w16, w16",
+                    "dup v31.16b, w16",
+                    "ushl v0.16b, v0.16b, v31.16b",
+                ],
+            ),
+            (
+                VShiftOp::ShrU16,
+                &[
+                    "fmov x16, d1",
+                    "mov w17, #0x10",
+                    "cmp x16, x17",
+                    "csel w16, w16, w17, cc",
+                    "neg w16, w16",
+                    "dup v31.16b, w16",
+                    "ushl v0.8h, v0.8h, v31.8h",
+                ],
+            ),
+            (
+                VShiftOp::ShrU32,
+                &[
+                    "fmov x16, d1",
+                    "mov w17, #0x20",
+                    "cmp x16, x17",
+                    "csel w16, w16, w17, cc",
+                    "neg w16, w16",
+                    "dup v31.16b, w16",
+                    "ushl v0.4s, v0.4s, v31.4s",
+                ],
+            ),
+            (
+                VShiftOp::ShrU64,
+                &[
+                    "fmov x16, d1",
+                    "mov w17, #0x40",
+                    "cmp x16, x17",
+                    "csel w16, w16, w17, cc",
+                    "neg w16, w16",
+                    "dup v31.16b, w16",
+                    "ushl v0.2d, v0.2d, v31.2d",
+                ],
+            ),
+            (
+                VShiftOp::ShrS8,
+                &[
+                    "fmov x16, d1",
+                    "mov w17, #0x8",
+                    "cmp x16, x17",
+                    "csel w16, w16, w17, cc",
+                    "neg w16, w16",
+                    "dup v31.16b, w16",
+                    "sshl v0.16b, v0.16b, v31.16b",
+                ],
+            ),
+            (
+                VShiftOp::ShrS16,
+                &[
+                    "fmov x16, d1",
+                    "mov w17, #0x10",
+                    "cmp x16, x17",
+                    "csel w16, w16, w17, cc",
+                    "neg w16, w16",
+                    "dup v31.16b, w16",
+                    "sshl v0.8h, v0.8h, v31.8h",
+                ],
+            ),
+            (
+                VShiftOp::ShrS32,
+                &[
+                    "fmov x16, d1",
+                    "mov w17, #0x20",
+                    "cmp x16, x17",
+                    "csel w16, w16, w17, cc",
+                    "neg w16, w16",
+                    "dup v31.16b, w16",
+                    "sshl v0.4s, v0.4s, v31.4s",
+                ],
+            ),
+            (
+                VShiftOp::ShrS64,
+                &[
+                    "fmov x16, d1",
+                    "mov w17, #0x40",
+                    "cmp x16, x17",
+                    "csel w16, w16, w17, cc",
+                    "neg w16, w16",
+                    "dup v31.16b, w16",
+                    "sshl v0.2d, v0.2d, v31.2d",
+                ],
+            ),
+        ],
+        |a, op| a.vshift(op, V0, V1),
+    );
+}
+
+#[test]
+fn simd_splat_extract_and_insert_lanes() {
+    check(
+        &[
+            "dup v29.16b, w28",
+            "dup v29.8h, w28",
+            "dup v29.4s, w28",
+            "dup v29.2d, x28",
+            "umov w28, v29.b[15]",
+            "umov w28, v29.h[7]",
+            "mov w28, v29.s[3]",
+            "mov x28, v29.d[1]",
+            "umov w0, v1.b[0]",
+            "mov v2.b[15], w28",
+            "mov v2.h[7], w28",
+            "mov v2.s[3], w28",
+            "mov v2.d[1], x28",
+            "mov v2.s[0], w0",
+        ],
+        |a| {
+            let all = [VLanes::I8, VLanes::I16, VLanes::I32, VLanes::I64];
+            for l in all {
+                a.vsplat(l, V29, X28);
+            }
+            for (l, last) in all.into_iter().zip([15, 7, 3, 1]) {
+                a.vextract(l, X28, V29, last);
+            }
+            a.vextract(VLanes::I8, X0, V1, 0);
+            for (l, last) in all.into_iter().zip([15, 7, 3, 1]) {
+                a.vinsert(l, V2, X28, last);
+            }
+            a.vinsert(VLanes::I32, V2, X0, 0);
+        },
+    );
+}
+
+#[test]
+fn simd_reductions() {
+    check_cases(
+        &[
+            (
+                VTestOp::AnyTrue,
+                &[
+                    "umaxv s31, v1.4s",
+                    "fmov w0, s31",
+                    "cmp w0, #0x0",
+                    "cset w0, ne",
+                ],
+            ),
+            (
+                VTestOp::BitmaskI8,
+                &[
+                    "cmlt v31.16b, v1.16b, #0",
+                    "mov x16, #0x201",
+                    "movk x16, #0x804, lsl #16",
+                    "movk x16, #0x2010, lsl #32",
+                    "movk x16, #0x8040, lsl #48",
+                    "dup v30.2d, x16",
+                    "and v31.16b, v31.16b, v30.16b",
+                    "ext v30.16b, v31.16b, v31.16b, #8",
+                    "zip1 v31.16b, v31.16b, v30.16b",
+                    "addv h31, v31.8h",
+                    "fmov w0, s31",
+                ],
+            ),
+            (
+                VTestOp::BitmaskI16,
+                &[
+                    "cmlt v31.8h, v1.8h, #0",
+                    "mov x16, #0x1",
+                    "movk x16, #0x2, lsl #16",
+                    "movk x16, #0x4, lsl #32",
+                    "movk x16, #0x8, lsl #48",
+                    "fmov d30, x16",
+                    "mov x16, #0x10",
+                    "movk x16, #0x20, lsl #16",
+                    "movk x16, #0x40, lsl #32",
+                    "movk x16, #0x80, lsl #48",
+                    "mov v30.d[1], x16",
+                    "and v31.16b, v31.16b, v30.16b",
+                    "addv h31, v31.8h",
+                    "fmov w0, s31",
+                ],
+            ),
+            (
+                VTestOp::BitmaskI32,
+                &[
+                    "cmlt v31.4s, v1.4s, #0",
+                    "mov x16, #0x1",
+                    "movk x16, #0x2, lsl #32",
+                    "fmov d30, x16",
+                    "mov x16, #0x4",
+                    "movk x16, #0x8, lsl #32",
+                    "mov v30.d[1], x16",
+                    "and v31.16b, v31.16b, v30.16b",
+                    "addv s31, v31.4s",
+                    "fmov w0, s31",
+                ],
+            ),
+            (
+                VTestOp::BitmaskI64,
+                &[
+                    "ushr v31.2d, v1.2d, #63",
+                    "mov x16, v31.d[1]",
+                    "fmov x0, d31",
+                    "orr w0, w0, w16, lsl #1",
+                ],
+            ),
+            (
+                VTestOp::AllTrue(VLanes::I8),
+                &[
+                    "uminv b31, v1.16b",
+                    "fmov w0, s31",
+                    "cmp w0, #0x0",
+                    "cset w0, ne",
+                ],
+            ),
+            (
+                VTestOp::AllTrue(VLanes::I16),
+                &[
+                    "uminv h31, v1.8h",
+                    "fmov w0, s31",
+                    "cmp w0, #0x0",
+                    "cset w0, ne",
+                ],
+            ),
+            (
+                VTestOp::AllTrue(VLanes::I32),
+                &[
+                    "uminv s31, v1.4s",
+                    "fmov w0, s31",
+                    "cmp w0, #0x0",
+                    "cset w0, ne",
+                ],
+            ),
+            (
+                VTestOp::AllTrue(VLanes::I64),
+                &[
+                    "cmtst v31.2d, v1.2d, v1.2d",
+                    "uminv s31, v31.4s",
+                    "fmov w0, s31",
+                    "cmp w0, #0x0",
+                    "cset w0, ne",
+                ],
+            ),
+        ],
+        |a, op| a.vtest(op, X0, V1),
+    );
+}
+
+#[test]
+fn simd_loads_and_stores_report_the_access() {
+    let mut at = Vec::new();
+    check(
+        &[
+            "ldr q0, [x1, #16]",
+            "ldur q0, [x1, #8]",
+            "ldur q0, [x1, #-256]",
+            "ldr q0, [x1, x2]",
+            "add x16, x2, #0x20",
+            "ldr q0, [x1, x16]",
+            "mov w16, #0x10000",
+            "ldr q0, [x1, x16]",
+            "str q29, [sp, #65520]",
+            "stur q29, [x28, #255]",
+            "str q2, [sp, x3]",
+        ],
+        |a| {
+            let indexed = |disp| Mem {
+                base: X1,
+                index: Some(X2),
+                disp,
+            };
+            at.push(a.vload(V0, Mem::at(X1, 16)));
+            at.push(a.vload(V0, Mem::at(X1, 8)));
+            at.push(a.vload(V0, Mem::at(X1, -256)));
+            at.push(a.vload(V0, indexed(0)));
+            at.push(a.vload(V0, indexed(32)));
+            at.push(a.vload(V0, Mem::at(X1, 0x10000)));
+            at.push(a.vstore(Mem::at(SP, 65520), V29));
+            at.push(a.vstore(Mem::at(X28, 255), V29));
+            at.push(a.vstore(
+                Mem {
+                    base: SP,
+                    index: Some(X3),
+                    disp: 0,
+                },
+                V2,
+            ));
+        },
+    );
+    assert_eq!(at, [0, 4, 8, 12, 20, 28, 32, 36, 40]);
+}
+
+#[test]
+fn simd_load_kinds_report_the_load_not_the_extension() {
+    let mut at = Vec::new();
+    check_cases(
+        &[
+            (VLoadKind::S8x8, &["ldr d0, [x1, #8]", "sxtl v0.8h, v0.8b"]),
+            (VLoadKind::U8x8, &["ldr d0, [x1, #8]", "uxtl v0.8h, v0.8b"]),
+            (VLoadKind::S16x4, &["ldr d0, [x1, #8]", "sxtl v0.4s, v0.4h"]),
+            (VLoadKind::U16x4, &["ldr d0, [x1, #8]", "uxtl v0.4s, v0.4h"]),
+            (VLoadKind::S32x2, &["ldr d0, [x1, #8]", "sxtl v0.2d, v0.2s"]),
+            (VLoadKind::U32x2, &["ldr d0, [x1, #8]", "uxtl v0.2d, v0.2s"]),
+            (VLoadKind::Zero32, &["ldr s0, [x1, #8]"]),
+            (VLoadKind::Zero64, &["ldr d0, [x1, #8]"]),
+        ],
+        |a, kind| {
+            a.vload_kind(kind, V0, Mem::at(X1, 8));
+        },
+    );
+    check(
+        &[
+            "ldur s2, [x1, #2]",
+            "mov w16, #0x2345",
+            "movk w16, #0x1, lsl #16",
+            "ldr d2, [x1, x16]",
+            "sxtl v2.8h, v2.8b",
+            "ldr d2, [x1, x2]",
+            "uxtl v2.2d, v2.2s",
+        ],
+        |a| {
+            at.push(a.vload_kind(VLoadKind::Zero32, V2, Mem::at(X1, 2)));
+            at.push(a.vload_kind(VLoadKind::S8x8, V2, Mem::at(X1, 0x12345)));
+            let indexed = Mem {
+                base: X1,
+                index: Some(X2),
+                disp: 0,
+            };
+            at.push(a.vload_kind(VLoadKind::U32x2, V2, indexed));
+        },
+    );
+    assert_eq!(at, [0, 12, 20]);
+}
+
+#[test]
+fn simd_shuffle_bitselect_and_swizzle() {
+    check(
+        &[
+            // Both sources: copied into the consecutive v30 and v31.
+            "mov v30.16b, v0.16b",
+            "mov v31.16b, v1.16b",
+            "mov x16, #0x1100",
+            "movk x16, #0x1302, lsl #16",
+            "movk x16, #0x1504, lsl #32",
+            "movk x16, #0x1706, lsl #48",
+            "fmov d0, x16",
+            "mov x16, #0x1908",
+            "movk x16, #0x1b0a, lsl #16",
+            "movk x16, #0x1d0c, lsl #32",
+            "movk x16, #0x1f0e, lsl #48",
+            "mov v0.d[1], x16",
+            "tbl v0.16b, {v30.16b, v31.16b}, v0.16b",
+            // Only dst's bytes.
+            "mov x16, #0xe0f",
+            "movk x16, #0xc0d, lsl #16",
+            "movk x16, #0xa0b, lsl #32",
+            "movk x16, #0x809, lsl #48",
+            "fmov d31, x16",
+            "mov x16, #0x607",
+            "movk x16, #0x405, lsl #16",
+            "movk x16, #0x203, lsl #32",
+            "movk x16, #0x1, lsl #48",
+            "mov v31.d[1], x16",
+            "tbl v0.16b, {v0.16b}, v31.16b",
+            // Only other's: its first byte everywhere, then bytes 1 and 0.
+            "movi v31.2d, #0x0",
+            "tbl v0.16b, {v1.16b}, v31.16b",
+            "mov w16, #0x1",
+            "dup v31.2d, x16",
+            "tbl v2.16b, {v29.16b}, v31.16b",
+            "ldr q31, [x29, #48]",
+            "bif v0.16b, v1.16b, v31.16b",
+            "ldur q31, [x1, #-8]",
+            "bif v2.16b, v29.16b, v31.16b",
+            "tbl v0.16b, {v0.16b}, v1.16b",
+        ],
+        |a| {
+            let interleave: [u8; 16] = std::array::from_fn(|i| i as u8 + 16 * (i as u8 & 1));
+            a.vshuffle(V0, V1, interleave);
+            let reverse: [u8; 16] = std::array::from_fn(|i| 15 - i as u8);
+            a.vshuffle(V0, V1, reverse);
+            a.vshuffle(V0, V1, [16; 16]);
+            let pairs: [u8; 16] = std::array::from_fn(|i| if i % 8 == 0 { 17 } else { 16 });
+            a.vshuffle(V2, V29, pairs);
+            a.vbitselect(V0, V1, Mem::at(Gpr(29), 48));
+            a.vbitselect(V2, V29, Mem::at(X1, -8));
+            a.vswizzle(V0, V1);
+        },
+    );
+}
+
+/// Every `VBinOp`.
+fn all_vbinops() -> Vec<VBinOp> {
+    use VBinOp::*;
+    let mut ops = vec![
+        And,
+        Or,
+        Xor,
+        AndNot,
+        AddI8,
+        AddI16,
+        AddI32,
+        AddI64,
+        SubI8,
+        SubI16,
+        SubI32,
+        SubI64,
+        MulI16,
+        MulI32,
+        AddSatS8,
+        AddSatU8,
+        AddSatS16,
+        AddSatU16,
+        SubSatS8,
+        SubSatU8,
+        SubSatS16,
+        SubSatU16,
+        MinS8,
+        MinU8,
+        MinS16,
+        MinU16,
+        MinS32,
+        MinU32,
+        MaxS8,
+        MaxU8,
+        MaxS16,
+        MaxU16,
+        MaxS32,
+        MaxU32,
+        AvgrU8,
+        AvgrU16,
+        EqI8,
+        EqI16,
+        EqI32,
+        EqI64,
+        GtS8,
+        GtS16,
+        GtS32,
+        DotI16,
+        NarrowS16,
+        NarrowU16,
+        NarrowS32,
+        NarrowU32,
+        AddF32,
+        SubF32,
+        MulF32,
+        DivF32,
+        AddF64,
+        SubF64,
+        MulF64,
+        DivF64,
+        MinF32,
+        MaxF32,
+        MinF64,
+        MaxF64,
+        EqF32,
+        LtF32,
+        LeF32,
+        NeF32,
+        EqF64,
+        LtF64,
+        LeF64,
+        NeF64,
+        GtS64,
+        MulI64,
+        Q15MulrSatS,
+        FMinF32,
+        FMaxF32,
+        FMinF64,
+        FMaxF64,
+        DotI8SatS,
+    ];
+    for from in [VLanes::I8, VLanes::I16, VLanes::I32] {
+        for high in [false, true] {
+            for signed in [false, true] {
+                ops.push(ExtMul { from, high, signed });
+            }
+        }
+    }
+    ops
+}
+
+/// Every `VUnOp`.
+fn all_vunops() -> Vec<VUnOp> {
+    use VUnOp::*;
+    let mut ops = vec![
+        Not,
+        NegI8,
+        NegI16,
+        NegI32,
+        NegI64,
+        AbsI8,
+        AbsI16,
+        AbsI32,
+        SqrtF32,
+        SqrtF64,
+        ExtendLowS8,
+        ExtendLowU8,
+        ExtendLowS16,
+        ExtendLowU16,
+        ExtendLowS32,
+        ExtendLowU32,
+        ExtendHighS8,
+        ExtendHighU8,
+        ExtendHighS16,
+        ExtendHighU16,
+        ExtendHighS32,
+        ExtendHighU32,
+        AbsF32,
+        AbsF64,
+        NegF32,
+        NegF64,
+        CeilF32,
+        FloorF32,
+        TruncF32,
+        NearestF32,
+        CeilF64,
+        FloorF64,
+        TruncF64,
+        NearestF64,
+        ConvertI32F32,
+        ConvertLowI32F64,
+        PromoteLowF32,
+        DemoteF64,
+        AbsI64,
+        PopcntI8,
+        TruncSatF32S,
+        TruncSatF32U,
+        TruncSatF64SZero,
+        TruncSatF64UZero,
+        ConvertU32F32,
+        ConvertLowU32F64,
+    ];
+    for from in [VLanes::I8, VLanes::I16] {
+        for signed in [false, true] {
+            ops.push(ExtAddPairwise { from, signed });
+        }
+    }
+    ops
+}
+
+#[test]
+fn every_simd_operation_assembles_and_decodes() {
+    use VShiftOp::*;
+    let lanes = [VLanes::I8, VLanes::I16, VLanes::I32, VLanes::I64];
+    let shifts = [
+        Shl8, Shl16, Shl32, Shl64, ShrU8, ShrU16, ShrU32, ShrU64, ShrS8, ShrS16, ShrS32, ShrS64,
+    ];
+    let kinds = [
+        VLoadKind::S8x8,
+        VLoadKind::U8x8,
+        VLoadKind::S16x4,
+        VLoadKind::U16x4,
+        VLoadKind::S32x2,
+        VLoadKind::U32x2,
+        VLoadKind::Zero32,
+        VLoadKind::Zero64,
+    ];
+    let mut tests = vec![
+        VTestOp::AnyTrue,
+        VTestOp::BitmaskI8,
+        VTestOp::BitmaskI16,
+        VTestOp::BitmaskI32,
+        VTestOp::BitmaskI64,
+    ];
+    tests.extend(lanes.map(VTestOp::AllTrue));
+    let mut a = Aarch64Assembler::new();
+    // Operands at both ends of the registers callers may use.
+    for (d, s, g) in [(V0, V1, X0), (V29, V2, X28), (V2, V29, X3)] {
+        for op in all_vbinops() {
+            a.vbin(op, d, s);
+        }
+        for op in all_vunops() {
+            a.vun(op, d, s);
+        }
+        for op in shifts {
+            a.vshift(op, d, s);
+        }
+        for op in &tests {
+            a.vtest(*op, g, s);
+        }
+        for (l, count) in lanes.into_iter().zip([16u8, 8, 4, 2]) {
+            a.vsplat(l, d, g);
+            for lane in 0..count {
+                a.vextract(l, g, s, lane);
+                a.vinsert(l, d, g, lane);
+            }
+        }
+        a.vshuffle(d, s, std::array::from_fn(|i| (i as u8 * 7) % 32));
+        a.vswizzle(d, s);
+    }
+    for &v in &TRICKY {
+        let disp = v as i32;
+        for mem in [
+            Mem::at(X1, disp),
+            Mem::at(SP, disp),
+            Mem {
+                base: X1,
+                index: Some(X2),
+                disp,
+            },
+        ] {
+            a.vload(V0, mem);
+            a.vstore(mem, V29);
+            for kind in kinds {
+                a.vload_kind(kind, V2, mem);
+            }
+            a.vbitselect(V0, V1, mem);
+        }
+    }
+    let asm = a.finish().expect("assembles");
+    if let Some(lines) = disassemble(&asm.code) {
+        for line in &lines {
+            assert!(
+                !line.starts_with(".inst") && !line.contains("undefined"),
+                "undecodable: {line}"
+            );
+        }
+    }
+}

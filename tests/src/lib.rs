@@ -1,1 +1,4 @@
 //! Shared helpers for strata-tests.
+
+#[cfg(feature = "aarch64-emulation")]
+pub mod aarch64_emu;
