@@ -3,6 +3,7 @@
 //! - [`masm`]: the [`MacroAssembler`](masm::MacroAssembler) trait lowering
 //!   code is written against, with one implementation per ISA
 //!   ([`x64`], and [`aarch64`], which is compiled on every host);
+//! - [`target`]: what lowering needs of an ISA besides its instructions;
 //! - [`code_memory`]: executable memory under W^X;
 //! - [`signals`]: the registry of code ranges and trap sites, and the
 //!   SIGSEGV/SIGBUS/SIGILL/SIGFPE handlers that turn faults into traps;
@@ -14,6 +15,7 @@ pub mod aarch64;
 pub mod code_memory;
 pub mod masm;
 pub mod signals;
+pub mod target;
 pub mod trampoline;
 #[cfg(target_arch = "x86_64")]
 pub mod x64;

@@ -322,6 +322,99 @@ pub enum VBinOp {
     DotI8SatS,
 }
 
+impl VBinOp {
+    /// Every operation, `ExtMul` in each of its forms.
+    pub fn all() -> Vec<VBinOp> {
+        use VBinOp::*;
+        let mut ops = vec![
+            And,
+            Or,
+            Xor,
+            AndNot,
+            AddI8,
+            AddI16,
+            AddI32,
+            AddI64,
+            SubI8,
+            SubI16,
+            SubI32,
+            SubI64,
+            MulI16,
+            MulI32,
+            AddSatS8,
+            AddSatU8,
+            AddSatS16,
+            AddSatU16,
+            SubSatS8,
+            SubSatU8,
+            SubSatS16,
+            SubSatU16,
+            MinS8,
+            MinU8,
+            MinS16,
+            MinU16,
+            MinS32,
+            MinU32,
+            MaxS8,
+            MaxU8,
+            MaxS16,
+            MaxU16,
+            MaxS32,
+            MaxU32,
+            AvgrU8,
+            AvgrU16,
+            EqI8,
+            EqI16,
+            EqI32,
+            EqI64,
+            GtS8,
+            GtS16,
+            GtS32,
+            DotI16,
+            NarrowS16,
+            NarrowU16,
+            NarrowS32,
+            NarrowU32,
+            AddF32,
+            SubF32,
+            MulF32,
+            DivF32,
+            AddF64,
+            SubF64,
+            MulF64,
+            DivF64,
+            MinF32,
+            MaxF32,
+            MinF64,
+            MaxF64,
+            EqF32,
+            LtF32,
+            LeF32,
+            NeF32,
+            EqF64,
+            LtF64,
+            LeF64,
+            NeF64,
+            GtS64,
+            MulI64,
+            Q15MulrSatS,
+            FMinF32,
+            FMaxF32,
+            FMinF64,
+            FMaxF64,
+            DotI8SatS,
+        ];
+        for from in [VLanes::I8, VLanes::I16, VLanes::I32] {
+            for high in [false, true] {
+                for signed in [false, true] {
+                    ops.push(ExtMul { from, high, signed });
+                }
+            }
+        }
+        ops
+    }
+}
+
 /// Lane-wise unary operations on 128-bit vectors (`dst = op src`, where
 /// `dst` and `src` are different registers).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -392,6 +485,67 @@ pub enum VUnOp {
     ConvertU32F32,
     /// The low two unsigned `i32` lanes to `f64`.
     ConvertLowU32F64,
+}
+
+impl VUnOp {
+    /// Every operation, `ExtAddPairwise` in each of its forms.
+    pub fn all() -> Vec<VUnOp> {
+        use VUnOp::*;
+        let mut ops = vec![
+            Not,
+            NegI8,
+            NegI16,
+            NegI32,
+            NegI64,
+            AbsI8,
+            AbsI16,
+            AbsI32,
+            SqrtF32,
+            SqrtF64,
+            ExtendLowS8,
+            ExtendLowU8,
+            ExtendLowS16,
+            ExtendLowU16,
+            ExtendLowS32,
+            ExtendLowU32,
+            ExtendHighS8,
+            ExtendHighU8,
+            ExtendHighS16,
+            ExtendHighU16,
+            ExtendHighS32,
+            ExtendHighU32,
+            AbsF32,
+            AbsF64,
+            NegF32,
+            NegF64,
+            CeilF32,
+            FloorF32,
+            TruncF32,
+            NearestF32,
+            CeilF64,
+            FloorF64,
+            TruncF64,
+            NearestF64,
+            ConvertI32F32,
+            ConvertLowI32F64,
+            PromoteLowF32,
+            DemoteF64,
+            AbsI64,
+            PopcntI8,
+            TruncSatF32S,
+            TruncSatF32U,
+            TruncSatF64SZero,
+            TruncSatF64UZero,
+            ConvertU32F32,
+            ConvertLowU32F64,
+        ];
+        for from in [VLanes::I8, VLanes::I16] {
+            for signed in [false, true] {
+                ops.push(ExtAddPairwise { from, signed });
+            }
+        }
+        ops
+    }
 }
 
 /// The lane width of a splat or a shift.
@@ -560,7 +714,9 @@ pub trait MacroAssembler {
     /// following `set`/`jcc`.
     fn cmp_mem_imm(&mut self, size: Size, a: Mem, imm: i32);
 
-    /// `dst = dst op src`.
+    /// `dst = dst op src`. After `AluOp::Sub` the flags are those
+    /// `cmp(dst, src)` would have set before it, for a following
+    /// `set`/`jcc`/`trap_if`; after the others they are undefined.
     fn alu(&mut self, op: AluOp, size: Size, dst: Gpr, src: Src);
     /// `dst = lhs / rhs` or `lhs % rhs`, trapping as `traps` says.
     #[allow(clippy::too_many_arguments)]

@@ -1549,3 +1549,54 @@ impl MacroAssembler for X64Assembler {
         })
     }
 }
+
+impl crate::target::Target for X64Assembler {
+    const NAME: &'static str = "x86_64";
+    const INT_ALLOC: [Gpr; 7] = [RSI, RDI, R8, R9, RBX, R12, R13];
+    // rsi, rdi, r8 and r9 in System V.
+    const INT_ALLOC_CALLER_SAVED: usize = 4;
+    const FLOAT_ALLOC: [Fpr; 12] = [
+        Fpr(2),
+        Fpr(3),
+        Fpr(4),
+        Fpr(5),
+        Fpr(6),
+        Fpr(7),
+        Fpr(8),
+        Fpr(9),
+        Fpr(10),
+        Fpr(11),
+        Fpr(12),
+        Fpr(13),
+    ];
+    const S1: Gpr = R10;
+    const S2: Gpr = R11;
+    const FS1: Fpr = Fpr(14);
+    const FS2: Fpr = Fpr(15);
+    // Where the entry trampoline puts its arguments.
+    const FP: Gpr = R14;
+    const CTX: Gpr = R15;
+    const HEAP: Gpr = RBP;
+    const FUEL: Gpr = R13;
+    const RET: Gpr = RAX;
+    const T1: Gpr = RDX;
+    const T2: Gpr = RCX;
+    const ARGS: [Gpr; 5] = [RDI, RSI, RDX, RCX, R8];
+    const SP: Gpr = RSP;
+    const PUSH_BYTES: i32 = 8;
+    // Set by the raise routine (`emit_raise`).
+    const RESUME_FRAMES: Gpr = RDX;
+
+    fn assembler() -> Self {
+        X64Assembler::new()
+    }
+
+    fn enter_frame(&mut self, fp: Gpr) {
+        // With the return address, rsp is 16-byte aligned again.
+        self.push(fp);
+    }
+
+    fn leave_frame(&mut self) {
+        self.adjust_sp(8);
+    }
+}

@@ -587,3 +587,263 @@ fn floats() {
         }
     }
 }
+
+fn sub_flags<M: Isa>(m: &mut M, p: &(Cond, Size, Operand)) {
+    m.alu(AluOp::Sub, p.1, M::A, src::<M>(p.2));
+    m.set(p.0, M::A);
+}
+
+/// `alu(Sub)` leaves the flags `cmp` would (the contract the fuel check
+/// and 64-bit bounds checks rely on).
+#[test]
+fn subtraction_sets_the_flags_of_a_compare() {
+    let mut b = Bench::new();
+    let sets = inputs(&mut b, FSize::F64, 40);
+    for cond in CONDS {
+        for size in SIZES {
+            for o in operands() {
+                let p = (cond, size, o);
+                let (x, a) = pair!(sub_flags, &p);
+                b.check(&format!("sub then {p:?}"), Floats::None, false, &sets, x, a);
+            }
+        }
+    }
+}
+
+/// Lane patterns for vectors: edges of integer and float lanes.
+fn vector_inputs(b: &mut Bench, random: usize) -> Vec<[u64; CELLS]> {
+    let mut base = inputs(b, FSize::F64, 0);
+    base.truncate(64);
+    let f32s = [
+        0.0f32,
+        -0.0,
+        1.0,
+        -1.5,
+        2.5,
+        f32::INFINITY,
+        f32::NEG_INFINITY,
+        f32::NAN,
+        2147483648.0,
+        -2147483904.0,
+        4294967296.0,
+        1e-40,
+    ];
+    let f64s = FLOAT_EDGES;
+    let words: [u64; 8] = [
+        0,
+        u64::MAX,
+        0x8000_8000_8000_8000,
+        0x7fff_7fff_7fff_7fff,
+        0x8080_8080_8080_8080,
+        0x7f7f_7f7f_7f7f_7f7f,
+        0x0001_0002_0003_ffff,
+        0x8000_0000_0000_0000,
+    ];
+    let mut sets = Vec::new();
+    let mut push = |b: &mut Bench, va: [u64; 2], vb: [u64; 2]| {
+        let mut c = base[sets.len() % base.len()];
+        for v in c.iter_mut().skip(cell::MEM as usize) {
+            *v = b.random();
+        }
+        c[cell::VA as usize] = va[0];
+        c[cell::VA as usize + 1] = va[1];
+        c[cell::VB as usize] = vb[0];
+        c[cell::VB as usize + 1] = vb[1];
+        c[cell::B as usize] = b.random() % 300;
+        c[cell::VOUT as usize] = 0;
+        c[cell::VOUT as usize + 1] = 0;
+        sets.push(c);
+    };
+    let f32pair = |x: f32, y: f32| (x.to_bits() as u64) | (y.to_bits() as u64) << 32;
+    for (i, &x) in f32s.iter().enumerate() {
+        for (j, &y) in f32s.iter().enumerate() {
+            let va = [f32pair(x, y), f32pair(y, x)];
+            let vb = [
+                f32pair(f32s[(i + j) % 12], y),
+                f32pair(x, f32s[(i * 5 + j) % 12]),
+            ];
+            push(b, va, vb);
+        }
+    }
+    for (i, &x) in f64s.iter().enumerate() {
+        for &y in &f64s {
+            let va = [x.to_bits(), y.to_bits()];
+            let vb = [y.to_bits(), f64s[(i * 3 + 1) % f64s.len()].to_bits()];
+            push(b, va, vb);
+        }
+    }
+    for &x in &words {
+        for &y in &words {
+            push(b, [x, y], [y, x ^ 0x0123_4567_89ab_cdef]);
+        }
+    }
+    for _ in 0..random {
+        let (p, q, r, s) = (b.random(), b.random(), b.random(), b.random());
+        push(b, [p, q], [r, s]);
+    }
+    sets
+}
+
+/// How a vector result is compared: float lanes (NaNs equal) where the
+/// operation computes floats, since the ISAs propagate NaN payloads by
+/// different rules; bit for bit otherwise (integers, masks, sign-bit
+/// operations, conversions to integers, and `pmin`/`pmax`, which select).
+fn vector_floats(name: &str) -> Floats {
+    let computes = [
+        "Add", "Sub", "Mul", "Div", "FMin", "FMax", "Sqrt", "Ceil", "Floor", "Trunc", "Nearest",
+        "Promote", "Demote",
+    ];
+    let float = ["F32", "F64", "Promote", "Demote"]
+        .iter()
+        .any(|k| name.contains(k));
+    if !float || !computes.iter().any(|k| name.contains(k)) || name.contains("TruncSat") {
+        Floats::None
+    } else if name.contains("Promote") {
+        Floats::V64
+    } else if name.contains("Demote") || name.contains("F32") {
+        Floats::V32
+    } else {
+        Floats::V64
+    }
+}
+
+fn vbin<M: Isa>(m: &mut M, op: &VBinOp) {
+    m.vbin(*op, M::VA, M::VB);
+}
+
+fn vun<M: Isa>(m: &mut M, op: &VUnOp) {
+    m.vun(*op, M::VA, M::VB);
+}
+
+#[test]
+fn vector_binary_operations() {
+    let mut b = Bench::new();
+    let sets = vector_inputs(&mut b, 200);
+    for op in VBinOp::all() {
+        let name = format!("{op:?}");
+        let (x, a) = pair!(vbin, &op);
+        b.check(&name, vector_floats(&name), true, &sets, x, a);
+    }
+}
+
+#[test]
+fn vector_unary_operations() {
+    let mut b = Bench::new();
+    let sets = vector_inputs(&mut b, 200);
+    for op in VUnOp::all() {
+        let name = format!("{op:?}");
+        let (x, a) = pair!(vun, &op);
+        b.check(&name, vector_floats(&name), true, &sets, x, a);
+    }
+}
+
+fn vlanes<M: Isa>(m: &mut M, p: &(u8, VLanes, u8)) {
+    let (form, lanes, k) = *p;
+    let shifts = [
+        (VShiftOp::Shl8, 8),
+        (VShiftOp::Shl16, 16),
+        (VShiftOp::Shl32, 32),
+        (VShiftOp::Shl64, 64),
+        (VShiftOp::ShrU8, 8),
+        (VShiftOp::ShrU16, 16),
+        (VShiftOp::ShrU32, 32),
+        (VShiftOp::ShrU64, 64),
+        (VShiftOp::ShrS8, 8),
+        (VShiftOp::ShrS16, 16),
+        (VShiftOp::ShrS32, 32),
+        (VShiftOp::ShrS64, 64),
+    ];
+    let tests = [
+        VTestOp::AnyTrue,
+        VTestOp::AllTrue(lanes),
+        VTestOp::BitmaskI8,
+        VTestOp::BitmaskI16,
+        VTestOp::BitmaskI32,
+        VTestOp::BitmaskI64,
+    ];
+    let loads = [
+        VLoadKind::S8x8,
+        VLoadKind::U8x8,
+        VLoadKind::S16x4,
+        VLoadKind::U16x4,
+        VLoadKind::S32x2,
+        VLoadKind::U32x2,
+        VLoadKind::Zero32,
+        VLoadKind::Zero64,
+    ];
+    match form {
+        // Shift counts as the lowering gives them: below the lane width.
+        0 => {
+            let (op, width) = shifts[k as usize];
+            m.alu(AluOp::And, Size::S32, M::B, Src::Imm(width - 1));
+            m.gpr_to_fbits(FSize::F64, M::FB, M::B);
+            m.vshift(op, M::VA, M::FB);
+        }
+        1 => m.vsplat(lanes, M::VA, M::B),
+        2 => m.vextract(lanes, M::A, M::VB, k),
+        3 => m.vinsert(lanes, M::VA, M::B, k),
+        4 => m.vtest(tests[k as usize], M::A, M::VB),
+        5 => m.vswizzle(M::VA, M::VB),
+        6 => m.vbitselect(M::VA, M::VB, at::<M>(cell::MASK)),
+        7 => {
+            let at = m.vload_kind(
+                loads[k as usize],
+                M::VA,
+                Mem::at(M::BASE, 8 * cell::MEM + 3),
+            );
+            let _ = at;
+        }
+        8 => {
+            m.vload(M::VA, Mem::at(M::BASE, 8 * cell::MEM + k as i32));
+            m.vstore(Mem::at(M::BASE, 8 * cell::MEM + 1), M::VB);
+        }
+        _ => {
+            // A shuffle picked by k: lanes from VA only, VB only, or both.
+            let lanes: [u8; 16] = std::array::from_fn(|i| {
+                let i = i as u8;
+                match k % 3 {
+                    0 => (i * 5 + k) % 16,
+                    1 => 16 + (i * 3 + k) % 16,
+                    _ => (i * 7 + k * 11) % 32,
+                }
+            });
+            m.vshuffle(M::VA, M::VB, lanes);
+        }
+    }
+}
+
+#[test]
+fn vector_lanes_shifts_tests_shuffles_and_memory() {
+    let mut b = Bench::new();
+    let sets = vector_inputs(&mut b, 100);
+    let all = [VLanes::I8, VLanes::I16, VLanes::I32, VLanes::I64];
+    let run = |b: &mut Bench, p: (u8, VLanes, u8)| {
+        let (x, a) = pair!(vlanes, &p);
+        b.check(&format!("lanes {p:?}"), Floats::None, true, &sets, x, a);
+    };
+    for k in 0..12 {
+        run(&mut b, (0, VLanes::I8, k));
+    }
+    for (lanes, count) in all.into_iter().zip([16, 8, 4, 2]) {
+        run(&mut b, (1, lanes, 0));
+        for k in 0..count {
+            run(&mut b, (2, lanes, k));
+            run(&mut b, (3, lanes, k));
+        }
+        run(&mut b, (4, lanes, 1));
+    }
+    for k in [0, 2, 3, 4, 5] {
+        run(&mut b, (4, VLanes::I8, k));
+    }
+    run(&mut b, (5, VLanes::I8, 0));
+    run(&mut b, (6, VLanes::I8, 0));
+    for k in 0..8 {
+        run(&mut b, (7, VLanes::I8, k));
+    }
+    for k in [0, 1, 5, 8] {
+        run(&mut b, (8, VLanes::I8, k));
+    }
+    for k in 0..9 {
+        run(&mut b, (9, VLanes::I8, k));
+    }
+}

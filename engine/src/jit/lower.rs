@@ -1,10 +1,11 @@
-//! Lowering of allocated register IR to x86_64, in one pass, through the
-//! MacroAssembler.
+//! Lowering of allocated register IR to machine code, in one pass, through
+//! the MacroAssembler of a [`Target`]: the same lowering for every ISA.
 //!
 //! Frame cells map to machine locations: integer register homes to the
 //! allocatable GPRs, float register homes to XMM registers, constants to
-//! immediates, everything else to `[r14 + 8 * cell]`. r15 holds the
-//! instance's [`VmCtx`](super::vmctx::VmCtx), rbp the base of memory 0.
+//! immediates, everything else to `[FP + 8 * cell]`. `CTX` holds the
+//! instance's [`VmCtx`](super::vmctx::VmCtx), `HEAP` the base of memory 0
+//! (the registers are the target's: `Target::FP` and so on).
 //!
 //! Invariants the code keeps: an i32 in a GPR or a cell has its upper 32
 //! bits zero (memory addressing uses the full register); no value stays in a
@@ -17,42 +18,8 @@ use crate::error::TrapCode;
 use crate::ir::{FuncBody, Op, Reg, V128Mem, V128Op};
 use crate::module::ModuleInner;
 use strata_jit::masm::*;
-use strata_jit::x64::{self as x, X64Assembler};
+use strata_jit::target::Target;
 use strata_jit::TrapSite;
-
-/// GPRs the allocator's integer registers map to, in order.
-pub(crate) const INT_ALLOC: [Gpr; crate::ir::INT_REGS as usize] =
-    [x::RSI, x::RDI, x::R8, x::R9, x::RBX, x::R12, x::R13];
-/// XMM registers the allocator's float registers map to, in order.
-pub(crate) const FLOAT_ALLOC: [Fpr; crate::ir::FLOAT_REGS as usize] = [
-    Fpr(2),
-    Fpr(3),
-    Fpr(4),
-    Fpr(5),
-    Fpr(6),
-    Fpr(7),
-    Fpr(8),
-    Fpr(9),
-    Fpr(10),
-    Fpr(11),
-    Fpr(12),
-    Fpr(13),
-];
-
-const S1: Gpr = x::R10;
-const S2: Gpr = x::R11;
-const FS1: Fpr = Fpr(14);
-const FS2: Fpr = Fpr(15);
-const FP: Gpr = x::R14;
-/// With fuel on, the fuel counter lives here between the points where it is
-/// written back to the store (calls, returns, the epoch slow path; on a trap
-/// the trampoline's landing pad hands it back). The allocation then uses one
-/// integer register fewer, so `INT_ALLOC` never reaches it.
-const FUEL: Gpr = x::R13;
-const CTX: Gpr = x::R15;
-const HEAP: Gpr = x::RBP;
-/// Helper argument registers after the context (System V).
-const ARGS: [Gpr; 4] = [x::RSI, x::RDX, x::RCX, x::R8];
 
 /// Where a frame cell lives in compiled code.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -62,7 +29,7 @@ enum Loc {
     /// The upper half of a float register holding a v128: its home's
     /// second cell, named only where a list of cells names a v128's.
     FHi(Fpr),
-    /// Byte offset from r14.
+    /// Byte offset from `FP`.
     M(i32),
     /// A constant's bits.
     K(u64),
@@ -87,8 +54,8 @@ pub(crate) struct Lowered {
     pub landings: Vec<strata_jit::LandingSite>,
 }
 
-struct Lowerer<'a> {
-    m: X64Assembler,
+struct Lowerer<'a, M: Target> {
+    m: M,
     body: &'a FuncBody,
     module: &'a ModuleInner,
     labels: Vec<Option<dynasmrt::DynamicLabel>>,
@@ -158,9 +125,12 @@ fn store_kind(kind: crate::ir::MemKind) -> Result<(StoreKind, Option<FSize>), St
 }
 
 /// Lowers a function of `module` translated as `body`.
-pub(crate) fn lower<'a>(module: &'a ModuleInner, body: &'a FuncBody) -> Result<Lowered, String> {
-    let mut l = Lowerer {
-        m: X64Assembler::new(),
+pub(crate) fn lower<'a, M: Target>(
+    module: &'a ModuleInner,
+    body: &'a FuncBody,
+) -> Result<Lowered, String> {
+    let mut l = Lowerer::<M> {
+        m: M::assembler(),
         body,
         module,
         labels: vec![None; body.code.len() + 1],
@@ -573,7 +543,7 @@ fn fsize_of(size: Size) -> FSize {
     }
 }
 
-impl Lowerer<'_> {
+impl<M: Target> Lowerer<'_, M> {
     fn loc(&self, r: Reg) -> Loc {
         let b = self.body;
         let r = r as u32;
@@ -584,9 +554,9 @@ impl Lowerer<'_> {
         } else if r < np + nc {
             Loc::K(b.consts[(r - np) as usize])
         } else if r >= b.reg_base && r < b.reg_base + b.int_regs {
-            Loc::G(INT_ALLOC[(r - b.reg_base) as usize])
+            Loc::G(M::INT_ALLOC[(r - b.reg_base) as usize])
         } else if let Some((j, upper)) = b.float_register_at(r) {
-            let f = FLOAT_ALLOC[j as usize];
+            let f = M::FLOAT_ALLOC[j as usize];
             if upper {
                 Loc::FHi(f)
             } else {
@@ -598,7 +568,7 @@ impl Lowerer<'_> {
     }
 
     fn cell(disp: i32) -> Mem {
-        Mem::at(FP, disp)
+        Mem::at(M::FP, disp)
     }
 
     fn label(&mut self, idx: usize) -> dynasmrt::DynamicLabel {
@@ -636,38 +606,47 @@ impl Lowerer<'_> {
     fn prologue(&mut self) {
         // The frame, and the argument area of calls it makes, must fit.
         let fs = self.body.stack_cells() as i32;
-        // Keep rsp 16-byte aligned in the body, so calls need no adjustment;
-        // the slot keeps the frame pointer, where an exception's landing
-        // site finds it (see `landing_stubs`).
-        self.m.push(FP);
+        // Keep the stack pointer 16-byte aligned in the body, so calls need
+        // no adjustment; the slot keeps the frame pointer, where an
+        // exception's landing site finds it (see `landing_stubs`).
+        self.m.enter_frame(M::FP);
         // Before anything can trap: a trap hands the register back.
         self.fuel_from_memory();
         self.m
-            .mov(Size::S64, S1, Src::Mem(Mem::at(CTX, vmctx::DEPTH)));
+            .mov(Size::S64, M::S1, Src::Mem(Mem::at(M::CTX, vmctx::DEPTH)));
         // The limit is the engine's, so a constant of the code when it fits
         // an immediate: the check then needs no register.
         match i32::try_from(self.module.engine.config().max_call_depth) {
-            Ok(max) => self.m.cmp_mem_imm(Size::S64, Mem::at(S1, 0), max),
+            Ok(max) => self.m.cmp_mem_imm(Size::S64, Mem::at(M::S1, 0), max),
             Err(_) => {
-                self.m.mov(Size::S64, S2, Src::Mem(Mem::at(S1, 0)));
-                self.m
-                    .cmp(Size::S64, S2, Src::Mem(Mem::at(CTX, vmctx::MAX_DEPTH)));
+                self.m.mov(Size::S64, M::S2, Src::Mem(Mem::at(M::S1, 0)));
+                self.m.cmp(
+                    Size::S64,
+                    M::S2,
+                    Src::Mem(Mem::at(M::CTX, vmctx::MAX_DEPTH)),
+                );
             }
         }
         self.m.trap_if(Cond::GeU, code_of(TrapCode::StackOverflow));
-        self.m.add_mem_imm(Size::S64, Mem::at(S1, 0), 1);
-        self.m.lea(S1, Mem::at(FP, 8 * fs));
-        self.m
-            .cmp(Size::S64, S1, Src::Mem(Mem::at(CTX, vmctx::STACK_END)));
+        self.m.add_mem_imm(Size::S64, Mem::at(M::S1, 0), 1);
+        self.m.lea(M::S1, Mem::at(M::FP, 8 * fs));
+        self.m.cmp(
+            Size::S64,
+            M::S1,
+            Src::Mem(Mem::at(M::CTX, vmctx::STACK_END)),
+        );
         self.m.trap_if(Cond::GtU, code_of(TrapCode::StackOverflow));
         self.m.cmp(
             Size::S64,
-            x::RSP,
-            Src::Mem(Mem::at(CTX, vmctx::NATIVE_LIMIT)),
+            M::SP,
+            Src::Mem(Mem::at(M::CTX, vmctx::NATIVE_LIMIT)),
         );
         self.m.trap_if(Cond::LtU, code_of(TrapCode::StackOverflow));
-        self.m
-            .mov(Size::S64, HEAP, Src::Mem(Mem::at(CTX, vmctx::MEM_BASE)));
+        self.m.mov(
+            Size::S64,
+            M::HEAP,
+            Src::Mem(Mem::at(M::CTX, vmctx::MEM_BASE)),
+        );
         self.epoch_check();
     }
 
@@ -680,14 +659,14 @@ impl Lowerer<'_> {
         let slow = self.m.new_label();
         let resume = self.m.new_label();
         // Through the context, so that the code holds no absolute address.
-        // rax is free between instructions.
+        // RET is free between instructions.
         self.m
-            .mov(Size::S64, x::RAX, Src::Mem(Mem::at(CTX, vmctx::EPOCH)));
-        self.m.mov(Size::S64, x::RAX, Src::Mem(Mem::at(x::RAX, 0)));
+            .mov(Size::S64, M::RET, Src::Mem(Mem::at(M::CTX, vmctx::EPOCH)));
+        self.m.mov(Size::S64, M::RET, Src::Mem(Mem::at(M::RET, 0)));
         self.m.cmp(
             Size::S64,
-            x::RAX,
-            Src::Mem(Mem::at(CTX, vmctx::EPOCH_DEADLINE)),
+            M::RET,
+            Src::Mem(Mem::at(M::CTX, vmctx::EPOCH_DEADLINE)),
         );
         self.m.jcc(Cond::GeU, slow);
         self.m.bind(resume);
@@ -699,12 +678,12 @@ impl Lowerer<'_> {
     /// by themselves), and a trap is raised with the frame as it was.
     fn epoch_slow_paths(&mut self) {
         let b = self.body;
-        // INT_ALLOC's first four are caller-saved in System V.
-        let ints: Vec<Gpr> = INT_ALLOC[..(b.int_regs as usize).min(4)].to_vec();
-        let floats: Vec<Fpr> = FLOAT_ALLOC[..b.float_regs as usize].to_vec();
-        let pushed = ints.len() as i32 * 8;
-        // Float slots (16 bytes where they may hold a v128), padded so rsp
-        // stays 16-byte aligned at the call.
+        let caller_saved = (b.int_regs as usize).min(M::INT_ALLOC_CALLER_SAVED);
+        let ints: Vec<Gpr> = M::INT_ALLOC[..caller_saved].to_vec();
+        let floats: Vec<Fpr> = M::FLOAT_ALLOC[..b.float_regs as usize].to_vec();
+        let pushed = ints.len() as i32 * M::PUSH_BYTES;
+        // Float slots (16 bytes where they may hold a v128), padded so the
+        // stack pointer stays 16-byte aligned at the call.
         let slot = 8 * b.float_stride() as i32;
         let area = ((pushed + floats.len() as i32 * slot + 15) & !15) - pushed;
         let frame_top = b.stack_cells() as i32;
@@ -715,28 +694,23 @@ impl Lowerer<'_> {
             }
             self.m.adjust_sp(-area);
             for (j, &f) in floats.iter().enumerate() {
-                self.float_register_out(Mem::at(x::RSP, slot * j as i32), f);
+                self.float_register_out(Mem::at(M::SP, slot * j as i32), f);
             }
             // The deadline callback may read or set the store's fuel, and
             // may call wasm, whose frames must start above this frame's.
             self.fuel_to_memory();
-            self.m.mov(Size::S64, x::RDI, Src::Reg(CTX));
-            self.m.lea(x::RSI, Mem::at(FP, 8 * frame_top));
-            self.m.mov(
-                Size::S64,
-                x::RAX,
-                Src::Mem(Mem::at(CTX, vmctx::EPOCH_REACHED)),
-            );
-            self.m.call_reg(x::RAX);
+            self.m.mov(Size::S64, M::ARGS[0], Src::Reg(M::CTX));
+            self.m.lea(M::ARGS[1], Mem::at(M::FP, 8 * frame_top));
+            self.m.call_mem(Mem::at(M::CTX, vmctx::EPOCH_REACHED));
             self.fuel_from_memory();
             for (j, &f) in floats.iter().enumerate() {
-                self.float_register_in(f, Mem::at(x::RSP, slot * j as i32));
+                self.float_register_in(f, Mem::at(M::SP, slot * j as i32));
             }
             self.m.adjust_sp(area);
             for &g in ints.iter().rev() {
                 self.m.pop(g);
             }
-            self.m.raise_if_nonzero(x::RAX);
+            self.m.raise_if_nonzero(M::RET);
             self.m.jmp(resume);
         }
     }
@@ -745,7 +719,7 @@ impl Lowerer<'_> {
     /// their home cells, around a call.
     fn save_registers(&mut self, save: crate::ir::CallSave, to_cells: bool) {
         let b = self.body;
-        for (i, &g) in INT_ALLOC.iter().enumerate() {
+        for (i, &g) in M::INT_ALLOC.iter().enumerate() {
             if save.ints & (1 << i) != 0 {
                 let home = Self::cell(8 * (b.reg_base + i as u32) as i32);
                 if to_cells {
@@ -755,7 +729,7 @@ impl Lowerer<'_> {
                 }
             }
         }
-        for (j, &f) in FLOAT_ALLOC.iter().enumerate() {
+        for (j, &f) in M::FLOAT_ALLOC.iter().enumerate() {
             if save.floats & (1 << j) != 0 {
                 let home = Self::cell(8 * b.float_home(j as u32) as i32);
                 if to_cells {
@@ -800,8 +774,8 @@ impl Lowerer<'_> {
             match i32::try_from(bits as i64) {
                 Ok(imm) => self.m.store_imm(Size::S64, cell, imm),
                 Err(_) => {
-                    self.m.mov_imm64(S1, bits);
-                    self.m.store_reg(Size::S64, cell, S1);
+                    self.m.mov_imm64(M::S1, bits);
+                    self.m.store_reg(Size::S64, cell, M::S1);
                 }
             }
         }
@@ -813,8 +787,8 @@ impl Lowerer<'_> {
     fn vget(&mut self, reg: Fpr, r: Reg) {
         match (self.loc(r), self.v128_cached) {
             (Loc::F(f), _) => self.m.fmov(FSize::F64, reg, f),
-            (_, Some(c)) if c == r && reg == FS1 => {}
-            (_, Some(c)) if c == r => self.m.fmov(FSize::F64, reg, FS1),
+            (_, Some(c)) if c == r && reg == M::FS1 => {}
+            (_, Some(c)) if c == r => self.m.fmov(FSize::F64, reg, M::FS1),
             _ => {
                 self.m.vload(reg, Self::cell(8 * r as i32));
             }
@@ -838,9 +812,9 @@ impl Lowerer<'_> {
     /// `FS1` then caches it.
     fn vput(&mut self, dst: Reg) {
         match self.loc(dst) {
-            Loc::F(f) => self.m.fmov(FSize::F64, f, FS1),
+            Loc::F(f) => self.m.fmov(FSize::F64, f, M::FS1),
             _ => {
-                self.m.vstore(Self::cell(8 * dst as i32), FS1);
+                self.m.vstore(Self::cell(8 * dst as i32), M::FS1);
             }
         }
         self.v128_cached = Some(dst);
@@ -852,14 +826,14 @@ impl Lowerer<'_> {
     fn vdst(&self, dst: Reg, keep: Fpr) -> Fpr {
         match self.loc(dst) {
             Loc::F(f) if f != keep => f,
-            _ => FS1,
+            _ => M::FS1,
         }
     }
 
     /// Completes a `v128` result computed in `reg`, from
     /// [`Lowerer::vdst`].
     fn vdone(&mut self, dst: Reg, reg: Fpr) {
-        if reg == FS1 {
+        if reg == M::FS1 {
             self.vput(dst);
         } else if self.v128_cached == Some(dst) {
             self.v128_cached = None;
@@ -869,8 +843,8 @@ impl Lowerer<'_> {
     /// The `v128` `r` in a register to read: its float register, or `FS1`,
     /// which then caches it.
     fn vread(&mut self, r: Reg) -> Fpr {
-        let f = self.vsrc(r, FS1);
-        if f == FS1 {
+        let f = self.vsrc(r, M::FS1);
+        if f == M::FS1 {
             self.v128_cached = Some(r);
         }
         f
@@ -932,7 +906,7 @@ impl Lowerer<'_> {
         let extra = (lane as u64) << 16 | (kind as u64) << 24 | (mem.0 as u64) << 32;
         self.helper(
             Libcall::V128,
-            &[Loc::G(FP), Loc::K(word), Loc::K(extra), Loc::K(mem.1)],
+            &[Loc::G(M::FP), Loc::K(word), Loc::K(extra), Loc::K(mem.1)],
             None,
         );
         self.save_registers(all, false);
@@ -955,17 +929,17 @@ impl Lowerer<'_> {
             }
             _ => (VBinOp::DotI8SatS, VBinOp::AddI32, VBinOp::SubI32),
         };
-        let fb = self.vsrc(b, FS2);
-        self.vget(FS1, a);
-        self.m.vbin(mul, FS1, fb);
+        let fb = self.vsrc(b, M::FS2);
+        self.vget(M::FS1, a);
+        self.m.vbin(mul, M::FS1, fb);
         // FS1 no longer holds what it may have cached.
         self.v128_cached = None;
         match op {
             V::F32x4RelaxedNmadd | V::F64x2RelaxedNmadd => {
                 // `-(a * b) + c` is `c - a * b`.
-                self.vget(FS2, c);
-                self.m.vbin(sub, FS2, FS1);
-                self.m.fmov(FSize::F64, FS1, FS2);
+                self.vget(M::FS2, c);
+                self.m.vbin(sub, M::FS2, M::FS1);
+                self.m.fmov(FSize::F64, M::FS1, M::FS2);
             }
             V::I32x4RelaxedDotI8x16I7x16AddS => {
                 // The i16 sums paired into i32 lanes, then `c` added.
@@ -973,14 +947,14 @@ impl Lowerer<'_> {
                     from: VLanes::I16,
                     signed: true,
                 };
-                self.m.vun(pairs, FS2, FS1);
-                let fc = self.vsrc(c, FS1);
-                self.m.vbin(add, FS2, fc);
-                self.m.fmov(FSize::F64, FS1, FS2);
+                self.m.vun(pairs, M::FS2, M::FS1);
+                let fc = self.vsrc(c, M::FS1);
+                self.m.vbin(add, M::FS2, fc);
+                self.m.fmov(FSize::F64, M::FS1, M::FS2);
             }
             _ => {
-                let fc = self.vsrc(c, FS2);
-                self.m.vbin(add, FS1, fc);
+                let fc = self.vsrc(c, M::FS2);
+                self.m.vbin(add, M::FS1, fc);
             }
         }
         self.vput(dst);
@@ -1010,7 +984,7 @@ impl Lowerer<'_> {
         for &cell in b.local_cells.iter() {
             let c = cell as u32;
             if c >= b.reg_base && c < ints {
-                let g = INT_ALLOC[(c - b.reg_base) as usize];
+                let g = M::INT_ALLOC[(c - b.reg_base) as usize];
                 self.m.mov(Size::S32, g, Src::Imm(0));
             } else if let Some((j, upper)) = b.float_register_at(c) {
                 // `movq` clears a v128's upper half too.
@@ -1018,10 +992,11 @@ impl Lowerer<'_> {
                     continue;
                 }
                 if !float_zero {
-                    self.m.mov(Size::S32, S1, Src::Imm(0));
+                    self.m.mov(Size::S32, M::S1, Src::Imm(0));
                     float_zero = true;
                 }
-                self.m.gpr_to_fbits(FSize::F64, FLOAT_ALLOC[j as usize], S1);
+                self.m
+                    .gpr_to_fbits(FSize::F64, M::FLOAT_ALLOC[j as usize], M::S1);
             } else {
                 self.m.store_imm(Size::S64, Self::cell(8 * c as i32), 0);
             }
@@ -1032,24 +1007,30 @@ impl Lowerer<'_> {
     /// interpreter counted stays, register homes are loaded from their cells.
     fn osr_entry(&mut self, target: dynasmrt::DynamicLabel) {
         let b = self.body;
-        self.m.push(FP);
+        self.m.enter_frame(M::FP);
         self.fuel_from_memory();
         // The interpreter checked the frame; calls also need their argument area.
         let fs = b.stack_cells() as i32;
-        self.m.lea(S1, Mem::at(FP, 8 * fs));
-        self.m
-            .cmp(Size::S64, S1, Src::Mem(Mem::at(CTX, vmctx::STACK_END)));
+        self.m.lea(M::S1, Mem::at(M::FP, 8 * fs));
+        self.m.cmp(
+            Size::S64,
+            M::S1,
+            Src::Mem(Mem::at(M::CTX, vmctx::STACK_END)),
+        );
         self.m.trap_if(Cond::GtU, code_of(TrapCode::StackOverflow));
         self.m
-            .mov(Size::S64, S1, Src::Mem(Mem::at(CTX, vmctx::DEPTH)));
-        self.m.add_mem_imm(Size::S64, Mem::at(S1, 0), 1);
-        self.m
-            .mov(Size::S64, HEAP, Src::Mem(Mem::at(CTX, vmctx::MEM_BASE)));
-        for (i, &g) in INT_ALLOC[..b.int_regs as usize].iter().enumerate() {
+            .mov(Size::S64, M::S1, Src::Mem(Mem::at(M::CTX, vmctx::DEPTH)));
+        self.m.add_mem_imm(Size::S64, Mem::at(M::S1, 0), 1);
+        self.m.mov(
+            Size::S64,
+            M::HEAP,
+            Src::Mem(Mem::at(M::CTX, vmctx::MEM_BASE)),
+        );
+        for (i, &g) in M::INT_ALLOC[..b.int_regs as usize].iter().enumerate() {
             let c = b.reg_base + i as u32;
             self.m.mov(Size::S64, g, Src::Mem(Self::cell(8 * c as i32)));
         }
-        for (j, &f) in FLOAT_ALLOC[..b.float_regs as usize].iter().enumerate() {
+        for (j, &f) in M::FLOAT_ALLOC[..b.float_regs as usize].iter().enumerate() {
             let home = Self::cell(8 * b.float_home(j as u32) as i32);
             self.float_register_in(f, home);
         }
@@ -1061,8 +1042,8 @@ impl Lowerer<'_> {
     fn fuel_to_memory(&mut self) {
         if self.fuel {
             self.m
-                .mov(Size::S64, S1, Src::Mem(Mem::at(CTX, vmctx::FUEL)));
-            self.m.store_reg(Size::S64, Mem::at(S1, 0), FUEL);
+                .mov(Size::S64, M::S1, Src::Mem(Mem::at(M::CTX, vmctx::FUEL)));
+            self.m.store_reg(Size::S64, Mem::at(M::S1, 0), M::FUEL);
         }
     }
 
@@ -1071,8 +1052,8 @@ impl Lowerer<'_> {
     fn fuel_from_memory(&mut self) {
         if self.fuel {
             self.m
-                .mov(Size::S64, S1, Src::Mem(Mem::at(CTX, vmctx::FUEL)));
-            self.m.mov(Size::S64, FUEL, Src::Mem(Mem::at(S1, 0)));
+                .mov(Size::S64, M::S1, Src::Mem(Mem::at(M::CTX, vmctx::FUEL)));
+            self.m.mov(Size::S64, M::FUEL, Src::Mem(Mem::at(M::S1, 0)));
         }
     }
 
@@ -1083,13 +1064,13 @@ impl Lowerer<'_> {
 
     /// Undoes the prologue, up to the return: what a tail call does before
     /// it jumps to its callee, which then returns to this function's caller.
-    /// Leaves rax as it was.
+    /// Leaves RET as it was.
     fn leave(&mut self) {
         self.fuel_to_memory();
         self.m
-            .mov(Size::S64, S1, Src::Mem(Mem::at(CTX, vmctx::DEPTH)));
-        self.m.add_mem_imm(Size::S64, Mem::at(S1, 0), -1);
-        self.m.adjust_sp(8);
+            .mov(Size::S64, M::S1, Src::Mem(Mem::at(M::CTX, vmctx::DEPTH)));
+        self.m.add_mem_imm(Size::S64, Mem::at(M::S1, 0), -1);
+        self.m.leave_frame();
     }
 
     // ----- moving values -----
@@ -1168,7 +1149,7 @@ impl Lowerer<'_> {
     fn int_dst(&self, dst: Loc, keep: Loc) -> Gpr {
         match dst {
             Loc::G(g) if keep != Loc::G(g) => g,
-            _ => S1,
+            _ => M::S1,
         }
     }
 
@@ -1179,13 +1160,13 @@ impl Lowerer<'_> {
                 self.m.fload(size, reg, Self::cell(d));
             }
             Loc::K(bits) => {
-                self.m.mov_imm64(S2, bits);
-                self.m.gpr_to_fbits(FSize::F64, reg, S2);
+                self.m.mov_imm64(M::S2, bits);
+                self.m.gpr_to_fbits(FSize::F64, reg, M::S2);
             }
             Loc::G(g) => self.m.gpr_to_fbits(size, reg, g),
             Loc::FHi(_) => {
-                self.load_int(Size::S64, S2, loc);
-                self.m.gpr_to_fbits(FSize::F64, reg, S2);
+                self.load_int(Size::S64, M::S2, loc);
+                self.m.gpr_to_fbits(FSize::F64, reg, M::S2);
             }
         }
     }
@@ -1206,8 +1187,8 @@ impl Lowerer<'_> {
             Loc::M(d) => match size {
                 // movd zero-extends, keeping the cell's upper half clean.
                 FSize::F32 => {
-                    self.m.fbits_to_gpr(FSize::F32, S2, reg);
-                    self.m.store_reg(Size::S64, Self::cell(d), S2);
+                    self.m.fbits_to_gpr(FSize::F32, M::S2, reg);
+                    self.m.store_reg(Size::S64, Self::cell(d), M::S2);
                 }
                 FSize::F64 => {
                     self.m.fstore(FSize::F64, Self::cell(d), reg);
@@ -1215,8 +1196,8 @@ impl Lowerer<'_> {
             },
             Loc::G(g) => self.m.fbits_to_gpr(size, g, reg),
             Loc::FHi(_) => {
-                self.m.fbits_to_gpr(FSize::F64, S2, reg);
-                self.store_int(dst, S2);
+                self.m.fbits_to_gpr(FSize::F64, M::S2, reg);
+                self.store_int(dst, M::S2);
             }
             Loc::K(_) => unreachable!("constants are never written"),
         }
@@ -1225,7 +1206,7 @@ impl Lowerer<'_> {
     fn float_dst(&self, dst: Loc, keep: Loc) -> Fpr {
         match dst {
             Loc::F(f) if keep != Loc::F(f) => f,
-            _ => FS1,
+            _ => M::FS1,
         }
     }
 
@@ -1242,21 +1223,21 @@ impl Lowerer<'_> {
                 self.m.fload(FSize::F64, d, Self::cell(o));
             }
             (Loc::F(_), _) => {
-                self.load_int(Size::S64, S1, src);
-                self.store_int(dst, S1);
+                self.load_int(Size::S64, M::S1, src);
+                self.store_int(dst, M::S1);
             }
             (Loc::M(o), Loc::F(s)) => {
                 self.m.fstore(FSize::F64, Self::cell(o), s);
             }
             (_, Loc::F(s)) => {
-                self.m.fbits_to_gpr(FSize::F64, S1, s);
-                self.store_int(dst, S1);
+                self.m.fbits_to_gpr(FSize::F64, M::S1, s);
+                self.store_int(dst, M::S1);
             }
             (Loc::G(g), _) => self.load_int(Size::S64, g, src),
             (Loc::M(o), Loc::G(s)) => self.m.store_reg(Size::S64, Self::cell(o), s),
             _ => {
-                self.load_int(Size::S64, S1, src);
-                self.store_int(dst, S1);
+                self.load_int(Size::S64, M::S1, src);
+                self.store_int(dst, M::S1);
             }
         }
     }
@@ -1277,7 +1258,7 @@ impl Lowerer<'_> {
         }
         let rd = self.int_dst(d, lb);
         self.load_int(size, rd, la);
-        let src = self.int_src(size, lb, S2);
+        let src = self.int_src(size, lb, M::S2);
         self.m.alu(op, size, rd, src);
         self.store_int(d, rd);
     }
@@ -1286,18 +1267,18 @@ impl Lowerer<'_> {
         let (d, la, lb) = (self.loc(dst), self.loc(a), self.loc(b));
         let rd = self.int_dst(d, lb);
         self.load_int(size, rd, la);
-        let count = self.int_src(size, lb, S2);
+        let count = self.int_src(size, lb, M::S2);
         self.m.shift(op, size, rd, count);
         self.store_int(d, rd);
     }
 
     fn int_div(&mut self, size: Size, signed: bool, rem: bool, dst: Reg, a: Reg, b: Reg) {
         let (d, la, lb) = (self.loc(dst), self.loc(a), self.loc(b));
-        let lhs = self.int_reg(size, la, S1);
-        let rhs = self.int_reg(size, lb, S2);
+        let lhs = self.int_reg(size, la, M::S1);
+        let rhs = self.int_reg(size, lb, M::S2);
         let rd = match d {
             Loc::G(g) => g,
-            _ => S1,
+            _ => M::S1,
         };
         let traps = DivTraps {
             by_zero: code_of(TrapCode::IntegerDivideByZero),
@@ -1309,12 +1290,12 @@ impl Lowerer<'_> {
 
     fn int_cmp(&mut self, cond: Cond, size: Size, dst: Reg, a: Reg, b: Reg) {
         let (d, la, lb) = (self.loc(dst), self.loc(a), self.loc(b));
-        let ra = self.int_reg(size, la, S1);
-        let src = self.int_src(size, lb, S2);
+        let ra = self.int_reg(size, la, M::S1);
+        let src = self.int_src(size, lb, M::S2);
         self.m.cmp(size, ra, src);
         let rd = match d {
             Loc::G(g) => g,
-            _ => S1,
+            _ => M::S1,
         };
         self.m.set(cond, rd);
         self.store_int(d, rd);
@@ -1322,28 +1303,22 @@ impl Lowerer<'_> {
 
     fn int_eqz(&mut self, size: Size, dst: Reg, src: Reg) {
         let (d, ls) = (self.loc(dst), self.loc(src));
-        let rs = self.int_reg(size, ls, S1);
+        let rs = self.int_reg(size, ls, M::S1);
         self.m.cmp(size, rs, Src::Imm(0));
         let rd = match d {
             Loc::G(g) => g,
-            _ => S1,
+            _ => M::S1,
         };
         self.m.set(Cond::Eq, rd);
         self.store_int(d, rd);
     }
 
-    fn int_unary(
-        &mut self,
-        size: Size,
-        dst: Reg,
-        src: Reg,
-        f: impl FnOnce(&mut X64Assembler, Gpr, Gpr),
-    ) {
+    fn int_unary(&mut self, size: Size, dst: Reg, src: Reg, f: impl FnOnce(&mut M, Gpr, Gpr)) {
         let (d, ls) = (self.loc(dst), self.loc(src));
-        let rs = self.int_reg(size, ls, S2);
+        let rs = self.int_reg(size, ls, M::S2);
         let rd = match d {
             Loc::G(g) => g,
-            _ => S1,
+            _ => M::S1,
         };
         f(&mut self.m, rd, rs);
         self.store_int(d, rd);
@@ -1370,7 +1345,7 @@ impl Lowerer<'_> {
             _ => false,
         };
         if !folded {
-            let fb = self.float_reg(size, lb, FS2);
+            let fb = self.float_reg(size, lb, M::FS2);
             self.m.fbin(op, size, fd, fb);
         }
         self.store_float(size, d, fd);
@@ -1378,10 +1353,10 @@ impl Lowerer<'_> {
 
     fn float_un(&mut self, op: FUnOp, size: FSize, dst: Reg, src: Reg) {
         let (d, ls) = (self.loc(dst), self.loc(src));
-        let fs = self.float_reg(size, ls, FS2);
+        let fs = self.float_reg(size, ls, M::FS2);
         let fd = match d {
             Loc::F(f) => f,
-            _ => FS1,
+            _ => M::FS1,
         };
         self.m.fun(op, size, fd, fs);
         self.store_float(size, d, fd);
@@ -1389,11 +1364,11 @@ impl Lowerer<'_> {
 
     fn float_cmp(&mut self, cond: FCond, size: FSize, dst: Reg, a: Reg, b: Reg) {
         let (d, la, lb) = (self.loc(dst), self.loc(a), self.loc(b));
-        let fa = self.float_reg(size, la, FS1);
-        let fb = self.float_reg(size, lb, FS2);
+        let fa = self.float_reg(size, la, M::FS1);
+        let fb = self.float_reg(size, lb, M::FS2);
         let rd = match d {
             Loc::G(g) => g,
-            _ => S1,
+            _ => M::S1,
         };
         self.m.fcmp_set(cond, size, rd, fa, fb);
         self.store_int(d, rd);
@@ -1401,10 +1376,10 @@ impl Lowerer<'_> {
 
     fn int_to_float(&mut self, from: Size, signed: bool, to: FSize, dst: Reg, src: Reg) {
         let (d, ls) = (self.loc(dst), self.loc(src));
-        let rs = self.int_reg(from, ls, S1);
+        let rs = self.int_reg(from, ls, M::S1);
         let fd = match d {
             Loc::F(f) => f,
-            _ => FS1,
+            _ => M::FS1,
         };
         self.m.int_to_float(from, signed, to, fd, rs);
         self.store_float(to, d, fd);
@@ -1420,10 +1395,10 @@ impl Lowerer<'_> {
         trapping: bool,
     ) {
         let (d, ls) = (self.loc(dst), self.loc(src));
-        let fs = self.float_reg(from, ls, FS2);
+        let fs = self.float_reg(from, ls, M::FS2);
         let rd = match d {
             Loc::G(g) => g,
-            _ => S1,
+            _ => M::S1,
         };
         let traps = trapping.then(|| TruncTraps {
             invalid: code_of(TrapCode::InvalidConversionToInteger),
@@ -1435,10 +1410,10 @@ impl Lowerer<'_> {
 
     fn float_to_float(&mut self, from: FSize, to: FSize, dst: Reg, src: Reg) {
         let (d, ls) = (self.loc(dst), self.loc(src));
-        let fs = self.float_reg(from, ls, FS2);
+        let fs = self.float_reg(from, ls, M::FS2);
         let fd = match d {
             Loc::F(f) => f,
-            _ => FS1,
+            _ => M::FS1,
         };
         self.m.float_to_float(from, to, fd, fs);
         self.store_float(to, d, fd);
@@ -1450,10 +1425,10 @@ impl Lowerer<'_> {
 
     /// The address `[base + ptr + offset]` in memory `memory`; offsets past
     /// i32 are added first and checked against the reservation. Memory 0's
-    /// base is in `HEAP`; another memory's is loaded into rax.
+    /// base is in `HEAP`; another memory's is loaded into `RET`.
     fn address_in(&mut self, memory: u32, ptr: Reg, offset: u32) -> Mem {
         let lp = self.loc(ptr);
-        let rp = self.int_reg(Size::S32, lp, S1);
+        let rp = self.int_reg(Size::S32, lp, M::S1);
         // Up to 8 bytes at ptr + offset stay inside the reservation of
         // 4 GiB + guard while offset + 8 fits in the guard.
         let guard = self.module.engine.config().memory_guard_size;
@@ -1462,14 +1437,14 @@ impl Lowerer<'_> {
         } else {
             // ptr + offset >= 4 GiB is outside any 32-bit memory: trap before
             // reaching past the guard region.
-            self.m.mov_imm64(S2, offset as u64);
-            self.m.alu(AluOp::Add, Size::S64, S2, Src::Reg(rp));
-            self.m.mov(Size::S64, x::RAX, Src::Reg(S2));
-            self.m.shift(ShiftOp::ShrU, Size::S64, x::RAX, Src::Imm(32));
-            self.m.cmp(Size::S64, x::RAX, Src::Imm(0));
+            self.m.mov_imm64(M::S2, offset as u64);
+            self.m.alu(AluOp::Add, Size::S64, M::S2, Src::Reg(rp));
+            self.m.mov(Size::S64, M::RET, Src::Reg(M::S2));
+            self.m.shift(ShiftOp::ShrU, Size::S64, M::RET, Src::Imm(32));
+            self.m.cmp(Size::S64, M::RET, Src::Imm(0));
             self.m
                 .trap_if(Cond::Ne, code_of(TrapCode::MemoryOutOfBounds));
-            (S2, 0)
+            (M::S2, 0)
         };
         let base = self.memory_base(memory);
         Mem {
@@ -1480,23 +1455,24 @@ impl Lowerer<'_> {
     }
 
     /// The register holding memory `memory`'s base: `HEAP` for memory 0,
-    /// else rax, loaded from the context's memory bases.
+    /// else `RET`, loaded from the context's memory bases.
     fn memory_base(&mut self, memory: u32) -> Gpr {
         if memory == 0 {
-            return HEAP;
+            return M::HEAP;
         }
         self.context_array_entry(vmctx::MEM_BASES, memory);
-        x::RAX
+        M::RET
     }
 
     /// Loads entry `index` of the array whose address is in the context at
-    /// byte offset `field` into rax.
+    /// byte offset `field` into `RET`.
     fn context_array_entry(&mut self, field: i32, index: u32) {
-        self.m.mov(Size::S64, x::RAX, Src::Mem(Mem::at(CTX, field)));
+        self.m
+            .mov(Size::S64, M::RET, Src::Mem(Mem::at(M::CTX, field)));
         self.m.mov(
             Size::S64,
-            x::RAX,
-            Src::Mem(Mem::at(x::RAX, 8 * index as i32)),
+            M::RET,
+            Src::Mem(Mem::at(M::RET, 8 * index as i32)),
         );
     }
 
@@ -1511,28 +1487,30 @@ impl Lowerer<'_> {
     /// `memory`, checked against the memory's current size (no guard region
     /// covers a 64-bit address): the sum and the end must not wrap, and the
     /// end must be within the size the context's bound holds. The memory's
-    /// base is in `HEAP` (memory 0) or rax.
+    /// base is in `HEAP` (memory 0) or `RET`.
     fn address64(&mut self, memory: u32, ptr: Reg, offset: u64, size: u64) -> Mem {
         let oob = code_of(TrapCode::MemoryOutOfBounds);
         let lp = self.loc(ptr);
-        self.load_int(Size::S64, S1, lp);
-        self.m.mov_imm64(S2, offset);
-        self.m.alu(AluOp::Add, Size::S64, S2, Src::Reg(S1));
-        // A carry: past 2^64.
+        self.load_int(Size::S64, M::S1, lp);
+        self.m.mov_imm64(M::S2, offset);
+        self.m.alu(AluOp::Add, Size::S64, M::S2, Src::Reg(M::S1));
+        // A carry (past 2^64): the sum is below an addend. (No ISA-neutral
+        // flag says so after an add.)
+        self.m.cmp(Size::S64, M::S2, Src::Reg(M::S1));
         self.m.trap_if(Cond::LtU, oob);
         self.context_array_entry(vmctx::MEM_BOUNDS, memory);
-        self.m.mov(Size::S64, x::RAX, Src::Mem(Mem::at(x::RAX, 0)));
+        self.m.mov(Size::S64, M::RET, Src::Mem(Mem::at(M::RET, 0)));
         // The last address an access of `size` bytes may start at; a borrow
         // means the memory is smaller than the access.
         self.m
-            .alu(AluOp::Sub, Size::S64, x::RAX, Src::Imm(size as i32));
+            .alu(AluOp::Sub, Size::S64, M::RET, Src::Imm(size as i32));
         self.m.trap_if(Cond::LtU, oob);
-        self.m.cmp(Size::S64, S2, Src::Reg(x::RAX));
+        self.m.cmp(Size::S64, M::S2, Src::Reg(M::RET));
         self.m.trap_if(Cond::GtU, oob);
         let base = self.memory_base(memory);
         Mem {
             base,
-            index: Some(S2),
+            index: Some(M::S2),
             disp: 0,
         }
     }
@@ -1540,13 +1518,13 @@ impl Lowerer<'_> {
     /// The address `[heap + (a + b) mod 2^32]` of a fused `*Sum` access.
     fn sum_address(&mut self, a: Reg, b: Reg) -> Mem {
         let (la, lb) = (self.loc(a), self.loc(b));
-        self.load_int(Size::S32, S1, la);
-        let src = self.int_src(Size::S32, lb, S2);
+        self.load_int(Size::S32, M::S1, la);
+        let src = self.int_src(Size::S32, lb, M::S2);
         // A 32-bit add leaves the sum zero-extended.
-        self.m.alu(AluOp::Add, Size::S32, S1, src);
+        self.m.alu(AluOp::Add, Size::S32, M::S1, src);
         Mem {
-            base: HEAP,
-            index: Some(S1),
+            base: M::HEAP,
+            index: Some(M::S1),
             disp: 0,
         }
     }
@@ -1583,7 +1561,7 @@ impl Lowerer<'_> {
             _ => {
                 let rd = match d {
                     Loc::G(g) => g,
-                    _ => S1,
+                    _ => M::S1,
                 };
                 let at = self.m.load(kind, rd, mem);
                 self.site(at, TrapCode::MemoryOutOfBounds);
@@ -1636,8 +1614,8 @@ impl Lowerer<'_> {
                 match lv {
                     Loc::G(g) => Ok(g),
                     _ => {
-                        self.load_int(size, x::RDX, lv);
-                        Ok(x::RDX)
+                        self.load_int(size, M::T1, lv);
+                        Ok(M::T1)
                     }
                 }
             }
@@ -1665,83 +1643,70 @@ impl Lowerer<'_> {
         use crate::runtime::call_targets as ct;
         let canonical = self.module.env.type_ids[ty as usize];
         self.m
-            .mov(Size::S64, S1, Src::Mem(Mem::at(CTX, vmctx::TABLE0)));
+            .mov(Size::S64, M::S1, Src::Mem(Mem::at(M::CTX, vmctx::TABLE0)));
         self.m
-            .cmp(Size::S64, S2, Src::Mem(Mem::at(S1, ct::VIEW_LEN)));
+            .cmp(Size::S64, M::S2, Src::Mem(Mem::at(M::S1, ct::VIEW_LEN)));
         self.m.jcc(Cond::GeU, slow);
-        self.m.mov(Size::S64, x::RAX, Src::Reg(S2));
+        self.m.mov(Size::S64, M::RET, Src::Reg(M::S2));
         self.m.shift(
             ShiftOp::Shl,
             Size::S64,
-            x::RAX,
+            M::RET,
             Src::Imm(ct::TARGET_SHIFT as i32),
         );
         self.m.alu(
             AluOp::Add,
             Size::S64,
-            x::RAX,
-            Src::Mem(Mem::at(S1, ct::VIEW_PTR)),
+            M::RET,
+            Src::Mem(Mem::at(M::S1, ct::VIEW_PTR)),
         );
         self.m.mov(
             Size::S32,
-            x::RCX,
-            Src::Mem(Mem::at(x::RAX, ct::TARGET_INSTANCE)),
+            M::T2,
+            Src::Mem(Mem::at(M::RET, ct::TARGET_INSTANCE)),
         );
         self.m
-            .cmp(Size::S32, x::RCX, Src::Mem(Mem::at(CTX, vmctx::INSTANCE)));
-        self.m.jcc(Cond::Ne, slow);
-        self.m.mov(
-            Size::S32,
-            x::RCX,
-            Src::Mem(Mem::at(x::RAX, ct::TARGET_TYPE)),
-        );
-        self.m.cmp(Size::S32, x::RCX, Src::Imm(canonical as i32));
+            .cmp(Size::S32, M::T2, Src::Mem(Mem::at(M::CTX, vmctx::INSTANCE)));
         self.m.jcc(Cond::Ne, slow);
         self.m
-            .mov(Size::S32, x::RCX, Src::Mem(Mem::at(x::RAX, ct::TARGET_DEF)));
-        self.m.shift(ShiftOp::Shl, Size::S64, x::RCX, Src::Imm(3));
+            .mov(Size::S32, M::T2, Src::Mem(Mem::at(M::RET, ct::TARGET_TYPE)));
+        self.m.cmp(Size::S32, M::T2, Src::Imm(canonical as i32));
+        self.m.jcc(Cond::Ne, slow);
         self.m
-            .mov(Size::S64, x::RAX, Src::Mem(Mem::at(CTX, vmctx::ENTRIES)));
-        self.m.alu(AluOp::Add, Size::S64, x::RAX, Src::Reg(x::RCX));
-        self.m.mov(Size::S64, x::RAX, Src::Mem(Mem::at(x::RAX, 0)));
+            .mov(Size::S32, M::T2, Src::Mem(Mem::at(M::RET, ct::TARGET_DEF)));
+        self.m.shift(ShiftOp::Shl, Size::S64, M::T2, Src::Imm(3));
+        self.m
+            .mov(Size::S64, M::RET, Src::Mem(Mem::at(M::CTX, vmctx::ENTRIES)));
+        self.m.alu(AluOp::Add, Size::S64, M::RET, Src::Reg(M::T2));
+        self.m.mov(Size::S64, M::RET, Src::Mem(Mem::at(M::RET, 0)));
         self.m.jmp(direct);
     }
 
     /// Calls imported function `func` through the hook, with its frame at
     /// `FP + frame` bytes, and raises its trap if it reported one.
     fn call_import_hook(&mut self, frame: i32, func: u32) {
-        self.m.mov(Size::S64, x::RDI, Src::Reg(CTX));
-        self.m.lea(x::RSI, Mem::at(FP, frame));
-        self.m.mov(Size::S32, x::RDX, Src::Imm(func as i32));
+        self.m.mov(Size::S64, M::ARGS[0], Src::Reg(M::CTX));
+        self.m.lea(M::ARGS[1], Mem::at(M::FP, frame));
+        self.m.mov(Size::S32, M::ARGS[2], Src::Imm(func as i32));
         self.fuel_to_memory();
-        self.m.mov(
-            Size::S64,
-            x::RAX,
-            Src::Mem(Mem::at(CTX, vmctx::CALL_IMPORT)),
-        );
-        self.m.call_reg(x::RAX);
+        self.m.call_mem(Mem::at(M::CTX, vmctx::CALL_IMPORT));
         // Before a raise: the trap hands the register back.
         self.fuel_from_memory();
-        self.check_status(x::RAX);
+        self.check_status(M::RET);
     }
 
     /// Calls the `call_indirect` hook with the callee's frame at `FP +
     /// frame` bytes and the element index in `S2`, then compares what it
     /// gave back with `DIRECT_ENTRY_MIN` (at or above: an entry to call).
     fn call_indirect_hook(&mut self, frame: i32, ty: u32, table: u32) {
-        self.m.mov(Size::S64, x::RDI, Src::Reg(CTX));
-        self.m.lea(x::RSI, Mem::at(FP, frame));
-        self.m.mov(Size::S64, x::RDX, Src::Reg(S2));
-        self.m.mov(Size::S32, x::RCX, Src::Imm(ty as i32));
-        self.m.mov(Size::S32, x::R8, Src::Imm(table as i32));
-        self.m.mov(
-            Size::S64,
-            x::RAX,
-            Src::Mem(Mem::at(CTX, vmctx::CALL_INDIRECT)),
-        );
-        self.m.call_reg(x::RAX);
+        self.m.mov(Size::S64, M::ARGS[0], Src::Reg(M::CTX));
+        self.m.lea(M::ARGS[1], Mem::at(M::FP, frame));
+        self.m.mov(Size::S64, M::ARGS[2], Src::Reg(M::S2));
+        self.m.mov(Size::S32, M::ARGS[3], Src::Imm(ty as i32));
+        self.m.mov(Size::S32, M::ARGS[4], Src::Imm(table as i32));
+        self.m.call_mem(Mem::at(M::CTX, vmctx::CALL_INDIRECT));
         self.m
-            .cmp(Size::S64, x::RAX, Src::Imm(super::DIRECT_ENTRY_MIN as i32));
+            .cmp(Size::S64, M::RET, Src::Imm(super::DIRECT_ENTRY_MIN as i32));
     }
 
     /// Writes result values to cells `0..n` and returns.
@@ -1763,12 +1728,12 @@ impl Lowerer<'_> {
                 // Sources may be cells 0..n themselves: go through the stack.
                 for &s in srcs {
                     let l = self.loc(s);
-                    self.load_int(Size::S64, S1, l);
-                    self.m.push(S1);
+                    self.load_int(Size::S64, M::S1, l);
+                    self.m.push(M::S1);
                 }
                 for k in (0..srcs.len()).rev() {
-                    self.m.pop(S1);
-                    self.m.store_reg(Size::S64, Self::cell(8 * k as i32), S1);
+                    self.m.pop(M::S1);
+                    self.m.store_reg(Size::S64, Self::cell(8 * k as i32), M::S1);
                 }
             }
         }
@@ -1813,17 +1778,17 @@ impl Lowerer<'_> {
 
     fn call_helper(&mut self, f: HelperAt, args: &[Loc], dst: Option<Reg>, fuel: bool) {
         self.helper_call(f, false, args, fuel);
-        self.m.mov(Size::S64, S1, Src::Reg(x::RAX));
+        self.m.mov(Size::S64, M::S1, Src::Reg(M::RET));
         self.m
-            .mov(Size::S32, S2, Src::Mem(Mem::at(CTX, vmctx::TRAP)));
-        self.m.raise_if_nonzero(S2);
+            .mov(Size::S32, M::S2, Src::Mem(Mem::at(M::CTX, vmctx::TRAP)));
+        self.m.raise_if_nonzero(M::S2);
         if let Some(dst) = dst {
             let d = self.loc(dst);
-            self.store_int(d, S1);
+            self.store_int(d, M::S1);
         }
     }
 
-    /// Calls helper `f(ctx, ...)`, its result left in rax: the arguments
+    /// Calls helper `f(ctx, ...)`, its result left in `RET`: the arguments
     /// are `args`, after (with `outgoing`) the address of this frame's
     /// outgoing cells. With `fuel`, the fuel register is written back
     /// before and reloaded after.
@@ -1831,28 +1796,29 @@ impl Lowerer<'_> {
         let first = usize::from(outgoing);
         // Arguments may sit in argument registers: pass them through the stack.
         for &a in args {
-            self.load_int(Size::S64, S1, a);
-            self.m.push(S1);
+            self.load_int(Size::S64, M::S1, a);
+            self.m.push(M::S1);
         }
         for k in (0..args.len()).rev() {
-            self.m.pop(ARGS[first + k]);
+            self.m.pop(M::ARGS[1 + first + k]);
         }
-        // The pushes and pops balance, so rsp is aligned again for the call.
+        // The pushes and pops balance: the stack is aligned again for the call.
         if outgoing {
             let fs = 8 * self.body.frame_size as i32;
-            self.m.lea(ARGS[0], Mem::at(FP, fs));
+            self.m.lea(M::ARGS[1], Mem::at(M::FP, fs));
         }
-        self.m.mov(Size::S64, x::RDI, Src::Reg(CTX));
+        self.m.mov(Size::S64, M::ARGS[0], Src::Reg(M::CTX));
         if fuel {
             self.fuel_to_memory();
         }
         match f {
             HelperAt::Fixed(f) => {
+                // Not through RET, which may be the context's argument register.
                 self.m
-                    .mov(Size::S64, x::RAX, Src::Mem(Mem::at(CTX, vmctx::LIBCALLS)));
-                self.m.call_mem(Mem::at(x::RAX, 8 * f as i32));
+                    .mov(Size::S64, M::S1, Src::Mem(Mem::at(M::CTX, vmctx::LIBCALLS)));
+                self.m.call_mem(Mem::at(M::S1, 8 * f as i32));
             }
-            HelperAt::Context(field) => self.m.call_mem(Mem::at(CTX, field)),
+            HelperAt::Context(field) => self.m.call_mem(Mem::at(M::CTX, field)),
         }
         if fuel {
             // Before a raise: the trap hands the register back.
@@ -1870,12 +1836,12 @@ impl Lowerer<'_> {
         };
         let ok = self.m.new_label();
         self.m.branch_zero(Size::S32, reg, true, ok);
-        self.m.mov(Size::S64, x::RSI, Src::Reg(reg));
+        self.m.mov(Size::S64, M::ARGS[1], Src::Reg(reg));
         self.enter_landing_pad(landing, save);
         self.m.bind(ok);
     }
 
-    /// With a failure's status in rsi: takes the exception out of the
+    /// With a failure's status in `ARGS[1]`: takes the exception out of the
     /// store, or raises anything else on; then reloads the registers
     /// `save` kept and goes to the landing pad.
     fn enter_landing_pad(
@@ -1884,7 +1850,7 @@ impl Lowerer<'_> {
         save: Option<crate::ir::CallSave>,
     ) {
         self.helper_call(HelperAt::Fixed(Libcall::TakeException), false, &[], false);
-        self.m.raise_if_nonzero(x::RAX);
+        self.m.raise_if_nonzero(M::RET);
         if let Some(save) = save {
             self.save_registers(save, false);
         }
@@ -1903,7 +1869,7 @@ impl Lowerer<'_> {
     }
 
     /// The landing sites' stubs. A catchable raise resumes at one with
-    /// this function's stack pointer and, in rdx, the number of function
+    /// this function's stack pointer and, in `RESUME_FRAMES`, the number of function
     /// frames it left, whose epilogues did not run: the stub takes the
     /// frame pointer from the frame's slot (see `prologue`), gives back the
     /// call depth those frames took, reloads what the call saved and the
@@ -1911,18 +1877,25 @@ impl Lowerer<'_> {
     fn landing_stubs(&mut self) {
         for (stub, landing, save) in std::mem::take(&mut self.landing_stubs) {
             self.m.bind(stub);
-            self.m.mov(Size::S64, FP, Src::Mem(Mem::at(x::RSP, 0)));
+            self.m.mov(Size::S64, M::FP, Src::Mem(Mem::at(M::SP, 0)));
             self.m
-                .mov(Size::S64, S1, Src::Mem(Mem::at(CTX, vmctx::DEPTH)));
-            self.m.mov(Size::S64, S2, Src::Mem(Mem::at(S1, 0)));
-            self.m.alu(AluOp::Sub, Size::S64, S2, Src::Reg(x::RDX));
-            self.m.store_reg(Size::S64, Mem::at(S1, 0), S2);
+                .mov(Size::S64, M::S1, Src::Mem(Mem::at(M::CTX, vmctx::DEPTH)));
+            self.m.mov(Size::S64, M::S2, Src::Mem(Mem::at(M::S1, 0)));
             self.m
-                .mov(Size::S64, HEAP, Src::Mem(Mem::at(CTX, vmctx::MEM_BASE)));
+                .alu(AluOp::Sub, Size::S64, M::S2, Src::Reg(M::RESUME_FRAMES));
+            self.m.store_reg(Size::S64, Mem::at(M::S1, 0), M::S2);
+            self.m.mov(
+                Size::S64,
+                M::HEAP,
+                Src::Mem(Mem::at(M::CTX, vmctx::MEM_BASE)),
+            );
             // Only an exception of this store is raised catchable; anything
             // else goes on out.
-            self.m
-                .mov(Size::S32, x::RSI, Src::Imm(strata_jit::CATCHABLE as i32));
+            self.m.mov(
+                Size::S32,
+                M::ARGS[1],
+                Src::Imm(strata_jit::CATCHABLE as i32),
+            );
             self.enter_landing_pad(landing, save);
         }
     }
@@ -2265,41 +2238,43 @@ impl Lowerer<'_> {
                     return Err(format!("fused or accumulator form {op} left after `plain`"));
                 }
                 Op::CopyV128 { dst, src } => {
-                    let d = self.vdst(dst, FS1);
+                    let d = self.vdst(dst, M::FS1);
                     self.vget(d, src);
                     self.vdone(dst, d);
                 }
                 Op::SelectV128 { dst, a, b } => {
                     let cond = self.operand(next, 0);
                     let lc = self.loc(cond);
-                    self.load_int(S32, x::RDX, lc);
+                    self.load_int(S32, M::T1, lc);
                     let done = self.m.new_label();
-                    self.vget(FS2, b);
-                    self.vget(FS1, a);
-                    self.m.branch_zero(S32, x::RDX, false, done);
-                    self.m.fmov(F64, FS1, FS2);
+                    self.vget(M::FS2, b);
+                    self.vget(M::FS1, a);
+                    self.m.branch_zero(S32, M::T1, false, done);
+                    self.m.fmov(F64, M::FS1, M::FS2);
                     self.m.bind(done);
                     self.vput(dst);
                     skip = 1;
                 }
                 Op::GlobalGetV128 { dst, global } => {
-                    self.m.mov(S64, S1, Src::Mem(Mem::at(CTX, vmctx::GLOBALS)));
                     self.m
-                        .mov(S64, S1, Src::Mem(Mem::at(S1, 8 * global as i32)));
-                    let d = self.vdst(dst, FS1);
-                    self.m.vload(d, Mem::at(S1, 0));
+                        .mov(S64, M::S1, Src::Mem(Mem::at(M::CTX, vmctx::GLOBALS)));
+                    self.m
+                        .mov(S64, M::S1, Src::Mem(Mem::at(M::S1, 8 * global as i32)));
+                    let d = self.vdst(dst, M::FS1);
+                    self.m.vload(d, Mem::at(M::S1, 0));
                     self.vdone(dst, d);
                 }
                 Op::GlobalSetV128 { src, global } => {
-                    self.m.mov(S64, S1, Src::Mem(Mem::at(CTX, vmctx::GLOBALS)));
                     self.m
-                        .mov(S64, S1, Src::Mem(Mem::at(S1, 8 * global as i32)));
+                        .mov(S64, M::S1, Src::Mem(Mem::at(M::CTX, vmctx::GLOBALS)));
+                    self.m
+                        .mov(S64, M::S1, Src::Mem(Mem::at(M::S1, 8 * global as i32)));
                     let f = self.vread(src);
-                    self.m.vstore(Mem::at(S1, 0), f);
+                    self.m.vstore(Mem::at(M::S1, 0), f);
                 }
                 Op::V128Unary { dst, src, op } => match sse_unary(op) {
                     Some(vop) => {
-                        let fs = self.vsrc(src, FS2);
+                        let fs = self.vsrc(src, M::FS2);
                         let d = self.vdst(dst, fs);
                         self.m.vun(vop, d, fs);
                         self.vdone(dst, d);
@@ -2311,7 +2286,7 @@ impl Lowerer<'_> {
                     match sse_binary(op) {
                         Some((vop, swap)) => {
                             let (a, b) = if swap { (b, a) } else { (a, b) };
-                            let fb = self.vsrc(b, FS2);
+                            let fb = self.vsrc(b, M::FS2);
                             let d = self.vdst(dst, fb);
                             self.vget(d, a);
                             self.m.vbin(vop, d, fb);
@@ -2327,18 +2302,22 @@ impl Lowerer<'_> {
                                 // `first(b, a)` (or `first(a, b)`), then
                                 // (for the unsigned ones) whether that
                                 // equals `a`, then perhaps `!`.
-                                self.vget(FS2, b);
-                                self.vget(FS1, a);
-                                let (t, other) = if swap { (FS1, FS2) } else { (FS2, FS1) };
+                                self.vget(M::FS2, b);
+                                self.vget(M::FS1, a);
+                                let (t, other) = if swap {
+                                    (M::FS1, M::FS2)
+                                } else {
+                                    (M::FS2, M::FS1)
+                                };
                                 self.m.vbin(first, t, other);
                                 if let Some(eq) = eq {
                                     self.m.vbin(eq, t, other);
                                 }
                                 if negate {
                                     self.m.vun(VUnOp::Not, other, t);
-                                    self.m.fmov(F64, FS1, other);
+                                    self.m.fmov(F64, M::FS1, other);
                                 } else {
-                                    self.m.fmov(F64, FS1, t);
+                                    self.m.fmov(F64, M::FS1, t);
                                 }
                                 self.vput(dst);
                             }
@@ -2348,10 +2327,10 @@ impl Lowerer<'_> {
                             ) =>
                             {
                                 // The index is clobbered: a copy.
-                                self.vget(FS2, b);
-                                let d = self.vdst(dst, FS2);
+                                self.vget(M::FS2, b);
+                                let d = self.vdst(dst, M::FS2);
                                 self.vget(d, a);
-                                self.m.vswizzle(d, FS2);
+                                self.m.vswizzle(d, M::FS2);
                                 self.vdone(dst, d);
                             }
                             None => return Err(no_sse(op)),
@@ -2374,7 +2353,7 @@ impl Lowerer<'_> {
                         // The mask from its cell (the cached vector was
                         // stored there too).
                         self.v128_in_cells(c);
-                        let fb = self.vsrc(b, FS2);
+                        let fb = self.vsrc(b, M::FS2);
                         let d = self.vdst(dst, fb);
                         self.vget(d, a);
                         self.m.vbitselect(d, fb, Self::cell(8 * c as i32));
@@ -2393,12 +2372,12 @@ impl Lowerer<'_> {
                             // The count modulo the lane width, as wasm has it
                             // (SSE gives zero or the sign for larger ones).
                             let lc = self.loc(count);
-                            self.load_int(S32, S1, lc);
-                            self.m.alu(AluOp::And, S32, S1, Src::Imm(bits - 1));
-                            self.m.gpr_to_fbits(F64, FS2, S1);
-                            let d = self.vdst(dst, FS2);
+                            self.load_int(S32, M::S1, lc);
+                            self.m.alu(AluOp::And, S32, M::S1, Src::Imm(bits - 1));
+                            self.m.gpr_to_fbits(F64, M::FS2, M::S1);
+                            let d = self.vdst(dst, M::FS2);
                             self.vget(d, a);
-                            self.m.vshift(vop, d, FS2);
+                            self.m.vshift(vop, d, M::FS2);
                             self.vdone(dst, d);
                         }
                         None => return Err(no_sse(op)),
@@ -2407,17 +2386,17 @@ impl Lowerer<'_> {
                 }
                 Op::V128Splat { dst, src, op } => {
                     let ls = self.loc(src);
-                    self.load_int(S64, S1, ls);
-                    let d = self.vdst(dst, FS1);
-                    self.m.vsplat(splat_lanes(op), d, S1);
+                    self.load_int(S64, M::S1, ls);
+                    let d = self.vdst(dst, M::FS1);
+                    self.m.vsplat(splat_lanes(op), d, M::S1);
                     self.vdone(dst, d);
                 }
                 Op::V128Test { dst, src, op } => match sse_test(op) {
                     Some(test) => {
                         let f = self.vread(src);
-                        self.m.vtest(test, S1, f);
+                        self.m.vtest(test, M::S1, f);
                         let d = self.loc(dst);
-                        self.store_int(d, S1);
+                        self.store_int(d, M::S1);
                         self.scalar_written(dst);
                     }
                     None => return Err(no_sse(op)),
@@ -2428,7 +2407,7 @@ impl Lowerer<'_> {
                     let (kind, float, size) = extract_kind(op);
                     let in_register = match self.loc(src) {
                         Loc::F(f) => Some(f),
-                        _ => (self.v128_cached == Some(src)).then_some(FS1),
+                        _ => (self.v128_cached == Some(src)).then_some(M::FS1),
                     };
                     match in_register {
                         Some(f) => {
@@ -2438,14 +2417,16 @@ impl Lowerer<'_> {
                                 4 => VLanes::I32,
                                 _ => VLanes::I64,
                             };
-                            self.m.vextract(lanes, S1, f, lane as u8);
+                            self.m.vextract(lanes, M::S1, f, lane as u8);
                             match kind {
-                                LoadKind::S8To32 => self.m.extend(ExtendKind::S8To32, S1, S1),
-                                LoadKind::S16To32 => self.m.extend(ExtendKind::S16To32, S1, S1),
+                                LoadKind::S8To32 => self.m.extend(ExtendKind::S8To32, M::S1, M::S1),
+                                LoadKind::S16To32 => {
+                                    self.m.extend(ExtendKind::S16To32, M::S1, M::S1)
+                                }
                                 _ => {}
                             }
                             let d = self.loc(dst);
-                            self.store_int(d, S1);
+                            self.store_int(d, M::S1);
                         }
                         // The lane, read from the vector's cells as a load would.
                         None => {
@@ -2468,10 +2449,10 @@ impl Lowerer<'_> {
                     // The scalar first (it may share a cell or register
                     // with `dst`), then the vector, then the lane over it.
                     let lx = self.loc(x);
-                    self.load_int(S64, S1, lx);
-                    let d = self.vdst(dst, FS1);
+                    self.load_int(S64, M::S1, lx);
+                    let d = self.vdst(dst, M::FS1);
                     self.vget(d, src);
-                    self.m.vinsert(lanes, d, S1, lane);
+                    self.m.vinsert(lanes, d, M::S1, lane);
                     self.vdone(dst, d);
                     skip = 1;
                 }
@@ -2482,10 +2463,10 @@ impl Lowerer<'_> {
                         .v128_constant(lanes)
                         .ok_or("i8x16.shuffle lanes that are not a constant")?;
                     // `b` is clobbered: a copy.
-                    self.vget(FS2, b);
-                    let d = self.vdst(dst, FS2);
+                    self.vget(M::FS2, b);
+                    let d = self.vdst(dst, M::FS2);
                     self.vget(d, a);
-                    self.m.vshuffle(d, FS2, bits.to_le_bytes());
+                    self.m.vshuffle(d, M::FS2, bits.to_le_bytes());
                     self.vdone(dst, d);
                     skip = 1;
                 }
@@ -2493,7 +2474,7 @@ impl Lowerer<'_> {
                     let (offset, memory) = self.memarg64(next);
                     match self.v128_address(memory, ptr, offset, kind) {
                         Some(mem) => {
-                            let d = self.vdst(dst, FS1);
+                            let d = self.vdst(dst, M::FS1);
                             let at = match kind {
                                 V128Mem::Load => self.m.vload(d, mem),
                                 V128Mem::Load8Splat
@@ -2506,8 +2487,8 @@ impl Lowerer<'_> {
                                         V128Mem::Load32Splat => (LoadKind::U32, VLanes::I32),
                                         _ => (LoadKind::U64, VLanes::I64),
                                     };
-                                    let at = self.m.load(load, S1, mem);
-                                    self.m.vsplat(lanes, d, S1);
+                                    let at = self.m.load(load, M::S1, mem);
+                                    self.m.vsplat(lanes, d, M::S1);
                                     at
                                 }
                                 _ => self.m.vload_kind(vload_kind(kind), d, mem),
@@ -2535,14 +2516,14 @@ impl Lowerer<'_> {
                         .ok_or("v128 access out of range")?;
                     match self.v128_address(memory, ptr, offset, kind) {
                         Some(mem) => {
-                            // The lane into rdx (the address may use the
+                            // The lane into T1 (the address may use the
                             // scratch registers), then into the vector.
                             let (load, lanes) = lane_access(kind);
-                            let at = self.m.load(load, x::RDX, mem);
+                            let at = self.m.load(load, M::T1, mem);
                             self.site(at, TrapCode::MemoryOutOfBounds);
-                            let d = self.vdst(dst, FS1);
+                            let d = self.vdst(dst, M::FS1);
                             self.vget(d, vec);
-                            self.m.vinsert(lanes, d, x::RDX, lane);
+                            self.m.vinsert(lanes, d, M::T1, lane);
                             self.vdone(dst, d);
                         }
                         None => self.v128_slow(
@@ -2562,16 +2543,16 @@ impl Lowerer<'_> {
                     let f = self.vread(val);
                     let (_, lanes) = lane_access(kind);
                     if kind != V128Mem::Store {
-                        self.m.vextract(lanes, x::RDX, f, lane);
+                        self.m.vextract(lanes, M::T1, f, lane);
                     }
                     match self.v128_address(memory, ptr, offset, kind) {
                         Some(mem) => {
                             let at = match kind {
                                 V128Mem::Store => self.m.vstore(mem, f),
-                                V128Mem::Store8Lane => self.m.store(StoreKind::B8, mem, x::RDX),
-                                V128Mem::Store16Lane => self.m.store(StoreKind::B16, mem, x::RDX),
-                                V128Mem::Store32Lane => self.m.store(StoreKind::B32, mem, x::RDX),
-                                _ => self.m.store(StoreKind::B64, mem, x::RDX),
+                                V128Mem::Store8Lane => self.m.store(StoreKind::B8, mem, M::T1),
+                                V128Mem::Store16Lane => self.m.store(StoreKind::B16, mem, M::T1),
+                                V128Mem::Store32Lane => self.m.store(StoreKind::B32, mem, M::T1),
+                                _ => self.m.store(StoreKind::B64, mem, M::T1),
                             };
                             self.site(at, TrapCode::MemoryOutOfBounds);
                         }
@@ -2588,7 +2569,8 @@ impl Lowerer<'_> {
                 Op::Unreachable {} => self.m.trap(code_of(TrapCode::Unreachable)),
                 Op::ConsumeFuel { amount } => {
                     // Charged, then checked, as the interpreter does.
-                    self.m.alu(AluOp::Sub, S64, FUEL, Src::Imm(amount as i32));
+                    self.m
+                        .alu(AluOp::Sub, S64, M::FUEL, Src::Imm(amount as i32));
                     self.m.trap_if(Cond::LtS, code_of(TrapCode::OutOfFuel));
                 }
                 Op::Copy { dst, src } => {
@@ -2597,8 +2579,8 @@ impl Lowerer<'_> {
                 }
                 Op::I32ReinterpretF32 { dst, src } => {
                     let (d, s) = (self.loc(dst), self.loc(src));
-                    self.load_int(S32, S1, s);
-                    self.store_int(d, S1);
+                    self.load_int(S32, M::S1, s);
+                    self.store_int(d, M::S1);
                 }
                 Op::LoopHeader { loop_id } => {
                     let osr = self.m.new_label();
@@ -2612,13 +2594,13 @@ impl Lowerer<'_> {
                 Op::BrIfNez { cond, offset } | Op::BrIfEqz { cond, offset } => {
                     let t = self.branch_target(i, offset);
                     let l = self.loc(cond);
-                    let r = self.int_reg(S32, l, S1);
+                    let r = self.int_reg(S32, l, M::S1);
                     let if_zero = matches!(op, Op::BrIfEqz { .. });
                     self.m.branch_zero(S32, r, if_zero, t);
                 }
                 Op::BrTable { index, len } => {
                     let l = self.loc(index);
-                    let r = self.int_reg(S32, l, S1);
+                    let r = self.int_reg(S32, l, M::S1);
                     let mut targets = Vec::with_capacity(len as usize + 1);
                     for k in 0..=len as usize {
                         let at = next + k;
@@ -2650,11 +2632,12 @@ impl Lowerer<'_> {
                     self.call_args(&args);
                     self.fuel_to_memory();
                     let fs = 8 * self.body.frame_size as i32;
-                    self.m.lea(FP, Mem::at(FP, fs));
-                    self.m.mov(S64, S1, Src::Mem(Mem::at(CTX, vmctx::ENTRIES)));
-                    self.m.call_mem(Mem::at(S1, 8 * func as i32));
+                    self.m.lea(M::FP, Mem::at(M::FP, fs));
+                    self.m
+                        .mov(S64, M::S1, Src::Mem(Mem::at(M::CTX, vmctx::ENTRIES)));
+                    self.m.call_mem(Mem::at(M::S1, 8 * func as i32));
                     self.catch_below();
-                    self.m.lea(FP, Mem::at(FP, -fs));
+                    self.m.lea(M::FP, Mem::at(M::FP, -fs));
                     self.fuel_from_memory();
                     self.call_results(&results);
                     skip = np.div_ceil(3) + nr.div_ceil(3);
@@ -2668,8 +2651,9 @@ impl Lowerer<'_> {
                     let args = self.operands(next, np);
                     self.move_to_cells(&args);
                     self.leave();
-                    self.m.mov(S64, S1, Src::Mem(Mem::at(CTX, vmctx::ENTRIES)));
-                    self.m.jmp_mem(Mem::at(S1, 8 * func as i32));
+                    self.m
+                        .mov(S64, M::S1, Src::Mem(Mem::at(M::CTX, vmctx::ENTRIES)));
+                    self.m.jmp_mem(Mem::at(M::S1, 8 * func as i32));
                     skip = np.div_ceil(3);
                 }
                 // Another instance's function or a host function runs on
@@ -2687,7 +2671,7 @@ impl Lowerer<'_> {
                     let np = self.module.env.type_at(ty).param_cells();
                     let args = self.operands(next + 1, np);
                     let li = self.loc(index);
-                    self.load_int(S32, S2, li);
+                    self.load_int(S32, M::S2, li);
                     self.move_to_cells(&args);
                     self.fuel_to_memory();
                     let (slow, direct) = (self.m.new_label(), self.m.new_label());
@@ -2699,11 +2683,11 @@ impl Lowerer<'_> {
                     self.m.jcc(Cond::GeU, direct);
                     // The hook made the call: its results are in place.
                     self.fuel_from_memory();
-                    self.m.raise_if_nonzero(x::RAX);
+                    self.m.raise_if_nonzero(M::RET);
                     self.epilogue();
                     self.m.bind(direct);
                     self.leave();
-                    self.m.jmp_reg(x::RAX);
+                    self.m.jmp_reg(M::RET);
                     skip = 1 + np.div_ceil(3);
                 }
                 Op::CallImported { func } => {
@@ -2723,7 +2707,7 @@ impl Lowerer<'_> {
                     let args = self.operands(next + 1, np);
                     let results = self.operands(next + 1 + np.div_ceil(3), nr);
                     let li = self.loc(index);
-                    self.load_int(S32, S2, li);
+                    self.load_int(S32, M::S2, li);
                     self.call_args(&args);
                     let fs = 8 * self.body.frame_size as i32;
                     self.fuel_to_memory();
@@ -2740,14 +2724,14 @@ impl Lowerer<'_> {
                     // here, as a direct call is (see `DIRECT_ENTRY_MIN`).
                     self.m.jcc(Cond::LtU, made);
                     self.m.bind(direct);
-                    self.m.lea(FP, Mem::at(FP, fs));
-                    self.m.call_reg(x::RAX);
+                    self.m.lea(M::FP, Mem::at(M::FP, fs));
+                    self.m.call_reg(M::RET);
                     self.catch_below();
-                    self.m.lea(FP, Mem::at(FP, -fs));
+                    self.m.lea(M::FP, Mem::at(M::FP, -fs));
                     self.m.jmp(done);
                     self.m.bind(made);
                     self.fuel_from_memory();
-                    self.check_status(x::RAX);
+                    self.check_status(M::RET);
                     self.m.bind(done);
                     self.fuel_from_memory();
                     self.call_results(&results);
@@ -2759,49 +2743,51 @@ impl Lowerer<'_> {
                     let float = matches!(d, Loc::F(_))
                         || matches!(la, Loc::F(_))
                         || matches!(lb, Loc::F(_));
-                    self.load_int(S32, x::RDX, lc);
+                    self.load_int(S32, M::T1, lc);
                     if float {
                         let done = self.m.new_label();
-                        self.load_float(F64, FS1, la);
-                        self.m.branch_zero(S32, x::RDX, false, done);
-                        self.load_float(F64, FS1, lb);
+                        self.load_float(F64, M::FS1, la);
+                        self.m.branch_zero(S32, M::T1, false, done);
+                        self.load_float(F64, M::FS1, lb);
                         self.m.bind(done);
-                        self.store_float(F64, d, FS1);
+                        self.store_float(F64, d, M::FS1);
                     } else {
-                        self.load_int(S64, S1, la);
-                        self.load_int(S64, S2, lb);
-                        self.m.select(S64, S1, x::RDX, S2);
-                        self.store_int(d, S1);
+                        self.load_int(S64, M::S1, la);
+                        self.load_int(S64, M::S2, lb);
+                        self.m.select(S64, M::S1, M::T1, M::S2);
+                        self.store_int(d, M::S1);
                     }
                     skip = 1;
                 }
                 Op::GlobalGet { dst, global } => {
                     let d = self.loc(dst);
-                    self.m.mov(S64, S1, Src::Mem(Mem::at(CTX, vmctx::GLOBALS)));
                     self.m
-                        .mov(S64, S1, Src::Mem(Mem::at(S1, 8 * global as i32)));
+                        .mov(S64, M::S1, Src::Mem(Mem::at(M::CTX, vmctx::GLOBALS)));
+                    self.m
+                        .mov(S64, M::S1, Src::Mem(Mem::at(M::S1, 8 * global as i32)));
                     match d {
                         Loc::F(f) => {
-                            self.m.fload(F64, f, Mem::at(S1, 0));
+                            self.m.fload(F64, f, Mem::at(M::S1, 0));
                         }
                         _ => {
-                            self.m.mov(S64, S1, Src::Mem(Mem::at(S1, 0)));
-                            self.store_int(d, S1);
+                            self.m.mov(S64, M::S1, Src::Mem(Mem::at(M::S1, 0)));
+                            self.store_int(d, M::S1);
                         }
                     }
                 }
                 Op::GlobalSet { src, global } => {
                     let s = self.loc(src);
-                    self.m.mov(S64, S1, Src::Mem(Mem::at(CTX, vmctx::GLOBALS)));
                     self.m
-                        .mov(S64, S1, Src::Mem(Mem::at(S1, 8 * global as i32)));
+                        .mov(S64, M::S1, Src::Mem(Mem::at(M::CTX, vmctx::GLOBALS)));
+                    self.m
+                        .mov(S64, M::S1, Src::Mem(Mem::at(M::S1, 8 * global as i32)));
                     match s {
                         Loc::F(f) => {
-                            self.m.fstore(F64, Mem::at(S1, 0), f);
+                            self.m.fstore(F64, Mem::at(M::S1, 0), f);
                         }
                         _ => {
-                            self.load_int(S64, S2, s);
-                            self.m.store_reg(S64, Mem::at(S1, 0), S2);
+                            self.load_int(S64, M::S2, s);
+                            self.m.store_reg(S64, Mem::at(M::S1, 0), M::S2);
                         }
                     }
                 }
@@ -2926,20 +2912,20 @@ impl Lowerer<'_> {
                 }
                 Op::RefAsNonNull { src } => {
                     let ls = self.loc(src);
-                    let r = self.int_reg(Size::S64, ls, S1);
+                    let r = self.int_reg(Size::S64, ls, M::S1);
                     self.m.cmp(Size::S64, r, Src::Imm(0));
                     self.m.trap_if(Cond::Eq, code_of(TrapCode::NullReference));
                 }
                 Op::IndexSat { dst, src } => {
                     let (d, ls) = (self.loc(dst), self.loc(src));
-                    self.load_int(Size::S64, S1, ls);
-                    self.m.mov_imm64(S2, u32::MAX as u64);
-                    self.m.cmp(Size::S64, S1, Src::Reg(S2));
+                    self.load_int(Size::S64, M::S1, ls);
+                    self.m.mov_imm64(M::S2, u32::MAX as u64);
+                    self.m.cmp(Size::S64, M::S1, Src::Reg(M::S2));
                     let fits = self.m.new_label();
                     self.m.jcc(Cond::LeU, fits);
-                    self.m.mov(Size::S64, S1, Src::Reg(S2));
+                    self.m.mov(Size::S64, M::S1, Src::Reg(M::S2));
                     self.m.bind(fits);
-                    self.store_int(d, S1);
+                    self.store_int(d, M::S1);
                 }
                 Op::MemorySize { dst, memory } => {
                     let a = [Loc::K(memory as u64)];
@@ -3035,17 +3021,17 @@ impl Lowerer<'_> {
                     self.call_args(&args);
                     let a = [Loc::K(tag as u64)];
                     self.helper_call(HelperAt::Fixed(Libcall::Throw), true, &a, false);
-                    self.check_status(x::RAX);
+                    self.check_status(M::RET);
                     skip = n.div_ceil(3);
                 }
                 Op::ThrowRef { exn } => {
                     let a = [self.loc(exn)];
                     self.helper_call(HelperAt::Fixed(Libcall::ThrowRef), false, &a, false);
-                    self.check_status(x::RAX);
+                    self.check_status(M::RET);
                 }
                 Op::Rethrow {} => {
                     self.helper_call(HelperAt::Fixed(Libcall::Rethrow), false, &[], false);
-                    self.check_status(x::RAX);
+                    self.check_status(M::RET);
                 }
                 Op::Catch { tag } => {
                     let imm = self.imm(next);
@@ -3063,7 +3049,7 @@ impl Lowerer<'_> {
                         // clause (so the reload after the match is skipped).
                         self.save_registers(save, false);
                     }
-                    self.m.branch_zero(S32, x::RAX, true, other);
+                    self.m.branch_zero(S32, M::RET, true, other);
                     self.call_results(&results);
                     skip = 1 + (n + with_ref).div_ceil(3);
                     i = next + skip;
@@ -3133,8 +3119,8 @@ impl Lowerer<'_> {
                     };
                     let t = self.fused_target(i, off);
                     let (la, lb) = (self.loc(a), self.loc(b));
-                    let ra = self.int_reg(size, la, S1);
-                    let src = self.int_src(size, lb, S2);
+                    let ra = self.int_reg(size, la, M::S1);
+                    let src = self.int_src(size, lb, M::S2);
                     self.m.cmp(size, ra, src);
                     self.m.jcc(cond, t);
                 }
@@ -3164,10 +3150,10 @@ impl Lowerer<'_> {
                     };
                     let t = self.fused_target(i, off);
                     let (la, lb) = (self.loc(a), self.loc(b));
-                    let fa = self.float_reg(size, la, FS1);
-                    let fb = self.float_reg(size, lb, FS2);
-                    self.m.fcmp_set(cond, size, S1, fa, fb);
-                    self.m.branch_zero(S32, S1, !when, t);
+                    let fa = self.float_reg(size, la, M::FS1);
+                    let fb = self.float_reg(size, lb, M::FS2);
+                    self.m.fcmp_set(cond, size, M::S1, fa, fb);
+                    self.m.branch_zero(S32, M::S1, !when, t);
                 }
 
                 Op::I32Clz { dst, src } => {

@@ -17,8 +17,12 @@ use crate::runtime::store::{catching, FuncEntity, Store, StoreInner};
 use crate::runtime::{bulk, growth};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
-use strata_jit::masm::{Cond, MacroAssembler, Mem, Size, Src};
-use strata_jit::x64::{self as x, X64Assembler};
+use strata_jit::masm::{Cond, Mem, Size, Src};
+use strata_jit::target::Target;
+use strata_jit::x64::X64Assembler;
+
+/// The ISA compiled code is made for: this machine's.
+type Native = X64Assembler;
 use strata_jit::{CodeMemory, Registration};
 use vmctx::VmCtx;
 
@@ -42,7 +46,7 @@ fn trap_of(code: u32) -> TrapCode {
 
 /// Whether this machine can run compiled code.
 pub(crate) fn supported() -> bool {
-    cfg!(target_arch = "x86_64") && X64Assembler::host_supported()
+    cfg!(target_arch = "x86_64") && Native::host_supported()
 }
 
 /// Published code kept alive with its trap registration.
@@ -145,7 +149,7 @@ pub(crate) fn compile(module: &ModuleInner, def: u32) -> Result<()> {
         return Ok(());
     }
     let body = module.body(def)?;
-    let lowered = lower::lower(module, body).map_err(lower_err)?;
+    let lowered = lower::lower::<Native>(module, body).map_err(lower_err)?;
     let sites = strata_jit::CodeSites {
         traps: lowered.trap_sites,
         landings: lowered.landings,
@@ -216,7 +220,7 @@ pub(crate) fn assemble_all(module: &ModuleInner) -> Result<Assembled> {
     };
     for def in 0..module.bodies.len() as u32 {
         let body = module.body(def)?;
-        let lowered = lower::lower(module, body).map_err(lower_err)?;
+        let lowered = lower::lower::<Native>(module, body).map_err(lower_err)?;
         // Functions start 32-byte aligned (loops inside them are aligned to 32
         // bytes); the code is position-independent.
         out.code.resize(out.code.len().next_multiple_of(32), 0xcc);
@@ -283,45 +287,8 @@ pub(crate) fn install_all(module: &ModuleInner, asm: &Assembled) -> Result<()> {
 /// interpreter, so compiled callers can call functions not yet compiled.
 pub(crate) fn install_interpreter_stubs(module: &ModuleInner) -> Result<()> {
     let n = module.bodies.len();
-    let mut m = X64Assembler::new();
-    let common = m.new_label();
-    let mut offsets = Vec::with_capacity(n);
-    for def in 0..n {
-        offsets.push(m.offset());
-        m.mov(Size::S32, x::RDX, Src::Imm(def as i32));
-        m.jmp(common);
-    }
-    m.bind(common);
-    m.adjust_sp(-8);
-    m.mov(Size::S64, x::RDI, Src::Reg(x::R15));
-    m.mov(Size::S64, x::RSI, Src::Reg(x::R14));
-    m.mov(
-        Size::S64,
-        x::RAX,
-        Src::Mem(Mem::at(x::R15, vmctx::CALL_INTERP)),
-    );
-    m.call_reg(x::RAX);
-    // The interpreted function ended in a tail call to a compiled function
-    // of this instance, whose frame is in place: jump to it, so that tail
-    // calls back and forth between the tiers keep the native stack flat.
-    let made = m.new_label();
-    m.cmp(Size::S64, x::RAX, Src::Imm(DIRECT_ENTRY_MIN as i32));
-    m.jcc(Cond::LtU, made);
-    m.adjust_sp(8);
-    m.jmp_reg(x::RAX);
-    m.bind(made);
-    if module.engine.config().consume_fuel {
-        // The interpreter charged the store; a raise hands r13 back as the
-        // fuel left (see `lower::FUEL`), so it must hold the store's value.
-        m.mov(Size::S64, x::R10, Src::Mem(Mem::at(x::R15, vmctx::FUEL)));
-        m.mov(Size::S64, x::R13, Src::Mem(Mem::at(x::R10, 0)));
-    }
-    // Raised with the frame still in place, so the trap handler can walk
-    // past the stub to its compiled callers.
-    m.raise_if_nonzero(x::RAX);
-    m.adjust_sp(8);
-    m.ret();
-    let asm = m.finish().map_err(lower_err)?;
+    let (asm, offsets) = interpreter_stubs::<Native>(n, module.engine.config().consume_fuel);
+    let asm = asm.map_err(lower_err)?;
     // Entry stubs are thunks: a catchable raise through one does not count
     // its frame as a function's.
     let sites = strata_jit::CodeSites {
@@ -336,6 +303,54 @@ pub(crate) fn install_interpreter_stubs(module: &ModuleInner) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The interpreter stubs of `n` functions: each puts its function's index
+/// in the third helper argument and jumps to code shared by all, which
+/// calls the `call_interp` hook. Gives the code and each stub's offset.
+fn interpreter_stubs<M: Target>(
+    n: usize,
+    fuel: bool,
+) -> (
+    std::result::Result<strata_jit::masm::Assembled, String>,
+    Vec<u32>,
+) {
+    let mut m = M::assembler();
+    let common = m.new_label();
+    let mut offsets = Vec::with_capacity(n);
+    for def in 0..n {
+        offsets.push(m.offset());
+        m.mov(Size::S32, M::ARGS[2], Src::Imm(def as i32));
+        m.jmp(common);
+    }
+    m.bind(common);
+    // A frame as a function's, which keeps the stack aligned for the call.
+    m.enter_frame(M::FP);
+    m.mov(Size::S64, M::ARGS[0], Src::Reg(M::CTX));
+    m.mov(Size::S64, M::ARGS[1], Src::Reg(M::FP));
+    m.call_mem(Mem::at(M::CTX, vmctx::CALL_INTERP));
+    // The interpreted function ended in a tail call to a compiled function
+    // of this instance, whose frame is in place: jump to it, so that tail
+    // calls back and forth between the tiers keep the native stack flat.
+    let made = m.new_label();
+    m.cmp(Size::S64, M::RET, Src::Imm(DIRECT_ENTRY_MIN as i32));
+    m.jcc(Cond::LtU, made);
+    m.leave_frame();
+    m.jmp_reg(M::RET);
+    m.bind(made);
+    if fuel {
+        // The interpreter charged the store; a raise hands the fuel
+        // register back as the fuel left (see `lower`), so it must hold the
+        // store's value.
+        m.mov(Size::S64, M::S1, Src::Mem(Mem::at(M::CTX, vmctx::FUEL)));
+        m.mov(Size::S64, M::FUEL, Src::Mem(Mem::at(M::S1, 0)));
+    }
+    // Raised with the frame still in place, so the trap handler can walk
+    // past the stub to its compiled callers.
+    m.raise_if_nonzero(M::RET);
+    m.leave_frame();
+    m.ret();
+    (m.finish(), offsets)
 }
 
 /// An instance's memories as its context sees them: arrays the instance

@@ -159,15 +159,6 @@ impl Aarch64Assembler {
         }
     }
 
-    /// A register holding the address `m` (its base, or x16).
-    fn addr_reg(&mut self, m: Mem) -> u8 {
-        if m.index.is_none() && m.disp == 0 {
-            return m.base.0;
-        }
-        self.lea(X16, m);
-        16
-    }
-
     /// `dst = src + imm`, any 64-bit `imm`; `src` may be `dst`, not x17
     /// when `imm` needs materialising (x17 holds it then).
     fn add_imm(&mut self, size: Size, dst: Gpr, src: Gpr, imm: i64) {
@@ -409,7 +400,7 @@ impl MacroAssembler for Aarch64Assembler {
 
     fn align(&mut self, bytes: u32) {
         // `.align` would pad with `udf`: no-ops, as the pad may be run.
-        while self.offset() % bytes.max(4) != 0 {
+        while !self.offset().is_multiple_of(bytes.max(4)) {
             dynasm!(self.ops ; .arch aarch64 ; nop);
         }
     }
@@ -588,13 +579,27 @@ impl MacroAssembler for Aarch64Assembler {
                 Size::S64 => encode_logical_immediate_64bit(imm).is_some(),
             };
             match op {
-                AluOp::Add | AluOp::Sub if (i as i64).unsigned_abs() < 1 << 24 => {
-                    let v = if op == AluOp::Add {
-                        i as i64
-                    } else {
-                        -(i as i64)
-                    };
-                    self.add_imm(size, dst, dst, v);
+                AluOp::Add if (i as i64).unsigned_abs() < 1 << 24 => {
+                    self.add_imm(size, dst, dst, i as i64);
+                    return;
+                }
+                // subs: the flags must be cmp's (see `MacroAssembler::alu`).
+                AluOp::Sub if (0..4096).contains(&i) => {
+                    let v = i as u32;
+                    match size {
+                        Size::S32 => dynasm!(self.ops ; .arch aarch64 ; subs W(d), WSP(d), v),
+                        Size::S64 => dynasm!(self.ops ; .arch aarch64 ; subs X(d), XSP(d), v),
+                    }
+                    return;
+                }
+                // Adding the magnitude sets the same flags as subtracting
+                // the negative (as `cmn` is `cmp` with a negative).
+                AluOp::Sub if (-4095..0).contains(&i) => {
+                    let v = i.unsigned_abs();
+                    match size {
+                        Size::S32 => dynasm!(self.ops ; .arch aarch64 ; adds W(d), WSP(d), v),
+                        Size::S64 => dynasm!(self.ops ; .arch aarch64 ; adds X(d), XSP(d), v),
+                    }
                     return;
                 }
                 AluOp::And | AluOp::Or | AluOp::Xor if logical => {
@@ -627,8 +632,8 @@ impl MacroAssembler for Aarch64Assembler {
         match (op, size) {
             (AluOp::Add, Size::S32) => dynasm!(self.ops ; .arch aarch64 ; add W(d), W(d), W(s)),
             (AluOp::Add, Size::S64) => dynasm!(self.ops ; .arch aarch64 ; add X(d), X(d), X(s)),
-            (AluOp::Sub, Size::S32) => dynasm!(self.ops ; .arch aarch64 ; sub W(d), W(d), W(s)),
-            (AluOp::Sub, Size::S64) => dynasm!(self.ops ; .arch aarch64 ; sub X(d), X(d), X(s)),
+            (AluOp::Sub, Size::S32) => dynasm!(self.ops ; .arch aarch64 ; subs W(d), W(d), W(s)),
+            (AluOp::Sub, Size::S64) => dynasm!(self.ops ; .arch aarch64 ; subs X(d), X(d), X(s)),
             (AluOp::And, Size::S32) => dynasm!(self.ops ; .arch aarch64 ; and W(d), W(d), W(s)),
             (AluOp::And, Size::S64) => dynasm!(self.ops ; .arch aarch64 ; and X(d), X(d), X(s)),
             (AluOp::Or, Size::S32) => dynasm!(self.ops ; .arch aarch64 ; orr W(d), W(d), W(s)),
@@ -795,6 +800,8 @@ impl MacroAssembler for Aarch64Assembler {
         };
         match size {
             Size::S32 => dynasm!(self.ops ; .arch aarch64 ; cmp W(a), W(s)),
+            // Register 31 is sp only in the extended-register form.
+            Size::S64 if a == 31 => dynasm!(self.ops ; .arch aarch64 ; cmp XSP(a), X(s)),
             Size::S64 => dynasm!(self.ops ; .arch aarch64 ; cmp X(a), X(s)),
         }
     }
@@ -1187,5 +1194,62 @@ impl Aarch64Assembler {
         } else {
             dynasm!(self.ops ; .arch aarch64 ; b.vs =>label);
         }
+    }
+}
+
+impl crate::target::Target for Aarch64Assembler {
+    const NAME: &'static str = "aarch64";
+    // Callee-saved in AAPCS64, so a runtime call keeps them.
+    const INT_ALLOC: [Gpr; 7] = [
+        Gpr(19),
+        Gpr(20),
+        Gpr(21),
+        Gpr(22),
+        Gpr(23),
+        Gpr(24),
+        Gpr(25),
+    ];
+    const INT_ALLOC_CALLER_SAVED: usize = 0;
+    const FLOAT_ALLOC: [Fpr; 12] = [
+        Fpr(16),
+        Fpr(17),
+        Fpr(18),
+        Fpr(19),
+        Fpr(20),
+        Fpr(21),
+        Fpr(22),
+        Fpr(23),
+        Fpr(24),
+        Fpr(25),
+        Fpr(26),
+        Fpr(27),
+    ];
+    const S1: Gpr = Gpr(14);
+    const S2: Gpr = Gpr(15);
+    const FS1: Fpr = Fpr(28);
+    const FS2: Fpr = Fpr(29);
+    const FP: Gpr = Gpr(27);
+    const CTX: Gpr = Gpr(28);
+    const HEAP: Gpr = Gpr(26);
+    const FUEL: Gpr = Gpr(25);
+    const RET: Gpr = Gpr(0);
+    const T1: Gpr = Gpr(9);
+    const T2: Gpr = Gpr(10);
+    const ARGS: [Gpr; 5] = [Gpr(0), Gpr(1), Gpr(2), Gpr(3), Gpr(4)];
+    const SP: Gpr = SP;
+    const PUSH_BYTES: i32 = PUSH_BYTES;
+    const RESUME_FRAMES: Gpr = Gpr(9);
+
+    fn assembler() -> Self {
+        Aarch64Assembler::new()
+    }
+
+    fn enter_frame(&mut self, fp: Gpr) {
+        let f = fp.0;
+        dynasm!(self.ops ; .arch aarch64 ; stp X(f), x30, [sp, -16]!);
+    }
+
+    fn leave_frame(&mut self) {
+        dynasm!(self.ops ; .arch aarch64 ; ldr x30, [sp, 8] ; add sp, sp, 16);
     }
 }

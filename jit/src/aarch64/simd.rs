@@ -2,15 +2,15 @@
 //!
 //! Most operations are one instruction. The sequences use only the
 //! assembler's scratch registers (x16, x17, v30, v31) besides their
-//! operands, and follow `VBinOp`'s and kin's documented semantics, which
-//! are also what the x86_64 backend computes.
+//! operands, and compute exactly what `VBinOp` and kin document, NaN bits
+//! of `FMin*`/`FMax*` included.
 
 use super::{scaled, Aarch64Assembler, Addr, X16};
 use crate::masm::*;
 use dynasmrt::{dynasm, DynasmApi};
 
 /// A vector register's memory access: the low 4, 8 or 16 bytes.
-#[derive(Copy, Clone, PartialEq, Eq)]
+#[derive(Copy, Clone)]
 enum VMem {
     LoadS,
     LoadD,
@@ -27,8 +27,7 @@ const WEIGHTS_I32: u128 = 0x0000_0008_0000_0004_0000_0002_0000_0001;
 const WEIGHTS_I8_HALF: u64 = 0x8040_2010_0804_0201;
 
 impl Aarch64Assembler {
-    /// Loads or stores vector register `v` at `mem` as `kind` says;
-    /// returns the offset of the access, after any address arithmetic.
+    /// Loads or stores `v` at `mem` as `kind` says; returns the access's offset.
     fn neon_mem(&mut self, kind: VMem, v: u8, mem: Mem) -> u32 {
         let bytes = match kind {
             VMem::LoadS => 4,
@@ -36,8 +35,10 @@ impl Aarch64Assembler {
             VMem::LoadQ | VMem::StoreQ => 16,
         };
         let a = self.addr(mem, bytes);
+        // After the address arithmetic: only the access can fault.
         let at = self.offset();
-        // The scaled unsigned offset, the unscaled signed one, or a register.
+        // mod.rs's `ldst!` is defined after `mod simd;`, out of scope here:
+        // the same three forms (scaled, unscaled, register offset).
         macro_rules! access {
             ($op:ident, $uop:ident, $r:ident) => {
                 match a {
@@ -262,11 +263,11 @@ impl Aarch64Assembler {
         }
     }
 
-    /// WebAssembly `min`/`max` (`VBinOp::FMinF32` and kin) on registers
-    /// `d` and `s`. fmin/fmax already order -0 below +0; a lane is NaN in
-    /// their result exactly when an operand is, and those lanes take
-    /// `d + s` instead so their bits are the addition's by construction.
+    /// WebAssembly `min`/`max` (`VBinOp::FMinF32` and kin) on registers `d` and `s`.
     fn neon_minmax(&mut self, op: VBinOp, d: u8, s: u8) {
+        // fmin/fmax already order -0 below +0, and a lane of their result
+        // is NaN exactly when an operand's is: those lanes take `d + s`
+        // instead, so their bits are the addition's by construction.
         match op {
             VBinOp::FMinF32 => dynasm!(self.ops ; .arch aarch64
                 ; fmin V(31).S4, V(d).S4, V(s).S4 ; fcmeq V(30).S4, V(31).S4, V(31).S4
@@ -387,18 +388,20 @@ impl Aarch64Assembler {
             VShiftOp::ShrU64 | VShiftOp::ShrS64 => (64, true),
         };
         // ushl/sshl shift by the signed low byte of each lane (right when
-        // negative): the 64-bit count clamped to the width (which shifts
-        // out everything, or leaves the sign for sshl), negated for right
-        // shifts, and its byte spread to all lanes whatever their width.
+        // negative). The unsigned 64-bit count is saturated down to a byte
+        // and clamped to the width (which shifts out everything, or leaves
+        // the sign for sshl), negated for right shifts, and spread to every
+        // byte whatever the lane width: all in v30 and v31, flags untouched.
         dynasm!(self.ops ; .arch aarch64
-            ; fmov X(16), D(c)
-            ; mov W(17), width
-            ; cmp X(16), X(17)
-            ; csel W(16), W(16), W(17), lo);
+            ; uqxtn S(31), D(c)
+            ; uqxtn H(31), S(31)
+            ; uqxtn B(31), H(31)
+            ; movi V(30).B8, width
+            ; umin V(31).B8, V(31).B8, V(30).B8);
         if right {
-            dynasm!(self.ops ; .arch aarch64 ; neg W(16), W(16));
+            dynasm!(self.ops ; .arch aarch64 ; neg V(31).B8, V(31).B8);
         }
-        dynasm!(self.ops ; .arch aarch64 ; dup V(31).B16, W(16));
+        dynasm!(self.ops ; .arch aarch64 ; dup V(31).B16, V(31).B[0]);
         match op {
             VShiftOp::Shl8 | VShiftOp::ShrU8 => {
                 dynasm!(self.ops ; .arch aarch64 ; ushl V(d).B16, V(d).B16, V(31).B16)
