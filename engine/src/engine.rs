@@ -91,6 +91,8 @@ pub struct Config {
     pub(crate) wasm_simd: bool,
     pub(crate) wasm_relaxed_simd: bool,
     pub(crate) parallel_compilation: bool,
+    /// Compile for AArch64 and run compiled code in this emulator.
+    pub(crate) emulator: Option<crate::jit::emulation::EmulatorHandle>,
 }
 
 impl Default for Config {
@@ -116,6 +118,7 @@ impl Default for Config {
             wasm_simd: true,
             wasm_relaxed_simd: true,
             parallel_compilation: std::thread::available_parallelism().is_ok_and(|n| n.get() > 1),
+            emulator: None,
         }
     }
 }
@@ -190,6 +193,17 @@ impl Config {
     /// exactly the thresholds, which makes runs repeatable.
     pub fn parallel_compilation(&mut self, enable: bool) -> &mut Self {
         self.parallel_compilation = enable;
+        self
+    }
+
+    /// Compiles for AArch64 and runs compiled code in `emulator`: how the
+    /// AArch64 backend is tested on other machines. Not for production.
+    #[doc(hidden)]
+    pub fn emulate_aarch64(
+        &mut self,
+        emulator: std::sync::Arc<dyn crate::jit::emulation::Emulator>,
+    ) -> &mut Self {
+        self.emulator = Some(crate::jit::emulation::EmulatorHandle(emulator));
         self
     }
 
@@ -399,7 +413,10 @@ impl Default for Engine {
 impl Engine {
     /// An engine with the given configuration.
     pub fn new(config: &Config) -> Result<Engine> {
-        if config.strategy != Strategy::Interpreter && !crate::jit::supported() {
+        if config.strategy != Strategy::Interpreter
+            && !crate::jit::supported()
+            && config.emulator.is_none()
+        {
             return Err(Error::unsupported(format!(
                 "the {} strategy needs an x86_64 CPU with SSE4.2, POPCNT, LZCNT and BMI1",
                 config.strategy.name()

@@ -38,6 +38,8 @@ mod types;
 
 pub use engine::{CompilationMode, Config, Engine, Strategy};
 pub use error::{Error, ErrorKind, FrameInfo, Result, Trap, TrapCode};
+#[doc(hidden)]
+pub use jit::emulation::{EmulatedCall, EmulatedTrap, Emulator};
 pub use module::{ExportType, ImportType, Module, ModuleStats, TierStats};
 pub use runtime::*;
 pub use types::{

@@ -316,9 +316,9 @@ impl Drop for ReadGuard {
 }
 
 /// The trap code registered for an instruction at `pc`, as the signal
-/// handler finds it. For tests of the registry.
-#[doc(hidden)]
-pub fn lookup_for_tests(pc: usize) -> Option<u32> {
+/// handler finds it: how tests of the registry, and emulators of code this
+/// machine does not run, find a trap's code.
+pub fn trap_code_at(pc: usize) -> Option<u32> {
     ReadGuard::enter().trap_code(pc)
 }
 
@@ -377,25 +377,54 @@ pub const RESUME_FRAMES: i32 = std::mem::offset_of!(Activation, resume_frames) a
 /// Finds where a [`CATCHABLE`] raise from the frame at `sp` (running the
 /// code at `pc`) resumes: the first caller whose call has a landing site.
 /// Frames are `FRAME_BYTES` each, as in [`record_trace`].
-fn find_landing(registry: &ReadGuard, act: &mut Activation, pc: usize, mut sp: usize) {
+fn find_landing(registry: &ReadGuard, act: &mut Activation, pc: usize, sp: usize) {
     act.resume_pc = 0;
+    // SAFETY: as the caller guarantees.
+    if let Some((pc, sp, frames)) = unsafe { landing_in(registry, pc, sp, act.saved_sp) } {
+        act.resume_pc = pc;
+        act.resume_sp = sp;
+        act.resume_frames = frames;
+    }
+}
+
+/// The landing site a catchable raise at `pc` with stack pointer `sp`
+/// resumes at: the first call, in the compiled frames between `sp` and
+/// `limit`, made inside a `try_table`. Gives where to resume, the stack
+/// pointer to resume with and the number of function frames left.
+///
+/// # Safety
+/// The stack between `sp` and `limit` holds compiled frames (`FRAME_BYTES`
+/// each, the return address in the upper half), readable by this thread.
+unsafe fn landing_in(
+    registry: &ReadGuard,
+    pc: usize,
+    mut sp: usize,
+    limit: usize,
+) -> Option<(usize, usize, usize)> {
     let mut frames = usize::from(!registry.in_thunk(pc));
-    while sp < act.saved_sp {
-        // SAFETY: between the raising frame and the trampoline's frame the
-        // stack holds compiled frames (see `record_trace`).
+    while sp < limit {
+        // SAFETY: as the caller guarantees.
         let ret = unsafe { *((sp + FRAME_BYTES / 2) as *const usize) };
         if !registry.in_code(ret) {
-            return;
+            return None;
         }
         sp += FRAME_BYTES;
         if let Some(landing) = registry.landing(ret) {
-            act.resume_pc = landing;
-            act.resume_sp = sp;
-            act.resume_frames = frames;
-            return;
+            return Some((landing, sp, frames));
         }
         frames += 1;
     }
+    None
+}
+
+/// [`landing_in`] for an emulator of compiled code, whose frames follow the
+/// same layout on the emulated stack (this process's memory).
+///
+/// # Safety
+/// As `landing_in`.
+pub unsafe fn landing_for(pc: usize, sp: usize, limit: usize) -> Option<(usize, usize, usize)> {
+    // SAFETY: as the caller guarantees.
+    unsafe { landing_in(&ReadGuard::enter(), pc, sp, limit) }
 }
 
 /// Records the faulting PC and the return addresses of the compiled frames

@@ -5,7 +5,7 @@
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
-use strata_jit::signals::{lookup_for_tests, range_for_tests};
+use strata_jit::signals::{range_for_tests, trap_code_at};
 use strata_jit::{register, CodeMemory, Registration, TrapSite};
 
 /// A small deterministic generator, so failures reproduce.
@@ -65,11 +65,11 @@ fn assert_registered(b: &Block) {
     let end = start + b.code.len();
     for s in &b.sites {
         let pc = start + s.offset as usize;
-        assert_eq!(lookup_for_tests(pc), Some(s.code), "site at {pc:#x}");
+        assert_eq!(trap_code_at(pc), Some(s.code), "site at {pc:#x}");
         assert_eq!(range_for_tests(pc), Some((start, end)));
     }
     let plain = start + b.plain as usize;
-    assert_eq!(lookup_for_tests(plain), None, "non-site at {plain:#x}");
+    assert_eq!(trap_code_at(plain), None, "non-site at {plain:#x}");
     assert_eq!(range_for_tests(plain), Some((start, end)));
     assert_eq!(range_for_tests(end - 1), Some((start, end)));
     // The rest of the page is mapped by this block alone and is not code.
@@ -81,7 +81,7 @@ fn assert_registered(b: &Block) {
 fn assert_unregistered(b: &Block) {
     let start = start(b);
     for s in &b.sites {
-        assert_eq!(lookup_for_tests(start + s.offset as usize), None);
+        assert_eq!(trap_code_at(start + s.offset as usize), None);
     }
     assert_eq!(range_for_tests(start), None);
     assert_eq!(range_for_tests(start + b.code.len() - 1), None);
@@ -130,7 +130,7 @@ fn thousands_of_ranges_resolve_to_their_own_sites() {
         regs[i] = Some(register(&b.code, sites).expect("registers"));
         for s in &b.sites {
             let pc = start(b) + s.offset as usize;
-            assert_eq!(lookup_for_tests(pc), Some(s.code | 1 << 30));
+            assert_eq!(trap_code_at(pc), Some(s.code | 1 << 30));
         }
     }
     regs.clear();
@@ -155,10 +155,10 @@ fn unsorted_sites_and_empty_code_are_handled() {
     ];
     let reg = register(&code, sites).expect("registers");
     let at = code.as_ptr() as usize;
-    assert_eq!(lookup_for_tests(at + 2), Some(1));
-    assert_eq!(lookup_for_tests(at + 17), Some(2));
-    assert_eq!(lookup_for_tests(at + 40), Some(3));
-    assert_eq!(lookup_for_tests(at + 3), None);
+    assert_eq!(trap_code_at(at + 2), Some(1));
+    assert_eq!(trap_code_at(at + 17), Some(2));
+    assert_eq!(trap_code_at(at + 40), Some(3));
+    assert_eq!(trap_code_at(at + 3), None);
 
     // Empty code contains no PC, registered or not.
     let empty = CodeMemory::publish(&[]).expect("maps");
@@ -166,7 +166,7 @@ fn unsorted_sites_and_empty_code_are_handled() {
     assert_eq!(range_for_tests(empty.as_ptr() as usize), None);
     drop(empty_reg);
     drop(reg);
-    assert_eq!(lookup_for_tests(at + 2), None);
+    assert_eq!(trap_code_at(at + 2), None);
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -242,7 +242,7 @@ mod concurrent {
                             let b = &pools[rng.below(WRITERS)][rng.below(BLOCKS)];
                             let s = &b.sites[rng.below(b.sites.len())];
                             let pc = start(b) + s.offset as usize;
-                            match lookup_for_tests(pc) {
+                            match trap_code_at(pc) {
                                 None => {}
                                 Some(code) => {
                                     assert_eq!(code, s.code, "wrong site at {pc:#x}");
@@ -252,7 +252,7 @@ mod concurrent {
                         }
                         let b = &pinned[rng.below(pinned.len())];
                         let s = &b.sites[rng.below(b.sites.len())];
-                        assert_eq!(lookup_for_tests(start(b) + s.offset as usize), Some(s.code));
+                        assert_eq!(trap_code_at(start(b) + s.offset as usize), Some(s.code));
                         // A real fault through the handler while writers
                         // replace snapshots.
                         assert_eq!(run(trap_code), Err(77));

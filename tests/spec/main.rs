@@ -25,6 +25,11 @@
 //! - `STRATA_SPEC_VERBOSE=1`: print every failure instead of the first few
 //!   per file, and the expected and actual messages of `assert_invalid`,
 //!   `assert_malformed` and `assert_unlinkable`, which are not compared.
+//! - `STRATA_SPEC_STRATEGIES=jit,tiered`: run only these strategies.
+//!
+//! With the `aarch64-emulation` feature, a fourteenth strategy,
+//! `jit-aarch64-emulated`, compiles every module for AArch64 and runs its
+//! code in an emulator (`strata_tests::aarch64_runtime`).
 //!
 //! A directive that panics counts as a failure; one that runs for more than
 //! two minutes ends the run, naming the directive.
@@ -67,6 +72,22 @@ const STRATEGIES: &[&str] = &[
     "jit-fuel",
     "tiered-fuel",
 ];
+
+/// The strategy whose compiled code is AArch64, run in an emulator (the
+/// `aarch64-emulation` feature).
+const EMULATED: &str = "jit-aarch64-emulated";
+
+/// The strategies to run (those `only` names, if given).
+fn strategies(only: Option<&[String]>) -> Vec<&'static str> {
+    let mut all = STRATEGIES.to_vec();
+    if cfg!(feature = "aarch64-emulation") {
+        all.push(EMULATED);
+    }
+    if let Some(only) = only {
+        all.retain(|s| only.iter().any(|o| o == s));
+    }
+    all
+}
 
 /// Invokes whose fuel differs between strategies, shown in the report.
 const FUEL_DIFFERENCES_SHOWN: usize = 10;
@@ -187,6 +208,8 @@ struct Variant {
     background: bool,
     /// Modules go through `Module::serialize` and `Module::deserialize`.
     serialized: bool,
+    /// Compiled for AArch64 and run in the emulator.
+    emulated: bool,
 }
 
 /// Every strategy the engine defines, so the known list can name
@@ -199,6 +222,7 @@ fn strategy_named(name: &str) -> Option<Variant> {
         pooled: false,
         background: false,
         serialized: false,
+        emulated: false,
     };
     let base = if let Some(base) = name.strip_suffix("-fuel") {
         v.fuel = true;
@@ -211,6 +235,9 @@ fn strategy_named(name: &str) -> Option<Variant> {
         base
     } else if let Some(base) = name.strip_suffix("-serialized") {
         v.serialized = true;
+        base
+    } else if let Some(base) = name.strip_suffix("-aarch64-emulated") {
+        v.emulated = true;
         base
     } else {
         name
@@ -228,6 +255,8 @@ fn strategy_named(name: &str) -> Option<Variant> {
 struct Options {
     filter: Option<String>,
     verbose: bool,
+    /// `STRATA_SPEC_STRATEGIES`: a comma-separated subset to run.
+    strategies: Option<Vec<String>>,
 }
 
 impl Options {
@@ -237,6 +266,10 @@ impl Options {
                 .ok()
                 .filter(|f| !f.is_empty()),
             verbose: std::env::var("STRATA_SPEC_VERBOSE").is_ok_and(|v| !v.is_empty() && v != "0"),
+            strategies: std::env::var("STRATA_SPEC_STRATEGIES")
+                .ok()
+                .filter(|s| !s.is_empty())
+                .map(|s| s.split(',').map(str::to_string).collect()),
         }
     }
 
@@ -350,6 +383,14 @@ fn make_engine(name: &str, suite: Suite) -> Result<Engine, String> {
             pool.total_memories(200).total_stores(200);
             config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
         }
+        if v.emulated {
+            #[cfg(feature = "aarch64-emulation")]
+            config.emulate_aarch64(std::sync::Arc::new(
+                strata_tests::aarch64_runtime::Aarch64Emulator,
+            ));
+            #[cfg(not(feature = "aarch64-emulation"))]
+            return Err("built without the aarch64-emulation feature".to_string());
+        }
         if v.strategy == Strategy::Tiered {
             // Every function's first call is interpreted and leaves its loops
             // by OSR at their first back-edge; its second call runs compiled
@@ -447,11 +488,12 @@ fn main() {
 /// Runs every selected file of one spec version under every strategy and
 /// prints the version's summary lines.
 fn run_version(run: &mut Run, version: &str, suite: Suite) {
-    let engines: Vec<(&str, Result<Engine, String>)> = STRATEGIES
+    let names = strategies(run.options.strategies.as_deref());
+    let engines: Vec<(&str, Result<Engine, String>)> = names
         .iter()
         .map(|&name| (name, make_engine(name, suite)))
         .collect();
-    let mut tallies: Vec<Tally> = STRATEGIES.iter().map(|_| Tally::default()).collect();
+    let mut tallies: Vec<Tally> = names.iter().map(|_| Tally::default()).collect();
 
     let mut files: Vec<_> = suite
         .files()

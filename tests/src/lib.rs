@@ -2,3 +2,5 @@
 
 #[cfg(feature = "aarch64-emulation")]
 pub mod aarch64_emu;
+#[cfg(feature = "aarch64-emulation")]
+pub mod aarch64_runtime;

@@ -7,6 +7,7 @@
 //! the slot points at a stub that runs the function in the interpreter.
 
 pub(crate) mod background;
+pub(crate) mod emulation;
 mod libcalls;
 mod lower;
 pub(crate) mod vmctx;
@@ -138,6 +139,17 @@ impl JitState {
     }
 }
 
+/// Lowers `body` for the ISA compiled code runs on: this machine's, or
+/// AArch64 under an emulator.
+fn lower_for(module: &ModuleInner, body: &crate::ir::FuncBody) -> Result<lower::Lowered> {
+    let lowered = if module.engine.config().emulator.is_some() {
+        lower::lower::<strata_jit::aarch64::Aarch64Assembler>(module, body)
+    } else {
+        lower::lower::<Native>(module, body)
+    };
+    lowered.map_err(lower_err)
+}
+
 fn lower_err(e: String) -> Error {
     Error::unsupported(format!("compiling to machine code failed: {e}"))
 }
@@ -149,7 +161,7 @@ pub(crate) fn compile(module: &ModuleInner, def: u32) -> Result<()> {
         return Ok(());
     }
     let body = module.body(def)?;
-    let lowered = lower::lower::<Native>(module, body).map_err(lower_err)?;
+    let lowered = lower_for(module, body)?;
     let sites = strata_jit::CodeSites {
         traps: lowered.trap_sites,
         landings: lowered.landings,
@@ -220,7 +232,7 @@ pub(crate) fn assemble_all(module: &ModuleInner) -> Result<Assembled> {
     };
     for def in 0..module.bodies.len() as u32 {
         let body = module.body(def)?;
-        let lowered = lower::lower::<Native>(module, body).map_err(lower_err)?;
+        let lowered = lower_for(module, body)?;
         // Functions start 32-byte aligned (loops inside them are aligned to 32
         // bytes); the code is position-independent.
         out.code.resize(out.code.len().next_multiple_of(32), 0xcc);
@@ -287,7 +299,12 @@ pub(crate) fn install_all(module: &ModuleInner, asm: &Assembled) -> Result<()> {
 /// interpreter, so compiled callers can call functions not yet compiled.
 pub(crate) fn install_interpreter_stubs(module: &ModuleInner) -> Result<()> {
     let n = module.bodies.len();
-    let (asm, offsets) = interpreter_stubs::<Native>(n, module.engine.config().consume_fuel);
+    let fuel = module.engine.config().consume_fuel;
+    let (asm, offsets) = if module.engine.config().emulator.is_some() {
+        interpreter_stubs::<strata_jit::aarch64::Aarch64Assembler>(n, fuel)
+    } else {
+        interpreter_stubs::<Native>(n, fuel)
+    };
     let asm = asm.map_err(lower_err)?;
     // Entry stubs are thunks: a catchable raise through one does not count
     // its frame as a function's.
@@ -409,7 +426,10 @@ fn refresh<T>(store: &mut Store<T>, instance: u32) -> *mut VmCtx {
     let sp: *mut Store<T> = store;
     let inner = &mut store.inner;
     let stack_end = inner.stack.ptr(inner.stack.len()) as usize;
-    let native_limit = inner.native_limit;
+    let native_limit = match &inner.engine.config().emulator {
+        Some(e) => e.0.stack_limit(),
+        None => inner.native_limit,
+    };
     let depth: *mut usize = &mut inner.depth;
     let fuel: *mut i64 = &mut inner.fuel;
     let deadline = inner.epoch_deadline;
@@ -439,9 +459,45 @@ pub(crate) fn enter<T>(
     // SAFETY: `entry` is code compiled for this instance's module, `ctx` its
     // live context and `fp` a frame inside the value stack that the code
     // checks against `stack_end` before use.
-    let result = unsafe { strata_jit::trampoline::call(entry as *const u8, ctx.cast(), fp) };
+    let result = match store.inner.engine.config().emulator.clone() {
+        Some(e) => emulated_call(&e, entry, ctx, fp),
+        // SAFETY: as above.
+        None => unsafe { strata_jit::trampoline::call(entry as *const u8, ctx.cast(), fp) },
+    };
     result.map_err(|trapped| {
         trapped_error(&mut store.inner, ctx, instance, Some(def), depth, trapped)
+    })
+}
+
+/// Runs compiled code at `entry` in the emulator, with the helpers its
+/// context names.
+fn emulated_call(
+    e: &emulation::EmulatorHandle,
+    entry: usize,
+    ctx: *mut VmCtx,
+    fp: *mut u64,
+) -> std::result::Result<(), strata_jit::trampoline::Trapped> {
+    // SAFETY: `ctx` is the live context `refresh` gave.
+    let c = unsafe { &*ctx };
+    let mut helpers = vec![
+        c.call_import as usize,
+        c.call_indirect as usize,
+        c.call_interp as usize,
+        c.epoch_reached as usize,
+        c.memory_grow as usize,
+        c.table_grow as usize,
+    ];
+    helpers.extend(libcalls::LIBCALLS.iter().map(|&f| f as usize));
+    let call = emulation::EmulatedCall {
+        entry,
+        ctx: ctx as usize,
+        fp: fp as usize,
+        helpers: &helpers,
+    };
+    e.0.call(call).map_err(|t| strata_jit::trampoline::Trapped {
+        code: t.code,
+        pcs: Vec::new(),
+        r13: t.fuel as usize,
     })
 }
 

@@ -891,6 +891,19 @@ impl MacroAssembler for Aarch64Assembler {
         };
         let a = self.addr(mem, bytes);
         let at = self.offset();
+        // AArch64 may tear a store that crosses into a page it cannot
+        // write (the part before it written, then the fault), where
+        // WebAssembly's out-of-bounds store must leave memory as it was:
+        // a load of the same bytes faults first. (`store_reg` and
+        // `store_imm` write frame cells and the context: no probe.)
+        if s != 17 {
+            match kind {
+                StoreKind::B8 => ldst!(self, a, 1, ldrb, ldurb, W(17)),
+                StoreKind::B16 => ldst!(self, a, 2, ldrh, ldurh, W(17)),
+                StoreKind::B32 => ldst!(self, a, 4, ldr, ldur, W(17)),
+                StoreKind::B64 => ldst!(self, a, 8, ldr, ldur, X(17)),
+            }
+        }
         // Register 31 as the stored register is the zero register.
         match kind {
             StoreKind::B8 => ldst!(self, a, 1, strb, sturb, W(s)),
@@ -918,6 +931,11 @@ impl MacroAssembler for Aarch64Assembler {
         let bytes = if size == FSize::F32 { 4 } else { 8 };
         let a = self.addr(mem, bytes);
         let at = self.offset();
+        // The probe of `store`, for the same reason.
+        match size {
+            FSize::F32 => ldst!(self, a, 4, ldr, ldur, W(17)),
+            FSize::F64 => ldst!(self, a, 8, ldr, ldur, X(17)),
+        }
         match size {
             FSize::F32 => ldst!(self, a, 4, str, stur, S(s)),
             FSize::F64 => ldst!(self, a, 8, str, stur, D(s)),
@@ -925,11 +943,12 @@ impl MacroAssembler for Aarch64Assembler {
         at
     }
 
-    fn fmov(&mut self, size: FSize, dst: Fpr, src: Fpr) {
-        let (d, s) = (dst.0, src.0);
-        match size {
-            FSize::F32 => dynasm!(self.ops ; .arch aarch64 ; fmov S(d), S(s)),
-            FSize::F64 => dynasm!(self.ops ; .arch aarch64 ; fmov D(d), D(s)),
+    fn fmov(&mut self, _size: FSize, dst: Fpr, src: Fpr) {
+        // The whole register, as x86_64's `movaps`: lowering moves v128
+        // values with it too.
+        if dst != src {
+            let (d, s) = (dst.0, src.0);
+            dynasm!(self.ops ; .arch aarch64 ; mov V(d).B16, V(s).B16);
         }
     }
 

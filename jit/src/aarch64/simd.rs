@@ -40,22 +40,29 @@ impl Aarch64Assembler {
         // mod.rs's `ldst!` is defined after `mod simd;`, out of scope here:
         // the same three forms (scaled, unscaled, register offset).
         macro_rules! access {
-            ($op:ident, $uop:ident, $r:ident) => {
+            ($op:ident, $uop:ident, $r:ident, $n:expr) => {{
+                let n: u8 = $n;
                 match a {
                     Addr::Imm(b, d) if scaled(d, bytes) => {
                         let d = d as u32;
-                        dynasm!(self.ops ; .arch aarch64 ; $op $r(v), [XSP(b), d])
+                        dynasm!(self.ops ; .arch aarch64 ; $op $r(n), [XSP(b), d])
                     }
-                    Addr::Imm(b, d) => dynasm!(self.ops ; .arch aarch64 ; $uop $r(v), [XSP(b), d]),
-                    Addr::Reg(b, i) => dynasm!(self.ops ; .arch aarch64 ; $op $r(v), [XSP(b), X(i)]),
+                    Addr::Imm(b, d) => dynasm!(self.ops ; .arch aarch64 ; $uop $r(n), [XSP(b), d]),
+                    Addr::Reg(b, i) => dynasm!(self.ops ; .arch aarch64 ; $op $r(n), [XSP(b), X(i)]),
                 }
-            };
+            }};
         }
         match kind {
-            VMem::LoadS => access!(ldr, ldur, S),
-            VMem::LoadD => access!(ldr, ldur, D),
-            VMem::LoadQ => access!(ldr, ldur, Q),
-            VMem::StoreQ => access!(str, stur, Q),
+            VMem::LoadS => access!(ldr, ldur, S, v),
+            VMem::LoadD => access!(ldr, ldur, D, v),
+            VMem::LoadQ => access!(ldr, ldur, Q, v),
+            // Vector stores may tear at a page they cannot write: a load
+            // of the same bytes (into the scratch v31) faults first (see
+            // `store` in mod.rs).
+            VMem::StoreQ => {
+                access!(ldr, ldur, Q, 31);
+                access!(str, stur, Q, v)
+            }
         }
         at
     }
