@@ -13,6 +13,7 @@
 #![cfg(target_arch = "x86_64")]
 
 mod cases;
+mod qemu;
 
 use strata_jit::aarch64::Aarch64Assembler;
 use strata_jit::masm::*;
@@ -223,6 +224,12 @@ pub struct Bench {
     /// Operand sets run.
     pub cases: usize,
     state: u64,
+}
+
+impl Default for Bench {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl Bench {

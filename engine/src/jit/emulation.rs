@@ -17,7 +17,9 @@ use std::sync::Arc;
 /// memory at the same address; a load or store of a page that is not
 /// readable there is a fault.
 #[doc(hidden)]
-pub trait Emulator: Send + Sync + 'static {
+pub trait Emulator:
+    Send + Sync + std::panic::RefUnwindSafe + std::panic::UnwindSafe + 'static
+{
     /// Runs the code at `entry`. A `brk` or a fault ends it with the trap
     /// code registered for the PC (`strata_jit::signals::trap_code_at`;
     /// for a dynamic trap site, the code in `x16`).
