@@ -55,6 +55,12 @@ pub trait Target: MacroAssembler<Label = DynamicLabel> + Sized {
     /// A fresh assembler.
     fn assembler() -> Self;
 
+    /// A fresh assembler whose branches reach across any function, for
+    /// one that [`assembler`](Self::assembler)'s could not assemble.
+    fn far_assembler() -> Self {
+        Self::assembler()
+    }
+
     /// A function's first instructions: saves `fp` at `[sp]`, where a
     /// landing site's stub reads it back, and whatever else the ISA needs
     /// to return (the link register), keeping `sp` 16-byte aligned.

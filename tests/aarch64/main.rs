@@ -13,6 +13,7 @@
 #![cfg(target_arch = "x86_64")]
 
 mod cases;
+mod engine;
 mod qemu;
 
 use strata_jit::aarch64::Aarch64Assembler;

@@ -125,12 +125,21 @@ fn store_kind(kind: crate::ir::MemKind) -> Result<(StoreKind, Option<FSize>), St
 }
 
 /// Lowers a function of `module` translated as `body`.
-pub(crate) fn lower<'a, M: Target>(
+pub(crate) fn lower<M: Target>(module: &ModuleInner, body: &FuncBody) -> Result<Lowered, String> {
+    // A function too large for the ISA's short branches is lowered again
+    // with branches that reach across it.
+    lower_with(module, body, M::assembler())
+        .or_else(|_| lower_with(module, body, M::far_assembler()))
+}
+
+/// [`lower`] into the assembler `m`.
+fn lower_with<'a, M: Target>(
     module: &'a ModuleInner,
     body: &'a FuncBody,
+    m: M,
 ) -> Result<Lowered, String> {
     let mut l = Lowerer::<M> {
-        m: M::assembler(),
+        m,
         body,
         module,
         labels: vec![None; body.code.len() + 1],

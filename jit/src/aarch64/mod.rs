@@ -1263,6 +1263,10 @@ impl crate::target::Target for Aarch64Assembler {
         Aarch64Assembler::new()
     }
 
+    fn far_assembler() -> Self {
+        Aarch64Assembler::far()
+    }
+
     fn enter_frame(&mut self, fp: Gpr) {
         let f = fp.0;
         dynasm!(self.ops ; .arch aarch64 ; stp X(f), x30, [sp, -16]!);

@@ -1,0 +1,43 @@
+//! The engine compiling for AArch64 under the emulator, beyond the spec
+//! suite: a function too large for AArch64's conditional branches.
+
+use std::sync::Arc;
+
+use strata::{Config, Engine, Instance, Module, Store, Strategy};
+use strata_tests::aarch64_runtime::Aarch64Emulator;
+
+fn engine() -> Engine {
+    let mut config = Config::new();
+    config
+        .strategy(Strategy::Jit)
+        .emulate_aarch64(Arc::new(Aarch64Emulator));
+    Engine::new(&config).expect("an emulated engine")
+}
+
+/// A loop whose body is over 1 MiB of AArch64 code: its back-edge is
+/// beyond `b.cond`'s ±1 MiB, so the function is lowered again with far
+/// branches, and runs.
+#[test]
+fn a_function_larger_than_a_conditional_branch_reaches_runs() {
+    const ADDS: usize = 400_000;
+    let mut wat = String::from(
+        "(module (func (export \"run\") (param $n i32) (result i32) (local $acc i32) (local $i i32)\n (loop $l\n",
+    );
+    for _ in 0..ADDS {
+        wat.push_str("  (local.set $acc (i32.add (local.get $acc) (local.get $n)))\n");
+    }
+    wat.push_str(
+        "  (local.set $i (i32.add (local.get $i) (i32.const 1)))\n  (br_if $l (i32.lt_u (local.get $i) (i32.const 3))))\n (local.get $acc)))",
+    );
+    let engine = engine();
+    let module = Module::new(&engine, &wat).expect("compiles far");
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).expect("instantiates");
+    let run = instance
+        .get_typed_func::<i32, i32>(&mut store, "run")
+        .expect("run");
+    assert_eq!(
+        run.call(&mut store, 5).expect("runs"),
+        (3 * ADDS * 5) as i32
+    );
+}
