@@ -59,6 +59,10 @@ fn settings(engine: &Engine) -> String {
 fn target(engine: &Engine) -> String {
     let machine = format!("{}-{}", std::env::consts::ARCH, std::env::consts::OS);
     match engine.config().strategy {
+        // Code compiled for an emulator runs nowhere else.
+        crate::Strategy::Jit if engine.config().emulator.is_some() => {
+            format!("aarch64 (emulated on {machine})")
+        }
         crate::Strategy::Jit => format!("{machine} (sse4.1, sse4.2, popcnt, lzcnt, bmi1)"),
         _ => machine,
     }
