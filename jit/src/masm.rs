@@ -617,6 +617,31 @@ pub struct TruncTraps {
     pub overflow: u32,
 }
 
+/// The valid input range of a trapping float-to-integer truncation: `lo`
+/// (inclusive or exclusive) to `hi` (exclusive), as float bits of `from`.
+/// Every ISA checks a trapping truncation's input against it.
+pub fn trunc_bounds(from: FSize, to: Size, signed: bool) -> (u64, bool, u64) {
+    fn b(size: FSize, v: f64) -> u64 {
+        match size {
+            FSize::F32 => (v as f32).to_bits() as u64,
+            FSize::F64 => v.to_bits(),
+        }
+    }
+    match (to, signed) {
+        (Size::S32, true) => match from {
+            FSize::F32 => (b(from, -2147483648.0), true, b(from, 2147483648.0)),
+            FSize::F64 => (b(from, -2147483649.0), false, b(from, 2147483648.0)),
+        },
+        (Size::S32, false) => (b(from, -1.0), false, b(from, 4294967296.0)),
+        (Size::S64, true) => (
+            b(from, -9223372036854775808.0),
+            true,
+            b(from, 9223372036854775808.0),
+        ),
+        (Size::S64, false) => (b(from, -1.0), false, b(from, 18446744073709551616.0)),
+    }
+}
+
 /// What division can trap on.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct DivTraps {
@@ -635,6 +660,33 @@ pub struct Assembled {
     pub trap_sites: Vec<crate::TrapSite>,
     /// Calls whose caller catches raises, by return address offset.
     pub landings: Vec<crate::LandingSite>,
+}
+
+/// The finished code of `ops`, with its trap sites and its landing sites
+/// (return address offsets and landing labels) resolved: the end of every
+/// ISA's [`MacroAssembler::finish`].
+pub(crate) fn assembled<R: dynasmrt::relocations::Relocation>(
+    ops: dynasmrt::VecAssembler<R>,
+    mut trap_sites: Vec<crate::TrapSite>,
+    landing_labels: &[(u32, dynasmrt::DynamicLabel)],
+) -> Result<Assembled, String> {
+    let mut landings = Vec::with_capacity(landing_labels.len());
+    for &(ret, label) in landing_labels {
+        let at = ops.labels().resolve_dynamic(label);
+        let at = at.map_err(|e| e.to_string())?;
+        landings.push(crate::LandingSite {
+            ret,
+            landing: at.0 as u32,
+        });
+    }
+    let code = ops.finalize().map_err(|e| e.to_string())?;
+    trap_sites.sort_unstable();
+    landings.sort_unstable();
+    Ok(Assembled {
+        code,
+        trap_sites,
+        landings,
+    })
 }
 
 /// The instruction-level interface lowering targets.

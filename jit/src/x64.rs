@@ -358,30 +358,6 @@ impl X64Assembler {
     }
 }
 
-/// The valid input range of a truncation: `lo` (inclusive or exclusive) to
-/// `hi` (exclusive), as float bits.
-fn trunc_bounds(from: FSize, to: Size, signed: bool) -> (u64, bool, u64) {
-    fn b(size: FSize, v: f64) -> u64 {
-        match size {
-            FSize::F32 => (v as f32).to_bits() as u64,
-            FSize::F64 => v.to_bits(),
-        }
-    }
-    match (to, signed) {
-        (Size::S32, true) => match from {
-            FSize::F32 => (b(from, -2147483648.0), true, b(from, 2147483648.0)),
-            FSize::F64 => (b(from, -2147483649.0), false, b(from, 2147483648.0)),
-        },
-        (Size::S32, false) => (b(from, -1.0), false, b(from, 4294967296.0)),
-        (Size::S64, true) => (
-            b(from, -9223372036854775808.0),
-            true,
-            b(from, 9223372036854775808.0),
-        ),
-        (Size::S64, false) => (b(from, -1.0), false, b(from, 18446744073709551616.0)),
-    }
-}
-
 impl MacroAssembler for X64Assembler {
     type Label = DynamicLabel;
 
@@ -1529,24 +1505,7 @@ impl MacroAssembler for X64Assembler {
         if let Some(raise) = self.raise.take() {
             self.emit_raise(raise);
         }
-        let mut landings = Vec::with_capacity(self.landings.len());
-        for &(ret, label) in &self.landings {
-            let at = self.ops.labels().resolve_dynamic(label);
-            let at = at.map_err(|e| e.to_string())?;
-            landings.push(crate::LandingSite {
-                ret,
-                landing: at.0 as u32,
-            });
-        }
-        let code = self.ops.finalize().map_err(|e| e.to_string())?;
-        let mut trap_sites = self.trap_sites;
-        trap_sites.sort_unstable();
-        landings.sort_unstable();
-        Ok(Assembled {
-            code,
-            trap_sites,
-            landings,
-        })
+        assembled(self.ops, self.trap_sites, &self.landings)
     }
 }
 

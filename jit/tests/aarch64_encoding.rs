@@ -136,12 +136,16 @@ fn scalar_memory_operands() {
             "ldrsb x0, [x1, #3]",
             "ldrsh w0, [x1, #2]",
             "ldrsw x0, [sp, #4]",
+            // Stores to memory probe with a load first (stores may tear).
+            "ldrh w17, [x1, #6]",
             "strh w0, [x1, #6]",
+            "ldurb w17, [x1, #-1]",
             "sturb w0, [x1, #-1]",
             "str xzr, [x1, #16]",
             "mov w17, #0x7",
             "str w17, [x1, #4]",
             "ldr s0, [x1, #4]",
+            "ldr x17, [sp, #32]",
             "str d1, [sp, #32]",
             "add x0, x1, #0x8",
             "add x0, x1, x2, uxtx",
@@ -1455,8 +1459,11 @@ fn simd_loads_and_stores_report_the_access() {
             "ldr q0, [x1, x16]",
             "mov w16, #0x10000",
             "ldr q0, [x1, x16]",
+            "ldr q31, [sp, #65520]",
             "str q29, [sp, #65520]",
+            "ldur q31, [x28, #255]",
             "stur q29, [x28, #255]",
+            "ldr q31, [sp, x3]",
             "str q2, [sp, x3]",
         ],
         |a| {
@@ -1483,7 +1490,8 @@ fn simd_loads_and_stores_report_the_access() {
             ));
         },
     );
-    assert_eq!(at, [0, 4, 8, 12, 20, 28, 32, 36, 40]);
+    // A store's site is its probe load, the first instruction that faults.
+    assert_eq!(at, [0, 4, 8, 12, 20, 28, 32, 40, 48]);
 }
 
 #[test]

@@ -65,6 +65,11 @@ fn main() {
             ));
         }
     }
+    let names: Vec<&str> = harness::run_strata::engines(false)
+        .iter()
+        .map(|e| e.name)
+        .collect();
+    eprintln!("differential: strategies compared: {}", names.join(", "));
     eprintln!(
         "differential: {} modules ({} generated, {} regressions), {} calls ({} returned, {} trapped), \
          {} with a 64-bit memory or table, {} with SIMD ({} of them relaxed SIMD), \

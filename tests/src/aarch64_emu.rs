@@ -40,11 +40,65 @@ pub enum Exit {
     Other(String),
 }
 
-/// What the hooks record during a call.
+/// What a CPU's hooks record during a call.
+pub(crate) trait Stops {
+    /// The call reached a `brk` at `pc`.
+    fn brk(&mut self, pc: u64);
+    /// An access of `address` was refused.
+    fn fault(&mut self, address: u64);
+}
+
+/// What [`Machine`]'s hooks record during a call.
 #[derive(Default)]
 struct Seen {
     brk_pc: Option<u64>,
     fault: Option<u64>,
+}
+
+impl Stops for Seen {
+    fn brk(&mut self, pc: u64) {
+        self.brk_pc = Some(pc);
+    }
+    fn fault(&mut self, address: u64) {
+        self.fault = Some(address);
+    }
+}
+
+/// An AArch64 CPU with FP and SIMD on and an executable page at `ret`
+/// (where calls return), that stops at a `brk`. An access of an unmapped
+/// address goes on when `unmapped` maps it (and says so), else faults.
+pub(crate) fn cpu<D: Stops + 'static>(
+    data: D,
+    ret: u64,
+    unmapped: fn(&mut Unicorn<'_, D>, u64) -> bool,
+) -> Unicorn<'static, D> {
+    let mut uc = Unicorn::new_with_data(Arch::ARM64, Mode::LITTLE_ENDIAN, data)
+        .expect("creates the emulator");
+    // FP and SIMD on at EL0 and EL1.
+    uc.reg_write(RegisterARM64::CPACR_EL1, 3 << 20)
+        .expect("enables FP");
+    uc.mem_map(ret, PAGE, Prot::READ | Prot::EXEC)
+        .expect("maps the return page");
+    uc.add_intr_hook(|uc, _intno| {
+        let pc = uc.pc_read().unwrap_or(0);
+        uc.get_data_mut().brk(pc);
+        let _ = uc.emu_stop();
+    })
+    .expect("hooks interrupts");
+    uc.add_mem_hook(
+        HookType::MEM_UNMAPPED,
+        0,
+        u64::MAX,
+        move |uc, _kind: MemType, address, _size, _value| {
+            if unmapped(uc, address) {
+                return true;
+            }
+            uc.get_data_mut().fault(address);
+            false
+        },
+    )
+    .expect("hooks faults");
+    uc
 }
 
 /// An emulated AArch64 CPU with code, data and a stack.
@@ -55,7 +109,7 @@ pub struct Machine {
 }
 
 /// The emulator's identifier of `Xn` (x0 to x30).
-fn xreg(n: u8) -> i32 {
+pub(crate) fn xreg(n: u8) -> i32 {
     match n {
         0..=28 => RegisterARM64::X0 as i32 + n as i32,
         29 => RegisterARM64::X29 as i32,
@@ -73,8 +127,7 @@ fn qreg(n: u8) -> i32 {
 impl Machine {
     /// A machine with `data_len` bytes of zeroed data (rounded up to pages).
     pub fn new(data_len: usize) -> Machine {
-        let mut uc = Unicorn::new_with_data(Arch::ARM64, Mode::LITTLE_ENDIAN, Seen::default())
-            .expect("creates the emulator");
+        let mut uc = cpu(Seen::default(), RETURN, |_, _| false);
         let data_len = (data_len as u64).max(1).div_ceil(PAGE) * PAGE;
         uc.mem_map(CODE, CODE_SIZE, Prot::READ | Prot::EXEC)
             .expect("maps code");
@@ -82,27 +135,6 @@ impl Machine {
             .expect("maps data");
         uc.mem_map(STACK_TOP - STACK_SIZE, STACK_SIZE, Prot::READ | Prot::WRITE)
             .expect("maps the stack");
-        uc.mem_map(RETURN, PAGE, Prot::READ | Prot::EXEC)
-            .expect("maps the return page");
-        // FP and SIMD on at EL0 and EL1.
-        uc.reg_write(RegisterARM64::CPACR_EL1, 3 << 20)
-            .expect("enables FP");
-        uc.add_intr_hook(|uc, _intno| {
-            let pc = uc.pc_read().unwrap_or(0);
-            uc.get_data_mut().brk_pc = Some(pc);
-            let _ = uc.emu_stop();
-        })
-        .expect("hooks interrupts");
-        uc.add_mem_hook(
-            HookType::MEM_UNMAPPED,
-            0,
-            u64::MAX,
-            |uc, _kind: MemType, address, _size, _value| {
-                uc.get_data_mut().fault = Some(address);
-                false
-            },
-        )
-        .expect("hooks faults");
         Machine {
             uc,
             code_len: 0,

@@ -14,8 +14,9 @@
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashSet};
 
+use crate::aarch64_emu::{cpu, xreg, Stops};
 use strata::{EmulatedCall, EmulatedTrap, Emulator};
-use unicorn_engine::{Arch, HookType, MemType, Mode, Prot, RegisterARM64, Unicorn};
+use unicorn_engine::{Prot, RegisterARM64, Unicorn};
 
 const PAGE: u64 = 0x1000;
 /// The emulated stack of each thread.
@@ -36,6 +37,15 @@ struct State {
     hooked: HashSet<u64>,
     brk_pc: Option<u64>,
     fault: Option<u64>,
+}
+
+impl Stops for State {
+    fn brk(&mut self, pc: u64) {
+        self.brk_pc = Some(pc);
+    }
+    fn fault(&mut self, address: u64) {
+        self.fault = Some(address);
+    }
 }
 
 /// Where calls return to: a page that is neither this process's memory
@@ -66,14 +76,6 @@ thread_local! {
     static DEPTH: Cell<usize> = const { Cell::new(0) };
     /// Where the next (nested) call's stack starts.
     static NEXT_SP: Cell<u64> = const { Cell::new(0) };
-}
-
-fn xreg(n: u8) -> i32 {
-    match n {
-        0..=28 => RegisterARM64::X0 as i32 + n as i32,
-        29 => RegisterARM64::X29 as i32,
-        _ => RegisterARM64::X30 as i32,
-    }
 }
 
 /// Maps the pages of this process around `addr` that are readable here
@@ -144,35 +146,12 @@ fn map_identity(uc: &mut Unicorn<'_, State>, addr: u64) -> bool {
         .is_some_and(|(_, &e)| e > page)
 }
 
-/// A fresh emulator: hooks for traps, faults and identity mapping.
+/// A fresh emulator: stops at traps and faults, maps identity on first
+/// touch.
 fn machine() -> Box<Unicorn<'static, State>> {
-    let mut uc = Unicorn::new_with_data(Arch::ARM64, Mode::LITTLE_ENDIAN, State::default())
-        .expect("creates the emulator");
-    uc.reg_write(RegisterARM64::CPACR_EL1, 3 << 20)
-        .expect("enables FP");
     let ret = return_page();
-    uc.mem_map(ret, PAGE, Prot::READ | Prot::EXEC)
-        .expect("maps the return page");
+    let mut uc = cpu(State::default(), ret, map_identity);
     uc.get_data_mut().helper_pages.insert(ret);
-    uc.add_intr_hook(|uc, _| {
-        let pc = uc.pc_read().unwrap_or(0);
-        uc.get_data_mut().brk_pc = Some(pc);
-        let _ = uc.emu_stop();
-    })
-    .expect("hooks interrupts");
-    uc.add_mem_hook(
-        HookType::MEM_UNMAPPED,
-        0,
-        u64::MAX,
-        |uc, _kind: MemType, addr, _size, _value| {
-            if map_identity(uc, addr) {
-                return true;
-            }
-            uc.get_data_mut().fault = Some(addr);
-            false
-        },
-    )
-    .expect("hooks faults");
     Box::new(uc)
 }
 

@@ -311,30 +311,6 @@ impl Aarch64Assembler {
     }
 }
 
-/// The valid input range of a trapping truncation: `lo` (inclusive or
-/// exclusive) to `hi` (exclusive), as float bits.
-fn trunc_bounds(from: FSize, to: Size, signed: bool) -> (u64, bool, u64) {
-    fn b(size: FSize, v: f64) -> u64 {
-        match size {
-            FSize::F32 => (v as f32).to_bits() as u64,
-            FSize::F64 => v.to_bits(),
-        }
-    }
-    match (to, signed) {
-        (Size::S32, true) => match from {
-            FSize::F32 => (b(from, -2147483648.0), true, b(from, 2147483648.0)),
-            FSize::F64 => (b(from, -2147483649.0), false, b(from, 2147483648.0)),
-        },
-        (Size::S32, false) => (b(from, -1.0), false, b(from, 4294967296.0)),
-        (Size::S64, true) => (
-            b(from, -9223372036854775808.0),
-            true,
-            b(from, 9223372036854775808.0),
-        ),
-        (Size::S64, false) => (b(from, -1.0), false, b(from, 18446744073709551616.0)),
-    }
-}
-
 impl MacroAssembler for Aarch64Assembler {
     type Label = DynamicLabel;
 
@@ -501,9 +477,10 @@ impl MacroAssembler for Aarch64Assembler {
     }
 
     fn store_reg(&mut self, size: Size, dst: Mem, src: Gpr) {
+        // Frame cells and the context: never a page that cannot be written.
         match size {
-            Size::S32 => self.store(StoreKind::B32, dst, src),
-            Size::S64 => self.store(StoreKind::B64, dst, src),
+            Size::S32 => self.store_to(StoreKind::B32, dst, src, false),
+            Size::S64 => self.store_to(StoreKind::B64, dst, src, false),
         };
     }
 
@@ -882,36 +859,7 @@ impl MacroAssembler for Aarch64Assembler {
     }
 
     fn store(&mut self, kind: StoreKind, mem: Mem, src: Gpr) -> u32 {
-        let s = src.0;
-        let bytes = match kind {
-            StoreKind::B8 => 1,
-            StoreKind::B16 => 2,
-            StoreKind::B32 => 4,
-            StoreKind::B64 => 8,
-        };
-        let a = self.addr(mem, bytes);
-        let at = self.offset();
-        // AArch64 may tear a store that crosses into a page it cannot
-        // write (the part before it written, then the fault), where
-        // WebAssembly's out-of-bounds store must leave memory as it was:
-        // a load of the same bytes faults first. (`store_reg` and
-        // `store_imm` write frame cells and the context: no probe.)
-        if s != 17 {
-            match kind {
-                StoreKind::B8 => ldst!(self, a, 1, ldrb, ldurb, W(17)),
-                StoreKind::B16 => ldst!(self, a, 2, ldrh, ldurh, W(17)),
-                StoreKind::B32 => ldst!(self, a, 4, ldr, ldur, W(17)),
-                StoreKind::B64 => ldst!(self, a, 8, ldr, ldur, X(17)),
-            }
-        }
-        // Register 31 as the stored register is the zero register.
-        match kind {
-            StoreKind::B8 => ldst!(self, a, 1, strb, sturb, W(s)),
-            StoreKind::B16 => ldst!(self, a, 2, strh, sturh, W(s)),
-            StoreKind::B32 => ldst!(self, a, 4, str, stur, W(s)),
-            StoreKind::B64 => ldst!(self, a, 8, str, stur, X(s)),
-        }
-        at
+        self.store_to(kind, mem, src, true)
     }
 
     fn fload(&mut self, size: FSize, dst: Fpr, mem: Mem) -> u32 {
@@ -1183,28 +1131,45 @@ impl MacroAssembler for Aarch64Assembler {
             self.bind(raise);
             self.trap(crate::signals::DYNAMIC_TRAP);
         }
-        let mut landings = Vec::with_capacity(self.landings.len());
-        for &(ret, label) in &self.landings {
-            let at = self.ops.labels().resolve_dynamic(label);
-            let at = at.map_err(|e| e.to_string())?;
-            landings.push(crate::LandingSite {
-                ret,
-                landing: at.0 as u32,
-            });
-        }
-        let code = self.ops.finalize().map_err(|e| e.to_string())?;
-        let mut trap_sites = self.trap_sites;
-        trap_sites.sort_unstable();
-        landings.sort_unstable();
-        Ok(Assembled {
-            code,
-            trap_sites,
-            landings,
-        })
+        assembled(self.ops, self.trap_sites, &self.landings)
     }
 }
 
 impl Aarch64Assembler {
+    /// `[mem] = src` of `kind`; with `probe`, a load of the same bytes
+    /// first. AArch64 may tear a store that crosses into a page it cannot
+    /// write (the part before it written, then the fault), where
+    /// WebAssembly's out-of-bounds store must leave memory as it was: the
+    /// load faults first. Gives the offset of the first instruction that
+    /// can fault.
+    fn store_to(&mut self, kind: StoreKind, mem: Mem, src: Gpr, probe: bool) -> u32 {
+        let s = src.0;
+        let bytes = match kind {
+            StoreKind::B8 => 1,
+            StoreKind::B16 => 2,
+            StoreKind::B32 => 4,
+            StoreKind::B64 => 8,
+        };
+        let a = self.addr(mem, bytes);
+        let at = self.offset();
+        if probe {
+            match kind {
+                StoreKind::B8 => ldst!(self, a, 1, ldrb, ldurb, W(17)),
+                StoreKind::B16 => ldst!(self, a, 2, ldrh, ldurh, W(17)),
+                StoreKind::B32 => ldst!(self, a, 4, ldr, ldur, W(17)),
+                StoreKind::B64 => ldst!(self, a, 8, ldr, ldur, X(17)),
+            }
+        }
+        // Register 31 as the stored register is the zero register.
+        match kind {
+            StoreKind::B8 => ldst!(self, a, 1, strb, sturb, W(s)),
+            StoreKind::B16 => ldst!(self, a, 2, strh, sturh, W(s)),
+            StoreKind::B32 => ldst!(self, a, 4, str, stur, W(s)),
+            StoreKind::B64 => ldst!(self, a, 8, str, stur, X(s)),
+        }
+        at
+    }
+
     /// `b.vs label` (overflow, or unordered after `fcmp`).
     fn bcond_vs(&mut self, label: DynamicLabel) {
         if self.far {

@@ -112,7 +112,7 @@ pub fn check(wasm: &[u8], arg_bytes: &[u8]) -> Result<Verdict, Disagreement> {
     let plan = Plan::new(wasm, arg_bytes).unwrap_or_default();
     let runs: Vec<Run> = run_strata::engines(run_strata::fuel_for(wasm))
         .iter()
-        .map(|(strategy, engine)| run_strata::run(*strategy, engine, wasm, &plan))
+        .map(|e| run_strata::run(e.name, &e.engine, wasm, &plan))
         .collect();
     let mut verdict = Verdict {
         calls: plan.calls.len(),

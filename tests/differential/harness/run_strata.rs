@@ -48,20 +48,35 @@ pub fn fuel_budget(wasm: &[u8]) -> u64 {
     }
 }
 
+/// An engine the modules run on, by the name reports give it.
+pub struct StrataEngine {
+    /// The strategy's name, or `jit-aarch64-emulated`.
+    pub name: &'static str,
+    /// How the engine runs code.
+    pub strategy: Strategy,
+    /// The engine.
+    pub engine: Engine,
+}
+
 /// One engine per strategy this machine runs, built once per process; with
 /// `fuel`, engines that consume fuel. Compilation modes differ so that
 /// every module compares eager translation with lazy: the interpreter is
 /// eager; the JIT and tiered engines are lazy, except those that consume
 /// fuel (half of all modules), which are eager. The lazy ones also take
-/// their memories and value stacks from the pooling allocator.
-pub fn engines(fuel: bool) -> &'static [(Strategy, Engine)] {
-    static ENGINES: OnceLock<Vec<(Strategy, Engine)>> = OnceLock::new();
-    static FUELED: OnceLock<Vec<(Strategy, Engine)>> = OnceLock::new();
+/// their memories and value stacks from the pooling allocator. With the
+/// `aarch64-emulation` feature, a JIT engine whose code is AArch64 run in
+/// an emulator joins them.
+pub fn engines(fuel: bool) -> &'static [StrataEngine] {
+    static ENGINES: OnceLock<Vec<StrataEngine>> = OnceLock::new();
+    static FUELED: OnceLock<Vec<StrataEngine>> = OnceLock::new();
     let cell = if fuel { &FUELED } else { &ENGINES };
     cell.get_or_init(|| {
+        let emulated = cfg!(feature = "aarch64-emulation").then_some((Strategy::Jit, true));
         [Strategy::Interpreter, Strategy::Jit, Strategy::Tiered]
             .into_iter()
-            .filter_map(|strategy| {
+            .map(|s| (s, false))
+            .chain(emulated)
+            .filter_map(|(strategy, emulate)| {
                 let mode = if fuel || strategy == Strategy::Interpreter {
                     CompilationMode::Eager
                 } else {
@@ -82,8 +97,21 @@ pub fn engines(fuel: bool) -> &'static [(Strategy, Engine)] {
                     pool.total_memories(100).total_stores(100);
                     config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
                 }
+                let name = if emulate {
+                    #[cfg(feature = "aarch64-emulation")]
+                    config.emulate_aarch64(std::sync::Arc::new(
+                        strata_tests::aarch64_runtime::Aarch64Emulator,
+                    ));
+                    "jit-aarch64-emulated"
+                } else {
+                    strategy.name()
+                };
                 match Engine::new(&config) {
-                    Ok(engine) => Some((strategy, engine)),
+                    Ok(engine) => Some(StrataEngine {
+                        name,
+                        strategy,
+                        engine,
+                    }),
                     Err(e) => {
                         eprintln!(
                             "differential: strategy `{}` unavailable: {e}",
@@ -103,8 +131,7 @@ pub fn is_unsupported(run: &Run) -> bool {
 }
 
 /// Compiles, instantiates and calls `plan` on a fresh store of `engine`.
-pub fn run(strategy: Strategy, engine: &Engine, wasm: &[u8], plan: &Plan) -> Run {
-    let name = strategy.name();
+pub fn run(name: &'static str, engine: &Engine, wasm: &[u8], plan: &Plan) -> Run {
     let module = match Module::new(engine, wasm) {
         Ok(module) => module,
         Err(e) => return Run::rejected(name, e.to_string()),

@@ -42,8 +42,8 @@ pub fn check(bytes: &[u8]) -> Result<(), Mismatch> {
         .as_ref()
         .map(|b| Validator::new_with_features(FEATURES).validate_all(b));
     let oracle_valid = matches!(oracle, Some(Ok(_)));
-    for (strategy, engine) in engines(super::run_strata::fuel_for(bytes)) {
-        let verdict = Module::new(engine, bytes);
+    for e in engines(super::run_strata::fuel_for(bytes)) {
+        let verdict = Module::new(&e.engine, bytes);
         let strata_valid = match &verdict {
             Ok(_) => true,
             Err(e) => matches!(e.kind(), ErrorKind::Unsupported(_)),
@@ -51,7 +51,7 @@ pub fn check(bytes: &[u8]) -> Result<(), Mismatch> {
         if strata_valid != oracle_valid {
             let report = format!(
                 "validation disagreement ({}): strata {} but wasmparser {}",
-                strategy.name(),
+                e.name,
                 match &verdict {
                     Ok(_) => "accepted".to_string(),
                     Err(e) => format!("rejected: {e}"),
@@ -69,7 +69,7 @@ pub fn check(bytes: &[u8]) -> Result<(), Mismatch> {
         }
         // The interpreter's verdict decides; compiling strategies must only
         // agree with it, which the loop checks against the same oracle.
-        if *strategy == Strategy::Interpreter && !strata_valid {
+        if e.strategy == Strategy::Interpreter && !strata_valid {
             break;
         }
     }
