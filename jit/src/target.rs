@@ -10,15 +10,16 @@ use dynasmrt::DynamicLabel;
 pub trait Target: MacroAssembler<Label = DynamicLabel> + Sized {
     /// The target's name, as precompiled artifacts and errors give it.
     const NAME: &'static str;
-    /// GPRs the allocator's seven integer registers map to, in order. With
-    /// fuel on, the last one is [`FUEL`](Self::FUEL) and never allocated.
-    const INT_ALLOC: [Gpr; 7];
+    /// GPRs the allocator's integer registers map to, in order: their
+    /// number is the allocation's integer budget. With fuel on, the last
+    /// one is [`FUEL`](Self::FUEL) and never allocated.
+    const INT_ALLOC: &'static [Gpr];
     /// How many of `INT_ALLOC`'s first registers a call clobbers (the
     /// others are callee-saved in the platform's convention).
     const INT_ALLOC_CALLER_SAVED: usize;
-    /// Vector registers the allocator's twelve float registers map to, in
-    /// order; all are clobbered by calls.
-    const FLOAT_ALLOC: [Fpr; 12];
+    /// Vector registers the allocator's float registers map to, in order
+    /// (their number is the float budget); all are clobbered by calls.
+    const FLOAT_ALLOC: &'static [Fpr];
     /// Lowering's first integer scratch register.
     const S1: Gpr;
     /// Lowering's second integer scratch register.
@@ -33,7 +34,7 @@ pub trait Target: MacroAssembler<Label = DynamicLabel> + Sized {
     const CTX: Gpr;
     /// The base of memory 0.
     const HEAP: Gpr;
-    /// The fuel counter, when fuel is on (`INT_ALLOC[6]`).
+    /// The fuel counter, when fuel is on: `INT_ALLOC`'s last.
     const FUEL: Gpr;
     /// Where calls leave their result; also a temporary between
     /// instructions, where call targets and context arrays are loaded.

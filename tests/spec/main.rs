@@ -27,9 +27,10 @@
 //!   `assert_malformed` and `assert_unlinkable`, which are not compared.
 //! - `STRATA_SPEC_STRATEGIES=jit,tiered`: run only these strategies.
 //!
-//! With the `aarch64-emulation` feature, a fourteenth strategy,
-//! `jit-aarch64-emulated`, compiles every module for AArch64 and runs its
-//! code in an emulator (`strata_tests::aarch64_runtime`).
+//! With the `aarch64-emulation` feature, three more strategies,
+//! `jit-aarch64-emulated`, `tiered-aarch64-emulated` and
+//! `jit-fuel-aarch64-emulated`, compile for AArch64 and run the code in an
+//! emulator (`strata_tests::aarch64_runtime`).
 //!
 //! A directive that panics counts as a failure; one that runs for more than
 //! two minutes ends the run, naming the directive.
@@ -73,15 +74,20 @@ const STRATEGIES: &[&str] = &[
     "tiered-fuel",
 ];
 
-/// The strategy whose compiled code is AArch64, run in an emulator (the
-/// `aarch64-emulation` feature).
-const EMULATED: &str = "jit-aarch64-emulated";
+/// The strategies whose compiled code is AArch64, run in an emulator (the
+/// `aarch64-emulation` feature): compiled, tiered (interpreter stubs, OSR)
+/// and with fuel (its register).
+const EMULATED: &[&str] = &[
+    "jit-aarch64-emulated",
+    "tiered-aarch64-emulated",
+    "jit-fuel-aarch64-emulated",
+];
 
 /// The strategies to run (those `only` names, if given).
 fn strategies(only: Option<&[String]>) -> Vec<&'static str> {
     let mut all = STRATEGIES.to_vec();
     if cfg!(feature = "aarch64-emulation") {
-        all.push(EMULATED);
+        all.extend(EMULATED);
     }
     if let Some(only) = only {
         all.retain(|s| only.iter().any(|o| o == s));
@@ -224,6 +230,14 @@ fn strategy_named(name: &str) -> Option<Variant> {
         serialized: false,
         emulated: false,
     };
+    // The emulated variants are a strategy's name with this suffix.
+    let name = match name.strip_suffix("-aarch64-emulated") {
+        Some(base) => {
+            v.emulated = true;
+            base
+        }
+        None => name,
+    };
     let base = if let Some(base) = name.strip_suffix("-fuel") {
         v.fuel = true;
         base
@@ -235,9 +249,6 @@ fn strategy_named(name: &str) -> Option<Variant> {
         base
     } else if let Some(base) = name.strip_suffix("-serialized") {
         v.serialized = true;
-        base
-    } else if let Some(base) = name.strip_suffix("-aarch64-emulated") {
-        v.emulated = true;
         base
     } else {
         name
@@ -518,7 +529,7 @@ fn run_version(run: &mut Run, version: &str, suite: Suite) {
                     let serialize = strategy_named(strategy).is_some_and(|v| v.serialized);
                     let options = strata_wast::Options { serialize };
                     let outcome = strata_wast::run_with(engine, directives, &label, options);
-                    if strategy.ends_with("-fuel") {
+                    if strategy_named(strategy).is_some_and(|v| v.fuel) {
                         fuel_runs.push((strategy, outcome.fuel));
                     }
                     (outcome.passed, outcome.failures, outcome.notes)

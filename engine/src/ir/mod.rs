@@ -217,11 +217,16 @@ impl FuncBody {
 /// fewer than 2^32 - 1).
 pub const CALL_REF: u32 = u32::MAX;
 
-/// Register budgets of the allocation both tiers share: what the x86_64 JIT
-/// can keep in machine registers (see `jit::regs`).
-pub const INT_REGS: u16 = 7;
-/// Float register budget, as [`INT_REGS`].
-pub const FLOAT_REGS: u16 = 12;
+/// Register budgets of the allocation both tiers share: how many values the
+/// target ISA's compiled code keeps in machine registers of each class
+/// (`jit::register_budgets`).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct RegisterBudgets {
+    /// Integer registers.
+    pub ints: u16,
+    /// Float (and vector) registers.
+    pub floats: u16,
+}
 
 impl<R: Copy> Op<R> {
     /// Whether the JIT lowers this instruction to a call, after which no

@@ -139,6 +139,27 @@ impl JitState {
     }
 }
 
+/// The register budgets of this machine's compiled code.
+pub(crate) const NATIVE_BUDGETS: crate::ir::RegisterBudgets = budgets_of::<Native>();
+
+/// The register budgets of `M`'s compiled code.
+const fn budgets_of<M: Target>() -> crate::ir::RegisterBudgets {
+    crate::ir::RegisterBudgets {
+        ints: M::INT_ALLOC.len() as u16,
+        floats: M::FLOAT_ALLOC.len() as u16,
+    }
+}
+
+/// The register budgets the allocation gives the ISA `config`'s compiled
+/// code is for: one allocation per target ISA.
+pub(crate) fn register_budgets(config: &crate::Config) -> crate::ir::RegisterBudgets {
+    if config.emulator.is_some() {
+        budgets_of::<strata_jit::aarch64::Aarch64Assembler>()
+    } else {
+        NATIVE_BUDGETS
+    }
+}
+
 /// Lowers `body` for the ISA compiled code runs on: this machine's, or
 /// AArch64 under an emulator.
 fn lower_for(module: &ModuleInner, body: &crate::ir::FuncBody) -> Result<lower::Lowered> {

@@ -30,10 +30,11 @@ pub(crate) struct Bodies {
     wasm: Option<Arc<[u8]>>,
     /// Where each body lies in `wasm` (empty when eager).
     sources: Box<[(usize, usize)]>,
-    /// What translation needs to know: fuel metering, and whether the
-    /// interpreter may run the code.
+    /// What translation needs to know: fuel metering, whether the
+    /// interpreter may run the code, and the target's registers.
     fuel: bool,
     interpreted: bool,
+    budgets: crate::ir::RegisterBudgets,
 }
 
 impl Bodies {
@@ -49,6 +50,7 @@ impl Bodies {
             sources: Box::new([]),
             fuel: false,
             interpreted: false,
+            budgets: crate::jit::NATIVE_BUDGETS,
         }
     }
 
@@ -58,6 +60,7 @@ impl Bodies {
         sources: Vec<(usize, usize)>,
         fuel: bool,
         interpreted: bool,
+        budgets: crate::ir::RegisterBudgets,
     ) -> Bodies {
         Bodies {
             slots: sources.iter().map(|_| OnceLock::new()).collect(),
@@ -69,6 +72,7 @@ impl Bodies {
             sources: sources.into_boxed_slice(),
             fuel,
             interpreted,
+            budgets,
         }
     }
 
@@ -134,6 +138,7 @@ impl Bodies {
                 &mut scratch,
                 self.fuel,
                 self.interpreted,
+                self.budgets,
             );
             scratch.trim();
             body

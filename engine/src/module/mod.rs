@@ -817,6 +817,7 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
                     &mut scratch,
                     config.consume_fuel,
                     interpreted,
+                    crate::jit::register_budgets(config),
                 );
                 bodies.push(defer(&mut unsupported, body, placeholder_body)?);
             }
@@ -854,7 +855,13 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
         num_loops += loops;
     }
     let bodies = if lazy {
-        Bodies::lazy(bytes.into(), sources, config.consume_fuel, interpreted)
+        Bodies::lazy(
+            bytes.into(),
+            sources,
+            config.consume_fuel,
+            interpreted,
+            crate::jit::register_budgets(config),
+        )
     } else {
         Bodies::eager(bodies.into_iter().map(Ok).collect())
     };

@@ -140,8 +140,8 @@ fn finish_with(t: &mut Translator<'_>, buffers: &mut Buffers) -> Result<FuncBody
     // integer register (see `jit::lower::FUEL`).
     // Float registers are XMM registers, which hold a v128 whole.
     let budgets = Budgets {
-        int: crate::ir::INT_REGS - u16::from(t.fuel),
-        float: crate::ir::FLOAT_REGS,
+        int: t.budgets.ints - u16::from(t.fuel),
+        float: t.budgets.floats,
         int_callee_saved: 0,
         float_callee_saved: 0,
         wide_float: true,

@@ -81,6 +81,7 @@ pub(crate) fn translate_function(
     reuse: &mut Scratch,
     fuel: bool,
     interpreted: bool,
+    budgets: crate::ir::RegisterBudgets,
 ) -> Result<FuncBody> {
     let ty = env.func_type(func_index).clone();
     let err = |e| env.func_error(func_index, e);
@@ -124,6 +125,7 @@ pub(crate) fn translate_function(
         Ok(mut t) => {
             t.fuel = fuel;
             t.interpreted = interpreted;
+            t.budgets = budgets;
             Some(t)
         }
         Err(e) if matches!(e.kind(), crate::ErrorKind::Unsupported(_)) => {
@@ -262,6 +264,8 @@ struct Translator<'a> {
     outgoing_cells: u32,
     /// Whether to charge fuel (`Config::consume_fuel`).
     fuel: bool,
+    /// Registers the target ISA's compiled code allocates.
+    budgets: crate::ir::RegisterBudgets,
     /// Whether the interpreter may run the body: only then are fused pairs
     /// and accumulator forms made (the JIT lowers their plain forms).
     interpreted: bool,
@@ -318,6 +322,7 @@ impl<'a> Translator<'a> {
             wasm_ops: 0,
             outgoing_cells: 0,
             fuel: false,
+            budgets: crate::jit::NATIVE_BUDGETS,
             interpreted: true,
             fuel_at: None,
             handlers: Vec::new(),

@@ -1183,8 +1183,17 @@ impl Aarch64Assembler {
 
 impl crate::target::Target for Aarch64Assembler {
     const NAME: &'static str = "aarch64";
-    // Callee-saved in AAPCS64, so a runtime call keeps them.
-    const INT_ALLOC: [Gpr; 7] = [
+    // The caller-saved ones first (x0 to x4 are helper arguments, x9 to
+    // x17 lowering's and this assembler's), then callee-saved x19 to x25;
+    // x26 to x28 are HEAP, FP and CTX.
+    const INT_ALLOC: &'static [Gpr] = &[
+        Gpr(5),
+        Gpr(6),
+        Gpr(7),
+        Gpr(8),
+        Gpr(11),
+        Gpr(12),
+        Gpr(13),
         Gpr(19),
         Gpr(20),
         Gpr(21),
@@ -1193,8 +1202,18 @@ impl crate::target::Target for Aarch64Assembler {
         Gpr(24),
         Gpr(25),
     ];
-    const INT_ALLOC_CALLER_SAVED: usize = 0;
-    const FLOAT_ALLOC: [Fpr; 12] = [
+    const INT_ALLOC_CALLER_SAVED: usize = 7;
+    // v8 to v15 are callee-saved only in their low halves: not used; v28 to
+    // v31 are scratch.
+    const FLOAT_ALLOC: &'static [Fpr] = &[
+        Fpr(0),
+        Fpr(1),
+        Fpr(2),
+        Fpr(3),
+        Fpr(4),
+        Fpr(5),
+        Fpr(6),
+        Fpr(7),
         Fpr(16),
         Fpr(17),
         Fpr(18),
