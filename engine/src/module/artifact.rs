@@ -55,14 +55,13 @@ fn settings(engine: &Engine) -> String {
 }
 
 /// The machine an artifact is for: under `Jit`, the CPU features its
-/// machine code needs too.
+/// machine code needs too; under emulation, AArch64.
 fn target(engine: &Engine) -> String {
     let machine = format!("{}-{}", std::env::consts::ARCH, std::env::consts::OS);
     match engine.config().strategy {
-        // Code compiled for an emulator runs nowhere else.
-        crate::Strategy::Jit if engine.config().emulator.is_some() => {
-            format!("aarch64 (emulated on {machine})")
-        }
+        // Code compiled for an emulator runs nowhere else, and the IR of
+        // every strategy is allocated for its registers.
+        _ if engine.config().emulator.is_some() => format!("aarch64 (emulated on {machine})"),
         crate::Strategy::Jit => format!("{machine} (sse4.1, sse4.2, popcnt, lzcnt, bmi1)"),
         _ => machine,
     }

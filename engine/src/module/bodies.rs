@@ -30,11 +30,8 @@ pub(crate) struct Bodies {
     wasm: Option<Arc<[u8]>>,
     /// Where each body lies in `wasm` (empty when eager).
     sources: Box<[(usize, usize)]>,
-    /// What translation needs to know: fuel metering, whether the
-    /// interpreter may run the code, and the target's registers.
-    fuel: bool,
-    interpreted: bool,
-    budgets: crate::ir::RegisterBudgets,
+    /// What translation needs to know.
+    options: Option<crate::translate::Options>,
 }
 
 impl Bodies {
@@ -48,9 +45,7 @@ impl Bodies {
             ready,
             wasm: None,
             sources: Box::new([]),
-            fuel: false,
-            interpreted: false,
-            budgets: crate::jit::NATIVE_BUDGETS,
+            options: None,
         }
     }
 
@@ -58,9 +53,7 @@ impl Bodies {
     pub fn lazy(
         wasm: Arc<[u8]>,
         sources: Vec<(usize, usize)>,
-        fuel: bool,
-        interpreted: bool,
-        budgets: crate::ir::RegisterBudgets,
+        options: crate::translate::Options,
     ) -> Bodies {
         Bodies {
             slots: sources.iter().map(|_| OnceLock::new()).collect(),
@@ -70,9 +63,7 @@ impl Bodies {
                 .collect(),
             wasm: Some(wasm),
             sources: sources.into_boxed_slice(),
-            fuel,
-            interpreted,
-            budgets,
+            options: Some(options),
         }
     }
 
@@ -118,7 +109,9 @@ impl Bodies {
 
     #[cold]
     fn translate(&self, env: &ModuleEnv, def: u32) -> Result<FuncBody> {
-        let (Some(wasm), Some(&(start, end))) = (&self.wasm, self.sources.get(def as usize)) else {
+        let (Some(wasm), Some(&(start, end)), Some(options)) =
+            (&self.wasm, self.sources.get(def as usize), self.options)
+        else {
             // Eager bodies are all set when the module is made.
             return Err(Error::unsupported("function body missing"));
         };
@@ -130,16 +123,7 @@ impl Bodies {
         }
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
-            let body = translate_function(
-                env,
-                index,
-                &body,
-                None,
-                &mut scratch,
-                self.fuel,
-                self.interpreted,
-                self.budgets,
-            );
+            let body = translate_function(env, index, &body, None, &mut scratch, options);
             scratch.trim();
             body
         })

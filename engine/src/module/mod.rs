@@ -601,6 +601,11 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
     );
     let lazy = config.get_compilation_mode() == crate::CompilationMode::Lazy;
     let interpreted = config.strategy != crate::Strategy::Jit;
+    let options = crate::translate::Options {
+        fuel: config.consume_fuel,
+        interpreted,
+        budgets: crate::jit::register_budgets(config),
+    };
     let mut scratch = crate::translate::Scratch::default();
     // Lazy: where each body lies, and its loops.
     let mut sources = Vec::new();
@@ -809,16 +814,8 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
                     sources.push((range.start as usize, range.end as usize));
                     continue;
                 }
-                let body = translate_function(
-                    &env,
-                    index,
-                    &body,
-                    Some(validator),
-                    &mut scratch,
-                    config.consume_fuel,
-                    interpreted,
-                    crate::jit::register_budgets(config),
-                );
+                let body =
+                    translate_function(&env, index, &body, Some(validator), &mut scratch, options);
                 bodies.push(defer(&mut unsupported, body, placeholder_body)?);
             }
             Payload::CustomSection(reader) => {
@@ -855,13 +852,7 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
         num_loops += loops;
     }
     let bodies = if lazy {
-        Bodies::lazy(
-            bytes.into(),
-            sources,
-            config.consume_fuel,
-            interpreted,
-            crate::jit::register_budgets(config),
-        )
+        Bodies::lazy(bytes.into(), sources, options)
     } else {
         Bodies::eager(bodies.into_iter().map(Ok).collect())
     };

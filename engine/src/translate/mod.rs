@@ -67,22 +67,36 @@ pub(crate) fn class_of(ty: ValType) -> Result<RegClass> {
     }
 }
 
+/// What translation needs to know besides the function: fuel metering,
+/// whether the interpreter may run the code, and the target's registers.
+#[derive(Copy, Clone, Debug)]
+pub(crate) struct Options {
+    /// Charge fuel (`Config::consume_fuel`).
+    pub fuel: bool,
+    /// The interpreter may run the body: only then are fused pairs and
+    /// accumulator forms made.
+    pub interpreted: bool,
+    /// The target's register budgets.
+    pub budgets: crate::ir::RegisterBudgets,
+}
+
 /// Translates one function body. With a `validator`, validation runs in
 /// the same pass (and its allocations are left in `reuse` for the next
 /// body's); without one the body must have been validated already
-/// (lazy translation: `Module::new` validated it). `interpreted`: whether
-/// the interpreter may run it, which alone needs its fused pairs and
-/// accumulator forms.
+/// (lazy translation: `Module::new` validated it), as `options` say.
 pub(crate) fn translate_function(
     env: &ModuleEnv,
     func_index: u32,
     body: &FunctionBody<'_>,
     mut validator: Option<FuncValidator<ValidatorResources>>,
     reuse: &mut Scratch,
-    fuel: bool,
-    interpreted: bool,
-    budgets: crate::ir::RegisterBudgets,
+    options: Options,
 ) -> Result<FuncBody> {
+    let Options {
+        fuel,
+        interpreted,
+        budgets,
+    } = options;
     let ty = env.func_type(func_index).clone();
     let err = |e| env.func_error(func_index, e);
     let mut local_types: Vec<ValType> = ty.params().to_vec();
