@@ -33,7 +33,8 @@ pub struct TrapSite {
     pub code: u32,
 }
 
-/// The trap code of a site whose real code is in eax when it faults.
+/// The trap code of a site whose real code is in a register when it
+/// faults: eax on x86_64, x16 on AArch64 (`aarch64::DYNAMIC_TRAP_CODE`).
 pub const DYNAMIC_TRAP: u32 = u32::MAX;
 
 /// A call whose caller catches what its callee raises with [`CATCHABLE`]:

@@ -2,7 +2,7 @@
 //! the MacroAssembler of a [`Target`]: the same lowering for every ISA.
 //!
 //! Frame cells map to machine locations: integer register homes to the
-//! allocatable GPRs, float register homes to XMM registers, constants to
+//! allocatable GPRs, float register homes to vector registers, constants to
 //! immediates, everything else to `[FP + 8 * cell]`. `CTX` holds the
 //! instance's [`VmCtx`](super::vmctx::VmCtx), `HEAP` the base of memory 0
 //! (the registers are the target's: `Target::FP` and so on).
@@ -64,7 +64,7 @@ struct Lowerer<'a, M: Target> {
     loops: Vec<(u32, dynasmrt::DynamicLabel)>,
     /// Whether to check the epoch deadline (`Config::epoch_interruption`).
     epochs: bool,
-    /// Whether fuel is charged (`Config::consume_fuel`), in [`FUEL`].
+    /// Whether fuel is charged (`Config::consume_fuel`), in `Target::FUEL`.
     fuel: bool,
     /// Out-of-line epoch slow paths: (their label, where they resume).
     epoch_slow: Vec<(dynasmrt::DynamicLabel, dynasmrt::DynamicLabel)>,
@@ -1639,7 +1639,7 @@ impl<M: Target> Lowerer<'_, M> {
 
     /// `call_indirect` through table 0 of a function of this instance with
     /// the expected signature: with the element index in `S2`, jumps to
-    /// `direct` with the callee's entry in RAX, or to `slow` for every
+    /// `direct` with the callee's entry in `RET`, or to `slow` for every
     /// other case (out of range, null, host or another instance's function,
     /// another signature), leaving `S2` as it was. Nothing is live in the
     /// other caller-saved registers at a call.

@@ -538,7 +538,8 @@ pub(crate) fn trapped_error(
     unsafe { (*ctx).trap = 0 };
     inner.depth = depth;
     if inner.engine.config().consume_fuel {
-        // Compiled code keeps the fuel left in r13 (`lower::FUEL`).
+        // Compiled code keeps the fuel left in its fuel register
+        // (`Target::FUEL`), which the trap hands back.
         inner.fuel = trapped.r13 as i64;
     }
     let pending = if trapped.code == HOST_PENDING || trapped.code == strata_jit::CATCHABLE {

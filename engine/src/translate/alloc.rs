@@ -137,8 +137,8 @@ fn finish_with(t: &mut Translator<'_>, buffers: &mut Buffers) -> Result<FuncBody
     // each call and reloads them after (`FuncBody::call_saves`), so a loop
     // after a call keeps its values in registers.
     // With fuel on, compiled code keeps the fuel counter in the last
-    // integer register (see `jit::lower::FUEL`).
-    // Float registers are XMM registers, which hold a v128 whole.
+    // integer register (`Target::FUEL`).
+    // Float registers are vector registers, which hold a v128 whole.
     let budgets = Budgets {
         int: t.budgets.ints - u16::from(t.fuel),
         float: t.budgets.floats,
