@@ -593,6 +593,20 @@ pub enum VLoadKind {
     Zero64,
 }
 
+impl VLoadKind {
+    /// Every kind.
+    pub const ALL: [VLoadKind; 8] = [
+        VLoadKind::S8x8,
+        VLoadKind::U8x8,
+        VLoadKind::S16x4,
+        VLoadKind::U16x4,
+        VLoadKind::S32x2,
+        VLoadKind::U32x2,
+        VLoadKind::Zero32,
+        VLoadKind::Zero64,
+    ];
+}
+
 /// Reductions of a 128-bit vector to an integer.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 #[allow(missing_docs)]

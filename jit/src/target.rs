@@ -8,8 +8,6 @@ use dynasmrt::DynamicLabel;
 
 /// An ISA lowering can target.
 pub trait Target: MacroAssembler<Label = DynamicLabel> + Sized {
-    /// The target's name, as precompiled artifacts and errors give it.
-    const NAME: &'static str;
     /// GPRs the allocator's integer registers map to, in order: their
     /// number is the allocation's integer budget. With fuel on, the last
     /// one is [`FUEL`](Self::FUEL) and never allocated.
@@ -57,9 +55,10 @@ pub trait Target: MacroAssembler<Label = DynamicLabel> + Sized {
     fn assembler() -> Self;
 
     /// A fresh assembler whose branches reach across any function, for
-    /// one that [`assembler`](Self::assembler)'s could not assemble.
-    fn far_assembler() -> Self {
-        Self::assembler()
+    /// one that [`assembler`](Self::assembler)'s could not assemble; `None`
+    /// where every branch reaches already.
+    fn far_assembler() -> Option<Self> {
+        None
     }
 
     /// A function's first instructions: saves `fp` at `[sp]`, where a

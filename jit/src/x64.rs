@@ -1510,7 +1510,6 @@ impl MacroAssembler for X64Assembler {
 }
 
 impl crate::target::Target for X64Assembler {
-    const NAME: &'static str = "x86_64";
     const INT_ALLOC: &'static [Gpr] = &[RSI, RDI, R8, R9, RBX, R12, R13];
     // rsi, rdi, r8 and r9 in System V.
     const INT_ALLOC_CALLER_SAVED: usize = 4;

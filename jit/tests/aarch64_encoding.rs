@@ -1600,16 +1600,7 @@ fn every_simd_operation_assembles_and_decodes() {
     let shifts = [
         Shl8, Shl16, Shl32, Shl64, ShrU8, ShrU16, ShrU32, ShrU64, ShrS8, ShrS16, ShrS32, ShrS64,
     ];
-    let kinds = [
-        VLoadKind::S8x8,
-        VLoadKind::U8x8,
-        VLoadKind::S16x4,
-        VLoadKind::U16x4,
-        VLoadKind::S32x2,
-        VLoadKind::U32x2,
-        VLoadKind::Zero32,
-        VLoadKind::Zero64,
-    ];
+    let kinds = VLoadKind::ALL;
     let mut tests = vec![
         VTestOp::AnyTrue,
         VTestOp::BitmaskI8,

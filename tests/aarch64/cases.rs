@@ -761,16 +761,7 @@ fn vlanes<M: Isa>(m: &mut M, p: &(u8, VLanes, u8)) {
         VTestOp::BitmaskI32,
         VTestOp::BitmaskI64,
     ];
-    let loads = [
-        VLoadKind::S8x8,
-        VLoadKind::U8x8,
-        VLoadKind::S16x4,
-        VLoadKind::U16x4,
-        VLoadKind::S32x2,
-        VLoadKind::U32x2,
-        VLoadKind::Zero32,
-        VLoadKind::Zero64,
-    ];
+    let loads = VLoadKind::ALL;
     match form {
         // Shift counts as the lowering gives them: below the lane width.
         0 => {
@@ -786,12 +777,11 @@ fn vlanes<M: Isa>(m: &mut M, p: &(u8, VLanes, u8)) {
         5 => m.vswizzle(M::VA, M::VB),
         6 => m.vbitselect(M::VA, M::VB, at::<M>(cell::MASK)),
         7 => {
-            let at = m.vload_kind(
+            m.vload_kind(
                 loads[k as usize],
                 M::VA,
                 Mem::at(M::BASE, 8 * cell::MEM + 3),
             );
-            let _ = at;
         }
         8 => {
             m.vload(M::VA, Mem::at(M::BASE, 8 * cell::MEM + k as i32));

@@ -41,26 +41,23 @@ pub enum Exit {
 }
 
 /// What a CPU's hooks record during a call.
-pub(crate) trait Stops {
-    /// The call reached a `brk` at `pc`.
-    fn brk(&mut self, pc: u64);
-    /// An access of `address` was refused.
-    fn fault(&mut self, address: u64);
+#[derive(Default)]
+pub(crate) struct Seen {
+    /// The PC of the `brk` the call reached.
+    pub brk_pc: Option<u64>,
+    /// The address of an access refused.
+    pub fault: Option<u64>,
 }
 
-/// What [`Machine`]'s hooks record during a call.
-#[derive(Default)]
-struct Seen {
-    brk_pc: Option<u64>,
-    fault: Option<u64>,
+/// A CPU's data, which holds what its hooks record.
+pub(crate) trait Stops {
+    /// Where the hooks record.
+    fn seen(&mut self) -> &mut Seen;
 }
 
 impl Stops for Seen {
-    fn brk(&mut self, pc: u64) {
-        self.brk_pc = Some(pc);
-    }
-    fn fault(&mut self, address: u64) {
-        self.fault = Some(address);
+    fn seen(&mut self) -> &mut Seen {
+        self
     }
 }
 
@@ -81,7 +78,7 @@ pub(crate) fn cpu<D: Stops + 'static>(
         .expect("maps the return page");
     uc.add_intr_hook(|uc, _intno| {
         let pc = uc.pc_read().unwrap_or(0);
-        uc.get_data_mut().brk(pc);
+        uc.get_data_mut().seen().brk_pc = Some(pc);
         let _ = uc.emu_stop();
     })
     .expect("hooks interrupts");
@@ -93,7 +90,7 @@ pub(crate) fn cpu<D: Stops + 'static>(
             if unmapped(uc, address) {
                 return true;
             }
-            uc.get_data_mut().fault(address);
+            uc.get_data_mut().seen().fault = Some(address);
             false
         },
     )

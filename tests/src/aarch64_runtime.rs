@@ -14,7 +14,7 @@
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashSet};
 
-use crate::aarch64_emu::{cpu, xreg, Stops};
+use crate::aarch64_emu::{cpu, xreg, Seen, Stops};
 use strata::{EmulatedCall, EmulatedTrap, Emulator};
 use unicorn_engine::{Prot, RegisterARM64, Unicorn};
 
@@ -35,16 +35,13 @@ struct State {
     helper_pages: HashSet<u64>,
     /// Helper addresses with a hook.
     hooked: HashSet<u64>,
-    brk_pc: Option<u64>,
-    fault: Option<u64>,
+    /// The call's `brk` or refused access.
+    seen: Seen,
 }
 
 impl Stops for State {
-    fn brk(&mut self, pc: u64) {
-        self.brk_pc = Some(pc);
-    }
-    fn fault(&mut self, address: u64) {
-        self.fault = Some(address);
+    fn seen(&mut self) -> &mut Seen {
+        &mut self.seen
     }
 }
 
@@ -227,13 +224,13 @@ impl Emulator for Aarch64Emulator {
         let _ = uc.reg_write(xreg(30), ret);
         let _ = uc.reg_write(RegisterARM64::SP, top);
         let state = uc.get_data_mut();
-        (state.brk_pc, state.fault) = (None, None);
+        state.seen = Seen::default();
         DEPTH.set(depth + 1);
         let mut result = uc.emu_start(call.entry as u64, ret, 0, 0);
         // A catchable raise (an exception) below a call inside a
         // `try_table` resumes at its landing site, found as the native
         // raise finds it.
-        while let Some(pc) = uc.get_data().brk_pc {
+        while let Some(pc) = uc.get_data().seen.brk_pc {
             let x16 = uc.reg_read(xreg(16)).unwrap_or(0) as u32;
             let catchable = x16 == strata_jit::CATCHABLE
                 && strata_jit::signals::trap_code_at(pc as usize)
@@ -252,13 +249,13 @@ impl Emulator for Aarch64Emulator {
             let _ = uc.reg_write(RegisterARM64::SP, resume_sp as u64);
             // Target::RESUME_FRAMES of AArch64.
             let _ = uc.reg_write(xreg(9), frames as u64);
-            uc.get_data_mut().brk_pc = None;
+            uc.get_data_mut().seen.brk_pc = None;
             result = uc.emu_start(resume as u64, ret, 0, 0);
         }
         DEPTH.set(depth);
         let pc = uc.pc_read().unwrap_or(0);
         let fuel = uc.reg_read(xreg(25)).unwrap_or(0);
-        let (brk, fault) = (uc.get_data().brk_pc, uc.get_data().fault);
+        let Seen { brk_pc: brk, fault } = std::mem::take(&mut uc.get_data_mut().seen);
         let x16 = uc.reg_read(xreg(16)).unwrap_or(0);
         MACHINES.with(|m| m.borrow_mut()[depth] = Some(uc));
         let trap = |pc: u64| {

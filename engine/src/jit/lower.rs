@@ -127,9 +127,11 @@ fn store_kind(kind: crate::ir::MemKind) -> Result<(StoreKind, Option<FSize>), St
 /// Lowers a function of `module` translated as `body`.
 pub(crate) fn lower<M: Target>(module: &ModuleInner, body: &FuncBody) -> Result<Lowered, String> {
     // A function too large for the ISA's short branches is lowered again
-    // with branches that reach across it.
-    lower_with(module, body, M::assembler())
-        .or_else(|_| lower_with(module, body, M::far_assembler()))
+    // with branches that reach across it, where the ISA has such a mode.
+    lower_with(module, body, M::assembler()).or_else(|e| match M::far_assembler() {
+        Some(far) => lower_with(module, body, far),
+        None => Err(e),
+    })
 }
 
 /// [`lower`] into the assembler `m`.

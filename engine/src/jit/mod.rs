@@ -21,11 +21,26 @@ use std::sync::Mutex;
 use strata_jit::masm::{Cond, Mem, Size, Src};
 use strata_jit::target::Target;
 use strata_jit::x64::X64Assembler;
+use strata_jit::{CodeMemory, Registration};
+use vmctx::VmCtx;
 
 /// The ISA compiled code is made for: this machine's.
 type Native = X64Assembler;
-use strata_jit::{CodeMemory, Registration};
-use vmctx::VmCtx;
+
+/// Evaluates `$e` with `$m` the `Target` that `$config`'s compiled code is
+/// for: AArch64 under an emulator, else this machine's ISA. The one place
+/// that decides.
+macro_rules! for_target {
+    ($config:expr, $m:ident => $e:expr) => {
+        if $config.emulator.is_some() {
+            type $m = strata_jit::aarch64::Aarch64Assembler;
+            $e
+        } else {
+            type $m = Native;
+            $e
+        }
+    };
+}
 
 /// The code a helper or hook returns when the store holds the real error.
 /// When that error is an exception of the store, the code is
@@ -153,22 +168,13 @@ const fn budgets_of<M: Target>() -> crate::ir::RegisterBudgets {
 /// The register budgets the allocation gives the ISA `config`'s compiled
 /// code is for: one allocation per target ISA.
 pub(crate) fn register_budgets(config: &crate::Config) -> crate::ir::RegisterBudgets {
-    if config.emulator.is_some() {
-        budgets_of::<strata_jit::aarch64::Aarch64Assembler>()
-    } else {
-        NATIVE_BUDGETS
-    }
+    for_target!(config, M => budgets_of::<M>())
 }
 
 /// Lowers `body` for the ISA compiled code runs on: this machine's, or
 /// AArch64 under an emulator.
 fn lower_for(module: &ModuleInner, body: &crate::ir::FuncBody) -> Result<lower::Lowered> {
-    let lowered = if module.engine.config().emulator.is_some() {
-        lower::lower::<strata_jit::aarch64::Aarch64Assembler>(module, body)
-    } else {
-        lower::lower::<Native>(module, body)
-    };
-    lowered.map_err(lower_err)
+    for_target!(module.engine.config(), M => lower::lower::<M>(module, body)).map_err(lower_err)
 }
 
 fn lower_err(e: String) -> Error {
@@ -321,11 +327,7 @@ pub(crate) fn install_all(module: &ModuleInner, asm: &Assembled) -> Result<()> {
 pub(crate) fn install_interpreter_stubs(module: &ModuleInner) -> Result<()> {
     let n = module.bodies.len();
     let fuel = module.engine.config().consume_fuel;
-    let (asm, offsets) = if module.engine.config().emulator.is_some() {
-        interpreter_stubs::<strata_jit::aarch64::Aarch64Assembler>(n, fuel)
-    } else {
-        interpreter_stubs::<Native>(n, fuel)
-    };
+    let (asm, offsets) = for_target!(module.engine.config(), M => interpreter_stubs::<M>(n, fuel));
     let asm = asm.map_err(lower_err)?;
     // Entry stubs are thunks: a catchable raise through one does not count
     // its frame as a function's.

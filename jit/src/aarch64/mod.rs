@@ -25,8 +25,6 @@
 // dynasm!'s expansion converts register numbers with `.into()`.
 #![allow(clippy::useless_conversion)]
 
-mod simd;
-
 use crate::masm::*;
 use crate::TrapSite;
 use dynasmrt::aarch64::{
@@ -84,6 +82,9 @@ macro_rules! ldst {
         }
     };
 }
+
+// After `ldst!`, which the NEON accesses use too.
+mod simd;
 
 /// AArch64 code generation into a position-independent buffer.
 pub struct Aarch64Assembler {
@@ -1182,7 +1183,6 @@ impl Aarch64Assembler {
 }
 
 impl crate::target::Target for Aarch64Assembler {
-    const NAME: &'static str = "aarch64";
     // The caller-saved ones first (x0 to x4 are helper arguments, x9 to
     // x17 lowering's and this assembler's), then callee-saved x19 to x25;
     // x26 to x28 are HEAP, FP and CTX.
@@ -1247,8 +1247,8 @@ impl crate::target::Target for Aarch64Assembler {
         Aarch64Assembler::new()
     }
 
-    fn far_assembler() -> Self {
-        Aarch64Assembler::far()
+    fn far_assembler() -> Option<Self> {
+        Some(Aarch64Assembler::far())
     }
 
     fn enter_frame(&mut self, fp: Gpr) {

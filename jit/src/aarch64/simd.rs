@@ -37,31 +37,17 @@ impl Aarch64Assembler {
         let a = self.addr(mem, bytes);
         // After the address arithmetic: only the access can fault.
         let at = self.offset();
-        // mod.rs's `ldst!` is defined after `mod simd;`, out of scope here:
-        // the same three forms (scaled, unscaled, register offset).
-        macro_rules! access {
-            ($op:ident, $uop:ident, $r:ident, $n:expr) => {{
-                let n: u8 = $n;
-                match a {
-                    Addr::Imm(b, d) if scaled(d, bytes) => {
-                        let d = d as u32;
-                        dynasm!(self.ops ; .arch aarch64 ; $op $r(n), [XSP(b), d])
-                    }
-                    Addr::Imm(b, d) => dynasm!(self.ops ; .arch aarch64 ; $uop $r(n), [XSP(b), d]),
-                    Addr::Reg(b, i) => dynasm!(self.ops ; .arch aarch64 ; $op $r(n), [XSP(b), X(i)]),
-                }
-            }};
-        }
         match kind {
-            VMem::LoadS => access!(ldr, ldur, S, v),
-            VMem::LoadD => access!(ldr, ldur, D, v),
-            VMem::LoadQ => access!(ldr, ldur, Q, v),
+            VMem::LoadS => ldst!(self, a, bytes, ldr, ldur, S(v)),
+            VMem::LoadD => ldst!(self, a, bytes, ldr, ldur, D(v)),
+            VMem::LoadQ => ldst!(self, a, bytes, ldr, ldur, Q(v)),
             // Vector stores may tear at a page they cannot write: a load
             // of the same bytes (into the scratch v31) faults first (see
-            // `store` in mod.rs).
+            // `store_to` in mod.rs).
             VMem::StoreQ => {
-                access!(ldr, ldur, Q, 31);
-                access!(str, stur, Q, v)
+                let probe = 31;
+                ldst!(self, a, bytes, ldr, ldur, Q(probe));
+                ldst!(self, a, bytes, str, stur, Q(v))
             }
         }
         at
